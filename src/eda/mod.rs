@@ -1,0 +1,1 @@
+//! Runners for the external EDA tools: Yosys, Icarus Verilog, Verilator.

@@ -1,0 +1,1 @@
+//! The probabilistic error model (DESIGN.md, "Error model").

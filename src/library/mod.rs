@@ -1,0 +1,84 @@
+//! The multiplier library: built-in generators, importers of external
+//! netlists, exact characterization (metrics from the error map) and cost
+//! (area, switching energy). On disk: `index.yaml` plus, per design,
+//! `<id>.json` (the netlist) and `<id>.emap` (the error map, 65,536
+//! little-endian 16-bit products).
+//!
+//! Later stages use only [`Library::load`], [`Library::entry`],
+//! [`Library::error_map`] and [`Library::netlist`].
+
+use crate::errmap::ErrorMap;
+use crate::error::Result;
+use crate::netlist::Netlist;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Error metrics over all 65,536 operand pairs (EvoApprox8b definitions).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub mae: f64,
+    pub mae_pct: f64,
+    pub wce: f64,
+    pub wce_pct: f64,
+    pub ep_pct: f64,
+    pub mre_pct: f64,
+    pub wcre_pct: f64,
+    pub mse: f64,
+    pub bias: f64,
+    pub err_std: f64,
+}
+
+/// Hardware cost of one design.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cost {
+    /// Number of logic cells (constants and buffers excluded).
+    pub gates: usize,
+    /// Area in NAND2 equivalents.
+    pub area_ge: f64,
+    /// Energy per multiplication relative to the exact multiplier of the
+    /// same signedness (switching-activity model, uniform operands).
+    pub energy_rel: f64,
+}
+
+/// One design in the library index.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Unique, filesystem- and Verilog-safe identifier.
+    pub id: String,
+    /// Family (`exact_array`, `truncation`, `drum`, ..., `imported`).
+    pub family: String,
+    /// Family parameters or source file, human readable.
+    pub params: String,
+    pub signed: bool,
+    pub metrics: Metrics,
+    pub cost: Cost,
+}
+
+/// A loaded library directory.
+#[derive(Clone, Debug)]
+pub struct Library {
+    pub dir: PathBuf,
+    pub entries: Vec<Entry>,
+}
+
+impl Library {
+    /// Load and validate `dir/index.yaml`.
+    pub fn load(dir: &Path) -> Result<Library> {
+        let _ = dir;
+        todo!("library: load")
+    }
+    /// The entry called `id`.
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+    /// Error map of design `id`.
+    pub fn error_map(&self, id: &str) -> Result<ErrorMap> {
+        let _ = id;
+        todo!("library: error_map")
+    }
+    /// Netlist of design `id`.
+    pub fn netlist(&self, id: &str) -> Result<Netlist> {
+        let _ = id;
+        todo!("library: netlist")
+    }
+}

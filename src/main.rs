@@ -1,0 +1,75 @@
+//! The `codesign` binary: parses the command line and dispatches to
+//! `codesign::cli`. Every error is printed as one line and exits with 2.
+
+use clap::{Parser, Subcommand};
+use codesign::cli;
+
+#[derive(Parser)]
+#[command(name = "codesign", version, about = "Co-design quantized neural networks and approximate multiplier hardware")]
+struct Cli {
+    /// Log level (error, warn, info, debug, trace).
+    #[arg(long, global = true, default_value = "info")]
+    log: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Characterize one multiplier netlist exhaustively.
+    Characterize(cli::characterize::CharacterizeArgs),
+    /// Build, import into, or show a multiplier library.
+    Library(cli::library::LibraryArgs),
+    /// Train a network: float baseline, QAT, AGN search.
+    Train(cli::train::TrainArgs),
+    /// Turn a QAT/AGN checkpoint into the integer network.
+    Quantize(cli::train::QuantizeArgs),
+    /// Fine-tune with the assigned approximate multipliers in the loop.
+    Retrain(cli::train::RetrainArgs),
+    /// Evaluate the integer network bit-exactly with an assignment.
+    Eval(cli::eval::EvalArgs),
+    /// Assign multipliers to layers with the error model.
+    Assign(cli::assign::AssignArgs),
+    /// Emit the heterogeneous accelerator as Verilog.
+    ExportRtl(cli::rtl::ExportRtlArgs),
+    /// Synthesize an exported accelerator with Yosys.
+    Synth(cli::rtl::SynthArgs),
+    /// Co-simulate an exported accelerator against the Rust simulation.
+    Cosim(cli::rtl::CosimArgs),
+    /// Write the report of a run directory.
+    Report(cli::report::ReportArgs),
+    /// Run every stage of a config.
+    Run(cli::report::RunArgs),
+    /// Sweep AGN lambda and collect accuracy/energy points.
+    Sweep(cli::report::SweepArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+    let result = match cli.command {
+        Command::Characterize(a) => cli::characterize::characterize(a),
+        Command::Library(a) => cli::library::library(a),
+        Command::Train(a) => cli::train::train(a),
+        Command::Quantize(a) => cli::train::quantize(a),
+        Command::Retrain(a) => cli::train::retrain(a),
+        Command::Eval(a) => cli::eval::eval(a),
+        Command::Assign(a) => cli::assign::assign(a),
+        Command::ExportRtl(a) => cli::rtl::export_rtl(a),
+        Command::Synth(a) => cli::rtl::synth(a),
+        Command::Cosim(a) => cli::rtl::cosim(a),
+        Command::Report(a) => cli::report::report(a),
+        Command::Run(a) => cli::report::run(a),
+        Command::Sweep(a) => cli::report::sweep(a),
+    };
+    if let Err(e) = result {
+        let msg: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+        eprintln!("error: {}", codesign::io::one_line(&msg.join(": ")));
+        std::process::exit(2);
+    }
+}

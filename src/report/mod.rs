@@ -1,0 +1,1 @@
+//! Reports for hardware engineers: Markdown, HTML with SVG plots, JSON, CSV, Accelergy tables.

@@ -1,0 +1,1 @@
+//! Verilog emitter: a typed description of Verilog and one printer, and the accelerator built from it.
