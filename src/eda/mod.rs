@@ -1,1 +1,108 @@
-//! Runners for the external EDA tools: Yosys, Icarus Verilog, Verilator.
+//! Runners for the external EDA tools: Yosys, Icarus Verilog (`iverilog`,
+//! `vvp`) and Verilator. One place starts them, so every caller gets the
+//! same behaviour: a missing tool is an error naming the Debian package to
+//! install, a failing run shows the tail of its output and keeps its log.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// An external program this crate drives.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Tool {
+    Yosys,
+    Iverilog,
+    Vvp,
+    Verilator,
+}
+
+impl Tool {
+    /// Executable name.
+    pub fn program(self) -> &'static str {
+        match self {
+            Tool::Yosys => "yosys",
+            Tool::Iverilog => "iverilog",
+            Tool::Vvp => "vvp",
+            Tool::Verilator => "verilator",
+        }
+    }
+    /// Debian package that provides it.
+    pub fn package(self) -> &'static str {
+        match self {
+            Tool::Yosys => "yosys",
+            Tool::Iverilog | Tool::Vvp => "iverilog",
+            Tool::Verilator => "verilator",
+        }
+    }
+    /// Whether the tool can be started.
+    pub fn available(self) -> bool {
+        Command::new(self.program())
+            .arg(if self == Tool::Vvp { "-V" } else { "--version" })
+            .output()
+            .is_ok()
+    }
+}
+
+/// Output of a finished tool run.
+#[derive(Debug)]
+pub struct RunOutput {
+    pub stdout: String,
+    pub stderr: String,
+    /// Where stdout and stderr were saved, if a log path was given.
+    pub log: Option<PathBuf>,
+}
+
+/// Lines of a failing tool's output shown in the error.
+const TAIL_LINES: usize = 12;
+
+/// Run `tool` with `args` in `cwd`. With `log`, stdout and stderr are
+/// written there (kept on failure, too). A non-zero exit is an error that
+/// names the tool, its exit status, the log and the tail of its output.
+pub fn run(tool: Tool, args: &[&str], cwd: &Path, log: Option<&Path>) -> Result<RunOutput> {
+    let out = Command::new(tool.program()).args(args).current_dir(cwd).output().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::tool(format!(
+                "`{}` not found: install the Debian package `{}` (scripts/setup.sh does)",
+                tool.program(),
+                tool.package()
+            ))
+        } else {
+            Error::tool(format!("cannot start `{}`: {e}", tool.program()))
+        }
+    })?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let log = match log {
+        Some(p) => {
+            let text = format!("$ {} {}\n{stdout}\n--- stderr ---\n{stderr}", tool.program(), args.join(" "));
+            crate::io::write_atomic(p, text.as_bytes())?;
+            Some(p.to_path_buf())
+        }
+        None => None,
+    };
+    if !out.status.success() {
+        let all: Vec<&str> = stdout.lines().chain(stderr.lines()).filter(|l| !l.trim().is_empty()).collect();
+        let tail = all[all.len().saturating_sub(TAIL_LINES)..].join(" | ");
+        let where_ = log.as_ref().map(|p| format!(" (log: {})", p.display())).unwrap_or_default();
+        return Err(Error::tool(format!("`{}` failed with {}{where_}: {tail}", tool.program(), out.status)));
+    }
+    Ok(RunOutput { stdout, stderr, log })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failing_yosys_shows_its_complaint() {
+        if !Tool::Yosys.available() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("yosys.log");
+        let e = run(Tool::Yosys, &["-p", "read_verilog no_such_file.v"], dir.path(), Some(&log)).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("yosys") && msg.contains("no_such_file.v"), "{msg}");
+        assert!(log.exists());
+    }
+}
