@@ -8,6 +8,7 @@ use super::lut;
 pub use super::lut::ProductTable;
 use super::{IntNetwork, MacLayer, Op, Shape};
 use crate::error::{Error, Result};
+use crate::nn::data::Dataset;
 use rayon::prelude::*;
 
 /// Everything one image computes.
@@ -139,6 +140,41 @@ impl Simulator {
     pub fn evaluate_images(&self, images: &[u8], labels: &[u8]) -> EvalResult {
         let logits = self.logits(images);
         accuracy(&logits, labels, self.net.classes)
+    }
+
+    /// Top-1 and top-5 accuracy on a data set (checked against the
+    /// network's input shape and class count).
+    pub fn evaluate(&self, data: &Dataset) -> Result<EvalResult> {
+        Ok(accuracy(&self.dataset_logits(data)?, &data.labels, self.net.classes))
+    }
+
+    /// Logits of every image of a data set, `[n][classes]`.
+    pub fn dataset_logits(&self, data: &Dataset) -> Result<Vec<i32>> {
+        let want = self.net.input;
+        if (data.c, data.h, data.w) != (want.c, want.h, want.w) {
+            return Err(Error::input(format!(
+                "data set images are {}x{}x{} but network '{}' takes {}x{}x{}",
+                data.c, data.h, data.w, self.net.name, want.c, want.h, want.w
+            )));
+        }
+        if data.classes != self.net.classes {
+            return Err(Error::input(format!(
+                "data set has {} classes but network '{}' outputs {}",
+                data.classes, self.net.name, self.net.classes
+            )));
+        }
+        if let Some(&bad) = data.labels.iter().find(|&&l| l as usize >= self.net.classes) {
+            return Err(Error::input(format!("data set label {bad} is not a class of network '{}'", self.net.name)));
+        }
+        if data.images.len() != data.labels.len() * want.len() {
+            return Err(Error::input(format!(
+                "data set has {} pixels for {} labels of {}-pixel images",
+                data.images.len(),
+                data.labels.len(),
+                want.len()
+            )));
+        }
+        Ok(self.logits(&data.images))
     }
 
     /// Runs `n` images; every tensor is `[n][C*H*W]`. Keeps all tensors and
@@ -545,6 +581,31 @@ mod tests {
         let zeros = a.iter().filter(|&&v| v == 0).count();
         let sat = a.iter().filter(|&&v| v == 255).count();
         assert!(zeros < a.len() * 3 / 4 && sat < a.len() / 2, "zeros {zeros} saturated {sat} of {}", a.len());
+    }
+
+    #[test]
+    fn evaluate_on_a_dataset() {
+        let net = testnet::random(4, false);
+        let sim = Simulator::exact(&net).unwrap();
+        let images = testnet::random_images(9, &net, 40);
+        // Labels: the reference's top-1 for half the images, another class otherwise.
+        let labels: Vec<u8> = images
+            .chunks(net.input.len())
+            .enumerate()
+            .map(|(i, img)| {
+                let top = argmax(reference_trace(&net, sim.tables(), img).tensors.last().unwrap()) as u8;
+                if i % 2 == 0 { top } else { (top + 1) % net.classes as u8 }
+            })
+            .collect();
+        let s = net.input;
+        let data = Dataset { c: s.c, h: s.h, w: s.w, classes: net.classes, images, labels };
+        let r = sim.evaluate(&data).unwrap();
+        assert_eq!((r.top1, r.n), (0.5, 40));
+        assert!(r.top5 >= 0.5);
+        let wrong = Dataset { h: s.h + 1, ..data.clone() };
+        assert!(sim.evaluate(&wrong).unwrap_err().to_string().contains("takes"));
+        let wrong = Dataset { classes: 3, ..data };
+        assert!(sim.evaluate(&wrong).unwrap_err().to_string().contains("classes"));
     }
 
     #[test]
