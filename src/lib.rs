@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod io;
+pub mod config;
 
 pub mod errmap;
 pub mod netlist;

@@ -2,3 +2,4 @@
 //! checkpoints and the sidecar that describes them.
 
 pub mod sidecar;
+pub mod data;

@@ -1,0 +1,328 @@
+//! Experiment configuration (`configs/*.yaml`): data set, model, training
+//! stages, AGN search, calibration and output directory. Unknown keys and bad
+//! values are errors that name the key (and the file and line where serde
+//! knows it).
+
+use crate::error::{Error, Result};
+use crate::nn::data::DatasetKind;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A whole experiment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Experiment name (also the integer network's name).
+    pub name: String,
+    /// Seed of every random choice (initialization, data order, noise).
+    #[serde(default)]
+    pub seed: u64,
+    pub dataset: DatasetConfig,
+    pub model: ModelKind,
+    /// Multiplier family the network is quantized for.
+    #[serde(default)]
+    pub multipliers: Signedness,
+    pub stages: Stages,
+    #[serde(default)]
+    pub agn: AgnConfig,
+    #[serde(default)]
+    pub calibration: CalibrationConfig,
+    /// Run directory (relative paths are relative to the working directory).
+    pub out: PathBuf,
+}
+
+/// Where the data comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetConfig {
+    pub kind: DatasetKind,
+    /// Directory with the data set's files (not needed for `digits`).
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// Random crop (padding 4) and horizontal flip while training; default:
+    /// on for CIFAR-10, off otherwise.
+    #[serde(default)]
+    pub augment: Option<bool>,
+}
+
+impl DatasetConfig {
+    pub fn augment(&self) -> bool {
+        self.augment.unwrap_or(self.kind == DatasetKind::Cifar10)
+    }
+}
+
+/// Network architectures (see `nn::models`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelKind {
+    /// Two 3x3 convs and a linear classifier for 8x8 digits.
+    DigitsCnn,
+    Lenet5,
+    Resnet8,
+    Resnet14,
+    Resnet20,
+    Resnet32,
+    /// VGG-style: three blocks of two 3x3 convs with max pooling.
+    Vgg,
+}
+
+impl ModelKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::DigitsCnn => "digits_cnn",
+            ModelKind::Lenet5 => "lenet5",
+            ModelKind::Resnet8 => "resnet8",
+            ModelKind::Resnet14 => "resnet14",
+            ModelKind::Resnet20 => "resnet20",
+            ModelKind::Resnet32 => "resnet32",
+            ModelKind::Vgg => "vgg",
+        }
+    }
+}
+
+/// Unsigned (8x8, sign-magnitude weights) or signed (two's complement) multipliers.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signedness {
+    #[default]
+    Unsigned,
+    Signed,
+}
+
+impl Signedness {
+    pub fn is_signed(self) -> bool {
+        self == Signedness::Signed
+    }
+    /// Largest activation value: 255 (unsigned) or 127 (signed).
+    pub fn act_max(self) -> i32 {
+        if self.is_signed() {
+            127
+        } else {
+            255
+        }
+    }
+}
+
+/// Settings of every training stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stages {
+    pub baseline: StageConfig,
+    pub qat: StageConfig,
+    pub agn: StageConfig,
+    #[serde(default)]
+    pub retrain: Option<StageConfig>,
+}
+
+/// SGD with momentum and step decay.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageConfig {
+    pub epochs: usize,
+    pub lr: f64,
+    #[serde(default = "default_batch")]
+    pub batch_size: usize,
+    #[serde(default = "default_momentum")]
+    pub momentum: f64,
+    #[serde(default)]
+    pub weight_decay: f64,
+    /// Epochs after which the learning rate is multiplied by `lr_gamma`.
+    #[serde(default)]
+    pub lr_steps: Vec<usize>,
+    #[serde(default = "default_gamma")]
+    pub lr_gamma: f64,
+}
+
+fn default_batch() -> usize {
+    128
+}
+fn default_momentum() -> f64 {
+    0.9
+}
+fn default_gamma() -> f64 {
+    0.1
+}
+
+impl StageConfig {
+    /// Learning rate during `epoch` (0-based).
+    pub fn lr_at(&self, epoch: usize) -> f64 {
+        let steps = self.lr_steps.iter().filter(|&&s| epoch >= s).count();
+        self.lr * self.lr_gamma.powi(steps as i32)
+    }
+}
+
+/// AGN search parameters (DESIGN.md: lambda 0.2, sigma 0.1, sigma_max 0.5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgnConfig {
+    #[serde(default = "default_lambda")]
+    pub lambda: f64,
+    #[serde(default = "default_sigma_init")]
+    pub sigma_init: f64,
+    #[serde(default = "default_sigma_max")]
+    pub sigma_max: f64,
+}
+
+fn default_lambda() -> f64 {
+    0.2
+}
+fn default_sigma_init() -> f64 {
+    0.1
+}
+fn default_sigma_max() -> f64 {
+    0.5
+}
+
+impl Default for AgnConfig {
+    fn default() -> Self {
+        AgnConfig { lambda: default_lambda(), sigma_init: default_sigma_init(), sigma_max: default_sigma_max() }
+    }
+}
+
+/// Calibration sampling for the error model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibrationConfig {
+    #[serde(default = "default_cal_images")]
+    pub images: usize,
+    #[serde(default = "default_cal_samples")]
+    pub samples: usize,
+}
+
+fn default_cal_images() -> usize {
+    128
+}
+fn default_cal_samples() -> usize {
+    512
+}
+
+impl Default for CalibrationConfig {
+    fn default() -> Self {
+        CalibrationConfig { images: default_cal_images(), samples: default_cal_samples() }
+    }
+}
+
+impl Config {
+    /// Read and validate a config file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Config> {
+        let path = path.as_ref();
+        let cfg: Config = crate::io::read_yaml(path)?;
+        cfg.validate().map_err(|m| Error::in_file(path, m))?;
+        Ok(cfg)
+    }
+
+    /// Parse from YAML text (no file name in errors).
+    pub fn from_yaml(text: &str) -> Result<Config> {
+        let cfg: Config = serde_yaml_ng::from_str(text).map_err(|e| Error::input(crate::io::one_line(&e.to_string())))?;
+        cfg.validate().map_err(Error::input)?;
+        Ok(cfg)
+    }
+
+    /// Value checks serde cannot express; the message names the key.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        if self.name.trim().is_empty() {
+            return Err("name: must not be empty".into());
+        }
+        if self.dataset.kind != DatasetKind::Digits && self.dataset.path.is_none() {
+            return Err(format!("dataset.path: required for {}", self.dataset.kind.name()));
+        }
+        let mut stages = vec![("baseline", &self.stages.baseline), ("qat", &self.stages.qat), ("agn", &self.stages.agn)];
+        if let Some(r) = &self.stages.retrain {
+            stages.push(("retrain", r));
+        }
+        for (name, s) in stages {
+            let key = |k: &str| format!("stages.{name}.{k}");
+            if !(s.lr > 0.0 && s.lr.is_finite()) {
+                return Err(format!("{}: must be a positive number, got {}", key("lr"), s.lr));
+            }
+            if s.batch_size == 0 {
+                return Err(format!("{}: must be at least 1", key("batch_size")));
+            }
+            if !(0.0..1.0).contains(&s.momentum) {
+                return Err(format!("{}: must be in [0, 1), got {}", key("momentum"), s.momentum));
+            }
+            if !(s.weight_decay >= 0.0 && s.weight_decay.is_finite()) {
+                return Err(format!("{}: must be >= 0, got {}", key("weight_decay"), s.weight_decay));
+            }
+            if !(s.lr_gamma > 0.0 && s.lr_gamma <= 1.0) {
+                return Err(format!("{}: must be in (0, 1], got {}", key("lr_gamma"), s.lr_gamma));
+            }
+            if s.lr_steps.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(format!("{}: must be increasing, got {:?}", key("lr_steps"), s.lr_steps));
+            }
+        }
+        let a = &self.agn;
+        if !(a.lambda >= 0.0 && a.lambda.is_finite()) {
+            return Err(format!("agn.lambda: must be >= 0, got {}", a.lambda));
+        }
+        if !(a.sigma_max > 0.0 && a.sigma_max.is_finite()) {
+            return Err(format!("agn.sigma_max: must be positive, got {}", a.sigma_max));
+        }
+        if !(a.sigma_init >= 0.0 && a.sigma_init <= a.sigma_max) {
+            return Err(format!("agn.sigma_init: must be in [0, sigma_max], got {}", a.sigma_init));
+        }
+        if self.calibration.images == 0 || self.calibration.samples == 0 {
+            return Err("calibration.images / calibration.samples: must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: &str = "name: t\ndataset: {kind: digits}\nmodel: digits_cnn\nout: runs/t\nstages:\n  baseline: {epochs: 2, lr: 0.1}\n  qat: {epochs: 1, lr: 0.01}\n  agn: {epochs: 1, lr: 0.1}\n";
+
+    #[test]
+    fn defaults() {
+        let c = Config::from_yaml(MIN).unwrap();
+        assert_eq!(c.agn, AgnConfig { lambda: 0.2, sigma_init: 0.1, sigma_max: 0.5 });
+        assert_eq!(c.calibration, CalibrationConfig { images: 128, samples: 512 });
+        assert_eq!(c.multipliers, Signedness::Unsigned);
+        assert_eq!(c.stages.baseline.batch_size, 128);
+        assert!(!c.dataset.augment());
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let e = Config::from_yaml(&format!("{MIN}colour: red\n")).unwrap_err().to_string();
+        assert!(e.contains("colour"), "{e}");
+        let e = Config::from_yaml(&MIN.replace("lr: 0.01", "lr: 0.01, epoch: 3")).unwrap_err().to_string();
+        assert!(e.contains("epoch"), "{e}");
+        let e = Config::from_yaml(&MIN.replace("digits_cnn", "resnet9")).unwrap_err().to_string();
+        assert!(e.contains("resnet9"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let e = Config::from_yaml(&MIN.replace("lr: 0.01", "lr: -1")).unwrap_err().to_string();
+        assert!(e.contains("stages.qat.lr"), "{e}");
+        let e = Config::from_yaml(&MIN.replace("kind: digits", "kind: cifar10")).unwrap_err().to_string();
+        assert!(e.contains("dataset.path"), "{e}");
+        let e = Config::from_yaml(&format!("{MIN}agn: {{sigma_init: 0.9}}\n")).unwrap_err().to_string();
+        assert!(e.contains("agn.sigma_init"), "{e}");
+    }
+
+    #[test]
+    fn lr_schedule() {
+        let s = StageConfig { epochs: 180, lr: 0.1, batch_size: 128, momentum: 0.9, weight_decay: 1e-4, lr_steps: vec![90, 135], lr_gamma: 0.1 };
+        assert_eq!(s.lr_at(0), 0.1);
+        assert!((s.lr_at(90) - 0.01).abs() < 1e-12);
+        assert!((s.lr_at(179) - 0.001).abs() < 1e-12);
+    }
+
+    #[test]
+    fn shipped_configs_load() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs");
+        let mut n = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "yaml") {
+                Config::load(&p).unwrap_or_else(|e| panic!("{e}"));
+                n += 1;
+            }
+        }
+        assert!(n >= 5);
+    }
+}
