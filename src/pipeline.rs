@@ -69,7 +69,9 @@ pub struct StageRecord {
 #[derive(Clone, Debug)]
 pub struct Run {
     pub dir: PathBuf,
-    /// `RUN_DIR/config.yaml`, the copy the stages read.
+    /// The experiment config as the user gave it (its contents enter every
+    /// stage key; `train` writes the copy `RUN_DIR/config.yaml` the later
+    /// stages read).
     pub config: PathBuf,
     /// Multiplier library directory.
     pub library: PathBuf,
@@ -78,31 +80,8 @@ pub struct Run {
     pub build_library: bool,
     /// Test images co-simulated in RTL.
     pub cosim_images: usize,
-}
-
-/// The parts of a config the runner itself needs; everything else belongs
-/// to the stages. Read leniently: the stages validate the config strictly.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct RunSettings {
-    /// Library directory; `RUN_DIR/library` (built by the run) if absent.
-    #[serde(default)]
-    pub library: Option<PathBuf>,
-}
-
-impl RunSettings {
-    /// Read from a config file's text.
-    pub fn parse(path: &Path, text: &str) -> Result<RunSettings> {
-        let v: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
-            Some(l) => Error::at_line(path, l.line(), crate::io::one_line(&e.to_string())),
-            None => Error::in_file(path, crate::io::one_line(&e.to_string())),
-        })?;
-        let lib = match v.get("library") {
-            None | Some(serde_yaml_ng::Value::Null) => None,
-            Some(serde_yaml_ng::Value::String(s)) => Some(PathBuf::from(s)),
-            Some(_) => return Err(Error::in_file(path, "field `library`: expected a directory path")),
-        };
-        Ok(RunSettings { library: lib })
-    }
+    /// libtorch device for training (`cpu`, `cuda`, `auto`).
+    pub device: String,
 }
 
 fn s(x: impl AsRef<str>) -> String {
@@ -135,16 +114,19 @@ impl Run {
                 outputs: vec![Output::File(lib_index.clone())],
             });
         }
+        // Training, one checkpoint per stage, so an interrupted run keeps
+        // the finished ones and a sweep can reuse baseline and QAT.
+        let mut prev: Option<&str> = None;
+        for st in ["baseline", "qat", "agn"] {
+            stages.push(Stage {
+                name: st,
+                commands: vec![vec![s("train"), cfg.clone(), s("--stages"), s(st), s("--out"), dir.clone(), s("--device"), self.device.clone()]],
+                inputs: prev.iter().flat_map(|p| [f(&format!("train/{p}.safetensors")), f(&format!("train/{p}.yaml"))]).collect(),
+                outputs: vec![out(&format!("train/{st}.safetensors")), out(&format!("train/{st}.yaml"))],
+            });
+            prev = Some(st);
+        }
         stages.extend([
-            Stage {
-                name: "train",
-                commands: vec![vec![s("train"), cfg.clone(), s("--out"), dir.clone()]],
-                inputs: vec![],
-                outputs: ["baseline", "qat", "agn"]
-                    .iter()
-                    .flat_map(|st| [out(&format!("train/{st}.safetensors")), out(&format!("train/{st}.yaml"))])
-                    .collect(),
-            },
             Stage {
                 name: "quantize",
                 commands: vec![vec![s("quantize"), dir.clone()]],
@@ -159,7 +141,7 @@ impl Run {
             },
             Stage {
                 name: "eval",
-                commands: vec![vec![s("eval"), dir.clone(), s("--assignment"), assignment.clone()]],
+                commands: vec![vec![s("eval"), dir.clone()], vec![s("eval"), dir.clone(), s("--assignment"), assignment.clone()]],
                 inputs: vec![f("intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
                 outputs: vec![out("eval.json")],
             },
@@ -506,6 +488,7 @@ mod tests {
             library: dir.join("library"),
             build_library: true,
             cosim_images: 4,
+            device: "cpu".into(),
         }
     }
 
@@ -583,14 +566,5 @@ mod tests {
         let st = stage(vec![], vec![Output::Dir("rtl".into())]);
         let out = run.collect_outputs(&st, started).unwrap();
         assert_eq!(out.keys().collect::<Vec<_>>(), vec!["rtl/top.v"]);
-    }
-
-    #[test]
-    fn settings_read_the_library_field_only() {
-        let path = Path::new("c.yaml");
-        assert_eq!(RunSettings::parse(path, "name: x\nlibrary: /l\n").unwrap().library, Some(PathBuf::from("/l")));
-        assert_eq!(RunSettings::parse(path, "name: x\n").unwrap().library, None);
-        let e = RunSettings::parse(path, "library: [1]\n").unwrap_err().to_string();
-        assert!(e.contains("c.yaml") && e.contains("library"), "{e}");
     }
 }

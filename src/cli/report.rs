@@ -1,7 +1,8 @@
 //! Command line of `codesign report`, `codesign run` and `codesign sweep`.
 
 use anyhow::{bail, Context};
-use crate::pipeline::{Outcome, Run, RunSettings};
+use crate::config::Config;
+use crate::pipeline::{Outcome, Run};
 use std::path::{Path, PathBuf};
 
 
@@ -38,41 +39,32 @@ pub fn report(args: ReportArgs) -> anyhow::Result<()> {
 pub struct RunArgs {
     /// Experiment config (YAML), e.g. configs/digits.yaml.
     pub config: PathBuf,
-    /// Run directory; every stage reads and writes here.
+    /// Run directory; every stage reads and writes here (default: the config's `out`).
     #[arg(long)]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
     /// Test images co-simulated in RTL.
     #[arg(long, default_value_t = 20)]
     pub cosim_images: usize,
+    /// libtorch device for training: cpu, cuda or auto.
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
     /// Re-run every stage even if its inputs have not changed.
     #[arg(long)]
     pub force: bool,
 }
 
-/// Copy the config into the run directory (only when it changed, so that
-/// an unchanged config keeps every stage up to date).
-fn install_config(config: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
-    let text = crate::io::read_text(config)?;
-    let copy = dir.join("config.yaml");
-    let same = std::fs::read_to_string(&copy).map(|t| t == text).unwrap_or(false);
-    if !same {
-        crate::io::write_atomic(&copy, text.as_bytes())?;
-    }
-    Ok(copy)
-}
-
-/// The stage runner for `config` into `dir`.
-fn prepare(config: &Path, dir: &Path, cosim_images: usize) -> anyhow::Result<Run> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+/// The stage runner for `config` into `out` (default: the config's `out`).
+fn prepare(config: &Path, out: Option<&Path>, cosim_images: usize, device: &str) -> anyhow::Result<Run> {
+    let cfg = Config::load(config)?;
+    let dir = out.map(Path::to_path_buf).unwrap_or_else(|| cfg.out.clone());
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let dir = dir.canonicalize().with_context(|| format!("{}", dir.display()))?;
-    let text = crate::io::read_text(config)?;
-    let settings = RunSettings::parse(config, &text)?;
-    let copy = install_config(config, &dir)?;
-    let (library, build_library) = match settings.library {
+    let config = config.canonicalize().with_context(|| format!("{}", config.display()))?;
+    let (library, build_library) = match cfg.library {
         Some(l) => (l, false),
         None => (dir.join("library"), true),
     };
-    Ok(Run { dir, config: copy, library, build_library, cosim_images })
+    Ok(Run { dir, config, library, build_library, cosim_images, device: device.to_string() })
 }
 
 /// Drive `stages` with a progress bar; returns the stages that ran.
@@ -91,21 +83,24 @@ fn drive(run: &Run, stages: &[crate::pipeline::Stage], force: bool) -> anyhow::R
         bar.set_prefix(format!("[{}/{n}] {:<10}", i + 1, stage.name));
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
         let result = run.execute(stage, &exe, |line| bar.set_message(crate::io::one_line(line)));
-        match result {
-            Ok(Outcome::UpToDate) => bar.finish_with_message("up to date (skipped)"),
-            Ok(Outcome::Ran(s)) => bar.finish_with_message(format!("done in {s:.1} s")),
-            Err(e) => {
-                bar.finish_with_message("failed");
-                return Err(e.into());
-            }
+        let msg = match &result {
+            Ok(Outcome::UpToDate) => "up to date (skipped)".to_string(),
+            Ok(Outcome::Ran(s)) => format!("done in {s:.1} s"),
+            Err(_) => "failed".to_string(),
+        };
+        bar.finish_with_message(msg.clone());
+        if bar.is_hidden() {
+            // No terminal: one plain line per stage instead of the bar.
+            eprintln!("[{}/{n}] {:<10} {msg}", i + 1, stage.name);
         }
+        result?;
     }
     Ok(())
 }
 
 /// `codesign run`.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
-    let run = prepare(&args.config, &args.out, args.cosim_images)?;
+    let run = prepare(&args.config, args.out.as_deref(), args.cosim_images, &args.device)?;
     let stages = run.stages();
     let clock = std::time::Instant::now();
     drive(&run, &stages, args.force)?;

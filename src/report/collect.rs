@@ -6,6 +6,8 @@
 use super::energy::{self, Breakdown, Constants, EnergyConfig, LayerWork};
 use super::model::*;
 use crate::assign::Assignment;
+use crate::errmodel::validate::ErrorModelReport;
+use crate::intnet::evalfile::{EvalFile, EvalRecord};
 use crate::error::{Error, Result};
 use crate::intnet::{IntNetwork, Op};
 use crate::library::Library;
@@ -81,13 +83,17 @@ fn text(v: &Value, paths: &[&str]) -> Option<String> {
     paths.iter().find_map(|p| get(v, p).and_then(Value::as_str).map(str::to_string))
 }
 
-/// Accuracy stored as percent is turned into a fraction.
-fn fraction(x: f64) -> f64 {
-    if x > 1.0 {
-        x / 100.0
-    } else {
-        x
-    }
+/// The record of an evaluation with an assignment: `assignment` (the
+/// stem of `assignment.yaml`), else the only record that has one.
+fn approx_record(ev: &EvalFile) -> Option<&EvalRecord> {
+    ev.get("assignment").or_else(|| {
+        let with: Vec<&EvalRecord> = ev.values().filter(|r| r.assignment.is_some()).collect();
+        if with.len() == 1 {
+            Some(with[0])
+        } else {
+            None
+        }
+    })
 }
 
 /// Gather the report of `run_dir`. `library` overrides the library
@@ -139,57 +145,39 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         r.notes.push(format!("library {} not found: multiplier metrics not shown", lib_dir.display()));
     }
 
-    // Evaluations.
-    if let Some(ev) = maybe_json::<Value>(&at("eval.json"))? {
-        r.accuracy.exact = num(&ev, &["exact.top1", "exact.accuracy", "exact_top1", "exact"]).map(fraction);
-        r.accuracy.approx =
-            num(&ev, &["approx.top1", "approx.accuracy", "approximate.top1", "assigned.top1", "approx_top1", "approx", "top1"])
-                .map(fraction);
+    // Evaluations (`intnet::evalfile`): `exact`, and the assignment's record.
+    let evals = maybe_json::<EvalFile>(&at("eval.json"))?;
+    if let Some(ev) = &evals {
+        r.accuracy.exact = ev.get("exact").map(|x| x.top1);
+        r.accuracy.approx = approx_record(ev).map(|x| x.top1);
     }
-    if let Some(ev) = maybe_json::<Value>(&at("retrain/eval.json"))? {
-        r.accuracy.retrained =
-            num(&ev, &["approx.top1", "approx.accuracy", "approximate.top1", "assigned.top1", "approx_top1", "approx", "top1"])
-                .map(fraction);
+    if let Some(ev) = maybe_json::<EvalFile>(&at("retrain/eval.json"))? {
+        r.accuracy.retrained = approx_record(&ev).map(|x| x.top1);
     }
 
-    // Error model validation.
+    // Error model validation (`errmodel::validate`): the population model
+    // is compared with the raw error std, the per-channel model with the
+    // error left after its bias correction.
     let mut measured: BTreeMap<(String, String), f64> = BTreeMap::new();
-    let mut predicted: BTreeMap<(String, String), f64> = BTreeMap::new();
-    let em_model = assignment.as_ref().map(|a| a.model.clone()).unwrap_or_else(|| "population".into());
-    if let Some(em) = maybe_json::<Value>(&at("error_model.json"))? {
+    let per_channel = assignment.as_ref().is_some_and(|a| a.model == "per-channel");
+    if let Some(em) = maybe_json::<ErrorModelReport>(&at("error_model.json"))? {
         let mut summary = ErrorModelSummary::default();
-        if let Some(obj) = get(&em, "summary.share_within").and_then(Value::as_object) {
-            for (k, v) in obj {
-                if let Some(x) = v.as_f64() {
-                    summary.share_within.insert(k.clone(), x);
-                }
-            }
-        }
-        let list = ["entries", "pairs", "layers"].iter().find_map(|k| em.get(k).and_then(Value::as_array));
-        for e in list.into_iter().flatten() {
-            let (Some(layer), Some(mult)) = (text(e, &["layer"]), text(e, &["multiplier", "design", "id"])) else { continue };
-            let meas = num(e, &["measured_std", "measured"]);
-            let model_preds: Vec<(String, f64)> = match (text(e, &["model"]), num(e, &["predicted_std", "predicted"])) {
-                (m, Some(p)) => vec![(m.unwrap_or_else(|| "population".into()), p)],
-                (_, None) => ["population", "per_channel", "per-channel"]
-                    .iter()
-                    .filter_map(|m| num(e, &[&format!("predicted.{m}"), &format!("{m}_std"), &format!("predicted_{m}")]).map(|p| (m.to_string(), p)))
-                    .collect(),
-            };
-            if let Some(me) = meas {
-                measured.insert((layer.clone(), mult.clone()), me);
-                for (m, p) in model_preds {
-                    if m.replace('_', "-") == em_model.replace('_', "-") {
-                        predicted.insert((layer.clone(), mult.clone()), p);
-                    }
-                    summary.pairs.push(ErrorPair {
-                        layer: layer.clone(),
-                        multiplier: mult.clone(),
-                        model: m,
-                        predicted_std: p,
-                        measured_std: me,
-                    });
-                }
+        summary.share_within.insert("population".into(), em.summary.share_within.population);
+        summary.share_within.insert("per-channel".into(), em.summary.share_within.per_channel);
+        for p in &em.pairs {
+            let key = (p.layer.clone(), p.multiplier.clone());
+            measured.insert(key, if per_channel { p.measured_compensated } else { p.measured });
+            for (model, predicted, meas) in [
+                ("population", p.predicted_population, p.measured),
+                ("per-channel", p.predicted_per_channel, p.measured_compensated),
+            ] {
+                summary.pairs.push(ErrorPair {
+                    layer: p.layer.clone(),
+                    multiplier: p.multiplier.clone(),
+                    model: model.into(),
+                    predicted_std: predicted,
+                    measured_std: meas,
+                });
             }
         }
         r.error_model = Some(summary);
@@ -268,11 +256,7 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
                 metrics: entry.map(|e| e.metrics.clone()),
                 cost: entry.map(|e| e.cost.clone()),
             });
-            let key = (name.clone(), c.multiplier.clone());
-            layer.measured_std = measured.get(&key).copied();
-            if let Some(p) = predicted.get(&key) {
-                layer.predicted_std.get_or_insert(*p);
-            }
+            layer.measured_std = measured.get(&(name.clone(), c.multiplier.clone())).copied();
         } else {
             layer.energy_rel = 1.0;
         }
