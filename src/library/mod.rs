@@ -7,6 +7,10 @@
 //! Later stages use only [`Library::load`], [`Library::entry`],
 //! [`Library::error_map`] and [`Library::netlist`].
 
+pub mod cost;
+pub mod generators;
+pub mod metrics;
+
 use crate::errmap::ErrorMap;
 use crate::error::Result;
 use crate::netlist::Netlist;
