@@ -341,7 +341,7 @@ impl Calibration {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::intnet::{Node, Requant};
 

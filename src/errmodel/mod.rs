@@ -15,7 +15,10 @@ pub mod per_channel;
 pub mod population;
 pub mod validate;
 
+use crate::calib::{Calibration, MacView};
 use crate::errmap::ErrorMap;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 pub use per_channel::{per_channel, ChannelPrediction};
 pub use population::{population, PopulationPrediction};
@@ -71,6 +74,47 @@ impl ErrorTable {
     pub fn is_exact(&self) -> bool {
         self.e.iter().all(|&v| v == 0)
     }
+}
+
+/// A library design ready for prediction.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub id: String,
+    pub energy_rel: f64,
+    pub table: ErrorTable,
+}
+
+impl Candidate {
+    pub fn new(id: impl Into<String>, energy_rel: f64, map: &ErrorMap) -> Self {
+        Candidate { id: id.into(), energy_rel, table: ErrorTable::new(map) }
+    }
+}
+
+/// Both models' predictions for one (layer, multiplier) pair.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PairPrediction {
+    pub population: f64,
+    pub per_channel: f64,
+    /// The per-channel model's bias correction.
+    pub bias_correction: Vec<i32>,
+}
+
+/// Predictions for every layer (outer, [`IntNetwork::mac_layers`] order)
+/// and candidate (inner). `calib` must have passed
+/// [`crate::calib::Calibration::check`].
+pub fn predict_all(calib: &Calibration, views: &[MacView], cands: &[Candidate]) -> Vec<Vec<PairPrediction>> {
+    let pairs: Vec<(usize, usize)> = (0..views.len()).flat_map(|l| (0..cands.len()).map(move |c| (l, c))).collect();
+    let flat: Vec<PairPrediction> = pairs
+        .par_iter()
+        .map(|&(l, c)| {
+            let (lc, v, t) = (&calib.layers[l], &views[l], &cands[c].table);
+            let pop = population(t, &lc.weight_hist, &lc.act_hists, lc.fan_in);
+            let pc = per_channel(t, &v.layer.weights, v.layer.out_ch, &lc.act_hists);
+            PairPrediction { population: pop.std, per_channel: pc.std, bias_correction: pc.bias_correction }
+        })
+        .collect();
+    let mut it = flat.into_iter();
+    views.iter().map(|_| it.by_ref().take(cands.len()).collect()).collect()
 }
 
 /// A weight histogram scaled to sum to one (all zeros if it is empty).
