@@ -17,6 +17,9 @@ pub struct ReportArgs {
     /// Output directory (default: RUN_DIR/report).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Browser check of the HTML: auto (when chromium is installed), require, skip.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "require", "skip"])]
+    pub browser: String,
 }
 
 /// `codesign report`.
@@ -25,7 +28,15 @@ pub fn report(args: ReportArgs) -> anyhow::Result<()> {
         bail!("{}: not a run directory", args.run_dir.display());
     }
     let out = args.out.unwrap_or_else(|| crate::report::out_dir(&args.run_dir));
-    let r = crate::report::write(&args.run_dir, args.library.as_deref(), &out)?;
+    let browser = match args.browser.as_str() {
+        "require" => crate::report::Browser::Required,
+        "skip" => crate::report::Browser::Skip,
+        _ => crate::report::Browser::IfAvailable,
+    };
+    let r = crate::report::write(&args.run_dir, args.library.as_deref(), &out, browser)?;
+    if let Some(b) = &r.browser {
+        tracing::info!("{}: {} of {} plots rendered; screenshot {}", b.browser, b.plots_rendered, b.plots_expected, out.join(&b.screenshot).display());
+    }
     for n in &r.notes {
         tracing::warn!("{n}");
     }
