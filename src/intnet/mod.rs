@@ -13,22 +13,46 @@
 //!   multipliers) or `127` (signed multipliers).
 //! * **Weights**: `i8` in `-127..=127` (symmetric, per output channel).
 //! * **Products** `prod(x, w)`: unsigned multiplier `M`:
-//!   `sign(w) * M(x, |w|)` (sign-magnitude); signed multiplier:
-//!   `M(x, w)` on two's complement bytes. The exact multiplier gives `x * w`.
+//!   `M(x, |w|)` for `w >= 0` and `-M(x, |w|)` for `w < 0` (sign-magnitude;
+//!   a zero weight gives `M(x, 0)`, what a sign-magnitude datapath computes);
+//!   signed multiplier: `M(x, w)` on two's complement bytes. `M` is the
+//!   multiplier's 16-bit output word, read unsigned (unsigned multipliers)
+//!   or two's complement (signed). The exact multiplier gives `x * w`.
 //! * **Conv / Linear**: `acc[o][p] = bias[o] + sum_k prod(x[k][p], w[o][k])`
 //!   in `i32` (wide enough for every fan-in used: `|prod| <= 2^16`,
-//!   fan-in `<= 2^14`). Zero padding uses activation value 0.
-//! * **Requantization** (per output channel `o`, `shift >= 1`):
+//!   fan-in `<= 2^14`, `|bias| <= 2^30`, checked by [`validate`]).
+//!   Output size per axis `(H + 2 * padding - kernel) / stride + 1` (floor).
+//!   Zero padding uses activation value 0 *through the multiplier*: a padded
+//!   position contributes `prod(0, w)`, which an approximate multiplier may
+//!   make non-zero. Linear reads its input tensor flattened (`C*H*W` values,
+//!   row-major) and has `kernel = 1, stride = 1, padding = 0`, output
+//!   `out_ch x 1 x 1`.
+//! * **Requantization** (per output channel `o`, `mult >= 0`, `1 <= shift <= 62`):
 //!   `y = clamp((acc * mult[o] + (1 << (shift[o] - 1))) >> shift[o], 0, act_max)`
 //!   in `i64`, `>>` arithmetic (floor): round half up. ReLU is the clamp at 0.
-//!   A node without requantization outputs its raw accumulators (logits).
-//! * **MaxPool**: max over the window, no padding.
+//!   A node without requantization outputs its raw accumulators (logits);
+//!   only the last node may do so.
+//! * **MaxPool**: max over the window, no padding; output size per axis
+//!   `(H - kernel) / stride + 1`.
 //! * **AvgPool / GlobalAvgPool**: `(sum + n / 2) / n` (sums are >= 0; round
-//!   half up), `n` the window size.
+//!   half up), `n` the window size (`kernel^2`, or `H*W` for global);
+//!   AvgPool sizes as MaxPool.
 //! * **Add** (residual): `y = clamp((a * mult_a + b * mult_b + (1 << (shift - 1))) >> shift, 0, act_max)`
-//!   in `i64`, both operands rescaled to a common scale before adding.
+//!   in `i64`, both operands rescaled to a common scale before adding;
+//!   `a` is the node's input tensor, `b` tensor `other` (same shape),
+//!   `mult_a, mult_b >= 0`, `1 <= shift <= 62`.
 //! * **Flatten**: `C x H x W` to `CHW x 1 x 1`, same order.
+//! * **Output**: the last node's tensor, `classes` values.
+//!
+//! [`load`] reads and validates a file; [`sim`] is the reference
+//! simulator, [`lut`] the fast lookup-table kernel it runs on.
 
+pub mod evalfile;
+pub mod lut;
+pub mod sim;
+pub mod testnet;
+
+use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// Version of the integer-network file format.
@@ -54,7 +78,7 @@ impl Shape {
 /// Per-output-channel fixed-point rescaling.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requant {
-    /// Positive multipliers, one per output channel.
+    /// Non-negative multipliers, one per output channel.
     pub mult: Vec<i32>,
     /// Right shifts (>= 1), one per output channel.
     pub shift: Vec<u32>,
@@ -125,5 +149,266 @@ impl IntNetwork {
             Op::Conv(l) | Op::Linear(l) => Some((n, l)),
             _ => None,
         })
+    }
+}
+
+impl MacLayer {
+    /// Products summed per output value: `in_ch * kernel^2`.
+    pub fn fan_in(&self) -> usize {
+        self.in_ch * self.kernel * self.kernel
+    }
+}
+
+impl Node {
+    /// The multiplying layer of this node, if it is one.
+    pub fn mac(&self) -> Option<&MacLayer> {
+        match &self.op {
+            Op::Conv(l) | Op::Linear(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+impl IntNetwork {
+    /// Shape of every tensor (index = tensor id); assumes a valid network.
+    pub fn tensor_shapes(&self) -> Vec<Shape> {
+        std::iter::once(self.input).chain(self.nodes.iter().map(|n| n.out)).collect()
+    }
+
+    /// Multiplications per image of each multiplying layer, in
+    /// [`IntNetwork::mac_layers`] order.
+    pub fn macs(&self) -> Vec<u64> {
+        self.mac_layers().map(|(n, l)| (n.out.h * n.out.w * l.out_ch * l.fan_in()) as u64).collect()
+    }
+}
+
+/// Output length of a sliding window along one axis, `None` if the window
+/// does not fit.
+pub fn window_out(size: usize, kernel: usize, stride: usize, padding: usize) -> Option<usize> {
+    let padded = size + 2 * padding;
+    if kernel == 0 || stride == 0 || padded < kernel {
+        return None;
+    }
+    Some((padded - kernel) / stride + 1)
+}
+
+/// Read and validate an integer network file (`intnet.json`).
+pub fn load(path: impl AsRef<std::path::Path>) -> Result<IntNetwork> {
+    let path = path.as_ref();
+    let net: IntNetwork = crate::io::read_json(path)?;
+    validate(&net).map_err(|msg| Error::in_file(path, msg))?;
+    Ok(net)
+}
+
+/// Largest fan-in a multiplying layer may have (keeps accumulators in `i32`).
+pub const MAX_FAN_IN: usize = 1 << 14;
+/// Largest bias magnitude (keeps accumulators in `i32`).
+pub const MAX_BIAS: i32 = 1 << 30;
+
+/// Check every rule of the format; the message names the node and field.
+pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
+    if net.version != FORMAT_VERSION {
+        return Err(format!("version: {} is not supported (expected {FORMAT_VERSION})", net.version));
+    }
+    let want_max = if net.signed { 127 } else { 255 };
+    if net.act_max != want_max {
+        return Err(format!(
+            "act_max: {} does not match {} multipliers (expected {want_max})",
+            net.act_max,
+            if net.signed { "signed" } else { "unsigned" }
+        ));
+    }
+    if net.input_shift > 7 || (255 >> net.input_shift) > net.act_max {
+        return Err(format!(
+            "input_shift: {} does not bring pixels 0..=255 into 0..={}",
+            net.input_shift, net.act_max
+        ));
+    }
+    if net.input.is_empty() {
+        return Err("input: shape has a zero dimension".into());
+    }
+    if net.nodes.is_empty() {
+        return Err("nodes: the network has no nodes".into());
+    }
+    let mut shapes = vec![net.input];
+    let last = net.nodes.len() - 1;
+    for (i, node) in net.nodes.iter().enumerate() {
+        let at = |field: &str, msg: String| format!("node {i} '{}': {field}: {msg}", node.name);
+        if node.input > i {
+            return Err(at("input", format!("tensor {} is not produced before this node (tensors 0..={i} are)", node.input)));
+        }
+        let s = shapes[node.input];
+        let expected = match &node.op {
+            Op::Conv(l) | Op::Linear(l) => {
+                let linear = matches!(node.op, Op::Linear(_));
+                check_mac(l, s, linear, i == last).map_err(|(f, m)| at(f, m))?
+            }
+            Op::MaxPool { kernel, stride } | Op::AvgPool { kernel, stride } => {
+                let oh = window_out(s.h, *kernel, *stride, 0);
+                let ow = window_out(s.w, *kernel, *stride, 0);
+                match (oh, ow) {
+                    (Some(h), Some(w)) => Shape { c: s.c, h, w },
+                    _ => {
+                        return Err(at(
+                            "kernel",
+                            format!("window {kernel} stride {stride} does not fit a {}x{} input", s.h, s.w),
+                        ))
+                    }
+                }
+            }
+            Op::GlobalAvgPool => Shape { c: s.c, h: 1, w: 1 },
+            Op::Flatten => Shape { c: s.len(), h: 1, w: 1 },
+            Op::Add { other, mult_a, mult_b, shift } => {
+                if *other > i {
+                    return Err(at("other", format!("tensor {other} is not produced before this node (tensors 0..={i} are)")));
+                }
+                if shapes[*other] != s {
+                    return Err(at("other", format!("tensor {other} has shape {:?}, the input {:?}", shapes[*other], s)));
+                }
+                if *mult_a < 0 || *mult_b < 0 {
+                    return Err(at("mult_a/mult_b", format!("must be >= 0 (got {mult_a}, {mult_b})")));
+                }
+                if !(1..=62).contains(shift) {
+                    return Err(at("shift", format!("{shift} is outside 1..=62")));
+                }
+                s
+            }
+        };
+        if node.out != expected {
+            return Err(at("out", format!("{:?} does not match the computed shape {:?}", node.out, expected)));
+        }
+        shapes.push(expected);
+    }
+    let out = net.nodes[last].out;
+    if net.classes == 0 || out.len() != net.classes {
+        return Err(format!("classes: {} does not match the last node's output of {} values", net.classes, out.len()));
+    }
+    Ok(())
+}
+
+/// Check one multiplying layer against its input shape; the output shape,
+/// or the offending field and message.
+fn check_mac(l: &MacLayer, s: Shape, linear: bool, is_last: bool) -> std::result::Result<Shape, (&'static str, String)> {
+    if l.in_ch == 0 || l.out_ch == 0 {
+        return Err(("in_ch/out_ch", "must be >= 1".into()));
+    }
+    let out = if linear {
+        if l.kernel != 1 || l.stride != 1 || l.padding != 0 {
+            return Err(("kernel", format!("a linear layer needs kernel 1, stride 1, padding 0 (got {}, {}, {})", l.kernel, l.stride, l.padding)));
+        }
+        if l.in_ch != s.len() {
+            return Err(("in_ch", format!("{} does not match the flattened input of {} values", l.in_ch, s.len())));
+        }
+        Shape { c: l.out_ch, h: 1, w: 1 }
+    } else {
+        if l.in_ch != s.c {
+            return Err(("in_ch", format!("{} does not match the input's {} channels", l.in_ch, s.c)));
+        }
+        let oh = window_out(s.h, l.kernel, l.stride, l.padding);
+        let ow = window_out(s.w, l.kernel, l.stride, l.padding);
+        match (oh, ow) {
+            (Some(h), Some(w)) => Shape { c: l.out_ch, h, w },
+            _ => {
+                return Err((
+                    "kernel",
+                    format!("kernel {} stride {} padding {} does not fit a {}x{} input", l.kernel, l.stride, l.padding, s.h, s.w),
+                ))
+            }
+        }
+    };
+    if l.fan_in() > MAX_FAN_IN {
+        return Err(("in_ch", format!("fan-in {} exceeds {MAX_FAN_IN}", l.fan_in())));
+    }
+    let nw = l.out_ch * l.fan_in();
+    if l.weights.len() != nw {
+        return Err(("weights", format!("{} values, expected out_ch*in_ch*kernel^2 = {nw}", l.weights.len())));
+    }
+    if let Some(j) = l.weights.iter().position(|&w| w == i8::MIN) {
+        return Err(("weights", format!("value {j} is -128, outside -127..=127")));
+    }
+    if l.bias.len() != l.out_ch {
+        return Err(("bias", format!("{} values, expected out_ch = {}", l.bias.len(), l.out_ch)));
+    }
+    if let Some(j) = l.bias.iter().position(|b| b.unsigned_abs() > MAX_BIAS as u32) {
+        return Err(("bias", format!("value {j} ({}) exceeds +-2^30", l.bias[j])));
+    }
+    match &l.requant {
+        None if !is_last => return Err(("requant", "missing (only the last node may output raw accumulators)".into())),
+        None => {}
+        Some(r) => {
+            if r.mult.len() != l.out_ch {
+                return Err(("requant.mult", format!("{} values, expected out_ch = {}", r.mult.len(), l.out_ch)));
+            }
+            if r.shift.len() != l.out_ch {
+                return Err(("requant.shift", format!("{} values, expected out_ch = {}", r.shift.len(), l.out_ch)));
+            }
+            if let Some(j) = r.mult.iter().position(|&m| m < 0) {
+                return Err(("requant.mult", format!("value {j} ({}) is negative", r.mult[j])));
+            }
+            if let Some(j) = r.shift.iter().position(|s| !(1..=62).contains(s)) {
+                return Err(("requant.shift", format!("value {j} ({}) is outside 1..=62", r.shift[j])));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn broken(f: impl FnOnce(&mut IntNetwork)) -> String {
+        let mut net = testnet::random(3, false);
+        f(&mut net);
+        validate(&net).unwrap_err()
+    }
+
+    fn mac_of(net: &mut IntNetwork, i: usize) -> &mut MacLayer {
+        match &mut net.nodes[i].op {
+            Op::Conv(l) | Op::Linear(l) => l,
+            _ => panic!("node {i} is not a mac layer"),
+        }
+    }
+
+    #[test]
+    fn validation_names_node_and_field() {
+        assert!(broken(|n| n.version = 9).starts_with("version:"));
+        assert!(broken(|n| n.act_max = 127).starts_with("act_max:"));
+        let e = broken(|n| {
+            mac_of(n, 0).weights.pop();
+        });
+        assert!(e.contains("node 0 'conv1': weights:"), "{e}");
+        let e = broken(|n| mac_of(n, 1).weights[4] = -128);
+        assert!(e.contains("node 1 'conv2': weights: value 4 is -128"), "{e}");
+        let e = broken(|n| mac_of(n, 0).requant.as_mut().unwrap().shift[0] = 0);
+        assert!(e.contains("'conv1': requant.shift"), "{e}");
+        let e = broken(|n| mac_of(n, 0).requant = None);
+        assert!(e.contains("'conv1': requant: missing"), "{e}");
+        let e = broken(|n| mac_of(n, 0).bias.push(1));
+        assert!(e.contains("'conv1': bias: "), "{e}");
+        let e = broken(|n| n.nodes[0].out.h += 1);
+        assert!(e.contains("'conv1': out: "), "{e}");
+        let e = broken(|n| n.nodes[1].input = 7);
+        assert!(e.contains("node 1 'conv2': input: tensor 7"), "{e}");
+        let e = broken(|n| {
+            if let Op::Add { other, .. } = &mut n.nodes[2].op {
+                *other = 0;
+            }
+        });
+        assert!(e.contains("'add1': other: tensor 0 has shape"), "{e}");
+        let e = broken(|n| n.classes = 4);
+        assert!(e.starts_with("classes:"), "{e}");
+        let last = testnet::random(3, false).nodes.len() - 1;
+        let e = broken(|n| mac_of(n, last).in_ch += 1);
+        assert!(e.contains("'fc': in_ch"), "{e}");
+    }
+
+    #[test]
+    fn window_sizes() {
+        assert_eq!(window_out(32, 3, 1, 1), Some(32));
+        assert_eq!(window_out(32, 3, 2, 1), Some(16));
+        assert_eq!(window_out(5, 2, 2, 0), Some(2));
+        assert_eq!(window_out(1, 3, 1, 0), None);
+        assert_eq!(window_out(4, 0, 1, 0), None);
     }
 }

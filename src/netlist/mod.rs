@@ -7,7 +7,12 @@
 //! [`Builder`] or [`Netlist::from_parts`], which check these invariants and
 //! name the offending net or cell.
 
+pub mod import;
 pub mod sim;
+pub mod validate;
+pub mod verilog;
+
+pub use validate::{Loc, Parts, Ports};
 
 use serde::{Deserialize, Serialize};
 
@@ -129,6 +134,17 @@ impl Netlist {
     pub fn output(&self, name: &str) -> Option<&Bus> {
         self.outputs.iter().find(|b| b.name == name)
     }
+    /// Check `parts` as an importer read them and build the normalized
+    /// netlist (see [`validate`]); errors name file, line and net or cell.
+    pub fn from_parts(parts: Parts, ports: &Ports) -> crate::Result<Netlist> {
+        validate::from_parts(parts, ports)
+    }
+
+    /// Check the invariants of an existing netlist (e.g. one read from disk).
+    pub fn check(&self) -> crate::Result<()> {
+        validate::check(self)
+    }
+
     /// Number of gates that are real cells (constants and buffers excluded).
     pub fn cell_count(&self) -> usize {
         self.gates

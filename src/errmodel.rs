@@ -1,1 +1,0 @@
-//! The probabilistic error model (DESIGN.md, "Error model").

@@ -1,0 +1,212 @@
+//! Bit-exact measurement of the error a multiplier causes at a layer's
+//! output, set next to both models' predictions (`RUN_DIR/error_model.json`).
+//!
+//! Measured the way the models predict it: the layer runs on its real
+//! inputs (the exact network's tensors for the calibration images), every
+//! output value of every channel counts, and the error is
+//! `D = acc_approx - acc_exact = sum_i e(x_i, w_ij)` (bias excluded).
+//! * `measured`: the standard deviation of `D` over all output values, the
+//!   population model's quantity (the per-channel systematic part included);
+//! * `measured_compensated`: the RMS of `D + r_j` with the per-channel
+//!   model's bias correction `r_j`, the per-channel model's quantity.
+
+use super::{Candidate, ErrorTable, PairPrediction};
+use crate::calib::{Calibration, IntMoments, MacView};
+use serde::{Deserialize, Serialize};
+
+/// Pairs count toward `share_within` when the predicted relative error
+/// (predicted std / std(y)) exceeds this.
+pub const RELATIVE_THRESHOLD: f64 = 1e-3;
+/// A prediction is good when predicted / measured lies in this window.
+pub const WINDOW: [f64; 2] = [0.8, 1.25];
+
+/// Error moments of one (layer, multiplier) pair over the measured outputs.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PairMeasurement {
+    /// Of `D`.
+    pub raw: IntMoments,
+    /// Of `D + r_j`.
+    pub compensated: IntMoments,
+}
+
+impl PairMeasurement {
+    pub fn merge(&mut self, o: &PairMeasurement) {
+        self.raw.merge(&o.raw);
+        self.compensated.merge(&o.compensated);
+    }
+}
+
+/// Measure every candidate on one layer for one image: `input` is the
+/// layer's input tensor, `corrections[c]` candidate `c`'s per-channel bias
+/// correction (empty = none).
+pub fn measure_layer(view: &MacView, input: &[i32], cands: &[&ErrorTable], corrections: &[&[i32]]) -> Vec<PairMeasurement> {
+    let n = view.fan_in();
+    let out_ch = view.layer.out_ch;
+    let positions = view.positions();
+    let mut fields = Vec::with_capacity(positions * n);
+    let mut field = Vec::with_capacity(n);
+    for p in 0..positions {
+        view.receptive_field(input, p, &mut field);
+        fields.extend_from_slice(&field);
+    }
+    cands
+        .iter()
+        .zip(corrections)
+        .map(|(table, corr)| {
+            let mut m = PairMeasurement::default();
+            if table.is_exact() {
+                m.raw.count = (positions * out_ch) as u64;
+                m.compensated = m.raw;
+                return m;
+            }
+            for j in 0..out_ch {
+                let w = &view.layer.weights[j * n..(j + 1) * n];
+                let r = corr.get(j).copied().unwrap_or(0) as i64;
+                for f in fields.chunks_exact(n) {
+                    let d: i64 = f.iter().zip(w).map(|(&x, &wi)| table.get(x, wi) as i64).sum();
+                    m.raw.add(d);
+                    m.compensated.add(d + r);
+                }
+            }
+            m
+        })
+        .collect()
+}
+
+/// One (layer, multiplier) pair in `error_model.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PairEntry {
+    pub layer: String,
+    pub multiplier: String,
+    /// Std of the exact accumulators (calibration), for relative errors.
+    pub y_std: f64,
+    pub predicted_population: f64,
+    pub predicted_per_channel: f64,
+    /// Std of `D` (compare with the population model).
+    pub measured: f64,
+    /// RMS of `D + r_j` (compare with the per-channel model).
+    pub measured_compensated: f64,
+    /// Output values measured.
+    pub outputs: u64,
+}
+
+/// Agreement of one model with the measurements.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelSummary {
+    /// Pairs with predicted relative error above the threshold.
+    pub pairs: usize,
+    /// Of those, pairs with predicted / measured inside the window.
+    pub within: usize,
+    /// `within / pairs` (1 when there are no pairs).
+    pub share_within: f64,
+    /// Median of predicted / measured over the counted pairs.
+    pub median_ratio: f64,
+}
+
+/// The `summary` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub relative_threshold: f64,
+    pub window: [f64; 2],
+    /// `share_within` per model, the headline figures.
+    pub share_within: ShareWithin,
+    pub population: ModelSummary,
+    pub per_channel: ModelSummary,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShareWithin {
+    pub population: f64,
+    pub per_channel: f64,
+}
+
+/// Contents of `RUN_DIR/error_model.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorModelReport {
+    /// Calibration images whose outputs were measured.
+    pub images: usize,
+    /// Receptive-field samples behind each prediction.
+    pub samples: usize,
+    pub pairs: Vec<PairEntry>,
+    pub summary: Summary,
+}
+
+/// How one model fares on `(predicted, measured, y_std)` triples.
+pub fn model_summary(triples: impl Iterator<Item = (f64, f64, f64)>) -> ModelSummary {
+    let mut ratios: Vec<f64> = triples
+        .filter(|&(p, _, y)| y > 0.0 && p / y > RELATIVE_THRESHOLD)
+        .map(|(p, m, _)| if m > 0.0 { p / m } else { f64::INFINITY })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let within = ratios.iter().filter(|&&r| r >= WINDOW[0] && r <= WINDOW[1]).count();
+    let pairs = ratios.len();
+    ModelSummary {
+        pairs,
+        within,
+        share_within: if pairs == 0 { 1.0 } else { within as f64 / pairs as f64 },
+        median_ratio: if pairs == 0 { 1.0 } else { ratios[pairs / 2] },
+    }
+}
+
+/// Assemble the report from predictions (`[layer][candidate]`) and
+/// measurements of the same shape.
+pub fn report(
+    calib: &Calibration,
+    cands: &[Candidate],
+    preds: &[Vec<PairPrediction>],
+    measured: &[Vec<PairMeasurement>],
+    images: usize,
+) -> ErrorModelReport {
+    let mut pairs = Vec::new();
+    for (l, lc) in calib.layers.iter().enumerate() {
+        for (c, cand) in cands.iter().enumerate() {
+            let m = &measured[l][c];
+            pairs.push(PairEntry {
+                layer: lc.name.clone(),
+                multiplier: cand.id.clone(),
+                y_std: lc.y_std,
+                predicted_population: preds[l][c].population,
+                predicted_per_channel: preds[l][c].per_channel,
+                measured: m.raw.std(),
+                measured_compensated: m.compensated.rms(),
+                outputs: m.raw.count,
+            });
+        }
+    }
+    let population = model_summary(pairs.iter().map(|p| (p.predicted_population, p.measured, p.y_std)));
+    let per_channel =
+        model_summary(pairs.iter().map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)));
+    ErrorModelReport {
+        images,
+        samples: calib.layers.first().map_or(0, |l| l.act_hists.len()),
+        pairs,
+        summary: Summary {
+            relative_threshold: RELATIVE_THRESHOLD,
+            window: WINDOW,
+            share_within: ShareWithin { population: population.share_within, per_channel: per_channel.share_within },
+            population,
+            per_channel,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_counts_only_visible_errors() {
+        // (predicted, measured, y_std)
+        let t = vec![
+            (1.0, 1.0, 100.0),   // ratio 1: in
+            (1.3, 1.0, 100.0),   // 1.3: out
+            (0.8, 1.0, 100.0),   // 0.8: in (edge)
+            (0.05, 1.0, 100.0),  // relative 5e-4: not counted
+            (1.0, 0.0, 100.0),   // measured zero: out
+        ];
+        let s = model_summary(t.into_iter());
+        assert_eq!((s.pairs, s.within), (4, 2));
+        assert_eq!(s.share_within, 0.5);
+        assert_eq!(s.median_ratio, 1.3);
+    }
+}

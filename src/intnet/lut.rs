@@ -1,0 +1,493 @@
+//! The lookup-table GEMM, the hot path of evaluation and retraining
+//! (DESIGN.md, "The hot path"): `y[o][p] = sum_k prod(x[k][p], w[o][k])`
+//! where `prod` is a table lookup, on an im2col activation matrix.
+//!
+//! Two paths give identical results (integer sums in wrapping `i32`, so the
+//! order of the reduction does not matter): an AVX-512 VBMI path that holds
+//! one weight's 256-entry product row in registers and looks up 64
+//! activations per byte permute, and a portable scalar path. The path is
+//! picked at run time; [`gemm_with`] forces one (tests, benchmarks).
+
+use crate::errmap::{index, ErrorMap};
+use rayon::prelude::*;
+
+/// Products of one multiplier as the integer network uses them
+/// (`prod(x, w)` of `intnet`'s contract), laid out per weight byte.
+#[derive(Clone)]
+pub struct ProductTable {
+    /// The multiplier is signed (two's complement operands).
+    pub signed: bool,
+    /// `prod[(w as u8) << 8 | x]`, the contract's product, sign applied.
+    prod: Vec<i32>,
+    /// Per weight byte, 512 bytes: the low then the high bytes of the 16-bit
+    /// words `M(x, |w|)` (unsigned; negated afterwards when `w < 0`) or
+    /// `M(x, w)` (signed), for `x = 0..=255`.
+    planes: Vec<u8>,
+}
+
+impl std::fmt::Debug for ProductTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ProductTable {{ signed: {}, .. }}", self.signed)
+    }
+}
+
+impl ProductTable {
+    /// Table of a multiplier's error map. Products are taken as the
+    /// multiplier's 16-bit output word, as the hardware bus carries them.
+    pub fn new(map: &ErrorMap) -> Self {
+        let signed = map.signed;
+        let mut prod = vec![0i32; 65536];
+        let mut planes = vec![0u8; 256 * 512];
+        for wb in 0..=255u8 {
+            let w = wb as i8;
+            let b = if signed { wb } else { w.unsigned_abs() };
+            for x in 0..=255u8 {
+                let word = map.products[index(x, b)] as u16;
+                let m = if signed { word as i16 as i32 } else { word as i32 };
+                prod[(wb as usize) << 8 | x as usize] = if !signed && w < 0 { -m } else { m };
+                let row = &mut planes[wb as usize * 512..][..512];
+                row[x as usize] = word as u8;
+                row[256 + x as usize] = (word >> 8) as u8;
+            }
+        }
+        ProductTable { signed, prod, planes }
+    }
+
+    /// The exact multiplier's table.
+    pub fn exact(signed: bool) -> Self {
+        Self::new(&ErrorMap::exact(signed))
+    }
+
+    /// `prod(x, w)`.
+    #[inline]
+    pub fn prod(&self, x: u8, w: i8) -> i32 {
+        self.prod[(w as u8 as usize) << 8 | x as usize]
+    }
+
+    /// `prod(x, w)` for every `x`.
+    #[inline]
+    pub fn row(&self, w: i8) -> &[i32] {
+        &self.prod[(w as u8 as usize) << 8..][..256]
+    }
+
+    /// Low/high byte planes of weight `w`'s 16-bit words (512 bytes).
+    #[inline]
+    fn planes(&self, w: i8) -> &[u8] {
+        &self.planes[w as u8 as usize * 512..][..512]
+    }
+}
+
+/// Which implementation computes the GEMM.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Path {
+    /// Portable scalar loop (one table lookup per multiplication).
+    Scalar,
+    /// AVX-512 VBMI byte permutes (x86-64 with `avx512vbmi` and `avx512bw`).
+    Avx512Vbmi,
+}
+
+/// The fastest path this CPU supports.
+pub fn best_path() -> Path {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512vbmi")
+            && std::is_x86_feature_detected!("avx512bw")
+            && std::is_x86_feature_detected!("avx512f")
+        {
+            return Path::Avx512Vbmi;
+        }
+    }
+    Path::Scalar
+}
+
+/// Whether `path` runs on this CPU.
+pub fn supported(path: Path) -> bool {
+    match path {
+        Path::Scalar => true,
+        Path::Avx512Vbmi => best_path() == Path::Avx512Vbmi,
+    }
+}
+
+/// Positions per work item (a multiple of 64).
+const TILE: usize = 192;
+
+/// `y[o][p] = sum_k prod(x[k][p], w[o][k])`: `w` is `[o_n][k_n]`, `x` is
+/// `[k_n][p_n]`, the result `[o_n][p_n]`. Multithreaded (rayon).
+pub fn gemm(table: &ProductTable, w: &[i8], o_n: usize, k_n: usize, x: &[u8], p_n: usize) -> Vec<i32> {
+    gemm_with(best_path(), table, w, o_n, k_n, x, p_n)
+}
+
+/// [`gemm`] on a given path; panics if the CPU lacks it (see [`supported`]).
+pub fn gemm_with(path: Path, table: &ProductTable, w: &[i8], o_n: usize, k_n: usize, x: &[u8], p_n: usize) -> Vec<i32> {
+    assert_eq!(w.len(), o_n * k_n, "lut::gemm: weights are not o_n x k_n");
+    assert_eq!(x.len(), k_n * p_n, "lut::gemm: activations are not k_n x p_n");
+    assert!(supported(path), "lut::gemm: {path:?} is not supported on this CPU");
+    let mut y = vec![0i32; o_n * p_n];
+    if o_n == 0 || p_n == 0 {
+        return y;
+    }
+    let tiles = p_n.div_ceil(TILE);
+    // Work items: (output channel, position tile); each writes its own slice.
+    let mut items: Vec<(usize, usize, &mut [i32])> = Vec::with_capacity(o_n * tiles);
+    for (o, row) in y.chunks_mut(p_n).enumerate() {
+        for (t, chunk) in row.chunks_mut(TILE).enumerate() {
+            items.push((o, t * TILE, chunk));
+        }
+    }
+    let order = sign_orders(table, w, o_n, k_n);
+    items.into_par_iter().for_each(|(o, p0, out)| {
+        let wo = &w[o * k_n..][..k_n];
+        match path {
+            Path::Scalar => scalar_tile(table, wo, x, p_n, p0, out),
+            Path::Avx512Vbmi => {
+                #[cfg(target_arch = "x86_64")]
+                // SAFETY: `supported(path)` checked the CPU features above.
+                unsafe {
+                    avx512::tile(table, wo, &order[o], x, p_n, p0, out)
+                }
+            }
+        }
+    });
+    y
+}
+
+/// Per output channel, the reduction order of the AVX-512 path: weights that
+/// add their table word first, then (`split` onwards) those that subtract it
+/// (negative weights of an unsigned multiplier).
+struct SignOrder {
+    ks: Vec<u32>,
+    split: usize,
+}
+
+fn sign_orders(table: &ProductTable, w: &[i8], o_n: usize, k_n: usize) -> Vec<SignOrder> {
+    (0..o_n)
+        .map(|o| {
+            let wo = &w[o * k_n..][..k_n];
+            let neg = |wv: i8| !table.signed && wv < 0;
+            let mut ks: Vec<u32> = (0..k_n as u32).filter(|&k| !neg(wo[k as usize])).collect();
+            let split = ks.len();
+            ks.extend((0..k_n as u32).filter(|&k| neg(wo[k as usize])));
+            SignOrder { ks, split }
+        })
+        .collect()
+}
+
+/// Portable path: one table row per weight, one lookup per product.
+fn scalar_tile(table: &ProductTable, wo: &[i8], x: &[u8], p_n: usize, p0: usize, out: &mut [i32]) {
+    for (k, &wv) in wo.iter().enumerate() {
+        let row = table.row(wv);
+        let xs = &x[k * p_n + p0..][..out.len()];
+        for (acc, &xv) in out.iter_mut().zip(xs) {
+            *acc = acc.wrapping_add(row[xv as usize]);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use super::{ProductTable, SignOrder};
+    use std::arch::x86_64::*;
+
+    /// Accumulators for one block of 64 positions: lane `d` of `a[r]` holds
+    /// position `4d + [0, 2, 1, 3][r]` (the order the byte planes unpack in).
+    const LANE_POS: [usize; 4] = [0, 2, 1, 3];
+
+    /// One output channel over up to `TILE` positions starting at `p0`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 F, BW and VBMI.
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+    pub unsafe fn tile(table: &ProductTable, wo: &[i8], order: &SignOrder, x: &[u8], p_n: usize, p0: usize, out: &mut [i32]) {
+        let len = out.len();
+        let full = len / 64;
+        // Whole blocks of 64, up to three at a time (12 accumulators).
+        let mut b = 0;
+        while b < full {
+            let nb = (full - b).min(3);
+            let mut acc = [[_mm512_setzero_si512(); 4]; 3];
+            match nb {
+                3 => blocks::<3>(table, wo, order, x, p_n, p0 + b * 64, &mut acc),
+                2 => blocks::<2>(table, wo, order, x, p_n, p0 + b * 64, &mut acc),
+                _ => blocks::<1>(table, wo, order, x, p_n, p0 + b * 64, &mut acc),
+            }
+            for (j, a) in acc.iter().take(nb).enumerate() {
+                store(a, &mut out[(b + j) * 64..][..64]);
+            }
+            b += nb;
+        }
+        // The ragged end: copy into a zero-padded block.
+        let rest = len - full * 64;
+        if rest > 0 {
+            let start = p0 + full * 64;
+            let mut xs = vec![0u8; wo.len() * 64];
+            for k in 0..wo.len() {
+                xs[k * 64..][..rest].copy_from_slice(&x[k * p_n + start..][..rest]);
+            }
+            let mut acc = [[_mm512_setzero_si512(); 4]; 3];
+            blocks::<1>(table, wo, order, &xs, 64, 0, &mut acc);
+            let mut tmp = [0i32; 64];
+            store(&acc[0], &mut tmp);
+            out[full * 64..].copy_from_slice(&tmp[..rest]);
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn store(a: &[__m512i; 4], out: &mut [i32]) {
+        let mut lanes = [[0i32; 16]; 4];
+        for r in 0..4 {
+            _mm512_storeu_si512(lanes[r].as_mut_ptr() as *mut _, a[r]);
+        }
+        for r in 0..4 {
+            for d in 0..16 {
+                out[4 * d + LANE_POS[r]] = lanes[r][d];
+            }
+        }
+    }
+
+    /// `NB` blocks of 64 positions at `p`, the whole reduction.
+    #[inline(always)]
+    unsafe fn blocks<const NB: usize>(
+        table: &ProductTable,
+        wo: &[i8],
+        order: &SignOrder,
+        x: &[u8],
+        p_n: usize,
+        p: usize,
+        acc: &mut [[__m512i; 4]; 3],
+    ) {
+        let odd_bytes: __mmask64 = 0xAAAA_AAAA_AAAA_AAAA;
+        let low16 = _mm512_set1_epi32(0xFFFF);
+        let xp = x.as_ptr().add(p);
+        for (i, &k) in order.ks.iter().enumerate() {
+            if i == order.split {
+                // From here on the words are subtracted: negate, add, negate.
+                for a in acc.iter_mut().take(NB) {
+                    for v in a.iter_mut() {
+                        *v = _mm512_sub_epi32(_mm512_setzero_si512(), *v);
+                    }
+                }
+            }
+            let k = k as usize;
+            let row = table.planes(wo[k]).as_ptr();
+            let l0 = _mm512_loadu_si512(row as *const _);
+            let l1 = _mm512_loadu_si512(row.add(64) as *const _);
+            let l2 = _mm512_loadu_si512(row.add(128) as *const _);
+            let l3 = _mm512_loadu_si512(row.add(192) as *const _);
+            let h0 = _mm512_loadu_si512(row.add(256) as *const _);
+            let h1 = _mm512_loadu_si512(row.add(320) as *const _);
+            let h2 = _mm512_loadu_si512(row.add(384) as *const _);
+            let h3 = _mm512_loadu_si512(row.add(448) as *const _);
+            for (j, a) in acc.iter_mut().enumerate().take(NB) {
+                let xv = _mm512_loadu_si512(xp.add(k * p_n + j * 64) as *const _);
+                let top = _mm512_movepi8_mask(xv);
+                let lo = _mm512_mask_blend_epi8(
+                    top,
+                    _mm512_permutex2var_epi8(l0, xv, l1),
+                    _mm512_permutex2var_epi8(l2, xv, l3),
+                );
+                let hi = _mm512_mask_blend_epi8(
+                    top,
+                    _mm512_permutex2var_epi8(h0, xv, h1),
+                    _mm512_permutex2var_epi8(h2, xv, h3),
+                );
+                // 16-bit words of even and odd positions.
+                let even = _mm512_mask_blend_epi8(odd_bytes, lo, _mm512_slli_epi16(hi, 8));
+                let odd = _mm512_mask_blend_epi8(odd_bytes, _mm512_srli_epi16(lo, 8), hi);
+                // Widen to 32 bits: positions 4d, 4d+2, 4d+1, 4d+3.
+                let (w0, w1, w2, w3) = if table.signed {
+                    (
+                        _mm512_srai_epi32(_mm512_slli_epi32(even, 16), 16),
+                        _mm512_srai_epi32(even, 16),
+                        _mm512_srai_epi32(_mm512_slli_epi32(odd, 16), 16),
+                        _mm512_srai_epi32(odd, 16),
+                    )
+                } else {
+                    (
+                        _mm512_and_si512(even, low16),
+                        _mm512_srli_epi32(even, 16),
+                        _mm512_and_si512(odd, low16),
+                        _mm512_srli_epi32(odd, 16),
+                    )
+                };
+                a[0] = _mm512_add_epi32(a[0], w0);
+                a[1] = _mm512_add_epi32(a[1], w1);
+                a[2] = _mm512_add_epi32(a[2], w2);
+                a[3] = _mm512_add_epi32(a[3], w3);
+            }
+        }
+        if order.split < order.ks.len() {
+            for a in acc.iter_mut().take(NB) {
+                for v in a.iter_mut() {
+                    *v = _mm512_sub_epi32(_mm512_setzero_si512(), *v);
+                }
+            }
+        }
+    }
+}
+
+/// im2col of a batch: `input` is `[n][c][h][w]`, the result `[k][p]` with
+/// `k = (c, ky, kx)` and `p = (image, oy, ox)`; padding reads activation 0.
+pub fn im2col(input: &[u8], dims: [usize; 4], kernel: usize, stride: usize, padding: usize) -> (Vec<u8>, usize, usize) {
+    let [n, c, h, w] = dims;
+    let oh = (h + 2 * padding - kernel) / stride + 1;
+    let ow = (w + 2 * padding - kernel) / stride + 1;
+    let k_n = c * kernel * kernel;
+    let p_n = n * oh * ow;
+    let mut cols = vec![0u8; k_n * p_n];
+    cols.par_chunks_mut(p_n).enumerate().for_each(|(k, row)| {
+        let (ci, ky, kx) = (k / (kernel * kernel), k / kernel % kernel, k % kernel);
+        for img in 0..n {
+            let plane = &input[(img * c + ci) * h * w..][..h * w];
+            for oy in 0..oh {
+                let iy = (oy * stride + ky) as isize - padding as isize;
+                let dst = &mut row[(img * oh + oy) * ow..][..ow];
+                if iy < 0 || iy >= h as isize {
+                    continue;
+                }
+                let src = &plane[iy as usize * w..][..w];
+                for (ox, d) in dst.iter_mut().enumerate() {
+                    let ix = (ox * stride + kx) as isize - padding as isize;
+                    if ix >= 0 && ix < w as isize {
+                        *d = src[ix as usize];
+                    }
+                }
+            }
+        }
+    });
+    (cols, k_n, p_n)
+}
+
+/// Lookup-table convolution of a batch (bias excluded): `weights` is
+/// `[out_ch][c][kernel][kernel]`, `input` `[n][c][h][w]` (`dims`), the result
+/// `[n][out_ch][oh][ow]` accumulators. Padded positions multiply activation 0.
+/// Panics if the sizes do not fit together (a caller's bug, not user input).
+pub fn conv2d(
+    table: &ProductTable,
+    weights: &[i8],
+    out_ch: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    input: &[u8],
+    dims: [usize; 4],
+) -> Vec<i32> {
+    let [n, c, h, w] = dims;
+    assert_eq!(input.len(), n * c * h * w, "lut::conv2d: input is not n*c*h*w");
+    assert!(h + 2 * padding >= kernel && w + 2 * padding >= kernel && stride >= 1 && kernel >= 1);
+    let (cols, k_n, p_n) = im2col(input, dims, kernel, stride, padding);
+    let y = gemm(table, weights, out_ch, k_n, &cols, p_n);
+    let per = p_n / n.max(1);
+    let mut out = vec![0i32; n * out_ch * per];
+    for (o, row) in y.chunks(p_n.max(1)).enumerate().take(out_ch) {
+        for img in 0..n {
+            out[(img * out_ch + o) * per..][..per].copy_from_slice(&row[img * per..][..per]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// The definition: one lookup per multiplication, straight from the map.
+    fn naive(map: &ErrorMap, w: &[i8], o_n: usize, k_n: usize, x: &[u8], p_n: usize) -> Vec<i32> {
+        let mut y = vec![0i32; o_n * p_n];
+        for o in 0..o_n {
+            for p in 0..p_n {
+                let mut s = 0i32;
+                for k in 0..k_n {
+                    let (xv, wv) = (x[k * p_n + p], w[o * k_n + k]);
+                    s += if map.signed {
+                        map.product(xv, wv as u8)
+                    } else {
+                        let m = map.product(xv, wv.unsigned_abs());
+                        if wv < 0 { -m } else { m }
+                    };
+                }
+                y[o * p_n + p] = s;
+            }
+        }
+        y
+    }
+
+    fn approx_maps() -> Vec<ErrorMap> {
+        vec![
+            ErrorMap::exact(false),
+            ErrorMap::exact(true),
+            // Truncated, with a non-zero product for zero operands.
+            ErrorMap::from_fn(false, |a, b| ((a * b) & !0x3f) + 7),
+            ErrorMap::from_fn(true, |a, b| (a * b) ^ 0x55),
+            // Arbitrary words over the whole 16-bit range.
+            ErrorMap::from_fn(false, |a, b| (a * 251 + b * 65_521) & 0xffff),
+            ErrorMap::from_fn(true, |a, b| ((a * 977 + b * 331) & 0xffff) - 32768),
+        ]
+    }
+
+    #[test]
+    fn every_path_matches_the_naive_definition() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let paths: Vec<Path> = [Path::Scalar, Path::Avx512Vbmi].into_iter().filter(|&p| supported(p)).collect();
+        for map in approx_maps() {
+            let table = ProductTable::new(&map);
+            for &(o_n, k_n, p_n) in &[(1, 1, 1), (3, 5, 63), (2, 9, 64), (4, 27, 65), (5, 17, 200), (2, 3, 449), (1, 300, 130)] {
+                let w: Vec<i8> = (0..o_n * k_n).map(|_| rng.random_range(-127..=127)).collect();
+                let xmax = if map.signed { 127 } else { 255 };
+                let x: Vec<u8> = (0..k_n * p_n).map(|_| rng.random_range(0..=xmax)).collect();
+                let want = naive(&map, &w, o_n, k_n, &x, p_n);
+                for &path in &paths {
+                    let got = gemm_with(path, &table, &w, o_n, k_n, &x, p_n);
+                    assert_eq!(got, want, "{path:?} signed={} shape {o_n}x{k_n}x{p_n}", map.signed);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn conv2d_matches_direct_convolution() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let map = ErrorMap::from_fn(false, |a, b| ((a * b) | 3) & 0xffff);
+        let table = ProductTable::new(&map);
+        for &(n, c, h, w, o, k, s, pad) in &[(2, 3, 7, 5, 4, 3, 1, 1), (1, 2, 8, 8, 3, 3, 2, 1), (3, 1, 5, 6, 2, 2, 2, 0), (1, 4, 3, 3, 5, 1, 1, 0)] {
+            let input: Vec<u8> = (0..n * c * h * w).map(|_| rng.random()).collect();
+            let wts: Vec<i8> = (0..o * c * k * k).map(|_| rng.random_range(-127..=127)).collect();
+            let got = conv2d(&table, &wts, o, k, s, pad, &input, [n, c, h, w]);
+            let oh = (h + 2 * pad - k) / s + 1;
+            let ow = (w + 2 * pad - k) / s + 1;
+            for img in 0..n {
+                for oc in 0..o {
+                    for oy in 0..oh {
+                        for ox in 0..ow {
+                            let mut acc = 0;
+                            for ci in 0..c {
+                                for ky in 0..k {
+                                    for kx in 0..k {
+                                        let iy = (oy * s + ky) as isize - pad as isize;
+                                        let ix = (ox * s + kx) as isize - pad as isize;
+                                        let inside = iy >= 0 && ix >= 0 && iy < h as isize && ix < w as isize;
+                                        let xv = if inside { input[((img * c + ci) * h + iy as usize) * w + ix as usize] } else { 0 };
+                                        acc += table.prod(xv, wts[((oc * c + ci) * k + ky) * k + kx]);
+                                    }
+                                }
+                            }
+                            assert_eq!(got[((img * o + oc) * oh + oy) * ow + ox], acc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn table_applies_sign_magnitude() {
+        let map = ErrorMap::from_fn(false, |a, b| a * b + 1);
+        let t = ProductTable::new(&map);
+        assert_eq!(t.prod(3, -5), -16);
+        assert_eq!(t.prod(3, 5), 16);
+        assert_eq!(t.prod(3, 0), 1);
+        let s = ProductTable::exact(true);
+        assert_eq!(s.prod(100, -127), -12700);
+    }
+}

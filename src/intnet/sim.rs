@@ -1,0 +1,620 @@
+//! Bit-exact simulation of the integer network with one product table per
+//! multiplying layer. Two implementations of the same arithmetic (module doc
+//! of `intnet`): [`reference_trace`], a direct per-image transcription kept
+//! obviously correct, and [`Simulator`], which batches images through the
+//! lookup-table kernel ([`super::lut`]) and is checked against it.
+
+use super::lut;
+pub use super::lut::ProductTable;
+use super::{IntNetwork, MacLayer, Op, Shape};
+use crate::error::{Error, Result};
+use crate::nn::data::Dataset;
+use rayon::prelude::*;
+
+/// Everything one image computes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    /// Every tensor, index = tensor id (0 = the shifted input), `C*H*W` values.
+    pub tensors: Vec<Vec<i32>>,
+    /// Per multiplying layer (in `mac_layers` order), the raw accumulators
+    /// without bias, `[out_ch][oh*ow]`.
+    pub accumulators: Vec<Vec<i32>>,
+}
+
+/// Accuracy over a set of images.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EvalResult {
+    /// Share of images whose label is the top-1 class.
+    pub top1: f64,
+    /// Share of images whose label is among the 5 top classes.
+    pub top5: f64,
+    /// Number of images.
+    pub n: usize,
+}
+
+/// Rank of class `label` in `logits`: how many classes come before it, by
+/// larger logit first and, among equal logits, lower class index first.
+pub fn rank(logits: &[i32], label: usize) -> usize {
+    let l = logits[label];
+    logits.iter().enumerate().filter(|&(c, &v)| v > l || (v == l && c < label)).count()
+}
+
+/// Top-1 class (lowest index among equal maxima).
+pub fn argmax(logits: &[i32]) -> usize {
+    let mut best = 0;
+    for (c, &v) in logits.iter().enumerate() {
+        if v > logits[best] {
+            best = c;
+        }
+    }
+    best
+}
+
+/// The network with its product tables, ready to run.
+#[derive(Clone, Debug)]
+pub struct Simulator {
+    net: IntNetwork,
+    tables: Vec<ProductTable>,
+    /// For each node, its index among the multiplying layers.
+    mac_index: Vec<Option<usize>>,
+}
+
+impl Simulator {
+    /// One table per multiplying layer, in `mac_layers` order; their
+    /// signedness must be the network's.
+    pub fn new(net: &IntNetwork, tables: Vec<ProductTable>) -> Result<Self> {
+        let n_mac = net.mac_layers().count();
+        if tables.len() != n_mac {
+            return Err(Error::input(format!(
+                "network '{}' has {n_mac} multiplying layers but {} product tables were given",
+                net.name,
+                tables.len()
+            )));
+        }
+        for ((node, _), t) in net.mac_layers().zip(&tables) {
+            if t.signed != net.signed {
+                return Err(Error::input(format!(
+                    "layer '{}': a {} multiplier cannot serve a network built for {} multipliers",
+                    node.name,
+                    if t.signed { "signed" } else { "unsigned" },
+                    if net.signed { "signed" } else { "unsigned" }
+                )));
+            }
+        }
+        let mut next = 0;
+        let mac_index = net
+            .nodes
+            .iter()
+            .map(|n| {
+                n.mac().map(|_| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        Ok(Simulator { net: net.clone(), tables, mac_index })
+    }
+
+    /// Every layer exact.
+    pub fn exact(net: &IntNetwork) -> Result<Self> {
+        let n = net.mac_layers().count();
+        Self::new(net, vec![ProductTable::exact(net.signed); n])
+    }
+
+    pub fn network(&self) -> &IntNetwork {
+        &self.net
+    }
+
+    pub fn tables(&self) -> &[ProductTable] {
+        &self.tables
+    }
+
+    /// Logits of one image (`C*H*W` raw pixels).
+    pub fn forward(&self, image: &[u8]) -> Vec<i32> {
+        self.forward_batch(image, 1)
+    }
+
+    /// Every tensor and accumulator of one image.
+    pub fn forward_trace(&self, image: &[u8]) -> Trace {
+        let (mut tensors, accs) = self.run(image, 1, true);
+        Trace { tensors: tensors.drain(..).collect(), accumulators: accs }
+    }
+
+    /// Logits of `n` images stored one after another, `[n][classes]`.
+    pub fn forward_batch(&self, images: &[u8], n: usize) -> Vec<i32> {
+        let (mut tensors, _) = self.run(images, n, false);
+        tensors.pop().unwrap_or_default()
+    }
+
+    /// Logits of every image, `[n][classes]`; batches run in parallel.
+    pub fn logits(&self, images: &[u8]) -> Vec<i32> {
+        let len = self.net.input.len();
+        assert_eq!(images.len() % len, 0, "images are not a whole number of {len}-byte images");
+        const BATCH: usize = 32;
+        let parts: Vec<Vec<i32>> =
+            images.par_chunks(BATCH * len).map(|chunk| self.forward_batch(chunk, chunk.len() / len)).collect();
+        parts.concat()
+    }
+
+    /// Top-1 and top-5 accuracy on images (`[n][C*H*W]`) with labels.
+    pub fn evaluate_images(&self, images: &[u8], labels: &[u8]) -> EvalResult {
+        let logits = self.logits(images);
+        accuracy(&logits, labels, self.net.classes)
+    }
+
+    /// Top-1 and top-5 accuracy on a data set (checked against the
+    /// network's input shape and class count).
+    pub fn evaluate(&self, data: &Dataset) -> Result<EvalResult> {
+        Ok(accuracy(&self.dataset_logits(data)?, &data.labels, self.net.classes))
+    }
+
+    /// Logits of every image of a data set, `[n][classes]`.
+    pub fn dataset_logits(&self, data: &Dataset) -> Result<Vec<i32>> {
+        let want = self.net.input;
+        if (data.c, data.h, data.w) != (want.c, want.h, want.w) {
+            return Err(Error::input(format!(
+                "data set images are {}x{}x{} but network '{}' takes {}x{}x{}",
+                data.c, data.h, data.w, self.net.name, want.c, want.h, want.w
+            )));
+        }
+        if data.classes != self.net.classes {
+            return Err(Error::input(format!(
+                "data set has {} classes but network '{}' outputs {}",
+                data.classes, self.net.name, self.net.classes
+            )));
+        }
+        if let Some(&bad) = data.labels.iter().find(|&&l| l as usize >= self.net.classes) {
+            return Err(Error::input(format!("data set label {bad} is not a class of network '{}'", self.net.name)));
+        }
+        if data.images.len() != data.labels.len() * want.len() {
+            return Err(Error::input(format!(
+                "data set has {} pixels for {} labels of {}-pixel images",
+                data.images.len(),
+                data.labels.len(),
+                want.len()
+            )));
+        }
+        Ok(self.logits(&data.images))
+    }
+
+    /// Runs `n` images; every tensor is `[n][C*H*W]`. Keeps all tensors and
+    /// accumulators when `keep` (trace), else drops tensors once unused.
+    fn run(&self, images: &[u8], n: usize, keep: bool) -> (Vec<Vec<i32>>, Vec<Vec<i32>>) {
+        let net = &self.net;
+        assert_eq!(images.len(), n * net.input.len(), "image size does not match the network input");
+        let shapes = net.tensor_shapes();
+        let last_use = last_uses(net);
+        let mut tensors: Vec<Vec<i32>> = Vec::with_capacity(shapes.len());
+        tensors.push(images.iter().map(|&p| (p >> net.input_shift) as i32).collect());
+        let mut accs = Vec::new();
+        for (i, node) in net.nodes.iter().enumerate() {
+            let s = shapes[node.input];
+            let input = &tensors[node.input];
+            let out = match &node.op {
+                Op::Conv(l) | Op::Linear(l) => {
+                    let table = &self.tables[self.mac_index[i].expect("mac node")];
+                    let x: Vec<u8> = input.iter().map(|&v| v as u8).collect();
+                    let (c, h, w) = match node.op {
+                        Op::Linear(_) => (s.len(), 1, 1),
+                        _ => (s.c, s.h, s.w),
+                    };
+                    let acc = lut::conv2d(table, &l.weights, l.out_ch, l.kernel, l.stride, l.padding, &x, [n, c, h, w]);
+                    let y = finish_mac(l, &acc, node.out.h * node.out.w, net.act_max);
+                    if keep {
+                        accs.push(acc);
+                    }
+                    y
+                }
+                Op::MaxPool { kernel, stride } => per_image(input, n, s, node.out, |a, y| max_pool(a, s, y, node.out, *kernel, *stride)),
+                Op::AvgPool { kernel, stride } => per_image(input, n, s, node.out, |a, y| avg_pool(a, s, y, node.out, *kernel, *stride)),
+                Op::GlobalAvgPool => per_image(input, n, s, node.out, |a, y| global_avg_pool(a, s, y)),
+                Op::Flatten => input.clone(),
+                Op::Add { other, mult_a, mult_b, shift } => {
+                    add(input, &tensors[*other], *mult_a, *mult_b, *shift, net.act_max)
+                }
+            };
+            tensors.push(out);
+            if !keep {
+                for (t, &lu) in last_use.iter().enumerate().take(i + 1) {
+                    if lu == i {
+                        tensors[t] = Vec::new();
+                    }
+                }
+            }
+        }
+        (tensors, accs)
+    }
+}
+
+/// Top-1/top-5 accuracy of `[n][classes]` logits.
+pub fn accuracy(logits: &[i32], labels: &[u8], classes: usize) -> EvalResult {
+    let n = labels.len();
+    assert_eq!(logits.len(), n * classes);
+    let (mut c1, mut c5) = (0usize, 0usize);
+    for (l, &label) in logits.chunks(classes).zip(labels) {
+        let r = rank(l, label as usize);
+        c1 += (r == 0) as usize;
+        c5 += (r < 5) as usize;
+    }
+    let frac = |c: usize| if n == 0 { 0.0 } else { c as f64 / n as f64 };
+    EvalResult { top1: frac(c1), top5: frac(c5), n }
+}
+
+/// Last node index that reads each tensor (the final tensor: never freed).
+fn last_uses(net: &IntNetwork) -> Vec<usize> {
+    let mut last = vec![usize::MAX; net.nodes.len() + 1];
+    for (i, node) in net.nodes.iter().enumerate() {
+        last[node.input] = i;
+        if let Op::Add { other, .. } = node.op {
+            last[other] = i;
+        }
+    }
+    last[net.nodes.len()] = usize::MAX;
+    last
+}
+
+/// Apply `f` to each image of a batch tensor.
+fn per_image(input: &[i32], n: usize, s: Shape, o: Shape, f: impl Fn(&[i32], &mut [i32])) -> Vec<i32> {
+    let mut out = vec![0i32; n * o.len()];
+    for (a, y) in input.chunks(s.len()).zip(out.chunks_mut(o.len())) {
+        f(a, y);
+    }
+    out
+}
+
+/// Bias and requantization of batch accumulators `[n][out_ch][positions]`.
+fn finish_mac(l: &MacLayer, acc: &[i32], positions: usize, act_max: i32) -> Vec<i32> {
+    acc.chunks(positions)
+        .enumerate()
+        .flat_map(|(j, ch)| {
+            let o = j % l.out_ch;
+            ch.iter().map(move |&a| {
+                let a = a.wrapping_add(l.bias[o]);
+                match &l.requant {
+                    Some(r) => requant(a, r.mult[o], r.shift[o], act_max),
+                    None => a,
+                }
+            })
+        })
+        .collect()
+}
+
+/// `clamp((acc * mult + (1 << (shift - 1))) >> shift, 0, act_max)` in `i64`.
+#[inline]
+pub fn requant(acc: i32, mult: i32, shift: u32, act_max: i32) -> i32 {
+    let v = (acc as i64 * mult as i64 + (1i64 << (shift - 1))) >> shift;
+    v.clamp(0, act_max as i64) as i32
+}
+
+/// Residual addition, elementwise.
+fn add(a: &[i32], b: &[i32], mult_a: i32, mult_b: i32, shift: u32, act_max: i32) -> Vec<i32> {
+    a.iter()
+        .zip(b)
+        .map(|(&a, &b)| {
+            let v = (a as i64 * mult_a as i64 + b as i64 * mult_b as i64 + (1i64 << (shift - 1))) >> shift;
+            v.clamp(0, act_max as i64) as i32
+        })
+        .collect()
+}
+
+/// Sliding-window pooling of one image: `f` reduces each window.
+fn pool(a: &[i32], s: Shape, o: Shape, k: usize, stride: usize, y: &mut [i32], f: impl Fn(&mut dyn Iterator<Item = i32>) -> i32) {
+    for c in 0..s.c {
+        for oy in 0..o.h {
+            for ox in 0..o.w {
+                let mut window = (0..k).flat_map(|ky| {
+                    let row = (c * s.h + oy * stride + ky) * s.w + ox * stride;
+                    a[row..row + k].iter().copied()
+                });
+                y[(c * o.h + oy) * o.w + ox] = f(&mut window);
+            }
+        }
+    }
+}
+
+/// `(sum + n / 2) / n`, sums non-negative.
+#[inline]
+fn round_mean(sum: i64, n: usize) -> i32 {
+    ((sum + n as i64 / 2) / n as i64) as i32
+}
+
+fn max_pool(a: &[i32], s: Shape, y: &mut [i32], o: Shape, k: usize, stride: usize) {
+    pool(a, s, o, k, stride, y, |w| w.max().unwrap_or(0));
+}
+
+fn avg_pool(a: &[i32], s: Shape, y: &mut [i32], o: Shape, k: usize, stride: usize) {
+    pool(a, s, o, k, stride, y, |w| round_mean(w.map(|v| v as i64).sum(), k * k));
+}
+
+fn global_avg_pool(a: &[i32], s: Shape, y: &mut [i32]) {
+    let n = s.h * s.w;
+    for (c, v) in y.iter_mut().enumerate().take(s.c) {
+        *v = round_mean(a[c * n..][..n].iter().map(|&v| v as i64).sum(), n);
+    }
+}
+
+/// The arithmetic of the contract transcribed directly, one image, one
+/// multiplication at a time; the definition [`Simulator`] is tested against.
+/// `tables` as for [`Simulator::new`] (not checked here).
+pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) -> Trace {
+    let shapes = net.tensor_shapes();
+    let mut tensors: Vec<Vec<i32>> = vec![image.iter().map(|&p| (p >> net.input_shift) as i32).collect()];
+    let mut accumulators = Vec::new();
+    let mut tables = tables.iter();
+    for node in &net.nodes {
+        let s = shapes[node.input];
+        let o = node.out;
+        let x = &tensors[node.input];
+        let mut y = vec![0i32; o.len()];
+        match &node.op {
+            Op::Conv(l) | Op::Linear(l) => {
+                let table = tables.next().expect("one table per multiplying layer");
+                // A linear layer is a 1x1 convolution of the flattened input.
+                let s = if matches!(node.op, Op::Linear(_)) { Shape { c: s.len(), h: 1, w: 1 } } else { s };
+                let (k, st, pad) = (l.kernel, l.stride, l.padding as isize);
+                let mut acc = vec![0i32; o.len()];
+                for oc in 0..o.c {
+                    for oy in 0..o.h {
+                        for ox in 0..o.w {
+                            let mut sum = 0i32;
+                            for ic in 0..s.c {
+                                for ky in 0..k {
+                                    for kx in 0..k {
+                                        let iy = (oy * st + ky) as isize - pad;
+                                        let ix = (ox * st + kx) as isize - pad;
+                                        let inside = iy >= 0 && ix >= 0 && iy < s.h as isize && ix < s.w as isize;
+                                        let xv = if inside { x[(ic * s.h + iy as usize) * s.w + ix as usize] } else { 0 };
+                                        let wv = l.weights[((oc * s.c + ic) * k + ky) * k + kx];
+                                        sum = sum.wrapping_add(table.prod(xv as u8, wv));
+                                    }
+                                }
+                            }
+                            let at = (oc * o.h + oy) * o.w + ox;
+                            acc[at] = sum;
+                            let a = sum.wrapping_add(l.bias[oc]);
+                            y[at] = match &l.requant {
+                                Some(r) => requant(a, r.mult[oc], r.shift[oc], net.act_max),
+                                None => a,
+                            };
+                        }
+                    }
+                }
+                accumulators.push(acc);
+            }
+            Op::MaxPool { kernel, stride } | Op::AvgPool { kernel, stride } => {
+                let is_max = matches!(node.op, Op::MaxPool { .. });
+                for c in 0..o.c {
+                    for oy in 0..o.h {
+                        for ox in 0..o.w {
+                            let mut vals = Vec::new();
+                            for ky in 0..*kernel {
+                                for kx in 0..*kernel {
+                                    vals.push(x[(c * s.h + oy * stride + ky) * s.w + ox * stride + kx]);
+                                }
+                            }
+                            let n = vals.len() as i64;
+                            let sum: i64 = vals.iter().map(|&v| v as i64).sum();
+                            y[(c * o.h + oy) * o.w + ox] =
+                                if is_max { *vals.iter().max().unwrap() } else { ((sum + n / 2) / n) as i32 };
+                        }
+                    }
+                }
+            }
+            Op::GlobalAvgPool => {
+                let n = (s.h * s.w) as i64;
+                for c in 0..s.c {
+                    let sum: i64 = x[c * s.h * s.w..(c + 1) * s.h * s.w].iter().map(|&v| v as i64).sum();
+                    y[c] = ((sum + n / 2) / n) as i32;
+                }
+            }
+            Op::Flatten => y.copy_from_slice(x),
+            Op::Add { other, mult_a, mult_b, shift } => {
+                let b = &tensors[*other];
+                for j in 0..y.len() {
+                    let v = (x[j] as i64 * *mult_a as i64 + b[j] as i64 * *mult_b as i64 + (1i64 << (shift - 1))) >> shift;
+                    y[j] = v.clamp(0, net.act_max as i64) as i32;
+                }
+            }
+        }
+        tensors.push(y);
+    }
+    Trace { tensors, accumulators }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{testnet, validate, Node, Requant, FORMAT_VERSION};
+    use super::*;
+    use crate::errmap::ErrorMap;
+
+    fn node(name: &str, input: usize, op: Op, c: usize, h: usize, w: usize) -> Node {
+        Node { name: name.into(), input, op, out: Shape { c, h, w } }
+    }
+
+    fn mac(in_ch: usize, out_ch: usize, kernel: usize, stride: usize, padding: usize, weights: Vec<i8>, bias: Vec<i32>, requant: Option<Requant>) -> MacLayer {
+        MacLayer { in_ch, out_ch, kernel, stride, padding, weights, bias, requant }
+    }
+
+    fn net(input: Shape, signed: bool, nodes: Vec<Node>, classes: usize) -> IntNetwork {
+        let n = IntNetwork {
+            version: FORMAT_VERSION,
+            name: "hand".into(),
+            input,
+            input_shift: signed as u32,
+            act_max: if signed { 127 } else { 255 },
+            signed,
+            nodes,
+            classes,
+        };
+        validate(&n).unwrap();
+        n
+    }
+
+    /// 3x3 input, 2x2 kernel, stride 2, padding 1 (hand-computed).
+    fn padded_conv() -> IntNetwork {
+        let l = mac(1, 1, 2, 2, 1, vec![1, 2, 3, -1], vec![5], None);
+        net(Shape { c: 1, h: 3, w: 3 }, false, vec![node("conv", 0, Op::Conv(l), 1, 2, 2)], 4)
+    }
+
+    #[test]
+    fn conv_with_padding_and_stride() {
+        let n = padded_conv();
+        let image = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        let sim = Simulator::exact(&n).unwrap();
+        let t = sim.forward_trace(&image);
+        assert_eq!(t.accumulators, vec![vec![-1, 3, 1, 32]]);
+        assert_eq!(sim.forward(&image), vec![4, 8, 6, 37]);
+        // M(x, b) = x*b + 1: each padded position adds +-M(0, |w|) = +-1.
+        let plus_one = ProductTable::new(&ErrorMap::from_fn(false, |a, b| a * b + 1));
+        let sim = Simulator::new(&n, vec![plus_one.clone()]).unwrap();
+        // (0,0): 3 padded (+1 each) and x=1, w=-1: -(1+1).
+        // (0,1): 2 padded (w=1,2), 2*3+1, -(3+1).   (1,0): 2 padded (w=1,3), 4*2+1, -(7+1).
+        // (1,1): 5+1, 12+1, 24+1, -(9+1).
+        assert_eq!(sim.forward_trace(&image).accumulators, vec![vec![1, 5, 3, 34]]);
+        assert_eq!(reference_trace(&n, &[plus_one], &image).accumulators, vec![vec![1, 5, 3, 34]]);
+    }
+
+    /// conv 1x1 (2 channels, requant with rounding and a negative
+    /// accumulator) -> maxpool, avgpool -> add -> flatten -> linear.
+    fn small_graph() -> IntNetwork {
+        let rq = Requant { mult: vec![3, 1], shift: vec![2, 1] };
+        let conv = mac(1, 2, 1, 1, 0, vec![1, -2], vec![3, 50], Some(rq));
+        let fc = mac(2, 3, 1, 1, 0, vec![1, 0, 0, 1, 2, -1], vec![0, 0, -100], None);
+        net(
+            Shape { c: 1, h: 2, w: 2 },
+            false,
+            vec![
+                node("conv", 0, Op::Conv(conv), 2, 2, 2),
+                node("max", 1, Op::MaxPool { kernel: 2, stride: 2 }, 2, 1, 1),
+                node("avg", 1, Op::AvgPool { kernel: 2, stride: 2 }, 2, 1, 1),
+                node("add", 2, Op::Add { other: 3, mult_a: 1, mult_b: 3, shift: 1 }, 2, 1, 1),
+                node("flat", 4, Op::Flatten, 2, 1, 1),
+                node("fc", 5, Op::Linear(fc), 3, 1, 1),
+            ],
+            3,
+        )
+    }
+
+    #[test]
+    fn requant_pools_add_and_linear() {
+        let n = small_graph();
+        let sim = Simulator::exact(&n).unwrap();
+        let t = sim.forward_trace(&[10, 20, 30, 40]);
+        // ch0: (x+3)*3+2 >> 2; ch1: (-2x+50)+1 >> 1, negatives clamp to 0.
+        assert_eq!(t.accumulators[0], vec![10, 20, 30, 40, -20, -40, -60, -80]);
+        assert_eq!(t.tensors[1], vec![10, 17, 25, 32, 15, 5, 0, 0]);
+        assert_eq!(t.tensors[2], vec![32, 15]);
+        // (84 + 2) / 4 = 21, (20 + 2) / 4 = 5.
+        assert_eq!(t.tensors[3], vec![21, 5]);
+        // (32 + 63 + 1) >> 1 = 48 (47.5 rounds up), (15 + 15 + 1) >> 1 = 15.
+        assert_eq!(t.tensors[4], vec![48, 15]);
+        assert_eq!(t.tensors[6], vec![48, 15, 96 - 15 - 100]);
+        assert_eq!(t.accumulators[1], vec![48, 15, 81]);
+        assert_eq!(t, reference_trace(&n, sim.tables(), &[10, 20, 30, 40]));
+    }
+
+    #[test]
+    fn rounding_rules() {
+        assert_eq!(requant(5, 1, 1, 255), 3); // 2.5 -> 3
+        assert_eq!(requant(3, 3, 2, 255), 2); // 2.25 -> 2
+        assert_eq!(requant(-1, 1, 1, 255), 0); // -0.5 -> 0
+        assert_eq!(requant(-5, 1, 1, 255), 0); // clamp (ReLU)
+        assert_eq!(requant(1000, 1, 1, 255), 255);
+        assert_eq!(requant(1000, 1, 1, 127), 127);
+        assert_eq!(requant(i32::MAX, i32::MAX, 62, 255), 1);
+        let s = Shape { c: 3, h: 2, w: 2 };
+        let mut y = [0; 3];
+        global_avg_pool(&[1, 2, 2, 2, 1, 1, 1, 2, 1, 2, 1, 2], s, &mut y);
+        assert_eq!(y, [2, 1, 2]); // 1.75, 1.25, 1.5
+    }
+
+    #[test]
+    fn signed_input_shift_and_negative_products() {
+        let fc = mac(2, 2, 1, 1, 0, vec![-127, 5, 1, 1], vec![0, 0], None);
+        let n = net(Shape { c: 2, h: 1, w: 1 }, true, vec![node("fc", 0, Op::Linear(fc), 2, 1, 1)], 2);
+        let sim = Simulator::exact(&n).unwrap();
+        assert_eq!(sim.forward(&[255, 3]), vec![-127 * 127 + 5, 128]);
+        assert!(Simulator::new(&n, vec![ProductTable::exact(false)]).is_err());
+        assert!(Simulator::new(&n, vec![]).is_err());
+    }
+
+    fn approx_tables(net: &IntNetwork, seed: i32) -> Vec<ProductTable> {
+        let n = net.mac_layers().count();
+        (0..n as i32)
+            .map(|i| {
+                let map = if net.signed {
+                    ErrorMap::from_fn(true, move |a, b| ((a * b) ^ (seed + i)) & !3)
+                } else {
+                    ErrorMap::from_fn(false, move |a, b| ((a * b) & !0x1f) + ((a + b + i) & 3))
+                };
+                ProductTable::new(&map)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn simulator_matches_reference_on_random_networks() {
+        for seed in 0..6u64 {
+            for signed in [false, true] {
+                let net = testnet::random(seed, signed);
+                let images = testnet::random_images(seed, &net, 5);
+                for tables in [vec![ProductTable::exact(signed); net.mac_layers().count()], approx_tables(&net, seed as i32)] {
+                    let sim = Simulator::new(&net, tables.clone()).unwrap();
+                    let batch = sim.logits(&images);
+                    for (i, img) in images.chunks(net.input.len()).enumerate() {
+                        let want = reference_trace(&net, &tables, img);
+                        let got = sim.forward_trace(img);
+                        assert_eq!(got, want, "seed {seed} signed {signed} image {i}");
+                        assert_eq!(&batch[i * net.classes..][..net.classes], want.tensors.last().unwrap().as_slice());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn random_networks_use_the_activation_range() {
+        let net = testnet::random(1, false);
+        let sim = Simulator::exact(&net).unwrap();
+        let t = sim.forward_trace(&testnet::random_images(2, &net, 1));
+        let a = &t.tensors[1];
+        let zeros = a.iter().filter(|&&v| v == 0).count();
+        let sat = a.iter().filter(|&&v| v == 255).count();
+        assert!(zeros < a.len() * 3 / 4 && sat < a.len() / 2, "zeros {zeros} saturated {sat} of {}", a.len());
+    }
+
+    #[test]
+    fn evaluate_on_a_dataset() {
+        let net = testnet::random(4, false);
+        let sim = Simulator::exact(&net).unwrap();
+        let images = testnet::random_images(9, &net, 40);
+        // Labels: the reference's top-1 for half the images, another class otherwise.
+        let labels: Vec<u8> = images
+            .chunks(net.input.len())
+            .enumerate()
+            .map(|(i, img)| {
+                let top = argmax(reference_trace(&net, sim.tables(), img).tensors.last().unwrap()) as u8;
+                if i % 2 == 0 { top } else { (top + 1) % net.classes as u8 }
+            })
+            .collect();
+        let s = net.input;
+        let data = Dataset { c: s.c, h: s.h, w: s.w, classes: net.classes, images, labels };
+        let r = sim.evaluate(&data).unwrap();
+        assert_eq!((r.top1, r.n), (0.5, 40));
+        assert!(r.top5 >= 0.5);
+        let wrong = Dataset { h: s.h + 1, ..data.clone() };
+        assert!(sim.evaluate(&wrong).unwrap_err().to_string().contains("takes"));
+        let wrong = Dataset { classes: 3, ..data };
+        assert!(sim.evaluate(&wrong).unwrap_err().to_string().contains("classes"));
+    }
+
+    #[test]
+    fn accuracy_ranks_ties_by_class_index() {
+        assert_eq!(rank(&[5, 7, 7, 1], 2), 1);
+        assert_eq!(rank(&[5, 7, 7, 1], 3), 3);
+        assert_eq!(rank(&[5, 7, 7, 1], 1), 0);
+        assert_eq!(argmax(&[5, 7, 7, 1]), 1);
+        let r = accuracy(&[1, 2, 3, 3, 2, 1], &[2, 1], 3);
+        assert_eq!((r.top1, r.n), (0.5, 2));
+    }
+}

@@ -1,0 +1,438 @@
+//! Turning what an importer read into a valid [`Netlist`]: every check that
+//! protects simulation (one driver per net, no undriven net, no cycle, the
+//! ports a multiplier needs) happens here, once, for every importer, and
+//! every error names the file, line and net or cell at fault.
+//!
+//! After the checks the netlist is normalized: gates in topological order,
+//! buffers collapsed into wires, logic that reaches no output removed, nets
+//! renumbered densely (inputs first), ports renamed to `A`, `B`, `O`.
+
+use super::{Bus, Gate, GateKind, NetId, Netlist};
+use crate::error::{Error, Result};
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::path::PathBuf;
+
+/// Where something was read: file (index into [`Parts::files`]) and line
+/// (1-based; 0 when unknown).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Loc {
+    pub file: u16,
+    pub line: u32,
+}
+
+/// A gate as read, with its origin for error messages.
+#[derive(Clone, Debug)]
+pub struct PartGate {
+    pub gate: Gate,
+    pub loc: Loc,
+    /// What the source called it: `instance u1 (HAX1)`, `assign`, `cell $abc$12`.
+    pub cell: String,
+}
+
+/// A port as read.
+#[derive(Clone, Debug)]
+pub struct PartPort {
+    pub bus: Bus,
+    pub loc: Loc,
+}
+
+/// An unchecked netlist as an importer read it.
+#[derive(Clone, Debug, Default)]
+pub struct Parts {
+    pub name: String,
+    /// Files the parts came from; `Loc::file` indexes this.
+    pub files: Vec<PathBuf>,
+    /// Name of every net; net ids are `0..net_names.len()`.
+    pub net_names: Vec<String>,
+    pub inputs: Vec<PartPort>,
+    pub outputs: Vec<PartPort>,
+    pub gates: Vec<PartGate>,
+}
+
+/// Names of the multiplier's ports in the source: operands (8 bits each)
+/// and product (16 bits). The validated netlist always calls them `A`, `B`, `O`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ports {
+    pub a: String,
+    pub b: String,
+    pub o: String,
+}
+
+impl Default for Ports {
+    fn default() -> Self {
+        Ports { a: "A".into(), b: "B".into(), o: "O".into() }
+    }
+}
+
+impl Ports {
+    /// Parse `A,B,O`-style text (three comma-separated names).
+    pub fn parse(text: &str) -> Result<Ports> {
+        let names: Vec<&str> = text.split(',').map(str::trim).collect();
+        match names.as_slice() {
+            [a, b, o] if !a.is_empty() && !b.is_empty() && !o.is_empty() => {
+                Ok(Ports { a: a.to_string(), b: b.to_string(), o: o.to_string() })
+            }
+            _ => Err(Error::input(format!(
+                "--ports `{text}`: expected three comma-separated names (operand A, operand B, product), e.g. A,B,O"
+            ))),
+        }
+    }
+}
+
+/// Operand and product widths of an 8x8 multiplier.
+pub const OPERAND_BITS: usize = 8;
+pub const PRODUCT_BITS: usize = 16;
+
+/// Who drives a net.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Driver {
+    None,
+    Port(usize, usize),
+    Gate(usize),
+}
+
+impl Parts {
+    /// A fresh net called `name`.
+    pub fn net(&mut self, name: impl Into<String>) -> NetId {
+        self.net_names.push(name.into());
+        NetId(self.net_names.len() as u32 - 1)
+    }
+
+    /// Add a gate driving `output`.
+    pub fn drive(&mut self, kind: GateKind, inputs: Vec<NetId>, output: NetId, loc: Loc, cell: impl Into<String>) {
+        self.gates.push(PartGate { gate: Gate { kind, inputs, output }, loc, cell: cell.into() });
+    }
+
+    /// `file:line` of a location (`file` alone when the line is unknown).
+    pub fn at(&self, loc: Loc) -> String {
+        let file = self.files.get(loc.file as usize).map(|p| p.display().to_string()).unwrap_or_default();
+        if loc.line == 0 {
+            file
+        } else {
+            format!("{file}:{}", loc.line)
+        }
+    }
+
+    fn name_of(&self, n: NetId) -> &str {
+        self.net_names.get(n.0 as usize).map(String::as_str).unwrap_or("?")
+    }
+
+    fn err(&self, loc: Loc, msg: impl std::fmt::Display) -> Error {
+        Error::input(format!("{}: {msg}", self.at(loc)))
+    }
+
+    fn main_file(&self) -> Loc {
+        Loc { file: 0, line: 0 }
+    }
+}
+
+/// Check `parts` and build the normalized netlist (see the module docs).
+pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
+    let p = &parts;
+    let n = p.net_names.len();
+    // Gate shapes and net ids (importer bugs or malformed JSON).
+    for g in &p.gates {
+        if g.gate.inputs.len() != g.gate.kind.arity() {
+            return Err(p.err(
+                g.loc,
+                format!("{}: a {} gate needs {} inputs, got {}", g.cell, g.gate.kind.name(), g.gate.kind.arity(), g.gate.inputs.len()),
+            ));
+        }
+        if g.gate.inputs.iter().chain([&g.gate.output]).any(|x| x.0 as usize >= n) {
+            return Err(p.err(g.loc, format!("{}: refers to a net that does not exist", g.cell)));
+        }
+    }
+    // Ports: exactly the operands as inputs, the product among the outputs.
+    let find = |list: &[PartPort], name: &str, dir: &str| -> Result<usize> {
+        list.iter().position(|q| q.bus.name == name).ok_or_else(|| {
+            let have: Vec<&str> = list.iter().map(|q| q.bus.name.as_str()).collect();
+            p.err(
+                p.main_file(),
+                format!(
+                    "module `{}` has no {dir} port `{name}` ({dir}s: {}); name the ports with --ports A,B,O",
+                    p.name,
+                    if have.is_empty() { "none".to_string() } else { have.join(", ") }
+                ),
+            )
+        })
+    };
+    let ia = find(&p.inputs, &ports.a, "input")?;
+    let ib = find(&p.inputs, &ports.b, "input")?;
+    let io = find(&p.outputs, &ports.o, "output")?;
+    if let Some(extra) = p.inputs.iter().find(|q| q.bus.name != ports.a && q.bus.name != ports.b) {
+        return Err(p.err(
+            extra.loc,
+            format!("unexpected input port `{}`: a multiplier has only the operands `{}` and `{}`", extra.bus.name, ports.a, ports.b),
+        ));
+    }
+    for (q, want) in [(&p.inputs[ia], OPERAND_BITS), (&p.inputs[ib], OPERAND_BITS), (&p.outputs[io], PRODUCT_BITS)] {
+        if q.bus.nets.len() != want {
+            return Err(p.err(q.loc, format!("port `{}` is {} bits wide, expected {want}", q.bus.name, q.bus.nets.len())));
+        }
+    }
+    // One driver per net.
+    let mut driver = vec![Driver::None; n];
+    for (pi, q) in p.inputs.iter().enumerate() {
+        for (bit, &net) in q.bus.nets.iter().enumerate() {
+            if driver[net.0 as usize] != Driver::None {
+                return Err(p.err(q.loc, format!("net `{}` is connected to two input port bits", p.name_of(net))));
+            }
+            driver[net.0 as usize] = Driver::Port(pi, bit);
+        }
+    }
+    for (gi, g) in p.gates.iter().enumerate() {
+        let out = g.gate.output;
+        match driver[out.0 as usize] {
+            Driver::None => driver[out.0 as usize] = Driver::Gate(gi),
+            Driver::Port(pi, _) => {
+                return Err(p.err(
+                    g.loc,
+                    format!("net `{}` is multiply driven: by input port `{}` and by {}", p.name_of(out), p.inputs[pi].bus.name, g.cell),
+                ))
+            }
+            Driver::Gate(first) => {
+                let f = &p.gates[first];
+                return Err(p.err(
+                    g.loc,
+                    format!("net `{}` is multiply driven: by {} ({}) and by {}", p.name_of(out), f.cell, p.at(f.loc), g.cell),
+                ));
+            }
+        }
+    }
+    // Every used net is driven.
+    for g in &p.gates {
+        if let Some(&u) = g.gate.inputs.iter().find(|x| driver[x.0 as usize] == Driver::None) {
+            return Err(p.err(g.loc, format!("net `{}` is undriven (read by {})", p.name_of(u), g.cell)));
+        }
+    }
+    for q in &p.outputs {
+        if let Some((bit, &u)) = q.bus.nets.iter().enumerate().find(|(_, x)| driver[x.0 as usize] == Driver::None) {
+            return Err(p.err(q.loc, format!("output `{}[{bit}]` (net `{}`) is undriven", q.bus.name, p.name_of(u))));
+        }
+    }
+    // Topological order of the gates; a cycle names one of its nets.
+    let mut graph: DiGraph<usize, ()> = DiGraph::with_capacity(p.gates.len(), 2 * p.gates.len());
+    let nodes: Vec<NodeIndex> = (0..p.gates.len()).map(|i| graph.add_node(i)).collect();
+    for (gi, g) in p.gates.iter().enumerate() {
+        for x in &g.gate.inputs {
+            if let Driver::Gate(src) = driver[x.0 as usize] {
+                graph.add_edge(nodes[src], nodes[gi], ());
+            }
+        }
+    }
+    let order = petgraph::algo::toposort(&graph, None).map_err(|cycle| {
+        let g = &p.gates[graph[cycle.node_id()]];
+        p.err(g.loc, format!("combinational cycle through net `{}` (driven by {})", p.name_of(g.gate.output), g.cell))
+    })?;
+    let order: Vec<usize> = order.into_iter().map(|ix| graph[ix]).collect();
+    Ok(normalize(&parts, &order, ia, ib, io))
+}
+
+/// Collapse buffers, drop logic no output needs, renumber nets densely.
+fn normalize(p: &Parts, order: &[usize], ia: usize, ib: usize, io: usize) -> Netlist {
+    let n = p.net_names.len();
+    // Through buffers: each net's representative (its buffer-free source).
+    let mut rep: Vec<NetId> = (0..n as u32).map(NetId).collect();
+    for &gi in order {
+        let g = &p.gates[gi].gate;
+        if g.kind == GateKind::Buf {
+            rep[g.output.0 as usize] = rep[g.inputs[0].0 as usize];
+        }
+    }
+    let out_nets: Vec<NetId> = p.outputs[io].bus.nets.iter().map(|x| rep[x.0 as usize]).collect();
+    // Liveness, walking back from the product bits.
+    let mut live = vec![false; n];
+    for x in &out_nets {
+        live[x.0 as usize] = true;
+    }
+    let mut kept: Vec<usize> = Vec::new();
+    for &gi in order.iter().rev() {
+        let g = &p.gates[gi].gate;
+        if g.kind == GateKind::Buf || !live[g.output.0 as usize] {
+            continue;
+        }
+        for x in &g.inputs {
+            live[rep[x.0 as usize].0 as usize] = true;
+        }
+        kept.push(gi);
+    }
+    kept.reverse();
+    // Dense numbering: A bits, B bits, then gate outputs in order.
+    let mut new_id = vec![u32::MAX; n];
+    let mut names: Vec<Option<String>> = Vec::new();
+    let mut number = |old: NetId, new_id: &mut Vec<u32>| -> NetId {
+        new_id[old.0 as usize] = names.len() as u32;
+        names.push(Some(p.net_names[old.0 as usize].clone()));
+        NetId(names.len() as u32 - 1)
+    };
+    let mut inputs = Vec::new();
+    for (pi, name) in [(ia, "A"), (ib, "B")] {
+        let nets = p.inputs[pi].bus.nets.iter().map(|&x| number(x, &mut new_id)).collect();
+        inputs.push(Bus { name: name.to_string(), nets });
+    }
+    let mut gates = Vec::with_capacity(kept.len());
+    for &gi in &kept {
+        let g = &p.gates[gi].gate;
+        let ins = g.inputs.iter().map(|x| NetId(new_id[rep[x.0 as usize].0 as usize])).collect();
+        let output = number(g.output, &mut new_id);
+        gates.push(Gate { kind: g.kind, inputs: ins, output });
+    }
+    let nets = out_nets.iter().map(|x| NetId(new_id[x.0 as usize])).collect();
+    Netlist {
+        name: p.name.clone(),
+        num_nets: names.len() as u32,
+        inputs,
+        outputs: vec![Bus { name: "O".to_string(), nets }],
+        gates,
+        net_names: names,
+    }
+}
+
+/// Check the invariants of an existing netlist (one deserialized from disk,
+/// or built by a generator): net ids in range, arities, one driver per net,
+/// gates in topological order, ports `A`, `B` (8 bits) and `O` (16 bits).
+pub fn check(n: &Netlist) -> Result<()> {
+    let bad = |msg: String| Error::input(format!("netlist `{}`: {msg}", n.name));
+    let num = n.num_nets as usize;
+    let name = |x: NetId| {
+        n.net_names.get(x.0 as usize).cloned().flatten().unwrap_or_else(|| format!("#{}", x.0))
+    };
+    let mut driven = vec![false; num];
+    for bus in &n.inputs {
+        for &x in &bus.nets {
+            if x.0 as usize >= num {
+                return Err(bad(format!("input `{}` refers to net #{} of {num}", bus.name, x.0)));
+            }
+            if std::mem::replace(&mut driven[x.0 as usize], true) {
+                return Err(bad(format!("net `{}` is multiply driven", name(x))));
+            }
+        }
+    }
+    for (i, g) in n.gates.iter().enumerate() {
+        if g.inputs.len() != g.kind.arity() {
+            return Err(bad(format!("gate {i} ({}) has {} inputs", g.kind.name(), g.inputs.len())));
+        }
+        for &x in g.inputs.iter().chain([&g.output]) {
+            if x.0 as usize >= num {
+                return Err(bad(format!("gate {i} refers to net #{} of {num}", x.0)));
+            }
+        }
+        if let Some(&u) = g.inputs.iter().find(|x| !driven[x.0 as usize]) {
+            return Err(bad(format!("gate {i} ({}) reads net `{}` before it is driven (undriven or not in topological order)", g.kind.name(), name(u))));
+        }
+        if std::mem::replace(&mut driven[g.output.0 as usize], true) {
+            return Err(bad(format!("net `{}` is multiply driven", name(g.output))));
+        }
+    }
+    for bus in &n.outputs {
+        if let Some(&u) = bus.nets.iter().find(|x| x.0 as usize >= num || !driven[x.0 as usize]) {
+            return Err(bad(format!("output `{}` bit (net `{}`) is undriven", bus.name, name(u))));
+        }
+    }
+    super::sim::check_ports(n, "A", "B", "O").map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parts of `O = A & B` bitwise (upper product bits 0), with hooks to break it.
+    fn and_parts() -> Parts {
+        let mut p = Parts { name: "m".into(), files: vec!["m.v".into()], ..Default::default() };
+        let a: Vec<NetId> = (0..8).map(|i| p.net(format!("A[{i}]"))).collect();
+        let b: Vec<NetId> = (0..8).map(|i| p.net(format!("B[{i}]"))).collect();
+        let o: Vec<NetId> = (0..16).map(|i| p.net(format!("O[{i}]"))).collect();
+        for i in 0..8 {
+            p.drive(GateKind::And, vec![a[i], b[i]], o[i], Loc { file: 0, line: 10 + i as u32 }, format!("g{i}"));
+        }
+        for i in 8..16 {
+            p.drive(GateKind::Const0, vec![], o[i], Loc { file: 0, line: 30 }, "const");
+        }
+        p.inputs.push(PartPort { bus: Bus { name: "A".into(), nets: a }, loc: Loc { file: 0, line: 2 } });
+        p.inputs.push(PartPort { bus: Bus { name: "B".into(), nets: b }, loc: Loc { file: 0, line: 3 } });
+        p.outputs.push(PartPort { bus: Bus { name: "O".into(), nets: o }, loc: Loc { file: 0, line: 4 } });
+        p
+    }
+
+    fn err(p: Parts) -> String {
+        from_parts(p, &Ports::default()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn valid_parts_simulate_as_defined() {
+        let n = from_parts(and_parts(), &Ports::default()).unwrap();
+        check(&n).unwrap();
+        let m = super::super::sim::exhaustive(&n, false).unwrap();
+        assert_eq!(m, crate::errmap::ErrorMap::from_fn(false, |a, b| a & b));
+    }
+
+    #[test]
+    fn multiply_driven_net_is_named_with_both_lines() {
+        let mut p = and_parts();
+        let (x, y) = (p.inputs[0].bus.nets[0], p.outputs[0].bus.nets[3]);
+        p.drive(GateKind::Not, vec![x], y, Loc { file: 0, line: 40 }, "instance u9 (INV)");
+        let e = err(p);
+        assert!(e.contains("m.v:40") && e.contains("`O[3]`") && e.contains("multiply driven") && e.contains("m.v:13"), "{e}");
+    }
+
+    #[test]
+    fn undriven_net_is_named() {
+        let mut p = and_parts();
+        let w = p.net("N[7]");
+        let o = p.outputs[0].bus.nets[2];
+        p.gates.retain(|g| g.gate.output != o);
+        p.drive(GateKind::Not, vec![w], o, Loc { file: 0, line: 50 }, "assign");
+        let e = err(p);
+        assert!(e.contains("m.v:50") && e.contains("`N[7]` is undriven"), "{e}");
+    }
+
+    #[test]
+    fn cycle_is_named() {
+        let mut p = and_parts();
+        let (x, y) = (p.net("x"), p.net("y"));
+        p.drive(GateKind::Not, vec![x], y, Loc { file: 0, line: 60 }, "u1");
+        p.drive(GateKind::Not, vec![y], x, Loc { file: 0, line: 61 }, "u2");
+        let e = err(p);
+        assert!(e.contains("cycle") && (e.contains("`x`") || e.contains("`y`")), "{e}");
+    }
+
+    #[test]
+    fn port_problems_are_named() {
+        let mut p = and_parts();
+        p.outputs[0].bus.nets.pop();
+        let e = err(p);
+        assert!(e.contains("m.v:4") && e.contains("`O` is 15 bits wide, expected 16"), "{e}");
+        let mut p = and_parts();
+        p.inputs[1].bus.name = "W".into();
+        assert!(err(p).contains("no input port `B`"));
+        let n = from_parts(
+            {
+                let mut p = and_parts();
+                p.inputs[0].bus.name = "X".into();
+                p
+            },
+            &Ports::parse("X,B,O").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(n.inputs[0].name, "A");
+    }
+
+    #[test]
+    fn buffers_collapse_and_dead_logic_goes() {
+        let mut p = and_parts();
+        let a0 = p.inputs[0].bus.nets[0];
+        let t = p.net("t");
+        let dead = p.net("dead");
+        p.drive(GateKind::Not, vec![a0], dead, Loc::default(), "dead");
+        let o8 = p.outputs[0].bus.nets[8];
+        p.gates.retain(|g| g.gate.output != o8);
+        p.drive(GateKind::Buf, vec![t], o8, Loc::default(), "buf");
+        p.drive(GateKind::Not, vec![a0], t, Loc::default(), "inv");
+        let n = from_parts(p, &Ports::default()).unwrap();
+        assert!(n.gates.iter().all(|g| g.kind != GateKind::Buf));
+        assert_eq!(n.gates.iter().filter(|g| g.kind == GateKind::Not).count(), 1);
+        let m = super::super::sim::exhaustive(&n, false).unwrap();
+        assert_eq!(m.product(0, 0), 1 << 8);
+        assert_eq!(m.product(1, 3), 1);
+    }
+}
