@@ -193,6 +193,51 @@ pub fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calib::mac_views;
+    use crate::intnet::sim::{ProductTable, Simulator};
+
+    /// `D` computed from the error table equals what the bit-exact
+    /// simulator gives with the approximate multiplier in that layer only
+    /// (accumulators of the layer, approximate minus exact).
+    #[test]
+    fn measurement_matches_the_simulator() {
+        for signed in [false, true] {
+            let net = crate::intnet::testnet::random(21, signed);
+            let images = crate::intnet::testnet::random_images(22, &net, 3);
+            let mut map = crate::errmodel::testutil::rough_map(signed);
+            // A product outside the 16-bit word wraps, as on the bus.
+            map.products[crate::errmap::index(200, 3)] = if signed { 40000 } else { -5 };
+            let table = ErrorTable::new(&map);
+            let views = mac_views(&net).unwrap();
+            let pt = ProductTable::new(&map);
+            for x in 0..=255u8 {
+                for w in -128..=127i8 {
+                    let e = pt.prod(x, w) - crate::errmap::operand(x, signed) * w as i32;
+                    assert_eq!(table.get(x, w), e, "x {x} w {w}");
+                }
+            }
+            let exact = Simulator::exact(&net).unwrap();
+            for (l, v) in views.iter().enumerate() {
+                let mut tables = vec![ProductTable::exact(signed); views.len()];
+                tables[l] = ProductTable::new(&map);
+                let approx = Simulator::new(&net, tables).unwrap();
+                let corr: Vec<i32> = (0..v.layer.out_ch as i32).map(|j| j * 7 - 3).collect();
+                let (mut got, mut want) = (PairMeasurement::default(), PairMeasurement::default());
+                for img in images.chunks_exact(net.input.len()) {
+                    let te = exact.forward_trace(img);
+                    let ta = approx.forward_trace(img);
+                    got.merge(&measure_layer(v, &te.tensors[v.input], &[&table], &[&corr])[0]);
+                    let per_ch = v.positions();
+                    for (k, (a, e)) in ta.accumulators[l].iter().zip(&te.accumulators[l]).enumerate() {
+                        want.raw.add((a - e) as i64);
+                        want.compensated.add((a - e + corr[k / per_ch]) as i64);
+                    }
+                }
+                assert_eq!(got, want, "layer {} signed {signed}", v.name);
+                assert!(got.raw.std() > 0.0);
+            }
+        }
+    }
 
     #[test]
     fn summary_counts_only_visible_errors() {
