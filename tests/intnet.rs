@@ -41,3 +41,50 @@ fn bad_files_give_one_line_errors() {
     let e = intnet::load(dir.path().join("missing.json")).unwrap_err().to_string();
     assert!(e.contains("missing.json"), "{e}");
 }
+
+/// A run directory with a random digits-shaped network and the digits config.
+fn digits_run(dir: &std::path::Path) -> codesign::intnet::IntNetwork {
+    let opt = testnet::Options { signed: false, input: intnet::Shape { c: 1, h: 8, w: 8 }, classes: 10, width: 4 };
+    let net = testnet::random_with(5, &opt);
+    codesign::io::write_json(dir.join("intnet.json"), &net).unwrap();
+    let cfg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/configs/digits.yaml")).unwrap();
+    std::fs::write(dir.join("config.yaml"), cfg).unwrap();
+    net
+}
+
+#[test]
+fn eval_command_writes_eval_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = digits_run(dir.path());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_codesign"))
+        .args(["eval", dir.path().to_str().unwrap(), "--limit", "100"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("top-1") && stdout.contains("top-5"), "{stdout}");
+    let file = codesign::intnet::evalfile::read(&dir.path().join("eval.json")).unwrap();
+    let rec = &file["exact"];
+    // The same numbers from the library directly.
+    let test = codesign::nn::data::digits().unwrap().test.take(100);
+    let want = Simulator::exact(&net).unwrap().evaluate(&test).unwrap();
+    assert_eq!((rec.images, rec.top1, rec.top5), (100, want.top1, Some(want.top5)));
+    assert_eq!(rec.multipliers.len(), net.mac_layers().count());
+    assert!(rec.multipliers.iter().all(|m| m.multiplier == "exact"));
+
+    // An assignment naming a layer the network lacks: one line, exit 2.
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "library: lib\nmodel: population\nrelative_energy: 1.0\nlayers:\n- {layer: nope, multiplier: x, predicted_std: 0, tolerance: 0, macs: 1, energy_rel: 1}\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_codesign"))
+        .args(["eval", dir.path().to_str().unwrap(), "--assignment", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("bad.yaml: layers[0]: 'nope' is not a multiplying layer"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

@@ -47,6 +47,7 @@
 //! [`load`] reads and validates a file; [`sim`] is the reference
 //! simulator, [`lut`] the fast lookup-table kernel it runs on.
 
+pub mod evalfile;
 pub mod lut;
 pub mod sim;
 pub mod testnet;
