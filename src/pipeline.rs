@@ -102,8 +102,8 @@ impl Run {
         let lib_index = self.library.join("index.yaml");
         let assignment = p(&d.join("assignment.yaml"));
         let rtl = p(&d.join("rtl"));
+        let rtl_exact = p(&d.join("rtl_exact"));
         let f = |x: &str| Input::File(PathBuf::from(x));
-        let o = |x: &str| Input::Optional(PathBuf::from(x));
         let out = |x: &str| Output::File(PathBuf::from(x));
         let mut stages = Vec::new();
         if self.build_library {
@@ -153,15 +153,20 @@ impl Run {
             },
             Stage {
                 name: "export-rtl",
-                commands: vec![vec![s("export-rtl"), dir.clone(), s("--assignment"), assignment.clone(), s("--out"), rtl.clone()]],
-                inputs: vec![f("intnet.json"), o("retrain/intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
-                outputs: vec![Output::Dir(PathBuf::from("rtl"))],
+                // The heterogeneous design and, for the area comparison, the
+                // same network with the exact multiplier everywhere.
+                commands: vec![
+                    vec![s("export-rtl"), dir.clone(), s("--assignment"), assignment.clone(), s("--out"), rtl.clone()],
+                    vec![s("export-rtl"), dir.clone(), s("--exact"), s("--library"), lib.clone(), s("--out"), rtl_exact.clone()],
+                ],
+                inputs: vec![f("intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
+                outputs: vec![Output::Dir(PathBuf::from("rtl")), Output::Dir(PathBuf::from("rtl_exact"))],
             },
             Stage {
                 name: "synth",
-                commands: vec![vec![s("synth"), rtl.clone()]],
+                commands: vec![vec![s("synth"), rtl.clone()], vec![s("synth"), rtl_exact.clone()]],
                 inputs: vec![Input::StageOutputs("export-rtl")],
-                outputs: vec![out("rtl/synth.json")],
+                outputs: vec![out("rtl/synth.json"), out("rtl_exact/synth.json")],
             },
             Stage {
                 name: "cosim",

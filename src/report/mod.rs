@@ -7,6 +7,7 @@
 //! one CSV per table, `ERT.yaml` and `ART.yaml`.
 
 pub mod accelergy;
+pub mod browser;
 pub mod collect;
 pub mod energy;
 pub mod model;
@@ -16,13 +17,44 @@ pub mod svg;
 use crate::error::Result;
 use std::path::{Path, PathBuf};
 
+/// Whether to check the HTML in headless Chromium.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Browser {
+    /// Check when Chromium is installed; otherwise say so in the notes.
+    IfAvailable,
+    /// Check, and fail when Chromium is missing or a plot does not render.
+    Required,
+    Skip,
+}
+
 /// Gather the report of `run_dir` and write every output into `out_dir`.
-pub fn write(run_dir: &Path, library: Option<&Path>, out_dir: &Path) -> Result<model::Report> {
-    let report = collect::collect(run_dir, library)?;
+pub fn write(run_dir: &Path, library: Option<&Path>, out_dir: &Path, browser: Browser) -> Result<model::Report> {
+    let mut report = collect::collect(run_dir, library)?;
     let consts = energy::Constants::from_config(&collect::energy_config(&run_dir.join("config.yaml"))?);
+    let html_path = out_dir.join("report.html");
+    crate::io::write_atomic(&html_path, render::html(&report).as_bytes())?;
+    let expected = render::plots(&report).len();
+    let png = out_dir.join("report.png");
+    match browser {
+        Browser::Skip => {}
+        Browser::IfAvailable if browser::find().is_none() => report.notes.push(format!(
+            "HTML not checked in a browser: chromium is not installed (Debian package `{}`)",
+            browser::PACKAGE
+        )),
+        _ => {
+            let check = browser::check(&html_path, &png, expected)?;
+            if check.plots_rendered != expected {
+                let msg = format!("{}: {} of {expected} plots rendered in {}", html_path.display(), check.plots_rendered, check.browser);
+                if browser == Browser::Required {
+                    return Err(crate::Error::tool(msg));
+                }
+                report.notes.push(msg);
+            }
+            report.browser = Some(check);
+        }
+    }
     crate::io::write_json(out_dir.join("report.json"), &report)?;
     crate::io::write_atomic(out_dir.join("report.md"), render::markdown(&report).as_bytes())?;
-    crate::io::write_atomic(out_dir.join("report.html"), render::html(&report).as_bytes())?;
     for (name, text) in render::csv(&report) {
         crate::io::write_atomic(out_dir.join(name), text.as_bytes())?;
     }

@@ -188,6 +188,8 @@ pub struct Report {
     pub layers: Vec<Layer>,
     pub error_model: Option<ErrorModelSummary>,
     pub sweep: Option<Sweep>,
+    /// The HTML report as headless Chromium rendered it (`None`: not checked).
+    pub browser: Option<super::browser::BrowserCheck>,
     /// Files that were read, relative to the run directory.
     pub sources: Vec<String>,
     /// Problems found while reading (a part shown as not run, with why).

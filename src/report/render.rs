@@ -358,8 +358,9 @@ pub fn html(r: &Report) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>codesign report: {}</title><style>\
 body{{font-family:sans-serif;margin:2em;max-width:1150px;color:#222}}table{{border-collapse:collapse;margin:1em 0;font-size:12px}}\
 td,th{{border:1px solid #ccc;padding:3px 6px;text-align:right}}td:first-child,th:first-child{{text-align:left}}\
-th{{background:#f3f3f3}}.plots{{display:flex;flex-wrap:wrap;gap:12px}}.notrun{{color:#999}}.wide{{overflow-x:auto}}</style></head><body>\n",
-        esc(&r.name)
+th{{background:#f3f3f3}}.plots{{display:flex;flex-wrap:wrap;gap:12px}}.notrun{{color:#999}}.wide{{overflow-x:auto}}</style>{}</head><body>\n",
+        esc(&r.name),
+        super::browser::LAYOUT_SCRIPT
     );
     let _ = writeln!(s, "<h1>codesign report: {}</h1>", esc(&r.name));
     let _ = writeln!(
