@@ -6,7 +6,9 @@ use codesign::config::{Config, ModelKind};
 use codesign::intnet::{IntNetwork, MacLayer, Op, Shape};
 use codesign::nn::models;
 use codesign::nn::net::QuantOpts;
+use codesign::intnet::sim::Simulator;
 use codesign::nn::quantize::to_intnet;
+use codesign::nn::train::{Session, Stage};
 use tch::{nn, Device, Kind, Tensor};
 
 /// The integer network, written loop by loop from the contract in
@@ -135,7 +137,55 @@ fn fake_quantization_equals_integer_arithmetic() {
     check_exact(ModelKind::Lenet5, Shape { c: 1, h: 20, w: 20 }, true);
 }
 
+/// Digits end to end, shortened: baseline >= 97%, QAT within 0.5 points of
+/// it, the integer network (the intnet simulator, exact multipliers) equal
+/// to the fake-quantized model image by image, and the sigmas spread.
 #[test]
 fn digits_pipeline() {
-    let _ = Config::from_yaml("name: x\n"); // config parsing is linked in
+    let cfg = Config::from_yaml(
+        "name: digits_test\nseed: 3\ndataset: {kind: digits}\nmodel: digits_cnn\nout: unused\nthreads: 1\nstages:\n  \
+         baseline: {epochs: 12, lr: 0.05, batch_size: 32, weight_decay: 1.0e-4, lr_steps: [8]}\n  \
+         qat: {epochs: 3, lr: 0.005, batch_size: 32, weight_decay: 1.0e-4}\n  \
+         agn: {epochs: 3, lr: 0.01, batch_size: 32, weight_decay: 1.0e-4}\n",
+    )
+    .unwrap();
+    tch::set_num_threads(1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::new(cfg, dir.path().to_path_buf(), Device::Cpu).unwrap();
+    s.progress = false;
+    let base = s.train_stage(Stage::Baseline).unwrap();
+    s.save(Stage::Baseline, &base).unwrap();
+    let qat = s.train_stage(Stage::Qat).unwrap();
+    s.save(Stage::Qat, &qat).unwrap();
+    eprintln!("baseline {:.4} qat {:.4}", base.test_accuracy, qat.test_accuracy);
+    assert!(base.test_accuracy >= 0.97, "baseline {}", base.test_accuracy);
+    assert!((qat.test_accuracy - base.test_accuracy).abs() <= 0.005 + 1e-9, "qat {} vs baseline {}", qat.test_accuracy, base.test_accuracy);
+
+    // The checkpoint reloads to the same model.
+    let agn = s.train_stage(Stage::Agn).unwrap();
+    s.save(Stage::Agn, &agn).unwrap();
+    let before = s.predict(Stage::Agn, &s.data.test, None);
+    s.load_stage(Stage::Qat).unwrap();
+    s.load_stage(Stage::Agn).unwrap();
+    assert_eq!(before, s.predict(Stage::Agn, &s.data.test, None));
+    let side: codesign::nn::sidecar::Sidecar = codesign::io::read_yaml(dir.path().join("train/agn.yaml")).unwrap();
+    assert_eq!(side.layers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["conv1", "conv2", "conv3", "fc"]);
+    assert!((side.test_accuracy - agn.test_accuracy).abs() < 1e-12);
+    let sig = &agn.sigmas;
+    let spread = sig.iter().cloned().fold(f64::MIN, f64::max) - sig.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(spread > 0.05, "sigmas {sig:?} do not differ across layers");
+
+    // Integer network against the fake-quantized model, logits image by image.
+    let int = to_intnet(&s.net, "digits_test").unwrap();
+    let names: Vec<&str> = int.mac_layers().map(|(n, _)| n.name.as_str()).collect();
+    assert_eq!(names, ["conv1", "conv2", "conv3", "fc"]);
+    let sim = Simulator::exact(&int).unwrap();
+    let test = &s.data.test;
+    let logits = sim.dataset_logits(test).unwrap();
+    let (x, _) = codesign::nn::train::batch(test, &(0..test.len()).collect::<Vec<_>>(), None, Device::Cpu);
+    let fq = tch::no_grad(|| s.net.forward_quant(&x, &QuantOpts::default()).exact);
+    let fq: Vec<i32> = Vec::<f64>::try_from(fq.flatten(0, -1)).unwrap().into_iter().map(|v| v as i32).collect();
+    assert_eq!(logits, fq, "integer network logits differ from the fake-quantized model");
+    let acc = sim.evaluate(test).unwrap().top1;
+    assert!((acc - agn.test_accuracy).abs() <= 0.005, "integer {acc} vs fake-quantized {}", agn.test_accuracy);
 }

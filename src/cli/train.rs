@@ -34,9 +34,9 @@ pub struct TrainArgs {
     /// cpu, cuda, or auto (cuda when available).
     #[arg(long, default_value = "cpu")]
     pub device: String,
-    /// libtorch intra-op threads (0: libtorch's default).
-    #[arg(long, default_value_t = 0)]
-    pub threads: i32,
+    /// libtorch intra-op threads (default: the config's `threads`).
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 /// Parse `--device`.
@@ -74,9 +74,10 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
     if stages.windows(2).any(|w| w[0] >= w[1]) {
         bail!("--stages: list stages once each, in pipeline order (baseline,qat,agn)");
     }
-    if args.threads > 0 {
-        tch::set_num_threads(args.threads);
+    if let Some(t) = args.threads {
+        cfg.threads = Some(t);
     }
+    set_threads(&cfg);
     let dev = device(&args.device)?;
     let run_dir = cfg.out.clone();
     crate::io::write_yaml(config_copy(&run_dir), &cfg)?;
@@ -122,9 +123,17 @@ pub struct QuantizeArgs {
     pub out: Option<PathBuf>,
 }
 
+/// Apply the config's libtorch thread count.
+pub fn set_threads(cfg: &Config) {
+    if let Some(t) = cfg.threads.filter(|&t| t > 0) {
+        tch::set_num_threads(t as i32);
+    }
+}
+
 /// Open a run directory's session with `stage`'s weights (on the CPU).
 pub fn open_run(run_dir: &Path, stage: Stage) -> anyhow::Result<Session> {
     let cfg = Config::load(config_copy(run_dir)).with_context(|| format!("{}: not a run directory", run_dir.display()))?;
+    set_threads(&cfg);
     let mut s = Session::new(cfg, run_dir.to_path_buf(), tch::Device::Cpu)?;
     s.progress = false;
     s.load_stage(stage)?;
