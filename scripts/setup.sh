@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for codesign; safe to re-run. Installs:
-#   * system packages: yosys, iverilog, verilator (and what later stages need);
+#   * system packages: yosys, iverilog, verilator (and what later stages need),
+#     chromium (headless, renders and checks the HTML report) with a font;
 #   * a project-local Python venv (.venv) with torch 2.11.0, whose libtorch
 #     the `tch` crate links against (LIBTORCH_USE_PYTORCH=1);
 #   * the release build of the `codesign` binary.
@@ -8,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(yosys iverilog verilator python3-venv ca-certificates curl)
+APT_PACKAGES=(yosys iverilog verilator python3-venv ca-certificates curl chromium fonts-dejavu-core)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -29,6 +29,14 @@ pub struct Config {
     pub calibration: CalibrationConfig,
     /// Run directory (relative paths are relative to the working directory).
     pub out: PathBuf,
+    /// Multiplier library directory; `codesign run` builds `RUN_DIR/library`
+    /// when absent.
+    #[serde(default)]
+    pub library: Option<PathBuf>,
+    /// Per-operation energy constants overriding the report's defaults
+    /// (45 nm, Horowitz ISSCC 2014); see `report::energy`.
+    #[serde(default)]
+    pub energy: crate::report::energy::EnergyConfig,
 }
 
 /// Where the data comes from.

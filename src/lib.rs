@@ -19,6 +19,7 @@ pub mod assign;
 pub mod rtl;
 pub mod eda;
 pub mod report;
+pub mod pipeline;
 
 pub mod cli;
 

@@ -3,6 +3,9 @@
 //! same behaviour: a missing tool is an error naming the Debian package to
 //! install, a failing run shows the tail of its output and keeps its log.
 
+pub mod cosim;
+pub mod synth;
+
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -10,12 +10,13 @@
 pub mod cost;
 pub mod generators;
 pub mod metrics;
+pub mod store;
+pub mod build;
 
-use crate::errmap::ErrorMap;
-use crate::error::Result;
-use crate::netlist::Netlist;
+pub use build::build_default;
+
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Error metrics over all 65,536 operand pairs (EvoApprox8b definitions).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -66,23 +67,8 @@ pub struct Library {
 }
 
 impl Library {
-    /// Load and validate `dir/index.yaml`.
-    pub fn load(dir: &Path) -> Result<Library> {
-        let _ = dir;
-        todo!("library: load")
-    }
     /// The entry called `id`.
     pub fn entry(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
-    }
-    /// Error map of design `id`.
-    pub fn error_map(&self, id: &str) -> Result<ErrorMap> {
-        let _ = id;
-        todo!("library: error_map")
-    }
-    /// Netlist of design `id`.
-    pub fn netlist(&self, id: &str) -> Result<Netlist> {
-        let _ = id;
-        todo!("library: netlist")
     }
 }

@@ -1,1 +1,12 @@
-//! Verilog emitter: a typed description of Verilog and one printer, and the accelerator built from it.
+//! Verilog emitter: a typed description of Verilog ([`ast`]), its checked
+//! constructors ([`build`]), the one place for names ([`names`]), the one
+//! printer ([`print`]), gate-level multiplier modules ([`mult`]) and the
+//! accelerator built from them ([`accel`]).
+
+pub mod ast;
+pub mod build;
+pub mod fixtures;
+pub mod mult;
+pub mod names;
+pub mod print;
+pub mod yosys_json;

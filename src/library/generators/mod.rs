@@ -194,7 +194,7 @@ pub fn exact_reference(signed: bool) -> Design {
     Design::new(Spec::Exact(Reducer::Array), signed)
 }
 
-/// The default library's designs: 102 unsigned and 57 signed.
+/// The default library's designs: 102 unsigned and 56 signed.
 pub fn default_designs() -> Vec<Design> {
     let mut v = Vec::new();
     for signed in [false, true] {
@@ -208,12 +208,18 @@ pub fn default_designs() -> Vec<Design> {
         for k in 2..=12 {
             add(Spec::Truncation { k, compensated: true });
         }
-        let (hbls, vbls): (&[usize], &[usize]) =
-            if signed { (&[1, 2, 3], &[0, 5, 8]) } else { (&[1, 2, 3, 4], &[0, 3, 5, 7, 9]) };
-        for &hbl in hbls {
-            for &vbl in vbls {
-                add(Spec::Broken { hbl, vbl });
-            }
+        // Row j spans columns j..j+7: levels with hbl <= vbl - 7 repeat a
+        // truncation, vbl <= hbl an operand truncation of B.
+        let broken: &[(usize, usize)] = if signed {
+            &[(1, 3), (1, 5), (1, 7), (2, 4), (2, 6), (2, 8), (3, 5), (3, 8)]
+        } else {
+            &[
+                (1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (2, 3), (2, 4), (2, 5), (2, 6), (2, 7),
+                (2, 8), (3, 4), (3, 5), (3, 6), (3, 7), (3, 8), (4, 5), (4, 6), (4, 7), (4, 8),
+            ]
+        };
+        for &(hbl, vbl) in broken {
+            add(Spec::Broken { hbl, vbl });
         }
         let ops: Vec<(usize, usize)> = if signed {
             vec![(1, 1), (2, 2), (3, 3), (4, 4), (0, 2), (0, 4), (2, 0), (4, 0)]
@@ -226,8 +232,11 @@ pub fn default_designs() -> Vec<Design> {
         for (ka, kb) in ops {
             add(Spec::OperandTrunc { ka, kb });
         }
-        let ts: &[usize] = if signed { &[6, 10, 14] } else { &[4, 6, 8, 10, 12, 14] };
-        for kind in [CompressorKind::A, CompressorKind::B] {
+        // Compressor B only errs on four ones, so thresholds beyond the
+        // last column with four bits (12) would repeat a design.
+        let (ta, tb): (&[usize], &[usize]) =
+            if signed { (&[6, 10, 14], &[6, 9, 12]) } else { (&[4, 6, 8, 10, 12, 14], &[4, 6, 8, 9, 10, 12]) };
+        for (kind, ts) in [(CompressorKind::A, ta), (CompressorKind::B, tb)] {
             for &t in ts {
                 add(Spec::Compressor { kind, t });
             }
@@ -309,6 +318,22 @@ mod tests {
         assert_eq!(mitchell::reference(3, 3, 7), 8);
         // Operand truncation: 0b111 * 0b111 with 1 bit dropped from each = 36.
         assert_eq!(ppsum::operand_trunc_ref(7, 7, false, 1, 1), 36);
+    }
+
+    /// Apart from the three exact architectures, no two default designs of
+    /// one signedness compute the same function.
+    #[test]
+    fn default_designs_are_functionally_distinct() {
+        let mut seen: std::collections::HashMap<(bool, Vec<u16>), String> = Default::default();
+        for d in default_designs() {
+            if matches!(d.spec, Spec::Exact(Reducer::Dadda | Reducer::Wallace)) {
+                continue;
+            }
+            let raw = d.reference_map().to_raw();
+            if let Some(other) = seen.insert((d.signed, raw), d.id()) {
+                panic!("{} computes the same products as {other}", d.id());
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,238 @@
+//! Importers of external multiplier netlists. [`load`] picks the route:
+//!
+//! - `.json`: a Yosys JSON netlist (`write_json`) of internal gate cells;
+//! - Verilog that is structural (assigns of bitwise expressions, gate
+//!   primitives, cell instances, EvoApprox8b style): read directly;
+//! - any other synthesizable Verilog (arithmetic, `always`, parameters):
+//!   synthesized to simple gates by Yosys, then read as Yosys JSON.
+//!
+//! Every route ends in [`Netlist::from_parts`], so every netlist is checked
+//! the same way and every error names the file, line and net or cell.
+
+pub mod cells;
+pub mod elab;
+pub mod lex;
+pub mod parse;
+pub mod yosys;
+
+use super::validate::{Parts, Ports};
+use super::Netlist;
+use crate::error::{Error, Result};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// How to read a netlist.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// Verilog file defining further cells that instances may use.
+    pub cells: Option<PathBuf>,
+    /// Port names of the multiplier in the source.
+    pub ports: Ports,
+}
+
+/// Route names reported in [`Imported::importer`].
+pub const STRUCTURAL: &str = "verilog-structural";
+pub const YOSYS_JSON: &str = "yosys-json";
+pub const YOSYS_SYNTH: &str = "yosys-synth";
+
+/// A netlist and the route that read it.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub netlist: Netlist,
+    /// [`STRUCTURAL`], [`YOSYS_JSON`] or [`YOSYS_SYNTH`].
+    pub importer: String,
+}
+
+/// Read the multiplier netlist in `path`, choosing the importer by the file
+/// name and contents.
+pub fn load(path: &Path, opts: &ImportOptions) -> Result<Imported> {
+    let text = crate::io::read_text(path)?;
+    if text.trim().is_empty() {
+        return Err(Error::in_file(path, "empty file: no netlist in it"));
+    }
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        let netlist = yosys::from_json(&text, path, &opts.ports)?;
+        return Ok(Imported { netlist, importer: YOSYS_JSON.into() });
+    }
+    match structural(&text, path, opts)? {
+        Ok(netlist) => Ok(Imported { netlist, importer: STRUCTURAL.into() }),
+        Err(why) => {
+            tracing::info!("{}: {why}; synthesizing with Yosys", path.display());
+            let netlist = yosys::synthesize(path, opts)?;
+            Ok(Imported { netlist, importer: YOSYS_SYNTH.into() })
+        }
+    }
+}
+
+/// Read structural Verilog text. The outer error is bad input; the inner
+/// `Err` says which behavioural construct needs the Yosys route.
+pub fn structural(text: &str, path: &Path, opts: &ImportOptions) -> Result<std::result::Result<Netlist, String>> {
+    let file_modules = match parse_file(text, path)? {
+        Ok(m) => m,
+        Err(why) => return Ok(Err(why)),
+    };
+    let cell_modules = match &opts.cells {
+        Some(c) => match parse_file(&crate::io::read_text(c)?, c)? {
+            Ok(m) => m,
+            Err(why) => return Ok(Err(format!("--cells {}: {why}", c.display()))),
+        },
+        None => vec![],
+    };
+    let top = pick_top(&file_modules, path)?;
+    let mut defs: HashMap<&str, elab::Def> = HashMap::new();
+    for m in &cell_modules {
+        defs.insert(&m.name, elab::Def { module: m, file: 1 });
+    }
+    for m in &file_modules {
+        defs.insert(&m.name, elab::Def { module: m, file: 0 });
+    }
+    let mut files = vec![path.to_path_buf()];
+    files.extend(opts.cells.clone());
+    let top_def = elab::Def { module: top, file: 0 };
+    let parts: Parts = elab::Elab::new(&top.name, files, defs).top(top_def)?;
+    Netlist::from_parts(parts, &opts.ports).map(Ok)
+}
+
+/// Lex and parse one file; `Ok(Err(why))` when it is behavioural.
+fn parse_file(text: &str, path: &Path) -> Result<std::result::Result<Vec<parse::Module>, String>> {
+    let tokens = lex::lex(text, path)?;
+    match parse::parse(&tokens) {
+        Ok(m) if m.is_empty() => Err(Error::in_file(path, "no `module` in the file")),
+        Ok(m) => {
+            let mut seen = HashSet::new();
+            for x in &m {
+                if !seen.insert(&x.name) {
+                    return Err(Error::at_line(path, x.line as usize, format!("module `{}` is defined twice", x.name)));
+                }
+            }
+            Ok(Ok(m))
+        }
+        Err(parse::ParseError::Syntax { line, msg }) => Err(Error::at_line(path, line as usize, msg)),
+        Err(parse::ParseError::Behavioural { line, what }) => Ok(Err(format!("line {line}: {what} is behavioural"))),
+    }
+}
+
+/// The top module: the first one no other module of the file instantiates.
+fn pick_top<'m>(mods: &'m [parse::Module], path: &Path) -> Result<&'m parse::Module> {
+    let used: HashSet<&str> = mods
+        .iter()
+        .flat_map(|m| m.items.iter())
+        .filter_map(|i| match i {
+            parse::Item::Inst { cell, .. } => Some(cell.as_str()),
+            _ => None,
+        })
+        .collect();
+    mods.iter()
+        .find(|m| !used.contains(m.name.as_str()))
+        .ok_or_else(|| Error::in_file(path, "every module is instantiated by another one: no top module"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::errmap::ErrorMap;
+    use crate::netlist::sim::exhaustive;
+
+    fn import(text: &str) -> Result<Imported> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.v");
+        std::fs::write(&p, text).unwrap();
+        load(&p, &ImportOptions::default()).map_err(|e| Error::input(e.to_string().replace(&dir.path().display().to_string(), "DIR")))
+    }
+
+    /// A 2x2-bit multiplier padded to 8x8 (upper bits ignored), in
+    /// EvoApprox style: wire vector, bit assigns, cell instances with
+    /// expression connections, cell modules after the top module.
+    const EVO: &str = "// mul2: 2x2 demo\n\
+        module mul2(A, B, O);\n\
+          input [7:0] A;\n\
+          input [7:0] B;\n\
+          output [15:0] O;\n\
+          wire [9:0] N;\n\
+          assign N[0] = A[0] & B[0];\n\
+          PDKGENHAX1 u1 (.A(A[1] & B[0]), .B(~(~A[0] | ~B[1])), .YS(N[1]), .YC(N[2]));\n\
+          and g2 (N[3], A[1], B[1]);\n\
+          HAX1 u2 (.A(N[3]), .B(N[2]), .YS(N[4]), .YC(N[5]));\n\
+          assign O[0] = N[0];\n\
+          assign O[1] = N[1];\n\
+          assign {O[3], O[2]} = {N[5], N[4]};\n\
+          assign O[15:4] = 12'b0;\n\
+        endmodule\n\
+        module PDKGENHAX1(input A, input B, output YS, output YC);\n\
+          assign YS = A ^ B;\n\
+          assign YC = A & B;\n\
+        endmodule\n";
+
+    #[test]
+    fn evoapprox_style_structural_file_imports() {
+        let imp = import(EVO).unwrap();
+        assert_eq!(imp.importer, STRUCTURAL);
+        assert_eq!(imp.netlist.name, "mul2");
+        let m = exhaustive(&imp.netlist, false).unwrap();
+        assert_eq!(m, ErrorMap::from_fn(false, |a, b| (a & 3) * (b & 3)));
+        // Buffers are gone; HA = xor + and, AND-of-inverted = and + 2 not ...
+        assert!(imp.netlist.gates.iter().all(|g| g.kind != crate::netlist::GateKind::Buf));
+    }
+
+    #[test]
+    fn comments_do_not_matter() {
+        let stripped: String = EVO.lines().filter(|l| !l.starts_with("//")).collect::<Vec<_>>().join("\n");
+        let with = format!("/* module fake(A); */\n{}", stripped.replace("assign N[0]", "// assign N[9] = 1;\nassign N[0]"));
+        let a = exhaustive(&import(&with).unwrap().netlist, false).unwrap();
+        assert_eq!(a, exhaustive(&import(EVO).unwrap().netlist, false).unwrap());
+    }
+
+    #[test]
+    fn structural_errors_name_line_and_net() {
+        let e = import(&EVO.replace("assign O[1] = N[1];", "assign O[1] = N[7];")).unwrap_err().to_string();
+        assert!(e.contains("DIR/m.v:12") && e.contains("`N[7]` is undriven"), "{e}");
+        let e = import(&EVO.replace("assign O[1] = N[1];", "assign O[1] = N[1];\nassign O[0] = N[2];")).unwrap_err().to_string();
+        assert!(e.contains("DIR/m.v:13") && e.contains("`O[0]` is multiply driven") && e.contains("m.v:11"), "{e}");
+        let e = import(&EVO.replace("HAX1 u2", "FOO u2")).unwrap_err().to_string();
+        assert!(e.contains("DIR/m.v:10") && e.contains("unknown cell `FOO`"), "{e}");
+        let e = import(&EVO.replace("input [7:0] B;", "input [3:0] B;")).unwrap_err().to_string();
+        assert!(e.contains("DIR/m.v:4") && e.contains("`B` is 4 bits wide, expected 8"), "{e}");
+        let e = import(&EVO.replace("assign N[0] = A[0] & B[0];", "assign N[0] = A[0] & N[6];\nassign N[6] = N[0];")).unwrap_err().to_string();
+        assert!(e.contains("cycle") && (e.contains("DIR/m.v:7") || e.contains("DIR/m.v:8")), "{e}");
+        let e = import(&EVO.replace("and g2 (N[3], A[1], B[1]);", "and g2 (N[3], A[1], B[1])")).unwrap_err().to_string();
+        assert!(e.contains("DIR/m.v:10") && e.contains("syntax error"), "{e}");
+        let e = import(&EVO.replace("N[0] = A[0]", "N[0] = A[9]")).unwrap_err().to_string();
+        assert!(e.contains("DIR/m.v:7") && e.contains("`A[9]` is outside `A[7:0]`"), "{e}");
+    }
+
+    #[test]
+    fn user_cells_file_defines_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        let cells = dir.path().join("cells.v");
+        std::fs::write(&cells, "module MYAND(input P, input Q, output R); and (R, P, Q); endmodule\n").unwrap();
+        let top = dir.path().join("t.v");
+        std::fs::write(
+            &top,
+            "module t(input [7:0] A, input [7:0] B, output [15:0] O);\n\
+             MYAND u (.P(A[0]), .Q(B[0]), .R(O[0]));\n assign O[15:1] = 0;\nendmodule\n",
+        )
+        .unwrap();
+        let e = load(&top, &ImportOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("unknown cell `MYAND`"), "{e}");
+        let opts = ImportOptions { cells: Some(cells), ..Default::default() };
+        let n = load(&top, &opts).unwrap().netlist;
+        assert_eq!(exhaustive(&n, false).unwrap(), ErrorMap::from_fn(false, |a, b| a & b & 1));
+    }
+
+    #[test]
+    fn ternary_and_vectors_elaborate_bitwise() {
+        let n = import(
+            "module v(input [7:0] A, input [7:0] B, output [15:0] O);\n\
+             wire [7:0] t = A ^ ~B;\n assign O = {A[7] ? t : B, 8'h0f & A};\nendmodule\n",
+        )
+        .unwrap()
+        .netlist;
+        let want = ErrorMap::from_fn(false, |a, b| {
+            let t = (a ^ !b) & 255;
+            let hi = if a & 128 != 0 { t } else { b };
+            hi << 8 | (a & 15)
+        });
+        assert_eq!(exhaustive(&n, false).unwrap(), want);
+    }
+}

@@ -1,0 +1,570 @@
+//! The stage runner behind `codesign run`: every stage of the pipeline is
+//! this same binary's subcommand, started as a child process, so stages meet
+//! only at the files of the run directory (DESIGN.md, "Pipeline").
+//!
+//! A stage is skipped when its inputs have not changed. After a stage
+//! succeeds, `RUN_DIR/.stages/<stage>.json` records a key: the SHA-256 of the
+//! binary's version, the config, the stage's command line and every input
+//! file's contents. A stage runs again when that record is missing, its key
+//! differs, or one of its outputs is gone. The record is written atomically
+//! and only after success, so an interrupted run resumes at the first
+//! unfinished stage without losing finished work.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Version that enters every stage key: a new release re-runs everything.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Where a stage's input comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// A file that must exist (relative to the run directory, or absolute).
+    File(PathBuf),
+    /// A file hashed when present (stages that may or may not have run).
+    Optional(PathBuf),
+    /// Every file an earlier stage produced under its directory outputs.
+    StageOutputs(&'static str),
+}
+
+/// What a stage leaves behind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// A file the stage must write.
+    File(PathBuf),
+    /// A directory the stage writes into; the files it touched are recorded.
+    Dir(PathBuf),
+}
+
+/// One stage: one or more invocations of this binary.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    pub name: &'static str,
+    /// Argument lists, each run as `codesign <args...>` in order.
+    pub commands: Vec<Vec<String>>,
+    pub inputs: Vec<Input>,
+    pub outputs: Vec<Output>,
+}
+
+/// What `.stages/<stage>.json` holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StageRecord {
+    pub stage: String,
+    pub version: String,
+    /// SHA-256 over version, config, commands and inputs.
+    pub key: String,
+    pub commands: Vec<Vec<String>>,
+    /// Input path (as declared) to SHA-256 of its contents.
+    pub inputs: BTreeMap<String, String>,
+    /// Files produced (relative to the run directory) to SHA-256.
+    pub outputs: BTreeMap<String, String>,
+    pub seconds: f64,
+}
+
+/// The run being driven: its directory, config and library.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub dir: PathBuf,
+    /// The experiment config as the user gave it (its contents enter every
+    /// stage key; `train` writes the copy `RUN_DIR/config.yaml` the later
+    /// stages read).
+    pub config: PathBuf,
+    /// Multiplier library directory.
+    pub library: PathBuf,
+    /// Whether the library is built by the run (`RUN_DIR/library`) rather
+    /// than named by the config.
+    pub build_library: bool,
+    /// Test images co-simulated in RTL.
+    pub cosim_images: usize,
+    /// libtorch device for training (`cpu`, `cuda`, `auto`).
+    pub device: String,
+}
+
+fn s(x: impl AsRef<str>) -> String {
+    x.as_ref().to_string()
+}
+
+fn p(x: &Path) -> String {
+    x.display().to_string()
+}
+
+impl Run {
+    /// The stages of a full run, in order (DESIGN.md's run directory layout).
+    pub fn stages(&self) -> Vec<Stage> {
+        let d = &self.dir;
+        let dir = p(d);
+        let cfg = p(&self.config);
+        let lib = p(&self.library);
+        let lib_index = self.library.join("index.yaml");
+        let assignment = p(&d.join("assignment.yaml"));
+        let rtl = p(&d.join("rtl"));
+        let f = |x: &str| Input::File(PathBuf::from(x));
+        let o = |x: &str| Input::Optional(PathBuf::from(x));
+        let out = |x: &str| Output::File(PathBuf::from(x));
+        let mut stages = Vec::new();
+        if self.build_library {
+            stages.push(Stage {
+                name: "library",
+                commands: vec![vec![s("library"), s("build"), s("--out"), lib.clone()]],
+                inputs: vec![],
+                outputs: vec![Output::File(lib_index.clone())],
+            });
+        }
+        // Training, one checkpoint per stage, so an interrupted run keeps
+        // the finished ones and a sweep can reuse baseline and QAT.
+        let mut prev: Option<&str> = None;
+        for st in ["baseline", "qat", "agn"] {
+            stages.push(Stage {
+                name: st,
+                commands: vec![vec![s("train"), cfg.clone(), s("--stages"), s(st), s("--out"), dir.clone(), s("--device"), self.device.clone()]],
+                inputs: prev.iter().flat_map(|p| [f(&format!("train/{p}.safetensors")), f(&format!("train/{p}.yaml"))]).collect(),
+                outputs: vec![out(&format!("train/{st}.safetensors")), out(&format!("train/{st}.yaml"))],
+            });
+            prev = Some(st);
+        }
+        stages.extend([
+            Stage {
+                name: "quantize",
+                commands: vec![vec![s("quantize"), dir.clone()]],
+                inputs: vec![f("train/agn.safetensors"), f("train/agn.yaml")],
+                outputs: vec![out("intnet.json")],
+            },
+            Stage {
+                name: "assign",
+                commands: vec![vec![s("assign"), dir.clone(), s("--library"), lib.clone()]],
+                inputs: vec![f("intnet.json"), f("train/agn.yaml"), Input::File(lib_index.clone())],
+                outputs: vec![out("assignment.yaml")],
+            },
+            Stage {
+                name: "eval",
+                commands: vec![vec![s("eval"), dir.clone()], vec![s("eval"), dir.clone(), s("--assignment"), assignment.clone()]],
+                inputs: vec![f("intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
+                outputs: vec![out("eval.json")],
+            },
+            Stage {
+                name: "retrain",
+                commands: vec![vec![s("retrain"), dir.clone(), s("--assignment"), assignment.clone()]],
+                inputs: vec![f("train/agn.safetensors"), f("intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
+                outputs: vec![out("retrain/intnet.json"), out("retrain/eval.json")],
+            },
+            Stage {
+                name: "export-rtl",
+                commands: vec![vec![s("export-rtl"), dir.clone(), s("--assignment"), assignment.clone(), s("--out"), rtl.clone()]],
+                inputs: vec![f("intnet.json"), o("retrain/intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
+                outputs: vec![Output::Dir(PathBuf::from("rtl"))],
+            },
+            Stage {
+                name: "synth",
+                commands: vec![vec![s("synth"), rtl.clone()]],
+                inputs: vec![Input::StageOutputs("export-rtl")],
+                outputs: vec![out("rtl/synth.json")],
+            },
+            Stage {
+                name: "cosim",
+                commands: vec![vec![s("cosim"), rtl.clone(), s("--images"), self.cosim_images.to_string()]],
+                inputs: vec![Input::StageOutputs("export-rtl")],
+                outputs: vec![out("rtl/cosim.json")],
+            },
+            Stage {
+                name: "report",
+                commands: vec![vec![s("report"), dir.clone()]],
+                inputs: crate::report::collect::input_files(d, &self.library)
+                    .into_iter()
+                    .map(Input::Optional)
+                    .collect(),
+                outputs: vec![out("report/report.json"), out("report/report.html"), out("report/report.md")],
+            },
+        ]);
+        stages
+    }
+
+    fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.dir.join(path)
+        }
+    }
+
+    /// Path of a stage's record.
+    pub fn record_path(&self, stage: &str) -> PathBuf {
+        self.dir.join(".stages").join(format!("{stage}.json"))
+    }
+
+    /// The recorded run of `stage`, if any (an unreadable record counts as none).
+    pub fn record(&self, stage: &str) -> Option<StageRecord> {
+        crate::io::read_json(self.record_path(stage)).ok()
+    }
+
+    /// Hash every input of `stage`; `Err` names a required input that is missing.
+    pub fn input_hashes(&self, stage: &Stage) -> Result<BTreeMap<String, String>> {
+        let mut hashes = BTreeMap::new();
+        for input in &stage.inputs {
+            match input {
+                Input::File(path) => {
+                    let full = self.resolve(path);
+                    if !full.is_file() {
+                        return Err(Error::input(format!(
+                            "stage `{}`: input {} is missing (an earlier stage should have written it)",
+                            stage.name,
+                            full.display()
+                        )));
+                    }
+                    hashes.insert(p(path), hash_file(&full)?);
+                }
+                Input::Optional(path) => {
+                    let full = self.resolve(path);
+                    if full.is_file() {
+                        hashes.insert(p(path), hash_file(&full)?);
+                    }
+                }
+                Input::StageOutputs(earlier) => {
+                    let rec = self.record(earlier).ok_or_else(|| {
+                        Error::input(format!("stage `{}`: stage `{earlier}` has not completed", stage.name))
+                    })?;
+                    for rel in rec.outputs.keys() {
+                        let full = self.dir.join(rel);
+                        if !full.is_file() {
+                            return Err(Error::input(format!(
+                                "stage `{}`: {} (written by `{earlier}`) is missing",
+                                stage.name,
+                                full.display()
+                            )));
+                        }
+                        hashes.insert(rel.clone(), hash_file(&full)?);
+                    }
+                }
+            }
+        }
+        Ok(hashes)
+    }
+
+    /// The key of a stage: version, config, commands and input hashes.
+    pub fn key(&self, stage: &Stage, inputs: &BTreeMap<String, String>) -> Result<String> {
+        let mut h = Sha256::new();
+        h.update(format!("codesign {VERSION}\n"));
+        h.update(format!("config {}\n", hash_file(&self.config)?));
+        for c in &stage.commands {
+            h.update(format!("command {}\n", serde_json::to_string(c).unwrap_or_default()));
+        }
+        for (path, hash) in inputs {
+            h.update(format!("input {path} {hash}\n"));
+        }
+        Ok(hex(&h.finalize()))
+    }
+
+    /// Whether `stage` must run: no record, a different key, or an output gone.
+    pub fn is_stale(&self, stage: &Stage, key: &str) -> bool {
+        let Some(rec) = self.record(stage.name) else { return true };
+        if rec.key != key {
+            return true;
+        }
+        let outputs_present = stage.outputs.iter().all(|o| match o {
+            Output::File(f) => self.resolve(f).is_file(),
+            Output::Dir(d) => self.resolve(d).is_dir(),
+        });
+        let recorded_present = rec.outputs.keys().all(|rel| self.dir.join(rel).is_file());
+        !(outputs_present && recorded_present)
+    }
+
+    /// After a successful stage: check its outputs and hash what it wrote.
+    pub fn collect_outputs(&self, stage: &Stage, started: SystemTime) -> Result<BTreeMap<String, String>> {
+        let mut out = BTreeMap::new();
+        for o in &stage.outputs {
+            match o {
+                Output::File(f) => {
+                    let full = self.resolve(f);
+                    if !full.is_file() {
+                        return Err(Error::input(format!(
+                            "stage `{}` finished but did not write {}",
+                            stage.name,
+                            full.display()
+                        )));
+                    }
+                    out.insert(self.rel(&full), hash_file(&full)?);
+                }
+                Output::Dir(d) => {
+                    let full = self.resolve(d);
+                    let mut files = Vec::new();
+                    list_files(&full, &mut files)?;
+                    for file in files {
+                        let modified = std::fs::metadata(&file).and_then(|m| m.modified()).map_err(|e| Error::io(&file, e))?;
+                        if modified >= started {
+                            out.insert(self.rel(&file), hash_file(&file)?);
+                        }
+                    }
+                    if out.is_empty() {
+                        return Err(Error::input(format!(
+                            "stage `{}` finished but wrote nothing into {}",
+                            stage.name,
+                            full.display()
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn rel(&self, path: &Path) -> String {
+        p(path.strip_prefix(&self.dir).unwrap_or(path))
+    }
+
+    /// Write a stage's record atomically.
+    pub fn write_record(&self, rec: &StageRecord) -> Result<()> {
+        crate::io::write_json(self.record_path(&rec.stage), rec)
+    }
+}
+
+/// How a stage went.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// Ran and succeeded, in this many seconds.
+    Ran(f64),
+    /// Inputs unchanged since its recorded success.
+    UpToDate,
+}
+
+/// Marker the CLI prints for a subcommand that does not exist yet.
+pub const NOT_IMPLEMENTED: &str = "not implemented yet";
+
+impl Run {
+    /// Log file of a stage.
+    pub fn log_path(&self, stage: &str) -> PathBuf {
+        self.dir.join("logs").join(format!("{stage}.log"))
+    }
+
+    /// Run `stage` with the binary `exe` unless it is up to date. Every
+    /// output line of the child goes to `RUN_DIR/logs/<stage>.log` and to
+    /// `on_line` (for progress display).
+    pub fn execute(&self, stage: &Stage, exe: &Path, mut on_line: impl FnMut(&str)) -> Result<Outcome> {
+        let inputs = self.input_hashes(stage)?;
+        let key = self.key(stage, &inputs)?;
+        if !self.is_stale(stage, &key) {
+            return Ok(Outcome::UpToDate);
+        }
+        let started = SystemTime::now();
+        let clock = std::time::Instant::now();
+        let log_path = self.log_path(stage.name);
+        if let Some(dir) = log_path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let mut log = std::fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))?;
+        let mut tail: Vec<String> = Vec::new();
+        for args in &stage.commands {
+            use std::io::Write;
+            let _ = writeln!(log, "$ codesign {}", args.join(" "));
+            let status = run_child(exe, args, |line| {
+                let _ = writeln!(log, "{line}");
+                tail.push(line.to_string());
+                if tail.len() > 200 {
+                    tail.drain(..100);
+                }
+                on_line(line);
+            })
+            .map_err(|e| Error::tool(format!("stage `{}`: cannot start {}: {e}", stage.name, exe.display())))?;
+            if !status.success() {
+                let cmd = format!("codesign {}", args.first().map(String::as_str).unwrap_or(""));
+                if tail.iter().any(|l| l.contains(NOT_IMPLEMENTED)) {
+                    return Err(Error::tool(format!(
+                        "stage `{}`: `{cmd}` is {NOT_IMPLEMENTED}; stopping here (finished stages are kept)",
+                        stage.name
+                    )));
+                }
+                let last: Vec<&str> = tail.iter().rev().filter(|l| !l.trim().is_empty()).take(3).map(String::as_str).collect();
+                let last: Vec<&str> = last.into_iter().rev().collect();
+                return Err(Error::tool(format!(
+                    "stage `{}`: `{cmd}` failed with {status} (log: {}): {}",
+                    stage.name,
+                    log_path.display(),
+                    last.join(" | ")
+                )));
+            }
+        }
+        let outputs = self.collect_outputs(stage, started)?;
+        let seconds = clock.elapsed().as_secs_f64();
+        self.write_record(&StageRecord {
+            stage: stage.name.to_string(),
+            version: VERSION.to_string(),
+            key,
+            commands: stage.commands.clone(),
+            inputs,
+            outputs,
+            seconds,
+        })?;
+        Ok(Outcome::Ran(seconds))
+    }
+}
+
+/// Start `exe args`, feed every line of its stdout and stderr to `on_line`
+/// as it comes, and wait for it.
+fn run_child(exe: &Path, args: &[String], mut on_line: impl FnMut(&str)) -> std::io::Result<std::process::ExitStatus> {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(exe).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let mut readers = Vec::new();
+    let out: Box<dyn std::io::Read + Send> = Box::new(child.stdout.take().expect("piped stdout"));
+    let err: Box<dyn std::io::Read + Send> = Box::new(child.stderr.take().expect("piped stderr"));
+    for stream in [out, err] {
+        let tx = tx.clone();
+        readers.push(std::thread::spawn(move || {
+            // Progress bars redraw with '\r': split on it too.
+            let mut reader = std::io::BufReader::new(stream);
+            let mut buf = Vec::new();
+            loop {
+                buf.clear();
+                match reader.read_until(b'\n', &mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        let text = String::from_utf8_lossy(&buf);
+                        for part in text.split('\r') {
+                            let line = part.trim_end();
+                            if !line.is_empty() && tx.send(line.to_string()).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        }));
+    }
+    drop(tx);
+    for line in rx {
+        on_line(&line);
+    }
+    for r in readers {
+        let _ = r.join();
+    }
+    child.wait()
+}
+
+/// Every file under `dir`, sorted, skipping hidden entries.
+fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
+            continue;
+        }
+        if path.is_dir() {
+            list_files(&path, out)?;
+        } else if path.is_file() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// SHA-256 of a file's contents, hex.
+pub fn hash_file(path: &Path) -> Result<String> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut file, &mut h).map_err(|e| Error::io(path, e))?;
+    Ok(hex(&h.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_in(dir: &Path) -> Run {
+        std::fs::write(dir.join("config.yaml"), "name: t\n").unwrap();
+        Run {
+            dir: dir.to_path_buf(),
+            config: dir.join("config.yaml"),
+            library: dir.join("library"),
+            build_library: true,
+            cosim_images: 4,
+            device: "cpu".into(),
+        }
+    }
+
+    fn stage(inputs: Vec<Input>, outputs: Vec<Output>) -> Stage {
+        Stage { name: "quantize", commands: vec![vec![s("quantize")]], inputs, outputs }
+    }
+
+    #[test]
+    fn key_changes_with_input_contents_config_and_command() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = run_in(tmp.path());
+        std::fs::write(tmp.path().join("a.txt"), "one").unwrap();
+        let st = stage(vec![Input::File("a.txt".into())], vec![]);
+        let k1 = run.key(&st, &run.input_hashes(&st).unwrap()).unwrap();
+        assert_eq!(k1, run.key(&st, &run.input_hashes(&st).unwrap()).unwrap());
+        std::fs::write(tmp.path().join("a.txt"), "two").unwrap();
+        let k2 = run.key(&st, &run.input_hashes(&st).unwrap()).unwrap();
+        assert_ne!(k1, k2);
+        std::fs::write(tmp.path().join("config.yaml"), "name: u\n").unwrap();
+        let k3 = run.key(&st, &run.input_hashes(&st).unwrap()).unwrap();
+        assert_ne!(k2, k3);
+        let mut st2 = st.clone();
+        st2.commands[0].push(s("--flag"));
+        assert_ne!(k3, run.key(&st2, &run.input_hashes(&st2).unwrap()).unwrap());
+    }
+
+    #[test]
+    fn missing_required_input_is_named_optional_is_not() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = run_in(tmp.path());
+        let st = stage(vec![Input::File("train/agn.yaml".into())], vec![]);
+        let e = run.input_hashes(&st).unwrap_err().to_string();
+        assert!(e.contains("train/agn.yaml") && e.contains("quantize"), "{e}");
+        let st = stage(vec![Input::Optional("nope.json".into())], vec![]);
+        assert!(run.input_hashes(&st).unwrap().is_empty());
+    }
+
+    #[test]
+    fn stale_until_recorded_then_fresh_until_output_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = run_in(tmp.path());
+        let st = stage(vec![], vec![Output::File("intnet.json".into())]);
+        let key = run.key(&st, &BTreeMap::new()).unwrap();
+        assert!(run.is_stale(&st, &key));
+        let started = SystemTime::now();
+        assert!(run.collect_outputs(&st, started).unwrap_err().to_string().contains("did not write"));
+        std::fs::write(tmp.path().join("intnet.json"), "{}").unwrap();
+        let outputs = run.collect_outputs(&st, started).unwrap();
+        run.write_record(&StageRecord {
+            stage: st.name.into(),
+            version: VERSION.into(),
+            key: key.clone(),
+            commands: st.commands.clone(),
+            inputs: BTreeMap::new(),
+            outputs,
+            seconds: 0.0,
+        })
+        .unwrap();
+        assert!(!run.is_stale(&st, &key));
+        assert!(run.is_stale(&st, "other"));
+        std::fs::remove_file(tmp.path().join("intnet.json")).unwrap();
+        assert!(run.is_stale(&st, &key));
+    }
+
+    #[test]
+    fn directory_outputs_record_only_files_written_by_the_stage() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = run_in(tmp.path());
+        std::fs::create_dir_all(tmp.path().join("rtl")).unwrap();
+        std::fs::write(tmp.path().join("rtl/old.v"), "x").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let started = SystemTime::now();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(tmp.path().join("rtl/top.v"), "y").unwrap();
+        let st = stage(vec![], vec![Output::Dir("rtl".into())]);
+        let out = run.collect_outputs(&st, started).unwrap();
+        assert_eq!(out.keys().collect::<Vec<_>>(), vec!["rtl/top.v"]);
+    }
+}

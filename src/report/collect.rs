@@ -1,0 +1,375 @@
+//! Reads a run directory into a [`Report`]: whatever stages have run. A
+//! missing file leaves its part `None` ("not run"); a file that exists but
+//! cannot be read is an error naming it, because a silently dropped result
+//! would be worse than no report.
+
+use super::energy::{self, Breakdown, Constants, EnergyConfig, LayerWork};
+use super::model::*;
+use crate::assign::Assignment;
+use crate::errmodel::validate::ErrorModelReport;
+use crate::intnet::evalfile::{EvalFile, EvalRecord};
+use crate::error::{Error, Result};
+use crate::intnet::{IntNetwork, Op};
+use crate::library::Library;
+use crate::nn::sidecar::Sidecar;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Files of a run directory the report reads (relative paths), in order.
+pub const RUN_FILES: &[&str] = &[
+    "config.yaml",
+    "train/baseline.yaml",
+    "train/qat.yaml",
+    "train/agn.yaml",
+    "train/retrain.yaml",
+    "intnet.json",
+    "assignment.yaml",
+    "error_model.json",
+    "eval.json",
+    "retrain/eval.json",
+    "rtl/synth.json",
+    "rtl/cosim.json",
+    "sweep.json",
+];
+
+/// Every file the report may read: the run's files and the library index.
+pub fn input_files(run_dir: &Path, library: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = RUN_FILES.iter().map(|f| run_dir.join(f)).collect();
+    v.push(library.join("index.yaml"));
+    v
+}
+
+/// Read YAML at `path` if the file exists.
+fn maybe_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    if path.is_file() {
+        crate::io::read_yaml(path).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Read JSON at `path` if the file exists.
+fn maybe_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    if path.is_file() {
+        crate::io::read_json(path).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// The config's optional `energy:` section (the stages own the rest of it).
+pub fn energy_config(config: &Path) -> Result<EnergyConfig> {
+    let Some(v) = maybe_yaml::<serde_yaml_ng::Value>(config)? else {
+        return Ok(EnergyConfig::default());
+    };
+    match v.get("energy") {
+        None | Some(serde_yaml_ng::Value::Null) => Ok(EnergyConfig::default()),
+        Some(e) => serde_yaml_ng::from_value(e.clone())
+            .map_err(|err| Error::in_file(config, format!("section `energy`: {}", crate::io::one_line(&err.to_string())))),
+    }
+}
+
+/// Look up the first of several dotted paths that holds a number.
+pub fn num(v: &Value, paths: &[&str]) -> Option<f64> {
+    paths.iter().find_map(|p| get(v, p).and_then(Value::as_f64))
+}
+
+fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(v, |v, k| v.get(k))
+}
+
+fn text(v: &Value, paths: &[&str]) -> Option<String> {
+    paths.iter().find_map(|p| get(v, p).and_then(Value::as_str).map(str::to_string))
+}
+
+/// The record of an evaluation with an assignment: `assignment` (the
+/// stem of `assignment.yaml`), else the only record that has one.
+fn approx_record(ev: &EvalFile) -> Option<&EvalRecord> {
+    ev.get("assignment").or_else(|| {
+        let with: Vec<&EvalRecord> = ev.values().filter(|r| r.assignment.is_some()).collect();
+        if with.len() == 1 {
+            Some(with[0])
+        } else {
+            None
+        }
+    })
+}
+
+/// Gather the report of `run_dir`. `library` overrides the library
+/// directory named by the assignment (or `RUN_DIR/library`).
+pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
+    let at = |f: &str| run_dir.join(f);
+    let mut r = Report { version: REPORT_VERSION, ..Default::default() };
+    for f in RUN_FILES {
+        if at(f).is_file() {
+            r.sources.push(f.to_string());
+        }
+    }
+    let config = at("config.yaml");
+    let consts = Constants::from_config(&energy_config(&config)?);
+    let config_value = maybe_yaml::<serde_yaml_ng::Value>(&config)?;
+    r.name = config_value
+        .as_ref()
+        .and_then(|v| v.get("name"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| run_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+
+    // Training sidecars.
+    let mut sidecars: BTreeMap<&str, Sidecar> = BTreeMap::new();
+    for st in ["baseline", "qat", "agn", "retrain"] {
+        if let Some(s) = maybe_yaml::<Sidecar>(&at(&format!("train/{st}.yaml")))? {
+            sidecars.insert(st, s);
+        }
+    }
+    r.accuracy.baseline = sidecars.get("baseline").map(|s| s.test_accuracy);
+    r.accuracy.qat = sidecars.get("qat").map(|s| s.test_accuracy);
+    r.accuracy.agn = sidecars.get("agn").map(|s| s.test_accuracy);
+    if let Some(s) = sidecars.get("agn").or(sidecars.get("qat")).or(sidecars.get("baseline")) {
+        r.model = Some(s.model.clone());
+        r.dataset = Some(s.dataset.clone());
+    }
+
+    let intnet = maybe_json::<IntNetwork>(&at("intnet.json"))?;
+    let assignment = maybe_yaml::<Assignment>(&at("assignment.yaml"))?;
+
+    // Library: explicit, else the assignment's, else the run's own.
+    let lib_dir = library
+        .map(Path::to_path_buf)
+        .or_else(|| assignment.as_ref().map(|a| PathBuf::from(&a.library)))
+        .unwrap_or_else(|| at("library"));
+    let library = if lib_dir.join("index.yaml").is_file() { Some(Library::load(&lib_dir)?) } else { None };
+    r.library = Some(lib_dir.display().to_string());
+    if assignment.is_some() && library.is_none() {
+        r.notes.push(format!("library {} not found: multiplier metrics not shown", lib_dir.display()));
+    }
+
+    // Evaluations (`intnet::evalfile`): `exact`, and the assignment's record.
+    let evals = maybe_json::<EvalFile>(&at("eval.json"))?;
+    if let Some(ev) = &evals {
+        r.accuracy.exact = ev.get("exact").map(|x| x.top1);
+        r.accuracy.approx = approx_record(ev).map(|x| x.top1);
+    }
+    if let Some(ev) = maybe_json::<EvalFile>(&at("retrain/eval.json"))? {
+        r.accuracy.retrained = approx_record(&ev).map(|x| x.top1);
+    }
+
+    // Error model validation (`errmodel::validate`): the population model
+    // is compared with the raw error std, the per-channel model with the
+    // error left after its bias correction.
+    let mut measured: BTreeMap<(String, String), f64> = BTreeMap::new();
+    let per_channel = assignment.as_ref().is_some_and(|a| a.model == "per-channel");
+    if let Some(em) = maybe_json::<ErrorModelReport>(&at("error_model.json"))? {
+        let mut summary = ErrorModelSummary::default();
+        summary.share_within.insert("population".into(), em.summary.share_within.population);
+        summary.share_within.insert("per-channel".into(), em.summary.share_within.per_channel);
+        for p in &em.pairs {
+            let key = (p.layer.clone(), p.multiplier.clone());
+            measured.insert(key, if per_channel { p.measured_compensated } else { p.measured });
+            for (model, predicted, meas) in [
+                ("population", p.predicted_population, p.measured),
+                ("per-channel", p.predicted_per_channel, p.measured_compensated),
+            ] {
+                summary.pairs.push(ErrorPair {
+                    layer: p.layer.clone(),
+                    multiplier: p.multiplier.clone(),
+                    model: model.into(),
+                    predicted_std: predicted,
+                    measured_std: meas,
+                });
+            }
+        }
+        r.error_model = Some(summary);
+    }
+
+    // Synthesis.
+    let synth = maybe_json::<Value>(&at("rtl/synth.json"))?;
+    let engine_area = |design: &str, layer: &str| -> Option<f64> {
+        let s = synth.as_ref()?;
+        let engines = ["engines", "layers"].iter().find_map(|k| {
+            get(s, &format!("{design}.{k}")).or_else(|| if design == "approx" { s.get(*k) } else { None })
+        })?;
+        match engines {
+            Value::Array(a) => a.iter().find(|e| text(e, &["layer", "name"]).is_some_and(|n| n == layer || n.ends_with(layer))).and_then(|e| num(e, &["area_ge", "area"])),
+            Value::Object(o) => o.iter().find(|(k, _)| *k == layer || k.ends_with(layer)).and_then(|(_, e)| num(e, &["area_ge", "area"])),
+            _ => None,
+        }
+    };
+    if let Some(s) = &synth {
+        r.area.approx_ge = num(s, &["approx.top.area_ge", "approx.area_ge", "top.area_ge", "area_ge"]);
+        r.area.exact_ge = num(s, &["exact.top.area_ge", "exact.area_ge", "exact_area_ge"]);
+        if let (Some(a), Some(e)) = (r.area.approx_ge, r.area.exact_ge) {
+            r.area.relative = Some(a / e);
+        }
+    }
+
+    // Co-simulation.
+    if let Some(c) = maybe_json::<Value>(&at("rtl/cosim.json"))? {
+        r.cosim = Cosim {
+            images: num(&c, &["images"]).map(|x| x as u64),
+            mismatches: num(&c, &["mismatches"]).map(|x| x as u64),
+            cycles_per_inference: num(&c, &["cycles_per_inference", "cycles"]),
+            simulator: text(&c, &["simulator", "sim"]),
+        };
+    }
+
+    // Layers: the AGN sidecar's list (else the assignment's), joined by name.
+    let layer_src = sidecars.get("agn").or(sidecars.get("qat")).or(sidecars.get("baseline"));
+    let mut names: Vec<String> = match (layer_src, &assignment) {
+        (Some(s), _) => s.layers.iter().map(|l| l.name.clone()).collect(),
+        (None, Some(a)) => a.layers.iter().map(|l| l.layer.clone()).collect(),
+        (None, None) => intnet.as_ref().map(|n| n.mac_layers().map(|(n, _)| n.name.clone()).collect()).unwrap_or_default(),
+    };
+    names.dedup();
+    let n_layers = names.len();
+    let mut rel_pairs = Vec::new();
+    let mut total_exact = Breakdown::default();
+    let mut total_approx = Breakdown::default();
+    for (i, name) in names.iter().enumerate() {
+        let info = layer_src.and_then(|s| s.layers.iter().find(|l| &l.name == name));
+        let choice = assignment.as_ref().and_then(|a| a.layers.iter().find(|l| &l.layer == name));
+        let node = intnet.as_ref().and_then(|n| {
+            n.nodes.iter().enumerate().find(|(_, nd)| &nd.name == name && matches!(nd.op, Op::Conv(_) | Op::Linear(_)))
+        });
+        let mut layer = Layer { name: name.clone(), ..Default::default() };
+        if let Some(info) = info {
+            layer.kind = info.kind.clone();
+            layer.shape = info.shape.clone();
+            layer.macs = info.macs;
+            layer.sigma = Some(info.sigma);
+        }
+        if let Some(c) = choice {
+            if layer.macs == 0 {
+                layer.macs = c.macs;
+            }
+            layer.tolerance = Some(c.tolerance);
+            layer.predicted_std = Some(c.predicted_std);
+            let entry = library.as_ref().and_then(|l| l.entry(&c.multiplier));
+            if library.is_some() && entry.is_none() {
+                r.notes.push(format!("assignment.yaml: layer `{name}`: multiplier `{}` is not in library {}", c.multiplier, lib_dir.display()));
+            }
+            layer.energy_rel = entry.map(|e| e.cost.energy_rel).unwrap_or(c.energy_rel);
+            layer.multiplier = Some(Multiplier {
+                id: c.multiplier.clone(),
+                family: entry.map(|e| e.family.clone()),
+                metrics: entry.map(|e| e.metrics.clone()),
+                cost: entry.map(|e| e.cost.clone()),
+            });
+            layer.measured_std = measured.get(&(name.clone(), c.multiplier.clone())).copied();
+        } else {
+            layer.energy_rel = 1.0;
+        }
+        // Work of the layer: from the integer network where present, else
+        // from the sidecar's weight shape (macs = outputs * fan-in).
+        let weights: u64 = layer.shape.iter().product::<usize>() as u64;
+        layer.fan_in = layer.shape.iter().skip(1).product::<usize>() as u64;
+        let mut work = LayerWork {
+            macs: layer.macs,
+            outputs: if layer.fan_in > 0 { layer.macs / layer.fan_in } else { 0 },
+            weight_bytes: weights,
+            activation_bytes: 0,
+            requantized: i + 1 < n_layers,
+        };
+        if let (Some((idx, nd)), Some(net)) = (node, intnet.as_ref()) {
+            if let Op::Conv(l) | Op::Linear(l) = &nd.op {
+                let in_len = if nd.input == 0 { net.input.len() } else { net.nodes[nd.input - 1].out.len() };
+                work.outputs = nd.out.len() as u64;
+                work.weight_bytes = l.weights.len() as u64;
+                work.activation_bytes = (in_len + nd.out.len()) as u64;
+                work.requantized = l.requant.is_some();
+                layer.fan_in = (l.in_ch * l.kernel * l.kernel) as u64;
+                if layer.macs == 0 {
+                    layer.macs = work.outputs * layer.fan_in;
+                    work.macs = layer.macs;
+                }
+                if layer.kind.is_empty() {
+                    layer.kind = if matches!(nd.op, Op::Conv(_)) { "conv".into() } else { "linear".into() };
+                }
+                let _ = idx;
+            }
+        }
+        if work.activation_bytes == 0 {
+            work.activation_bytes = 2 * work.outputs;
+        }
+        layer.outputs = work.outputs;
+        layer.energy_per_mult_pj = consts.mult8_pj * layer.energy_rel;
+        layer.energy_per_mac_pj = layer.energy_per_mult_pj + consts.add32_pj;
+        layer.weight_access_pj = consts.buffer_access_pj(work.weight_bytes);
+        layer.activation_access_pj = consts.buffer_access_pj(work.activation_bytes);
+        let exact = energy::layer_energy(&consts, &work, 1.0);
+        let approx = energy::layer_energy(&consts, &work, layer.energy_rel);
+        layer.multiplication_exact_pj = exact.multiply_pj;
+        layer.multiplication_pj = approx.multiply_pj;
+        layer.datapath_exact_pj = exact.total_pj();
+        layer.datapath_pj = approx.total_pj();
+        total_exact.add(&exact);
+        total_approx.add(&approx);
+        layer.breakdown = approx;
+        layer.engine_area_ge = engine_area("approx", name);
+        layer.engine_area_exact_ge = engine_area("exact", name);
+        rel_pairs.push((layer.macs, layer.energy_rel));
+        r.layers.push(layer);
+    }
+
+    // Network energy.
+    let assigned = assignment.is_some();
+    r.energy.constants = consts.table();
+    r.energy.assumptions = energy::ASSUMPTIONS.iter().map(|s| s.to_string()).collect();
+    r.energy.multiplication_exact_pj = total_exact.multiply_pj;
+    r.energy.datapath_exact_pj = total_exact.total_pj();
+    r.energy.breakdown_exact = total_exact.clone();
+    if assigned && !r.layers.is_empty() {
+        r.energy.relative_multiplication = Some(energy::relative_multiplication(&rel_pairs));
+        r.energy.relative_datapath = Some(total_approx.total_pj() / total_exact.total_pj());
+        r.energy.multiplication_approx_pj = Some(total_approx.multiply_pj);
+        r.energy.datapath_approx_pj = Some(total_approx.total_pj());
+        r.energy.breakdown_approx = Some(total_approx);
+        if let Some(a) = &assignment {
+            let own = energy::relative_multiplication(&rel_pairs);
+            if (own - a.relative_energy).abs() > 1e-6 * a.relative_energy.abs().max(1.0) {
+                r.notes.push(format!(
+                    "assignment.yaml states relative energy {:.6}; recomputed from the library: {:.6}",
+                    a.relative_energy, own
+                ));
+            }
+        }
+        // Multiplier area, one lane per layer, from the library.
+        if let Some(lib) = &library {
+            let exact = lib
+                .entries
+                .iter()
+                .filter(|e| e.metrics.ep_pct == 0.0 && e.signed == lib_signed(&assignment, lib))
+                .map(|e| e.cost.area_ge)
+                .fold(None, |m: Option<f64>, a| Some(m.map_or(a, |m| m.min(a))));
+            let approx: Option<f64> = r.layers.iter().map(|l| l.multiplier.as_ref()?.cost.as_ref().map(|c| c.area_ge)).sum();
+            r.area.multipliers_approx_ge = approx;
+            r.area.multipliers_exact_ge = exact.map(|e| e * r.layers.len() as f64);
+        }
+    }
+
+    r.sweep = maybe_json::<Sweep>(&at("sweep.json"))?;
+
+    let mut status = |k: &str, done: bool| {
+        r.stages.insert(k.to_string(), if done { "done" } else { "not run" }.to_string());
+    };
+    status("train", sidecars.contains_key("agn"));
+    status("quantize", intnet.is_some());
+    status("assign", assignment.is_some());
+    status("eval", at("eval.json").is_file());
+    status("retrain", at("retrain/eval.json").is_file());
+    status("synth", synth.is_some());
+    status("cosim", at("rtl/cosim.json").is_file());
+    status("sweep", at("sweep.json").is_file());
+    Ok(r)
+}
+
+/// Signedness of the assigned designs (unsigned when unknown).
+fn lib_signed(assignment: &Option<Assignment>, lib: &Library) -> bool {
+    assignment
+        .as_ref()
+        .and_then(|a| a.layers.first())
+        .and_then(|c| lib.entry(&c.multiplier))
+        .map(|e| e.signed)
+        .unwrap_or(false)
+}

@@ -1,0 +1,197 @@
+//! The report's data: what `report.json` holds (documented in the README).
+//! Every other output (Markdown, HTML, CSV, Accelergy tables) is rendered
+//! from this one value, so they cannot disagree.
+
+use super::energy::{Breakdown, Constant};
+use crate::library::{Cost, Metrics};
+use serde::{Deserialize, Serialize};
+
+/// Version of the `report.json` layout.
+pub const REPORT_VERSION: u32 = 1;
+
+/// Top-1 accuracies (0..1) at each stage; `None` where the stage has not run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Accuracy {
+    /// Float baseline (tch).
+    pub baseline: Option<f64>,
+    /// Quantization-aware training (tch, fake quantization).
+    pub qat: Option<f64>,
+    /// After AGN search (tch, noise off).
+    pub agn: Option<f64>,
+    /// Integer network with exact multipliers (bit-exact simulation).
+    pub exact: Option<f64>,
+    /// Integer network with the assigned approximate multipliers.
+    pub approx: Option<f64>,
+    /// After approximate retraining, with the assigned multipliers.
+    pub retrained: Option<f64>,
+}
+
+/// Per-inference energy of the network.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Energy {
+    /// `sum_l macs_l * E(M_l) / (sum_l macs_l * E(exact))` (the paper's figure).
+    pub relative_multiplication: Option<f64>,
+    /// Datapath energy (multiplications, accumulation, requantization,
+    /// buffer accesses) with the assigned multipliers over the same with exact ones.
+    pub relative_datapath: Option<f64>,
+    /// Multiplication energy per inference, exact multipliers, pJ.
+    pub multiplication_exact_pj: f64,
+    /// Multiplication energy per inference, assigned multipliers, pJ.
+    pub multiplication_approx_pj: Option<f64>,
+    /// Datapath energy per inference, exact multipliers, pJ.
+    pub datapath_exact_pj: f64,
+    /// Datapath energy per inference, assigned multipliers, pJ.
+    pub datapath_approx_pj: Option<f64>,
+    /// Network totals by operation.
+    pub breakdown_exact: Breakdown,
+    pub breakdown_approx: Option<Breakdown>,
+    /// Every per-operation constant with its source.
+    pub constants: Vec<Constant>,
+    /// How the datapath estimate counts.
+    pub assumptions: Vec<String>,
+}
+
+/// Area from synthesis (NAND2 equivalents).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Area {
+    /// The same accelerator with exact multipliers everywhere.
+    pub exact_ge: Option<f64>,
+    /// The heterogeneous accelerator with the assigned multipliers.
+    pub approx_ge: Option<f64>,
+    /// `approx_ge / exact_ge`.
+    pub relative: Option<f64>,
+    /// Sum over layers of the assigned multipliers' library area (one lane each).
+    pub multipliers_approx_ge: Option<f64>,
+    /// The same with the exact multiplier.
+    pub multipliers_exact_ge: Option<f64>,
+}
+
+/// RTL co-simulation against the Rust integer simulation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cosim {
+    pub images: Option<u64>,
+    pub mismatches: Option<u64>,
+    pub cycles_per_inference: Option<f64>,
+    pub simulator: Option<String>,
+}
+
+/// The assigned multiplier of a layer and its library record.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Multiplier {
+    pub id: String,
+    pub family: Option<String>,
+    pub metrics: Option<Metrics>,
+    pub cost: Option<Cost>,
+}
+
+/// One multiplying layer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Layer {
+    pub name: String,
+    /// `conv` or `linear`.
+    pub kind: String,
+    /// Weight shape.
+    pub shape: Vec<usize>,
+    pub macs: u64,
+    /// Products summed per output value.
+    pub fan_in: u64,
+    /// Output values per inference.
+    pub outputs: u64,
+    /// Learned noise level `sigma_l` (AGN).
+    pub sigma: Option<f64>,
+    /// `sigma_l * std(y_l)`, accumulator units.
+    pub tolerance: Option<f64>,
+    pub multiplier: Option<Multiplier>,
+    /// Error std at the layer output predicted by the error model.
+    pub predicted_std: Option<f64>,
+    /// Error std measured in bit-exact simulation.
+    pub measured_std: Option<f64>,
+    /// Energy of one multiplication relative to the exact multiplier.
+    pub energy_rel: f64,
+    /// Energy of one multiplication with the assigned multiplier, pJ.
+    pub energy_per_mult_pj: f64,
+    /// Energy of one MAC (multiplication + 32-bit accumulation), pJ.
+    pub energy_per_mac_pj: f64,
+    /// Energy of one 64-bit access to this layer's weight buffer, pJ.
+    pub weight_access_pj: f64,
+    /// Energy of one 64-bit access to this layer's activation buffer, pJ.
+    pub activation_access_pj: f64,
+    /// Multiplication energy of the layer per inference, pJ (assigned / exact).
+    pub multiplication_pj: f64,
+    pub multiplication_exact_pj: f64,
+    /// Datapath energy of the layer per inference, pJ (assigned / exact).
+    pub datapath_pj: f64,
+    pub datapath_exact_pj: f64,
+    pub breakdown: Breakdown,
+    /// Synthesized area of the layer's engine, NAND2 equivalents.
+    pub engine_area_ge: Option<f64>,
+    /// The same engine with the exact multiplier.
+    pub engine_area_exact_ge: Option<f64>,
+}
+
+/// One point of a lambda sweep.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    pub lambda: f64,
+    /// Accuracy of the integer network with the assigned multipliers.
+    pub accuracy: Option<f64>,
+    /// Accuracy with exact multipliers (same AGN checkpoint).
+    pub exact_accuracy: Option<f64>,
+    pub relative_energy: f64,
+    /// Learned sigma per layer.
+    pub sigmas: Vec<f64>,
+    /// Assigned multiplier per layer.
+    pub multipliers: Vec<String>,
+}
+
+/// `sweep.json`, written by `codesign sweep`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sweep {
+    pub config: String,
+    pub points: Vec<SweepPoint>,
+}
+
+/// What the error-model validation says overall.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorModelSummary {
+    /// Error model name to share of (layer, multiplier) pairs whose
+    /// measured/predicted ratio lies in [0.8, 1.25].
+    pub share_within: std::collections::BTreeMap<String, f64>,
+    /// Every (predicted, measured) pair, for the scatter plot.
+    pub pairs: Vec<ErrorPair>,
+}
+
+/// One predicted-vs-measured error pair.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorPair {
+    pub layer: String,
+    pub multiplier: String,
+    pub model: String,
+    pub predicted_std: f64,
+    pub measured_std: f64,
+}
+
+/// The whole report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub version: u32,
+    pub name: String,
+    pub model: Option<String>,
+    pub dataset: Option<String>,
+    pub library: Option<String>,
+    /// Per stage: `done` or `not run`.
+    pub stages: std::collections::BTreeMap<String, String>,
+    pub accuracy: Accuracy,
+    pub energy: Energy,
+    pub area: Area,
+    pub cosim: Cosim,
+    pub layers: Vec<Layer>,
+    pub error_model: Option<ErrorModelSummary>,
+    pub sweep: Option<Sweep>,
+    /// The HTML report as headless Chromium rendered it (`None`: not checked).
+    pub browser: Option<super::browser::BrowserCheck>,
+    /// Files that were read, relative to the run directory.
+    pub sources: Vec<String>,
+    /// Problems found while reading (a part shown as not run, with why).
+    pub notes: Vec<String>,
+}

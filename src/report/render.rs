@@ -1,0 +1,438 @@
+//! Renders a [`Report`] as tables, then as Markdown, HTML (with inline SVG
+//! plots) and CSV. The tables are built once, so the three formats show the
+//! same numbers.
+
+use super::model::Report;
+use super::svg::{self, Bars, Points};
+use std::fmt::Write;
+
+/// A titled table of text cells.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// File stem of the CSV and anchor of the section.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Shown where a value's stage has not run.
+pub const NOT_RUN: &str = "not run";
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.2}%", 100.0 * v)).unwrap_or_else(|| NOT_RUN.into())
+}
+
+fn num(x: Option<f64>, digits: usize) -> String {
+    x.map(|v| format!("{v:.digits$}")).unwrap_or_else(|| NOT_RUN.into())
+}
+
+fn g(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else if x.abs() >= 1e5 || x.abs() < 1e-3 {
+        format!("{x:.4e}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+fn h(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// All tables of the report.
+pub fn tables(r: &Report) -> Vec<Table> {
+    let mut out = Vec::new();
+    let a = &r.accuracy;
+    let e = &r.energy;
+    let mut summary = vec![
+        vec!["accuracy: float baseline".into(), pct(a.baseline)],
+        vec!["accuracy: QAT".into(), pct(a.qat)],
+        vec!["accuracy: after AGN search".into(), pct(a.agn)],
+        vec!["accuracy: integer, exact multipliers".into(), pct(a.exact)],
+        vec!["accuracy: integer, assigned multipliers".into(), pct(a.approx)],
+        vec!["accuracy: after approximate retraining".into(), pct(a.retrained)],
+        vec!["relative multiplication energy (paper's figure)".into(), num(e.relative_multiplication, 4)],
+        vec!["relative datapath energy".into(), num(e.relative_datapath, 4)],
+        vec!["multiplication energy per inference, exact (pJ)".into(), g(e.multiplication_exact_pj)],
+        vec!["multiplication energy per inference, assigned (pJ)".into(), e.multiplication_approx_pj.map(g).unwrap_or_else(|| NOT_RUN.into())],
+        vec!["datapath energy per inference, exact (pJ)".into(), g(e.datapath_exact_pj)],
+        vec!["datapath energy per inference, assigned (pJ)".into(), e.datapath_approx_pj.map(g).unwrap_or_else(|| NOT_RUN.into())],
+        vec!["synthesized area, exact accelerator (GE)".into(), num(r.area.exact_ge, 0)],
+        vec!["synthesized area, heterogeneous accelerator (GE)".into(), num(r.area.approx_ge, 0)],
+        vec!["area, heterogeneous / exact".into(), num(r.area.relative, 4)],
+        vec!["multiplier area, one lane per layer, exact / assigned (GE)".into(), format!("{} / {}", num(r.area.multipliers_exact_ge, 1), num(r.area.multipliers_approx_ge, 1))],
+        vec!["co-simulation: images".into(), r.cosim.images.map(|x| x.to_string()).unwrap_or_else(|| NOT_RUN.into())],
+        vec!["co-simulation: mismatches".into(), r.cosim.mismatches.map(|x| x.to_string()).unwrap_or_else(|| NOT_RUN.into())],
+        vec!["co-simulation: cycles per inference".into(), num(r.cosim.cycles_per_inference, 0)],
+    ];
+    if let Some(em) = &r.error_model {
+        for (m, s) in &em.share_within {
+            summary.push(vec![format!("error model `{m}`: share of pairs within [0.8, 1.25]"), format!("{s:.3}")]);
+        }
+    }
+    out.push(Table { id: "summary", title: "Summary", headers: h(&["quantity", "value"]), rows: summary });
+
+    out.push(Table {
+        id: "layers",
+        title: "Layers",
+        headers: h(&[
+            "layer", "kind", "shape", "MACs", "sigma", "tolerance", "multiplier", "MAE%", "WCE%", "EP%", "mult. area (GE)", "E/mult (rel)",
+            "E/mult (pJ)", "predicted std", "measured std", "mult. energy exact (pJ)", "mult. energy (pJ)", "datapath exact (pJ)", "datapath (pJ)",
+            "engine area exact (GE)", "engine area (GE)",
+        ]),
+        rows: r
+            .layers
+            .iter()
+            .map(|l| {
+                let m = l.multiplier.as_ref();
+                let met = m.and_then(|m| m.metrics.as_ref());
+                vec![
+                    l.name.clone(),
+                    l.kind.clone(),
+                    format!("{:?}", l.shape),
+                    l.macs.to_string(),
+                    num(l.sigma, 4),
+                    num(l.tolerance, 2),
+                    m.map(|m| m.id.clone()).unwrap_or_else(|| NOT_RUN.into()),
+                    num(met.map(|x| x.mae_pct), 4),
+                    num(met.map(|x| x.wce_pct), 4),
+                    num(met.map(|x| x.ep_pct), 2),
+                    num(m.and_then(|m| m.cost.as_ref()).map(|c| c.area_ge), 1),
+                    format!("{:.4}", l.energy_rel),
+                    format!("{:.4}", l.energy_per_mult_pj),
+                    num(l.predicted_std, 3),
+                    num(l.measured_std, 3),
+                    g(l.multiplication_exact_pj),
+                    g(l.multiplication_pj),
+                    g(l.datapath_exact_pj),
+                    g(l.datapath_pj),
+                    num(l.engine_area_exact_ge, 0),
+                    num(l.engine_area_ge, 0),
+                ]
+            })
+            .collect(),
+    });
+
+    let b = |f: fn(&super::energy::Breakdown) -> f64| {
+        vec![g(f(&e.breakdown_exact)), e.breakdown_approx.as_ref().map(|x| g(f(x))).unwrap_or_else(|| NOT_RUN.into())]
+    };
+    let row = |name: &str, f: fn(&super::energy::Breakdown) -> f64| {
+        let mut v = vec![name.to_string()];
+        v.extend(b(f));
+        v
+    };
+    out.push(Table {
+        id: "energy",
+        title: "Datapath energy per inference by operation (pJ)",
+        headers: h(&["operation", "exact multipliers", "assigned multipliers"]),
+        rows: vec![
+            row("multiplications", |x| x.multiply_pj),
+            row("accumulation", |x| x.accumulate_pj),
+            row("bias and requantization", |x| x.bias_requant_pj),
+            row("weight reads", |x| x.weight_reads_pj),
+            row("activation reads", |x| x.activation_reads_pj),
+            row("activation writes", |x| x.activation_writes_pj),
+            row("total", |x| x.total_pj()),
+        ],
+    });
+
+    out.push(Table {
+        id: "constants",
+        title: "Per-operation constants",
+        headers: h(&["constant", "value", "unit", "meaning", "source"]),
+        rows: e.constants.iter().map(|c| vec![c.name.clone(), c.value.to_string(), c.unit.clone(), c.meaning.clone(), c.source.clone()]).collect(),
+    });
+
+    if let Some(em) = &r.error_model {
+        out.push(Table {
+            id: "error_model",
+            title: "Error model: predicted vs measured error std",
+            headers: h(&["layer", "multiplier", "model", "predicted std", "measured std", "measured / predicted"]),
+            rows: em
+                .pairs
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.layer.clone(),
+                        p.multiplier.clone(),
+                        p.model.clone(),
+                        g(p.predicted_std),
+                        g(p.measured_std),
+                        if p.predicted_std > 0.0 { format!("{:.3}", p.measured_std / p.predicted_std) } else { "-".into() },
+                    ]
+                })
+                .collect(),
+        });
+    }
+    if let Some(s) = &r.sweep {
+        out.push(Table {
+            id: "sweep",
+            title: "Lambda sweep",
+            headers: h(&["lambda", "accuracy (assigned)", "accuracy (exact)", "relative multiplication energy", "sigmas", "multipliers"]),
+            rows: s
+                .points
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.lambda.to_string(),
+                        pct(p.accuracy),
+                        pct(p.exact_accuracy),
+                        format!("{:.4}", p.relative_energy),
+                        p.sigmas.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "),
+                        p.multipliers.join(" "),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    out
+}
+
+/// One CSV file per table: `(file name, contents)`.
+pub fn csv(r: &Report) -> Vec<(String, String)> {
+    tables(r)
+        .into_iter()
+        .map(|t| {
+            let mut s = String::new();
+            for row in std::iter::once(&t.headers).chain(t.rows.iter()) {
+                let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+                s.push_str(&cells.join(","));
+                s.push('\n');
+            }
+            (format!("{}.csv", t.id), s)
+        })
+        .collect()
+}
+
+fn csv_cell(c: &str) -> String {
+    if c.contains([',', '"', '\n']) {
+        format!("\"{}\"", c.replace('"', "\"\""))
+    } else {
+        c.to_string()
+    }
+}
+
+fn md_cell(c: &str) -> String {
+    c.replace('|', "\\|")
+}
+
+/// The Markdown report.
+pub fn markdown(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# codesign report: {}\n", r.name);
+    let _ = writeln!(
+        s,
+        "Model `{}`, dataset `{}`, library `{}`.\n",
+        r.model.as_deref().unwrap_or(NOT_RUN),
+        r.dataset.as_deref().unwrap_or(NOT_RUN),
+        r.library.as_deref().unwrap_or(NOT_RUN)
+    );
+    for t in tables(r) {
+        let _ = writeln!(s, "## {}\n", t.title);
+        let _ = writeln!(s, "| {} |", t.headers.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | "));
+        let _ = writeln!(s, "|{}", "---|".repeat(t.headers.len()));
+        for row in &t.rows {
+            let _ = writeln!(s, "| {} |", row.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | "));
+        }
+        s.push('\n');
+        if t.id == "constants" {
+            let _ = writeln!(s, "How the datapath estimate counts:\n");
+            for a in &r.energy.assumptions {
+                let _ = writeln!(s, "- {a}");
+            }
+            s.push('\n');
+        }
+    }
+    let _ = writeln!(s, "## Stages\n");
+    for (k, v) in &r.stages {
+        let _ = writeln!(s, "- {k}: {v}");
+    }
+    if !r.notes.is_empty() {
+        let _ = writeln!(s, "\n## Notes\n");
+        for n in &r.notes {
+            let _ = writeln!(s, "- {n}");
+        }
+    }
+    let _ = writeln!(s, "\nPlots: see `report.html` (inline SVG).");
+    s
+}
+
+/// The SVG plots, `(id, svg)`, in report order.
+pub fn plots(r: &Report) -> Vec<(&'static str, String)> {
+    let names: Vec<String> = r.layers.iter().map(|l| l.name.clone()).collect();
+    let mut v = Vec::new();
+    v.push((
+        "plot-sigma",
+        svg::bar_chart(
+            "plot-sigma",
+            "Learned sigma and assigned multiplier per layer",
+            "sigma",
+            &names,
+            &[Bars {
+                name: "sigma (label: multiplier)",
+                values: r.layers.iter().map(|l| l.sigma.unwrap_or(0.0)).collect(),
+                labels: r.layers.iter().map(|l| l.multiplier.as_ref().map(|m| m.id.clone()).unwrap_or_default()).collect(),
+            }],
+        ),
+    ));
+    v.push((
+        "plot-energy",
+        svg::bar_chart(
+            "plot-energy",
+            "Multiplication energy per layer and inference (pJ)",
+            "pJ",
+            &names,
+            &[
+                Bars { name: "exact", values: r.layers.iter().map(|l| l.multiplication_exact_pj).collect(), labels: vec![] },
+                Bars { name: "assigned", values: r.layers.iter().map(|l| l.multiplication_pj).collect(), labels: vec![] },
+            ],
+        ),
+    ));
+    v.push((
+        "plot-datapath",
+        svg::bar_chart(
+            "plot-datapath",
+            "Datapath energy per layer and inference (pJ)",
+            "pJ",
+            &names,
+            &[
+                Bars { name: "exact", values: r.layers.iter().map(|l| l.datapath_exact_pj).collect(), labels: vec![] },
+                Bars { name: "assigned", values: r.layers.iter().map(|l| l.datapath_pj).collect(), labels: vec![] },
+            ],
+        ),
+    ));
+    let mut models: Vec<String> = Vec::new();
+    if let Some(em) = &r.error_model {
+        for p in &em.pairs {
+            if !models.contains(&p.model) {
+                models.push(p.model.clone());
+            }
+        }
+    }
+    let series: Vec<Points> = models
+        .iter()
+        .map(|m| Points {
+            name: m,
+            points: r
+                .error_model
+                .iter()
+                .flat_map(|em| em.pairs.iter())
+                .filter(|p| &p.model == m)
+                .map(|p| (p.predicted_std, p.measured_std, format!("{} / {}", p.layer, p.multiplier)))
+                .collect(),
+            line: false,
+        })
+        .collect();
+    v.push(("plot-error", svg::scatter("plot-error", "Predicted vs measured error std", "predicted std", "measured std", &series, true)));
+    let sweep: Vec<(f64, f64, String)> = r
+        .sweep
+        .iter()
+        .flat_map(|s| s.points.iter())
+        .filter_map(|p| Some((p.relative_energy, 100.0 * p.accuracy?, format!("lambda {}", p.lambda))))
+        .collect();
+    v.push((
+        "plot-sweep",
+        svg::scatter(
+            "plot-sweep",
+            "Accuracy vs relative multiplication energy (lambda sweep)",
+            "relative multiplication energy",
+            "top-1 accuracy (%)",
+            &[Points { name: "assigned multipliers", points: sweep, line: true }],
+            false,
+        ),
+    ));
+    v
+}
+
+fn esc(s: &str) -> String {
+    svg::esc(s)
+}
+
+/// The self-contained HTML report (no external resources).
+pub fn html(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>codesign report: {}</title><style>\
+body{{font-family:sans-serif;margin:2em;max-width:1150px;color:#222}}table{{border-collapse:collapse;margin:1em 0;font-size:12px}}\
+td,th{{border:1px solid #ccc;padding:3px 6px;text-align:right}}td:first-child,th:first-child{{text-align:left}}\
+th{{background:#f3f3f3}}.plots{{display:flex;flex-wrap:wrap;gap:12px}}.notrun{{color:#999}}.wide{{overflow-x:auto}}</style>{}</head><body>\n",
+        esc(&r.name),
+        super::browser::LAYOUT_SCRIPT
+    );
+    let _ = writeln!(s, "<h1>codesign report: {}</h1>", esc(&r.name));
+    let _ = writeln!(
+        s,
+        "<p>Model <code>{}</code>, dataset <code>{}</code>, library <code>{}</code>.</p>",
+        esc(r.model.as_deref().unwrap_or(NOT_RUN)),
+        esc(r.dataset.as_deref().unwrap_or(NOT_RUN)),
+        esc(r.library.as_deref().unwrap_or(NOT_RUN))
+    );
+    let tables = tables(r);
+    let put = |s: &mut String, t: &Table| {
+        let _ = writeln!(s, "<h2 id=\"{}\">{}</h2><div class=\"wide\"><table>", t.id, esc(t.title));
+        let _ = write!(s, "<tr>{}</tr>", t.headers.iter().map(|c| format!("<th>{}</th>", esc(c))).collect::<String>());
+        for row in &t.rows {
+            let cells: String = row
+                .iter()
+                .map(|c| if c == NOT_RUN { format!("<td class=\"notrun\">{}</td>", esc(c)) } else { format!("<td>{}</td>", esc(c)) })
+                .collect();
+            let _ = write!(s, "<tr>{cells}</tr>");
+        }
+        s.push_str("</table></div>\n");
+    };
+    put(&mut s, &tables[0]);
+    s.push_str("<h2 id=\"plots\">Plots</h2><div class=\"plots\">\n");
+    for (_, p) in plots(r) {
+        s.push_str(&p);
+        s.push('\n');
+    }
+    s.push_str("</div>\n");
+    for t in &tables[1..] {
+        put(&mut s, t);
+        if t.id == "constants" {
+            s.push_str("<p>How the datapath estimate counts:</p><ul>");
+            for a in &r.energy.assumptions {
+                let _ = write!(s, "<li>{}</li>", esc(a));
+            }
+            s.push_str("</ul>\n");
+        }
+    }
+    s.push_str("<h2 id=\"stages\">Stages</h2><ul>");
+    for (k, v) in &r.stages {
+        let _ = write!(s, "<li>{}: {}</li>", esc(k), esc(v));
+    }
+    s.push_str("</ul>\n");
+    if !r.notes.is_empty() {
+        s.push_str("<h2 id=\"notes\">Notes</h2><ul>");
+        for n in &r.notes {
+            let _ = write!(s, "<li>{}</li>", esc(n));
+        }
+        s.push_str("</ul>\n");
+    }
+    s.push_str("</body></html>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_report_renders_not_run_everywhere() {
+        let r = Report::default();
+        let md = markdown(&r);
+        assert!(md.contains("| accuracy: QAT | not run |"), "{md}");
+        let html = html(&r);
+        assert_eq!(html.matches("<svg").count(), 5);
+        assert!(csv(&r).iter().any(|(n, c)| n == "summary.csv" && c.starts_with("quantity,value\n")));
+    }
+
+    #[test]
+    fn csv_quotes_cells_with_commas() {
+        assert_eq!(csv_cell("[1, 2]"), "\"[1, 2]\"");
+        assert_eq!(csv_cell("a\"b,"), "\"a\"\"b,\"");
+    }
+}
