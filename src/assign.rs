@@ -292,7 +292,7 @@ mod tests {
             lambda: 0.2,
             layers: sigmas
                 .iter()
-                .map(|&(n, s)| LayerInfo { name: n.into(), kind: "conv".into(), shape: vec![], macs: 0, sigma: s })
+                .map(|&(n, s)| LayerInfo { name: n.into(), kind: "conv".into(), shape: vec![], macs: 0, sigma: s, quant: None })
                 .collect(),
         }
     }

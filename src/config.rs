@@ -29,6 +29,11 @@ pub struct Config {
     pub calibration: CalibrationConfig,
     /// Run directory (relative paths are relative to the working directory).
     pub out: PathBuf,
+    /// libtorch intra-op threads (default: libtorch's choice). Results are
+    /// bit-identical across runs for the same thread count; small models
+    /// train fastest on one thread.
+    #[serde(default)]
+    pub threads: Option<usize>,
     /// Multiplier library directory; `codesign run` builds `RUN_DIR/library`
     /// when absent.
     #[serde(default)]

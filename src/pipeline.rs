@@ -48,6 +48,8 @@ pub struct Stage {
     pub commands: Vec<Vec<String>>,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
+    /// Whether the stage reads the config (its contents then enter the key).
+    pub reads_config: bool,
 }
 
 /// What `.stages/<stage>.json` holds.
@@ -102,8 +104,8 @@ impl Run {
         let lib_index = self.library.join("index.yaml");
         let assignment = p(&d.join("assignment.yaml"));
         let rtl = p(&d.join("rtl"));
+        let rtl_exact = p(&d.join("rtl_exact"));
         let f = |x: &str| Input::File(PathBuf::from(x));
-        let o = |x: &str| Input::Optional(PathBuf::from(x));
         let out = |x: &str| Output::File(PathBuf::from(x));
         let mut stages = Vec::new();
         if self.build_library {
@@ -112,6 +114,7 @@ impl Run {
                 commands: vec![vec![s("library"), s("build"), s("--out"), lib.clone()]],
                 inputs: vec![],
                 outputs: vec![Output::File(lib_index.clone())],
+                reads_config: false,
             });
         }
         // Training, one checkpoint per stage, so an interrupted run keeps
@@ -123,6 +126,7 @@ impl Run {
                 commands: vec![vec![s("train"), cfg.clone(), s("--stages"), s(st), s("--out"), dir.clone(), s("--device"), self.device.clone()]],
                 inputs: prev.iter().flat_map(|p| [f(&format!("train/{p}.safetensors")), f(&format!("train/{p}.yaml"))]).collect(),
                 outputs: vec![out(&format!("train/{st}.safetensors")), out(&format!("train/{st}.yaml"))],
+                reads_config: true,
             });
             prev = Some(st);
         }
@@ -132,42 +136,54 @@ impl Run {
                 commands: vec![vec![s("quantize"), dir.clone()]],
                 inputs: vec![f("train/agn.safetensors"), f("train/agn.yaml")],
                 outputs: vec![out("intnet.json")],
+                reads_config: true,
             },
             Stage {
                 name: "assign",
                 commands: vec![vec![s("assign"), dir.clone(), s("--library"), lib.clone()]],
                 inputs: vec![f("intnet.json"), f("train/agn.yaml"), Input::File(lib_index.clone())],
                 outputs: vec![out("assignment.yaml")],
+                reads_config: true,
             },
             Stage {
                 name: "eval",
                 commands: vec![vec![s("eval"), dir.clone()], vec![s("eval"), dir.clone(), s("--assignment"), assignment.clone()]],
                 inputs: vec![f("intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
                 outputs: vec![out("eval.json")],
+                reads_config: true,
             },
             Stage {
                 name: "retrain",
                 commands: vec![vec![s("retrain"), dir.clone(), s("--assignment"), assignment.clone()]],
                 inputs: vec![f("train/agn.safetensors"), f("intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
                 outputs: vec![out("retrain/intnet.json"), out("retrain/eval.json")],
+                reads_config: true,
             },
             Stage {
                 name: "export-rtl",
-                commands: vec![vec![s("export-rtl"), dir.clone(), s("--assignment"), assignment.clone(), s("--out"), rtl.clone()]],
-                inputs: vec![f("intnet.json"), o("retrain/intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
-                outputs: vec![Output::Dir(PathBuf::from("rtl"))],
+                // The heterogeneous design and, for the area comparison, the
+                // same network with the exact multiplier everywhere.
+                commands: vec![
+                    vec![s("export-rtl"), dir.clone(), s("--assignment"), assignment.clone(), s("--out"), rtl.clone()],
+                    vec![s("export-rtl"), dir.clone(), s("--exact"), s("--library"), lib.clone(), s("--out"), rtl_exact.clone()],
+                ],
+                inputs: vec![f("intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
+                outputs: vec![Output::Dir(PathBuf::from("rtl")), Output::Dir(PathBuf::from("rtl_exact"))],
+                reads_config: true,
             },
             Stage {
                 name: "synth",
-                commands: vec![vec![s("synth"), rtl.clone()]],
+                commands: vec![vec![s("synth"), rtl.clone()], vec![s("synth"), rtl_exact.clone()]],
                 inputs: vec![Input::StageOutputs("export-rtl")],
-                outputs: vec![out("rtl/synth.json")],
+                outputs: vec![out("rtl/synth.json"), out("rtl_exact/synth.json")],
+                reads_config: true,
             },
             Stage {
                 name: "cosim",
                 commands: vec![vec![s("cosim"), rtl.clone(), s("--images"), self.cosim_images.to_string()]],
                 inputs: vec![Input::StageOutputs("export-rtl")],
                 outputs: vec![out("rtl/cosim.json")],
+                reads_config: true,
             },
             Stage {
                 name: "report",
@@ -177,6 +193,7 @@ impl Run {
                     .map(Input::Optional)
                     .collect(),
                 outputs: vec![out("report/report.json"), out("report/report.html"), out("report/report.md")],
+                reads_config: true,
             },
         ]);
         stages
@@ -247,7 +264,9 @@ impl Run {
     pub fn key(&self, stage: &Stage, inputs: &BTreeMap<String, String>) -> Result<String> {
         let mut h = Sha256::new();
         h.update(format!("codesign {VERSION}\n"));
-        h.update(format!("config {}\n", hash_file(&self.config)?));
+        if stage.reads_config {
+            h.update(format!("config {}\n", hash_file(&self.config)?));
+        }
         for c in &stage.commands {
             h.update(format!("command {}\n", serde_json::to_string(c).unwrap_or_default()));
         }
@@ -493,7 +512,7 @@ mod tests {
     }
 
     fn stage(inputs: Vec<Input>, outputs: Vec<Output>) -> Stage {
-        Stage { name: "quantize", commands: vec![vec![s("quantize")]], inputs, outputs }
+        Stage { name: "quantize", commands: vec![vec![s("quantize")]], inputs, outputs, reads_config: true }
     }
 
     #[test]
@@ -566,5 +585,46 @@ mod tests {
         let st = stage(vec![], vec![Output::Dir("rtl".into())]);
         let out = run.collect_outputs(&st, started).unwrap();
         assert_eq!(out.keys().collect::<Vec<_>>(), vec!["rtl/top.v"]);
+    }
+
+    /// `execute` with `/bin/sh` standing in for the binary: runs, records,
+    /// skips, re-runs on changed input, and names failures.
+    #[test]
+    fn execute_runs_records_skips_and_reruns() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = run_in(tmp.path());
+        let sh = Path::new("/bin/sh");
+        std::fs::write(tmp.path().join("in.txt"), "1").unwrap();
+        let script = format!("cat {0}/in.txt > {0}/out.txt; echo working; echo more >&2", tmp.path().display());
+        let st = Stage {
+            name: "copy",
+            commands: vec![vec![s("-c"), script]],
+            inputs: vec![Input::File("in.txt".into())],
+            outputs: vec![Output::File("out.txt".into())],
+            reads_config: true,
+        };
+        let mut lines = Vec::new();
+        assert!(matches!(run.execute(&st, sh, |l| lines.push(l.to_string())).unwrap(), Outcome::Ran(_)));
+        assert!(lines.contains(&"working".to_string()) && lines.contains(&"more".to_string()));
+        assert!(std::fs::read_to_string(run.log_path("copy")).unwrap().contains("working"));
+        assert_eq!(run.execute(&st, sh, |_| {}).unwrap(), Outcome::UpToDate);
+        std::fs::write(tmp.path().join("in.txt"), "2").unwrap();
+        assert!(matches!(run.execute(&st, sh, |_| {}).unwrap(), Outcome::Ran(_)));
+        assert_eq!(std::fs::read_to_string(tmp.path().join("out.txt")).unwrap(), "2");
+        assert_eq!(run.execute(&st, sh, |_| {}).unwrap(), Outcome::UpToDate);
+
+        let fail = Stage {
+            name: "fail",
+            commands: vec![vec![s("-c"), s("echo 'error: `codesign x` is not implemented yet' >&2; exit 2")]],
+            inputs: vec![],
+            outputs: vec![],
+            reads_config: false,
+        };
+        let e = run.execute(&fail, sh, |_| {}).unwrap_err().to_string();
+        assert!(e.contains("stage `fail`") && e.contains("not implemented yet") && e.contains("stopping"), "{e}");
+        assert!(run.record("fail").is_none(), "no record for a failed stage");
+        let broken = Stage { commands: vec![vec![s("-c"), s("echo boom; exit 3")]], ..fail };
+        let e = run.execute(&broken, sh, |_| {}).unwrap_err().to_string();
+        assert!(e.contains("boom") && e.contains("fail.log"), "{e}");
     }
 }

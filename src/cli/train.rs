@@ -1,28 +1,192 @@
-//! Command line of: `codesign train`, `codesign quantize`, `codesign retrain` (not implemented yet).
+//! Command line of `codesign train`, `codesign quantize` and `codesign retrain`.
+
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::nn::train::{checkpoint_path, sidecar_path, Session, Stage};
+
+/// Where a run directory keeps the config it was trained with.
+pub fn config_copy(run_dir: &Path) -> PathBuf {
+    run_dir.join("config.yaml")
+}
 
 /// Arguments of `codesign train`.
 #[derive(Debug, clap::Args)]
-pub struct TrainArgs {}
+pub struct TrainArgs {
+    /// Experiment config (YAML).
+    pub config: PathBuf,
+    /// Stages to run, comma-separated, in order: baseline,qat,agn.
+    #[arg(long, default_value = "baseline,qat,agn", value_delimiter = ',')]
+    pub stages: Vec<String>,
+    /// Skip stages whose checkpoint already exists in the run directory.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run directory (default: the config's `out`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override `agn.lambda`.
+    #[arg(long)]
+    pub lambda: Option<f64>,
+    /// Override the seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// cpu, cuda, or auto (cuda when available).
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+    /// libtorch intra-op threads (default: the config's `threads`).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Parse `--device`.
+pub fn device(name: &str) -> anyhow::Result<tch::Device> {
+    match name {
+        "cpu" => Ok(tch::Device::Cpu),
+        "cuda" => {
+            if !tch::Cuda::is_available() {
+                bail!("--device cuda: no CUDA device is visible to libtorch");
+            }
+            Ok(tch::Device::Cuda(0))
+        }
+        "auto" => Ok(tch::Device::cuda_if_available()),
+        other => bail!("--device: unknown device `{other}` (expected cpu, cuda or auto)"),
+    }
+}
 
 /// `codesign train`.
-pub fn train(_args: TrainArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`codesign train` is not implemented yet")
+pub fn train(args: TrainArgs) -> anyhow::Result<()> {
+    let mut cfg = Config::load(&args.config)?;
+    if let Some(l) = args.lambda {
+        cfg.agn.lambda = l;
+    }
+    if let Some(s) = args.seed {
+        cfg.seed = s;
+    }
+    if let Some(out) = &args.out {
+        cfg.out = out.clone();
+    }
+    cfg.validate().map_err(|m| anyhow::anyhow!("{}: {m}", args.config.display()))?;
+    let stages = args.stages.iter().map(|s| Stage::parse(s)).collect::<crate::Result<Vec<_>>>()?;
+    if stages.contains(&Stage::Retrain) {
+        bail!("--stages: retrain needs an assignment; use `codesign retrain RUN_DIR --assignment FILE`");
+    }
+    if stages.windows(2).any(|w| w[0] >= w[1]) {
+        bail!("--stages: list stages once each, in pipeline order (baseline,qat,agn)");
+    }
+    if let Some(t) = args.threads {
+        cfg.threads = Some(t);
+    }
+    set_threads(&cfg);
+    let dev = device(&args.device)?;
+    let run_dir = cfg.out.clone();
+    crate::io::write_yaml(config_copy(&run_dir), &cfg)?;
+    let mut s = Session::new(cfg, run_dir.clone(), dev)?;
+    let mut loaded: Option<Stage> = None;
+    for &stage in &stages {
+        if args.resume && checkpoint_path(&run_dir, stage).exists() && sidecar_path(&run_dir, stage).exists() {
+            tracing::info!("{}: resuming from {}", stage.name(), checkpoint_path(&run_dir, stage).display());
+            s.load_stage(stage)?;
+            loaded = Some(stage);
+            continue;
+        }
+        if let Some(prev) = stage.previous() {
+            if loaded != Some(prev) {
+                s.load_stage(prev)?;
+            }
+        }
+        let rep = s.train_stage(stage)?;
+        s.save(stage, &rep)?;
+        loaded = Some(stage);
+        let sig: Vec<String> = rep.sigmas.iter().map(|v| format!("{v:.3}")).collect();
+        println!(
+            "{:<8} test accuracy {:6.2}%  loss {:.4}{}",
+            stage.name(),
+            100.0 * rep.test_accuracy,
+            rep.final_loss,
+            if stage == Stage::Agn { format!("  sigmas [{}]", sig.join(", ")) } else { String::new() }
+        );
+    }
+    Ok(())
 }
 
 /// Arguments of `codesign quantize`.
 #[derive(Debug, clap::Args)]
-pub struct QuantizeArgs {}
+pub struct QuantizeArgs {
+    /// Run directory written by `codesign train`.
+    pub run_dir: PathBuf,
+    /// Checkpoint to quantize (default: agn if present, else qat).
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Output file (default RUN_DIR/intnet.json).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Apply the config's libtorch thread count.
+pub fn set_threads(cfg: &Config) {
+    if let Some(t) = cfg.threads.filter(|&t| t > 0) {
+        tch::set_num_threads(t as i32);
+    }
+}
+
+/// Open a run directory's session with `stage`'s weights (on the CPU).
+pub fn open_run(run_dir: &Path, stage: Stage) -> anyhow::Result<Session> {
+    let cfg = Config::load(config_copy(run_dir)).with_context(|| format!("{}: not a run directory", run_dir.display()))?;
+    set_threads(&cfg);
+    let mut s = Session::new(cfg, run_dir.to_path_buf(), tch::Device::Cpu)?;
+    s.progress = false;
+    s.load_stage(stage)?;
+    Ok(s)
+}
+
+/// The stage to quantize: explicit, or the latest fake-quantized checkpoint.
+fn pick_stage(run_dir: &Path, stage: Option<&str>) -> anyhow::Result<Stage> {
+    if let Some(name) = stage {
+        let st = Stage::parse(name)?;
+        if !st.quantized() {
+            bail!("--stage: {} is not fake-quantized; quantize qat, agn or retrain", st.name());
+        }
+        return Ok(st);
+    }
+    for st in [Stage::Agn, Stage::Qat] {
+        if checkpoint_path(run_dir, st).exists() {
+            return Ok(st);
+        }
+    }
+    bail!("{}: no qat or agn checkpoint; run `codesign train` first", run_dir.join("train").display())
+}
 
 /// `codesign quantize`.
-pub fn quantize(_args: QuantizeArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`codesign quantize` is not implemented yet")
+pub fn quantize(args: QuantizeArgs) -> anyhow::Result<()> {
+    let stage = pick_stage(&args.run_dir, args.stage.as_deref())?;
+    let s = open_run(&args.run_dir, stage)?;
+    let net = crate::nn::quantize::to_intnet(&s.net, &s.cfg.name)?;
+    let out = args.out.unwrap_or_else(|| args.run_dir.join("intnet.json"));
+    crate::io::write_json(&out, &net)?;
+    let acc = s.accuracy(stage, &s.data.test, None);
+    println!(
+        "{}: integer network of the {} checkpoint ({} nodes, {} multiplying layers); fake-quantized test accuracy {:.2}%",
+        out.display(),
+        stage.name(),
+        net.nodes.len(),
+        net.mac_layers().count(),
+        100.0 * acc
+    );
+    Ok(())
 }
 
 /// Arguments of `codesign retrain`.
 #[derive(Debug, clap::Args)]
-pub struct RetrainArgs {}
+pub struct RetrainArgs {
+    /// Run directory.
+    pub run_dir: PathBuf,
+    /// Multiplier assignment (assignment.yaml).
+    #[arg(long)]
+    pub assignment: PathBuf,
+}
 
 /// `codesign retrain`.
 pub fn retrain(_args: RetrainArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`codesign retrain` is not implemented yet")
+    bail!("`codesign retrain` is not implemented yet")
 }

@@ -3,3 +3,9 @@
 
 pub mod sidecar;
 pub mod data;
+pub mod quant;
+pub mod net;
+pub mod models;
+pub mod agn;
+pub mod train;
+pub mod quantize;

@@ -18,6 +18,20 @@ pub struct LayerInfo {
     pub macs: u64,
     /// Learned noise level `sigma_l` (initial value before AGN search).
     pub sigma: f64,
+    /// Quantization parameters (fake-quantized stages only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quant: Option<LayerQuant>,
+}
+
+/// How a layer is quantized: `real = scale * int` for its input, weights
+/// (per output channel) and output.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerQuant {
+    pub input_scale: f64,
+    pub weight_scales: Vec<f64>,
+    /// `None` for a layer that outputs raw accumulators.
+    pub output_scale: Option<f64>,
 }
 
 /// Sidecar of one checkpoint.

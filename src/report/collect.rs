@@ -29,6 +29,7 @@ pub const RUN_FILES: &[&str] = &[
     "eval.json",
     "retrain/eval.json",
     "rtl/synth.json",
+    "rtl_exact/synth.json",
     "rtl/cosim.json",
     "sweep.json",
 ];
@@ -183,25 +184,22 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         r.error_model = Some(summary);
     }
 
-    // Synthesis.
+    // Synthesis (`eda::synth`): the heterogeneous design in `rtl/`, the
+    // all-exact one in `rtl_exact/`.
     let synth = maybe_json::<Value>(&at("rtl/synth.json"))?;
-    let engine_area = |design: &str, layer: &str| -> Option<f64> {
-        let s = synth.as_ref()?;
-        let engines = ["engines", "layers"].iter().find_map(|k| {
-            get(s, &format!("{design}.{k}")).or_else(|| if design == "approx" { s.get(*k) } else { None })
-        })?;
-        match engines {
-            Value::Array(a) => a.iter().find(|e| text(e, &["layer", "name"]).is_some_and(|n| n == layer || n.ends_with(layer))).and_then(|e| num(e, &["area_ge", "area"])),
-            Value::Object(o) => o.iter().find(|(k, _)| *k == layer || k.ends_with(layer)).and_then(|(_, e)| num(e, &["area_ge", "area"])),
-            _ => None,
-        }
+    let synth_exact = maybe_json::<Value>(&at("rtl_exact/synth.json"))?;
+    let engine_area = |s: &Option<Value>, layer: &str| -> Option<f64> {
+        s.as_ref()?
+            .get("engines")?
+            .as_array()?
+            .iter()
+            .find(|e| text(e, &["layer"]).is_some_and(|n| n == layer))
+            .and_then(|e| num(e, &["area.area_ge"]))
     };
-    if let Some(s) = &synth {
-        r.area.approx_ge = num(s, &["approx.top.area_ge", "approx.area_ge", "top.area_ge", "area_ge"]);
-        r.area.exact_ge = num(s, &["exact.top.area_ge", "exact.area_ge", "exact_area_ge"]);
-        if let (Some(a), Some(e)) = (r.area.approx_ge, r.area.exact_ge) {
-            r.area.relative = Some(a / e);
-        }
+    r.area.approx_ge = synth.as_ref().and_then(|s| num(s, &["total.area_ge"]));
+    r.area.exact_ge = synth_exact.as_ref().and_then(|s| num(s, &["total.area_ge"]));
+    if let (Some(a), Some(e)) = (r.area.approx_ge, r.area.exact_ge) {
+        r.area.relative = Some(a / e);
     }
 
     // Co-simulation.
@@ -306,8 +304,8 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         total_exact.add(&exact);
         total_approx.add(&approx);
         layer.breakdown = approx;
-        layer.engine_area_ge = engine_area("approx", name);
-        layer.engine_area_exact_ge = engine_area("exact", name);
+        layer.engine_area_ge = engine_area(&synth, name);
+        layer.engine_area_exact_ge = engine_area(&synth_exact, name);
         rel_pairs.push((layer.macs, layer.energy_rel));
         r.layers.push(layer);
     }

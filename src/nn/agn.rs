@@ -1,0 +1,131 @@
+//! Additive Gaussian noise search (DESIGN.md, "Training"): every multiplying
+//! layer `l` adds `sigma_l * std(y) * N(0, 1)` to its accumulators `y`
+//! (before bias, i.e. before batch norm's shift, which is folded into the
+//! bias; `std` over the whole batch tensor), and the loss rewards noise in
+//! proportion to each layer's share of the multiplications:
+//! `CE - lambda * sum_l (macs_l / macs_total) * min(|sigma_l|, sigma_max)`.
+
+use crate::nn::net::Net;
+use tch::{Kind, Tensor};
+
+/// `acc + sigma * std(acc) * N(0, 1)`; `std` is detached (it sets the unit of
+/// the noise, the gradient reaches `sigma` and the layer's inputs only).
+pub fn add_noise(acc: &Tensor, sigma: &Tensor) -> Tensor {
+    let std = acc.detach().std(true);
+    acc + sigma * std * acc.randn_like()
+}
+
+/// `sum_l (macs_l / macs_total) * min(|sigma_l|, sigma_max)` (a scalar tensor).
+pub fn noise_reward(net: &Net, sigma_max: f64) -> Tensor {
+    let total = net.total_macs().max(1) as f64;
+    let mut r: Option<Tensor> = None;
+    for (_, _, m) in net.mac_nodes() {
+        let term = m.sigma.abs().clamp_max(sigma_max) * (m.macs as f64 / total);
+        r = Some(match r {
+            Some(acc) => acc + term,
+            None => term,
+        });
+    }
+    r.unwrap_or_else(|| Tensor::zeros([], (Kind::Float, tch::Device::Cpu)))
+}
+
+/// The AGN search loss: `ce - lambda * reward`.
+pub fn loss(ce: &Tensor, net: &Net, lambda: f64, sigma_max: f64) -> Tensor {
+    ce - noise_reward(net, sigma_max) * lambda
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ModelKind;
+    use crate::intnet::Shape;
+    use crate::nn::models;
+    use crate::nn::net::{NodeOp, QuantOpts};
+    use tch::{nn, Device};
+
+    fn digits_net(vs: &nn::VarStore) -> Net {
+        models::build(ModelKind::DigitsCnn, vs.root(), Shape { c: 1, h: 8, w: 8 }, 10, false, 0.1).unwrap()
+    }
+
+    fn images(n: i64) -> Tensor {
+        Tensor::randint(256, [n, 1, 8, 8], (Kind::Int64, Device::Cpu)).to_kind(Kind::Uint8)
+    }
+
+    fn set(t: &Tensor, v: &Tensor) {
+        tch::no_grad(|| t.shallow_clone().copy_(v));
+    }
+
+    #[test]
+    fn noise_goes_on_the_pre_bias_accumulator_with_the_predicted_std() {
+        tch::manual_seed(7);
+        let vs = nn::VarStore::new(Device::Cpu);
+        let net = digits_net(&vs);
+        let x = images(64);
+        net.calibrate_scales(&[x.shallow_clone()]);
+        let k = 1; // conv2
+        // Large, very unequal per-channel shifts (batch norm beta, folded into the
+        // bias): noise scaled by std(acc + bias) instead of std(acc) would be far off.
+        let m = |i: usize| net.mac_nodes().nth(i).unwrap().2;
+        let beta = Tensor::arange(32, (Kind::Float, Device::Cpu)) * 3.0 - 40.0;
+        set(m(k).bn.as_ref().unwrap().bs.as_ref().unwrap(), &beta);
+        net.reset_sigmas(0.0);
+        let sigma = 0.3;
+        set(&m(k).sigma, &Tensor::from(sigma as f32));
+
+        let clean = net.forward_quant(&x, &QuantOpts { record: true, ..Default::default() });
+        let noisy = net.forward_quant(&x, &QuantOpts { record: true, noise: true, approx: None });
+        // Layers before k: untouched.
+        for i in 0..k {
+            assert!(clean.accs[i].equal(&noisy.accs[i]), "layer {i} changed");
+        }
+        let (c, n) = (&clean.accs[k], &noisy.accs[k]);
+        let diff = n - c;
+        let ratio = diff.std(true).double_value(&[]) / c.std(true).double_value(&[]);
+        assert!((ratio - sigma).abs() < 0.02 * sigma, "noise std / pre-bias std = {ratio}, expected {sigma}");
+        assert!(diff.mean(Kind::Float).double_value(&[]).abs() < 0.02 * diff.std(true).double_value(&[]));
+        let var_ratio = n.var(true).double_value(&[]) / c.var(true).double_value(&[]);
+        assert!((var_ratio - (1.0 + sigma * sigma)).abs() < 0.03, "variance ratio {var_ratio}");
+
+        // All sigmas zero: the noisy pass equals the clean one everywhere.
+        net.reset_sigmas(0.0);
+        let noisy = net.forward_quant(&x, &QuantOpts { record: true, noise: true, approx: None });
+        for (a, b) in clean.accs.iter().zip(&noisy.accs) {
+            assert!(a.equal(b));
+        }
+        assert!(clean.exact.equal(&noisy.exact));
+        // And the float model never adds noise.
+        let f1 = net.forward_float(&x, false);
+        let f2 = net.forward_float(&x, false);
+        assert!(f1.equal(&f2));
+        assert!(matches!(net.nodes[0].op, NodeOp::Mac(_)));
+    }
+
+    #[test]
+    fn penalty_gradient_is_minus_lambda_times_mac_share_below_sigma_max() {
+        let vs = nn::VarStore::new(Device::Cpu);
+        let net = digits_net(&vs);
+        let (lambda, sigma_max) = (0.2, 0.5);
+        let sig = [0.1f32, 0.7, -0.2, 0.3];
+        for ((_, _, m), s) in net.mac_nodes().zip(sig) {
+            set(&m.sigma, &Tensor::from(s));
+        }
+        let ce = Tensor::from(1.5f32);
+        let loss = loss(&ce, &net, lambda, sigma_max);
+        let total = net.total_macs() as f64;
+        let expect_reward: f64 = net
+            .mac_nodes()
+            .zip(sig)
+            .map(|((_, _, m), s)| m.macs as f64 / total * (s.abs() as f64).min(sigma_max))
+            .sum();
+        assert!((loss.double_value(&[]) - (1.5 - lambda * expect_reward)).abs() < 1e-6);
+        loss.backward();
+        for ((_, node, m), s) in net.mac_nodes().zip(sig) {
+            let g = m.sigma.grad().double_value(&[]);
+            let want = if (s.abs() as f64) < sigma_max { -lambda * m.macs as f64 / total * s.signum() as f64 } else { 0.0 };
+            assert!((g - want).abs() < 1e-7, "{}: gradient {g}, expected {want}", node.name);
+        }
+        // The weighting matters: conv2 has 32x the MACs of conv1.
+        let macs: Vec<u64> = net.mac_nodes().map(|(_, _, m)| m.macs).collect();
+        assert_eq!(macs, vec![64 * 16 * 9, 64 * 32 * 16 * 9, 16 * 32 * 32 * 9, 128 * 10]);
+    }
+}

@@ -1,0 +1,273 @@
+//! The architectures, as plain functions that create their variables under
+//! an `nn::Path` and return the node list ([`Net`]). Layer names (`conv1`,
+//! `s2b1.conv2`, `fc`, ...) become variable prefixes in the checkpoint and
+//! node names in the integer network.
+
+use crate::config::ModelKind;
+use crate::error::{Error, Result};
+use crate::intnet::Shape;
+use crate::nn::net::{MacNode, Net, Node, NodeOp, BN_EPS};
+use tch::nn;
+
+/// Builds a [`Net`] node by node; tensor ids as in the integer network.
+pub struct Builder<'a> {
+    root: nn::Path<'a>,
+    net: Net,
+    shapes: Vec<Shape>,
+    sigma_init: f64,
+}
+
+/// Conv layer settings.
+#[derive(Copy, Clone)]
+pub struct ConvSpec {
+    pub out_ch: usize,
+    pub kernel: usize,
+    pub stride: usize,
+    pub padding: usize,
+    pub bn: bool,
+    pub relu: bool,
+}
+
+impl ConvSpec {
+    /// 3x3, stride 1, padding 1, batch norm, ReLU.
+    pub fn c3(out_ch: usize) -> Self {
+        ConvSpec { out_ch, kernel: 3, stride: 1, padding: 1, bn: true, relu: true }
+    }
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(root: nn::Path<'a>, input: Shape, classes: usize, signed: bool, sigma_init: f64) -> Self {
+        let net = Net {
+            input,
+            classes,
+            act_max: if signed { 127 } else { 255 },
+            input_shift: u32::from(signed),
+            nodes: vec![],
+        };
+        Builder { root, net, shapes: vec![input], sigma_init }
+    }
+
+    /// The variable path of a layer name (dots nest, as in PyTorch).
+    fn path(&self, name: &str) -> nn::Path<'a> {
+        name.split('.').fold(self.root.set_group(0), |p, part| p.sub(part))
+    }
+
+    fn shape(&self, t: usize) -> Shape {
+        self.shapes[t]
+    }
+
+    fn push(&mut self, name: &str, input: usize, op: NodeOp, out: Shape) -> usize {
+        self.net.nodes.push(Node { name: name.to_string(), input, op, out });
+        self.shapes.push(out);
+        self.shapes.len() - 1
+    }
+
+    fn mac(&mut self, name: &str, input: usize, linear: bool, in_ch: usize, s: ConvSpec, out: Shape) -> usize {
+        let p = self.path(name);
+        let (o, i, k) = (s.out_ch as i64, in_ch as i64, s.kernel as i64);
+        let fan_in = (in_ch * s.kernel * s.kernel) as f64;
+        let bound = (1.0 / fan_in).sqrt();
+        let weight = if linear {
+            p.var("weight", &[o, i], nn::Init::Uniform { lo: -bound, up: bound })
+        } else {
+            p.var("weight", &[o, i, k, k], nn::Init::Kaiming { dist: nn::init::NormalOrUniform::Normal, fan: nn::init::FanInOut::FanOut, non_linearity: nn::init::NonLinearity::ReLU })
+        };
+        let bias = (!s.bn).then(|| p.var("bias", &[o], nn::Init::Uniform { lo: -bound, up: bound }));
+        let bn = s.bn.then(|| nn::batch_norm2d(&p / "bn", o, nn::BatchNormConfig { eps: BN_EPS, ..Default::default() }));
+        let sigma = p.set_group(1).var("sigma", &[], nn::Init::Const(self.sigma_init));
+        let scale = p.zeros_no_train("act_scale", &[]);
+        let macs = (out.len() * in_ch * s.kernel * s.kernel) as u64;
+        let m = MacNode {
+            linear,
+            in_ch,
+            out_ch: s.out_ch,
+            kernel: s.kernel,
+            stride: s.stride,
+            padding: s.padding,
+            weight,
+            bias,
+            bn,
+            relu: s.relu,
+            sigma,
+            scale,
+            macs,
+        };
+        self.push(name, input, NodeOp::Mac(Box::new(m)), out)
+    }
+
+    pub fn conv(&mut self, name: &str, input: usize, s: ConvSpec) -> usize {
+        let x = self.shape(input);
+        let h = (x.h + 2 * s.padding - s.kernel) / s.stride + 1;
+        let w = (x.w + 2 * s.padding - s.kernel) / s.stride + 1;
+        self.mac(name, input, false, x.c, s, Shape { c: s.out_ch, h, w })
+    }
+
+    /// Linear layer on a `C x 1 x 1` tensor (flatten first).
+    pub fn linear(&mut self, name: &str, input: usize, out_ch: usize, relu: bool) -> usize {
+        let x = self.shape(input);
+        assert!(x.h == 1 && x.w == 1, "linear layer {name} needs a flattened input");
+        let s = ConvSpec { out_ch, kernel: 1, stride: 1, padding: 0, bn: false, relu };
+        self.mac(name, input, true, x.c, s, Shape { c: out_ch, h: 1, w: 1 })
+    }
+
+    pub fn max_pool(&mut self, name: &str, input: usize, kernel: usize, stride: usize) -> usize {
+        let x = self.shape(input);
+        let out = Shape { c: x.c, h: (x.h - kernel) / stride + 1, w: (x.w - kernel) / stride + 1 };
+        self.push(name, input, NodeOp::MaxPool { kernel, stride }, out)
+    }
+
+    pub fn avg_pool(&mut self, name: &str, input: usize, kernel: usize, stride: usize) -> usize {
+        let x = self.shape(input);
+        let out = Shape { c: x.c, h: (x.h - kernel) / stride + 1, w: (x.w - kernel) / stride + 1 };
+        self.push(name, input, NodeOp::AvgPool { kernel, stride }, out)
+    }
+
+    pub fn global_avg_pool(&mut self, name: &str, input: usize) -> usize {
+        let x = self.shape(input);
+        self.push(name, input, NodeOp::GlobalAvgPool, Shape { c: x.c, h: 1, w: 1 })
+    }
+
+    pub fn flatten(&mut self, name: &str, input: usize) -> usize {
+        let x = self.shape(input);
+        self.push(name, input, NodeOp::Flatten, Shape { c: x.len(), h: 1, w: 1 })
+    }
+
+    /// ReLU(a + b), requantized.
+    pub fn add(&mut self, name: &str, a: usize, b: usize) -> usize {
+        assert_eq!(self.shape(a), self.shape(b), "residual {name}: shapes differ");
+        let scale = self.path(name).zeros_no_train("act_scale", &[]);
+        let out = self.shape(a);
+        self.push(name, a, NodeOp::Add { other: b, scale }, out)
+    }
+
+    pub fn finish(self) -> Net {
+        self.net
+    }
+}
+
+/// Build `kind` for `input` images and `classes` classes.
+pub fn build(kind: ModelKind, root: nn::Path, input: Shape, classes: usize, signed: bool, sigma_init: f64) -> Result<Net> {
+    let mut b = Builder::new(root, input, classes, signed, sigma_init);
+    let need = |min: usize| -> Result<()> {
+        if input.h < min || input.w < min {
+            return Err(Error::input(format!(
+                "model {}: needs images of at least {min}x{min}, the data set has {}x{}",
+                kind.name(),
+                input.h,
+                input.w
+            )));
+        }
+        Ok(())
+    };
+    match kind {
+        ModelKind::DigitsCnn => {
+            need(4)?;
+            let x = b.conv("conv1", 0, ConvSpec::c3(16));
+            let x = b.conv("conv2", x, ConvSpec::c3(32));
+            let x = b.max_pool("pool1", x, 2, 2);
+            let x = b.conv("conv3", x, ConvSpec::c3(32));
+            let x = b.max_pool("pool2", x, 2, 2);
+            let x = b.flatten("flatten", x);
+            b.linear("fc", x, classes, false);
+        }
+        ModelKind::Lenet5 => {
+            need(20)?;
+            let x = b.conv("conv1", 0, ConvSpec { out_ch: 6, kernel: 5, stride: 1, padding: 2, bn: true, relu: true });
+            let x = b.avg_pool("pool1", x, 2, 2);
+            let x = b.conv("conv2", x, ConvSpec { out_ch: 16, kernel: 5, stride: 1, padding: 0, bn: true, relu: true });
+            let x = b.avg_pool("pool2", x, 2, 2);
+            let x = b.flatten("flatten", x);
+            let x = b.linear("fc1", x, 120, true);
+            let x = b.linear("fc2", x, 84, true);
+            b.linear("fc3", x, classes, false);
+        }
+        ModelKind::Resnet8 | ModelKind::Resnet14 | ModelKind::Resnet20 | ModelKind::Resnet32 => {
+            need(8)?;
+            let blocks = match kind {
+                ModelKind::Resnet8 => 1,
+                ModelKind::Resnet14 => 2,
+                ModelKind::Resnet20 => 3,
+                _ => 5,
+            };
+            let mut x = b.conv("conv1", 0, ConvSpec::c3(16));
+            for (stage, width) in [16usize, 32, 64].into_iter().enumerate() {
+                for block in 0..blocks {
+                    let stride = if stage > 0 && block == 0 { 2 } else { 1 };
+                    x = basic_block(&mut b, &format!("s{}b{}", stage + 1, block + 1), x, width, stride);
+                }
+            }
+            let x = b.global_avg_pool("pool", x);
+            b.linear("fc", x, classes, false);
+        }
+        ModelKind::Vgg => {
+            need(8)?;
+            let mut x = 0;
+            for (i, width) in [64usize, 128, 256].into_iter().enumerate() {
+                x = b.conv(&format!("conv{}_1", i + 1), x, ConvSpec::c3(width));
+                x = b.conv(&format!("conv{}_2", i + 1), x, ConvSpec::c3(width));
+                x = b.max_pool(&format!("pool{}", i + 1), x, 2, 2);
+            }
+            let x = b.global_avg_pool("gap", x);
+            b.linear("fc", x, classes, false);
+        }
+    }
+    Ok(b.finish())
+}
+
+/// CIFAR ResNet basic block: conv-bn-relu, conv-bn, shortcut (identity, or
+/// 1x1 conv-bn when the shape changes), add, relu.
+fn basic_block(b: &mut Builder, name: &str, x: usize, width: usize, stride: usize) -> usize {
+    let in_c = b.shape(x).c;
+    let y = b.conv(&format!("{name}.conv1"), x, ConvSpec { stride, ..ConvSpec::c3(width) });
+    let y = b.conv(&format!("{name}.conv2"), y, ConvSpec { relu: false, ..ConvSpec::c3(width) });
+    let short = if stride != 1 || in_c != width {
+        b.conv(&format!("{name}.shortcut"), x, ConvSpec { out_ch: width, kernel: 1, stride, padding: 0, bn: true, relu: false })
+    } else {
+        x
+    };
+    b.add(&format!("{name}.add"), y, short)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tch::{Device, Kind, Tensor};
+
+    fn shape(c: usize, h: usize, w: usize) -> Shape {
+        Shape { c, h, w }
+    }
+
+    #[test]
+    fn resnet_depths_and_macs() {
+        for (kind, convs) in [(ModelKind::Resnet8, 8 + 2), (ModelKind::Resnet20, 20 + 2), (ModelKind::Resnet32, 32 + 2)] {
+            let vs = nn::VarStore::new(Device::Cpu);
+            let net = build(kind, vs.root(), shape(3, 32, 32), 10, false, 0.1).unwrap();
+            // depth = convs on the main path + fc, plus two projection shortcuts.
+            assert_eq!(net.mac_nodes().count(), convs, "{kind:?}");
+            let y = net.forward_float(&Tensor::zeros([2, 3, 32, 32], (Kind::Uint8, Device::Cpu)), false);
+            assert_eq!(y.size(), vec![2, 10]);
+        }
+        // ResNet-8 conv1: 32*32*16 outputs, 27 MACs each.
+        let vs = nn::VarStore::new(Device::Cpu);
+        let net = build(ModelKind::Resnet8, vs.root(), shape(3, 32, 32), 10, false, 0.1).unwrap();
+        assert_eq!(net.mac_nodes().next().unwrap().2.macs, 32 * 32 * 16 * 27);
+    }
+
+    #[test]
+    fn all_models_run() {
+        for (kind, s) in [
+            (ModelKind::DigitsCnn, shape(1, 8, 8)),
+            (ModelKind::Lenet5, shape(1, 28, 28)),
+            (ModelKind::Vgg, shape(3, 32, 32)),
+            (ModelKind::Resnet14, shape(3, 32, 32)),
+        ] {
+            let vs = nn::VarStore::new(Device::Cpu);
+            let net = build(kind, vs.root(), s, 10, false, 0.1).unwrap();
+            let y = net.forward_float(&Tensor::ones([3, s.c as i64, s.h as i64, s.w as i64], (Kind::Uint8, Device::Cpu)), true);
+            assert_eq!(y.size(), vec![3, 10]);
+        }
+        let vs = nn::VarStore::new(Device::Cpu);
+        let e = build(ModelKind::Lenet5, vs.root(), shape(1, 8, 8), 10, false, 0.1).unwrap_err().to_string();
+        assert!(e.contains("lenet5") && e.contains("8x8"), "{e}");
+    }
+}

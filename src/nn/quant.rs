@@ -1,0 +1,143 @@
+//! Fake quantization that reproduces the integer network's arithmetic
+//! (`crate::intnet`, module doc) exactly in the forward pass, with
+//! straight-through gradients in the backward pass.
+//!
+//! Values travel between layers in the *integer domain*: a float tensor whose
+//! entries are the integers the integer network holds, plus a scale
+//! (`real = scale * int`). Rounding steps are computed in `f64` on detached
+//! tensors so that they equal the `i64` formulas of the contract bit for bit;
+//! the gradient flows through the unrounded float path
+//! (`float + (exact - float).detach()`).
+//!
+//! The requantization multiplier has 16 significant bits: `mult` lies in
+//! `[2^15, 2^16]` and `shift = 15 - floor(log2(ratio))`, clamped to `1..=62`.
+//! With accumulators below `2^37`, `acc * mult` stays below `2^53`, so the
+//! `f64` computation is exact.
+
+use tch::{Kind, Tensor};
+
+/// Bits of precision of requantization multipliers.
+pub const MULT_BITS: i32 = 16;
+/// Largest absolute weight value.
+pub const W_MAX: f64 = 127.0;
+
+/// Round to nearest (ties to even, as libtorch) forward, identity backward.
+pub fn ste_round(x: &Tensor) -> Tensor {
+    x + (x.round() - x).detach()
+}
+
+/// Fixed-point form of positive `ratio` (`f64` tensor, any shape):
+/// `(mult, shift)` as `f64` tensors with `mult / 2^shift ~= ratio`.
+pub fn requant_params(ratio: &Tensor) -> (Tensor, Tensor) {
+    let ratio = ratio.to_kind(Kind::Double).clamp_min(1e-30);
+    let e = ratio.log2().floor();
+    let shift = (-e + (MULT_BITS - 1) as f64).clamp(1.0, 62.0);
+    let mult = (&ratio * shift.exp2()).round().clamp_min(1.0);
+    (mult, shift)
+}
+
+/// Fixed-point form of a residual addition: a common shift for both ratios
+/// (chosen for the larger one) and the two multipliers.
+pub fn add_params(ratio_a: &Tensor, ratio_b: &Tensor) -> (Tensor, Tensor, Tensor) {
+    let ra = ratio_a.to_kind(Kind::Double).clamp_min(1e-30);
+    let rb = ratio_b.to_kind(Kind::Double).clamp_min(1e-30);
+    let e = ra.maximum(&rb).log2().floor();
+    let shift = (-e + (MULT_BITS - 1) as f64).clamp(1.0, 62.0);
+    let p = shift.exp2();
+    ((&ra * &p).round().clamp_min(1.0), (&rb * &p).round().clamp_min(1.0), shift)
+}
+
+/// `clamp((acc * mult + 2^(shift-1)) >> shift, 0, act_max)` on `f64` tensors
+/// (broadcasting), exact for integer `acc` with `|acc * mult| < 2^53`.
+pub fn requant_exact(acc: &Tensor, mult: &Tensor, shift: &Tensor, act_max: i32) -> Tensor {
+    let acc = acc.to_kind(Kind::Double);
+    let half = (shift - 1.0).exp2();
+    ((acc * mult + half) / shift.exp2()).floor().clamp(0.0, act_max as f64)
+}
+
+/// `(sum + n / 2) / n` with integer division (sums are >= 0) on `f64` tensors.
+pub fn avg_exact(sum: &Tensor, n: i64) -> Tensor {
+    ((sum.to_kind(Kind::Double) + (n / 2) as f64) / n as f64).floor()
+}
+
+/// The contract's requantization in plain integers (the reference the tensor
+/// version is tested against).
+pub fn requant_int(acc: i64, mult: i64, shift: u32, act_max: i32) -> i32 {
+    ((acc * mult + (1i64 << (shift - 1))) >> shift).clamp(0, act_max as i64) as i32
+}
+
+/// The contract's residual addition in plain integers.
+pub fn add_int(a: i64, b: i64, mult_a: i64, mult_b: i64, shift: u32, act_max: i32) -> i32 {
+    ((a * mult_a + b * mult_b + (1i64 << (shift - 1))) >> shift).clamp(0, act_max as i64) as i32
+}
+
+/// Tensor (any shape) to a flat `Vec<f64>`.
+pub fn to_vec_f64(t: &Tensor) -> Vec<f64> {
+    Vec::<f64>::try_from(t.to_kind(Kind::Double).flatten(0, -1).to_device(tch::Device::Cpu)).expect("f64 tensor")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn requant_matches_integer_rounding() {
+        // Includes ties (acc * mult exactly at .5), negatives and the clamp.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let mut accs: Vec<i64> = (0..4000).map(|_| rng.random_range(-3_000_000i64..30_000_000)).collect();
+        accs.extend([-1, 0, 1, 2, 3, 127, 128, 129, 255, 256, 511, 512, 513]);
+        for &ratio in &[1.0 / 3.0, 0.5, 0.25, 1e-3, 7.3e-6, 0.999, 1.7, 0.0078125] {
+            let (m, s) = requant_params(&Tensor::from(ratio));
+            let (mi, si) = (m.double_value(&[]) as i64, s.double_value(&[]) as u32);
+            assert!((1 << 15..=1 << 16).contains(&mi) || si == 1, "ratio {ratio}: mult {mi}");
+            assert!(((mi as f64 / 2f64.powi(si as i32)) / ratio - 1.0).abs() < 2e-5);
+            let t = Tensor::from_slice(&accs).to_kind(Kind::Double);
+            let got = to_vec_f64(&requant_exact(&t, &m, &s, 255));
+            for (a, g) in accs.iter().zip(got) {
+                assert_eq!(g as i32, requant_int(*a, mi, si, 255), "acc {a} ratio {ratio}");
+            }
+        }
+        // Exact ties round half up: 3 * 2^15 / 2^16 = 1.5 -> 2; -1.5 -> -1 (then clamp 0).
+        let m = Tensor::from(32768.0f64);
+        let s = Tensor::from(16.0f64);
+        let got = to_vec_f64(&requant_exact(&Tensor::from_slice(&[3i64, 1, 5]), &m, &s, 255));
+        assert_eq!(got, vec![2.0, 1.0, 3.0]);
+        assert_eq!(requant_int(3, 32768, 16, 255), 2);
+    }
+
+    #[test]
+    fn add_matches_integer_rounding() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+        let (ma, mb, s) = add_params(&Tensor::from(0.37f64), &Tensor::from(1.9e-4f64));
+        let (mai, mbi, si) = (ma.double_value(&[]) as i64, mb.double_value(&[]) as i64, s.double_value(&[]) as u32);
+        let a: Vec<i64> = (0..2000).map(|_| rng.random_range(0..256)).collect();
+        let b: Vec<i64> = (0..2000).map(|_| rng.random_range(-2_000_000..2_000_000)).collect();
+        let ta = Tensor::from_slice(&a).to_kind(Kind::Double);
+        let tb = Tensor::from_slice(&b).to_kind(Kind::Double);
+        let exact = ((ta * &ma + tb * &mb + (&s - 1.0).exp2()) / s.exp2()).floor().clamp(0.0, 255.0);
+        for ((x, y), g) in a.iter().zip(&b).zip(to_vec_f64(&exact)) {
+            assert_eq!(g as i32, add_int(*x, *y, mai, mbi, si, 255));
+        }
+    }
+
+    #[test]
+    fn average_rounds_half_up() {
+        let sums = Tensor::from_slice(&[0i64, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(to_vec_f64(&avg_exact(&sums, 4)), vec![0., 0., 1., 1., 1., 1., 2., 2., 2., 2.]);
+        for n in [1i64, 2, 3, 4, 9, 16, 64] {
+            for s in 0..300i64 {
+                assert_eq!(to_vec_f64(&avg_exact(&Tensor::from(s), n))[0] as i64, (s + n / 2) / n);
+            }
+        }
+    }
+
+    #[test]
+    fn ste_round_gradient_is_identity() {
+        let x = Tensor::from_slice(&[0.4f32, 1.5, -2.6]).set_requires_grad(true);
+        let y = ste_round(&x);
+        assert_eq!(Vec::<f32>::try_from(&y).unwrap(), vec![0.0, 2.0, -3.0]);
+        y.sum(Kind::Float).backward();
+        assert_eq!(Vec::<f32>::try_from(x.grad()).unwrap(), vec![1.0, 1.0, 1.0]);
+    }
+}

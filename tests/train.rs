@@ -1,0 +1,191 @@
+//! Training integration tests: the fake-quantized model against the integer
+//! network (a naive reference written from the `intnet` contract), and the
+//! digits pipeline end to end.
+
+use codesign::config::{Config, ModelKind};
+use codesign::intnet::{IntNetwork, MacLayer, Op, Shape};
+use codesign::nn::models;
+use codesign::nn::net::QuantOpts;
+use codesign::intnet::sim::Simulator;
+use codesign::nn::quantize::to_intnet;
+use codesign::nn::train::{Session, Stage};
+use tch::{nn, Device, Kind, Tensor};
+
+/// The integer network, written loop by loop from the contract in
+/// `src/intnet/mod.rs` with exact multiplication.
+fn reference_forward(net: &IntNetwork, image: &[u8]) -> Vec<i64> {
+    let mut t: Vec<(Shape, Vec<i64>)> = vec![(net.input, image.iter().map(|&p| (p >> net.input_shift) as i64).collect())];
+    let act_max = net.act_max as i64;
+    for node in &net.nodes {
+        let (s, x) = t[node.input].clone();
+        let o = node.out;
+        let mut y = vec![0i64; o.len()];
+        match &node.op {
+            Op::Conv(l) | Op::Linear(l) => mac(l, s, &x, o, &mut y, act_max),
+            Op::MaxPool { kernel, stride } | Op::AvgPool { kernel, stride } => {
+                let avg = matches!(node.op, Op::AvgPool { .. });
+                for c in 0..o.c {
+                    for oy in 0..o.h {
+                        for ox in 0..o.w {
+                            let mut m = i64::MIN;
+                            let mut sum = 0;
+                            for ky in 0..*kernel {
+                                for kx in 0..*kernel {
+                                    let v = x[(c * s.h + oy * stride + ky) * s.w + ox * stride + kx];
+                                    m = m.max(v);
+                                    sum += v;
+                                }
+                            }
+                            let n = (kernel * kernel) as i64;
+                            y[(c * o.h + oy) * o.w + ox] = if avg { (sum + n / 2) / n } else { m };
+                        }
+                    }
+                }
+            }
+            Op::GlobalAvgPool => {
+                let n = (s.h * s.w) as i64;
+                for c in 0..s.c {
+                    let sum: i64 = x[c * s.h * s.w..(c + 1) * s.h * s.w].iter().sum();
+                    y[c] = (sum + n / 2) / n;
+                }
+            }
+            Op::Flatten => y.copy_from_slice(&x),
+            Op::Add { other, mult_a, mult_b, shift } => {
+                let b = &t[*other].1;
+                for i in 0..y.len() {
+                    let v = (x[i] * *mult_a as i64 + b[i] * *mult_b as i64 + (1i64 << (shift - 1))) >> shift;
+                    y[i] = v.clamp(0, act_max);
+                }
+            }
+        }
+        t.push((o, y));
+    }
+    t.pop().unwrap().1
+}
+
+fn mac(l: &MacLayer, s: Shape, x: &[i64], o: Shape, y: &mut [i64], act_max: i64) {
+    let k = l.kernel;
+    for oc in 0..l.out_ch {
+        for oy in 0..o.h {
+            for ox in 0..o.w {
+                let mut acc = l.bias[oc] as i64;
+                for ic in 0..l.in_ch {
+                    for ky in 0..k {
+                        for kx in 0..k {
+                            let iy = (oy * l.stride + ky) as i64 - l.padding as i64;
+                            let ix = (ox * l.stride + kx) as i64 - l.padding as i64;
+                            if iy < 0 || ix < 0 || iy >= s.h as i64 || ix >= s.w as i64 {
+                                continue;
+                            }
+                            let xv = x[(ic * s.h + iy as usize) * s.w + ix as usize];
+                            let wv = l.weights[((oc * l.in_ch + ic) * k + ky) * k + kx] as i64;
+                            acc += xv * wv;
+                        }
+                    }
+                }
+                let v = match &l.requant {
+                    Some(r) => ((acc * r.mult[oc] as i64 + (1i64 << (r.shift[oc] - 1))) >> r.shift[oc]).clamp(0, act_max),
+                    None => acc,
+                };
+                y[(oc * o.h + oy) * o.w + ox] = v;
+            }
+        }
+    }
+}
+
+/// A network of `kind` with trained-looking statistics: random weights,
+/// batch-norm running statistics from a few float passes, calibrated scales.
+fn check_exact(kind: ModelKind, input: Shape, signed: bool) {
+    tch::manual_seed(11);
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = models::build(kind, vs.root(), input, 10, signed, 0.1).unwrap();
+    let s = [24, input.c as i64, input.h as i64, input.w as i64];
+    // Structured images (smooth ramps plus noise) rather than pure noise.
+    let ramp = Tensor::arange(input.w as i64, (Kind::Float, Device::Cpu)) * (200.0 / input.w as f64);
+    let x = (Tensor::rand(s, (Kind::Float, Device::Cpu)) * 80.0 + ramp).clamp(0.0, 255.0).to_kind(Kind::Uint8);
+    tch::no_grad(|| {
+        for _ in 0..5 {
+            let _ = net.forward_float(&x, true);
+        }
+    });
+    net.calibrate_scales(&[x.shallow_clone()]);
+    let int = to_intnet(&net, "t").unwrap();
+    let out = tch::no_grad(|| net.forward_quant(&x, &QuantOpts::default()));
+    let exact = Vec::<f64>::try_from(out.exact.flatten(0, -1)).unwrap();
+    let pixels = Vec::<u8>::try_from(x.flatten(0, -1)).unwrap();
+    let n = input.len();
+    let mut nonzero = 0;
+    for i in 0..s[0] as usize {
+        let want = reference_forward(&int, &pixels[i * n..(i + 1) * n]);
+        let got: Vec<i64> = exact[i * 10..(i + 1) * 10].iter().map(|&v| v as i64).collect();
+        assert_eq!(got, want, "{kind:?} image {i}: fake-quantized logits differ from the integer network");
+        nonzero += want.iter().filter(|&&v| v != 0).count();
+    }
+    assert!(nonzero > 100, "{kind:?}: degenerate logits");
+    // The float path agrees with the exact one up to float rounding.
+    let real = Vec::<f64>::try_from(out.logits.to_kind(Kind::Double).flatten(0, -1)).unwrap();
+    let unit = real.iter().zip(&exact).filter(|(_, e)| e.abs() > 0.0).map(|(r, e)| r / e).next().unwrap();
+    for (r, e) in real.iter().zip(&exact) {
+        assert!((r - e * unit).abs() <= 1e-3 * (1.0 + (e * unit).abs()));
+    }
+}
+
+#[test]
+fn fake_quantization_equals_integer_arithmetic() {
+    check_exact(ModelKind::DigitsCnn, Shape { c: 1, h: 8, w: 8 }, false);
+    check_exact(ModelKind::Resnet8, Shape { c: 3, h: 8, w: 8 }, false);
+    check_exact(ModelKind::Lenet5, Shape { c: 1, h: 20, w: 20 }, true);
+}
+
+/// Digits end to end, shortened: baseline >= 97%, QAT within 0.5 points of
+/// it, the integer network (the intnet simulator, exact multipliers) equal
+/// to the fake-quantized model image by image, and the sigmas spread.
+#[test]
+fn digits_pipeline() {
+    let cfg = Config::from_yaml(
+        "name: digits_test\nseed: 3\ndataset: {kind: digits}\nmodel: digits_cnn\nout: unused\nthreads: 1\nstages:\n  \
+         baseline: {epochs: 12, lr: 0.05, batch_size: 32, weight_decay: 1.0e-4, lr_steps: [8]}\n  \
+         qat: {epochs: 3, lr: 0.005, batch_size: 32, weight_decay: 1.0e-4}\n  \
+         agn: {epochs: 3, lr: 0.01, batch_size: 32, weight_decay: 1.0e-4}\n",
+    )
+    .unwrap();
+    tch::set_num_threads(1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::new(cfg, dir.path().to_path_buf(), Device::Cpu).unwrap();
+    s.progress = false;
+    let base = s.train_stage(Stage::Baseline).unwrap();
+    s.save(Stage::Baseline, &base).unwrap();
+    let qat = s.train_stage(Stage::Qat).unwrap();
+    s.save(Stage::Qat, &qat).unwrap();
+    eprintln!("baseline {:.4} qat {:.4}", base.test_accuracy, qat.test_accuracy);
+    assert!(base.test_accuracy >= 0.97, "baseline {}", base.test_accuracy);
+    assert!((qat.test_accuracy - base.test_accuracy).abs() <= 0.005 + 1e-9, "qat {} vs baseline {}", qat.test_accuracy, base.test_accuracy);
+
+    // The checkpoint reloads to the same model.
+    let agn = s.train_stage(Stage::Agn).unwrap();
+    s.save(Stage::Agn, &agn).unwrap();
+    let before = s.predict(Stage::Agn, &s.data.test, None);
+    s.load_stage(Stage::Qat).unwrap();
+    s.load_stage(Stage::Agn).unwrap();
+    assert_eq!(before, s.predict(Stage::Agn, &s.data.test, None));
+    let side: codesign::nn::sidecar::Sidecar = codesign::io::read_yaml(dir.path().join("train/agn.yaml")).unwrap();
+    assert_eq!(side.layers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["conv1", "conv2", "conv3", "fc"]);
+    assert!((side.test_accuracy - agn.test_accuracy).abs() < 1e-12);
+    let sig = &agn.sigmas;
+    let spread = sig.iter().cloned().fold(f64::MIN, f64::max) - sig.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(spread > 0.05, "sigmas {sig:?} do not differ across layers");
+
+    // Integer network against the fake-quantized model, logits image by image.
+    let int = to_intnet(&s.net, "digits_test").unwrap();
+    let names: Vec<&str> = int.mac_layers().map(|(n, _)| n.name.as_str()).collect();
+    assert_eq!(names, ["conv1", "conv2", "conv3", "fc"]);
+    let sim = Simulator::exact(&int).unwrap();
+    let test = &s.data.test;
+    let logits = sim.dataset_logits(test).unwrap();
+    let (x, _) = codesign::nn::train::batch(test, &(0..test.len()).collect::<Vec<_>>(), None, Device::Cpu);
+    let fq = tch::no_grad(|| s.net.forward_quant(&x, &QuantOpts::default()).exact);
+    let fq: Vec<i32> = Vec::<f64>::try_from(fq.flatten(0, -1)).unwrap().into_iter().map(|v| v as i32).collect();
+    assert_eq!(logits, fq, "integer network logits differ from the fake-quantized model");
+    let acc = sim.evaluate(test).unwrap().top1;
+    assert!((acc - agn.test_accuracy).abs() <= 0.005, "integer {acc} vs fake-quantized {}", agn.test_accuracy);
+}
