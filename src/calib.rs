@@ -302,6 +302,18 @@ pub fn calibrate_with(
     Ok(Calibration { images: indices.len(), seed, layers, samples, image_indices: indices })
 }
 
+/// Calibrate `net` on `images` (`N * C * H * W` raw pixels, normally the
+/// training set): draw `n_images` of them and `samples` receptive fields
+/// per layer with `seed`, run the exact integer simulator on each drawn
+/// image.
+pub fn calibrate(net: &IntNetwork, images: &[u8], n_images: usize, samples: usize, seed: u64) -> Result<Calibration> {
+    let sim = crate::intnet::sim::Simulator::exact(net)?;
+    calibrate_with(net, images, n_images, samples, seed, |img| {
+        let t = sim.forward_trace(img);
+        Ok(ImageTrace { tensors: t.tensors, accumulators: t.accumulators })
+    })
+}
+
 impl Calibration {
     /// Check that this calibration was made for `net`: same multiplying
     /// layers in the same order, same fan-in and weights, well-formed
@@ -485,6 +497,31 @@ pub(crate) mod tests {
         let c = calibrate_with(&net, &images, 5, 40, 4, |img| toy_trace(&net, img)).unwrap();
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    /// The same statistics through the real simulator on a random network
+    /// with residual adds, pooling and strides.
+    #[test]
+    fn calibrate_runs_the_simulator() {
+        for signed in [false, true] {
+            let net = crate::intnet::testnet::random(11, signed);
+            let images = crate::intnet::testnet::random_images(12, &net, 9);
+            let cal = calibrate(&net, &images, 6, 30, 5).unwrap();
+            cal.check(&net, "cal").unwrap();
+            assert_eq!(cal.layers.len(), net.mac_layers().count());
+            let sim = crate::intnet::sim::Simulator::exact(&net).unwrap();
+            let len = net.input.len();
+            for (l, lc) in cal.layers.iter().enumerate() {
+                let mut m = IntMoments::default();
+                for &i in &cal.image_indices {
+                    sim.forward_trace(&images[i * len..(i + 1) * len]).accumulators[l].iter().for_each(|&a| m.add(a as i64));
+                }
+                assert_eq!(lc.y_std, m.std());
+                assert!(lc.y_std > 0.0);
+                let max = lc.act_hists.iter().flat_map(|h| h.iter().enumerate().filter(|(_, &c)| c > 0).map(|(x, _)| x)).max();
+                assert!(max.unwrap() as i32 <= net.act_max);
+            }
+        }
     }
 
     #[test]

@@ -1,10 +1,199 @@
-//! Command line of: `codesign assign` (not implemented yet).
+//! Command line of `codesign assign`: calibrate (if needed), predict every
+//! (layer, multiplier) pair with both error models, write the assignment,
+//! and validate the predictions against bit-exact measurements.
+
+use crate::assign::{choose, sigmas, Assignment, Model};
+use crate::calib::{calibrate, mac_views, Calibration};
+use crate::errmodel::validate::{self, ErrorModelReport};
+use crate::errmodel::{predict_all, Candidate};
+use crate::library::Library;
+use crate::nn::data::Dataset;
+use crate::nn::sidecar::Sidecar;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `codesign assign`.
 #[derive(Debug, clap::Args)]
-pub struct AssignArgs {}
+pub struct AssignArgs {
+    /// Run directory: reads intnet.json, train/agn.yaml and calibration.json
+    /// (computed from config.yaml's data set if missing); writes
+    /// assignment.yaml and error_model.json.
+    pub run_dir: PathBuf,
+    /// Multiplier library directory.
+    #[arg(long)]
+    pub library: PathBuf,
+    /// Error model that drives the choice.
+    #[arg(long, default_value = "population", value_parser = ["population", "per-channel"])]
+    pub model: String,
+    /// Sidecar with the learned sigma per layer [default: RUN_DIR/train/agn.yaml].
+    #[arg(long)]
+    pub sidecar: Option<PathBuf>,
+    /// Where to write the assignment [default: RUN_DIR/assignment.yaml].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Recompute calibration.json even if it exists.
+    #[arg(long)]
+    pub recalibrate: bool,
+    /// Do not measure the errors (no error_model.json).
+    #[arg(long)]
+    pub no_validate: bool,
+    /// Measure on the first N calibration images only [default: all].
+    #[arg(long)]
+    pub validate_images: Option<usize>,
+}
 
 /// `codesign assign`.
-pub fn assign(_args: AssignArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`codesign assign` is not implemented yet")
+pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
+    let run = &args.run_dir;
+    let model: Model = args.model.parse()?;
+    let net = crate::intnet::load(run.join("intnet.json"))?;
+    let mut data: Option<Dataset> = None;
+    let calib_path = run.join("calibration.json");
+    let calib = if calib_path.exists() && !args.recalibrate {
+        let c: Calibration = crate::io::read_json(&calib_path)?;
+        c.check(&net, &calib_path.display().to_string())?;
+        c
+    } else {
+        let (train, images, samples, seed) = training_data(run)?;
+        check_data(&train, &net)?;
+        tracing::info!("calibrating: {images} images, {samples} receptive fields per layer, seed {seed}");
+        let c = calibrate(&net, &train.images, images, samples, seed)?;
+        crate::io::write_json(&calib_path, &c)?;
+        tracing::info!("wrote {}", calib_path.display());
+        data = Some(train);
+        c
+    };
+    let sidecar_path = args.sidecar.clone().unwrap_or_else(|| run.join("train").join("agn.yaml"));
+    let sidecar: Sidecar = crate::io::read_yaml(&sidecar_path)?;
+    let views = mac_views(&net)?;
+    let sig = sigmas(&sidecar, &views, &sidecar_path.display().to_string())?;
+    let lib = Library::load(&args.library)?;
+    let cands = crate::assign::candidates(&lib, net.signed)?;
+    tracing::info!("predicting {} layers x {} multipliers", views.len(), cands.len());
+    let preds = predict_all(&calib, &views, &cands);
+    let assignment = choose(&calib, &views, &sig, &cands, &preds, model, &args.library.display().to_string())?;
+    let out = args.out.clone().unwrap_or_else(|| run.join("assignment.yaml"));
+    crate::io::write_yaml(&out, &assignment)?;
+    print!("{}", assignment_table(&assignment, &sig));
+    tracing::info!("wrote {}", out.display());
+
+    if args.no_validate {
+        return Ok(());
+    }
+    let train = match data {
+        Some(d) => d,
+        None => {
+            let d = training_data(run)?.0;
+            check_data(&d, &net)?;
+            d
+        }
+    };
+    let n = args.validate_images.unwrap_or(calib.image_indices.len()).min(calib.image_indices.len());
+    if n == 0 {
+        anyhow::bail!("{}: no calibration image indices to measure on (rerun with --recalibrate)", calib_path.display());
+    }
+    let indices = &calib.image_indices[..n];
+    let measured = validate::measure(&net, &train.images, indices, &cands, &preds)?;
+    let report = validate::report(&calib, &cands, &preds, &measured, n);
+    let path = run.join("error_model.json");
+    crate::io::write_json(&path, &report)?;
+    print!("{}", validation_table(&report, &cands));
+    tracing::info!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Training images and calibration settings from `RUN_DIR/config.yaml`.
+fn training_data(run: &Path) -> anyhow::Result<(Dataset, usize, usize, u64)> {
+    let path = run.join("config.yaml");
+    let cfg = crate::config::Config::load(&path).context("calibration needs the run's config")?;
+    let split = crate::nn::data::load(cfg.dataset.kind, cfg.dataset.path.as_deref())?;
+    Ok((split.train, cfg.calibration.images, cfg.calibration.samples, cfg.seed))
+}
+
+fn check_data(d: &Dataset, net: &crate::intnet::IntNetwork) -> anyhow::Result<()> {
+    let i = net.input;
+    if (d.c, d.h, d.w) != (i.c, i.h, i.w) {
+        anyhow::bail!(
+            "data set images are {}x{}x{} but network '{}' takes {}x{}x{}",
+            d.c, d.h, d.w, net.name, i.c, i.h, i.w
+        );
+    }
+    Ok(())
+}
+
+/// One row per layer: the choice, its predicted error against the
+/// tolerance, and its share of the multiplications.
+pub fn assignment_table(a: &Assignment, sigmas: &[f64]) -> String {
+    let total: u64 = a.layers.iter().map(|c| c.macs).sum::<u64>().max(1);
+    let w = a.layers.iter().map(|c| c.multiplier.len()).max().unwrap_or(0).max(10);
+    let lw = a.layers.iter().map(|c| c.layer.len()).max().unwrap_or(0).max(5);
+    let mut s = format!(
+        "{:<lw$}  {:<w$}  {:>7}  {:>12}  {:>12}  {:>10}  {:>6}  {:>10}\n",
+        "layer", "multiplier", "sigma", "predicted", "tolerance", "MACs", "share", "energy_rel"
+    );
+    for (c, sg) in a.layers.iter().zip(sigmas) {
+        s += &format!(
+            "{:<lw$}  {:<w$}  {:>7.4}  {:>12.3}  {:>12.3}  {:>10}  {:>5.1}%  {:>10.4}\n",
+            c.layer,
+            c.multiplier,
+            sg,
+            c.predicted_std,
+            c.tolerance,
+            c.macs,
+            100.0 * c.macs as f64 / total as f64,
+            c.energy_rel
+        );
+    }
+    s += &format!(
+        "model {}: relative multiplication energy {:.4} (MAC-weighted energy_rel; exact = 1)\n",
+        a.model, a.relative_energy
+    );
+    s
+}
+
+/// Per layer and overall: how many pairs each model predicts within
+/// [0.8, 1.25] of the measured error.
+pub fn validation_table(r: &ErrorModelReport, cands: &[Candidate]) -> String {
+    let mut layers: Vec<&str> = Vec::new();
+    for p in &r.pairs {
+        if !layers.contains(&p.layer.as_str()) {
+            layers.push(&p.layer);
+        }
+    }
+    let lw = layers.iter().map(|l| l.len()).max().unwrap_or(0).max(7);
+    let mut s = format!(
+        "predicted vs measured error std ({} multipliers, {} images; pairs with predicted/std(y) > {})\n{:<lw$}  {:>14}  {:>8}  {:>14}  {:>8}\n",
+        cands.len(),
+        r.images,
+        validate::RELATIVE_THRESHOLD,
+        "layer",
+        "population in",
+        "median",
+        "per-channel in",
+        "median"
+    );
+    let row = |name: &str, pairs: Vec<&validate::PairEntry>| {
+        let pop = validate::model_summary(pairs.iter().map(|p| (p.predicted_population, p.measured, p.y_std)));
+        let pc = validate::model_summary(pairs.iter().map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)));
+        format!(
+            "{:<lw$}  {:>14}  {:>8.3}  {:>14}  {:>8.3}\n",
+            name,
+            format!("{}/{}", pop.within, pop.pairs),
+            pop.median_ratio,
+            format!("{}/{}", pc.within, pc.pairs),
+            pc.median_ratio
+        )
+    };
+    for l in &layers {
+        s += &row(l, r.pairs.iter().filter(|p| p.layer == *l).collect());
+    }
+    s += &row("all", r.pairs.iter().collect());
+    s += &format!(
+        "share_within [{}, {}]: population {:.3}, per-channel {:.3}\n",
+        validate::WINDOW[0],
+        validate::WINDOW[1],
+        r.summary.share_within.population,
+        r.summary.share_within.per_channel
+    );
+    s
 }

@@ -1,10 +1,91 @@
-//! Command line of: `codesign characterize` (not implemented yet).
+//! Command line of `codesign characterize`: import one multiplier netlist
+//! (the importer is chosen from the file), simulate it on all 65,536
+//! operand pairs, and print its error metrics and cost.
+
+use crate::library::{cost, metrics, Cost, Metrics};
+use crate::netlist::import::{self, ImportOptions};
+use crate::netlist::{sim, Ports};
+use serde::Serialize;
+use std::path::PathBuf;
 
 /// Arguments of `codesign characterize`.
 #[derive(Debug, clap::Args)]
-pub struct CharacterizeArgs {}
+pub struct CharacterizeArgs {
+    /// Netlist: structural or behavioural Verilog (`.v`, `.sv`), or Yosys JSON (`.json`).
+    pub file: PathBuf,
+    /// Operands and product are two's complement.
+    #[arg(long)]
+    pub signed: bool,
+    /// Verilog file defining further cells the netlist instantiates.
+    #[arg(long)]
+    pub cells: Option<PathBuf>,
+    /// Names of the operand and product ports in the file.
+    #[arg(long, default_value = "A,B,O", value_name = "A,B,O")]
+    pub ports: String,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `characterize --json` prints.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub name: String,
+    pub signed: bool,
+    pub importer: String,
+    #[serde(flatten)]
+    pub metrics: Metrics,
+    #[serde(flatten)]
+    pub cost: Cost,
+}
+
+/// Characterize `args.file`.
+pub fn report(args: &CharacterizeArgs) -> anyhow::Result<Report> {
+    let opts = ImportOptions { cells: args.cells.clone(), ports: Ports::parse(&args.ports)? };
+    let imported = import::load(&args.file, &opts)?;
+    let map = sim::exhaustive(&imported.netlist, args.signed)?;
+    Ok(Report {
+        name: imported.netlist.name.clone(),
+        signed: args.signed,
+        importer: imported.importer,
+        metrics: metrics::metrics(&map),
+        cost: cost::cost(&imported.netlist, args.signed)?,
+    })
+}
 
 /// `codesign characterize`.
-pub fn characterize(_args: CharacterizeArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`codesign characterize` is not implemented yet")
+pub fn characterize(args: CharacterizeArgs) -> anyhow::Result<()> {
+    let r = report(&args)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&r)?);
+    } else {
+        print!("{}", table(&r));
+    }
+    Ok(())
+}
+
+/// The report as a two-column table.
+fn table(r: &Report) -> String {
+    let m = &r.metrics;
+    let rows: Vec<(&str, String)> = vec![
+        ("name", r.name.clone()),
+        ("signed", r.signed.to_string()),
+        ("importer", r.importer.clone()),
+        ("gates", r.cost.gates.to_string()),
+        ("area_ge", format!("{:.1}  (NAND2 equivalents)", r.cost.area_ge)),
+        ("energy_rel", format!("{:.4}  (switching energy per multiplication / exact multiplier's)", r.cost.energy_rel)),
+        ("mae", format!("{:.3}", m.mae)),
+        ("mae_pct", format!("{:.4} %  (MAE / 2^16)", m.mae_pct)),
+        ("wce", format!("{}", m.wce)),
+        ("wce_pct", format!("{:.4} %  (WCE / 2^16)", m.wce_pct)),
+        ("ep_pct", format!("{:.3} %  (pairs with any error)", m.ep_pct)),
+        ("mre_pct", format!("{:.4} %", m.mre_pct)),
+        ("wcre_pct", format!("{:.3} %", m.wcre_pct)),
+        ("mse", format!("{:.3}", m.mse)),
+        ("bias", format!("{:.3}", m.bias)),
+        ("err_std", format!("{:.3}", m.err_std)),
+    ];
+    let mut t: String = rows.iter().map(|(k, v)| format!("{k:<11} {v}\n")).collect();
+    t += &format!("\n{}\n", cost::ENERGY_MODEL);
+    t
 }

@@ -25,9 +25,10 @@ pub use population::{population, PopulationPrediction};
 
 /// Error `e(x, w) = prod(x, w) - x*w` of one multiplier for every
 /// (activation, weight) pair under the integer network's product convention
-/// (`src/intnet/mod.rs`): an unsigned multiplier `M` gives
-/// `prod = sign(w) * M(x, |w|)` (sign-magnitude), a signed one `M(x, w)` on
-/// two's complement bytes.
+/// (`src/intnet/mod.rs`, `intnet::lut::ProductTable`): an unsigned
+/// multiplier `M` gives `prod = M(x, |w|)`, negated when `w < 0`
+/// (sign-magnitude; `M(x, 0)` is not negated), a signed one `M(x, w)` on
+/// two's complement bytes; `M` is the multiplier's 16-bit output word.
 ///
 /// Indexed `[x << 8 | w as u8]`: `x` the activation byte, `w` the weight's
 /// two's complement byte (as in [`crate::calib::LayerCalib::weight_hist`]).
@@ -46,11 +47,17 @@ impl ErrorTable {
         for x in 0..=255u8 {
             for wb in 0..=255u8 {
                 let w = wb as i8 as i32;
+                // The product is the multiplier's 16-bit output word, as
+                // the hardware bus (and the simulator) carries it.
+                let word = |a: u8, b: u8| map.product(a, b) as u16;
                 e[(x as usize) << 8 | wb as usize] = if map.signed {
-                    map.error(x, wb)
+                    word(x, wb) as i16 as i32 - x as i8 as i32 * w
                 } else {
+                    // Negated for negative weights only: `M(x, 0)` keeps
+                    // its sign, as in the simulator.
                     let mag = w.unsigned_abs() as u8;
-                    w.signum() * (map.product(x, mag) - x as i32 * mag as i32)
+                    let e = word(x, mag) as i32 - x as i32 * mag as i32;
+                    if w < 0 { -e } else { e }
                 };
             }
         }
@@ -156,13 +163,14 @@ pub(crate) mod testutil {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    /// A biased, noisy multiplier: low bits of the product dropped and a
+    /// A biased, noisy multiplier (products within the 16-bit word): low bits of the product dropped and a
     /// pseudo-random perturbation, so that errors have mean and spread.
     pub fn rough_map(signed: bool) -> ErrorMap {
         ErrorMap::from_fn(signed, |a, b| {
             let p = a * b;
             let h = ((a * 31 + b * 17) & 7) - 3;
-            (p & !0x3f) + h * (a.abs() / 16)
+            let v = (p & !0x3f) + h * (a.abs() / 16);
+            if signed { v.clamp(-32768, 32767) } else { v.clamp(0, 65535) }
         })
     }
 

@@ -11,7 +11,11 @@
 //!   model's bias correction `r_j`, the per-channel model's quantity.
 
 use super::{Candidate, ErrorTable, PairPrediction};
-use crate::calib::{Calibration, IntMoments, MacView};
+use crate::calib::{mac_views, Calibration, IntMoments, MacView};
+use crate::error::{Error, Result};
+use crate::intnet::sim::Simulator;
+use crate::intnet::IntNetwork;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Pairs count toward `share_within` when the predicted relative error
@@ -71,6 +75,56 @@ pub fn measure_layer(view: &MacView, input: &[i32], cands: &[&ErrorTable], corre
             m
         })
         .collect()
+}
+
+/// Measure every (layer, candidate) pair on the images `indices` of
+/// `images` (`N * C * H * W` raw pixels): the exact network runs each image
+/// (bit-exact simulator), each layer's real input is fed through every
+/// candidate. `preds` supplies the per-channel bias corrections.
+/// Integer sums make the result independent of thread scheduling.
+pub fn measure(
+    net: &IntNetwork,
+    images: &[u8],
+    indices: &[usize],
+    cands: &[Candidate],
+    preds: &[Vec<PairPrediction>],
+) -> Result<Vec<Vec<PairMeasurement>>> {
+    let views = mac_views(net)?;
+    let len = net.input.len();
+    if let Some(&bad) = indices.iter().find(|&&i| (i + 1) * len > images.len()) {
+        return Err(Error::input(format!(
+            "calibration image {bad} is not in the data set ({} images): calibration from another data set?",
+            images.len() / len.max(1)
+        )));
+    }
+    let sim = Simulator::exact(net)?;
+    let tables: Vec<&ErrorTable> = cands.iter().map(|c| &c.table).collect();
+    let corrections: Vec<Vec<&[i32]>> =
+        preds.iter().map(|row| row.iter().map(|p| p.bias_correction.as_slice()).collect()).collect();
+    let bar = crate::calib::progress(indices.len() as u64, "measuring");
+    let zero = || vec![vec![PairMeasurement::default(); cands.len()]; views.len()];
+    let total = indices
+        .par_iter()
+        .map(|&i| {
+            let t = sim.forward_trace(&images[i * len..(i + 1) * len]);
+            let m: Vec<Vec<PairMeasurement>> = views
+                .iter()
+                .enumerate()
+                .map(|(l, v)| measure_layer(v, &t.tensors[v.input], &tables, &corrections[l]))
+                .collect();
+            bar.inc(1);
+            m
+        })
+        .reduce(zero, |mut a, b| {
+            for (ra, rb) in a.iter_mut().zip(&b) {
+                for (x, y) in ra.iter_mut().zip(rb) {
+                    x.merge(y);
+                }
+            }
+            a
+        });
+    bar.finish_and_clear();
+    Ok(total)
 }
 
 /// One (layer, multiplier) pair in `error_model.json`.
@@ -193,6 +247,50 @@ pub fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::intnet::sim::{ProductTable, Simulator};
+
+    /// `D` computed from the error table equals what the bit-exact
+    /// simulator gives with the approximate multiplier in that layer only
+    /// (accumulators of the layer, approximate minus exact).
+    #[test]
+    fn measurement_matches_the_simulator() {
+        for signed in [false, true] {
+            let net = crate::intnet::testnet::random(21, signed);
+            let images = crate::intnet::testnet::random_images(22, &net, 3);
+            let mut map = crate::errmodel::testutil::rough_map(signed);
+            // A product outside the 16-bit word wraps, as on the bus.
+            map.products[crate::errmap::index(200, 3)] = if signed { 40000 } else { -5 };
+            let table = ErrorTable::new(&map);
+            let views = mac_views(&net).unwrap();
+            let pt = ProductTable::new(&map);
+            for x in 0..=255u8 {
+                for w in -128..=127i8 {
+                    let e = pt.prod(x, w) - crate::errmap::operand(x, signed) * w as i32;
+                    assert_eq!(table.get(x, w), e, "x {x} w {w}");
+                }
+            }
+            let exact = Simulator::exact(&net).unwrap();
+            for (l, v) in views.iter().enumerate() {
+                let mut tables = vec![ProductTable::exact(signed); views.len()];
+                tables[l] = ProductTable::new(&map);
+                let approx = Simulator::new(&net, tables).unwrap();
+                let corr: Vec<i32> = (0..v.layer.out_ch as i32).map(|j| j * 7 - 3).collect();
+                let (mut got, mut want) = (PairMeasurement::default(), PairMeasurement::default());
+                for img in images.chunks_exact(net.input.len()) {
+                    let te = exact.forward_trace(img);
+                    let ta = approx.forward_trace(img);
+                    got.merge(&measure_layer(v, &te.tensors[v.input], &[&table], &[&corr])[0]);
+                    let per_ch = v.positions();
+                    for (k, (a, e)) in ta.accumulators[l].iter().zip(&te.accumulators[l]).enumerate() {
+                        want.raw.add((a - e) as i64);
+                        want.compensated.add((a - e + corr[k / per_ch]) as i64);
+                    }
+                }
+                assert_eq!(got, want, "layer {} signed {signed}", v.name);
+                assert!(got.raw.std() > 0.0);
+            }
+        }
+    }
 
     #[test]
     fn summary_counts_only_visible_errors() {

@@ -42,7 +42,7 @@ pub fn write(n: &Netlist) -> String {
         }
     }
     for (k, g) in n.gates.iter().enumerate() {
-        refs[g.output.0 as usize] = format!("n[{k}]");
+        refs[g.output.0 as usize] = format!("n{k}");
     }
     let r = |x: NetId| refs[x.0 as usize].as_str();
     let mut v = String::new();
@@ -64,8 +64,11 @@ pub fn write(n: &Netlist) -> String {
     for b in &n.outputs {
         let _ = writeln!(v, "  output [{}:0] {};", b.nets.len().max(1) - 1, sanitize(&b.name));
     }
-    if !n.gates.is_empty() {
-        let _ = writeln!(v, "  wire [{}:0] n;", n.gates.len() - 1);
+    // One scalar wire per gate: simulators schedule scalar nets far
+    // better than bits of one wide vector.
+    for chunk in (0..n.gates.len()).collect::<Vec<_>>().chunks(16) {
+        let names: Vec<String> = chunk.iter().map(|k| format!("n{k}")).collect();
+        let _ = writeln!(v, "  wire {};", names.join(", "));
     }
     for (k, g) in n.gates.iter().enumerate() {
         let a = g.inputs.first().map(|&x| r(x)).unwrap_or("");
@@ -86,7 +89,7 @@ pub fn write(n: &Netlist) -> String {
             GateKind::OrNot => format!("{a} | ~{b}"),
             GateKind::Mux => format!("{s} ? {b} : {a}"),
         };
-        let _ = writeln!(v, "  assign n[{k}] = {e};");
+        let _ = writeln!(v, "  assign n{k} = {e};");
     }
     for bus in &n.outputs {
         for (i, &x) in bus.nets.iter().enumerate() {

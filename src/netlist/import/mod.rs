@@ -58,7 +58,7 @@ pub fn load(path: &Path, opts: &ImportOptions) -> Result<Imported> {
     match structural(&text, path, opts)? {
         Ok(netlist) => Ok(Imported { netlist, importer: STRUCTURAL.into() }),
         Err(why) => {
-            tracing::info!("{}: {why}; synthesizing with Yosys", path.display());
+            tracing::debug!("{}: {why}; synthesizing with Yosys", path.display());
             let netlist = yosys::synthesize(path, opts)?;
             Ok(Imported { netlist, importer: YOSYS_SYNTH.into() })
         }

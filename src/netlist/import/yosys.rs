@@ -106,6 +106,15 @@ pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
     let mut nets: HashMap<u64, NetId> = HashMap::new();
     // Names of bits, preferring user-visible net names.
     let mut names: HashMap<u64, (bool, String)> = HashMap::new();
+    for (pname, port) in module.get("ports").and_then(Value::as_object).into_iter().flatten() {
+        let bits = port.get("bits").and_then(Value::as_array).cloned().unwrap_or_default();
+        for (i, b) in bits.iter().enumerate() {
+            if let Some(id) = b.as_u64() {
+                let label = if bits.len() > 1 { format!("{pname}[{i}]") } else { pname.clone() };
+                names.entry(id).or_insert((false, label));
+            }
+        }
+    }
     if let Some(nn) = module.get("netnames").and_then(Value::as_object) {
         for (n, info) in nn {
             let hidden = info.get("hide_name").and_then(Value::as_u64).unwrap_or(0) != 0;

@@ -1,0 +1,158 @@
+//! `codesign assign` end to end on a run directory made of a random integer
+//! network for the built-in digits, a sidecar with learned sigmas and a
+//! small library of real generated designs: calibration, assignment,
+//! validation, and the one-line errors for mismatched inputs.
+
+use codesign::assign::Assignment;
+use codesign::errmodel::validate::ErrorModelReport;
+use codesign::intnet::{testnet, IntNetwork, Shape};
+use codesign::library::generators::{Design, Spec};
+use codesign::nn::sidecar::{LayerInfo, Sidecar};
+use std::path::Path;
+use std::process::Command;
+
+fn net(signed: bool) -> IntNetwork {
+    let opt = testnet::Options { signed, input: Shape { c: 1, h: 8, w: 8 }, classes: 10, width: 6 };
+    testnet::random_with(5, &opt)
+}
+
+fn library(dir: &Path, signed: bool) {
+    let specs = [
+        Spec::Exact(codesign::library::generators::Reducer::Array),
+        Spec::Truncation { k: 4, compensated: false },
+        Spec::Truncation { k: 8, compensated: true },
+        Spec::OperandTrunc { ka: 2, kb: 1 },
+        Spec::Drum { k: 4 },
+    ];
+    let designs: Vec<Design> = specs.into_iter().map(|s| Design::new(s, signed)).collect();
+    let built = codesign::library::build::build_designs(&designs).unwrap();
+    codesign::library::build::write_new(dir, &built).unwrap();
+}
+
+fn run_dir(dir: &Path, signed: bool, sigma: f64) {
+    let net = net(signed);
+    codesign::io::write_json(dir.join("intnet.json"), &net).unwrap();
+    let cfg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/configs/digits.yaml")).unwrap();
+    let cfg = cfg.replace("calibration: {images: 128, samples: 512}", "calibration: {images: 24, samples: 128}");
+    let cfg = if signed { cfg.replace("multipliers: unsigned", "multipliers: signed") } else { cfg };
+    std::fs::write(dir.join("config.yaml"), cfg).unwrap();
+    let layers = net
+        .mac_layers()
+        .map(|(n, l)| LayerInfo {
+            name: n.name.clone(),
+            kind: "conv".into(),
+            shape: vec![l.out_ch, l.in_ch, l.kernel, l.kernel],
+            macs: 0,
+            sigma,
+        })
+        .collect();
+    let sidecar = Sidecar {
+        stage: "agn".into(),
+        model: "digits_cnn".into(),
+        dataset: "digits".into(),
+        seed: 1,
+        epochs: 1,
+        test_accuracy: 0.9,
+        lambda: 0.2,
+        layers,
+    };
+    codesign::io::write_yaml(dir.join("train/agn.yaml"), &sidecar).unwrap();
+}
+
+fn codesign(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_codesign")).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn assign_calibrates_assigns_and_validates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (run, lib) = (tmp.path().join("run"), tmp.path().join("lib"));
+    library(&lib, false);
+    run_dir(&run, false, 0.2);
+    let (r, s) = (run.to_str().unwrap(), lib.to_str().unwrap());
+    let (code, out, err) = codesign(&["assign", r, "--library", s, "--model", "per-channel"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("relative multiplication energy") && out.contains("share_within"), "{out}");
+
+    let a = Assignment::load(run.join("assignment.yaml")).unwrap();
+    let lib_loaded = codesign::library::Library::load(&lib).unwrap();
+    let net = codesign::intnet::load(run.join("intnet.json")).unwrap();
+    a.check(&net, &lib_loaded, "assignment.yaml").unwrap();
+    assert_eq!(a.model, "per-channel");
+    for c in &a.layers {
+        assert!(c.predicted_std <= c.tolerance || c.multiplier == "u_exact_array", "{c:?}");
+    }
+    // The MAC-weighted energy, recomputed from the entries.
+    let total: u64 = a.layers.iter().map(|c| c.macs).sum();
+    let e: f64 = a.layers.iter().map(|c| c.macs as f64 / total as f64 * lib_loaded.entry(&c.multiplier).unwrap().cost.energy_rel).sum();
+    assert!((e - a.relative_energy).abs() < 1e-12);
+    assert!(a.relative_energy < 1.0, "sigma 0.2 should afford some approximation");
+
+    let report: ErrorModelReport = codesign::io::read_json(run.join("error_model.json")).unwrap();
+    assert_eq!(report.pairs.len(), 4 * 5);
+    assert_eq!(report.images, 24);
+    for p in &report.pairs {
+        assert!(p.measured >= 0.0 && p.predicted_population >= 0.0);
+        if p.multiplier == "u_exact_array" {
+            assert_eq!((p.measured, p.predicted_population, p.predicted_per_channel), (0.0, 0.0, 0.0));
+        }
+    }
+    let sw = &report.summary.share_within;
+    assert!((0.0..=1.0).contains(&sw.population) && (0.0..=1.0).contains(&sw.per_channel));
+    assert!(report.summary.population.pairs > 0);
+
+    // Second run reuses calibration.json and is identical.
+    let cal1 = std::fs::read(run.join("calibration.json")).unwrap();
+    let a1 = std::fs::read(run.join("assignment.yaml")).unwrap();
+    let (code, _, err) = codesign(&["assign", r, "--library", s, "--model", "per-channel", "--no-validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(run.join("calibration.json")).unwrap(), cal1);
+    assert_eq!(std::fs::read(run.join("assignment.yaml")).unwrap(), a1);
+}
+
+#[test]
+fn mismatches_are_one_line_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (run, lib) = (tmp.path().join("run"), tmp.path().join("slib"));
+    library(&lib, true);
+    run_dir(&run, false, 0.1);
+    let (r, s) = (run.to_str().unwrap(), lib.to_str().unwrap());
+    let one_line = |err: &str| err.lines().filter(|l| l.starts_with("error:")).count() == 1;
+
+    // Library of the wrong signedness.
+    let (code, _, err) = codesign(&["assign", r, "--library", s, "--no-validate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no unsigned (sign-magnitude) multipliers") && one_line(&err), "{err}");
+
+    // A calibration made for another network.
+    let mut other = net(false);
+    other.nodes.iter_mut().filter(|n| n.name == "conv2").for_each(|n| n.name = "conv2b".into());
+    let fake = codesign::calib::calibrate(&other, &vec![7u8; 64 * 4], 4, 8, 1).unwrap();
+    codesign::io::write_json(run.join("calibration.json"), &fake).unwrap();
+    let (code, _, err) = codesign(&["assign", r, "--library", s]);
+    assert_eq!(code, 2);
+    assert!(err.contains("calibration.json: layers [") && err.contains("conv2b") && one_line(&err), "{err}");
+    // Same layers, one weight changed (a stale calibration).
+    let mut stale = net(false);
+    if let codesign::intnet::Op::Conv(l) = &mut stale.nodes[0].op {
+        l.weights[0] = l.weights[0].wrapping_add(1);
+    }
+    let fake = codesign::calib::calibrate(&stale, &vec![7u8; 64 * 4], 4, 8, 1).unwrap();
+    codesign::io::write_json(run.join("calibration.json"), &fake).unwrap();
+    let (code, _, err) = codesign(&["assign", r, "--library", s]);
+    assert_eq!(code, 2);
+    assert!(err.contains("weight histogram differs"), "{err}");
+
+    // Sidecar naming a layer the network does not have.
+    std::fs::remove_file(run.join("calibration.json")).unwrap();
+    let sc = std::fs::read_to_string(run.join("train/agn.yaml")).unwrap().replacen("name: conv1", "name: stem", 1);
+    std::fs::write(run.join("train/agn.yaml"), sc).unwrap();
+    let (code, _, err) = codesign(&["assign", r, "--library", s]);
+    assert_eq!(code, 2);
+    assert!(err.contains("agn.yaml: layer 'stem' is not a multiplying layer"), "{err}");
+}
