@@ -84,6 +84,8 @@ pub struct Run {
     pub cosim_images: usize,
     /// libtorch device for training (`cpu`, `cuda`, `auto`).
     pub device: String,
+    /// AGN lambdas of an optional sweep (`codesign sweep`) before the report.
+    pub sweep: Vec<f64>,
 }
 
 fn s(x: impl AsRef<str>) -> String {
@@ -185,6 +187,27 @@ impl Run {
                 outputs: vec![out("rtl/cosim.json")],
                 reads_config: true,
             },
+        ]);
+        if !self.sweep.is_empty() {
+            let lambdas: Vec<String> = self.sweep.iter().map(|l| l.to_string()).collect();
+            stages.push(Stage {
+                name: "sweep",
+                commands: vec![vec![
+                    s("sweep"),
+                    cfg.clone(),
+                    s("--lambdas"),
+                    lambdas.join(","),
+                    s("--out"),
+                    dir.clone(),
+                    s("--device"),
+                    self.device.clone(),
+                ]],
+                inputs: vec![f("train/qat.safetensors"), f("train/qat.yaml"), Input::File(lib_index.clone())],
+                outputs: vec![out("sweep.json")],
+                reads_config: true,
+            });
+        }
+        stages.extend([
             Stage {
                 name: "report",
                 commands: vec![vec![s("report"), dir.clone()]],
@@ -508,6 +531,7 @@ mod tests {
             build_library: true,
             cosim_images: 4,
             device: "cpu".into(),
+            sweep: vec![],
         }
     }
 

@@ -189,3 +189,64 @@ fn digits_pipeline() {
     let acc = sim.evaluate(test).unwrap().top1;
     assert!((acc - agn.test_accuracy).abs() <= 0.005, "integer {acc} vs fake-quantized {}", agn.test_accuracy);
 }
+
+/// Retraining's forward pass with approximate products (lookup-table kernel,
+/// bias corrections) equals the integer simulator with the same tables, and
+/// one retraining epoch runs with exact gradients.
+#[test]
+fn approximate_forward_equals_the_simulator() {
+    use codesign::errmap::ErrorMap;
+    use codesign::intnet::sim::ProductTable;
+    use codesign::nn::retrain::ApproxProducts;
+    tch::manual_seed(5);
+    let vs = nn::VarStore::new(Device::Cpu);
+    let input = Shape { c: 3, h: 8, w: 8 };
+    let net = models::build(ModelKind::Resnet8, vs.root(), input, 10, false, 0.1).unwrap();
+    let x = (Tensor::rand([16, 3, 8, 8], (Kind::Float, Device::Cpu)) * 255.0).to_kind(Kind::Uint8);
+    tch::no_grad(|| {
+        for _ in 0..3 {
+            let _ = net.forward_float(&x, true);
+        }
+    });
+    net.calibrate_scales(&[x.shallow_clone()]);
+    let int = to_intnet(&net, "t").unwrap();
+    // Truncated multipliers of several strengths (one with a +1 offset on
+    // every product), and per-channel corrections on one layer.
+    let maps: Vec<(ErrorMap, Vec<i32>)> = int
+        .mac_layers()
+        .enumerate()
+        .map(|(i, (_, l))| {
+            let k = (i % 4) as u32 + 1;
+            let map = ErrorMap::from_fn(false, move |a, b| ((a >> k) << k) * b + (i % 2) as i32);
+            let corr = if i == 2 { (0..l.out_ch as i32).map(|o| o * 3 - 7).collect() } else { vec![] };
+            (map, corr)
+        })
+        .collect();
+    let approx = ApproxProducts::new(&maps);
+    let hook = approx.hook();
+    let out = tch::no_grad(|| net.forward_quant(&x, &QuantOpts { approx: Some(&hook), ..Default::default() }));
+    let got: Vec<i32> = Vec::<f64>::try_from(out.exact.flatten(0, -1)).unwrap().into_iter().map(|v| v as i32).collect();
+    let mut corrected = int.clone();
+    for ((_, l), (_, c)) in corrected.nodes.iter_mut().filter_map(|n| match &mut n.op {
+        Op::Conv(l) | Op::Linear(l) => Some(((), l)),
+        _ => None,
+    }).zip(&maps)
+    {
+        for (b, d) in l.bias.iter_mut().zip(c) {
+            *b += d;
+        }
+    }
+    let tables = maps.iter().map(|(m, _)| ProductTable::new(m)).collect();
+    let sim = Simulator::new(&corrected, tables).unwrap();
+    let pixels = Vec::<u8>::try_from(x.flatten(0, -1)).unwrap();
+    assert_eq!(got, sim.logits(&pixels), "approximate fake-quantized forward differs from the simulator");
+    let exact = tch::no_grad(|| net.forward_quant(&x, &QuantOpts::default()).exact);
+    assert!(!exact.equal(&out.exact), "the approximate products changed nothing");
+
+    // Gradients flow (exact product's gradient) through the approximate pass.
+    let labels = Tensor::from_slice(&[1i64; 16]);
+    let out = net.forward_quant(&x, &QuantOpts { approx: Some(&hook), ..Default::default() });
+    out.logits.cross_entropy_for_logits(&labels).backward();
+    let g = net.mac_nodes().next().unwrap().2.weight.grad();
+    assert!(g.abs().sum(Kind::Float).double_value(&[]) > 0.0);
+}

@@ -59,6 +59,10 @@ pub struct RunArgs {
     /// libtorch device for training: cpu, cuda or auto.
     #[arg(long, default_value = "cpu")]
     pub device: String,
+    /// Also sweep AGN lambda over these values (`codesign sweep`) for the
+    /// report's accuracy-vs-energy plot, e.g. `--sweep 0.05,0.5`.
+    #[arg(long, value_delimiter = ',')]
+    pub sweep: Vec<f64>,
     /// Re-run every stage even if its inputs have not changed.
     #[arg(long)]
     pub force: bool,
@@ -75,7 +79,7 @@ fn prepare(config: &Path, out: Option<&Path>, cosim_images: usize, device: &str)
         Some(l) => (l, false),
         None => (dir.join("library"), true),
     };
-    Ok(Run { dir, config, library, build_library, cosim_images, device: device.to_string() })
+    Ok(Run { dir, config, library, build_library, cosim_images, device: device.to_string(), sweep: vec![] })
 }
 
 /// Drive `stages` with a progress bar; returns the stages that ran.
@@ -111,7 +115,8 @@ fn drive(run: &Run, stages: &[crate::pipeline::Stage], force: bool) -> anyhow::R
 
 /// `codesign run`.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
-    let run = prepare(&args.config, args.out.as_deref(), args.cosim_images, &args.device)?;
+    let mut run = prepare(&args.config, args.out.as_deref(), args.cosim_images, &args.device)?;
+    run.sweep = args.sweep.clone();
     let stages = run.stages();
     let clock = std::time::Instant::now();
     drive(&run, &stages, args.force)?;

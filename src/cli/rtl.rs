@@ -1,28 +1,217 @@
-//! Command line of: `codesign export-rtl`, `codesign synth`, `codesign cosim` (not implemented yet).
+//! Command line of `codesign export-rtl`, `codesign synth` and
+//! `codesign cosim`: the heterogeneous accelerator as Verilog, its Yosys
+//! synthesis, and its co-simulation against the Rust integer simulation.
+
+use anyhow::{bail, Context};
+use crate::assign::Assignment;
+use crate::config::Config;
+use crate::eda::cosim::{self, Sim};
+use crate::eda::synth;
+use crate::errmap::ErrorMap;
+use crate::intnet::{self, IntNetwork};
+use crate::library::Library;
+use crate::netlist::Netlist;
+use crate::nn::data;
+use crate::rtl::accel::{self, Manifest};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
 /// Arguments of `codesign export-rtl`.
 #[derive(Debug, clap::Args)]
-pub struct ExportRtlArgs {}
+pub struct ExportRtlArgs {
+    /// Run directory holding `intnet.json` and `config.yaml`.
+    pub run_dir: PathBuf,
+    /// Assignment (`assignment.yaml`); required unless `--exact`.
+    #[arg(long)]
+    pub assignment: Option<PathBuf>,
+    /// Library directory (default: the one the assignment names).
+    #[arg(long)]
+    pub library: Option<PathBuf>,
+    /// Output directory (default: RUN_DIR/rtl, or RUN_DIR/rtl_exact).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// MAC lanes per engine (default: min(fan-in, 8) per layer).
+    #[arg(long)]
+    pub lanes: Option<usize>,
+    /// The baseline design: the library's exact multiplier in every layer.
+    #[arg(long)]
+    pub exact: bool,
+}
+
+/// Where an export came from (`source.json`), so `cosim` can find test images.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Source {
+    pub run_dir: PathBuf,
+    pub assignment: Option<PathBuf>,
+    pub library: PathBuf,
+    pub exact: bool,
+}
+
+/// The library's exact design of the given signedness.
+fn exact_id(lib: &Library, signed: bool) -> anyhow::Result<String> {
+    let mut exact: Vec<_> = lib.entries.iter().filter(|e| e.signed == signed && e.metrics.ep_pct == 0.0).collect();
+    exact.sort_by(|a, b| (!a.family.starts_with("exact"), &a.id).cmp(&(!b.family.starts_with("exact"), &b.id)));
+    match exact.first() {
+        Some(e) => Ok(e.id.clone()),
+        None => bail!("library {} has no exact {} multiplier", lib.dir.display(), if signed { "signed" } else { "unsigned" }),
+    }
+}
+
+/// Bias corrections of the assignment added to the network (the RTL adds
+/// them to `bias`, as eval and retraining do).
+fn with_corrections(net: &IntNetwork, a: &Assignment) -> IntNetwork {
+    let mut net = net.clone();
+    for node in &mut net.nodes {
+        let name = node.name.clone();
+        if let intnet::Op::Conv(l) | intnet::Op::Linear(l) = &mut node.op {
+            if let Some(c) = a.layer(&name) {
+                for (b, d) in l.bias.iter_mut().zip(&c.bias_correction) {
+                    *b += d;
+                }
+            }
+        }
+    }
+    net
+}
 
 /// `codesign export-rtl`.
-pub fn export_rtl(_args: ExportRtlArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`codesign export-rtl` is not implemented yet")
+pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
+    let net = intnet::load(args.run_dir.join("intnet.json"))?;
+    let (assignment, lib_dir) = match (&args.assignment, args.exact) {
+        (Some(p), _) => {
+            let a = Assignment::load(p)?;
+            let dir = args.library.clone().unwrap_or_else(|| PathBuf::from(&a.library));
+            (Some(a), dir)
+        }
+        (None, true) => match &args.library {
+            Some(d) => (None, d.clone()),
+            None => bail!("--exact needs --library (or an --assignment naming one)"),
+        },
+        (None, false) => bail!("give --assignment FILE, or --exact for the baseline design"),
+    };
+    let lib = Library::load(&lib_dir).with_context(|| format!("library {}", lib_dir.display()))?;
+    if let Some(a) = &assignment {
+        a.check(&net, &lib, &args.assignment.as_ref().unwrap().display().to_string())?;
+    }
+    let exact = if args.exact { Some(exact_id(&lib, net.signed)?) } else { None };
+    let net_out = match (&assignment, args.exact) {
+        (Some(a), false) => with_corrections(&net, a),
+        _ => net.clone(),
+    };
+    let mut mults: Vec<(String, Netlist)> = vec![];
+    let mut maps: Vec<(String, ErrorMap)> = vec![];
+    for (node, _) in net.mac_layers() {
+        let id = match (&exact, &assignment) {
+            (Some(id), _) => id.clone(),
+            (None, Some(a)) => a.layer(&node.name).map(|c| c.multiplier.clone()).context("assignment checked")?,
+            (None, None) => unreachable!(),
+        };
+        mults.push((id.clone(), lib.netlist(&id)?));
+        maps.push((id.clone(), lib.error_map(&id)?));
+    }
+    if let Some(0) = args.lanes {
+        bail!("--lanes must be at least 1");
+    }
+    let design = accel::build(&net_out, &mults, args.lanes)?;
+    let out = args.out.clone().unwrap_or_else(|| args.run_dir.join(if args.exact { "rtl_exact" } else { "rtl" }));
+    design.write(&out)?;
+    cosim::write_reference(&out, &net_out, &maps)?;
+    let source = Source { run_dir: args.run_dir.clone(), assignment: args.assignment.clone(), library: lib_dir, exact: args.exact };
+    crate::io::write_json(out.join("source.json"), &source)?;
+    println!("{}: {} units, top `{}`, about {} cycles per inference", out.display(), design.manifest.units.len(), design.manifest.top, design.manifest.cycles_estimate);
+    for u in &design.manifest.units {
+        if let Some(m) = &u.multiplier {
+            println!("  {:<16} {:>2} lanes of {m}", u.layer, u.lanes);
+        }
+    }
+    Ok(())
 }
 
 /// Arguments of `codesign synth`.
 #[derive(Debug, clap::Args)]
-pub struct SynthArgs {}
+pub struct SynthArgs {
+    /// Export directory written by `codesign export-rtl`.
+    pub dir: PathBuf,
+}
 
 /// `codesign synth`.
-pub fn synth(_args: SynthArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`codesign synth` is not implemented yet")
+pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
+    let manifest: Manifest = crate::io::read_json(args.dir.join("manifest.json"))?;
+    let rep = synth::synth(&args.dir, &manifest)?;
+    crate::io::write_json(args.dir.join("synth.json"), &rep)?;
+    println!("{:<20} {:<22} {:>5} {:>9} {:>7} {:>12} {:>10}", "unit", "multiplier", "lanes", "cells", "FFs", "area (GE)", "mult (GE)");
+    for e in &rep.engines {
+        println!(
+            "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1} {:>10.1}",
+            e.layer,
+            e.multiplier.as_deref().unwrap_or("-"),
+            e.lanes,
+            e.area.cells,
+            e.area.flip_flops,
+            e.area.area_ge,
+            e.multiplier_area.as_ref().map_or(0.0, |a| a.area_ge)
+        );
+    }
+    for (name, a) in [("buffers", &rep.buffers), ("other", &rep.other), ("total", &rep.total)] {
+        println!("{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1}", name, "", "", a.cells, a.flip_flops, a.area_ge);
+    }
+    println!("area model: {}; log: {}", rep.area_model, rep.log);
+    Ok(())
 }
 
 /// Arguments of `codesign cosim`.
 #[derive(Debug, clap::Args)]
-pub struct CosimArgs {}
+pub struct CosimArgs {
+    /// Export directory written by `codesign export-rtl`.
+    pub dir: PathBuf,
+    /// Number of test images.
+    #[arg(long, default_value_t = 20)]
+    pub images: usize,
+    /// Simulator.
+    #[arg(long, default_value = "iverilog", value_parser = ["iverilog", "verilator"])]
+    pub sim: String,
+    /// Data set directory (default: the run config's `dataset.path`).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+}
+
+/// The first `n` test images of the run an export came from.
+fn test_images(dir: &Path, n: usize, data_dir: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+    let source: Source = crate::io::read_json(dir.join("source.json"))?;
+    let config = Config::load(source.run_dir.join("config.yaml"))?;
+    let path = data_dir.map(Path::to_path_buf).or_else(|| config.dataset.path.clone());
+    let split = data::load(config.dataset.kind, path.as_deref())?;
+    if split.test.len() < n {
+        bail!("the test split has only {} images, {n} requested", split.test.len());
+    }
+    Ok(split.test.take(n).images)
+}
 
 /// `codesign cosim`.
-pub fn cosim(_args: CosimArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`codesign cosim` is not implemented yet")
+pub fn cosim(args: CosimArgs) -> anyhow::Result<()> {
+    if args.images == 0 {
+        bail!("--images must be at least 1");
+    }
+    let sim = if args.sim == "verilator" { Sim::Verilator } else { Sim::Iverilog };
+    let images = test_images(&args.dir, args.images, args.data.as_deref())?;
+    let rep = cosim::cosimulate(&args.dir, &images, sim)?;
+    println!(
+        "{}: {} images, {} mismatching ({} in the logits), {:.0} cycles per inference (schedule: {})",
+        args.dir.display(),
+        rep.images,
+        rep.mismatches,
+        rep.logit_mismatches,
+        rep.cycles_per_inference,
+        rep.cycles_estimate
+    );
+    for m in rep.first_mismatches.iter().take(5) {
+        println!(
+            "  image {}: first difference in tensor {} (layer {}) at index {}: rtl {} expected {}",
+            m.image, m.tensor, m.layer, m.index, m.rtl, m.expected
+        );
+    }
+    if rep.mismatches > 0 {
+        bail!("co-simulation found {} mismatching images (details in {})", rep.mismatches, args.dir.join("cosim.json").display());
+    }
+    Ok(())
 }

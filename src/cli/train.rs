@@ -179,14 +179,99 @@ pub fn quantize(args: QuantizeArgs) -> anyhow::Result<()> {
 /// Arguments of `codesign retrain`.
 #[derive(Debug, clap::Args)]
 pub struct RetrainArgs {
-    /// Run directory.
+    /// Run directory (with the agn or qat checkpoint).
     pub run_dir: PathBuf,
     /// Multiplier assignment (assignment.yaml).
     #[arg(long)]
     pub assignment: PathBuf,
+    /// Library directory (default: the one the assignment names).
+    #[arg(long)]
+    pub library: Option<PathBuf>,
+    /// cpu, cuda, or auto.
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
 }
 
-/// `codesign retrain`.
-pub fn retrain(_args: RetrainArgs) -> anyhow::Result<()> {
-    bail!("`codesign retrain` is not implemented yet")
+/// `codesign retrain`: fine-tune with the assigned multipliers in the
+/// forward pass, then write `RUN_DIR/retrain/intnet.json` and the
+/// bit-exact accuracy to `RUN_DIR/retrain/eval.json`.
+pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
+    use crate::intnet::evalfile::{self, EvalRecord, LayerMultiplier};
+    use crate::intnet::sim::{ProductTable, Simulator};
+    use crate::nn::quantize::to_intnet;
+    use crate::nn::retrain::ApproxProducts;
+
+    let from = if checkpoint_path(&args.run_dir, Stage::Agn).exists() { Stage::Agn } else { Stage::Qat };
+    let mut s = open_run(&args.run_dir, from)?;
+    let dev = device(&args.device)?;
+    if dev != tch::Device::Cpu {
+        s.vs.set_device(dev);
+        s.device = dev;
+    }
+    s.progress = true;
+    let assignment = crate::assign::Assignment::load(&args.assignment)?;
+    let lib_dir = args.library.clone().unwrap_or_else(|| PathBuf::from(&assignment.library));
+    let lib = crate::library::Library::load(&lib_dir).with_context(|| format!("library of {}", args.assignment.display()))?;
+    let name = s.cfg.name.clone();
+    let maps = assignment
+        .layer_maps(&to_intnet(&s.net, &name)?, &lib)
+        .with_context(|| args.assignment.display().to_string())?;
+    let approx = ApproxProducts::new(&maps);
+    let hook = approx.hook();
+    let test = s.data.test.clone();
+    let before = s.accuracy(Stage::Retrain, &test, Some(&hook));
+    let rep = s.train_stage_with(Stage::Retrain, Some(&hook))?;
+    s.save(Stage::Retrain, &rep)?;
+
+    // The retrained integer network, evaluated bit-exactly with the assigned
+    // multipliers (bias corrections added to the biases, as eval does).
+    let int = to_intnet(&s.net, &name)?;
+    let out_dir = args.run_dir.join("retrain");
+    crate::io::write_json(out_dir.join("intnet.json"), &int)?;
+    let mut corrected = int.clone();
+    let mut k = 0;
+    for node in corrected.nodes.iter_mut() {
+        if let crate::intnet::Op::Conv(l) | crate::intnet::Op::Linear(l) = &mut node.op {
+            for (b, c) in l.bias.iter_mut().zip(&maps[k].1) {
+                *b += c;
+            }
+            k += 1;
+        }
+    }
+    let tables: Vec<ProductTable> = maps.iter().map(|(m, _)| ProductTable::new(m)).collect();
+    let approx_res = Simulator::new(&corrected, tables)?.evaluate(&test)?;
+    let exact_res = Simulator::exact(&int)?.evaluate(&test)?;
+    let key = args.assignment.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "assignment".into());
+    let top5 = |r: &crate::intnet::sim::EvalResult| (int.classes > 5).then_some(r.top5);
+    let record = |assigned: bool, r: &crate::intnet::sim::EvalResult| EvalRecord {
+        network: int.name.clone(),
+        assignment: assigned.then(|| args.assignment.display().to_string()),
+        library: assigned.then(|| lib_dir.display().to_string()),
+        multipliers: int
+            .mac_layers()
+            .map(|(n, _)| LayerMultiplier {
+                layer: n.name.clone(),
+                multiplier: if assigned { assignment.layer(&n.name).map(|c| c.multiplier.clone()).unwrap_or_default() } else { "exact".into() },
+            })
+            .collect(),
+        relative_energy: Some(if assigned { assignment.relative_energy } else { 1.0 }),
+        dataset: s.cfg.dataset.kind.name().into(),
+        split: "test".into(),
+        images: r.n,
+        top1: r.top1,
+        top5: top5(r),
+    };
+    let eval_path = out_dir.join("eval.json");
+    evalfile::update(&eval_path, "exact", record(false, &exact_res))?;
+    evalfile::update(&eval_path, &key, record(true, &approx_res))?;
+    println!(
+        "retrain: assigned multipliers (relative energy {:.4}): before {:.2}%, after {:.2}% (fake-quantized {:.2}%); exact multipliers after: {:.2}%",
+        assignment.relative_energy,
+        100.0 * before,
+        100.0 * approx_res.top1,
+        100.0 * rep.test_accuracy,
+        100.0 * exact_res.top1
+    );
+    tracing::info!("wrote {} and {}", out_dir.join("intnet.json").display(), eval_path.display());
+    Ok(())
 }

@@ -83,3 +83,225 @@ pub fn lint(files: &[&Path], top: &str, work: &Path, log: Option<&Path>) -> Resu
     run(Tool::Verilator, &a, work, log)?;
     Ok(())
 }
+
+/// Simulator used for the accelerator.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sim {
+    Iverilog,
+    Verilator,
+}
+
+/// What the test bench reported for one image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRun {
+    /// Clock cycles from start to done (`None`: never finished).
+    pub cycles: Option<u64>,
+    /// Every tensor read back, as two's complement 32-bit words.
+    pub tensors: Vec<Vec<i32>>,
+}
+
+/// Run the exported accelerator in `dir` (as written by
+/// [`crate::rtl::accel::Design::write`]) on `images` (`n` images of
+/// `manifest.input_len` raw pixels). Work files and logs stay in `dir`.
+pub fn run_accel(dir: &Path, manifest: &crate::rtl::accel::Manifest, images: &[u8], sim: Sim) -> Result<Vec<ImageRun>> {
+    let n = images.len() / manifest.input_len.max(1);
+    if n == 0 || n * manifest.input_len != images.len() {
+        return Err(Error::input(format!("{} pixels are not a whole number of {}-pixel images", images.len(), manifest.input_len)));
+    }
+    let hex: String = images.iter().map(|p| format!("{p:02x}\n")).collect();
+    crate::io::write_atomic(dir.join("images.hex"), hex.as_bytes())?;
+    let out = dir.join("cosim_out.txt");
+    let _ = std::fs::remove_file(&out);
+    let define = format!("-DTOP={}", manifest.top);
+    let params = [
+        format!("N_IMAGES={n}"),
+        format!("IN_LEN={}", manifest.input_len),
+        format!("N_TENSORS={}", manifest.tensors.len()),
+    ];
+    let mut sources: Vec<String> = manifest.sources.clone();
+    sources.push(manifest.testbench.clone());
+    let plus = "+out=cosim_out.txt".to_string();
+    match sim {
+        Sim::Iverilog => {
+            let mut args: Vec<String> = vec!["-g2005".into(), define, "-s".into(), "tb_accel".into(), "-o".into(), "accel.vvp".into()];
+            args.extend(params.iter().map(|p| format!("-Ptb_accel.{p}")));
+            args.extend(sources);
+            let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+            run(Tool::Iverilog, &a, dir, Some(&dir.join("iverilog.log")))?;
+            run(Tool::Vvp, &["-n", "accel.vvp", &plus], dir, Some(&dir.join("vvp.log")))?;
+        }
+        Sim::Verilator => {
+            let mut args: Vec<String> = vec![
+                "--binary".into(),
+                "-O2".into(),
+                "-Wno-fatal".into(),
+                "-Wno-lint".into(),
+                "-Wno-style".into(),
+                define,
+                "--top-module".into(),
+                "tb_accel".into(),
+                "-Mdir".into(),
+                "obj_verilator".into(),
+                "-o".into(),
+                "accel_sim".into(),
+            ];
+            args.extend(params.iter().map(|p| format!("-G{p}")));
+            args.extend(sources);
+            let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+            run(Tool::Verilator, &a, dir, Some(&dir.join("verilator.log")))?;
+            let exe = dir.join("obj_verilator/accel_sim");
+            let out = std::process::Command::new(&exe).arg(&plus).current_dir(dir).output().map_err(|e| Error::io(&exe, e))?;
+            let text = format!("{}\n--- stderr ---\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            crate::io::write_atomic(dir.join("verilator_run.log"), text.as_bytes())?;
+            if !out.status.success() {
+                return Err(Error::tool(format!("verilated test bench failed with {} (log: {})", out.status, dir.join("verilator_run.log").display())));
+            }
+        }
+    }
+    parse_accel_output(&out, manifest.tensors.len())
+}
+
+/// Parse the test bench's output file.
+pub fn parse_accel_output(path: &Path, n_tensors: usize) -> Result<Vec<ImageRun>> {
+    let text = crate::io::read_text(path)?;
+    let mut runs: Vec<ImageRun> = vec![];
+    for (i, line) in text.lines().enumerate() {
+        let bad = |what: &str| Error::at_line(path, i + 1, format!("{what}: `{line}`"));
+        let mut words = line.split_whitespace();
+        match words.next() {
+            Some("image") => {
+                let cycles: i64 = words.nth(2).and_then(|w| w.parse().ok()).ok_or_else(|| bad("bad image line"))?;
+                runs.push(ImageRun { cycles: (cycles >= 0).then_some(cycles as u64), tensors: vec![] });
+            }
+            Some("tensor") => runs.last_mut().ok_or_else(|| bad("tensor before image"))?.tensors.push(vec![]),
+            Some(w) => {
+                let v = u32::from_str_radix(w, 16).map_err(|_| bad("not a hex word (undriven value?)"))?;
+                runs.last_mut()
+                    .and_then(|r| r.tensors.last_mut())
+                    .ok_or_else(|| bad("value before tensor"))?
+                    .push(v as i32);
+            }
+            None => {}
+        }
+    }
+    for (k, r) in runs.iter().enumerate() {
+        if r.tensors.len() != n_tensors {
+            return Err(Error::in_file(path, format!("image {k}: {} tensors read back, expected {n_tensors}", r.tensors.len())));
+        }
+    }
+    Ok(runs)
+}
+
+/// The first difference of one image.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Mismatch {
+    pub image: usize,
+    /// First tensor (in execution order) that differs.
+    pub tensor: usize,
+    /// Layer that produced it.
+    pub layer: String,
+    pub index: usize,
+    pub rtl: i32,
+    pub expected: i32,
+    /// Whether the logits differ.
+    pub logits_differ: bool,
+}
+
+/// `cosim.json`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CosimReport {
+    pub images: usize,
+    /// Images whose tensors differ anywhere.
+    pub mismatches: usize,
+    pub logit_mismatches: usize,
+    pub cycles_per_inference: f64,
+    pub cycles_estimate: u64,
+    pub simulator: Sim,
+    pub first_mismatches: Vec<Mismatch>,
+    pub top: String,
+}
+
+/// Compare the test bench's tensors with the expected ones (index = tensor
+/// id, as [`crate::intnet::sim::Trace::tensors`]).
+pub fn compare(manifest: &crate::rtl::accel::Manifest, runs: &[ImageRun], expected: &[Vec<Vec<i32>>], sim: Sim) -> CosimReport {
+    let mut first = vec![];
+    let mut logit_mismatches = 0;
+    let last = manifest.tensors.len() - 1;
+    for (img, (run, exp)) in runs.iter().zip(expected).enumerate() {
+        let logits_differ = run.tensors[last] != exp[last];
+        logit_mismatches += logits_differ as usize;
+        'find: for t in 0..manifest.tensors.len() {
+            let (a, b) = (&run.tensors[t], &exp[t]);
+            for idx in 0..a.len().max(b.len()) {
+                let (x, y) = (a.get(idx).copied().unwrap_or(i32::MIN), b.get(idx).copied().unwrap_or(i32::MIN));
+                if x != y {
+                    first.push(Mismatch {
+                        image: img,
+                        tensor: t,
+                        layer: manifest.tensors[t].producer.clone(),
+                        index: idx,
+                        rtl: x,
+                        expected: y,
+                        logits_differ,
+                    });
+                    break 'find;
+                }
+            }
+        }
+    }
+    let done: Vec<u64> = runs.iter().filter_map(|r| r.cycles).collect();
+    let cycles = if done.len() == runs.len() && !done.is_empty() { done.iter().sum::<u64>() as f64 / done.len() as f64 } else { f64::NAN };
+    CosimReport {
+        images: runs.len(),
+        mismatches: first.len(),
+        logit_mismatches,
+        cycles_per_inference: cycles,
+        cycles_estimate: manifest.cycles_estimate,
+        simulator: sim,
+        first_mismatches: first,
+        top: manifest.top.clone(),
+    }
+}
+
+/// Write what the Rust side of the co-simulation needs into an export
+/// directory: the integer network as exported (`intnet.json`, bias
+/// corrections applied) and the error map of each multiplier
+/// (`errmaps/<id>.bin`), one per multiplying layer, in order.
+pub fn write_reference(dir: &Path, net: &crate::intnet::IntNetwork, maps: &[(String, ErrorMap)]) -> Result<()> {
+    crate::io::write_json(dir.join("intnet.json"), net)?;
+    let sub = dir.join("errmaps");
+    std::fs::create_dir_all(&sub).map_err(|e| Error::io(&sub, e))?;
+    let ids: Vec<&str> = maps.iter().map(|(id, _)| id.as_str()).collect();
+    for (id, map) in maps {
+        crate::io::write_atomic(sub.join(format!("{}.bin", crate::rtl::names::sanitize(id))), &map.to_bytes())?;
+    }
+    crate::io::write_json(sub.join("layers.json"), &ids)
+}
+
+/// The Rust simulator of an export directory (see [`write_reference`]).
+pub fn load_reference(dir: &Path) -> Result<crate::intnet::sim::Simulator> {
+    let net = crate::intnet::load(dir.join("intnet.json"))?;
+    let sub = dir.join("errmaps");
+    let ids: Vec<String> = crate::io::read_json(sub.join("layers.json"))?;
+    let mut tables = vec![];
+    for id in &ids {
+        let p = sub.join(format!("{}.bin", crate::rtl::names::sanitize(id)));
+        let bytes = crate::io::read_bytes(&p)?;
+        let map = ErrorMap::from_bytes(net.signed, &bytes).ok_or_else(|| Error::in_file(&p, "not an error map (expected 131072 bytes)"))?;
+        tables.push(crate::intnet::sim::ProductTable::new(&map));
+    }
+    crate::intnet::sim::Simulator::new(&net, tables)
+}
+
+/// Co-simulate the export in `dir` on `images` and compare every tensor
+/// with the Rust simulation; writes `cosim.json`.
+pub fn cosimulate(dir: &Path, images: &[u8], sim: Sim) -> Result<CosimReport> {
+    let manifest: crate::rtl::accel::Manifest = crate::io::read_json(dir.join("manifest.json"))?;
+    let reference = load_reference(dir)?;
+    let runs = run_accel(dir, &manifest, images, sim)?;
+    let expected: Vec<Vec<Vec<i32>>> = images.chunks(manifest.input_len).map(|im| reference.forward_trace(im).tensors).collect();
+    let report = compare(&manifest, &runs, &expected, sim);
+    crate::io::write_json(dir.join("cosim.json"), &report)?;
+    Ok(report)
+}

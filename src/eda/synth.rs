@@ -43,3 +43,183 @@ pub fn equiv_json(gold_json: &Path, gold_top: &str, gate: &Path, gate_top: &str,
     run(Tool::Yosys, &["-q", "-s", ys.to_str().unwrap()], work, Some(&work.join(format!("equiv_{gate_top}.log"))))?;
     Ok(())
 }
+
+/// The synthesis script (`yosys/synth.ys`), copied into each export.
+pub const SYNTH_YS: &str = include_str!("../../yosys/synth.ys");
+
+/// Area model for Yosys's internal cells, in NAND2 equivalents: the
+/// combinational gates use the library's cell table
+/// ([`crate::library::cost::cell`], 45 nm X1 sizes over NAND2_X1); a D
+/// flip-flop is 5.67 (DFF_X1 / NAND2_X1), plus 1.33 for a synchronous
+/// reset or set and 2.33 for an enable (the AND / MUX in front of it).
+pub const AREA_MODEL: &str = "NAND2 equivalents: gates from the library's 45 nm X1 cell table; DFF 5.67, +1.33 sync reset/set, +2.33 enable";
+
+/// NAND2-equivalent area of one Yosys internal cell type.
+pub fn cell_area(ty: &str) -> Option<f64> {
+    use crate::netlist::GateKind::*;
+    let g = |k| Some(crate::library::cost::cell(k).area_ge);
+    match ty {
+        "$_BUF_" => Some(0.0),
+        "$_NOT_" => g(Not),
+        "$_AND_" => g(And),
+        "$_OR_" => g(Or),
+        "$_XOR_" => g(Xor),
+        "$_NAND_" => g(Nand),
+        "$_NOR_" => g(Nor),
+        "$_XNOR_" => g(Xnor),
+        "$_ANDNOT_" => g(AndNot),
+        "$_ORNOT_" => g(OrNot),
+        "$_MUX_" => g(Mux),
+        t if t.starts_with("$_DFF") || t.starts_with("$_SDFF") || t.starts_with("$_DFFE") => {
+            let mut a = 5.67;
+            if t.starts_with("$_SDFF") || t.starts_with("$_DFFSR") || t.contains("_PN0_") || t.contains("_PP0_") || t.contains("_PP1_") || t.contains("_PN1_") {
+                a += 1.33;
+            }
+            if t.starts_with("$_DFFE") || t.starts_with("$_SDFFE") || t.starts_with("$_SDFFCE") {
+                a += 2.33;
+            }
+            Some(a)
+        }
+        _ => None,
+    }
+}
+
+/// Cells and area of one module, its submodules included.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Area {
+    /// Leaf cells (gates and flip-flops).
+    pub cells: u64,
+    pub flip_flops: u64,
+    pub area_ge: f64,
+}
+
+/// One sequencer unit after synthesis.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UnitArea {
+    pub layer: String,
+    pub kind: String,
+    pub module: String,
+    pub multiplier: Option<String>,
+    pub lanes: usize,
+    pub area: Area,
+    /// One multiplier of this engine.
+    pub multiplier_area: Option<Area>,
+}
+
+/// `synth.json`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SynthReport {
+    pub top: String,
+    pub area_model: String,
+    pub total: Area,
+    /// Engines (generated modules; pooling and residual units share
+    /// parameterized block modules and are counted in `other`).
+    pub engines: Vec<UnitArea>,
+    /// Activation buffers (all `act_mem` instances).
+    pub buffers: Area,
+    /// Everything else: pooling/residual units, sequencer, top glue.
+    pub other: Area,
+    pub log: String,
+}
+
+/// Recursive areas of every module in Yosys's `stat -json` output.
+pub fn module_areas(stat: &serde_json::Value) -> Result<std::collections::BTreeMap<String, Area>> {
+    use std::collections::BTreeMap;
+    let mods = stat["modules"].as_object().ok_or_else(|| Error::tool("yosys stat -json: no modules".to_string()))?;
+    fn area_of(
+        name: &str,
+        mods: &serde_json::Map<String, serde_json::Value>,
+        memo: &mut BTreeMap<String, Area>,
+    ) -> Result<Area> {
+        if let Some(a) = memo.get(name) {
+            return Ok(a.clone());
+        }
+        let mut a = Area::default();
+        let by_type = mods[name]["num_cells_by_type"].as_object().cloned().unwrap_or_default();
+        for (ty, n) in by_type {
+            let n = n.as_u64().unwrap_or(0);
+            if mods.contains_key(&ty) {
+                let sub = area_of(&ty, mods, memo)?;
+                a.cells += n * sub.cells;
+                a.flip_flops += n * sub.flip_flops;
+                a.area_ge += n as f64 * sub.area_ge;
+            } else {
+                let ge = cell_area(&ty).ok_or_else(|| Error::tool(format!("yosys stat: module {name}: no area for cell type {ty}")))?;
+                a.cells += n;
+                if ty.contains("DFF") {
+                    a.flip_flops += n;
+                }
+                a.area_ge += n as f64 * ge;
+            }
+        }
+        memo.insert(name.to_string(), a.clone());
+        Ok(a)
+    }
+    let mut memo = BTreeMap::new();
+    for name in mods.keys() {
+        area_of(name, mods, &mut memo)?;
+    }
+    Ok(memo)
+}
+
+/// Synthesize the export in `dir` with `yosys/synth.ys`; keeps `yosys.log`,
+/// `synth_stat.txt` and `synth_stat.json` there.
+pub fn synth(dir: &Path, manifest: &crate::rtl::accel::Manifest) -> Result<SynthReport> {
+    crate::io::write_atomic(dir.join("synth.ys"), SYNTH_YS.as_bytes())?;
+    let log = dir.join("yosys.log");
+    run(Tool::Yosys, &["-q", "-l", "yosys.log", "-s", "synth.ys"], dir, Some(&dir.join("yosys_run.log")))?;
+    let stat_path = dir.join("synth_stat.json");
+    let text = crate::io::read_text(&stat_path)?;
+    // Yosys may print a line before the JSON object.
+    let json_start = text.find('{').ok_or_else(|| Error::in_file(&stat_path, "no JSON object"))?;
+    let stat: serde_json::Value = serde_json::from_str(&text[json_start..]).map_err(|e| Error::in_file(&stat_path, e))?;
+    let areas = module_areas(&stat)?;
+    let get = |m: &str| {
+        areas.get(m).cloned().ok_or_else(|| Error::in_file(&stat_path, format!("module {m} missing from the synthesized design")))
+    };
+    let total = get(&manifest.top)?;
+    let mut engines = vec![];
+    let mut engine_sum = Area::default();
+    for u in manifest.units.iter().filter(|u| u.kind == "mac_engine") {
+        let area = get(&u.module)?;
+        engine_sum.cells += area.cells;
+        engine_sum.flip_flops += area.flip_flops;
+        engine_sum.area_ge += area.area_ge;
+        let multiplier_area = u.multiplier_module.as_deref().map(get).transpose()?;
+        engines.push(UnitArea {
+            layer: u.layer.clone(),
+            kind: u.kind.clone(),
+            module: u.module.clone(),
+            multiplier: u.multiplier.clone(),
+            lanes: u.lanes,
+            area,
+            multiplier_area,
+        });
+    }
+    // Buffers: every act_mem instance in the top.
+    let top_types = stat["modules"][&manifest.top]["num_cells_by_type"].as_object().cloned().unwrap_or_default();
+    let mut buffers = Area::default();
+    for (ty, n) in &top_types {
+        if ty.ends_with("\\act_mem") || ty == "act_mem" {
+            let a = get(ty)?;
+            let n = n.as_u64().unwrap_or(0);
+            buffers.cells += n * a.cells;
+            buffers.flip_flops += n * a.flip_flops;
+            buffers.area_ge += n as f64 * a.area_ge;
+        }
+    }
+    let other = Area {
+        cells: total.cells - engine_sum.cells - buffers.cells,
+        flip_flops: total.flip_flops - engine_sum.flip_flops - buffers.flip_flops,
+        area_ge: total.area_ge - engine_sum.area_ge - buffers.area_ge,
+    };
+    Ok(SynthReport {
+        top: manifest.top.clone(),
+        area_model: AREA_MODEL.to_string(),
+        total,
+        engines,
+        buffers,
+        other,
+        log: log.display().to_string(),
+    })
+}

@@ -9,3 +9,4 @@ pub mod models;
 pub mod agn;
 pub mod train;
 pub mod quantize;
+pub mod retrain;

@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-const W: f64 = 640.0;
-const H: f64 = 360.0;
+const W: f64 = 560.0;
+const H: f64 = 340.0;
 const LEFT: f64 = 70.0;
 const RIGHT: f64 = 20.0;
 const TOP: f64 = 40.0;
@@ -64,7 +64,7 @@ fn fmt_tick(v: f64) -> String {
 
 fn legend(out: &mut String, names: &[&str]) {
     for (i, n) in names.iter().enumerate() {
-        let x = LEFT + 10.0 + i as f64 * 150.0;
+        let x = LEFT + 10.0 + i as f64 * 140.0;
         let _ = write!(
             out,
             r#"<rect class="legend" x="{x}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}">{}</text>"#,

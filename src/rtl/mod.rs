@@ -3,7 +3,9 @@
 //! printer ([`print`]), gate-level multiplier modules ([`mult`]) and the
 //! accelerator built from them ([`accel`]).
 
+pub mod accel;
 pub mod ast;
+pub mod blocks;
 pub mod build;
 pub mod fixtures;
 pub mod mult;

@@ -1,0 +1,87 @@
+// Pooling over a C x IH x IW activation map, one input read per cycle.
+// MODE 0: max over the window. MODE 1: average, (sum + N/2) / N with
+// N = KH*KW (round half up; the integer contract's AvgPool and, with the
+// window covering the whole map, GlobalAvgPool). No padding.
+`default_nettype none
+module pool #(
+  parameter C = 1, parameter IH = 1, parameter IW = 1,
+  parameter OH = 1, parameter OW = 1,
+  parameter KH = 1, parameter KW = 1, parameter S = 1,
+  parameter MODE = 0,
+  parameter IAW = 1, parameter OAW = 1
+) (
+  input  wire           clk,
+  input  wire           rst,
+  input  wire           start,
+  output reg            done,
+  output wire [IAW-1:0] in_addr,
+  input  wire [7:0]     in_data,
+  output reg            out_we,
+  output reg  [OAW-1:0] out_addr,
+  output reg  [7:0]     out_data
+);
+  localparam N = KH * KW;
+  reg        busy, wr;
+  reg [31:0] c, oy, ox, wy, wx;
+  reg [31:0] acc;
+  reg [OAW-1:0] optr;
+
+  wire [31:0] addr  = c * (IH * IW) + (oy * S + wy) * IW + ox * S + wx;
+  wire        first = (wy == 32'd0) && (wx == 32'd0);
+  wire [31:0] v     = {24'd0, in_data};
+  wire [31:0] next  = first ? v : (MODE != 0) ? acc + v : (v > acc ? v : acc);
+  wire [31:0] avg   = (acc + N / 2) / N;
+  assign in_addr = addr[IAW-1:0];
+
+  always @(posedge clk) begin
+    if (rst) begin
+      busy <= 1'b0; wr <= 1'b0; done <= 1'b0; out_we <= 1'b0;
+      c <= 32'd0; oy <= 32'd0; ox <= 32'd0; wy <= 32'd0; wx <= 32'd0;
+      acc <= 32'd0; optr <= {OAW{1'b0}}; out_addr <= {OAW{1'b0}}; out_data <= 8'd0;
+    end else begin
+      done   <= 1'b0;
+      out_we <= 1'b0;
+      if (start && !busy) begin
+        busy <= 1'b1; wr <= 1'b0;
+        c <= 32'd0; oy <= 32'd0; ox <= 32'd0; wy <= 32'd0; wx <= 32'd0;
+        optr <= {OAW{1'b0}};
+      end else if (busy && !wr) begin
+        acc <= next;
+        if (wx == KW - 1) begin
+          wx <= 32'd0;
+          if (wy == KH - 1) begin
+            wy <= 32'd0;
+            wr <= 1'b1;
+          end else begin
+            wy <= wy + 32'd1;
+          end
+        end else begin
+          wx <= wx + 32'd1;
+        end
+      end else if (busy && wr) begin
+        wr       <= 1'b0;
+        out_we   <= 1'b1;
+        out_addr <= optr;
+        optr     <= optr + 1'b1;
+        out_data <= (MODE != 0) ? avg[7:0] : acc[7:0];
+        if (ox == OW - 1) begin
+          ox <= 32'd0;
+          if (oy == OH - 1) begin
+            oy <= 32'd0;
+            if (c == C - 1) begin
+              busy <= 1'b0;
+              done <= 1'b1;
+            end else begin
+              c <= c + 32'd1;
+            end
+          end else begin
+            oy <= oy + 32'd1;
+          end
+        end else begin
+          ox <= ox + 32'd1;
+        end
+      end
+    end
+  end
+endmodule
+`default_nettype wire

@@ -1,0 +1,15 @@
+//! The hand-written Verilog blocks of `rtl/`, compiled into the binary so
+//! an export never depends on where the crate was built.
+
+/// `(file name, text)` of a block.
+pub type Block = (&'static str, &'static str);
+
+pub const ACT_MEM: Block = ("act_mem.v", include_str!("../../rtl/act_mem.v"));
+pub const SEQUENCER: Block = ("sequencer.v", include_str!("../../rtl/sequencer.v"));
+pub const MAC_ENGINE: Block = ("mac_engine.v", include_str!("../../rtl/mac_engine.v"));
+pub const POOL: Block = ("pool.v", include_str!("../../rtl/pool.v"));
+pub const RESIDUAL_ADD: Block = ("residual_add.v", include_str!("../../rtl/residual_add.v"));
+pub const TB_ACCEL: Block = ("tb_accel.v", include_str!("../../rtl/tb_accel.v"));
+
+/// Module names of the blocks (reserved in every design's module scope).
+pub const MODULE_NAMES: &[&str] = &["act_mem", "sequencer", "mac_engine", "pool", "residual_add", "tb_accel", "tb_mult"];
