@@ -58,6 +58,8 @@ pub enum Model {
     Population,
     /// Each channel's own weights, systematic error compensated in the bias.
     PerChannel,
+    /// Per channel, evaluated on the sampled receptive fields themselves.
+    Sampled,
 }
 
 impl Model {
@@ -65,6 +67,7 @@ impl Model {
         match self {
             Model::Population => "population",
             Model::PerChannel => "per-channel",
+            Model::Sampled => "sampled",
         }
     }
 }
@@ -75,7 +78,8 @@ impl std::str::FromStr for Model {
         match s {
             "population" => Ok(Model::Population),
             "per-channel" => Ok(Model::PerChannel),
-            _ => Err(Error::input(format!("unknown error model '{s}' (expected population or per-channel)"))),
+            "sampled" => Ok(Model::Sampled),
+            _ => Err(Error::input(format!("unknown error model '{s}' (expected population, per-channel or sampled)"))),
         }
     }
 }
@@ -130,6 +134,9 @@ pub fn choose(
     model: Model,
     library: &str,
 ) -> Result<Assignment> {
+    if model == Model::Sampled && calib.layers.iter().any(|l| l.fields.is_empty()) {
+        return Err(Error::input("the sampled model needs a calibration with receptive fields (recalibrate)"));
+    }
     let total: u64 = views.iter().map(|v| v.macs()).sum();
     let mut layers = Vec::new();
     for (l, v) in views.iter().enumerate() {
@@ -137,6 +144,7 @@ pub fn choose(
         let std_of = |c: usize| match model {
             Model::Population => preds[l][c].population,
             Model::PerChannel => preds[l][c].per_channel,
+            Model::Sampled => preds[l][c].sampled.unwrap_or(f64::INFINITY),
         };
         let best = (0..cands.len())
             .filter(|&c| std_of(c) <= tolerance || cands[c].table.is_exact())
@@ -158,6 +166,9 @@ pub fn choose(
             bias_correction: match model {
                 Model::PerChannel if preds[l][best].bias_correction.iter().any(|&r| r != 0) => {
                     preds[l][best].bias_correction.clone()
+                }
+                Model::Sampled if preds[l][best].sampled_correction.iter().any(|&r| r != 0) => {
+                    preds[l][best].sampled_correction.clone()
                 }
                 _ => Vec::new(),
             },
@@ -237,6 +248,24 @@ impl Assignment {
         }
         if let Some(v) = views.iter().find(|v| !self.layers.iter().any(|c| c.layer == v.name)) {
             return Err(Error::input(format!("{what}: layer '{}' has no multiplier", v.name)));
+        }
+        Ok(())
+    }
+
+    /// Add the bias corrections to `net`'s biases (what eval, retraining
+    /// and the RTL must do for a per-channel or sampled assignment); runs
+    /// [`Assignment::check`] first.
+    pub fn apply_bias_corrections(&self, net: &mut IntNetwork, lib: &Library) -> Result<()> {
+        self.check(net, lib, "assignment")?;
+        for node in &mut net.nodes {
+            if let crate::intnet::Op::Conv(l) | crate::intnet::Op::Linear(l) = &mut node.op {
+                let c = self.layers.iter().find(|c| c.layer == node.name).expect("checked");
+                for (b, r) in l.bias.iter_mut().zip(&c.bias_correction) {
+                    *b = b.checked_add(*r).ok_or_else(|| {
+                        Error::input(format!("layer '{}': bias correction overflows the bias", node.name))
+                    })?;
+                }
+            }
         }
         Ok(())
     }
@@ -413,6 +442,17 @@ mod tests {
         a.layers.pop();
         let e = a.check(&net, &lib(false), "a.yaml").unwrap_err().to_string();
         assert_eq!(e, "a.yaml: layer 'fc' has no multiplier");
+        let mut a = assignment();
+        a.layers[0].bias_correction = vec![5, -7];
+        let mut corrected = net.clone();
+        a.apply_bias_corrections(&mut corrected, &lib(false)).unwrap();
+        let bias = |n: &IntNetwork, i: usize| match &n.nodes[i].op {
+            crate::intnet::Op::Conv(l) | crate::intnet::Op::Linear(l) => l.bias.clone(),
+            _ => unreachable!(),
+        };
+        let b0 = bias(&net, 0);
+        assert_eq!(bias(&corrected, 0), vec![b0[0] + 5, b0[1] - 7]);
+        assert_eq!(bias(&corrected, 2), bias(&net, 2));
         let mut a = assignment();
         a.layers[0].bias_correction = vec![1, 2, 3];
         let e = a.check(&net, &lib(false), "a.yaml").unwrap_err().to_string();

@@ -32,6 +32,11 @@ pub struct LayerCalib {
     /// Standard deviation of the exact accumulators (bias excluded) over
     /// the calibration data, in accumulator units.
     pub y_std: f64,
+    /// The sampled receptive fields themselves (`S` x fan-in activation
+    /// bytes, weight order), for the `sampled` model; `act_hists[s]` is the
+    /// histogram of `fields[s]`. Empty in calibrations made before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Vec<u8>>,
 }
 
 /// Calibration of the whole network.
@@ -157,6 +162,13 @@ pub fn weight_hist(weights: &[i8]) -> Vec<u64> {
     h
 }
 
+/// Histogram of activation bytes.
+pub fn act_hist(field: &[u8]) -> Vec<u32> {
+    let mut h = vec![0u32; 256];
+    field.iter().for_each(|&x| h[x as usize] += 1);
+    h
+}
+
 /// Exact running moments of integer values (order-independent).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct IntMoments {
@@ -242,7 +254,7 @@ pub fn calibrate_with(
 
     let bar = progress(indices.len() as u64, "calibrating");
     // Per image slot: per layer, accumulator moments and (sample, histogram).
-    type Slot = Vec<(IntMoments, Vec<(usize, Vec<u32>)>)>;
+    type Slot = Vec<(IntMoments, Vec<(usize, Vec<u8>)>)>;
     let slots: Vec<Slot> = indices
         .par_iter()
         .enumerate()
@@ -264,9 +276,7 @@ pub fn calibrate_with(
                         .filter(|(_, &(s, _))| s == slot)
                         .map(|(k, &(_, pos))| {
                             v.receptive_field(&t.tensors[v.input], pos, &mut field);
-                            let mut h = vec![0u32; 256];
-                            field.iter().for_each(|&x| h[x as usize] += 1);
-                            (k, h)
+                            (k, field.clone())
                         })
                         .collect();
                     (m, hists)
@@ -283,19 +293,21 @@ pub fn calibrate_with(
         .enumerate()
         .map(|(l, v)| {
             let mut m = IntMoments::default();
-            let mut act_hists = vec![Vec::new(); samples];
+            let mut fields = vec![Vec::new(); samples];
             for slot in &slots {
                 m.merge(&slot[l].0);
-                for (k, h) in &slot[l].1 {
-                    act_hists[*k] = h.clone();
+                for (k, f) in &slot[l].1 {
+                    fields[*k] = f.clone();
                 }
             }
+            let act_hists = fields.iter().map(|f| act_hist(f)).collect();
             LayerCalib {
                 name: v.name.to_string(),
                 fan_in: v.fan_in(),
                 weight_hist: weight_hist(&v.layer.weights),
                 act_hists,
                 y_std: m.std(),
+                fields,
             }
         })
         .collect();
@@ -343,6 +355,12 @@ impl Calibration {
                 if h.len() != 256 || h.iter().map(|&x| x as usize).sum::<usize>() != c.fan_in {
                     return err(format!("activation histogram {s} is not 256 counts summing to the fan-in"));
                 }
+            }
+            if !c.fields.is_empty()
+                && (c.fields.len() != c.act_hists.len()
+                    || c.fields.iter().zip(&c.act_hists).any(|(f, h)| f.len() != c.fan_in || act_hist(f) != *h))
+            {
+                return err("receptive fields do not match the activation histograms".into());
             }
             if !c.y_std.is_finite() || c.y_std < 0.0 {
                 return err(format!("y_std {} is not a finite non-negative number", c.y_std));

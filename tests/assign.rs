@@ -44,6 +44,7 @@ fn run_dir(dir: &Path, signed: bool, sigma: f64) {
             shape: vec![l.out_ch, l.in_ch, l.kernel, l.kernel],
             macs: 0,
             sigma,
+            quant: None,
         })
         .collect();
     let sidecar = Sidecar {
@@ -105,6 +106,8 @@ fn assign_calibrates_assigns_and_validates() {
     let sw = &report.summary.share_within;
     assert!((0.0..=1.0).contains(&sw.population) && (0.0..=1.0).contains(&sw.per_channel));
     assert!(report.summary.population.pairs > 0);
+    assert!(report.pairs.iter().all(|p| p.predicted_sampled.is_some() && p.measured_sampled.is_some()));
+    assert!(sw.sampled.is_some_and(|v| (0.0..=1.0).contains(&v)));
 
     // Second run reuses calibration.json and is identical.
     let cal1 = std::fs::read(run.join("calibration.json")).unwrap();

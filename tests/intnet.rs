@@ -88,3 +88,32 @@ fn eval_command_writes_eval_json() {
     assert!(err.contains("bad.yaml: layers[0]: 'nope' is not a multiplying layer"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn eval_command_with_an_assignment() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = digits_run(dir.path());
+    let lib = dir.path().join("lib");
+    codesign::library::build_default(&lib).unwrap();
+    let assign = |id: &str, file: &str| {
+        let layers: String = net
+            .mac_layers()
+            .map(|(n, _)| format!("- {{layer: {}, multiplier: {id}, predicted_std: 0, tolerance: 0, macs: 1, energy_rel: 1}}\n", n.name))
+            .collect();
+        let path = dir.path().join(file);
+        std::fs::write(&path, format!("library: {}\nmodel: population\nrelative_energy: 0.5\nlayers:\n{layers}", lib.display())).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_codesign"))
+            .args(["eval", dir.path().to_str().unwrap(), "--limit", "60", "--assignment", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    assign("u_exact_array", "exact_lib.yaml");
+    assign("u_truncation_k1", "trunc.yaml");
+    let file = codesign::intnet::evalfile::read(&dir.path().join("eval.json")).unwrap();
+    let test = codesign::nn::data::digits().unwrap().test.take(60);
+    let exact = Simulator::exact(&net).unwrap().evaluate(&test).unwrap();
+    assert_eq!(file["exact_lib"].top1, exact.top1);
+    assert_eq!(file["exact_lib"].relative_energy, Some(0.5));
+    assert!(file["trunc"].multipliers.iter().all(|m| m.multiplier == "u_truncation_k1"));
+}

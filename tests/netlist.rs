@@ -192,4 +192,10 @@ fn yosys_synthesized_multipliers_are_exact_through_both_routes_and_iverilog_agre
     let raw = verilog::simulate_iverilog(&n, &work).unwrap();
     assert_eq!(ErrorMap::from_raw(false, &raw), sim::exhaustive(&n, false).unwrap());
     assert_eq!(ErrorMap::from_raw(false, &raw), truncated(6));
+    // Yosys accepts the written module too, and its re-synthesis agrees.
+    let json = work.join("dut.json");
+    let script = format!("read_verilog dut.v; {SYNTH_SCRIPT}; write_json {}", json.display());
+    eda::run(Tool::Yosys, &["-q", "-p", &script], &work, None).unwrap();
+    let back = import::load(&json, &ImportOptions::default()).unwrap().netlist;
+    assert_eq!(sim::exhaustive(&back, false).unwrap(), truncated(6));
 }

@@ -167,6 +167,33 @@ fn fixture(energy_override: bool) -> Fixture {
         &serde_json::json!({"images": 20, "mismatches": 0, "logit_mismatches": 0, "cycles_per_inference": 4321.0, "simulator": "iverilog"}),
     )
     .unwrap();
+    // Synthesis of both designs (`eda::synth`'s format): engine areas per layer.
+    for (dir, scale) in [("rtl", 1.0), ("rtl_exact", 2.0)] {
+        use codesign::eda::synth::{Area, SynthReport, UnitArea};
+        let area = |ge: f64| Area { cells: (ge / 2.0) as u64, flip_flops: 10, area_ge: ge };
+        let rep = SynthReport {
+            top: "digits_top".into(),
+            area_model: "test".into(),
+            total: area(10_000.0 * scale),
+            engines: LAYERS
+                .iter()
+                .enumerate()
+                .map(|(i, l)| UnitArea {
+                    layer: l.0.into(),
+                    kind: "mac_engine".into(),
+                    module: format!("{}_engine", l.0),
+                    multiplier: Some(ids[i].clone()),
+                    lanes: 8,
+                    area: area(1000.0 * (i + 1) as f64 * scale),
+                    multiplier_area: Some(area(100.0 * scale)),
+                })
+                .collect(),
+            buffers: area(3000.0),
+            other: area(500.0),
+            log: "yosys.log".into(),
+        };
+        codesign::io::write_json(run.join(dir).join("synth.json"), &rep).unwrap();
+    }
     let sweep = codesign::report::model::Sweep {
         config: "configs/digits.yaml".into(),
         points: [(0.05, 0.97, 0.9), (0.2, 0.96, 0.7), (0.5, 0.93, 0.5)]
@@ -262,14 +289,18 @@ fn report_numbers_match_an_independent_computation() {
     assert!(f(&e["relative_datapath"]) > f(&e["relative_multiplication"]), "other operations dilute the savings");
 
     assert_eq!((f(&r["cosim"]["images"]), f(&r["cosim"]["mismatches"]), f(&r["cosim"]["cycles_per_inference"])), (20.0, 0.0, 4321.0));
-    assert!(r["area"]["exact_ge"].is_null() && r["area"]["approx_ge"].is_null(), "no synthesis in this run");
+    assert_eq!((f(&r["area"]["approx_ge"]), f(&r["area"]["exact_ge"]), f(&r["area"]["relative"])), (10_000.0, 20_000.0, 0.5));
+    for (i, l) in layers.iter().enumerate() {
+        assert_eq!((f(&l["engine_area_ge"]), f(&l["engine_area_exact_ge"])), (1000.0 * (i + 1) as f64, 2000.0 * (i + 1) as f64));
+    }
     let share = &r["error_model"]["share_within"];
     assert!(share["population"].is_number() && share["per-channel"].is_number());
 
     // Markdown and CSV show the same numbers; synthesis shows as not run.
     let md = std::fs::read_to_string(fx.run.join("report/report.md")).unwrap();
     assert!(md.contains(&format!("| relative multiplication energy (paper's figure) | {:.4} |", weighted / macs_total)), "{md}");
-    assert!(md.contains("| synthesized area, exact accelerator (GE) | not run |"));
+    assert!(md.contains("| synthesized area, exact accelerator (GE) | 20000 |"), "{md}");
+    assert!(md.contains("| accuracy: float baseline | 98.10% |"));
     assert!(md.contains("test override"));
     let csv = std::fs::read_to_string(fx.run.join("report/layers.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4);

@@ -23,7 +23,7 @@ pub struct AssignArgs {
     #[arg(long)]
     pub library: PathBuf,
     /// Error model that drives the choice.
-    #[arg(long, default_value = "population", value_parser = ["population", "per-channel"])]
+    #[arg(long, default_value = "population", value_parser = ["population", "per-channel", "sampled"])]
     pub model: String,
     /// Sidecar with the learned sigma per layer [default: RUN_DIR/train/agn.yaml].
     #[arg(long)]
@@ -162,7 +162,7 @@ pub fn validation_table(r: &ErrorModelReport, cands: &[Candidate]) -> String {
     }
     let lw = layers.iter().map(|l| l.len()).max().unwrap_or(0).max(7);
     let mut s = format!(
-        "predicted vs measured error std ({} multipliers, {} images; pairs with predicted/std(y) > {})\n{:<lw$}  {:>14}  {:>8}  {:>14}  {:>8}\n",
+        "predicted vs measured error std ({} multipliers, {} images; pairs with predicted/std(y) > {})\n{:<lw$}  {:>14}  {:>8}  {:>14}  {:>8}  {:>14}  {:>8}\n",
         cands.len(),
         r.images,
         validate::RELATIVE_THRESHOLD,
@@ -170,18 +170,25 @@ pub fn validation_table(r: &ErrorModelReport, cands: &[Candidate]) -> String {
         "population in",
         "median",
         "per-channel in",
+        "median",
+        "sampled in",
         "median"
     );
     let row = |name: &str, pairs: Vec<&validate::PairEntry>| {
         let pop = validate::model_summary(pairs.iter().map(|p| (p.predicted_population, p.measured, p.y_std)));
         let pc = validate::model_summary(pairs.iter().map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)));
+        let sm = validate::model_summary(
+            pairs.iter().map(|p| (p.predicted_sampled.unwrap_or(0.0), p.measured_sampled.unwrap_or(0.0), p.y_std)),
+        );
         format!(
-            "{:<lw$}  {:>14}  {:>8.3}  {:>14}  {:>8.3}\n",
+            "{:<lw$}  {:>14}  {:>8.3}  {:>14}  {:>8.3}  {:>14}  {:>8.3}\n",
             name,
             format!("{}/{}", pop.within, pop.pairs),
             pop.median_ratio,
             format!("{}/{}", pc.within, pc.pairs),
-            pc.median_ratio
+            pc.median_ratio,
+            format!("{}/{}", sm.within, sm.pairs),
+            sm.median_ratio
         )
     };
     for l in &layers {
@@ -189,11 +196,12 @@ pub fn validation_table(r: &ErrorModelReport, cands: &[Candidate]) -> String {
     }
     s += &row("all", r.pairs.iter().collect());
     s += &format!(
-        "share_within [{}, {}]: population {:.3}, per-channel {:.3}\n",
+        "share_within [{}, {}]: population {:.3}, per-channel {:.3}, sampled {}\n",
         validate::WINDOW[0],
         validate::WINDOW[1],
         r.summary.share_within.population,
-        r.summary.share_within.per_channel
+        r.summary.share_within.per_channel,
+        r.summary.share_within.sampled.map_or("n/a (no fields in calibration)".to_string(), |v| format!("{v:.3}"))
     );
     s
 }

@@ -2,6 +2,7 @@
 //! external netlists into a library, show a library as a table or JSON.
 
 use crate::library::{self, Entry, Library};
+use crate::netlist::import::{load, ImportOptions};
 use std::path::PathBuf;
 
 /// Arguments of `codesign library`.
@@ -18,6 +19,26 @@ pub enum LibraryCommand {
         /// Library directory to write (replaced atomically).
         #[arg(long)]
         out: PathBuf,
+        /// Also synthesize every design with Yosys and keep its mapped cell
+        /// statistics (`yosys_area.yaml`; slow).
+        #[arg(long)]
+        yosys_area: bool,
+    },
+    /// Characterize external netlists and add them to a library.
+    Import {
+        /// Netlist files (structural Verilog, Yosys JSON, or Verilog that
+        /// Yosys synthesizes).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Library directory (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Operands and product are two's complement.
+        #[arg(long)]
+        signed: bool,
+        /// Verilog file defining further cells the netlists instantiate.
+        #[arg(long)]
+        cells: Option<PathBuf>,
     },
     /// Show a library: one row per design, sorted by energy.
     Show {
@@ -32,8 +53,11 @@ pub enum LibraryCommand {
 /// `codesign library`.
 pub fn library(args: LibraryArgs) -> anyhow::Result<()> {
     match args.command {
-        LibraryCommand::Build { out } => {
+        LibraryCommand::Build { out, yosys_area } => {
             let lib = library::build_default(&out)?;
+            if yosys_area {
+                write_yosys_area(&lib)?;
+            }
             let signed = lib.entries.iter().filter(|e| e.signed).count();
             tracing::info!(
                 "wrote {} designs ({} unsigned, {signed} signed) to {}",
@@ -42,6 +66,19 @@ pub fn library(args: LibraryArgs) -> anyhow::Result<()> {
                 out.display()
             );
             print!("{}", table(&lib.by_energy()));
+            Ok(())
+        }
+        LibraryCommand::Import { files, out, signed, cells } => {
+            let opts = ImportOptions { cells, ..Default::default() };
+            let mut netlists = Vec::new();
+            for f in &files {
+                let imported = load(f, &opts)?;
+                netlists.push((f.clone(), imported.importer, imported.netlist));
+            }
+            let ids = library::build::add_imported(&out, netlists, signed)?;
+            let lib = Library::load(&out)?;
+            let rows: Vec<&Entry> = lib.by_energy().into_iter().filter(|e| ids.contains(&e.id)).collect();
+            print!("{}", table(&rows));
             Ok(())
         }
         LibraryCommand::Show { dir, json } => {
@@ -79,4 +116,25 @@ pub fn table(rows: &[&Entry]) -> String {
     }
     s += &format!("{}\n", library::cost::ENERGY_MODEL);
     s
+}
+
+/// Synthesize every design of `lib` with Yosys and write `yosys_area.yaml`.
+fn write_yosys_area(lib: &Library) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    let work = tempfile::tempdir()?;
+    let bar = library::build::progress(lib.entries.len() as u64, "yosys area");
+    let stats: Vec<(String, library::yosys::YosysArea)> = lib
+        .entries
+        .par_iter()
+        .map(|e| {
+            let n = lib.netlist(&e.id)?;
+            let a = library::yosys::yosys_area(&n, &work.path().join(&e.id))?;
+            bar.inc(1);
+            Ok((e.id.clone(), a))
+        })
+        .collect::<crate::error::Result<_>>()?;
+    bar.finish_and_clear();
+    let map: std::collections::BTreeMap<_, _> = stats.into_iter().collect();
+    crate::io::write_yaml(lib.dir.join(library::yosys::FILE), &map)?;
+    Ok(())
 }

@@ -164,6 +164,7 @@ pub fn quantize(args: QuantizeArgs) -> anyhow::Result<()> {
     let net = crate::nn::quantize::to_intnet(&s.net, &s.cfg.name)?;
     let out = args.out.unwrap_or_else(|| args.run_dir.join("intnet.json"));
     crate::io::write_json(&out, &net)?;
+    crate::intnet::load(&out).context("the written integer network does not validate")?;
     let acc = s.accuracy(stage, &s.data.test, None);
     println!(
         "{}: integer network of the {} checkpoint ({} nodes, {} multiplying layers); fake-quantized test accuracy {:.2}%",

@@ -7,12 +7,15 @@
 //! * [`population`]: the paper's model, weights drawn from the layer's
 //!   weight histogram;
 //! * [`per_channel`]: each output channel's own weights, with the
-//!   deterministic per-channel error compensated in the bias.
+//!   deterministic per-channel error compensated in the bias;
+//! * [`sampled`]: the per-channel quantities evaluated exactly on the
+//!   sampled receptive fields, keeping the activation/weight pairing.
 //!
 //! [`validate`] measures the error bit-exactly for comparison.
 
 pub mod per_channel;
 pub mod population;
+pub mod sampled;
 pub mod validate;
 
 use crate::calib::{Calibration, MacView};
@@ -22,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 pub use per_channel::{per_channel, ChannelPrediction};
 pub use population::{population, PopulationPrediction};
+pub use sampled::sampled;
 
 /// Error `e(x, w) = prod(x, w) - x*w` of one multiplier for every
 /// (activation, weight) pair under the integer network's product convention
@@ -104,6 +108,10 @@ pub struct PairPrediction {
     pub per_channel: f64,
     /// The per-channel model's bias correction.
     pub bias_correction: Vec<i32>,
+    /// The sampled model (`None` when the calibration kept no fields).
+    pub sampled: Option<f64>,
+    /// The sampled model's bias correction.
+    pub sampled_correction: Vec<i32>,
 }
 
 /// Predictions for every layer (outer, [`IntNetwork::mac_layers`] order)
@@ -117,7 +125,14 @@ pub fn predict_all(calib: &Calibration, views: &[MacView], cands: &[Candidate]) 
             let (lc, v, t) = (&calib.layers[l], &views[l], &cands[c].table);
             let pop = population(t, &lc.weight_hist, &lc.act_hists, lc.fan_in);
             let pc = per_channel(t, &v.layer.weights, v.layer.out_ch, &lc.act_hists);
-            PairPrediction { population: pop.std, per_channel: pc.std, bias_correction: pc.bias_correction }
+            let sm = (!lc.fields.is_empty()).then(|| sampled(t, &v.layer.weights, v.layer.out_ch, &lc.fields));
+            PairPrediction {
+                population: pop.std,
+                per_channel: pc.std,
+                bias_correction: pc.bias_correction,
+                sampled: sm.as_ref().map(|p| p.std),
+                sampled_correction: sm.map(|p| p.bias_correction).unwrap_or_default(),
+            }
         })
         .collect();
     let mut it = flat.into_iter();

@@ -8,7 +8,8 @@
 //! * `measured`: the standard deviation of `D` over all output values, the
 //!   population model's quantity (the per-channel systematic part included);
 //! * `measured_compensated`: the RMS of `D + r_j` with the per-channel
-//!   model's bias correction `r_j`, the per-channel model's quantity.
+//!   model's bias correction `r_j`, the per-channel model's quantity;
+//! * `measured_sampled`: the same with the sampled model's correction.
 
 use super::{Candidate, ErrorTable, PairPrediction};
 use crate::calib::{mac_views, Calibration, IntMoments, MacView};
@@ -29,21 +30,29 @@ pub const WINDOW: [f64; 2] = [0.8, 1.25];
 pub struct PairMeasurement {
     /// Of `D`.
     pub raw: IntMoments,
-    /// Of `D + r_j`.
+    /// Of `D + r_j` (per-channel model's correction).
     pub compensated: IntMoments,
+    /// Of `D + r_j` (sampled model's correction).
+    pub compensated_sampled: IntMoments,
 }
 
 impl PairMeasurement {
     pub fn merge(&mut self, o: &PairMeasurement) {
         self.raw.merge(&o.raw);
         self.compensated.merge(&o.compensated);
+        self.compensated_sampled.merge(&o.compensated_sampled);
     }
 }
 
 /// Measure every candidate on one layer for one image: `input` is the
 /// layer's input tensor, `corrections[c]` candidate `c`'s per-channel bias
-/// correction (empty = none).
-pub fn measure_layer(view: &MacView, input: &[i32], cands: &[&ErrorTable], corrections: &[&[i32]]) -> Vec<PairMeasurement> {
+/// corrections of the per-channel and the sampled model (empty = none).
+pub fn measure_layer(
+    view: &MacView,
+    input: &[i32],
+    cands: &[&ErrorTable],
+    corrections: &[(&[i32], &[i32])],
+) -> Vec<PairMeasurement> {
     let n = view.fan_in();
     let out_ch = view.layer.out_ch;
     let positions = view.positions();
@@ -61,15 +70,18 @@ pub fn measure_layer(view: &MacView, input: &[i32], cands: &[&ErrorTable], corre
             if table.is_exact() {
                 m.raw.count = (positions * out_ch) as u64;
                 m.compensated = m.raw;
+                m.compensated_sampled = m.raw;
                 return m;
             }
             for j in 0..out_ch {
                 let w = &view.layer.weights[j * n..(j + 1) * n];
-                let r = corr.get(j).copied().unwrap_or(0) as i64;
+                let r = corr.0.get(j).copied().unwrap_or(0) as i64;
+                let rs = corr.1.get(j).copied().unwrap_or(0) as i64;
                 for f in fields.chunks_exact(n) {
                     let d: i64 = f.iter().zip(w).map(|(&x, &wi)| table.get(x, wi) as i64).sum();
                     m.raw.add(d);
                     m.compensated.add(d + r);
+                    m.compensated_sampled.add(d + rs);
                 }
             }
             m
@@ -99,8 +111,10 @@ pub fn measure(
     }
     let sim = Simulator::exact(net)?;
     let tables: Vec<&ErrorTable> = cands.iter().map(|c| &c.table).collect();
-    let corrections: Vec<Vec<&[i32]>> =
-        preds.iter().map(|row| row.iter().map(|p| p.bias_correction.as_slice()).collect()).collect();
+    let corrections: Vec<Vec<(&[i32], &[i32])>> = preds
+        .iter()
+        .map(|row| row.iter().map(|p| (p.bias_correction.as_slice(), p.sampled_correction.as_slice())).collect())
+        .collect();
     let bar = crate::calib::progress(indices.len() as u64, "measuring");
     let zero = || vec![vec![PairMeasurement::default(); cands.len()]; views.len()];
     let total = indices
@@ -140,6 +154,12 @@ pub struct PairEntry {
     pub measured: f64,
     /// RMS of `D + r_j` (compare with the per-channel model).
     pub measured_compensated: f64,
+    /// The sampled model (absent without receptive fields in calibration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicted_sampled: Option<f64>,
+    /// RMS of `D + r_j` with the sampled model's correction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_sampled: Option<f64>,
     /// Output values measured.
     pub outputs: u64,
 }
@@ -166,12 +186,16 @@ pub struct Summary {
     pub share_within: ShareWithin,
     pub population: ModelSummary,
     pub per_channel: ModelSummary,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampled: Option<ModelSummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShareWithin {
     pub population: f64,
     pub per_channel: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampled: Option<f64>,
 }
 
 /// Contents of `RUN_DIR/error_model.json`.
@@ -223,6 +247,8 @@ pub fn report(
                 predicted_per_channel: preds[l][c].per_channel,
                 measured: m.raw.std(),
                 measured_compensated: m.compensated.rms(),
+                predicted_sampled: preds[l][c].sampled,
+                measured_sampled: preds[l][c].sampled.map(|_| m.compensated_sampled.rms()),
                 outputs: m.raw.count,
             });
         }
@@ -230,6 +256,9 @@ pub fn report(
     let population = model_summary(pairs.iter().map(|p| (p.predicted_population, p.measured, p.y_std)));
     let per_channel =
         model_summary(pairs.iter().map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)));
+    let sampled = pairs.iter().all(|p| p.predicted_sampled.is_some()).then(|| {
+        model_summary(pairs.iter().map(|p| (p.predicted_sampled.unwrap_or(0.0), p.measured_sampled.unwrap_or(0.0), p.y_std)))
+    });
     ErrorModelReport {
         images,
         samples: calib.layers.first().map_or(0, |l| l.act_hists.len()),
@@ -237,9 +266,14 @@ pub fn report(
         summary: Summary {
             relative_threshold: RELATIVE_THRESHOLD,
             window: WINDOW,
-            share_within: ShareWithin { population: population.share_within, per_channel: per_channel.share_within },
+            share_within: ShareWithin {
+                population: population.share_within,
+                per_channel: per_channel.share_within,
+                sampled: sampled.as_ref().map(|s| s.share_within),
+            },
             population,
             per_channel,
+            sampled,
         },
     }
 }
@@ -279,11 +313,12 @@ mod tests {
                 for img in images.chunks_exact(net.input.len()) {
                     let te = exact.forward_trace(img);
                     let ta = approx.forward_trace(img);
-                    got.merge(&measure_layer(v, &te.tensors[v.input], &[&table], &[&corr])[0]);
+                    got.merge(&measure_layer(v, &te.tensors[v.input], &[&table], &[(&corr, &corr[1..])])[0]);
                     let per_ch = v.positions();
                     for (k, (a, e)) in ta.accumulators[l].iter().zip(&te.accumulators[l]).enumerate() {
                         want.raw.add((a - e) as i64);
                         want.compensated.add((a - e + corr[k / per_ch]) as i64);
+                        want.compensated_sampled.add((a - e + corr[1..].get(k / per_ch).copied().unwrap_or(0)) as i64);
                     }
                 }
                 assert_eq!(got, want, "layer {} signed {signed}", v.name);

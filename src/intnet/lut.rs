@@ -69,12 +69,6 @@ impl ProductTable {
     pub fn row(&self, w: i8) -> &[i32] {
         &self.prod[(w as u8 as usize) << 8..][..256]
     }
-
-    /// Low/high byte planes of weight `w`'s 16-bit words (512 bytes).
-    #[inline]
-    fn planes(&self, w: i8) -> &[u8] {
-        &self.planes[w as u8 as usize * 512..][..512]
-    }
 }
 
 /// Which implementation computes the GEMM.
@@ -126,26 +120,44 @@ pub fn gemm_with(path: Path, table: &ProductTable, w: &[i8], o_n: usize, k_n: us
     if o_n == 0 || p_n == 0 {
         return y;
     }
-    let tiles = p_n.div_ceil(TILE);
-    // Work items: (output channel, position tile); each writes its own slice.
-    let mut items: Vec<(usize, usize, &mut [i32])> = Vec::with_capacity(o_n * tiles);
-    for (o, row) in y.chunks_mut(p_n).enumerate() {
-        for (t, chunk) in row.chunks_mut(TILE).enumerate() {
-            items.push((o, t * TILE, chunk));
-        }
-    }
     let order = sign_orders(table, w, o_n, k_n);
-    items.into_par_iter().for_each(|(o, p0, out)| {
-        let wo = &w[o * k_n..][..k_n];
-        match path {
-            Path::Scalar => scalar_tile(table, wo, x, p_n, p0, out),
-            Path::Avx512Vbmi => {
-                #[cfg(target_arch = "x86_64")]
-                // SAFETY: `supported(path)` checked the CPU features above.
-                unsafe {
-                    avx512::tile(table, wo, &order[o], x, p_n, p0, out)
+    // Activations below 128 need only one half of each table row.
+    let half = x.iter().all(|&v| v < 128);
+    // Each work item is a tile of TILE positions over every output channel,
+    // so that its activations (k_n x TILE bytes, packed contiguously and
+    // zero-padded) stay in cache while all weights pass over them.
+    let tiles = p_n.div_ceil(TILE);
+    let results: Vec<Vec<i32>> = (0..tiles)
+        .into_par_iter()
+        .map(|t| {
+            let p0 = t * TILE;
+            let len = TILE.min(p_n - p0);
+            let mut xt = vec![0u8; k_n * TILE];
+            for k in 0..k_n {
+                xt[k * TILE..][..len].copy_from_slice(&x[k * p_n + p0..][..len]);
+            }
+            let mut out = vec![0i32; o_n * TILE];
+            for (o, acc) in out.chunks_mut(TILE).enumerate() {
+                let wo = &w[o * k_n..][..k_n];
+                match path {
+                    Path::Scalar => scalar_tile(table, wo, &xt, TILE, 0, acc),
+                    Path::Avx512Vbmi => {
+                        #[cfg(target_arch = "x86_64")]
+                        // SAFETY: `supported(path)` checked the CPU features above.
+                        unsafe {
+                            avx512::tile(table, wo, &order[o], &xt, TILE, 0, half, acc)
+                        }
+                    }
                 }
             }
+            out
+        })
+        .collect();
+    y.par_chunks_mut(p_n).enumerate().for_each(|(o, row)| {
+        for (t, r) in results.iter().enumerate() {
+            let p0 = t * TILE;
+            let len = TILE.min(p_n - p0);
+            row[p0..p0 + len].copy_from_slice(&r[o * TILE..][..len]);
         }
     });
     y
@@ -192,26 +204,47 @@ mod avx512 {
     /// position `4d + [0, 2, 1, 3][r]` (the order the byte planes unpack in).
     const LANE_POS: [usize; 4] = [0, 2, 1, 3];
 
+    type Acc<const NB: usize> = [[__m512i; 4]; NB];
+
     /// One output channel over up to `TILE` positions starting at `p0`.
     ///
     /// # Safety
     /// The CPU must support AVX-512 F, BW and VBMI.
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-    pub unsafe fn tile(table: &ProductTable, wo: &[i8], order: &SignOrder, x: &[u8], p_n: usize, p0: usize, out: &mut [i32]) {
+    pub unsafe fn tile(table: &ProductTable, wo: &[i8], order: &SignOrder, x: &[u8], p_n: usize, p0: usize, half: bool, out: &mut [i32]) {
+        match (table.signed, half) {
+            (false, false) => tile_as::<false, false>(table, wo, order, x, p_n, p0, out),
+            (false, true) => tile_as::<false, true>(table, wo, order, x, p_n, p0, out),
+            (true, false) => tile_as::<true, false>(table, wo, order, x, p_n, p0, out),
+            (true, true) => tile_as::<true, true>(table, wo, order, x, p_n, p0, out),
+        }
+    }
+
+    /// [`tile`] for a table signedness and, with `HALF`, activations that
+    /// are all below 128 (one byte permute per plane instead of two).
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+    unsafe fn tile_as<const SIGNED: bool, const HALF: bool>(
+        table: &ProductTable,
+        wo: &[i8],
+        order: &SignOrder,
+        x: &[u8],
+        p_n: usize,
+        p0: usize,
+        out: &mut [i32],
+    ) {
+        debug_assert!(order.ks.iter().all(|&k| (k as usize) < wo.len()));
+        debug_assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * p_n + p0 + out.len());
         let len = out.len();
         let full = len / 64;
         // Whole blocks of 64, up to three at a time (12 accumulators).
         let mut b = 0;
         while b < full {
             let nb = (full - b).min(3);
-            let mut acc = [[_mm512_setzero_si512(); 4]; 3];
+            let at = p0 + b * 64;
             match nb {
-                3 => blocks::<3>(table, wo, order, x, p_n, p0 + b * 64, &mut acc),
-                2 => blocks::<2>(table, wo, order, x, p_n, p0 + b * 64, &mut acc),
-                _ => blocks::<1>(table, wo, order, x, p_n, p0 + b * 64, &mut acc),
-            }
-            for (j, a) in acc.iter().take(nb).enumerate() {
-                store(a, &mut out[(b + j) * 64..][..64]);
+                3 => store(&blocks::<3, SIGNED, HALF>(table, wo, order, x, p_n, at), &mut out[b * 64..]),
+                2 => store(&blocks::<2, SIGNED, HALF>(table, wo, order, x, p_n, at), &mut out[b * 64..]),
+                _ => store(&blocks::<1, SIGNED, HALF>(table, wo, order, x, p_n, at), &mut out[b * 64..]),
             }
             b += nb;
         }
@@ -223,104 +256,117 @@ mod avx512 {
             for k in 0..wo.len() {
                 xs[k * 64..][..rest].copy_from_slice(&x[k * p_n + start..][..rest]);
             }
-            let mut acc = [[_mm512_setzero_si512(); 4]; 3];
-            blocks::<1>(table, wo, order, &xs, 64, 0, &mut acc);
             let mut tmp = [0i32; 64];
-            store(&acc[0], &mut tmp);
+            store(&blocks::<1, SIGNED, HALF>(table, wo, order, &xs, 64, 0), &mut tmp);
             out[full * 64..].copy_from_slice(&tmp[..rest]);
         }
     }
 
+    /// Write blocks of accumulators to `out` in position order.
     #[inline(always)]
-    unsafe fn store(a: &[__m512i; 4], out: &mut [i32]) {
-        let mut lanes = [[0i32; 16]; 4];
-        for r in 0..4 {
-            _mm512_storeu_si512(lanes[r].as_mut_ptr() as *mut _, a[r]);
-        }
-        for r in 0..4 {
-            for d in 0..16 {
-                out[4 * d + LANE_POS[r]] = lanes[r][d];
+    unsafe fn store<const NB: usize>(acc: &Acc<NB>, out: &mut [i32]) {
+        for (j, a) in acc.iter().enumerate() {
+            let mut lanes = [[0i32; 16]; 4];
+            for r in 0..4 {
+                _mm512_storeu_si512(lanes[r].as_mut_ptr() as *mut _, a[r]);
+            }
+            let o = &mut out[j * 64..][..64];
+            for r in 0..4 {
+                for d in 0..16 {
+                    o[4 * d + LANE_POS[r]] = lanes[r][d];
+                }
             }
         }
     }
 
-    /// `NB` blocks of 64 positions at `p`, the whole reduction.
     #[inline(always)]
-    unsafe fn blocks<const NB: usize>(
+    unsafe fn negate<const NB: usize>(acc: &mut Acc<NB>) {
+        for a in acc.iter_mut() {
+            for v in a.iter_mut() {
+                *v = _mm512_sub_epi32(_mm512_setzero_si512(), *v);
+            }
+        }
+    }
+
+    /// `NB` blocks of 64 positions at `p`, the whole reduction. Weights
+    /// whose words are subtracted come last: negate, add, negate.
+    #[inline(always)]
+    unsafe fn blocks<const NB: usize, const SIGNED: bool, const HALF: bool>(
         table: &ProductTable,
         wo: &[i8],
         order: &SignOrder,
         x: &[u8],
         p_n: usize,
         p: usize,
-        acc: &mut [[__m512i; 4]; 3],
+    ) -> Acc<NB> {
+        let mut acc: Acc<NB> = [[_mm512_setzero_si512(); 4]; NB];
+        let planes = table.planes.as_ptr();
+        let xp = x.as_ptr().add(p);
+        let (plus, minus) = order.ks.split_at(order.split);
+        for &k in plus {
+            step::<NB, SIGNED, HALF>(&mut acc, planes, wo, xp, p_n, k as usize);
+        }
+        if !minus.is_empty() {
+            negate(&mut acc);
+            for &k in minus {
+                step::<NB, SIGNED, HALF>(&mut acc, planes, wo, xp, p_n, k as usize);
+            }
+            negate(&mut acc);
+        }
+        acc
+    }
+
+    /// Add weight `k`'s table words for the activations of row `k`.
+    #[inline(always)]
+    unsafe fn step<const NB: usize, const SIGNED: bool, const HALF: bool>(
+        acc: &mut Acc<NB>,
+        planes: *const u8,
+        wo: &[i8],
+        xp: *const u8,
+        p_n: usize,
+        k: usize,
     ) {
         let odd_bytes: __mmask64 = 0xAAAA_AAAA_AAAA_AAAA;
-        let low16 = _mm512_set1_epi32(0xFFFF);
-        let xp = x.as_ptr().add(p);
-        for (i, &k) in order.ks.iter().enumerate() {
-            if i == order.split {
-                // From here on the words are subtracted: negate, add, negate.
-                for a in acc.iter_mut().take(NB) {
-                    for v in a.iter_mut() {
-                        *v = _mm512_sub_epi32(_mm512_setzero_si512(), *v);
-                    }
-                }
-            }
-            let k = k as usize;
-            let row = table.planes(wo[k]).as_ptr();
-            let l0 = _mm512_loadu_si512(row as *const _);
-            let l1 = _mm512_loadu_si512(row.add(64) as *const _);
-            let l2 = _mm512_loadu_si512(row.add(128) as *const _);
-            let l3 = _mm512_loadu_si512(row.add(192) as *const _);
-            let h0 = _mm512_loadu_si512(row.add(256) as *const _);
-            let h1 = _mm512_loadu_si512(row.add(320) as *const _);
-            let h2 = _mm512_loadu_si512(row.add(384) as *const _);
-            let h3 = _mm512_loadu_si512(row.add(448) as *const _);
-            for (j, a) in acc.iter_mut().enumerate().take(NB) {
-                let xv = _mm512_loadu_si512(xp.add(k * p_n + j * 64) as *const _);
+        let row = planes.add(*wo.get_unchecked(k) as u8 as usize * 512);
+        let ld = |o: usize| _mm512_loadu_si512(row.add(o) as *const _);
+        let (l0, l1, h0, h1) = (ld(0), ld(64), ld(256), ld(320));
+        let (l2, l3, h2, h3) = if HALF { (l0, l1, h0, h1) } else { (ld(128), ld(192), ld(384), ld(448)) };
+        let xrow = xp.add(k * p_n);
+        for (j, a) in acc.iter_mut().enumerate() {
+            let xv = _mm512_loadu_si512(xrow.add(j * 64) as *const _);
+            let (lo, hi) = if HALF {
+                (_mm512_permutex2var_epi8(l0, xv, l1), _mm512_permutex2var_epi8(h0, xv, h1))
+            } else {
                 let top = _mm512_movepi8_mask(xv);
-                let lo = _mm512_mask_blend_epi8(
-                    top,
-                    _mm512_permutex2var_epi8(l0, xv, l1),
-                    _mm512_permutex2var_epi8(l2, xv, l3),
-                );
-                let hi = _mm512_mask_blend_epi8(
-                    top,
-                    _mm512_permutex2var_epi8(h0, xv, h1),
-                    _mm512_permutex2var_epi8(h2, xv, h3),
-                );
-                // 16-bit words of even and odd positions.
-                let even = _mm512_mask_blend_epi8(odd_bytes, lo, _mm512_slli_epi16(hi, 8));
-                let odd = _mm512_mask_blend_epi8(odd_bytes, _mm512_srli_epi16(lo, 8), hi);
-                // Widen to 32 bits: positions 4d, 4d+2, 4d+1, 4d+3.
-                let (w0, w1, w2, w3) = if table.signed {
-                    (
-                        _mm512_srai_epi32(_mm512_slli_epi32(even, 16), 16),
-                        _mm512_srai_epi32(even, 16),
-                        _mm512_srai_epi32(_mm512_slli_epi32(odd, 16), 16),
-                        _mm512_srai_epi32(odd, 16),
-                    )
-                } else {
-                    (
-                        _mm512_and_si512(even, low16),
-                        _mm512_srli_epi32(even, 16),
-                        _mm512_and_si512(odd, low16),
-                        _mm512_srli_epi32(odd, 16),
-                    )
-                };
-                a[0] = _mm512_add_epi32(a[0], w0);
-                a[1] = _mm512_add_epi32(a[1], w1);
-                a[2] = _mm512_add_epi32(a[2], w2);
-                a[3] = _mm512_add_epi32(a[3], w3);
-            }
-        }
-        if order.split < order.ks.len() {
-            for a in acc.iter_mut().take(NB) {
-                for v in a.iter_mut() {
-                    *v = _mm512_sub_epi32(_mm512_setzero_si512(), *v);
-                }
-            }
+                (
+                    _mm512_mask_blend_epi8(top, _mm512_permutex2var_epi8(l0, xv, l1), _mm512_permutex2var_epi8(l2, xv, l3)),
+                    _mm512_mask_blend_epi8(top, _mm512_permutex2var_epi8(h0, xv, h1), _mm512_permutex2var_epi8(h2, xv, h3)),
+                )
+            };
+            // 16-bit words of even and odd positions.
+            let even = _mm512_mask_blend_epi8(odd_bytes, lo, _mm512_slli_epi16(hi, 8));
+            let odd = _mm512_mask_blend_epi8(odd_bytes, _mm512_srli_epi16(lo, 8), hi);
+            // Widen to 32 bits: positions 4d, 4d+2, 4d+1, 4d+3.
+            let (w0, w1, w2, w3) = if SIGNED {
+                (
+                    _mm512_srai_epi32(_mm512_slli_epi32(even, 16), 16),
+                    _mm512_srai_epi32(even, 16),
+                    _mm512_srai_epi32(_mm512_slli_epi32(odd, 16), 16),
+                    _mm512_srai_epi32(odd, 16),
+                )
+            } else {
+                let low16 = _mm512_set1_epi32(0xFFFF);
+                (
+                    _mm512_and_si512(even, low16),
+                    _mm512_srli_epi32(even, 16),
+                    _mm512_and_si512(odd, low16),
+                    _mm512_srli_epi32(odd, 16),
+                )
+            };
+            a[0] = _mm512_add_epi32(a[0], w0);
+            a[1] = _mm512_add_epi32(a[1], w1);
+            a[2] = _mm512_add_epi32(a[2], w2);
+            a[3] = _mm512_add_epi32(a[3], w3);
         }
     }
 }
@@ -434,12 +480,14 @@ mod tests {
             let table = ProductTable::new(&map);
             for &(o_n, k_n, p_n) in &[(1, 1, 1), (3, 5, 63), (2, 9, 64), (4, 27, 65), (5, 17, 200), (2, 3, 449), (1, 300, 130)] {
                 let w: Vec<i8> = (0..o_n * k_n).map(|_| rng.random_range(-127..=127)).collect();
-                let xmax = if map.signed { 127 } else { 255 };
-                let x: Vec<u8> = (0..k_n * p_n).map(|_| rng.random_range(0..=xmax)).collect();
-                let want = naive(&map, &w, o_n, k_n, &x, p_n);
-                for &path in &paths {
-                    let got = gemm_with(path, &table, &w, o_n, k_n, &x, p_n);
-                    assert_eq!(got, want, "{path:?} signed={} shape {o_n}x{k_n}x{p_n}", map.signed);
+                // Activations over the whole byte range and below 128 only.
+                for xmax in [255u8, 127] {
+                    let x: Vec<u8> = (0..k_n * p_n).map(|_| rng.random_range(0..=xmax)).collect();
+                    let want = naive(&map, &w, o_n, k_n, &x, p_n);
+                    for &path in &paths {
+                        let got = gemm_with(path, &table, &w, o_n, k_n, &x, p_n);
+                        assert_eq!(got, want, "{path:?} signed={} x<={xmax} shape {o_n}x{k_n}x{p_n}", map.signed);
+                    }
                 }
             }
         }

@@ -11,6 +11,7 @@ pub mod cost;
 pub mod generators;
 pub mod metrics;
 pub mod store;
+pub mod yosys;
 pub mod build;
 
 pub use build::build_default;

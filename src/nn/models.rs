@@ -214,14 +214,17 @@ pub fn build(kind: ModelKind, root: nn::Path, input: Shape, classes: usize, sign
     Ok(b.finish())
 }
 
-/// CIFAR ResNet basic block: conv-bn-relu, conv-bn, shortcut (identity, or
-/// 1x1 conv-bn when the shape changes), add, relu.
+/// CIFAR ResNet basic block: conv-bn-relu, conv-bn-relu, shortcut (identity,
+/// or 1x1 conv-bn-relu when the shape changes), add, relu. The integer
+/// contract requantizes every layer but the last into `0..=act_max` (8-bit
+/// activations everywhere, so the accelerator's buffers stay 8 bits wide),
+/// so both branches pass a ReLU before the addition.
 fn basic_block(b: &mut Builder, name: &str, x: usize, width: usize, stride: usize) -> usize {
     let in_c = b.shape(x).c;
     let y = b.conv(&format!("{name}.conv1"), x, ConvSpec { stride, ..ConvSpec::c3(width) });
-    let y = b.conv(&format!("{name}.conv2"), y, ConvSpec { relu: false, ..ConvSpec::c3(width) });
+    let y = b.conv(&format!("{name}.conv2"), y, ConvSpec::c3(width));
     let short = if stride != 1 || in_c != width {
-        b.conv(&format!("{name}.shortcut"), x, ConvSpec { out_ch: width, kernel: 1, stride, padding: 0, bn: true, relu: false })
+        b.conv(&format!("{name}.shortcut"), x, ConvSpec { out_ch: width, kernel: 1, stride, padding: 0, bn: true, relu: true })
     } else {
         x
     };

@@ -33,8 +33,8 @@ pub struct MacNode {
     pub weight: Tensor,
     pub bias: Option<Tensor>,
     pub bn: Option<nn::BatchNorm>,
-    /// Requantized through ReLU (true) or raw accumulators (false: feeds a
-    /// residual addition, or is the last layer). Raw layers use one weight
+    /// Requantized through ReLU (true) or raw accumulators (false: the last
+    /// layer, whose accumulators are the logits). Raw layers use one weight
     /// scale for all channels so their accumulators share one unit.
     pub relu: bool,
     /// AGN noise level `sigma_l` (scalar, trainable, optimizer group 1).

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-const W: f64 = 560.0;
+const W: f64 = 540.0;
 const H: f64 = 340.0;
 const LEFT: f64 = 70.0;
 const RIGHT: f64 = 20.0;
@@ -241,6 +241,14 @@ pub fn scatter(id: &str, title: &str, x_label: &str, y_label: &str, series: &[Po
             sy(a),
             sx(b),
             sy(b)
+        );
+    }
+    if all.is_empty() {
+        let _ = write!(
+            out,
+            r##"<text class="nodata" x="{}" y="{}" text-anchor="middle" font-size="14" fill="#999">no data (not run)</text>"##,
+            LEFT + pw / 2.0,
+            TOP + ph / 2.0
         );
     }
     for (si, s) in series.iter().enumerate() {

@@ -1,0 +1,109 @@
+//! Training step times on libtorch (CPU), all measured in one run:
+//!
+//! * AGN-search step against the QAT step of the same network and batch
+//!   (target: at most 10% overhead): the noise (`std`, `randn`, one
+//!   multiply-add per accumulator) and the penalty are all AGN adds;
+//! * ResNet-8 training throughput on 32x32x3 inputs (images/s) for the float
+//!   baseline, QAT and AGN steps;
+//! * the same for the digits CNN on 8x8 inputs.
+//!
+//! Steps of the compared modes are interleaved (ABAB...) and the median per
+//! mode is reported, so machine-load drift affects both alike.
+//! `CODESIGN_BENCH_THREADS` sets libtorch's thread count (default: 2). The time
+//! is spent in libtorch, so `cargo bench --bench train --profile dev` (no
+//! release build of libtorch bindings needed) measures the same thing.
+
+use codesign::config::ModelKind;
+use codesign::intnet::Shape;
+use codesign::nn::agn;
+use codesign::nn::models;
+use codesign::nn::net::{Net, QuantOpts};
+use std::time::{Duration, Instant};
+use tch::nn::OptimizerConfig;
+use tch::{nn, Device, Kind, Tensor};
+
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum Mode {
+    Float,
+    Qat,
+    Agn,
+}
+
+fn step(net: &Net, opt: &mut nn::Optimizer, mode: Mode, x: &Tensor, y: &Tensor) {
+    let loss = match mode {
+        Mode::Float => net.forward_float(x, true).cross_entropy_for_logits(y),
+        Mode::Qat | Mode::Agn => {
+            let noise = mode == Mode::Agn;
+            let out = net.forward_quant(x, &QuantOpts { noise, ..Default::default() });
+            let ce = out.logits.cross_entropy_for_logits(y);
+            if noise {
+                agn::loss(&ce, net, 0.2, 0.5)
+            } else {
+                ce
+            }
+        }
+    };
+    opt.backward_step(&loss);
+}
+
+/// Median step time per mode, steps interleaved across modes.
+fn measure(kind: ModelKind, input: Shape, batch: i64, modes: &[Mode], rounds: usize) -> Vec<Duration> {
+    tch::manual_seed(1);
+    let vs = nn::VarStore::new(Device::Cpu);
+    let net = models::build(kind, vs.root(), input, 10, false, 0.1).unwrap();
+    let mut opt = nn::sgd(0.9, 0.0, 1e-4, false).build(&vs, 1e-3).unwrap();
+    let x = (Tensor::rand([batch, input.c as i64, input.h as i64, input.w as i64], (Kind::Float, Device::Cpu)) * 255.0)
+        .to_kind(Kind::Uint8);
+    let y = Tensor::randint(10, [batch], (Kind::Int64, Device::Cpu));
+    net.calibrate_scales(&[x.shallow_clone()]);
+    // Warm-up.
+    for &m in modes {
+        for _ in 0..2 {
+            step(&net, &mut opt, m, &x, &y);
+        }
+    }
+    let mut times: Vec<Vec<Duration>> = vec![vec![]; modes.len()];
+    for _ in 0..rounds {
+        for (i, &m) in modes.iter().enumerate() {
+            let t = Instant::now();
+            step(&net, &mut opt, m, &x, &y);
+            times[i].push(t.elapsed());
+        }
+    }
+    times
+        .into_iter()
+        .map(|mut t| {
+            t.sort();
+            t[t.len() / 2]
+        })
+        .collect()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() {
+    let threads: i32 = std::env::var("CODESIGN_BENCH_THREADS").ok().and_then(|s| s.parse().ok()).unwrap_or(2);
+    tch::set_num_threads(threads);
+    println!("libtorch CPU, {threads} thread(s); median step time (forward + backward + SGD update)");
+    let cases = [
+        ("resnet8, 32x32x3, batch 64", ModelKind::Resnet8, Shape { c: 3, h: 32, w: 32 }, 64, 15),
+        ("digits_cnn, 8x8x1, batch 32", ModelKind::DigitsCnn, Shape { c: 1, h: 8, w: 8 }, 32, 100),
+    ];
+    for (label, kind, input, batch, rounds) in cases {
+        let modes = [Mode::Float, Mode::Qat, Mode::Agn];
+        let t = measure(kind, input, batch, &modes, rounds);
+        println!("\n{label}:");
+        for (m, d) in modes.iter().zip(&t) {
+            println!("  {:<6} {:8.2} ms/step  {:8.0} images/s", format!("{m:?}"), ms(*d), batch as f64 / d.as_secs_f64());
+        }
+        let overhead = t[2].as_secs_f64() / t[1].as_secs_f64() - 1.0;
+        println!(
+            "  AGN over QAT: {:+.1}% (target <= +10%: {})",
+            100.0 * overhead,
+            if overhead <= 0.10 { "met" } else { "NOT met" }
+        );
+        println!("  QAT over float: {:.2}x", t[1].as_secs_f64() / t[0].as_secs_f64());
+    }
+}
