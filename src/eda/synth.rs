@@ -172,12 +172,14 @@ pub fn synth(dir: &Path, manifest: &crate::rtl::accel::Manifest) -> Result<Synth
     let text = crate::io::read_text(&stat_path)?;
     // Yosys may print a line before the JSON object.
     let json_start = text.find('{').ok_or_else(|| Error::in_file(&stat_path, "no JSON object"))?;
-    // Yosys 0.23 appends the text hierarchy after the JSON object: read one value.
-    let stat: serde_json::Value = serde_json::Deserializer::from_str(&text[json_start..])
-        .into_iter::<serde_json::Value>()
-        .next()
-        .ok_or_else(|| Error::in_file(&stat_path, "empty statistics"))?
-        .map_err(|e| Error::in_file(&stat_path, e))?;
+    // Yosys 0.23 prints the text hierarchy into the middle of the JSON
+    // (between "modules" and "design"): keep only JSON-looking lines.
+    let json: String = text[json_start..]
+        .lines()
+        .filter(|l| l.trim().is_empty() || l.trim_start().starts_with(['"', '{', '}', '[', ']']))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let stat: serde_json::Value = serde_json::from_str(&json).map_err(|e| Error::in_file(&stat_path, e))?;
     let areas = module_areas(&stat)?;
     let get = |m: &str| {
         areas.get(m).cloned().ok_or_else(|| Error::in_file(&stat_path, format!("module {m} missing from the synthesized design")))
