@@ -125,7 +125,11 @@ pub struct SynthReport {
 /// Recursive areas of every module in Yosys's `stat -json` output.
 pub fn module_areas(stat: &serde_json::Value) -> Result<std::collections::BTreeMap<String, Area>> {
     use std::collections::BTreeMap;
-    let mods = stat["modules"].as_object().ok_or_else(|| Error::tool("yosys stat -json: no modules".to_string()))?;
+    let raw = stat["modules"].as_object().ok_or_else(|| Error::tool("yosys stat -json: no modules".to_string()))?;
+    // Module keys carry RTLIL's leading backslash, cell types do not.
+    let mods: serde_json::Map<String, serde_json::Value> =
+        raw.iter().map(|(k, v)| (k.strip_prefix('\\').unwrap_or(k).to_string(), v.clone())).collect();
+    let mods = &mods;
     fn area_of(
         name: &str,
         mods: &serde_json::Map<String, serde_json::Value>,
@@ -204,7 +208,7 @@ pub fn synth(dir: &Path, manifest: &crate::rtl::accel::Manifest) -> Result<Synth
         });
     }
     // Buffers: every act_mem instance in the top.
-    let top_types = stat["modules"][&manifest.top]["num_cells_by_type"].as_object().cloned().unwrap_or_default();
+    let top_types = stat["modules"][&format!("\\{}", manifest.top)]["num_cells_by_type"].as_object().cloned().unwrap_or_default();
     let mut buffers = Area::default();
     for (ty, n) in &top_types {
         if ty.ends_with("\\act_mem") || ty == "act_mem" {
