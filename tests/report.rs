@@ -143,6 +143,8 @@ fn fixture(energy_override: bool) -> Fixture {
                 predicted_per_channel: 0.9 * p,
                 measured: 1.1 * p,
                 measured_compensated: 0.8 * p,
+                predicted_sampled: None,
+                measured_sampled: None,
                 outputs: 100,
             });
         }
@@ -156,9 +158,10 @@ fn fixture(energy_override: bool) -> Fixture {
         summary: Summary {
             relative_threshold: RELATIVE_THRESHOLD,
             window: WINDOW,
-            share_within: ShareWithin { population: population.share_within, per_channel: per_channel.share_within },
+            share_within: ShareWithin { population: population.share_within, per_channel: per_channel.share_within, sampled: None },
             population,
             per_channel,
+            sampled: None,
         },
     };
     codesign::io::write_json(run.join("error_model.json"), &em).unwrap();
