@@ -166,10 +166,20 @@ impl Run {
                 // The heterogeneous design and, for the area comparison, the
                 // same network with the exact multiplier everywhere.
                 commands: vec![
-                    vec![s("export-rtl"), dir.clone(), s("--assignment"), assignment.clone(), s("--out"), rtl.clone()],
+                    // The retrained network is the one that ships.
+                    vec![
+                        s("export-rtl"),
+                        dir.clone(),
+                        s("--assignment"),
+                        assignment.clone(),
+                        s("--intnet"),
+                        p(&d.join("retrain/intnet.json")),
+                        s("--out"),
+                        rtl.clone(),
+                    ],
                     vec![s("export-rtl"), dir.clone(), s("--exact"), s("--library"), lib.clone(), s("--out"), rtl_exact.clone()],
                 ],
-                inputs: vec![f("intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
+                inputs: vec![f("intnet.json"), f("retrain/intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
                 outputs: vec![Output::Dir(PathBuf::from("rtl")), Output::Dir(PathBuf::from("rtl_exact"))],
                 reads_config: true,
             },

@@ -33,6 +33,10 @@ pub struct ExportRtlArgs {
     /// MAC lanes per engine (default: min(fan-in, 8) per layer).
     #[arg(long)]
     pub lanes: Option<usize>,
+    /// Integer network to export (default: RUN_DIR/intnet.json; e.g.
+    /// RUN_DIR/retrain/intnet.json for the retrained network).
+    #[arg(long)]
+    pub intnet: Option<PathBuf>,
     /// The baseline design: the library's exact multiplier in every layer.
     #[arg(long)]
     pub exact: bool,
@@ -76,7 +80,7 @@ fn with_corrections(net: &IntNetwork, a: &Assignment) -> IntNetwork {
 
 /// `codesign export-rtl`.
 pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
-    let net = intnet::load(args.run_dir.join("intnet.json"))?;
+    let net = intnet::load(args.intnet.clone().unwrap_or_else(|| args.run_dir.join("intnet.json")))?;
     let (assignment, lib_dir) = match (&args.assignment, args.exact) {
         (Some(p), _) => {
             let a = Assignment::load(p)?;
