@@ -50,40 +50,78 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("mul8.v");
     std::fs::write(&src, "module mul8(input [7:0] A, input [7:0] B, output [15:0] O);\n  assign O = A * B;\nendmodule\n").unwrap();
-    let imported = import::load(&src, &ImportOptions::default()).expect("Yosys synthesis of the exact multiplier");
+    let imported = import::load(&src, &ImportOptions::default())
+        .expect("Yosys synthesis of the exact multiplier");
     let n = imported.netlist;
-    println!("netlist: {} ({} gates, importer {})", n.name, n.gates.len(), imported.importer);
+    println!(
+        "netlist: {} ({} gates, importer {})",
+        n.name,
+        n.gates.len(),
+        imported.importer
+    );
     let exact = ErrorMap::exact(false);
-    assert_eq!(sim::exhaustive(&n, false).unwrap(), exact, "Rust simulation is not exact");
+    assert_eq!(
+        sim::exhaustive(&n, false).unwrap(),
+        exact,
+        "Rust simulation is not exact"
+    );
 
     // Rust: warm up, then the median of many runs.
     for _ in 0..50 {
         std::hint::black_box(sim::exhaustive(&n, false).unwrap());
     }
     let rust = median(501, || sim::exhaustive(&n, false).unwrap());
-    let rust_metrics = median(201, || metrics::metrics(&sim::exhaustive(&n, false).unwrap()));
+    let rust_metrics = median(201, || {
+        metrics::metrics(&sim::exhaustive(&n, false).unwrap())
+    });
     let naive = median(21, || sim::exhaustive_naive(&n, false).unwrap());
 
     // The same netlist and test bench for the external simulators.
     std::fs::write(dir.path().join("dut.v"), verilog::write(&n)).unwrap();
-    std::fs::write(dir.path().join("tb.v"), verilog::testbench(&verilog::module_name(&n))).unwrap();
+    std::fs::write(
+        dir.path().join("tb.v"),
+        verilog::testbench(&verilog::module_name(&n)),
+    )
+    .unwrap();
     let check = |name: &str, stdout: &str| {
         let raw = verilog::parse_products(stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(ErrorMap::from_raw(false, &raw), exact, "{name} disagrees with the Rust error map");
+        assert_eq!(
+            ErrorMap::from_raw(false, &raw),
+            exact,
+            "{name} disagrees with the Rust error map"
+        );
     };
-    let (iv_compile, _) = timed(Tool::Iverilog, &["-g2005", "-o", "tb.vvp", "tb.v", "dut.v"], dir.path());
+    let (iv_compile, _) = timed(
+        Tool::Iverilog,
+        &["-g2005", "-o", "tb.vvp", "tb.v", "dut.v"],
+        dir.path(),
+    );
     let (iv_run, out) = timed(Tool::Vvp, &["-n", "tb.vvp"], dir.path());
     check("iverilog", &out);
     let verilator = Tool::Verilator.available().then(|| {
         let (compile, _) = timed(
             Tool::Verilator,
-            &["--binary", "--timing", "-Wno-fatal", "-O3", "--top-module", "tb", "-Mdir", "obj", "tb.v", "dut.v"],
+            &[
+                "--binary",
+                "--timing",
+                "-Wno-fatal",
+                "-O3",
+                "--top-module",
+                "tb",
+                "-Mdir",
+                "obj",
+                "tb.v",
+                "dut.v",
+            ],
             dir.path(),
         );
         let exe = dir.path().join("obj/Vtb");
         let mut outs = vec![];
         let run = median(3, || {
-            let o = std::process::Command::new(&exe).current_dir(dir.path()).output().unwrap();
+            let o = std::process::Command::new(&exe)
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
             assert!(o.status.success(), "Vtb failed");
             outs.push(String::from_utf8_lossy(&o.stdout).into_owned());
         });
@@ -93,20 +131,56 @@ fn main() {
 
     let ratio = |d: Duration| d.as_secs_f64() / rust.as_secs_f64();
     println!("\nexhaustive characterization, 65,536 operand pairs:");
-    println!("  rust sim::exhaustive (error map)        {:>10}", secs(rust));
-    println!("  rust error map + metrics                {:>10}", secs(rust_metrics));
-    println!("  rust naive one-gate-per-row reference   {:>10}   ({:.1}x the fast path)", secs(naive), ratio(naive));
-    println!("  iverilog compile                        {:>10}", secs(iv_compile));
-    println!("  iverilog run (vvp)                      {:>10}   {:>10.0}x rust", secs(iv_run), ratio(iv_run));
-    println!("  iverilog compile + run                  {:>10}   {:>10.0}x rust", secs(iv_compile + iv_run), ratio(iv_compile + iv_run));
+    println!(
+        "  rust sim::exhaustive (error map)        {:>10}",
+        secs(rust)
+    );
+    println!(
+        "  rust error map + metrics                {:>10}",
+        secs(rust_metrics)
+    );
+    println!(
+        "  rust naive one-gate-per-row reference   {:>10}   ({:.1}x the fast path)",
+        secs(naive),
+        ratio(naive)
+    );
+    println!(
+        "  iverilog compile                        {:>10}",
+        secs(iv_compile)
+    );
+    println!(
+        "  iverilog run (vvp)                      {:>10}   {:>10.0}x rust",
+        secs(iv_run),
+        ratio(iv_run)
+    );
+    println!(
+        "  iverilog compile + run                  {:>10}   {:>10.0}x rust",
+        secs(iv_compile + iv_run),
+        ratio(iv_compile + iv_run)
+    );
     match verilator {
         Some((compile, run)) => {
-            println!("  verilator compile                       {:>10}", secs(compile));
-            println!("  verilator run alone                     {:>10}   {:>10.0}x rust", secs(run), ratio(run));
-            println!("  verilator compile + run                 {:>10}   {:>10.0}x rust", secs(compile + run), ratio(compile + run));
+            println!(
+                "  verilator compile                       {:>10}",
+                secs(compile)
+            );
+            println!(
+                "  verilator run alone                     {:>10}   {:>10.0}x rust",
+                secs(run),
+                ratio(run)
+            );
+            println!(
+                "  verilator compile + run                 {:>10}   {:>10.0}x rust",
+                secs(compile + run),
+                ratio(compile + run)
+            );
             println!(
                 "\ntargets: iverilog run >= 10000x: {} ({:.0}x); verilator run >= 50x: {} ({:.0}x)",
-                if ratio(iv_run) >= 10_000.0 { "met" } else { "MISSED" },
+                if ratio(iv_run) >= 10_000.0 {
+                    "met"
+                } else {
+                    "MISSED"
+                },
                 ratio(iv_run),
                 if ratio(run) >= 50.0 { "met" } else { "MISSED" },
                 ratio(run)

@@ -34,17 +34,56 @@ const PAD: usize = 1;
 
 /// ResNet-8 (CIFAR-10): stem, then one basic block per stage of 16/32/64.
 const SHAPES: &[Conv] = &[
-    Conv { name: "stem 3->16 @32", c: 3, o: 16, hw: 32, stride: 1 },
-    Conv { name: "16->16 @32", c: 16, o: 16, hw: 32, stride: 1 },
-    Conv { name: "16->32 @32 s2", c: 16, o: 32, hw: 32, stride: 2 },
-    Conv { name: "32->32 @16", c: 32, o: 32, hw: 16, stride: 1 },
-    Conv { name: "32->64 @16 s2", c: 32, o: 64, hw: 16, stride: 2 },
-    Conv { name: "64->64 @8", c: 64, o: 64, hw: 8, stride: 1 },
+    Conv {
+        name: "stem 3->16 @32",
+        c: 3,
+        o: 16,
+        hw: 32,
+        stride: 1,
+    },
+    Conv {
+        name: "16->16 @32",
+        c: 16,
+        o: 16,
+        hw: 32,
+        stride: 1,
+    },
+    Conv {
+        name: "16->32 @32 s2",
+        c: 16,
+        o: 32,
+        hw: 32,
+        stride: 2,
+    },
+    Conv {
+        name: "32->32 @16",
+        c: 32,
+        o: 32,
+        hw: 16,
+        stride: 1,
+    },
+    Conv {
+        name: "32->64 @16 s2",
+        c: 32,
+        o: 64,
+        hw: 16,
+        stride: 2,
+    },
+    Conv {
+        name: "64->64 @8",
+        c: 64,
+        o: 64,
+        hw: 8,
+        stride: 1,
+    },
 ];
 
 /// CPU time of this process (all threads), seconds.
 fn cpu_time() -> f64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid timespec for the call to fill.
     unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
     ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
@@ -87,14 +126,23 @@ fn naive(map: &ErrorMap, wts: &[i8], input: &[u8], s: &Conv) -> Vec<i32> {
                             for kx in 0..K {
                                 let iy = (oy * s.stride + ky) as isize - PAD as isize;
                                 let ix = (ox * s.stride + kx) as isize - PAD as isize;
-                                let inside = iy >= 0 && ix >= 0 && iy < s.hw as isize && ix < s.hw as isize;
-                                let x = if inside { input[((n * s.c + c) * s.hw + iy as usize) * s.hw + ix as usize] } else { 0 };
+                                let inside =
+                                    iy >= 0 && ix >= 0 && iy < s.hw as isize && ix < s.hw as isize;
+                                let x = if inside {
+                                    input[((n * s.c + c) * s.hw + iy as usize) * s.hw + ix as usize]
+                                } else {
+                                    0
+                                };
                                 let w = wts[((o * s.c + c) * K + ky) * K + kx];
                                 acc += if map.signed {
                                     map.product(x, w as u8)
                                 } else {
                                     let m = map.product(x, w.unsigned_abs());
-                                    if w < 0 { -m } else { m }
+                                    if w < 0 {
+                                        -m
+                                    } else {
+                                        m
+                                    }
                                 };
                             }
                         }
@@ -111,7 +159,10 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let reps = if quick { 5 } else { 20 };
     let threads = rayon::current_num_threads();
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("rayon pool");
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("rayon pool");
     let best = lut::best_path();
     println!("lut bench: batch {N}, 3x3 kernels, kernel path {best:?}, {threads} hardware threads");
     // A truncated multiplier (any table costs the same; it keeps the check honest).
@@ -122,7 +173,19 @@ fn main() {
     println!("per core (1 thread each, GMAC/s by CPU time)                                      | all {threads} threads (GMAC/s, wall)");
     println!(
         "{:<9} {:<14} {:>6} {:>7} {:>8} {:>7} {:>7} {:>9} {:>9} {:>6} | {:>7} {:>7} {:>9}",
-        "table", "shape", "MMAC", "lut", "portable", "torch", "naive", "lut/torch", "lut/naive", "exact", "lut", "torch", "lut/torch"
+        "table",
+        "shape",
+        "MMAC",
+        "lut",
+        "portable",
+        "torch",
+        "naive",
+        "lut/torch",
+        "lut/naive",
+        "exact",
+        "lut",
+        "torch",
+        "lut/torch"
     );
     let mut ratios_torch = Vec::new();
     let mut ratios_naive = Vec::new();
@@ -135,8 +198,12 @@ fn main() {
         for s in SHAPES {
             let oh = (s.hw + 2 * PAD - K) / s.stride + 1;
             let macs = (N * s.o * oh * oh * s.c * K * K) as f64;
-            let input: Vec<u8> = (0..N * s.c * s.hw * s.hw).map(|_| rng.random_range(0..=xmax)).collect();
-            let wts: Vec<i8> = (0..s.o * s.c * K * K).map(|_| rng.random_range(-127..=127)).collect();
+            let input: Vec<u8> = (0..N * s.c * s.hw * s.hw)
+                .map(|_| rng.random_range(0..=xmax))
+                .collect();
+            let wts: Vec<i8> = (0..s.o * s.c * K * K)
+                .map(|_| rng.random_range(-127..=127))
+                .collect();
             let dims = [N, s.c, s.hw, s.hw];
             let lut_conv = || lut::conv2d(&table, &wts, s.o, K, s.stride, PAD, &input, dims);
             let portable = || {
@@ -146,9 +213,20 @@ fn main() {
             let xt = tch::Tensor::from_slice(&input)
                 .reshape([N as i64, s.c as i64, s.hw as i64, s.hw as i64])
                 .to_kind(tch::Kind::Float);
-            let wt = tch::Tensor::from_slice(&wts).reshape([s.o as i64, s.c as i64, K as i64, K as i64]).to_kind(tch::Kind::Float);
+            let wt = tch::Tensor::from_slice(&wts)
+                .reshape([s.o as i64, s.c as i64, K as i64, K as i64])
+                .to_kind(tch::Kind::Float);
             let torch_conv = || {
-                tch::no_grad(|| xt.conv2d(&wt, None::<tch::Tensor>, [s.stride as i64; 2], [PAD as i64; 2], [1, 1], 1))
+                tch::no_grad(|| {
+                    xt.conv2d(
+                        &wt,
+                        None::<tch::Tensor>,
+                        [s.stride as i64; 2],
+                        [PAD as i64; 2],
+                        [1, 1],
+                        1,
+                    )
+                })
             };
 
             // Bit-exactness: conv2d (best path) and the portable path vs naive.
@@ -158,7 +236,8 @@ fn main() {
             let mut port_nchw = vec![0i32; port.len()];
             for o in 0..s.o {
                 for n in 0..N {
-                    port_nchw[(n * s.o + o) * per..][..per].copy_from_slice(&port[o * N * per + n * per..][..per]);
+                    port_nchw[(n * s.o + o) * per..][..per]
+                        .copy_from_slice(&port[o * N * per + n * per..][..per]);
                 }
             }
             let exact = lut_conv() == want && port_nchw == want;
@@ -179,12 +258,20 @@ fn main() {
                 ],
             );
             let (t_lut, t_torch) = (t[0], t[1]);
-            let t_port = time_interleaved(cpu_time, reps.min(3), &mut [&mut || {
-                one.install(|| std::hint::black_box(portable()));
-            }])[0];
-            let t_naive = time_interleaved(cpu_time, if quick { 1 } else { 2 }, &mut [&mut || {
-                std::hint::black_box(naive(map, &wts, &input, s));
-            }])[0];
+            let t_port = time_interleaved(
+                cpu_time,
+                reps.min(3),
+                &mut [&mut || {
+                    one.install(|| std::hint::black_box(portable()));
+                }],
+            )[0];
+            let t_naive = time_interleaved(
+                cpu_time,
+                if quick { 1 } else { 2 },
+                &mut [&mut || {
+                    std::hint::black_box(naive(map, &wts, &input, s));
+                }],
+            )[0];
             // All threads, wall clock.
             tch::set_num_threads(threads as i32);
             let w = time_interleaved(

@@ -34,7 +34,13 @@ fn step(net: &Net, opt: &mut nn::Optimizer, mode: Mode, x: &Tensor, y: &Tensor) 
         Mode::Float => net.forward_float(x, true).cross_entropy_for_logits(y),
         Mode::Qat | Mode::Agn => {
             let noise = mode == Mode::Agn;
-            let out = net.forward_quant(x, &QuantOpts { noise, ..Default::default() });
+            let out = net.forward_quant(
+                x,
+                &QuantOpts {
+                    noise,
+                    ..Default::default()
+                },
+            );
             let ce = out.logits.cross_entropy_for_logits(y);
             if noise {
                 agn::loss(&ce, net, 0.2, 0.5)
@@ -47,12 +53,21 @@ fn step(net: &Net, opt: &mut nn::Optimizer, mode: Mode, x: &Tensor, y: &Tensor) 
 }
 
 /// Median step time per mode, steps interleaved across modes.
-fn measure(kind: ModelKind, input: Shape, batch: i64, modes: &[Mode], rounds: usize) -> Vec<Duration> {
+fn measure(
+    kind: ModelKind,
+    input: Shape,
+    batch: i64,
+    modes: &[Mode],
+    rounds: usize,
+) -> Vec<Duration> {
     tch::manual_seed(1);
     let vs = nn::VarStore::new(Device::Cpu);
     let net = models::build(kind, vs.root(), input, 10, false, 0.1).unwrap();
     let mut opt = nn::sgd(0.9, 0.0, 1e-4, false).build(&vs, 1e-3).unwrap();
-    let x = (Tensor::rand([batch, input.c as i64, input.h as i64, input.w as i64], (Kind::Float, Device::Cpu)) * 255.0)
+    let x = (Tensor::rand(
+        [batch, input.c as i64, input.h as i64, input.w as i64],
+        (Kind::Float, Device::Cpu),
+    ) * 255.0)
         .to_kind(Kind::Uint8);
     let y = Tensor::randint(10, [batch], (Kind::Int64, Device::Cpu));
     net.calibrate_scales(&[x.shallow_clone()]);
@@ -84,19 +99,41 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn main() {
-    let threads: i32 = std::env::var("CODESIGN_BENCH_THREADS").ok().and_then(|s| s.parse().ok()).unwrap_or(2);
+    let threads: i32 = std::env::var("CODESIGN_BENCH_THREADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2);
     tch::set_num_threads(threads);
-    println!("libtorch CPU, {threads} thread(s); median step time (forward + backward + SGD update)");
+    println!(
+        "libtorch CPU, {threads} thread(s); median step time (forward + backward + SGD update)"
+    );
     let cases = [
-        ("resnet8, 32x32x3, batch 64", ModelKind::Resnet8, Shape { c: 3, h: 32, w: 32 }, 64, 15),
-        ("digits_cnn, 8x8x1, batch 32", ModelKind::DigitsCnn, Shape { c: 1, h: 8, w: 8 }, 32, 100),
+        (
+            "resnet8, 32x32x3, batch 64",
+            ModelKind::Resnet8,
+            Shape { c: 3, h: 32, w: 32 },
+            64,
+            15,
+        ),
+        (
+            "digits_cnn, 8x8x1, batch 32",
+            ModelKind::DigitsCnn,
+            Shape { c: 1, h: 8, w: 8 },
+            32,
+            100,
+        ),
     ];
     for (label, kind, input, batch, rounds) in cases {
         let modes = [Mode::Float, Mode::Qat, Mode::Agn];
         let t = measure(kind, input, batch, &modes, rounds);
         println!("\n{label}:");
         for (m, d) in modes.iter().zip(&t) {
-            println!("  {:<6} {:8.2} ms/step  {:8.0} images/s", format!("{m:?}"), ms(*d), batch as f64 / d.as_secs_f64());
+            println!(
+                "  {:<6} {:8.2} ms/step  {:8.0} images/s",
+                format!("{m:?}"),
+                ms(*d),
+                batch as f64 / d.as_secs_f64()
+            );
         }
         let overhead = t[2].as_secs_f64() / t[1].as_secs_f64() - 1.0;
         println!(
@@ -104,6 +141,9 @@ fn main() {
             100.0 * overhead,
             if overhead <= 0.10 { "met" } else { "NOT met" }
         );
-        println!("  QAT over float: {:.2}x", t[1].as_secs_f64() / t[0].as_secs_f64());
+        println!(
+            "  QAT over float: {:.2}x",
+            t[1].as_secs_f64() / t[0].as_secs_f64()
+        );
     }
 }

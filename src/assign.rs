@@ -79,7 +79,9 @@ impl std::str::FromStr for Model {
             "population" => Ok(Model::Population),
             "per-channel" => Ok(Model::PerChannel),
             "sampled" => Ok(Model::Sampled),
-            _ => Err(Error::input(format!("unknown error model '{s}' (expected population, per-channel or sampled)"))),
+            _ => Err(Error::input(format!(
+                "unknown error model '{s}' (expected population, per-channel or sampled)"
+            ))),
         }
     }
 }
@@ -87,7 +89,11 @@ impl std::str::FromStr for Model {
 /// The library's designs of the network's signedness, with their error
 /// tables. Errors if there are none or none of them is exact.
 pub fn candidates(lib: &Library, signed: bool) -> Result<Vec<Candidate>> {
-    let kind = if signed { "signed (two's complement)" } else { "unsigned (sign-magnitude)" };
+    let kind = if signed {
+        "signed (two's complement)"
+    } else {
+        "unsigned (sign-magnitude)"
+    };
     let entries: Vec<_> = lib.entries.iter().filter(|e| e.signed == signed).collect();
     if entries.is_empty() {
         return Err(Error::input(format!(
@@ -97,10 +103,19 @@ pub fn candidates(lib: &Library, signed: bool) -> Result<Vec<Candidate>> {
     }
     let cands: Vec<Candidate> = entries
         .par_iter()
-        .map(|e| Ok(Candidate::new(e.id.clone(), e.cost.energy_rel, &lib.error_map(&e.id)?)))
+        .map(|e| {
+            Ok(Candidate::new(
+                e.id.clone(),
+                e.cost.energy_rel,
+                &lib.error_map(&e.id)?,
+            ))
+        })
         .collect::<Result<_>>()?;
     if !cands.iter().any(|c| c.table.is_exact()) {
-        return Err(Error::input(format!("library {}: no exact {kind} multiplier", lib.dir.display())));
+        return Err(Error::input(format!(
+            "library {}: no exact {kind} multiplier",
+            lib.dir.display()
+        )));
     }
     Ok(cands)
 }
@@ -108,16 +123,33 @@ pub fn candidates(lib: &Library, signed: bool) -> Result<Vec<Candidate>> {
 /// Learned `|sigma_l|` per multiplying layer, by name; every layer of the
 /// network must be in the sidecar and every sidecar layer in the network.
 pub fn sigmas(sidecar: &Sidecar, views: &[MacView], what: &str) -> Result<Vec<f64>> {
-    let by_name: HashMap<&str, f64> = sidecar.layers.iter().map(|l| (l.name.as_str(), l.sigma)).collect();
-    if let Some(extra) = sidecar.layers.iter().find(|l| !views.iter().any(|v| v.name == l.name)) {
-        return Err(Error::input(format!("{what}: layer '{}' is not a multiplying layer of the network", extra.name)));
+    let by_name: HashMap<&str, f64> = sidecar
+        .layers
+        .iter()
+        .map(|l| (l.name.as_str(), l.sigma))
+        .collect();
+    if let Some(extra) = sidecar
+        .layers
+        .iter()
+        .find(|l| !views.iter().any(|v| v.name == l.name))
+    {
+        return Err(Error::input(format!(
+            "{what}: layer '{}' is not a multiplying layer of the network",
+            extra.name
+        )));
     }
     views
         .iter()
         .map(|v| match by_name.get(v.name) {
             Some(s) if s.is_finite() => Ok(s.abs()),
-            Some(s) => Err(Error::input(format!("{what}: layer '{}': sigma {s} is not finite", v.name))),
-            None => Err(Error::input(format!("{what}: no sigma for layer '{}'", v.name))),
+            Some(s) => Err(Error::input(format!(
+                "{what}: layer '{}': sigma {s} is not finite",
+                v.name
+            ))),
+            None => Err(Error::input(format!(
+                "{what}: no sigma for layer '{}'",
+                v.name
+            ))),
         })
         .collect()
 }
@@ -135,7 +167,9 @@ pub fn choose(
     library: &str,
 ) -> Result<Assignment> {
     if model == Model::Sampled && calib.layers.iter().any(|l| l.fields.is_empty()) {
-        return Err(Error::input("the sampled model needs a calibration with receptive fields (recalibrate)"));
+        return Err(Error::input(
+            "the sampled model needs a calibration with receptive fields (recalibrate)",
+        ));
     }
     let total: u64 = views.iter().map(|v| v.macs()).sum();
     let mut layers = Vec::new();
@@ -174,21 +208,46 @@ pub fn choose(
             },
         });
     }
-    let relative_energy =
-        if total == 0 { 1.0 } else { layers.iter().map(|c| c.macs as f64 / total as f64 * c.energy_rel).sum() };
-    Ok(Assignment { library: library.to_string(), model: model.name().to_string(), layers, relative_energy })
+    let relative_energy = if total == 0 {
+        1.0
+    } else {
+        layers
+            .iter()
+            .map(|c| c.macs as f64 / total as f64 * c.energy_rel)
+            .sum()
+    };
+    Ok(Assignment {
+        library: library.to_string(),
+        model: model.name().to_string(),
+        layers,
+        relative_energy,
+    })
 }
 
 /// Assign every multiplying layer of `net` a design of `lib` with the given
 /// error model. `calib` is checked against `net`; `sidecar` gives the
 /// learned `sigma_l`.
-pub fn assign(calib: &Calibration, net: &IntNetwork, sidecar: &Sidecar, lib: &Library, model: Model) -> Result<Assignment> {
+pub fn assign(
+    calib: &Calibration,
+    net: &IntNetwork,
+    sidecar: &Sidecar,
+    lib: &Library,
+    model: Model,
+) -> Result<Assignment> {
     calib.check(net, "calibration")?;
     let views = mac_views(net)?;
     let sig = sigmas(sidecar, &views, "sidecar")?;
     let cands = candidates(lib, net.signed)?;
     let preds = predict_all(calib, &views, &cands);
-    choose(calib, &views, &sig, &cands, &preds, model, &lib.dir.display().to_string())
+    choose(
+        calib,
+        &views,
+        &sig,
+        &cands,
+        &preds,
+        model,
+        &lib.dir.display().to_string(),
+    )
 }
 
 impl Assignment {
@@ -197,20 +256,38 @@ impl Assignment {
     pub fn load(path: impl AsRef<Path>) -> Result<Assignment> {
         let path = path.as_ref();
         let a: Assignment = crate::io::read_yaml(path)?;
-        a.model.parse::<Model>().map_err(|e| Error::in_file(path, format!("model: {e}")))?;
+        a.model
+            .parse::<Model>()
+            .map_err(|e| Error::in_file(path, format!("model: {e}")))?;
         if a.layers.is_empty() {
             return Err(Error::in_file(path, "layers: empty"));
         }
         for (i, c) in a.layers.iter().enumerate() {
             if a.layers[..i].iter().any(|p| p.layer == c.layer) {
-                return Err(Error::in_file(path, format!("layer '{}' is assigned twice", c.layer)));
+                return Err(Error::in_file(
+                    path,
+                    format!("layer '{}' is assigned twice", c.layer),
+                ));
             }
             if c.multiplier.is_empty() {
-                return Err(Error::in_file(path, format!("layer '{}': empty multiplier", c.layer)));
+                return Err(Error::in_file(
+                    path,
+                    format!("layer '{}': empty multiplier", c.layer),
+                ));
             }
-            for (field, v) in [("predicted_std", c.predicted_std), ("tolerance", c.tolerance), ("energy_rel", c.energy_rel)] {
+            for (field, v) in [
+                ("predicted_std", c.predicted_std),
+                ("tolerance", c.tolerance),
+                ("energy_rel", c.energy_rel),
+            ] {
                 if !v.is_finite() || v < 0.0 {
-                    return Err(Error::in_file(path, format!("layer '{}': {field} {v} is not a finite non-negative number", c.layer)));
+                    return Err(Error::in_file(
+                        path,
+                        format!(
+                            "layer '{}': {field} {v} is not a finite non-negative number",
+                            c.layer
+                        ),
+                    ));
                 }
             }
         }
@@ -224,30 +301,46 @@ impl Assignment {
         let views = mac_views(net)?;
         for c in &self.layers {
             let Some(v) = views.iter().find(|v| v.name == c.layer) else {
-                return Err(Error::input(format!("{what}: unknown layer '{}' (not a multiplying layer of the network)", c.layer)));
+                return Err(Error::input(format!(
+                    "{what}: unknown layer '{}' (not a multiplying layer of the network)",
+                    c.layer
+                )));
             };
             let Some(e) = lib.entry(&c.multiplier) else {
                 return Err(Error::input(format!(
                     "{what}: layer '{}': unknown multiplier '{}' (not in library {})",
-                    c.layer, c.multiplier, lib.dir.display()
+                    c.layer,
+                    c.multiplier,
+                    lib.dir.display()
                 )));
             };
             if e.signed != net.signed {
                 let s = |b: bool| if b { "signed" } else { "unsigned" };
                 return Err(Error::input(format!(
                     "{what}: layer '{}': multiplier '{}' is {} but the network is {}",
-                    c.layer, c.multiplier, s(e.signed), s(net.signed)
+                    c.layer,
+                    c.multiplier,
+                    s(e.signed),
+                    s(net.signed)
                 )));
             }
             if !c.bias_correction.is_empty() && c.bias_correction.len() != v.layer.out_ch {
                 return Err(Error::input(format!(
                     "{what}: layer '{}': {} bias corrections for {} output channels",
-                    c.layer, c.bias_correction.len(), v.layer.out_ch
+                    c.layer,
+                    c.bias_correction.len(),
+                    v.layer.out_ch
                 )));
             }
         }
-        if let Some(v) = views.iter().find(|v| !self.layers.iter().any(|c| c.layer == v.name)) {
-            return Err(Error::input(format!("{what}: layer '{}' has no multiplier", v.name)));
+        if let Some(v) = views
+            .iter()
+            .find(|v| !self.layers.iter().any(|c| c.layer == v.name))
+        {
+            return Err(Error::input(format!(
+                "{what}: layer '{}' has no multiplier",
+                v.name
+            )));
         }
         Ok(())
     }
@@ -259,10 +352,17 @@ impl Assignment {
         self.check(net, lib, "assignment")?;
         for node in &mut net.nodes {
             if let crate::intnet::Op::Conv(l) | crate::intnet::Op::Linear(l) = &mut node.op {
-                let c = self.layers.iter().find(|c| c.layer == node.name).expect("checked");
+                let c = self
+                    .layers
+                    .iter()
+                    .find(|c| c.layer == node.name)
+                    .expect("checked");
                 for (b, r) in l.bias.iter_mut().zip(&c.bias_correction) {
                     *b = b.checked_add(*r).ok_or_else(|| {
-                        Error::input(format!("layer '{}': bias correction overflows the bias", node.name))
+                        Error::input(format!(
+                            "layer '{}': bias correction overflows the bias",
+                            node.name
+                        ))
                     })?;
                 }
             }
@@ -284,7 +384,11 @@ impl Assignment {
             .iter()
             .map(|v| {
                 let c = self.layer(v.name).expect("checked");
-                let corr = if c.bias_correction.is_empty() { vec![0; v.layer.out_ch] } else { c.bias_correction.clone() };
+                let corr = if c.bias_correction.is_empty() {
+                    vec![0; v.layer.out_ch]
+                } else {
+                    c.bias_correction.clone()
+                };
                 Ok((lib.error_map(&c.multiplier)?, corr))
             })
             .collect()
@@ -294,8 +398,8 @@ impl Assignment {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calib::tests::{toy_images, toy_net, toy_trace};
     use crate::calib::calibrate_with;
+    use crate::calib::tests::{toy_images, toy_net, toy_trace};
     use crate::library::{Cost, Entry};
     use crate::nn::sidecar::LayerInfo;
 
@@ -321,7 +425,14 @@ mod tests {
             lambda: 0.2,
             layers: sigmas
                 .iter()
-                .map(|&(n, s)| LayerInfo { name: n.into(), kind: "conv".into(), shape: vec![], macs: 0, sigma: s, quant: None })
+                .map(|&(n, s)| LayerInfo {
+                    name: n.into(),
+                    kind: "conv".into(),
+                    shape: vec![],
+                    macs: 0,
+                    sigma: s,
+                    quant: None,
+                })
                 .collect(),
         }
     }
@@ -342,17 +453,28 @@ mod tests {
             let mut last = f64::INFINITY;
             let mut seen = std::collections::BTreeSet::new();
             for sigma in [0.0, 0.001, 0.01, 0.03, 0.1, 0.3, 10.0] {
-                let sig = sigmas(&sidecar(&[("conv1", sigma), ("fc", -sigma)]), &views, "s").unwrap();
+                let sig =
+                    sigmas(&sidecar(&[("conv1", sigma), ("fc", -sigma)]), &views, "s").unwrap();
                 let a = choose(&cal, &views, &sig, &cands, &preds, model, "lib").unwrap();
                 for (l, c) in a.layers.iter().enumerate() {
-                    let std_of = |p: &PairPrediction| if model == Model::Population { p.population } else { p.per_channel };
+                    let std_of = |p: &PairPrediction| {
+                        if model == Model::Population {
+                            p.population
+                        } else {
+                            p.per_channel
+                        }
+                    };
                     // Independent check: feasible, and nothing cheaper is.
                     let i = cands.iter().position(|k| k.id == c.multiplier).unwrap();
                     assert!(std_of(&preds[l][i]) <= c.tolerance);
                     assert!((c.tolerance - sigma * cal.layers[l].y_std).abs() < 1e-12);
                     for (j, k) in cands.iter().enumerate() {
                         if k.energy_rel < c.energy_rel {
-                            assert!(std_of(&preds[l][j]) > c.tolerance, "{} was cheaper and feasible", k.id);
+                            assert!(
+                                std_of(&preds[l][j]) > c.tolerance,
+                                "{} was cheaper and feasible",
+                                k.id
+                            );
                         }
                     }
                 }
@@ -393,10 +515,20 @@ mod tests {
     fn sidecar_mismatch_is_named() {
         let (net, _) = setup();
         let views = mac_views(&net).unwrap();
-        let e = sigmas(&sidecar(&[("conv1", 0.1)]), &views, "agn.yaml").unwrap_err().to_string();
+        let e = sigmas(&sidecar(&[("conv1", 0.1)]), &views, "agn.yaml")
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "agn.yaml: no sigma for layer 'fc'");
-        let e = sigmas(&sidecar(&[("conv1", 0.1), ("fc", 0.1), ("conv9", 0.1)]), &views, "agn.yaml").unwrap_err();
-        assert_eq!(e.to_string(), "agn.yaml: layer 'conv9' is not a multiplying layer of the network");
+        let e = sigmas(
+            &sidecar(&[("conv1", 0.1), ("fc", 0.1), ("conv9", 0.1)]),
+            &views,
+            "agn.yaml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "agn.yaml: layer 'conv9' is not a multiplying layer of the network"
+        );
     }
 
     fn lib(signed: bool) -> Library {
@@ -406,9 +538,16 @@ mod tests {
             params: String::new(),
             signed,
             metrics: Default::default(),
-            cost: Cost { gates: 1, area_ge: 1.0, energy_rel: 1.0 },
+            cost: Cost {
+                gates: 1,
+                area_ge: 1.0,
+                energy_rel: 1.0,
+            },
         };
-        Library { dir: "lib".into(), entries: vec![entry("exact"), entry("trunc2")] }
+        Library {
+            dir: "lib".into(),
+            entries: vec![entry("exact"), entry("trunc2")],
+        }
     }
 
     fn assignment() -> Assignment {
@@ -421,31 +560,58 @@ mod tests {
             energy_rel: 0.5,
             bias_correction: vec![],
         };
-        Assignment { library: "lib".into(), model: "population".into(), layers: vec![choice("conv1"), choice("fc")], relative_energy: 0.5 }
+        Assignment {
+            library: "lib".into(),
+            model: "population".into(),
+            layers: vec![choice("conv1"), choice("fc")],
+            relative_energy: 0.5,
+        }
     }
 
     #[test]
     fn check_names_unknown_things() {
         let net = toy_net();
         assert!(assignment().check(&net, &lib(false), "a.yaml").is_ok());
-        let e = assignment().check(&net, &lib(true), "a.yaml").unwrap_err().to_string();
-        assert_eq!(e, "a.yaml: layer 'conv1': multiplier 'trunc2' is signed but the network is unsigned");
+        let e = assignment()
+            .check(&net, &lib(true), "a.yaml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "a.yaml: layer 'conv1': multiplier 'trunc2' is signed but the network is unsigned"
+        );
         let mut a = assignment();
         a.layers[1].multiplier = "drum9".into();
-        let e = a.check(&net, &lib(false), "a.yaml").unwrap_err().to_string();
-        assert_eq!(e, "a.yaml: layer 'fc': unknown multiplier 'drum9' (not in library lib)");
+        let e = a
+            .check(&net, &lib(false), "a.yaml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "a.yaml: layer 'fc': unknown multiplier 'drum9' (not in library lib)"
+        );
         let mut a = assignment();
         a.layers[1].layer = "fc7".into();
-        let e = a.check(&net, &lib(false), "a.yaml").unwrap_err().to_string();
-        assert_eq!(e, "a.yaml: unknown layer 'fc7' (not a multiplying layer of the network)");
+        let e = a
+            .check(&net, &lib(false), "a.yaml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "a.yaml: unknown layer 'fc7' (not a multiplying layer of the network)"
+        );
         let mut a = assignment();
         a.layers.pop();
-        let e = a.check(&net, &lib(false), "a.yaml").unwrap_err().to_string();
+        let e = a
+            .check(&net, &lib(false), "a.yaml")
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "a.yaml: layer 'fc' has no multiplier");
         let mut a = assignment();
         a.layers[0].bias_correction = vec![5, -7];
         let mut corrected = net.clone();
-        a.apply_bias_corrections(&mut corrected, &lib(false)).unwrap();
+        a.apply_bias_corrections(&mut corrected, &lib(false))
+            .unwrap();
         let bias = |n: &IntNetwork, i: usize| match &n.nodes[i].op {
             crate::intnet::Op::Conv(l) | crate::intnet::Op::Linear(l) => l.bias.clone(),
             _ => unreachable!(),
@@ -455,8 +621,14 @@ mod tests {
         assert_eq!(bias(&corrected, 2), bias(&net, 2));
         let mut a = assignment();
         a.layers[0].bias_correction = vec![1, 2, 3];
-        let e = a.check(&net, &lib(false), "a.yaml").unwrap_err().to_string();
-        assert_eq!(e, "a.yaml: layer 'conv1': 3 bias corrections for 2 output channels");
+        let e = a
+            .check(&net, &lib(false), "a.yaml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "a.yaml: layer 'conv1': 3 bias corrections for 2 output channels"
+        );
     }
 
     #[test]
@@ -473,10 +645,18 @@ mod tests {
         let mut a = assignment();
         a.layers[1].layer = "conv1".into();
         crate::io::write_yaml(&p, &a).unwrap();
-        assert!(Assignment::load(&p).unwrap_err().to_string().contains("layer 'conv1' is assigned twice"));
-        let text = serde_yaml_ng::to_string(&assignment()).unwrap().replace("macs: 10", "macs: 10\n  colour: red");
+        assert!(Assignment::load(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("layer 'conv1' is assigned twice"));
+        let text = serde_yaml_ng::to_string(&assignment())
+            .unwrap()
+            .replace("macs: 10", "macs: 10\n  colour: red");
         std::fs::write(&p, text).unwrap();
         let e = Assignment::load(&p).unwrap_err().to_string();
-        assert!(e.contains("assignment.yaml:") && e.contains("colour"), "{e}");
+        assert!(
+            e.contains("assignment.yaml:") && e.contains("colour"),
+            "{e}"
+        );
     }
 }

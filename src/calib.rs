@@ -70,7 +70,9 @@ pub struct ImageTrace {
 
 /// Shape of every tensor: 0 is the input, `i + 1` the output of node `i`.
 pub fn tensor_shapes(net: &IntNetwork) -> Vec<Shape> {
-    std::iter::once(net.input).chain(net.nodes.iter().map(|n| n.out)).collect()
+    std::iter::once(net.input)
+        .chain(net.nodes.iter().map(|n| n.out))
+        .collect()
 }
 
 /// One multiplying layer seen from the error model: where its input comes
@@ -110,15 +112,25 @@ impl MacView<'_> {
         }
         let l = self.layer;
         let (h, w) = (self.in_shape.h as isize, self.in_shape.w as isize);
-        let (oy, ox) = ((pos / self.out_shape.w) as isize, (pos % self.out_shape.w) as isize);
-        let (y0, x0) = (oy * l.stride as isize - l.padding as isize, ox * l.stride as isize - l.padding as isize);
+        let (oy, ox) = (
+            (pos / self.out_shape.w) as isize,
+            (pos % self.out_shape.w) as isize,
+        );
+        let (y0, x0) = (
+            oy * l.stride as isize - l.padding as isize,
+            ox * l.stride as isize - l.padding as isize,
+        );
         for c in 0..l.in_ch {
             let plane = &input[c * (h * w) as usize..(c + 1) * (h * w) as usize];
             for ky in 0..l.kernel as isize {
                 let y = y0 + ky;
                 for kx in 0..l.kernel as isize {
                     let x = x0 + kx;
-                    out.push(if y < 0 || y >= h || x < 0 || x >= w { 0 } else { plane[(y * w + x) as usize] as u8 });
+                    out.push(if y < 0 || y >= h || x < 0 || x >= w {
+                        0
+                    } else {
+                        plane[(y * w + x) as usize] as u8
+                    });
                 }
             }
         }
@@ -137,10 +149,24 @@ pub fn mac_views(net: &IntNetwork) -> Result<Vec<MacView<'_>>> {
             _ => continue,
         };
         let in_shape = *shapes.get(node.input).ok_or_else(|| {
-            Error::input(format!("layer '{}': input tensor {} does not exist", node.name, node.input))
+            Error::input(format!(
+                "layer '{}': input tensor {} does not exist",
+                node.name, node.input
+            ))
         })?;
-        let v = MacView { name: &node.name, layer, linear, input: node.input, in_shape, out_shape: node.out };
-        let fits = if linear { in_shape.len() == v.fan_in() } else { in_shape.c == layer.in_ch };
+        let v = MacView {
+            name: &node.name,
+            layer,
+            linear,
+            input: node.input,
+            in_shape,
+            out_shape: node.out,
+        };
+        let fits = if linear {
+            in_shape.len() == v.fan_in()
+        } else {
+            in_shape.c == layer.in_ch
+        };
         if !fits || layer.weights.len() != layer.out_ch * v.fan_in() || node.out.c != layer.out_ch {
             return Err(Error::input(format!(
                 "layer '{}': input {}x{}x{}, {} weights and output {}x{}x{} do not fit in_ch {}, out_ch {}, kernel {}",
@@ -194,7 +220,10 @@ impl IntMoments {
             return 0.0;
         }
         let n = self.count as i128;
-        ((n * self.sum_sq - self.sum * self.sum) as f64).max(0.0).sqrt() / self.count as f64
+        ((n * self.sum_sq - self.sum * self.sum) as f64)
+            .max(0.0)
+            .sqrt()
+            / self.count as f64
     }
     /// Root mean square.
     pub fn rms(&self) -> f64 {
@@ -207,7 +236,10 @@ impl IntMoments {
 
 /// A progress bar on stderr.
 pub(crate) fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(Some(len), indicatif::ProgressDrawTarget::stderr());
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -237,11 +269,16 @@ pub fn calibrate_with(
     if img_len == 0 || images.is_empty() || images.len() % img_len != 0 {
         return Err(Error::input(format!(
             "calibration images: {} bytes is not a positive multiple of the network input {}x{}x{}",
-            images.len(), net.input.c, net.input.h, net.input.w
+            images.len(),
+            net.input.c,
+            net.input.h,
+            net.input.w
         )));
     }
     if n_images == 0 || samples == 0 {
-        return Err(Error::input("calibration needs at least one image and one sample"));
+        return Err(Error::input(
+            "calibration needs at least one image and one sample",
+        ));
     }
     let views = mac_views(net)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -249,7 +286,16 @@ pub fn calibrate_with(
     // Per layer, per sample: (image slot, output position).
     let picks: Vec<Vec<(usize, usize)>> = views
         .iter()
-        .map(|v| (0..samples).map(|_| (rng.random_range(0..indices.len()), rng.random_range(0..v.positions()))).collect())
+        .map(|v| {
+            (0..samples)
+                .map(|_| {
+                    (
+                        rng.random_range(0..indices.len()),
+                        rng.random_range(0..v.positions()),
+                    )
+                })
+                .collect()
+        })
         .collect();
 
     let bar = progress(indices.len() as u64, "calibrating");
@@ -261,7 +307,9 @@ pub fn calibrate_with(
         .map(|(slot, &img)| {
             let t = trace(&images[img * img_len..(img + 1) * img_len])?;
             if t.accumulators.len() != views.len() {
-                return Err(Error::input("trace has a different number of multiplying layers than the network"));
+                return Err(Error::input(
+                    "trace has a different number of multiplying layers than the network",
+                ));
             }
             let mut field = Vec::new();
             let out = views
@@ -311,18 +359,33 @@ pub fn calibrate_with(
             }
         })
         .collect();
-    Ok(Calibration { images: indices.len(), seed, layers, samples, image_indices: indices })
+    Ok(Calibration {
+        images: indices.len(),
+        seed,
+        layers,
+        samples,
+        image_indices: indices,
+    })
 }
 
 /// Calibrate `net` on `images` (`N * C * H * W` raw pixels, normally the
 /// training set): draw `n_images` of them and `samples` receptive fields
 /// per layer with `seed`, run the exact integer simulator on each drawn
 /// image.
-pub fn calibrate(net: &IntNetwork, images: &[u8], n_images: usize, samples: usize, seed: u64) -> Result<Calibration> {
+pub fn calibrate(
+    net: &IntNetwork,
+    images: &[u8],
+    n_images: usize,
+    samples: usize,
+    seed: u64,
+) -> Result<Calibration> {
     let sim = crate::intnet::sim::Simulator::exact(net)?;
     calibrate_with(net, images, n_images, samples, seed, |img| {
         let t = sim.forward_trace(img);
-        Ok(ImageTrace { tensors: t.tensors, accumulators: t.accumulators })
+        Ok(ImageTrace {
+            tensors: t.tensors,
+            accumulators: t.accumulators,
+        })
     })
 }
 
@@ -337,33 +400,49 @@ impl Calibration {
         if names != ours {
             return Err(Error::input(format!(
                 "{what}: layers [{}] do not match the network's multiplying layers [{}]",
-                ours.join(", "), names.join(", ")
+                ours.join(", "),
+                names.join(", ")
             )));
         }
         for (c, v) in self.layers.iter().zip(&views) {
             let err = |msg: String| Err(Error::input(format!("{what}: layer '{}': {msg}", c.name)));
             if c.fan_in != v.fan_in() {
-                return err(format!("fan-in {} but the network's is {}", c.fan_in, v.fan_in()));
+                return err(format!(
+                    "fan-in {} but the network's is {}",
+                    c.fan_in,
+                    v.fan_in()
+                ));
             }
             if c.weight_hist != weight_hist(&v.layer.weights) {
-                return err("weight histogram differs from the network's weights (stale calibration?)".into());
+                return err(
+                    "weight histogram differs from the network's weights (stale calibration?)"
+                        .into(),
+                );
             }
             if c.act_hists.is_empty() {
                 return err("no activation histograms".into());
             }
             for (s, h) in c.act_hists.iter().enumerate() {
                 if h.len() != 256 || h.iter().map(|&x| x as usize).sum::<usize>() != c.fan_in {
-                    return err(format!("activation histogram {s} is not 256 counts summing to the fan-in"));
+                    return err(format!(
+                        "activation histogram {s} is not 256 counts summing to the fan-in"
+                    ));
                 }
             }
             if !c.fields.is_empty()
                 && (c.fields.len() != c.act_hists.len()
-                    || c.fields.iter().zip(&c.act_hists).any(|(f, h)| f.len() != c.fan_in || act_hist(f) != *h))
+                    || c.fields
+                        .iter()
+                        .zip(&c.act_hists)
+                        .any(|(f, h)| f.len() != c.fan_in || act_hist(f) != *h))
             {
                 return err("receptive fields do not match the activation histograms".into());
             }
             if !c.y_std.is_finite() || c.y_std < 0.0 {
-                return err(format!("y_std {} is not a finite non-negative number", c.y_std));
+                return err(format!(
+                    "y_std {} is not a finite non-negative number",
+                    c.y_std
+                ));
             }
         }
         Ok(())
@@ -375,7 +454,14 @@ pub(crate) mod tests {
     use super::*;
     use crate::intnet::{Node, Requant};
 
-    fn conv(in_ch: usize, out_ch: usize, kernel: usize, stride: usize, padding: usize, seed: i32) -> MacLayer {
+    fn conv(
+        in_ch: usize,
+        out_ch: usize,
+        kernel: usize,
+        stride: usize,
+        padding: usize,
+        seed: i32,
+    ) -> MacLayer {
         let n = in_ch * kernel * kernel;
         MacLayer {
             in_ch,
@@ -383,9 +469,14 @@ pub(crate) mod tests {
             kernel,
             stride,
             padding,
-            weights: (0..out_ch * n).map(|i| (((i as i32 * 37 + seed * 11) % 200) - 100) as i8).collect(),
+            weights: (0..out_ch * n)
+                .map(|i| (((i as i32 * 37 + seed * 11) % 200) - 100) as i8)
+                .collect(),
             bias: vec![0; out_ch],
-            requant: Some(Requant { mult: vec![1; out_ch], shift: vec![6; out_ch] }),
+            requant: Some(Requant {
+                mult: vec![1; out_ch],
+                shift: vec![6; out_ch],
+            }),
         }
     }
 
@@ -402,9 +493,24 @@ pub(crate) mod tests {
             act_max: 255,
             signed: false,
             nodes: vec![
-                Node { name: "conv1".into(), input: 0, op: Op::Conv(conv(1, 2, 3, 1, 1, 1)), out: s(2, 6, 6) },
-                Node { name: "flat".into(), input: 1, op: Op::Flatten, out: s(72, 1, 1) },
-                Node { name: "fc".into(), input: 2, op: Op::Linear(lin), out: s(3, 1, 1) },
+                Node {
+                    name: "conv1".into(),
+                    input: 0,
+                    op: Op::Conv(conv(1, 2, 3, 1, 1, 1)),
+                    out: s(2, 6, 6),
+                },
+                Node {
+                    name: "flat".into(),
+                    input: 1,
+                    op: Op::Flatten,
+                    out: s(72, 1, 1),
+                },
+                Node {
+                    name: "fc".into(),
+                    input: 2,
+                    op: Op::Linear(lin),
+                    out: s(3, 1, 1),
+                },
             ],
             classes: 3,
         }
@@ -413,8 +519,12 @@ pub(crate) mod tests {
     /// Naive exact trace of [`toy_net`]: accumulators by the textbook
     /// convolution loop, activations a fixed function of them.
     pub(crate) fn toy_trace(net: &IntNetwork, img: &[u8]) -> Result<ImageTrace> {
-        let Op::Conv(c1) = &net.nodes[0].op else { unreachable!() };
-        let Op::Linear(fc) = &net.nodes[2].op else { unreachable!() };
+        let Op::Conv(c1) = &net.nodes[0].op else {
+            unreachable!()
+        };
+        let Op::Linear(fc) = &net.nodes[2].op else {
+            unreachable!()
+        };
         let x: Vec<i32> = img.iter().map(|&p| p as i32).collect();
         let mut acc1 = vec![0i32; 72];
         for o in 0..2 {
@@ -425,7 +535,8 @@ pub(crate) mod tests {
                         for kx in 0..3i32 {
                             let (y, xx) = (oy + ky - 1, ox + kx - 1);
                             if (0..6).contains(&y) && (0..6).contains(&xx) {
-                                a += x[(y * 6 + xx) as usize] * c1.weights[o * 9 + (ky * 3 + kx) as usize] as i32;
+                                a += x[(y * 6 + xx) as usize]
+                                    * c1.weights[o * 9 + (ky * 3 + kx) as usize] as i32;
                             }
                         }
                     }
@@ -434,13 +545,23 @@ pub(crate) mod tests {
             }
         }
         let act1: Vec<i32> = acc1.iter().map(|&a| (a >> 6).clamp(0, 255)).collect();
-        let acc2: Vec<i32> =
-            (0..3).map(|o| (0..72).map(|k| act1[k] * fc.weights[o * 72 + k] as i32).sum()).collect();
-        Ok(ImageTrace { tensors: vec![x, act1.clone(), act1, acc2.clone()], accumulators: vec![acc1, acc2] })
+        let acc2: Vec<i32> = (0..3)
+            .map(|o| {
+                (0..72)
+                    .map(|k| act1[k] * fc.weights[o * 72 + k] as i32)
+                    .sum()
+            })
+            .collect();
+        Ok(ImageTrace {
+            tensors: vec![x, act1.clone(), act1, acc2.clone()],
+            accumulators: vec![acc1, acc2],
+        })
     }
 
     pub(crate) fn toy_images(n: usize) -> Vec<u8> {
-        (0..n * 36).map(|i| ((i * 97 + i / 36 * 13) % 256) as u8).collect()
+        (0..n * 36)
+            .map(|i| ((i * 97 + i / 36 * 13) % 256) as u8)
+            .collect()
     }
 
     #[test]
@@ -448,12 +569,12 @@ pub(crate) mod tests {
         let mut l = conv(1, 1, 3, 1, 1, 0);
         fn view(l: &MacLayer, out: Shape) -> MacView<'_> {
             MacView {
-            name: "c",
-            layer: l,
-            linear: false,
-            input: 0,
-            in_shape: Shape { c: 1, h: 3, w: 3 },
-            out_shape: out,
+                name: "c",
+                layer: l,
+                linear: false,
+                input: 0,
+                in_shape: Shape { c: 1, h: 3, w: 3 },
+                out_shape: out,
             }
         }
         let input: Vec<i32> = (1..=9).collect();
@@ -480,12 +601,21 @@ pub(crate) mod tests {
             let all: Vec<f64> = cal
                 .image_indices
                 .iter()
-                .flat_map(|&i| toy_trace(&net, &images[i * 36..(i + 1) * 36]).unwrap().accumulators[l].clone())
+                .flat_map(|&i| {
+                    toy_trace(&net, &images[i * 36..(i + 1) * 36])
+                        .unwrap()
+                        .accumulators[l]
+                        .clone()
+                })
                 .map(|a| a as f64)
                 .collect();
             let m = all.iter().sum::<f64>() / all.len() as f64;
             let sd = (all.iter().map(|a| (a - m) * (a - m)).sum::<f64>() / all.len() as f64).sqrt();
-            assert!((cal.layers[l].y_std - sd).abs() < 1e-9 * sd.max(1.0), "{} vs {sd}", cal.layers[l].y_std);
+            assert!(
+                (cal.layers[l].y_std - sd).abs() < 1e-9 * sd.max(1.0),
+                "{} vs {sd}",
+                cal.layers[l].y_std
+            );
         }
         // The linear layer's receptive field is its whole input: every
         // histogram of it is one of the drawn images' activation histograms.
@@ -503,7 +633,10 @@ pub(crate) mod tests {
             .collect();
         assert!(fc.act_hists.iter().all(|h| candidates.contains(h)));
         // Padded conv fields: corner positions contribute zeros.
-        assert!(cal.layers[0].act_hists.iter().all(|h| h.iter().sum::<u32>() == 9));
+        assert!(cal.layers[0]
+            .act_hists
+            .iter()
+            .all(|h| h.iter().sum::<u32>() == 9));
     }
 
     #[test]
@@ -532,11 +665,18 @@ pub(crate) mod tests {
             for (l, lc) in cal.layers.iter().enumerate() {
                 let mut m = IntMoments::default();
                 for &i in &cal.image_indices {
-                    sim.forward_trace(&images[i * len..(i + 1) * len]).accumulators[l].iter().for_each(|&a| m.add(a as i64));
+                    sim.forward_trace(&images[i * len..(i + 1) * len])
+                        .accumulators[l]
+                        .iter()
+                        .for_each(|&a| m.add(a as i64));
                 }
                 assert_eq!(lc.y_std, m.std());
                 assert!(lc.y_std > 0.0);
-                let max = lc.act_hists.iter().flat_map(|h| h.iter().enumerate().filter(|(_, &c)| c > 0).map(|(x, _)| x)).max();
+                let max = lc
+                    .act_hists
+                    .iter()
+                    .flat_map(|h| h.iter().enumerate().filter(|(_, &c)| c > 0).map(|(x, _)| x))
+                    .max();
                 assert!(max.unwrap() as i32 <= net.act_max);
             }
         }
@@ -552,8 +692,12 @@ pub(crate) mod tests {
         assert!(e.contains("calibration.json: layer 'fc': fan-in 71"), "{e}");
         cal.layers[1].name = "fc2".into();
         let e = cal.check(&net, "calibration.json").unwrap_err().to_string();
-        assert!(e.contains("[conv1, fc2]") && e.contains("[conv1, fc]"), "{e}");
-        let bad = calibrate_with(&net, &images[..35], 3, 10, 1, |img| toy_trace(&net, img)).unwrap_err();
+        assert!(
+            e.contains("[conv1, fc2]") && e.contains("[conv1, fc]"),
+            "{e}"
+        );
+        let bad =
+            calibrate_with(&net, &images[..35], 3, 10, 1, |img| toy_trace(&net, img)).unwrap_err();
         assert!(bad.to_string().contains("35 bytes"), "{bad}");
     }
 }

@@ -188,7 +188,11 @@ fn default_sigma_max() -> f64 {
 
 impl Default for AgnConfig {
     fn default() -> Self {
-        AgnConfig { lambda: default_lambda(), sigma_init: default_sigma_init(), sigma_max: default_sigma_max() }
+        AgnConfig {
+            lambda: default_lambda(),
+            sigma_init: default_sigma_init(),
+            sigma_max: default_sigma_max(),
+        }
     }
 }
 
@@ -211,7 +215,10 @@ fn default_cal_samples() -> usize {
 
 impl Default for CalibrationConfig {
     fn default() -> Self {
-        CalibrationConfig { images: default_cal_images(), samples: default_cal_samples() }
+        CalibrationConfig {
+            images: default_cal_images(),
+            samples: default_cal_samples(),
+        }
     }
 }
 
@@ -226,7 +233,8 @@ impl Config {
 
     /// Parse from YAML text (no file name in errors).
     pub fn from_yaml(text: &str) -> Result<Config> {
-        let cfg: Config = serde_yaml_ng::from_str(text).map_err(|e| Error::input(crate::io::one_line(&e.to_string())))?;
+        let cfg: Config = serde_yaml_ng::from_str(text)
+            .map_err(|e| Error::input(crate::io::one_line(&e.to_string())))?;
         cfg.validate().map_err(Error::input)?;
         Ok(cfg)
     }
@@ -237,31 +245,58 @@ impl Config {
             return Err("name: must not be empty".into());
         }
         if self.dataset.kind != DatasetKind::Digits && self.dataset.path.is_none() {
-            return Err(format!("dataset.path: required for {}", self.dataset.kind.name()));
+            return Err(format!(
+                "dataset.path: required for {}",
+                self.dataset.kind.name()
+            ));
         }
-        let mut stages = vec![("baseline", &self.stages.baseline), ("qat", &self.stages.qat), ("agn", &self.stages.agn)];
+        let mut stages = vec![
+            ("baseline", &self.stages.baseline),
+            ("qat", &self.stages.qat),
+            ("agn", &self.stages.agn),
+        ];
         if let Some(r) = &self.stages.retrain {
             stages.push(("retrain", r));
         }
         for (name, s) in stages {
             let key = |k: &str| format!("stages.{name}.{k}");
             if !(s.lr > 0.0 && s.lr.is_finite()) {
-                return Err(format!("{}: must be a positive number, got {}", key("lr"), s.lr));
+                return Err(format!(
+                    "{}: must be a positive number, got {}",
+                    key("lr"),
+                    s.lr
+                ));
             }
             if s.batch_size == 0 {
                 return Err(format!("{}: must be at least 1", key("batch_size")));
             }
             if !(0.0..1.0).contains(&s.momentum) {
-                return Err(format!("{}: must be in [0, 1), got {}", key("momentum"), s.momentum));
+                return Err(format!(
+                    "{}: must be in [0, 1), got {}",
+                    key("momentum"),
+                    s.momentum
+                ));
             }
             if !(s.weight_decay >= 0.0 && s.weight_decay.is_finite()) {
-                return Err(format!("{}: must be >= 0, got {}", key("weight_decay"), s.weight_decay));
+                return Err(format!(
+                    "{}: must be >= 0, got {}",
+                    key("weight_decay"),
+                    s.weight_decay
+                ));
             }
             if !(s.lr_gamma > 0.0 && s.lr_gamma <= 1.0) {
-                return Err(format!("{}: must be in (0, 1], got {}", key("lr_gamma"), s.lr_gamma));
+                return Err(format!(
+                    "{}: must be in (0, 1], got {}",
+                    key("lr_gamma"),
+                    s.lr_gamma
+                ));
             }
             if s.lr_steps.windows(2).any(|w| w[0] >= w[1]) {
-                return Err(format!("{}: must be increasing, got {:?}", key("lr_steps"), s.lr_steps));
+                return Err(format!(
+                    "{}: must be increasing, got {:?}",
+                    key("lr_steps"),
+                    s.lr_steps
+                ));
             }
         }
         let a = &self.agn;
@@ -269,10 +304,16 @@ impl Config {
             return Err(format!("agn.lambda: must be >= 0, got {}", a.lambda));
         }
         if !(a.sigma_max > 0.0 && a.sigma_max.is_finite()) {
-            return Err(format!("agn.sigma_max: must be positive, got {}", a.sigma_max));
+            return Err(format!(
+                "agn.sigma_max: must be positive, got {}",
+                a.sigma_max
+            ));
         }
         if !(a.sigma_init >= 0.0 && a.sigma_init <= a.sigma_max) {
-            return Err(format!("agn.sigma_init: must be in [0, sigma_max], got {}", a.sigma_init));
+            return Err(format!(
+                "agn.sigma_init: must be in [0, sigma_max], got {}",
+                a.sigma_init
+            ));
         }
         if self.calibration.images == 0 || self.calibration.samples == 0 {
             return Err("calibration.images / calibration.samples: must be at least 1".into());
@@ -290,8 +331,21 @@ mod tests {
     #[test]
     fn defaults() {
         let c = Config::from_yaml(MIN).unwrap();
-        assert_eq!(c.agn, AgnConfig { lambda: 0.2, sigma_init: 0.1, sigma_max: 0.5 });
-        assert_eq!(c.calibration, CalibrationConfig { images: 128, samples: 512 });
+        assert_eq!(
+            c.agn,
+            AgnConfig {
+                lambda: 0.2,
+                sigma_init: 0.1,
+                sigma_max: 0.5
+            }
+        );
+        assert_eq!(
+            c.calibration,
+            CalibrationConfig {
+                images: 128,
+                samples: 512
+            }
+        );
         assert_eq!(c.multipliers, Signedness::Unsigned);
         assert_eq!(c.stages.baseline.batch_size, 128);
         assert!(!c.dataset.augment());
@@ -299,27 +353,47 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named() {
-        let e = Config::from_yaml(&format!("{MIN}colour: red\n")).unwrap_err().to_string();
+        let e = Config::from_yaml(&format!("{MIN}colour: red\n"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("colour"), "{e}");
-        let e = Config::from_yaml(&MIN.replace("lr: 0.01", "lr: 0.01, epoch: 3")).unwrap_err().to_string();
+        let e = Config::from_yaml(&MIN.replace("lr: 0.01", "lr: 0.01, epoch: 3"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("epoch"), "{e}");
-        let e = Config::from_yaml(&MIN.replace("digits_cnn", "resnet9")).unwrap_err().to_string();
+        let e = Config::from_yaml(&MIN.replace("digits_cnn", "resnet9"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("resnet9"), "{e}");
     }
 
     #[test]
     fn bad_values_are_named() {
-        let e = Config::from_yaml(&MIN.replace("lr: 0.01", "lr: -1")).unwrap_err().to_string();
+        let e = Config::from_yaml(&MIN.replace("lr: 0.01", "lr: -1"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("stages.qat.lr"), "{e}");
-        let e = Config::from_yaml(&MIN.replace("kind: digits", "kind: cifar10")).unwrap_err().to_string();
+        let e = Config::from_yaml(&MIN.replace("kind: digits", "kind: cifar10"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("dataset.path"), "{e}");
-        let e = Config::from_yaml(&format!("{MIN}agn: {{sigma_init: 0.9}}\n")).unwrap_err().to_string();
+        let e = Config::from_yaml(&format!("{MIN}agn: {{sigma_init: 0.9}}\n"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("agn.sigma_init"), "{e}");
     }
 
     #[test]
     fn lr_schedule() {
-        let s = StageConfig { epochs: 180, lr: 0.1, batch_size: 128, momentum: 0.9, weight_decay: 1e-4, lr_steps: vec![90, 135], lr_gamma: 0.1 };
+        let s = StageConfig {
+            epochs: 180,
+            lr: 0.1,
+            batch_size: 128,
+            momentum: 0.9,
+            weight_decay: 1e-4,
+            lr_steps: vec![90, 135],
+            lr_gamma: 0.1,
+        };
         assert_eq!(s.lr_at(0), 0.1);
         assert!((s.lr_at(90) - 0.01).abs() < 1e-12);
         assert!((s.lr_at(179) - 0.001).abs() < 1e-12);

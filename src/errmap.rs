@@ -33,7 +33,11 @@ pub fn index(a: u8, b: u8) -> usize {
 /// Operand value of byte `v` under the given signedness.
 #[inline]
 pub fn operand(v: u8, signed: bool) -> i32 {
-    if signed { v as i8 as i32 } else { v as i32 }
+    if signed {
+        v as i8 as i32
+    } else {
+        v as i32
+    }
 }
 
 impl ErrorMap {
@@ -57,7 +61,10 @@ impl ErrorMap {
     /// gives them), reading them as two's complement when `signed`.
     pub fn from_raw(signed: bool, raw: &[u16]) -> Self {
         assert_eq!(raw.len(), 65536);
-        let products = raw.iter().map(|&p| if signed { p as i16 as i32 } else { p as i32 }).collect();
+        let products = raw
+            .iter()
+            .map(|&p| if signed { p as i16 as i32 } else { p as i32 })
+            .collect();
         ErrorMap { signed, products }
     }
 
@@ -94,7 +101,10 @@ impl ErrorMap {
         if bytes.len() != 2 * 65536 {
             return None;
         }
-        let raw: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+        let raw: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
         Some(Self::from_raw(signed, &raw))
     }
 }

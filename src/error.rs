@@ -44,7 +44,10 @@ impl Error {
     }
     /// An I/O error on `path`.
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
-        Error::Io { path: path.as_ref().display().to_string(), source }
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
     }
     /// An external tool failed.
     pub fn tool(msg: impl Into<String>) -> Self {

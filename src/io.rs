@@ -23,7 +23,9 @@ pub fn write_atomic(path: impl AsRef<Path>, bytes: &[u8]) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(path, e))?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
     }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
@@ -53,7 +55,10 @@ pub fn read_bytes(path: impl AsRef<Path>) -> Result<Vec<u8>> {
 pub fn read_text(path: impl AsRef<Path>) -> Result<String> {
     let bytes = read_bytes(path.as_ref())?;
     String::from_utf8(bytes).map_err(|e| {
-        Error::in_file(path.as_ref(), format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+        Error::in_file(
+            path.as_ref(),
+            format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+        )
     })
 }
 
@@ -72,7 +77,8 @@ pub fn read_yaml<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T> {
 pub fn read_json<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T> {
     let path = path.as_ref();
     let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|e| Error::at_line(path, e.line(), one_line(&e.to_string())))
+    serde_json::from_str(&text)
+        .map_err(|e| Error::at_line(path, e.line(), one_line(&e.to_string())))
 }
 
 /// Collapse a possibly multi-line message into one line.

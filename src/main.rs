@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand};
 use codesign::cli;
 
 #[derive(Parser)]
-#[command(name = "codesign", version, about = "Co-design quantized neural networks and approximate multiplier hardware")]
+#[command(
+    name = "codesign",
+    version,
+    about = "Co-design quantized neural networks and approximate multiplier hardware"
+)]
 struct Cli {
     /// Log level (error, warn, info, debug, trace).
     #[arg(long, global = true, default_value = "info")]
@@ -47,7 +51,9 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()

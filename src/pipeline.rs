@@ -125,9 +125,29 @@ impl Run {
         for st in ["baseline", "qat", "agn"] {
             stages.push(Stage {
                 name: st,
-                commands: vec![vec![s("train"), cfg.clone(), s("--stages"), s(st), s("--out"), dir.clone(), s("--device"), self.device.clone()]],
-                inputs: prev.iter().flat_map(|p| [f(&format!("train/{p}.safetensors")), f(&format!("train/{p}.yaml"))]).collect(),
-                outputs: vec![out(&format!("train/{st}.safetensors")), out(&format!("train/{st}.yaml"))],
+                commands: vec![vec![
+                    s("train"),
+                    cfg.clone(),
+                    s("--stages"),
+                    s(st),
+                    s("--out"),
+                    dir.clone(),
+                    s("--device"),
+                    self.device.clone(),
+                ]],
+                inputs: prev
+                    .iter()
+                    .flat_map(|p| {
+                        [
+                            f(&format!("train/{p}.safetensors")),
+                            f(&format!("train/{p}.yaml")),
+                        ]
+                    })
+                    .collect(),
+                outputs: vec![
+                    out(&format!("train/{st}.safetensors")),
+                    out(&format!("train/{st}.yaml")),
+                ],
                 reads_config: true,
             });
             prev = Some(st);
@@ -143,21 +163,47 @@ impl Run {
             Stage {
                 name: "assign",
                 commands: vec![vec![s("assign"), dir.clone(), s("--library"), lib.clone()]],
-                inputs: vec![f("intnet.json"), f("train/agn.yaml"), Input::File(lib_index.clone())],
+                inputs: vec![
+                    f("intnet.json"),
+                    f("train/agn.yaml"),
+                    Input::File(lib_index.clone()),
+                ],
                 outputs: vec![out("assignment.yaml")],
                 reads_config: true,
             },
             Stage {
                 name: "eval",
-                commands: vec![vec![s("eval"), dir.clone()], vec![s("eval"), dir.clone(), s("--assignment"), assignment.clone()]],
-                inputs: vec![f("intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
+                commands: vec![
+                    vec![s("eval"), dir.clone()],
+                    vec![
+                        s("eval"),
+                        dir.clone(),
+                        s("--assignment"),
+                        assignment.clone(),
+                    ],
+                ],
+                inputs: vec![
+                    f("intnet.json"),
+                    f("assignment.yaml"),
+                    Input::File(lib_index.clone()),
+                ],
                 outputs: vec![out("eval.json")],
                 reads_config: true,
             },
             Stage {
                 name: "retrain",
-                commands: vec![vec![s("retrain"), dir.clone(), s("--assignment"), assignment.clone()]],
-                inputs: vec![f("train/agn.safetensors"), f("intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
+                commands: vec![vec![
+                    s("retrain"),
+                    dir.clone(),
+                    s("--assignment"),
+                    assignment.clone(),
+                ]],
+                inputs: vec![
+                    f("train/agn.safetensors"),
+                    f("intnet.json"),
+                    f("assignment.yaml"),
+                    Input::File(lib_index.clone()),
+                ],
                 outputs: vec![out("retrain/intnet.json"), out("retrain/eval.json")],
                 reads_config: true,
             },
@@ -177,22 +223,46 @@ impl Run {
                         s("--out"),
                         rtl.clone(),
                     ],
-                    vec![s("export-rtl"), dir.clone(), s("--exact"), s("--library"), lib.clone(), s("--out"), rtl_exact.clone()],
+                    vec![
+                        s("export-rtl"),
+                        dir.clone(),
+                        s("--exact"),
+                        s("--library"),
+                        lib.clone(),
+                        s("--out"),
+                        rtl_exact.clone(),
+                    ],
                 ],
-                inputs: vec![f("intnet.json"), f("retrain/intnet.json"), f("assignment.yaml"), Input::File(lib_index.clone())],
-                outputs: vec![Output::Dir(PathBuf::from("rtl")), Output::Dir(PathBuf::from("rtl_exact"))],
+                inputs: vec![
+                    f("intnet.json"),
+                    f("retrain/intnet.json"),
+                    f("assignment.yaml"),
+                    Input::File(lib_index.clone()),
+                ],
+                outputs: vec![
+                    Output::Dir(PathBuf::from("rtl")),
+                    Output::Dir(PathBuf::from("rtl_exact")),
+                ],
                 reads_config: true,
             },
             Stage {
                 name: "synth",
-                commands: vec![vec![s("synth"), rtl.clone()], vec![s("synth"), rtl_exact.clone()]],
+                commands: vec![
+                    vec![s("synth"), rtl.clone()],
+                    vec![s("synth"), rtl_exact.clone()],
+                ],
                 inputs: vec![Input::StageOutputs("export-rtl")],
                 outputs: vec![out("rtl/synth.json"), out("rtl_exact/synth.json")],
                 reads_config: true,
             },
             Stage {
                 name: "cosim",
-                commands: vec![vec![s("cosim"), rtl.clone(), s("--images"), self.cosim_images.to_string()]],
+                commands: vec![vec![
+                    s("cosim"),
+                    rtl.clone(),
+                    s("--images"),
+                    self.cosim_images.to_string(),
+                ]],
                 inputs: vec![Input::StageOutputs("export-rtl")],
                 outputs: vec![out("rtl/cosim.json")],
                 reads_config: true,
@@ -212,23 +282,29 @@ impl Run {
                     s("--device"),
                     self.device.clone(),
                 ]],
-                inputs: vec![f("train/qat.safetensors"), f("train/qat.yaml"), Input::File(lib_index.clone())],
+                inputs: vec![
+                    f("train/qat.safetensors"),
+                    f("train/qat.yaml"),
+                    Input::File(lib_index.clone()),
+                ],
                 outputs: vec![out("sweep.json")],
                 reads_config: true,
             });
         }
-        stages.extend([
-            Stage {
-                name: "report",
-                commands: vec![vec![s("report"), dir.clone()]],
-                inputs: crate::report::collect::input_files(d, &self.library)
-                    .into_iter()
-                    .map(Input::Optional)
-                    .collect(),
-                outputs: vec![out("report/report.json"), out("report/report.html"), out("report/report.md")],
-                reads_config: true,
-            },
-        ]);
+        stages.extend([Stage {
+            name: "report",
+            commands: vec![vec![s("report"), dir.clone()]],
+            inputs: crate::report::collect::input_files(d, &self.library)
+                .into_iter()
+                .map(Input::Optional)
+                .collect(),
+            outputs: vec![
+                out("report/report.json"),
+                out("report/report.html"),
+                out("report/report.md"),
+            ],
+            reads_config: true,
+        }]);
         stages
     }
 
@@ -274,7 +350,10 @@ impl Run {
                 }
                 Input::StageOutputs(earlier) => {
                     let rec = self.record(earlier).ok_or_else(|| {
-                        Error::input(format!("stage `{}`: stage `{earlier}` has not completed", stage.name))
+                        Error::input(format!(
+                            "stage `{}`: stage `{earlier}` has not completed",
+                            stage.name
+                        ))
                     })?;
                     for rel in rec.outputs.keys() {
                         let full = self.dir.join(rel);
@@ -301,7 +380,10 @@ impl Run {
             h.update(format!("config {}\n", hash_file(&self.config)?));
         }
         for c in &stage.commands {
-            h.update(format!("command {}\n", serde_json::to_string(c).unwrap_or_default()));
+            h.update(format!(
+                "command {}\n",
+                serde_json::to_string(c).unwrap_or_default()
+            ));
         }
         for (path, hash) in inputs {
             h.update(format!("input {path} {hash}\n"));
@@ -311,7 +393,9 @@ impl Run {
 
     /// Whether `stage` must run: no record, a different key, or an output gone.
     pub fn is_stale(&self, stage: &Stage, key: &str) -> bool {
-        let Some(rec) = self.record(stage.name) else { return true };
+        let Some(rec) = self.record(stage.name) else {
+            return true;
+        };
         if rec.key != key {
             return true;
         }
@@ -324,7 +408,11 @@ impl Run {
     }
 
     /// After a successful stage: check its outputs and hash what it wrote.
-    pub fn collect_outputs(&self, stage: &Stage, started: SystemTime) -> Result<BTreeMap<String, String>> {
+    pub fn collect_outputs(
+        &self,
+        stage: &Stage,
+        started: SystemTime,
+    ) -> Result<BTreeMap<String, String>> {
         let mut out = BTreeMap::new();
         for o in &stage.outputs {
             match o {
@@ -344,7 +432,9 @@ impl Run {
                     let mut files = Vec::new();
                     list_files(&full, &mut files)?;
                     for file in files {
-                        let modified = std::fs::metadata(&file).and_then(|m| m.modified()).map_err(|e| Error::io(&file, e))?;
+                        let modified = std::fs::metadata(&file)
+                            .and_then(|m| m.modified())
+                            .map_err(|e| Error::io(&file, e))?;
                         if modified >= started {
                             out.insert(self.rel(&file), hash_file(&file)?);
                         }
@@ -393,7 +483,12 @@ impl Run {
     /// Run `stage` with the binary `exe` unless it is up to date. Every
     /// output line of the child goes to `RUN_DIR/logs/<stage>.log` and to
     /// `on_line` (for progress display).
-    pub fn execute(&self, stage: &Stage, exe: &Path, mut on_line: impl FnMut(&str)) -> Result<Outcome> {
+    pub fn execute(
+        &self,
+        stage: &Stage,
+        exe: &Path,
+        mut on_line: impl FnMut(&str),
+    ) -> Result<Outcome> {
         let inputs = self.input_hashes(stage)?;
         let key = self.key(stage, &inputs)?;
         if !self.is_stale(stage, &key) {
@@ -418,16 +513,31 @@ impl Run {
                 }
                 on_line(line);
             })
-            .map_err(|e| Error::tool(format!("stage `{}`: cannot start {}: {e}", stage.name, exe.display())))?;
+            .map_err(|e| {
+                Error::tool(format!(
+                    "stage `{}`: cannot start {}: {e}",
+                    stage.name,
+                    exe.display()
+                ))
+            })?;
             if !status.success() {
-                let cmd = format!("codesign {}", args.first().map(String::as_str).unwrap_or(""));
+                let cmd = format!(
+                    "codesign {}",
+                    args.first().map(String::as_str).unwrap_or("")
+                );
                 if tail.iter().any(|l| l.contains(NOT_IMPLEMENTED)) {
                     return Err(Error::tool(format!(
                         "stage `{}`: `{cmd}` is {NOT_IMPLEMENTED}; stopping here (finished stages are kept)",
                         stage.name
                     )));
                 }
-                let last: Vec<&str> = tail.iter().rev().filter(|l| !l.trim().is_empty()).take(3).map(String::as_str).collect();
+                let last: Vec<&str> = tail
+                    .iter()
+                    .rev()
+                    .filter(|l| !l.trim().is_empty())
+                    .take(3)
+                    .map(String::as_str)
+                    .collect();
                 let last: Vec<&str> = last.into_iter().rev().collect();
                 return Err(Error::tool(format!(
                     "stage `{}`: `{cmd}` failed with {status} (log: {}): {}",
@@ -454,10 +564,19 @@ impl Run {
 
 /// Start `exe args`, feed every line of its stdout and stderr to `on_line`
 /// as it comes, and wait for it.
-fn run_child(exe: &Path, args: &[String], mut on_line: impl FnMut(&str)) -> std::io::Result<std::process::ExitStatus> {
+fn run_child(
+    exe: &Path,
+    args: &[String],
+    mut on_line: impl FnMut(&str),
+) -> std::io::Result<std::process::ExitStatus> {
     use std::io::BufRead;
     use std::process::{Command, Stdio};
-    let mut child = Command::new(exe).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let mut child = Command::new(exe)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     let mut readers = Vec::new();
     let out: Box<dyn std::io::Read + Send> = Box::new(child.stdout.take().expect("piped stdout"));
@@ -504,7 +623,11 @@ fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         .collect();
     entries.sort();
     for path in entries {
-        if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
+        if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'))
+        {
             continue;
         }
         if path.is_dir() {
@@ -546,7 +669,13 @@ mod tests {
     }
 
     fn stage(inputs: Vec<Input>, outputs: Vec<Output>) -> Stage {
-        Stage { name: "quantize", commands: vec![vec![s("quantize")]], inputs, outputs, reads_config: true }
+        Stage {
+            name: "quantize",
+            commands: vec![vec![s("quantize")]],
+            inputs,
+            outputs,
+            reads_config: true,
+        }
     }
 
     #[test]
@@ -574,7 +703,10 @@ mod tests {
         let run = run_in(tmp.path());
         let st = stage(vec![Input::File("train/agn.yaml".into())], vec![]);
         let e = run.input_hashes(&st).unwrap_err().to_string();
-        assert!(e.contains("train/agn.yaml") && e.contains("quantize"), "{e}");
+        assert!(
+            e.contains("train/agn.yaml") && e.contains("quantize"),
+            "{e}"
+        );
         let st = stage(vec![Input::Optional("nope.json".into())], vec![]);
         assert!(run.input_hashes(&st).unwrap().is_empty());
     }
@@ -587,7 +719,11 @@ mod tests {
         let key = run.key(&st, &BTreeMap::new()).unwrap();
         assert!(run.is_stale(&st, &key));
         let started = SystemTime::now();
-        assert!(run.collect_outputs(&st, started).unwrap_err().to_string().contains("did not write"));
+        assert!(run
+            .collect_outputs(&st, started)
+            .unwrap_err()
+            .to_string()
+            .contains("did not write"));
         std::fs::write(tmp.path().join("intnet.json"), "{}").unwrap();
         let outputs = run.collect_outputs(&st, started).unwrap();
         run.write_record(&StageRecord {
@@ -629,7 +765,10 @@ mod tests {
         let run = run_in(tmp.path());
         let sh = Path::new("/bin/sh");
         std::fs::write(tmp.path().join("in.txt"), "1").unwrap();
-        let script = format!("cat {0}/in.txt > {0}/out.txt; echo working; echo more >&2", tmp.path().display());
+        let script = format!(
+            "cat {0}/in.txt > {0}/out.txt; echo working; echo more >&2",
+            tmp.path().display()
+        );
         let st = Stage {
             name: "copy",
             commands: vec![vec![s("-c"), script]],
@@ -638,26 +777,48 @@ mod tests {
             reads_config: true,
         };
         let mut lines = Vec::new();
-        assert!(matches!(run.execute(&st, sh, |l| lines.push(l.to_string())).unwrap(), Outcome::Ran(_)));
+        assert!(matches!(
+            run.execute(&st, sh, |l| lines.push(l.to_string())).unwrap(),
+            Outcome::Ran(_)
+        ));
         assert!(lines.contains(&"working".to_string()) && lines.contains(&"more".to_string()));
-        assert!(std::fs::read_to_string(run.log_path("copy")).unwrap().contains("working"));
+        assert!(std::fs::read_to_string(run.log_path("copy"))
+            .unwrap()
+            .contains("working"));
         assert_eq!(run.execute(&st, sh, |_| {}).unwrap(), Outcome::UpToDate);
         std::fs::write(tmp.path().join("in.txt"), "2").unwrap();
-        assert!(matches!(run.execute(&st, sh, |_| {}).unwrap(), Outcome::Ran(_)));
-        assert_eq!(std::fs::read_to_string(tmp.path().join("out.txt")).unwrap(), "2");
+        assert!(matches!(
+            run.execute(&st, sh, |_| {}).unwrap(),
+            Outcome::Ran(_)
+        ));
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("out.txt")).unwrap(),
+            "2"
+        );
         assert_eq!(run.execute(&st, sh, |_| {}).unwrap(), Outcome::UpToDate);
 
         let fail = Stage {
             name: "fail",
-            commands: vec![vec![s("-c"), s("echo 'error: `codesign x` is not implemented yet' >&2; exit 2")]],
+            commands: vec![vec![
+                s("-c"),
+                s("echo 'error: `codesign x` is not implemented yet' >&2; exit 2"),
+            ]],
             inputs: vec![],
             outputs: vec![],
             reads_config: false,
         };
         let e = run.execute(&fail, sh, |_| {}).unwrap_err().to_string();
-        assert!(e.contains("stage `fail`") && e.contains("not implemented yet") && e.contains("stopping"), "{e}");
+        assert!(
+            e.contains("stage `fail`")
+                && e.contains("not implemented yet")
+                && e.contains("stopping"),
+            "{e}"
+        );
         assert!(run.record("fail").is_none(), "no record for a failed stage");
-        let broken = Stage { commands: vec![vec![s("-c"), s("echo boom; exit 3")]], ..fail };
+        let broken = Stage {
+            commands: vec![vec![s("-c"), s("echo boom; exit 3")]],
+            ..fail
+        };
         let e = run.execute(&broken, sh, |_| {}).unwrap_err().to_string();
         assert!(e.contains("boom") && e.contains("fail.log"), "{e}");
     }

@@ -12,15 +12,26 @@ use std::path::Path;
 use std::process::Command;
 
 fn net(signed: bool) -> IntNetwork {
-    let opt = testnet::Options { signed, input: Shape { c: 1, h: 8, w: 8 }, classes: 10, width: 6 };
+    let opt = testnet::Options {
+        signed,
+        input: Shape { c: 1, h: 8, w: 8 },
+        classes: 10,
+        width: 6,
+    };
     testnet::random_with(5, &opt)
 }
 
 fn library(dir: &Path, signed: bool) {
     let specs = [
         Spec::Exact(codesign::library::generators::Reducer::Array),
-        Spec::Truncation { k: 4, compensated: false },
-        Spec::Truncation { k: 8, compensated: true },
+        Spec::Truncation {
+            k: 4,
+            compensated: false,
+        },
+        Spec::Truncation {
+            k: 8,
+            compensated: true,
+        },
         Spec::OperandTrunc { ka: 2, kb: 1 },
         Spec::Drum { k: 4 },
     ];
@@ -32,9 +43,17 @@ fn library(dir: &Path, signed: bool) {
 fn run_dir(dir: &Path, signed: bool, sigma: f64) {
     let net = net(signed);
     codesign::io::write_json(dir.join("intnet.json"), &net).unwrap();
-    let cfg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/configs/digits.yaml")).unwrap();
-    let cfg = cfg.replace("calibration: {images: 128, samples: 512}", "calibration: {images: 24, samples: 128}");
-    let cfg = if signed { cfg.replace("multipliers: unsigned", "multipliers: signed") } else { cfg };
+    let cfg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/configs/digits.yaml"))
+        .unwrap();
+    let cfg = cfg.replace(
+        "calibration: {images: 128, samples: 512}",
+        "calibration: {images: 24, samples: 128}",
+    );
+    let cfg = if signed {
+        cfg.replace("multipliers: unsigned", "multipliers: signed")
+    } else {
+        cfg
+    };
     std::fs::write(dir.join("config.yaml"), cfg).unwrap();
     let layers = net
         .mac_layers()
@@ -61,7 +80,10 @@ fn run_dir(dir: &Path, signed: bool, sigma: f64) {
 }
 
 fn codesign(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_codesign")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_codesign"))
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -78,7 +100,10 @@ fn assign_calibrates_assigns_and_validates() {
     let (r, s) = (run.to_str().unwrap(), lib.to_str().unwrap());
     let (code, out, err) = codesign(&["assign", r, "--library", s, "--model", "per-channel"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("relative multiplication energy") && out.contains("share_within"), "{out}");
+    assert!(
+        out.contains("relative multiplication energy") && out.contains("share_within"),
+        "{out}"
+    );
 
     let a = Assignment::load(run.join("assignment.yaml")).unwrap();
     let lib_loaded = codesign::library::Library::load(&lib).unwrap();
@@ -86,13 +111,25 @@ fn assign_calibrates_assigns_and_validates() {
     a.check(&net, &lib_loaded, "assignment.yaml").unwrap();
     assert_eq!(a.model, "per-channel");
     for c in &a.layers {
-        assert!(c.predicted_std <= c.tolerance || c.multiplier == "u_exact_array", "{c:?}");
+        assert!(
+            c.predicted_std <= c.tolerance || c.multiplier == "u_exact_array",
+            "{c:?}"
+        );
     }
     // The MAC-weighted energy, recomputed from the entries.
     let total: u64 = a.layers.iter().map(|c| c.macs).sum();
-    let e: f64 = a.layers.iter().map(|c| c.macs as f64 / total as f64 * lib_loaded.entry(&c.multiplier).unwrap().cost.energy_rel).sum();
+    let e: f64 = a
+        .layers
+        .iter()
+        .map(|c| {
+            c.macs as f64 / total as f64 * lib_loaded.entry(&c.multiplier).unwrap().cost.energy_rel
+        })
+        .sum();
     assert!((e - a.relative_energy).abs() < 1e-12);
-    assert!(a.relative_energy < 1.0, "sigma 0.2 should afford some approximation");
+    assert!(
+        a.relative_energy < 1.0,
+        "sigma 0.2 should afford some approximation"
+    );
 
     let report: ErrorModelReport = codesign::io::read_json(run.join("error_model.json")).unwrap();
     assert_eq!(report.pairs.len(), 4 * 5);
@@ -100,19 +137,33 @@ fn assign_calibrates_assigns_and_validates() {
     for p in &report.pairs {
         assert!(p.measured >= 0.0 && p.predicted_population >= 0.0);
         if p.multiplier == "u_exact_array" {
-            assert_eq!((p.measured, p.predicted_population, p.predicted_per_channel), (0.0, 0.0, 0.0));
+            assert_eq!(
+                (p.measured, p.predicted_population, p.predicted_per_channel),
+                (0.0, 0.0, 0.0)
+            );
         }
     }
     let sw = &report.summary.share_within;
     assert!((0.0..=1.0).contains(&sw.population) && (0.0..=1.0).contains(&sw.per_channel));
     assert!(report.summary.population.pairs > 0);
-    assert!(report.pairs.iter().all(|p| p.predicted_sampled.is_some() && p.measured_sampled.is_some()));
+    assert!(report
+        .pairs
+        .iter()
+        .all(|p| p.predicted_sampled.is_some() && p.measured_sampled.is_some()));
     assert!(sw.sampled.is_some_and(|v| (0.0..=1.0).contains(&v)));
 
     // Second run reuses calibration.json and is identical.
     let cal1 = std::fs::read(run.join("calibration.json")).unwrap();
     let a1 = std::fs::read(run.join("assignment.yaml")).unwrap();
-    let (code, _, err) = codesign(&["assign", r, "--library", s, "--model", "per-channel", "--no-validate"]);
+    let (code, _, err) = codesign(&[
+        "assign",
+        r,
+        "--library",
+        s,
+        "--model",
+        "per-channel",
+        "--no-validate",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read(run.join("calibration.json")).unwrap(), cal1);
     assert_eq!(std::fs::read(run.join("assignment.yaml")).unwrap(), a1);
@@ -130,16 +181,26 @@ fn mismatches_are_one_line_errors() {
     // Library of the wrong signedness.
     let (code, _, err) = codesign(&["assign", r, "--library", s, "--no-validate"]);
     assert_eq!(code, 2);
-    assert!(err.contains("no unsigned (sign-magnitude) multipliers") && one_line(&err), "{err}");
+    assert!(
+        err.contains("no unsigned (sign-magnitude) multipliers") && one_line(&err),
+        "{err}"
+    );
 
     // A calibration made for another network.
     let mut other = net(false);
-    other.nodes.iter_mut().filter(|n| n.name == "conv2").for_each(|n| n.name = "conv2b".into());
+    other
+        .nodes
+        .iter_mut()
+        .filter(|n| n.name == "conv2")
+        .for_each(|n| n.name = "conv2b".into());
     let fake = codesign::calib::calibrate(&other, &vec![7u8; 64 * 4], 4, 8, 1).unwrap();
     codesign::io::write_json(run.join("calibration.json"), &fake).unwrap();
     let (code, _, err) = codesign(&["assign", r, "--library", s]);
     assert_eq!(code, 2);
-    assert!(err.contains("calibration.json: layers [") && err.contains("conv2b") && one_line(&err), "{err}");
+    assert!(
+        err.contains("calibration.json: layers [") && err.contains("conv2b") && one_line(&err),
+        "{err}"
+    );
     // Same layers, one weight changed (a stale calibration).
     let mut stale = net(false);
     if let codesign::intnet::Op::Conv(l) = &mut stale.nodes[0].op {
@@ -153,9 +214,14 @@ fn mismatches_are_one_line_errors() {
 
     // Sidecar naming a layer the network does not have.
     std::fs::remove_file(run.join("calibration.json")).unwrap();
-    let sc = std::fs::read_to_string(run.join("train/agn.yaml")).unwrap().replacen("name: conv1", "name: stem", 1);
+    let sc = std::fs::read_to_string(run.join("train/agn.yaml"))
+        .unwrap()
+        .replacen("name: conv1", "name: stem", 1);
     std::fs::write(run.join("train/agn.yaml"), sc).unwrap();
     let (code, _, err) = codesign(&["assign", r, "--library", s]);
     assert_eq!(code, 2);
-    assert!(err.contains("agn.yaml: layer 'stem' is not a multiplying layer"), "{err}");
+    assert!(
+        err.contains("agn.yaml: layer 'stem' is not a multiplying layer"),
+        "{err}"
+    );
 }

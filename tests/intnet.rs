@@ -27,27 +27,41 @@ fn bad_files_give_one_line_errors() {
     }
     codesign::io::write_json(&path, &net).unwrap();
     let e = intnet::load(&path).unwrap_err().to_string();
-    assert!(e.contains("intnet.json: node 0 'stem': bias: 1 values"), "{e}");
+    assert!(
+        e.contains("intnet.json: node 0 'stem': bias: 1 values"),
+        "{e}"
+    );
     assert!(!e.contains('\n'));
 
     std::fs::write(&path, "{\"version\": 1, \"name\": \"x\"}").unwrap();
     let e = intnet::load(&path).unwrap_err().to_string();
-    assert!(e.contains("intnet.json:1:") && e.contains("missing field"), "{e}");
+    assert!(
+        e.contains("intnet.json:1:") && e.contains("missing field"),
+        "{e}"
+    );
 
     std::fs::write(&path, "{\"version\": 1,\n \"nodes\": [{\"op\": \"warp\"}]}").unwrap();
     let e = intnet::load(&path).unwrap_err().to_string();
     assert!(e.contains("intnet.json:2:"), "{e}");
 
-    let e = intnet::load(dir.path().join("missing.json")).unwrap_err().to_string();
+    let e = intnet::load(dir.path().join("missing.json"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("missing.json"), "{e}");
 }
 
 /// A run directory with a random digits-shaped network and the digits config.
 fn digits_run(dir: &std::path::Path) -> codesign::intnet::IntNetwork {
-    let opt = testnet::Options { signed: false, input: intnet::Shape { c: 1, h: 8, w: 8 }, classes: 10, width: 4 };
+    let opt = testnet::Options {
+        signed: false,
+        input: intnet::Shape { c: 1, h: 8, w: 8 },
+        classes: 10,
+        width: 4,
+    };
     let net = testnet::random_with(5, &opt);
     codesign::io::write_json(dir.join("intnet.json"), &net).unwrap();
-    let cfg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/configs/digits.yaml")).unwrap();
+    let cfg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/configs/digits.yaml"))
+        .unwrap();
     std::fs::write(dir.join("config.yaml"), cfg).unwrap();
     net
 }
@@ -60,15 +74,25 @@ fn eval_command_writes_eval_json() {
         .args(["eval", dir.path().to_str().unwrap(), "--limit", "100"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("top-1") && stdout.contains("top-5"), "{stdout}");
+    assert!(
+        stdout.contains("top-1") && stdout.contains("top-5"),
+        "{stdout}"
+    );
     let file = codesign::intnet::evalfile::read(&dir.path().join("eval.json")).unwrap();
     let rec = &file["exact"];
     // The same numbers from the library directly.
     let test = codesign::nn::data::digits().unwrap().test.take(100);
     let want = Simulator::exact(&net).unwrap().evaluate(&test).unwrap();
-    assert_eq!((rec.images, rec.top1, rec.top5), (100, want.top1, Some(want.top5)));
+    assert_eq!(
+        (rec.images, rec.top1, rec.top5),
+        (100, want.top1, Some(want.top5))
+    );
     assert_eq!(rec.multipliers.len(), net.mac_layers().count());
     assert!(rec.multipliers.iter().all(|m| m.multiplier == "exact"));
 
@@ -80,12 +104,20 @@ fn eval_command_writes_eval_json() {
     )
     .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_codesign"))
-        .args(["eval", dir.path().to_str().unwrap(), "--assignment", bad.to_str().unwrap()])
+        .args([
+            "eval",
+            dir.path().to_str().unwrap(),
+            "--assignment",
+            bad.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("bad.yaml: layers[0]: 'nope' is not a multiplying layer"), "{err}");
+    assert!(
+        err.contains("bad.yaml: layers[0]: 'nope' is not a multiplying layer"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
 
@@ -101,12 +133,30 @@ fn eval_command_with_an_assignment() {
             .map(|(n, _)| format!("- {{layer: {}, multiplier: {id}, predicted_std: 0, tolerance: 0, macs: 1, energy_rel: 1}}\n", n.name))
             .collect();
         let path = dir.path().join(file);
-        std::fs::write(&path, format!("library: {}\nmodel: population\nrelative_energy: 0.5\nlayers:\n{layers}", lib.display())).unwrap();
+        std::fs::write(
+            &path,
+            format!(
+                "library: {}\nmodel: population\nrelative_energy: 0.5\nlayers:\n{layers}",
+                lib.display()
+            ),
+        )
+        .unwrap();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_codesign"))
-            .args(["eval", dir.path().to_str().unwrap(), "--limit", "60", "--assignment", path.to_str().unwrap()])
+            .args([
+                "eval",
+                dir.path().to_str().unwrap(),
+                "--limit",
+                "60",
+                "--assignment",
+                path.to_str().unwrap(),
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     assign("u_exact_array", "exact_lib.yaml");
     assign("u_truncation_k1", "trunc.yaml");
@@ -115,5 +165,8 @@ fn eval_command_with_an_assignment() {
     let exact = Simulator::exact(&net).unwrap().evaluate(&test).unwrap();
     assert_eq!(file["exact_lib"].top1, exact.top1);
     assert_eq!(file["exact_lib"].relative_energy, Some(0.5));
-    assert!(file["trunc"].multipliers.iter().all(|m| m.multiplier == "u_truncation_k1"));
+    assert!(file["trunc"]
+        .multipliers
+        .iter()
+        .all(|m| m.multiplier == "u_truncation_k1"));
 }

@@ -31,7 +31,8 @@ fn sample() -> Vec<Design> {
 /// A test bench that applies every operand pair to all `ids` at once and
 /// prints one line per pair: `a b O_1 O_2 ...` (raw 16-bit outputs).
 fn testbench(ids: &[String]) -> String {
-    let mut s = String::from("`timescale 1ns/1ps\nmodule tb;\n  reg [7:0] a, b;\n  integer i, j;\n");
+    let mut s =
+        String::from("`timescale 1ns/1ps\nmodule tb;\n  reg [7:0] a, b;\n  integer i, j;\n");
     for (k, id) in ids.iter().enumerate() {
         s += &format!("  wire [15:0] o{k};\n  {id} u{k} (.A(a), .B(b), .O(o{k}));\n");
     }
@@ -63,7 +64,13 @@ fn sampled_designs_simulate_identically_in_iverilog() {
     let mut args = vec!["-g2005", "-o", "tb.vvp", "tb.v"];
     args.extend(files.iter().map(String::as_str));
     codesign::eda::run(codesign::eda::Tool::Iverilog, &args, dir.path(), None).unwrap();
-    let out = codesign::eda::run(codesign::eda::Tool::Vvp, &["-n", "tb.vvp"], dir.path(), None).unwrap();
+    let out = codesign::eda::run(
+        codesign::eda::Tool::Vvp,
+        &["-n", "tb.vvp"],
+        dir.path(),
+        None,
+    )
+    .unwrap();
     let mut raw: Vec<Vec<u16>> = vec![vec![0; 65536]; ids.len()];
     let mut lines = 0;
     for line in out.stdout.lines() {
@@ -83,9 +90,17 @@ fn sampled_designs_simulate_identically_in_iverilog() {
     assert_eq!(lines, 65536, "iverilog printed {lines} operand pairs");
     for (k, d) in designs.iter().enumerate() {
         let verilog = ErrorMap::from_raw(d.signed, &raw[k]);
-        assert!(verilog == d.reference_map(), "{}: iverilog disagrees with the arithmetic reference", d.id());
+        assert!(
+            verilog == d.reference_map(),
+            "{}: iverilog disagrees with the arithmetic reference",
+            d.id()
+        );
         let rust = codesign::netlist::sim::exhaustive(&d.netlist(), d.signed).unwrap();
-        assert!(verilog == rust, "{}: iverilog disagrees with the Rust simulation", d.id());
+        assert!(
+            verilog == rust,
+            "{}: iverilog disagrees with the Rust simulation",
+            d.id()
+        );
     }
 }
 
@@ -127,8 +142,18 @@ fn spearman_matches_hand_values() {
 
 /// `// KEY = value` from an EvoApprox8b header.
 fn header(text: &str, key: &str) -> f64 {
-    let line = text.lines().find(|l| l.starts_with("//") && l[2..].trim_start().starts_with(key)).unwrap();
-    line.split('=').nth(1).unwrap().trim().trim_end_matches('%').trim().parse().unwrap()
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("//") && l[2..].trim_start().starts_with(key))
+        .unwrap();
+    line.split('=')
+        .nth(1)
+        .unwrap()
+        .trim()
+        .trim_end_matches('%')
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -141,15 +166,26 @@ fn energy_ranks_evoapprox_power_at_least_as_well_as_gate_count() {
         .collect();
     files.sort();
     assert_eq!(files.len(), 10);
-    let (mut power, mut energy, mut unit, mut gates, mut area) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut power, mut energy, mut unit, mut gates, mut area) =
+        (vec![], vec![], vec![], vec![], vec![]);
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
         let n = load(f, &ImportOptions::default()).unwrap().netlist;
         // The import is faithful: the published error metrics come out.
         let m = metrics::metrics(&codesign::netlist::sim::exhaustive(&n, false).unwrap());
-        assert!((m.mae - header(&text, "MAE")).abs() < 1e-3, "{}: MAE {}", f.display(), m.mae);
+        assert!(
+            (m.mae - header(&text, "MAE")).abs() < 1e-3,
+            "{}: MAE {}",
+            f.display(),
+            m.mae
+        );
         assert_eq!(m.wce, header(&text, "WCE"), "{}", f.display());
-        assert!((m.ep_pct - header(&text, "EP")).abs() < 0.06, "{}: EP {}", f.display(), m.ep_pct);
+        assert!(
+            (m.ep_pct - header(&text, "EP")).abs() < 0.06,
+            "{}: EP {}",
+            f.display(),
+            m.ep_pct
+        );
         let c = cost::cost(&n, false).unwrap();
         power.push(header(&text, "Power  (45)"));
         energy.push(c.energy_rel);
@@ -157,20 +193,41 @@ fn energy_ranks_evoapprox_power_at_least_as_well_as_gate_count() {
         area.push(c.area_ge);
         unit.push(cost::energy_with(&n, &cost::Stimulus::Uniform, cost::Delay::Unit).unwrap());
     }
-    let (re, rg, ra, ru) =
-        (spearman(&energy, &power), spearman(&gates, &power), spearman(&area, &power), spearman(&unit, &power));
+    let (re, rg, ra, ru) = (
+        spearman(&energy, &power),
+        spearman(&gates, &power),
+        spearman(&area, &power),
+        spearman(&unit, &power),
+    );
     eprintln!("Spearman vs published 45 nm power ({} designs): energy_rel {re:.3}, gates {rg:.3}, area_ge {ra:.3}, unit-delay energy {ru:.3}", files.len());
     assert!(re > 0.95, "energy_rel ranks published power with rho {re}");
-    assert!(re >= rg && re >= ra, "energy_rel rho {re} below gate count {rg} / area {ra}");
+    assert!(
+        re >= rg && re >= ra,
+        "energy_rel rho {re} below gate count {rg} / area {ra}"
+    );
 }
 
 #[test]
 fn yosys_maps_a_truncated_multiplier_to_fewer_cells_than_the_exact_one() {
     let work = tempfile::tempdir().unwrap();
-    let exact = Design::new(Spec::Exact(codesign::library::generators::Reducer::Dadda), false).netlist();
-    let trunc = Design::new(Spec::Truncation { k: 8, compensated: false }, false).netlist();
+    let exact = Design::new(
+        Spec::Exact(codesign::library::generators::Reducer::Dadda),
+        false,
+    )
+    .netlist();
+    let trunc = Design::new(
+        Spec::Truncation {
+            k: 8,
+            compensated: false,
+        },
+        false,
+    )
+    .netlist();
     let e = yosys_area(&exact, &work.path().join("exact")).unwrap();
     let t = yosys_area(&trunc, &work.path().join("trunc")).unwrap();
-    assert!(e.cells > 100 && t.cells < e.cells, "exact {e:?} truncated {t:?}");
+    assert!(
+        e.cells > 100 && t.cells < e.cells,
+        "exact {e:?} truncated {t:?}"
+    );
     assert_eq!(e.by_type.values().sum::<usize>(), e.cells);
 }

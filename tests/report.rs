@@ -5,7 +5,9 @@
 //! against the report, and the HTML is rendered in headless Chromium.
 
 use codesign::assign::{Assignment, LayerChoice};
-use codesign::errmodel::validate::{model_summary, ErrorModelReport, PairEntry, ShareWithin, Summary, RELATIVE_THRESHOLD, WINDOW};
+use codesign::errmodel::validate::{
+    model_summary, ErrorModelReport, PairEntry, ShareWithin, Summary, RELATIVE_THRESHOLD, WINDOW,
+};
 use codesign::intnet::evalfile::{self, EvalRecord, LayerMultiplier};
 use codesign::library::generators::{Design, Reducer, Spec};
 use codesign::library::Library;
@@ -17,8 +19,11 @@ use std::process::Command;
 const EXE: &str = env!("CARGO_BIN_EXE_codesign");
 
 /// (name, kind, weight shape, outputs per inference).
-const LAYERS: &[(&str, &str, &[usize], u64)] =
-    &[("conv1", "conv", &[8, 1, 3, 3], 512), ("conv2", "conv", &[16, 8, 3, 3], 256), ("fc", "linear", &[10, 256], 10)];
+const LAYERS: &[(&str, &str, &[usize], u64)] = &[
+    ("conv1", "conv", &[8, 1, 3, 3], 512),
+    ("conv2", "conv", &[16, 8, 3, 3], 256),
+    ("fc", "linear", &[10, 256], 10),
+];
 
 struct Fixture {
     _tmp: tempfile::TempDir,
@@ -51,7 +56,10 @@ fn sidecar(stage: &str, acc: f64, sigmas: &[f64]) -> Sidecar {
                 shape: shape.to_vec(),
                 macs: macs(shape, *outputs),
                 sigma: *s,
-                ..serde_yaml_ng::from_str::<LayerInfo>("{name: x, kind: conv, shape: [1], macs: 1, sigma: 0}").unwrap()
+                ..serde_yaml_ng::from_str::<LayerInfo>(
+                    "{name: x, kind: conv, shape: [1], macs: 1, sigma: 0}",
+                )
+                .unwrap()
             })
             .collect(),
     }
@@ -62,7 +70,14 @@ fn record(assignment: Option<&Path>, ids: &[String], top1: f64) -> EvalRecord {
         network: "digits".into(),
         assignment: assignment.map(|p| p.display().to_string()),
         library: None,
-        multipliers: LAYERS.iter().zip(ids).map(|(l, id)| LayerMultiplier { layer: l.0.into(), multiplier: id.clone() }).collect(),
+        multipliers: LAYERS
+            .iter()
+            .zip(ids)
+            .map(|(l, id)| LayerMultiplier {
+                layer: l.0.into(),
+                multiplier: id.clone(),
+            })
+            .collect(),
         relative_energy: None,
         dataset: "digits".into(),
         split: "test".into(),
@@ -79,7 +94,10 @@ fn fixture(energy_override: bool) -> Fixture {
     let lib_dir = tmp.path().join("lib");
     let designs: Vec<Design> = [
         Spec::Exact(Reducer::Array),
-        Spec::Truncation { k: 6, compensated: false },
+        Spec::Truncation {
+            k: 6,
+            compensated: false,
+        },
         Spec::Drum { k: 4 },
     ]
     .into_iter()
@@ -90,15 +108,25 @@ fn fixture(energy_override: bool) -> Fixture {
     let lib = Library::load(&lib_dir).unwrap();
     let ids: Vec<String> = designs.iter().map(|d| d.id()).collect();
 
-    let mut config = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/digits.yaml")).unwrap();
+    let mut config =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/digits.yaml"))
+            .unwrap();
     if energy_override {
         config.push_str("energy: {mult8_pj: 0.25, sram_8kb_pj: 12.0, source: \"test override\"}\n");
     }
     codesign::io::write_atomic(run.join("config.yaml"), config.as_bytes()).unwrap();
 
     let sigmas = vec![0.02, 0.3, 0.11];
-    codesign::io::write_yaml(run.join("train/baseline.yaml"), &sidecar("baseline", 0.981, &[0.1; 3])).unwrap();
-    codesign::io::write_yaml(run.join("train/qat.yaml"), &sidecar("qat", 0.975, &[0.1; 3])).unwrap();
+    codesign::io::write_yaml(
+        run.join("train/baseline.yaml"),
+        &sidecar("baseline", 0.981, &[0.1; 3]),
+    )
+    .unwrap();
+    codesign::io::write_yaml(
+        run.join("train/qat.yaml"),
+        &sidecar("qat", 0.975, &[0.1; 3]),
+    )
+    .unwrap();
     codesign::io::write_yaml(run.join("train/agn.yaml"), &sidecar("agn", 0.969, &sigmas)).unwrap();
 
     let layers: Vec<LayerChoice> = LAYERS
@@ -123,13 +151,33 @@ fn fixture(energy_override: bool) -> Fixture {
     };
     let mut assignment = assignment;
     let total: f64 = assignment.layers.iter().map(|l| l.macs as f64).sum();
-    assignment.relative_energy = assignment.layers.iter().map(|l| l.macs as f64 * l.energy_rel).sum::<f64>() / total;
+    assignment.relative_energy = assignment
+        .layers
+        .iter()
+        .map(|l| l.macs as f64 * l.energy_rel)
+        .sum::<f64>()
+        / total;
     codesign::io::write_yaml(run.join("assignment.yaml"), &assignment).unwrap();
 
     let a = run.join("assignment.yaml");
-    evalfile::update(&run.join("eval.json"), "exact", record(None, &vec!["exact".into(); 3], 0.9694)).unwrap();
-    evalfile::update(&run.join("eval.json"), "assignment", record(Some(&a), &ids, 0.9611)).unwrap();
-    evalfile::update(&run.join("retrain/eval.json"), "assignment", record(Some(&a), &ids, 0.9667)).unwrap();
+    evalfile::update(
+        &run.join("eval.json"),
+        "exact",
+        record(None, &vec!["exact".into(); 3], 0.9694),
+    )
+    .unwrap();
+    evalfile::update(
+        &run.join("eval.json"),
+        "assignment",
+        record(Some(&a), &ids, 0.9611),
+    )
+    .unwrap();
+    evalfile::update(
+        &run.join("retrain/eval.json"),
+        "assignment",
+        record(Some(&a), &ids, 0.9667),
+    )
+    .unwrap();
 
     let mut pairs = Vec::new();
     for (l, (name, ..)) in LAYERS.iter().enumerate() {
@@ -149,8 +197,16 @@ fn fixture(energy_override: bool) -> Fixture {
             });
         }
     }
-    let population = model_summary(pairs.iter().map(|p| (p.predicted_population, p.measured, p.y_std)));
-    let per_channel = model_summary(pairs.iter().map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)));
+    let population = model_summary(
+        pairs
+            .iter()
+            .map(|p| (p.predicted_population, p.measured, p.y_std)),
+    );
+    let per_channel = model_summary(
+        pairs
+            .iter()
+            .map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)),
+    );
     let em = ErrorModelReport {
         images: 8,
         samples: 64,
@@ -158,7 +214,11 @@ fn fixture(energy_override: bool) -> Fixture {
         summary: Summary {
             relative_threshold: RELATIVE_THRESHOLD,
             window: WINDOW,
-            share_within: ShareWithin { population: population.share_within, per_channel: per_channel.share_within, sampled: None },
+            share_within: ShareWithin {
+                population: population.share_within,
+                per_channel: per_channel.share_within,
+                sampled: None,
+            },
             population,
             per_channel,
             sampled: None,
@@ -173,7 +233,11 @@ fn fixture(energy_override: bool) -> Fixture {
     // Synthesis of both designs (`eda::synth`'s format): engine areas per layer.
     for (dir, scale) in [("rtl", 1.0), ("rtl_exact", 2.0)] {
         use codesign::eda::synth::{Area, SynthReport, UnitArea};
-        let area = |ge: f64| Area { cells: (ge / 2.0) as u64, flip_flops: 10, area_ge: ge };
+        let area = |ge: f64| Area {
+            cells: (ge / 2.0) as u64,
+            flip_flops: 10,
+            area_ge: ge,
+        };
         let rep = SynthReport {
             top: "digits_top".into(),
             area_model: "test".into(),
@@ -212,12 +276,27 @@ fn fixture(energy_override: bool) -> Fixture {
             .collect(),
     };
     codesign::io::write_json(run.join("sweep.json"), &sweep).unwrap();
-    Fixture { _tmp: tmp, run, lib, ids, sigmas }
+    Fixture {
+        _tmp: tmp,
+        run,
+        lib,
+        ids,
+        sigmas,
+    }
 }
 
 fn report(run: &Path, extra: &[&str]) -> Value {
-    let out = Command::new(EXE).arg("report").arg(run).args(extra).output().unwrap();
-    assert!(out.status.success(), "codesign report failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(EXE)
+        .arg("report")
+        .arg(run)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "codesign report failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_str(&std::fs::read_to_string(run.join("report/report.json")).unwrap()).unwrap()
 }
 
@@ -235,16 +314,30 @@ fn report_numbers_match_an_independent_computation() {
     let r = report(&fx.run, &["--browser", "skip"]);
 
     let acc = &r["accuracy"];
-    assert_eq!((f(&acc["baseline"]), f(&acc["qat"]), f(&acc["agn"])), (0.981, 0.975, 0.969));
-    assert_eq!((f(&acc["exact"]), f(&acc["approx"]), f(&acc["retrained"])), (0.9694, 0.9611, 0.9667));
+    assert_eq!(
+        (f(&acc["baseline"]), f(&acc["qat"]), f(&acc["agn"])),
+        (0.981, 0.975, 0.969)
+    );
+    assert_eq!(
+        (f(&acc["exact"]), f(&acc["approx"]), f(&acc["retrained"])),
+        (0.9694, 0.9611, 0.9667)
+    );
 
     // Constants: the override and its source, the rest Horowitz's.
     let consts = r["energy"]["constants"].as_array().unwrap();
-    let c = |n: &str| consts.iter().find(|c| c["name"] == n).unwrap_or_else(|| panic!("constant {n}"));
+    let c = |n: &str| {
+        consts
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap_or_else(|| panic!("constant {n}"))
+    };
     assert_eq!(f(&c("mult8_pj")["value"]), 0.25);
     assert_eq!(c("mult8_pj")["source"], "test override");
     assert_eq!(f(&c("add32_pj")["value"]), 0.1);
-    assert!(c("add32_pj")["source"].as_str().unwrap().contains("Horowitz"));
+    assert!(c("add32_pj")["source"]
+        .as_str()
+        .unwrap()
+        .contains("Horowitz"));
     let (mult8, add32, mult32, sram) = (0.25, 0.1, 3.1, 12.0);
 
     // Relative multiplication energy and the datapath estimate, recomputed
@@ -274,48 +367,97 @@ fn report_numbers_match_an_independent_computation() {
         assert_eq!(f(&l["sigma"]), fx.sigmas[i]);
         assert_eq!(f(&l["tolerance"]), 100.0 + i as f64);
         assert_eq!(f(&l["predicted_std"]), 10.0 * (i + 1) as f64);
-        assert!(close(f(&l["measured_std"]), 1.1 * (i * 3 + i + 1) as f64), "measured std of {name}: {}", l["measured_std"]);
+        assert!(
+            close(f(&l["measured_std"]), 1.1 * (i * 3 + i + 1) as f64),
+            "measured std of {name}: {}",
+            l["measured_std"]
+        );
         assert_eq!(l["multiplier"]["id"], id.as_str());
-        assert!(close(f(&l["multiplier"]["metrics"]["mae_pct"]), entry.metrics.mae_pct));
-        assert!(close(f(&l["multiplier"]["cost"]["area_ge"]), entry.cost.area_ge));
+        assert!(close(
+            f(&l["multiplier"]["metrics"]["mae_pct"]),
+            entry.metrics.mae_pct
+        ));
+        assert!(close(
+            f(&l["multiplier"]["cost"]["area_ge"]),
+            entry.cost.area_ge
+        ));
         assert!(close(f(&l["energy_per_mult_pj"]), mult8 * rel));
         assert!(close(f(&l["multiplication_pj"]), m * mult8 * rel));
         assert!(close(f(&l["multiplication_exact_pj"]), m * mult8));
         assert!(close(f(&l["datapath_pj"]), m * mult8 * rel + rest));
     }
     let e = &r["energy"];
-    assert!(close(f(&e["relative_multiplication"]), weighted / macs_total));
+    assert!(close(
+        f(&e["relative_multiplication"]),
+        weighted / macs_total
+    ));
     assert!(close(f(&e["multiplication_exact_pj"]), macs_total * mult8));
     assert!(close(f(&e["multiplication_approx_pj"]), weighted * mult8));
     assert!(close(f(&e["datapath_exact_pj"]), dp_exact));
     assert!(close(f(&e["relative_datapath"]), dp_approx / dp_exact));
-    assert!(f(&e["relative_datapath"]) > f(&e["relative_multiplication"]), "other operations dilute the savings");
+    assert!(
+        f(&e["relative_datapath"]) > f(&e["relative_multiplication"]),
+        "other operations dilute the savings"
+    );
 
-    assert_eq!((f(&r["cosim"]["images"]), f(&r["cosim"]["mismatches"]), f(&r["cosim"]["cycles_per_inference"])), (20.0, 0.0, 4321.0));
-    assert_eq!((f(&r["area"]["approx_ge"]), f(&r["area"]["exact_ge"]), f(&r["area"]["relative"])), (10_000.0, 20_000.0, 0.5));
+    assert_eq!(
+        (
+            f(&r["cosim"]["images"]),
+            f(&r["cosim"]["mismatches"]),
+            f(&r["cosim"]["cycles_per_inference"])
+        ),
+        (20.0, 0.0, 4321.0)
+    );
+    assert_eq!(
+        (
+            f(&r["area"]["approx_ge"]),
+            f(&r["area"]["exact_ge"]),
+            f(&r["area"]["relative"])
+        ),
+        (10_000.0, 20_000.0, 0.5)
+    );
     for (i, l) in layers.iter().enumerate() {
-        assert_eq!((f(&l["engine_area_ge"]), f(&l["engine_area_exact_ge"])), (1000.0 * (i + 1) as f64, 2000.0 * (i + 1) as f64));
+        assert_eq!(
+            (f(&l["engine_area_ge"]), f(&l["engine_area_exact_ge"])),
+            (1000.0 * (i + 1) as f64, 2000.0 * (i + 1) as f64)
+        );
     }
     let share = &r["error_model"]["share_within"];
     assert!(share["population"].is_number() && share["per-channel"].is_number());
 
     // Markdown and CSV show the same numbers; synthesis shows as not run.
     let md = std::fs::read_to_string(fx.run.join("report/report.md")).unwrap();
-    assert!(md.contains(&format!("| relative multiplication energy (paper's figure) | {:.4} |", weighted / macs_total)), "{md}");
-    assert!(md.contains("| synthesized area, exact accelerator (GE) | 20000 |"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "| relative multiplication energy (paper's figure) | {:.4} |",
+            weighted / macs_total
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains("| synthesized area, exact accelerator (GE) | 20000 |"),
+        "{md}"
+    );
     assert!(md.contains("| accuracy: float baseline | 98.10% |"));
     assert!(md.contains("test override"));
     let csv = std::fs::read_to_string(fx.run.join("report/layers.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4);
-    assert!(csv.lines().nth(2).unwrap().starts_with(&format!("conv2,conv,\"[16, 8, 3, 3]\",{},", macs(&[16, 8, 3, 3], 256))));
+    assert!(csv.lines().nth(2).unwrap().starts_with(&format!(
+        "conv2,conv,\"[16, 8, 3, 3]\",{},",
+        macs(&[16, 8, 3, 3], 256)
+    )));
 }
 
 #[test]
 fn accelergy_tables_round_trip_against_the_report() {
     let fx = fixture(false);
     let r = report(&fx.run, &["--browser", "skip"]);
-    let ert: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(fx.run.join("report/ERT.yaml")).unwrap()).unwrap();
-    let art: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(fx.run.join("report/ART.yaml")).unwrap()).unwrap();
+    let ert: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(fx.run.join("report/ERT.yaml")).unwrap())
+            .unwrap();
+    let art: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(fx.run.join("report/ART.yaml")).unwrap())
+            .unwrap();
     // Layout: ERT: {version: 0.3, tables: [{name, actions: [{name, arguments: null, energy}]}]}.
     let ert = ert.as_mapping().unwrap();
     assert_eq!(ert.len(), 1);
@@ -323,13 +465,26 @@ fn accelergy_tables_round_trip_against_the_report() {
     assert_eq!(body["version"].as_f64(), Some(0.3));
     let tables = body["tables"].as_sequence().unwrap();
     let energy = |comp: &str, action: &str| -> f64 {
-        let t = tables.iter().find(|t| t["name"].as_str() == Some(comp)).unwrap_or_else(|| panic!("ERT has no {comp}"));
-        let a = t["actions"].as_sequence().unwrap().iter().find(|a| a["name"].as_str() == Some(action)).unwrap_or_else(|| panic!("{comp} has no {action}"));
+        let t = tables
+            .iter()
+            .find(|t| t["name"].as_str() == Some(comp))
+            .unwrap_or_else(|| panic!("ERT has no {comp}"));
+        let a = t["actions"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"].as_str() == Some(action))
+            .unwrap_or_else(|| panic!("{comp} has no {action}"));
         assert!(a["arguments"].is_null());
         a["energy"].as_f64().unwrap()
     };
     for t in tables {
-        let keys: Vec<&str> = t.as_mapping().unwrap().keys().map(|k| k.as_str().unwrap()).collect();
+        let keys: Vec<&str> = t
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str().unwrap())
+            .collect();
         assert_eq!(keys, ["name", "actions"]);
     }
     let consts = r["energy"]["constants"].as_array().unwrap();
@@ -343,13 +498,31 @@ fn accelergy_tables_round_trip_against_the_report() {
         let name = l["name"].as_str().unwrap();
         let id = l["multiplier"]["id"].as_str().unwrap();
         let rel = fx.lib.entry(id).unwrap().cost.energy_rel;
-        assert!(close(energy(&format!("{name}.multiplier"), "mult_random"), f(&l["energy_per_mult_pj"])));
-        assert!(close(energy(&format!("{name}.multiplier"), "mult_random"), c("mult8_pj") * rel));
+        assert!(close(
+            energy(&format!("{name}.multiplier"), "mult_random"),
+            f(&l["energy_per_mult_pj"])
+        ));
+        assert!(close(
+            energy(&format!("{name}.multiplier"), "mult_random"),
+            c("mult8_pj") * rel
+        ));
         assert_eq!(energy(&format!("{name}.multiplier"), "idle"), 0.0);
-        assert!(close(energy(&format!("{name}.mac"), "mac_random"), f(&l["energy_per_mac_pj"])));
-        assert!(close(energy(&format!("{name}.mac"), "mac_random"), c("mult8_pj") * rel + c("add32_pj")));
-        assert_eq!(energy(&format!("{name}.weight_buffer"), "read"), f(&l["weight_access_pj"]));
-        assert_eq!(energy(&format!("{name}.activation_buffer"), "write"), f(&l["activation_access_pj"]));
+        assert!(close(
+            energy(&format!("{name}.mac"), "mac_random"),
+            f(&l["energy_per_mac_pj"])
+        ));
+        assert!(close(
+            energy(&format!("{name}.mac"), "mac_random"),
+            c("mult8_pj") * rel + c("add32_pj")
+        ));
+        assert_eq!(
+            energy(&format!("{name}.weight_buffer"), "read"),
+            f(&l["weight_access_pj"])
+        );
+        assert_eq!(
+            energy(&format!("{name}.activation_buffer"), "write"),
+            f(&l["activation_access_pj"])
+        );
         components += 4;
     }
     assert_eq!(tables.len(), components);
@@ -359,8 +532,16 @@ fn accelergy_tables_round_trip_against_the_report() {
     let areas = art["tables"].as_sequence().unwrap();
     for l in layers {
         let name = l["name"].as_str().unwrap();
-        let t = areas.iter().find(|t| t["name"].as_str() == Some(&format!("{name}.multiplier"))).unwrap();
-        let ge = fx.lib.entry(l["multiplier"]["id"].as_str().unwrap()).unwrap().cost.area_ge;
+        let t = areas
+            .iter()
+            .find(|t| t["name"].as_str() == Some(&format!("{name}.multiplier")))
+            .unwrap();
+        let ge = fx
+            .lib
+            .entry(l["multiplier"]["id"].as_str().unwrap())
+            .unwrap()
+            .cost
+            .area_ge;
         assert!(close(t["area"].as_f64().unwrap(), ge * c("nand2_um2")));
     }
 }
@@ -380,7 +561,12 @@ fn missing_stages_show_as_not_run() {
 
     // A file that exists but is broken is an error naming it, exit 2.
     std::fs::write(run.join("assignment.yaml"), "layers: [").unwrap();
-    let out = Command::new(EXE).arg("report").arg(run).args(["--browser", "skip"]).output().unwrap();
+    let out = Command::new(EXE)
+        .arg("report")
+        .arg(run)
+        .args(["--browser", "skip"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("assignment.yaml"), "{err}");
@@ -402,7 +588,11 @@ fn html_report_renders_in_headless_chromium() {
     assert_eq!(f(&b["plots_expected"]), 5.0);
     let png = std::fs::read(fx.run.join("report/report.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    assert!(png.len() > 20_000, "screenshot of {} bytes looks blank", png.len());
+    assert!(
+        png.len() > 20_000,
+        "screenshot of {} bytes looks blank",
+        png.len()
+    );
     // Keep the rendered report for people to look at.
     let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report");
     std::fs::create_dir_all(&keep).unwrap();
@@ -413,16 +603,42 @@ fn html_report_renders_in_headless_chromium() {
     // The DOM after rendering, dumped by the browser itself.
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(chromium)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"])
-        .args(["--disable-component-update", "--disable-sync", "--virtual-time-budget=5000", "--dump-dom"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+        ])
+        .args([
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("file://{}", fx.run.join("report/report.html").display()))
+        .arg(format!(
+            "file://{}",
+            fx.run.join("report/report.html").display()
+        ))
         .output()
         .unwrap();
     assert!(out.status.success());
     let dom = String::from_utf8_lossy(&out.stdout);
-    for id in ["plot-sigma", "plot-energy", "plot-datapath", "plot-error", "plot-sweep"] {
-        assert!(dom.contains(&format!("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\"")), "{id} missing from the rendered DOM");
+    for id in [
+        "plot-sigma",
+        "plot-energy",
+        "plot-datapath",
+        "plot-error",
+        "plot-sweep",
+    ] {
+        assert!(
+            dom.contains(&format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\""
+            )),
+            "{id} missing from the rendered DOM"
+        );
     }
     assert!(dom.contains("data-plots-rendered=\"5\""));
     // One bar per layer in the sigma plot, two per layer in each energy plot.

@@ -3,10 +3,10 @@
 //! digits pipeline end to end.
 
 use codesign::config::{Config, ModelKind};
+use codesign::intnet::sim::Simulator;
 use codesign::intnet::{IntNetwork, MacLayer, Op, Shape};
 use codesign::nn::models;
 use codesign::nn::net::QuantOpts;
-use codesign::intnet::sim::Simulator;
 use codesign::nn::quantize::to_intnet;
 use codesign::nn::train::{Session, Stage};
 use tch::{nn, Device, Kind, Tensor};
@@ -14,7 +14,13 @@ use tch::{nn, Device, Kind, Tensor};
 /// The integer network, written loop by loop from the contract in
 /// `src/intnet/mod.rs` with exact multiplication.
 fn reference_forward(net: &IntNetwork, image: &[u8]) -> Vec<i64> {
-    let mut t: Vec<(Shape, Vec<i64>)> = vec![(net.input, image.iter().map(|&p| (p >> net.input_shift) as i64).collect())];
+    let mut t: Vec<(Shape, Vec<i64>)> = vec![(
+        net.input,
+        image
+            .iter()
+            .map(|&p| (p >> net.input_shift) as i64)
+            .collect(),
+    )];
     let act_max = net.act_max as i64;
     for node in &net.nodes {
         let (s, x) = t[node.input].clone();
@@ -31,7 +37,8 @@ fn reference_forward(net: &IntNetwork, image: &[u8]) -> Vec<i64> {
                             let mut sum = 0;
                             for ky in 0..*kernel {
                                 for kx in 0..*kernel {
-                                    let v = x[(c * s.h + oy * stride + ky) * s.w + ox * stride + kx];
+                                    let v =
+                                        x[(c * s.h + oy * stride + ky) * s.w + ox * stride + kx];
                                     m = m.max(v);
                                     sum += v;
                                 }
@@ -50,10 +57,16 @@ fn reference_forward(net: &IntNetwork, image: &[u8]) -> Vec<i64> {
                 }
             }
             Op::Flatten => y.copy_from_slice(&x),
-            Op::Add { other, mult_a, mult_b, shift } => {
+            Op::Add {
+                other,
+                mult_a,
+                mult_b,
+                shift,
+            } => {
                 let b = &t[*other].1;
                 for i in 0..y.len() {
-                    let v = (x[i] * *mult_a as i64 + b[i] * *mult_b as i64 + (1i64 << (shift - 1))) >> shift;
+                    let v = (x[i] * *mult_a as i64 + b[i] * *mult_b as i64 + (1i64 << (shift - 1)))
+                        >> shift;
                     y[i] = v.clamp(0, act_max);
                 }
             }
@@ -84,7 +97,9 @@ fn mac(l: &MacLayer, s: Shape, x: &[i64], o: Shape, y: &mut [i64], act_max: i64)
                     }
                 }
                 let v = match &l.requant {
-                    Some(r) => ((acc * r.mult[oc] as i64 + (1i64 << (r.shift[oc] - 1))) >> r.shift[oc]).clamp(0, act_max),
+                    Some(r) => ((acc * r.mult[oc] as i64 + (1i64 << (r.shift[oc] - 1)))
+                        >> r.shift[oc])
+                        .clamp(0, act_max),
                     None => acc,
                 };
                 y[(oc * o.h + oy) * o.w + ox] = v;
@@ -101,8 +116,11 @@ fn check_exact(kind: ModelKind, input: Shape, signed: bool) {
     let net = models::build(kind, vs.root(), input, 10, signed, 0.1).unwrap();
     let s = [24, input.c as i64, input.h as i64, input.w as i64];
     // Structured images (smooth ramps plus noise) rather than pure noise.
-    let ramp = Tensor::arange(input.w as i64, (Kind::Float, Device::Cpu)) * (200.0 / input.w as f64);
-    let x = (Tensor::rand(s, (Kind::Float, Device::Cpu)) * 80.0 + ramp).clamp(0.0, 255.0).to_kind(Kind::Uint8);
+    let ramp =
+        Tensor::arange(input.w as i64, (Kind::Float, Device::Cpu)) * (200.0 / input.w as f64);
+    let x = (Tensor::rand(s, (Kind::Float, Device::Cpu)) * 80.0 + ramp)
+        .clamp(0.0, 255.0)
+        .to_kind(Kind::Uint8);
     tch::no_grad(|| {
         for _ in 0..5 {
             let _ = net.forward_float(&x, true);
@@ -117,14 +135,26 @@ fn check_exact(kind: ModelKind, input: Shape, signed: bool) {
     let mut nonzero = 0;
     for i in 0..s[0] as usize {
         let want = reference_forward(&int, &pixels[i * n..(i + 1) * n]);
-        let got: Vec<i64> = exact[i * 10..(i + 1) * 10].iter().map(|&v| v as i64).collect();
-        assert_eq!(got, want, "{kind:?} image {i}: fake-quantized logits differ from the integer network");
+        let got: Vec<i64> = exact[i * 10..(i + 1) * 10]
+            .iter()
+            .map(|&v| v as i64)
+            .collect();
+        assert_eq!(
+            got, want,
+            "{kind:?} image {i}: fake-quantized logits differ from the integer network"
+        );
         nonzero += want.iter().filter(|&&v| v != 0).count();
     }
     assert!(nonzero > 100, "{kind:?}: degenerate logits");
     // The float path agrees with the exact one up to float rounding.
     let real = Vec::<f64>::try_from(out.logits.to_kind(Kind::Double).flatten(0, -1)).unwrap();
-    let unit = real.iter().zip(&exact).filter(|(_, e)| e.abs() > 0.0).map(|(r, e)| r / e).next().unwrap();
+    let unit = real
+        .iter()
+        .zip(&exact)
+        .filter(|(_, e)| e.abs() > 0.0)
+        .map(|(r, e)| r / e)
+        .next()
+        .unwrap();
     for (r, e) in real.iter().zip(&exact) {
         assert!((r - e * unit).abs() <= 1e-3 * (1.0 + (e * unit).abs()));
     }
@@ -157,9 +187,21 @@ fn digits_pipeline() {
     s.save(Stage::Baseline, &base).unwrap();
     let qat = s.train_stage(Stage::Qat).unwrap();
     s.save(Stage::Qat, &qat).unwrap();
-    eprintln!("baseline {:.4} qat {:.4}", base.test_accuracy, qat.test_accuracy);
-    assert!(base.test_accuracy >= 0.97, "baseline {}", base.test_accuracy);
-    assert!((qat.test_accuracy - base.test_accuracy).abs() <= 0.005 + 1e-9, "qat {} vs baseline {}", qat.test_accuracy, base.test_accuracy);
+    eprintln!(
+        "baseline {:.4} qat {:.4}",
+        base.test_accuracy, qat.test_accuracy
+    );
+    assert!(
+        base.test_accuracy >= 0.97,
+        "baseline {}",
+        base.test_accuracy
+    );
+    assert!(
+        (qat.test_accuracy - base.test_accuracy).abs() <= 0.005 + 1e-9,
+        "qat {} vs baseline {}",
+        qat.test_accuracy,
+        base.test_accuracy
+    );
 
     // The checkpoint reloads to the same model.
     let agn = s.train_stage(Stage::Agn).unwrap();
@@ -168,11 +210,19 @@ fn digits_pipeline() {
     s.load_stage(Stage::Qat).unwrap();
     s.load_stage(Stage::Agn).unwrap();
     assert_eq!(before, s.predict(Stage::Agn, &s.data.test, None));
-    let side: codesign::nn::sidecar::Sidecar = codesign::io::read_yaml(dir.path().join("train/agn.yaml")).unwrap();
-    assert_eq!(side.layers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["conv1", "conv2", "conv3", "fc"]);
+    let side: codesign::nn::sidecar::Sidecar =
+        codesign::io::read_yaml(dir.path().join("train/agn.yaml")).unwrap();
+    assert_eq!(
+        side.layers
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>(),
+        ["conv1", "conv2", "conv3", "fc"]
+    );
     assert!((side.test_accuracy - agn.test_accuracy).abs() < 1e-12);
     let sig = &agn.sigmas;
-    let spread = sig.iter().cloned().fold(f64::MIN, f64::max) - sig.iter().cloned().fold(f64::MAX, f64::min);
+    let spread =
+        sig.iter().cloned().fold(f64::MIN, f64::max) - sig.iter().cloned().fold(f64::MAX, f64::min);
     assert!(spread > 0.05, "sigmas {sig:?} do not differ across layers");
 
     // Integer network against the fake-quantized model, logits image by image.
@@ -182,12 +232,28 @@ fn digits_pipeline() {
     let sim = Simulator::exact(&int).unwrap();
     let test = &s.data.test;
     let logits = sim.dataset_logits(test).unwrap();
-    let (x, _) = codesign::nn::train::batch(test, &(0..test.len()).collect::<Vec<_>>(), None, Device::Cpu);
+    let (x, _) = codesign::nn::train::batch(
+        test,
+        &(0..test.len()).collect::<Vec<_>>(),
+        None,
+        Device::Cpu,
+    );
     let fq = tch::no_grad(|| s.net.forward_quant(&x, &QuantOpts::default()).exact);
-    let fq: Vec<i32> = Vec::<f64>::try_from(fq.flatten(0, -1)).unwrap().into_iter().map(|v| v as i32).collect();
-    assert_eq!(logits, fq, "integer network logits differ from the fake-quantized model");
+    let fq: Vec<i32> = Vec::<f64>::try_from(fq.flatten(0, -1))
+        .unwrap()
+        .into_iter()
+        .map(|v| v as i32)
+        .collect();
+    assert_eq!(
+        logits, fq,
+        "integer network logits differ from the fake-quantized model"
+    );
     let acc = sim.evaluate(test).unwrap().top1;
-    assert!((acc - agn.test_accuracy).abs() <= 0.005, "integer {acc} vs fake-quantized {}", agn.test_accuracy);
+    assert!(
+        (acc - agn.test_accuracy).abs() <= 0.005,
+        "integer {acc} vs fake-quantized {}",
+        agn.test_accuracy
+    );
 }
 
 /// Retraining's forward pass with approximate products (lookup-table kernel,
@@ -218,19 +284,39 @@ fn approximate_forward_equals_the_simulator() {
         .map(|(i, (_, l))| {
             let k = (i % 4) as u32 + 1;
             let map = ErrorMap::from_fn(false, move |a, b| ((a >> k) << k) * b + (i % 2) as i32);
-            let corr = if i == 2 { (0..l.out_ch as i32).map(|o| o * 3 - 7).collect() } else { vec![] };
+            let corr = if i == 2 {
+                (0..l.out_ch as i32).map(|o| o * 3 - 7).collect()
+            } else {
+                vec![]
+            };
             (map, corr)
         })
         .collect();
     let approx = ApproxProducts::new(&maps);
     let hook = approx.hook();
-    let out = tch::no_grad(|| net.forward_quant(&x, &QuantOpts { approx: Some(&hook), ..Default::default() }));
-    let got: Vec<i32> = Vec::<f64>::try_from(out.exact.flatten(0, -1)).unwrap().into_iter().map(|v| v as i32).collect();
+    let out = tch::no_grad(|| {
+        net.forward_quant(
+            &x,
+            &QuantOpts {
+                approx: Some(&hook),
+                ..Default::default()
+            },
+        )
+    });
+    let got: Vec<i32> = Vec::<f64>::try_from(out.exact.flatten(0, -1))
+        .unwrap()
+        .into_iter()
+        .map(|v| v as i32)
+        .collect();
     let mut corrected = int.clone();
-    for ((_, l), (_, c)) in corrected.nodes.iter_mut().filter_map(|n| match &mut n.op {
-        Op::Conv(l) | Op::Linear(l) => Some(((), l)),
-        _ => None,
-    }).zip(&maps)
+    for ((_, l), (_, c)) in corrected
+        .nodes
+        .iter_mut()
+        .filter_map(|n| match &mut n.op {
+            Op::Conv(l) | Op::Linear(l) => Some(((), l)),
+            _ => None,
+        })
+        .zip(&maps)
     {
         for (b, d) in l.bias.iter_mut().zip(c) {
             *b += d;
@@ -239,13 +325,26 @@ fn approximate_forward_equals_the_simulator() {
     let tables = maps.iter().map(|(m, _)| ProductTable::new(m)).collect();
     let sim = Simulator::new(&corrected, tables).unwrap();
     let pixels = Vec::<u8>::try_from(x.flatten(0, -1)).unwrap();
-    assert_eq!(got, sim.logits(&pixels), "approximate fake-quantized forward differs from the simulator");
+    assert_eq!(
+        got,
+        sim.logits(&pixels),
+        "approximate fake-quantized forward differs from the simulator"
+    );
     let exact = tch::no_grad(|| net.forward_quant(&x, &QuantOpts::default()).exact);
-    assert!(!exact.equal(&out.exact), "the approximate products changed nothing");
+    assert!(
+        !exact.equal(&out.exact),
+        "the approximate products changed nothing"
+    );
 
     // Gradients flow (exact product's gradient) through the approximate pass.
     let labels = Tensor::from_slice(&[1i64; 16]);
-    let out = net.forward_quant(&x, &QuantOpts { approx: Some(&hook), ..Default::default() });
+    let out = net.forward_quant(
+        &x,
+        &QuantOpts {
+            approx: Some(&hook),
+            ..Default::default()
+        },
+    );
     out.logits.cross_entropy_for_logits(&labels).backward();
     let g = net.mac_nodes().next().unwrap().2.weight.grad();
     assert!(g.abs().sum(Kind::Float).double_value(&[]) > 0.0);

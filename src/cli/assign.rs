@@ -56,23 +56,43 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
     } else {
         let (train, images, samples, seed) = training_data(run)?;
         check_data(&train, &net)?;
-        tracing::info!("calibrating: {images} images, {samples} receptive fields per layer, seed {seed}");
+        tracing::info!(
+            "calibrating: {images} images, {samples} receptive fields per layer, seed {seed}"
+        );
         let c = calibrate(&net, &train.images, images, samples, seed)?;
         crate::io::write_json(&calib_path, &c)?;
         tracing::info!("wrote {}", calib_path.display());
         data = Some(train);
         c
     };
-    let sidecar_path = args.sidecar.clone().unwrap_or_else(|| run.join("train").join("agn.yaml"));
+    let sidecar_path = args
+        .sidecar
+        .clone()
+        .unwrap_or_else(|| run.join("train").join("agn.yaml"));
     let sidecar: Sidecar = crate::io::read_yaml(&sidecar_path)?;
     let views = mac_views(&net)?;
     let sig = sigmas(&sidecar, &views, &sidecar_path.display().to_string())?;
     let lib = Library::load(&args.library)?;
     let cands = crate::assign::candidates(&lib, net.signed)?;
-    tracing::info!("predicting {} layers x {} multipliers", views.len(), cands.len());
+    tracing::info!(
+        "predicting {} layers x {} multipliers",
+        views.len(),
+        cands.len()
+    );
     let preds = predict_all(&calib, &views, &cands);
-    let assignment = choose(&calib, &views, &sig, &cands, &preds, model, &args.library.display().to_string())?;
-    let out = args.out.clone().unwrap_or_else(|| run.join("assignment.yaml"));
+    let assignment = choose(
+        &calib,
+        &views,
+        &sig,
+        &cands,
+        &preds,
+        model,
+        &args.library.display().to_string(),
+    )?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| run.join("assignment.yaml"));
     crate::io::write_yaml(&out, &assignment)?;
     print!("{}", assignment_table(&assignment, &sig));
     tracing::info!("wrote {}", out.display());
@@ -88,9 +108,15 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
             d
         }
     };
-    let n = args.validate_images.unwrap_or(calib.image_indices.len()).min(calib.image_indices.len());
+    let n = args
+        .validate_images
+        .unwrap_or(calib.image_indices.len())
+        .min(calib.image_indices.len());
     if n == 0 {
-        anyhow::bail!("{}: no calibration image indices to measure on (rerun with --recalibrate)", calib_path.display());
+        anyhow::bail!(
+            "{}: no calibration image indices to measure on (rerun with --recalibrate)",
+            calib_path.display()
+        );
     }
     let indices = &calib.image_indices[..n];
     let measured = validate::measure(&net, &train.images, indices, &cands, &preds)?;
@@ -107,7 +133,12 @@ fn training_data(run: &Path) -> anyhow::Result<(Dataset, usize, usize, u64)> {
     let path = run.join("config.yaml");
     let cfg = crate::config::Config::load(&path).context("calibration needs the run's config")?;
     let split = crate::nn::data::load(cfg.dataset.kind, cfg.dataset.path.as_deref())?;
-    Ok((split.train, cfg.calibration.images, cfg.calibration.samples, cfg.seed))
+    Ok((
+        split.train,
+        cfg.calibration.images,
+        cfg.calibration.samples,
+        cfg.seed,
+    ))
 }
 
 fn check_data(d: &Dataset, net: &crate::intnet::IntNetwork) -> anyhow::Result<()> {
@@ -115,7 +146,13 @@ fn check_data(d: &Dataset, net: &crate::intnet::IntNetwork) -> anyhow::Result<()
     if (d.c, d.h, d.w) != (i.c, i.h, i.w) {
         anyhow::bail!(
             "data set images are {}x{}x{} but network '{}' takes {}x{}x{}",
-            d.c, d.h, d.w, net.name, i.c, i.h, i.w
+            d.c,
+            d.h,
+            d.w,
+            net.name,
+            i.c,
+            i.h,
+            i.w
         );
     }
     Ok(())
@@ -125,8 +162,20 @@ fn check_data(d: &Dataset, net: &crate::intnet::IntNetwork) -> anyhow::Result<()
 /// tolerance, and its share of the multiplications.
 pub fn assignment_table(a: &Assignment, sigmas: &[f64]) -> String {
     let total: u64 = a.layers.iter().map(|c| c.macs).sum::<u64>().max(1);
-    let w = a.layers.iter().map(|c| c.multiplier.len()).max().unwrap_or(0).max(10);
-    let lw = a.layers.iter().map(|c| c.layer.len()).max().unwrap_or(0).max(5);
+    let w = a
+        .layers
+        .iter()
+        .map(|c| c.multiplier.len())
+        .max()
+        .unwrap_or(0)
+        .max(10);
+    let lw = a
+        .layers
+        .iter()
+        .map(|c| c.layer.len())
+        .max()
+        .unwrap_or(0)
+        .max(5);
     let mut s = format!(
         "{:<lw$}  {:<w$}  {:>7}  {:>12}  {:>12}  {:>10}  {:>6}  {:>10}\n",
         "layer", "multiplier", "sigma", "predicted", "tolerance", "MACs", "share", "energy_rel"
@@ -175,11 +224,23 @@ pub fn validation_table(r: &ErrorModelReport, cands: &[Candidate]) -> String {
         "median"
     );
     let row = |name: &str, pairs: Vec<&validate::PairEntry>| {
-        let pop = validate::model_summary(pairs.iter().map(|p| (p.predicted_population, p.measured, p.y_std)));
-        let pc = validate::model_summary(pairs.iter().map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)));
-        let sm = validate::model_summary(
-            pairs.iter().map(|p| (p.predicted_sampled.unwrap_or(0.0), p.measured_sampled.unwrap_or(0.0), p.y_std)),
+        let pop = validate::model_summary(
+            pairs
+                .iter()
+                .map(|p| (p.predicted_population, p.measured, p.y_std)),
         );
+        let pc = validate::model_summary(
+            pairs
+                .iter()
+                .map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)),
+        );
+        let sm = validate::model_summary(pairs.iter().map(|p| {
+            (
+                p.predicted_sampled.unwrap_or(0.0),
+                p.measured_sampled.unwrap_or(0.0),
+                p.y_std,
+            )
+        }));
         format!(
             "{:<lw$}  {:>14}  {:>8.3}  {:>14}  {:>8.3}  {:>14}  {:>8.3}\n",
             name,
@@ -201,7 +262,12 @@ pub fn validation_table(r: &ErrorModelReport, cands: &[Candidate]) -> String {
         validate::WINDOW[1],
         r.summary.share_within.population,
         r.summary.share_within.per_channel,
-        r.summary.share_within.sampled.map_or("n/a (no fields in calibration)".to_string(), |v| format!("{v:.3}"))
+        r.summary
+            .share_within
+            .sampled
+            .map_or("n/a (no fields in calibration)".to_string(), |v| format!(
+                "{v:.3}"
+            ))
     );
     s
 }

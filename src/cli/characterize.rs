@@ -41,7 +41,10 @@ pub struct Report {
 
 /// Characterize `args.file`.
 pub fn report(args: &CharacterizeArgs) -> anyhow::Result<Report> {
-    let opts = ImportOptions { cells: args.cells.clone(), ports: Ports::parse(&args.ports)? };
+    let opts = ImportOptions {
+        cells: args.cells.clone(),
+        ports: Ports::parse(&args.ports)?,
+    };
     let imported = import::load(&args.file, &opts)?;
     let map = sim::exhaustive(&imported.netlist, args.signed)?;
     Ok(Report {
@@ -72,13 +75,25 @@ fn table(r: &Report) -> String {
         ("signed", r.signed.to_string()),
         ("importer", r.importer.clone()),
         ("gates", r.cost.gates.to_string()),
-        ("area_ge", format!("{:.1}  (NAND2 equivalents)", r.cost.area_ge)),
-        ("energy_rel", format!("{:.4}  (switching energy per multiplication / exact multiplier's)", r.cost.energy_rel)),
+        (
+            "area_ge",
+            format!("{:.1}  (NAND2 equivalents)", r.cost.area_ge),
+        ),
+        (
+            "energy_rel",
+            format!(
+                "{:.4}  (switching energy per multiplication / exact multiplier's)",
+                r.cost.energy_rel
+            ),
+        ),
         ("mae", format!("{:.3}", m.mae)),
         ("mae_pct", format!("{:.4} %  (MAE / 2^16)", m.mae_pct)),
         ("wce", format!("{}", m.wce)),
         ("wce_pct", format!("{:.4} %  (WCE / 2^16)", m.wce_pct)),
-        ("ep_pct", format!("{:.3} %  (pairs with any error)", m.ep_pct)),
+        (
+            "ep_pct",
+            format!("{:.3} %  (pairs with any error)", m.ep_pct),
+        ),
         ("mre_pct", format!("{:.4} %", m.mre_pct)),
         ("wcre_pct", format!("{:.3} %", m.wcre_pct)),
         ("mse", format!("{:.3}", m.mse)),

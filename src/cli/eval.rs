@@ -1,7 +1,6 @@
 //! Command line of `codesign eval`: bit-exact integer simulation of a run's
 //! network with exact multipliers or an assignment, on its data set.
 
-use anyhow::{bail, Context};
 use crate::assign::Assignment;
 use crate::config::Config;
 use crate::intnet::evalfile::{self, EvalRecord, LayerMultiplier};
@@ -9,6 +8,7 @@ use crate::intnet::sim::{accuracy, ProductTable, Simulator};
 use crate::intnet::{self, IntNetwork};
 use crate::library::Library;
 use crate::nn::data;
+use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `codesign eval`.
@@ -46,27 +46,51 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
         None => {
             let choices = net
                 .mac_layers()
-                .map(|(n, _)| LayerMultiplier { layer: n.name.clone(), multiplier: "exact".into() })
+                .map(|(n, _)| LayerMultiplier {
+                    layer: n.name.clone(),
+                    multiplier: "exact".into(),
+                })
                 .collect();
-            (vec![ProductTable::exact(net.signed); net.mac_layers().count()], choices, None, Some(1.0))
+            (
+                vec![ProductTable::exact(net.signed); net.mac_layers().count()],
+                choices,
+                None,
+                Some(1.0),
+            )
         }
         Some(path) => {
             let assignment: Assignment = crate::io::read_yaml(path)?;
-            let dir = args.library.clone().unwrap_or_else(|| PathBuf::from(&assignment.library));
+            let dir = args
+                .library
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(&assignment.library));
             let (tables, choices) = assigned_tables(&net, &assignment, path, &dir)?;
-            (tables, choices, Some(dir.display().to_string()), Some(assignment.relative_energy))
+            (
+                tables,
+                choices,
+                Some(dir.display().to_string()),
+                Some(assignment.relative_energy),
+            )
         }
     };
     let sim = Simulator::new(&net, tables)?;
 
     let data_dir = args.data.clone().or_else(|| config.dataset.path.clone());
     let split = data::load(config.dataset.kind, data_dir.as_deref())?;
-    let mut set = if args.split == "test" { split.test } else { split.train };
+    let mut set = if args.split == "test" {
+        split.test
+    } else {
+        split.train
+    };
     if let Some(n) = args.limit {
         set = set.take(n);
     }
     if set.is_empty() {
-        bail!("no images to evaluate in the {} split of {}", args.split, config.dataset.kind.name());
+        bail!(
+            "no images to evaluate in the {} split of {}",
+            args.split,
+            config.dataset.kind.name()
+        );
     }
     // Check shapes once (one-line error), then run in chunks for progress.
     sim.dataset_logits(&set.take(1))?;
@@ -77,7 +101,10 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
 
     let key = args.name.clone().unwrap_or_else(|| match &args.assignment {
         None => "exact".into(),
-        Some(p) => p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "assignment".into()),
+        Some(p) => p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "assignment".into()),
     });
     let top5 = (net.classes > 5).then_some(result.top5);
     println!(
@@ -87,7 +114,8 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
         result.n,
         args.split,
         100.0 * result.top1,
-        top5.map(|t| format!(", top-5 {:.2}%", 100.0 * t)).unwrap_or_default(),
+        top5.map(|t| format!(", top-5 {:.2}%", 100.0 * t))
+            .unwrap_or_default(),
         secs,
         result.n as f64 / secs.max(1e-9)
     );
@@ -121,7 +149,10 @@ fn find_config(run_dir: &Path) -> anyhow::Result<PathBuf> {
             return Ok(up);
         }
     }
-    bail!("{}: no config.yaml here or in the parent directory", run_dir.display())
+    bail!(
+        "{}: no config.yaml here or in the parent directory",
+        run_dir.display()
+    )
 }
 
 /// One table per multiplying layer from the assignment: every layer must be
@@ -135,10 +166,19 @@ fn assigned_tables(
     let layers: Vec<&str> = net.mac_layers().map(|(n, _)| n.name.as_str()).collect();
     for (i, c) in assignment.layers.iter().enumerate() {
         if !layers.contains(&c.layer.as_str()) {
-            bail!("{}: layers[{i}]: '{}' is not a multiplying layer of network '{}'", path.display(), c.layer, net.name);
+            bail!(
+                "{}: layers[{i}]: '{}' is not a multiplying layer of network '{}'",
+                path.display(),
+                c.layer,
+                net.name
+            );
         }
         if assignment.layers[..i].iter().any(|d| d.layer == c.layer) {
-            bail!("{}: layers[{i}]: layer '{}' is assigned twice", path.display(), c.layer);
+            bail!(
+                "{}: layers[{i}]: layer '{}' is assigned twice",
+                path.display(),
+                c.layer
+            );
         }
     }
     let library = Library::load(dir).with_context(|| format!("library of {}", path.display()))?;
@@ -146,14 +186,26 @@ fn assigned_tables(
     let mut choices = Vec::new();
     for name in layers {
         let Some(c) = assignment.layers.iter().find(|c| c.layer == name) else {
-            bail!("{}: layer '{name}' of network '{}' has no multiplier", path.display(), net.name);
+            bail!(
+                "{}: layer '{name}' of network '{}' has no multiplier",
+                path.display(),
+                net.name
+            );
         };
         if library.entry(&c.multiplier).is_none() {
-            bail!("{}: layer '{name}': multiplier '{}' is not in library {}", path.display(), c.multiplier, dir.display());
+            bail!(
+                "{}: layer '{name}': multiplier '{}' is not in library {}",
+                path.display(),
+                c.multiplier,
+                dir.display()
+            );
         }
         let map = library.error_map(&c.multiplier)?;
         tables.push(ProductTable::new(&map));
-        choices.push(LayerMultiplier { layer: name.into(), multiplier: c.multiplier.clone() });
+        choices.push(LayerMultiplier {
+            layer: name.into(),
+            multiplier: c.multiplier.clone(),
+        });
     }
     Ok((tables, choices))
 }
@@ -161,7 +213,10 @@ fn assigned_tables(
 /// Logits of all images, in chunks, with a progress bar on stderr.
 fn run_with_progress(sim: &Simulator, images: &[u8], image_len: usize) -> Vec<i32> {
     let n = images.len() / image_len;
-    let bar = indicatif::ProgressBar::with_draw_target(Some(n as u64), indicatif::ProgressDrawTarget::stderr());
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(n as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
     bar.set_style(
         indicatif::ProgressStyle::with_template("eval [{bar:30}] {pos}/{len} images {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),

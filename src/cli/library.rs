@@ -68,8 +68,16 @@ pub fn library(args: LibraryArgs) -> anyhow::Result<()> {
             print!("{}", table(&lib.by_energy()));
             Ok(())
         }
-        LibraryCommand::Import { files, out, signed, cells } => {
-            let opts = ImportOptions { cells, ..Default::default() };
+        LibraryCommand::Import {
+            files,
+            out,
+            signed,
+            cells,
+        } => {
+            let opts = ImportOptions {
+                cells,
+                ..Default::default()
+            };
             let mut netlists = Vec::new();
             for f in &files {
                 let imported = load(f, &opts)?;
@@ -77,7 +85,11 @@ pub fn library(args: LibraryArgs) -> anyhow::Result<()> {
             }
             let ids = library::build::add_imported(&out, netlists, signed)?;
             let lib = Library::load(&out)?;
-            let rows: Vec<&Entry> = lib.by_energy().into_iter().filter(|e| ids.contains(&e.id)).collect();
+            let rows: Vec<&Entry> = lib
+                .by_energy()
+                .into_iter()
+                .filter(|e| ids.contains(&e.id))
+                .collect();
             print!("{}", table(&rows));
             Ok(())
         }

@@ -1,10 +1,9 @@
 //! Command line of `codesign report`, `codesign run` and `codesign sweep`.
 
-use anyhow::{bail, Context};
 use crate::config::Config;
 use crate::pipeline::{Outcome, Run};
+use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
-
 
 /// Arguments of `codesign report`.
 #[derive(Debug, clap::Args)]
@@ -27,7 +26,9 @@ pub fn report(args: ReportArgs) -> anyhow::Result<()> {
     if !args.run_dir.is_dir() {
         bail!("{}: not a run directory", args.run_dir.display());
     }
-    let out = args.out.unwrap_or_else(|| crate::report::out_dir(&args.run_dir));
+    let out = args
+        .out
+        .unwrap_or_else(|| crate::report::out_dir(&args.run_dir));
     let browser = match args.browser.as_str() {
         "require" => crate::report::Browser::Required,
         "skip" => crate::report::Browser::Skip,
@@ -35,7 +36,13 @@ pub fn report(args: ReportArgs) -> anyhow::Result<()> {
     };
     let r = crate::report::write(&args.run_dir, args.library.as_deref(), &out, browser)?;
     if let Some(b) = &r.browser {
-        tracing::info!("{}: {} of {} plots rendered; screenshot {}", b.browser, b.plots_rendered, b.plots_expected, out.join(&b.screenshot).display());
+        tracing::info!(
+            "{}: {} of {} plots rendered; screenshot {}",
+            b.browser,
+            b.plots_rendered,
+            b.plots_expected,
+            out.join(&b.screenshot).display()
+        );
     }
     for n in &r.notes {
         tracing::warn!("{n}");
@@ -69,17 +76,36 @@ pub struct RunArgs {
 }
 
 /// The stage runner for `config` into `out` (default: the config's `out`).
-fn prepare(config: &Path, out: Option<&Path>, cosim_images: usize, device: &str) -> anyhow::Result<Run> {
+fn prepare(
+    config: &Path,
+    out: Option<&Path>,
+    cosim_images: usize,
+    device: &str,
+) -> anyhow::Result<Run> {
     let cfg = Config::load(config)?;
-    let dir = out.map(Path::to_path_buf).unwrap_or_else(|| cfg.out.clone());
+    let dir = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cfg.out.clone());
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let dir = dir.canonicalize().with_context(|| format!("{}", dir.display()))?;
-    let config = config.canonicalize().with_context(|| format!("{}", config.display()))?;
+    let dir = dir
+        .canonicalize()
+        .with_context(|| format!("{}", dir.display()))?;
+    let config = config
+        .canonicalize()
+        .with_context(|| format!("{}", config.display()))?;
     let (library, build_library) = match cfg.library {
         Some(l) => (l, false),
         None => (dir.join("library"), true),
     };
-    Ok(Run { dir, config, library, build_library, cosim_images, device: device.to_string(), sweep: vec![] })
+    Ok(Run {
+        dir,
+        config,
+        library,
+        build_library,
+        cosim_images,
+        device: device.to_string(),
+        sweep: vec![],
+    })
 }
 
 /// Drive `stages` with a progress bar; returns the stages that ran.
@@ -92,12 +118,16 @@ fn drive(run: &Run, stages: &[crate::pipeline::Stage], force: bool) -> anyhow::R
         }
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{prefix:.bold} {spinner} [{elapsed}] {wide_msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            indicatif::ProgressStyle::with_template(
+                "{prefix:.bold} {spinner} [{elapsed}] {wide_msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         bar.set_prefix(format!("[{}/{n}] {:<10}", i + 1, stage.name));
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
-        let result = run.execute(stage, &exe, |line| bar.set_message(crate::io::one_line(line)));
+        let result = run.execute(stage, &exe, |line| {
+            bar.set_message(crate::io::one_line(line))
+        });
         let msg = match &result {
             Ok(Outcome::UpToDate) => "up to date (skipped)".to_string(),
             Ok(Outcome::Ran(s)) => format!("done in {s:.1} s"),
@@ -115,14 +145,24 @@ fn drive(run: &Run, stages: &[crate::pipeline::Stage], force: bool) -> anyhow::R
 
 /// `codesign run`.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
-    let mut run = prepare(&args.config, args.out.as_deref(), args.cosim_images, &args.device)?;
+    let mut run = prepare(
+        &args.config,
+        args.out.as_deref(),
+        args.cosim_images,
+        &args.device,
+    )?;
     run.sweep = args.sweep.clone();
     let stages = run.stages();
     let clock = std::time::Instant::now();
     drive(&run, &stages, args.force)?;
     let report_json = crate::report::out_dir(&run.dir).join("report.json");
     let r: crate::report::model::Report = crate::io::read_json(&report_json)?;
-    eprintln!("all {} stages done in {:.1} s; report: {}", stages.len(), clock.elapsed().as_secs_f64(), run.dir.join("report/report.html").display());
+    eprintln!(
+        "all {} stages done in {:.1} s; report: {}",
+        stages.len(),
+        clock.elapsed().as_secs_f64(),
+        run.dir.join("report/report.html").display()
+    );
     print!("{}", crate::report::summary(&r));
     Ok(())
 }
@@ -155,7 +195,11 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         bail!("--lambdas: {l} is not a non-negative number");
     }
     let run = prepare(&args.config, args.out.as_deref(), 0, &args.device)?;
-    let base: Vec<_> = run.stages().into_iter().filter(|s| ["library", "baseline", "qat"].contains(&s.name)).collect();
+    let base: Vec<_> = run
+        .stages()
+        .into_iter()
+        .filter(|s| ["library", "baseline", "qat"].contains(&s.name))
+        .collect();
     eprintln!("sweep: shared stages");
     drive(&run, &base, false)?;
     let mut points = Vec::new();
@@ -168,9 +212,16 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
                 crate::io::write_atomic(&to, &crate::io::read_bytes(&from)?)?;
             }
         }
-        let sub_run = Run { dir: sub.clone(), build_library: false, ..run.clone() };
-        let mut stages: Vec<_> =
-            sub_run.stages().into_iter().filter(|s| ["agn", "quantize", "assign", "eval"].contains(&s.name)).collect();
+        let sub_run = Run {
+            dir: sub.clone(),
+            build_library: false,
+            ..run.clone()
+        };
+        let mut stages: Vec<_> = sub_run
+            .stages()
+            .into_iter()
+            .filter(|s| ["agn", "quantize", "assign", "eval"].contains(&s.name))
+            .collect();
         for s in stages.iter_mut().filter(|s| s.name == "agn") {
             s.commands[0].extend(["--lambda".to_string(), lambda.to_string()]);
         }
@@ -178,13 +229,28 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         drive(&sub_run, &stages, false)?;
         points.push(sweep_point(&sub, lambda)?);
     }
-    let sweep = crate::report::model::Sweep { config: args.config.display().to_string(), points };
+    let sweep = crate::report::model::Sweep {
+        config: args.config.display().to_string(),
+        points,
+    };
     let path = run.dir.join("sweep.json");
     crate::io::write_json(&path, &sweep)?;
-    println!("{:>8} {:>10} {:>10} {:>10}", "lambda", "exact", "assigned", "rel. energy");
+    println!(
+        "{:>8} {:>10} {:>10} {:>10}",
+        "lambda", "exact", "assigned", "rel. energy"
+    );
     for p in &sweep.points {
-        let pct = |x: Option<f64>| x.map(|v| format!("{:.2}%", 100.0 * v)).unwrap_or_else(|| "-".into());
-        println!("{:>8} {:>10} {:>10} {:>10.4}", p.lambda, pct(p.exact_accuracy), pct(p.accuracy), p.relative_energy);
+        let pct = |x: Option<f64>| {
+            x.map(|v| format!("{:.2}%", 100.0 * v))
+                .unwrap_or_else(|| "-".into())
+        };
+        println!(
+            "{:>8} {:>10} {:>10} {:>10.4}",
+            p.lambda,
+            pct(p.exact_accuracy),
+            pct(p.accuracy),
+            p.relative_energy
+        );
     }
     tracing::info!("wrote {}", path.display());
     Ok(())
@@ -201,6 +267,10 @@ fn sweep_point(dir: &Path, lambda: f64) -> anyhow::Result<crate::report::model::
         exact_accuracy: evals.get("exact").map(|r| r.top1),
         relative_energy: assignment.relative_energy,
         sigmas: sidecar.layers.iter().map(|l| l.sigma).collect(),
-        multipliers: assignment.layers.iter().map(|c| c.multiplier.clone()).collect(),
+        multipliers: assignment
+            .layers
+            .iter()
+            .map(|c| c.multiplier.clone())
+            .collect(),
     })
 }

@@ -2,7 +2,6 @@
 //! `codesign cosim`: the heterogeneous accelerator as Verilog, its Yosys
 //! synthesis, and its co-simulation against the Rust integer simulation.
 
-use anyhow::{bail, Context};
 use crate::assign::Assignment;
 use crate::config::Config;
 use crate::eda::cosim::{self, Sim};
@@ -13,6 +12,7 @@ use crate::library::Library;
 use crate::netlist::Netlist;
 use crate::nn::data;
 use crate::rtl::accel::{self, Manifest};
+use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -53,11 +53,21 @@ pub struct Source {
 
 /// The library's exact design of the given signedness.
 fn exact_id(lib: &Library, signed: bool) -> anyhow::Result<String> {
-    let mut exact: Vec<_> = lib.entries.iter().filter(|e| e.signed == signed && e.metrics.ep_pct == 0.0).collect();
-    exact.sort_by(|a, b| (!a.family.starts_with("exact"), &a.id).cmp(&(!b.family.starts_with("exact"), &b.id)));
+    let mut exact: Vec<_> = lib
+        .entries
+        .iter()
+        .filter(|e| e.signed == signed && e.metrics.ep_pct == 0.0)
+        .collect();
+    exact.sort_by(|a, b| {
+        (!a.family.starts_with("exact"), &a.id).cmp(&(!b.family.starts_with("exact"), &b.id))
+    });
     match exact.first() {
         Some(e) => Ok(e.id.clone()),
-        None => bail!("library {} has no exact {} multiplier", lib.dir.display(), if signed { "signed" } else { "unsigned" }),
+        None => bail!(
+            "library {} has no exact {} multiplier",
+            lib.dir.display(),
+            if signed { "signed" } else { "unsigned" }
+        ),
     }
 }
 
@@ -80,11 +90,18 @@ fn with_corrections(net: &IntNetwork, a: &Assignment) -> IntNetwork {
 
 /// `codesign export-rtl`.
 pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
-    let net = intnet::load(args.intnet.clone().unwrap_or_else(|| args.run_dir.join("intnet.json")))?;
+    let net = intnet::load(
+        args.intnet
+            .clone()
+            .unwrap_or_else(|| args.run_dir.join("intnet.json")),
+    )?;
     let (assignment, lib_dir) = match (&args.assignment, args.exact) {
         (Some(p), _) => {
             let a = Assignment::load(p)?;
-            let dir = args.library.clone().unwrap_or_else(|| PathBuf::from(&a.library));
+            let dir = args
+                .library
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(&a.library));
             (Some(a), dir)
         }
         (None, true) => match &args.library {
@@ -95,9 +112,17 @@ pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
     };
     let lib = Library::load(&lib_dir).with_context(|| format!("library {}", lib_dir.display()))?;
     if let Some(a) = &assignment {
-        a.check(&net, &lib, &args.assignment.as_ref().unwrap().display().to_string())?;
+        a.check(
+            &net,
+            &lib,
+            &args.assignment.as_ref().unwrap().display().to_string(),
+        )?;
     }
-    let exact = if args.exact { Some(exact_id(&lib, net.signed)?) } else { None };
+    let exact = if args.exact {
+        Some(exact_id(&lib, net.signed)?)
+    } else {
+        None
+    };
     let net_out = match (&assignment, args.exact) {
         (Some(a), false) => with_corrections(&net, a),
         _ => net.clone(),
@@ -107,7 +132,10 @@ pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
     for (node, _) in net.mac_layers() {
         let id = match (&exact, &assignment) {
             (Some(id), _) => id.clone(),
-            (None, Some(a)) => a.layer(&node.name).map(|c| c.multiplier.clone()).context("assignment checked")?,
+            (None, Some(a)) => a
+                .layer(&node.name)
+                .map(|c| c.multiplier.clone())
+                .context("assignment checked")?,
             (None, None) => unreachable!(),
         };
         mults.push((id.clone(), lib.netlist(&id)?));
@@ -117,12 +145,26 @@ pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
         bail!("--lanes must be at least 1");
     }
     let design = accel::build(&net_out, &mults, args.lanes)?;
-    let out = args.out.clone().unwrap_or_else(|| args.run_dir.join(if args.exact { "rtl_exact" } else { "rtl" }));
+    let out = args.out.clone().unwrap_or_else(|| {
+        args.run_dir
+            .join(if args.exact { "rtl_exact" } else { "rtl" })
+    });
     design.write(&out)?;
     cosim::write_reference(&out, &net_out, &maps)?;
-    let source = Source { run_dir: args.run_dir.clone(), assignment: args.assignment.clone(), library: lib_dir, exact: args.exact };
+    let source = Source {
+        run_dir: args.run_dir.clone(),
+        assignment: args.assignment.clone(),
+        library: lib_dir,
+        exact: args.exact,
+    };
     crate::io::write_json(out.join("source.json"), &source)?;
-    println!("{}: {} units, top `{}`, about {} cycles per inference", out.display(), design.manifest.units.len(), design.manifest.top, design.manifest.cycles_estimate);
+    println!(
+        "{}: {} units, top `{}`, about {} cycles per inference",
+        out.display(),
+        design.manifest.units.len(),
+        design.manifest.top,
+        design.manifest.cycles_estimate
+    );
     for u in &design.manifest.units {
         if let Some(m) = &u.multiplier {
             println!("  {:<16} {:>2} lanes of {m}", u.layer, u.lanes);
@@ -143,7 +185,10 @@ pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
     let manifest: Manifest = crate::io::read_json(args.dir.join("manifest.json"))?;
     let rep = synth::synth(&args.dir, &manifest)?;
     crate::io::write_json(args.dir.join("synth.json"), &rep)?;
-    println!("{:<20} {:<22} {:>5} {:>9} {:>7} {:>12} {:>10}", "unit", "multiplier", "lanes", "cells", "FFs", "area (GE)", "mult (GE)");
+    println!(
+        "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12} {:>10}",
+        "unit", "multiplier", "lanes", "cells", "FFs", "area (GE)", "mult (GE)"
+    );
     for e in &rep.engines {
         println!(
             "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1} {:>10.1}",
@@ -156,8 +201,15 @@ pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
             e.multiplier_area.as_ref().map_or(0.0, |a| a.area_ge)
         );
     }
-    for (name, a) in [("buffers", &rep.buffers), ("other", &rep.other), ("total", &rep.total)] {
-        println!("{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1}", name, "", "", a.cells, a.flip_flops, a.area_ge);
+    for (name, a) in [
+        ("buffers", &rep.buffers),
+        ("other", &rep.other),
+        ("total", &rep.total),
+    ] {
+        println!(
+            "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1}",
+            name, "", "", a.cells, a.flip_flops, a.area_ge
+        );
     }
     println!("area model: {}; log: {}", rep.area_model, rep.log);
     Ok(())
@@ -183,10 +235,15 @@ pub struct CosimArgs {
 fn test_images(dir: &Path, n: usize, data_dir: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     let source: Source = crate::io::read_json(dir.join("source.json"))?;
     let config = Config::load(source.run_dir.join("config.yaml"))?;
-    let path = data_dir.map(Path::to_path_buf).or_else(|| config.dataset.path.clone());
+    let path = data_dir
+        .map(Path::to_path_buf)
+        .or_else(|| config.dataset.path.clone());
     let split = data::load(config.dataset.kind, path.as_deref())?;
     if split.test.len() < n {
-        bail!("the test split has only {} images, {n} requested", split.test.len());
+        bail!(
+            "the test split has only {} images, {n} requested",
+            split.test.len()
+        );
     }
     Ok(split.test.take(n).images)
 }
@@ -196,7 +253,11 @@ pub fn cosim(args: CosimArgs) -> anyhow::Result<()> {
     if args.images == 0 {
         bail!("--images must be at least 1");
     }
-    let sim = if args.sim == "verilator" { Sim::Verilator } else { Sim::Iverilog };
+    let sim = if args.sim == "verilator" {
+        Sim::Verilator
+    } else {
+        Sim::Iverilog
+    };
     let images = test_images(&args.dir, args.images, args.data.as_deref())?;
     let rep = cosim::cosimulate(&args.dir, &images, sim)?;
     println!(
@@ -215,7 +276,11 @@ pub fn cosim(args: CosimArgs) -> anyhow::Result<()> {
         );
     }
     if rep.mismatches > 0 {
-        bail!("co-simulation found {} mismatching images (details in {})", rep.mismatches, args.dir.join("cosim.json").display());
+        bail!(
+            "co-simulation found {} mismatching images (details in {})",
+            rep.mismatches,
+            args.dir.join("cosim.json").display()
+        );
     }
     Ok(())
 }

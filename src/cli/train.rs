@@ -66,8 +66,13 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
     if let Some(out) = &args.out {
         cfg.out = out.clone();
     }
-    cfg.validate().map_err(|m| anyhow::anyhow!("{}: {m}", args.config.display()))?;
-    let stages = args.stages.iter().map(|s| Stage::parse(s)).collect::<crate::Result<Vec<_>>>()?;
+    cfg.validate()
+        .map_err(|m| anyhow::anyhow!("{}: {m}", args.config.display()))?;
+    let stages = args
+        .stages
+        .iter()
+        .map(|s| Stage::parse(s))
+        .collect::<crate::Result<Vec<_>>>()?;
     if stages.contains(&Stage::Retrain) {
         bail!("--stages: retrain needs an assignment; use `codesign retrain RUN_DIR --assignment FILE`");
     }
@@ -84,8 +89,15 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
     let mut s = Session::new(cfg, run_dir.clone(), dev)?;
     let mut loaded: Option<Stage> = None;
     for &stage in &stages {
-        if args.resume && checkpoint_path(&run_dir, stage).exists() && sidecar_path(&run_dir, stage).exists() {
-            tracing::info!("{}: resuming from {}", stage.name(), checkpoint_path(&run_dir, stage).display());
+        if args.resume
+            && checkpoint_path(&run_dir, stage).exists()
+            && sidecar_path(&run_dir, stage).exists()
+        {
+            tracing::info!(
+                "{}: resuming from {}",
+                stage.name(),
+                checkpoint_path(&run_dir, stage).display()
+            );
             s.load_stage(stage)?;
             loaded = Some(stage);
             continue;
@@ -104,7 +116,11 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
             stage.name(),
             100.0 * rep.test_accuracy,
             rep.final_loss,
-            if stage == Stage::Agn { format!("  sigmas [{}]", sig.join(", ")) } else { String::new() }
+            if stage == Stage::Agn {
+                format!("  sigmas [{}]", sig.join(", "))
+            } else {
+                String::new()
+            }
         );
     }
     Ok(())
@@ -132,7 +148,8 @@ pub fn set_threads(cfg: &Config) {
 
 /// Open a run directory's session with `stage`'s weights (on the CPU).
 pub fn open_run(run_dir: &Path, stage: Stage) -> anyhow::Result<Session> {
-    let cfg = Config::load(config_copy(run_dir)).with_context(|| format!("{}: not a run directory", run_dir.display()))?;
+    let cfg = Config::load(config_copy(run_dir))
+        .with_context(|| format!("{}: not a run directory", run_dir.display()))?;
     set_threads(&cfg);
     let mut s = Session::new(cfg, run_dir.to_path_buf(), tch::Device::Cpu)?;
     s.progress = false;
@@ -145,7 +162,10 @@ fn pick_stage(run_dir: &Path, stage: Option<&str>) -> anyhow::Result<Stage> {
     if let Some(name) = stage {
         let st = Stage::parse(name)?;
         if !st.quantized() {
-            bail!("--stage: {} is not fake-quantized; quantize qat, agn or retrain", st.name());
+            bail!(
+                "--stage: {} is not fake-quantized; quantize qat, agn or retrain",
+                st.name()
+            );
         }
         return Ok(st);
     }
@@ -154,7 +174,10 @@ fn pick_stage(run_dir: &Path, stage: Option<&str>) -> anyhow::Result<Stage> {
             return Ok(st);
         }
     }
-    bail!("{}: no qat or agn checkpoint; run `codesign train` first", run_dir.join("train").display())
+    bail!(
+        "{}: no qat or agn checkpoint; run `codesign train` first",
+        run_dir.join("train").display()
+    )
 }
 
 /// `codesign quantize`.
@@ -202,7 +225,11 @@ pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
     use crate::nn::quantize::to_intnet;
     use crate::nn::retrain::ApproxProducts;
 
-    let from = if checkpoint_path(&args.run_dir, Stage::Agn).exists() { Stage::Agn } else { Stage::Qat };
+    let from = if checkpoint_path(&args.run_dir, Stage::Agn).exists() {
+        Stage::Agn
+    } else {
+        Stage::Qat
+    };
     let mut s = open_run(&args.run_dir, from)?;
     let dev = device(&args.device)?;
     if dev != tch::Device::Cpu {
@@ -211,8 +238,12 @@ pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
     }
     s.progress = true;
     let assignment = crate::assign::Assignment::load(&args.assignment)?;
-    let lib_dir = args.library.clone().unwrap_or_else(|| PathBuf::from(&assignment.library));
-    let lib = crate::library::Library::load(&lib_dir).with_context(|| format!("library of {}", args.assignment.display()))?;
+    let lib_dir = args
+        .library
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&assignment.library));
+    let lib = crate::library::Library::load(&lib_dir)
+        .with_context(|| format!("library of {}", args.assignment.display()))?;
     let name = s.cfg.name.clone();
     let maps = assignment
         .layer_maps(&to_intnet(&s.net, &name)?, &lib)
@@ -242,7 +273,11 @@ pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
     let tables: Vec<ProductTable> = maps.iter().map(|(m, _)| ProductTable::new(m)).collect();
     let approx_res = Simulator::new(&corrected, tables)?.evaluate(&test)?;
     let exact_res = Simulator::exact(&int)?.evaluate(&test)?;
-    let key = args.assignment.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "assignment".into());
+    let key = args
+        .assignment
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "assignment".into());
     let top5 = |r: &crate::intnet::sim::EvalResult| (int.classes > 5).then_some(r.top5);
     let record = |assigned: bool, r: &crate::intnet::sim::EvalResult| EvalRecord {
         network: int.name.clone(),
@@ -252,10 +287,21 @@ pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
             .mac_layers()
             .map(|(n, _)| LayerMultiplier {
                 layer: n.name.clone(),
-                multiplier: if assigned { assignment.layer(&n.name).map(|c| c.multiplier.clone()).unwrap_or_default() } else { "exact".into() },
+                multiplier: if assigned {
+                    assignment
+                        .layer(&n.name)
+                        .map(|c| c.multiplier.clone())
+                        .unwrap_or_default()
+                } else {
+                    "exact".into()
+                },
             })
             .collect(),
-        relative_energy: Some(if assigned { assignment.relative_energy } else { 1.0 }),
+        relative_energy: Some(if assigned {
+            assignment.relative_energy
+        } else {
+            1.0
+        }),
         dataset: s.cfg.dataset.kind.name().into(),
         split: "test".into(),
         images: r.n,
@@ -273,6 +319,10 @@ pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
         100.0 * rep.test_accuracy,
         100.0 * exact_res.top1
     );
-    tracing::info!("wrote {} and {}", out_dir.join("intnet.json").display(), eval_path.display());
+    tracing::info!(
+        "wrote {} and {}",
+        out_dir.join("intnet.json").display(),
+        eval_path.display()
+    );
     Ok(())
 }

@@ -23,7 +23,12 @@ pub struct MultMismatch {
 /// Simulate module `module` of `verilog` in iverilog on all 65,536 operand
 /// pairs and return the pairs whose 16-bit product differs from `map`
 /// (empty: the module equals the map). Work files and logs go to `work`.
-pub fn check_multiplier(verilog: &Path, module: &str, map: &ErrorMap, work: &Path) -> Result<Vec<MultMismatch>> {
+pub fn check_multiplier(
+    verilog: &Path,
+    module: &str,
+    map: &ErrorMap,
+    work: &Path,
+) -> Result<Vec<MultMismatch>> {
     std::fs::create_dir_all(work).map_err(|e| Error::io(work, e))?;
     let tb = work.join("tb_mult.v");
     crate::io::write_atomic(&tb, TB_MULT.as_bytes())?;
@@ -32,21 +37,43 @@ pub fn check_multiplier(verilog: &Path, module: &str, map: &ErrorMap, work: &Pat
     let src = verilog.canonicalize().map_err(|e| Error::io(verilog, e))?;
     run(
         Tool::Iverilog,
-        &["-g2005", &define, "-s", "tb_mult", "-o", vvp.to_str().unwrap(), tb.to_str().unwrap(), src.to_str().unwrap()],
+        &[
+            "-g2005",
+            &define,
+            "-s",
+            "tb_mult",
+            "-o",
+            vvp.to_str().unwrap(),
+            tb.to_str().unwrap(),
+            src.to_str().unwrap(),
+        ],
         work,
         Some(&work.join(format!("{module}.iverilog.log"))),
     )?;
     let out = work.join(format!("{module}.products.hex"));
     let plus = format!("+out={}", out.display());
-    run(Tool::Vvp, &["-n", vvp.to_str().unwrap(), &plus], work, Some(&work.join(format!("{module}.vvp.log"))))?;
+    run(
+        Tool::Vvp,
+        &["-n", vvp.to_str().unwrap(), &plus],
+        work,
+        Some(&work.join(format!("{module}.vvp.log"))),
+    )?;
     let got = read_hex_words(&out)?;
     if got.len() != 65536 {
-        return Err(Error::in_file(&out, format!("expected 65536 products, found {}", got.len())));
+        return Err(Error::in_file(
+            &out,
+            format!("expected 65536 products, found {}", got.len()),
+        ));
     }
     let raw = map.to_raw();
     Ok((0..65536)
         .filter(|&i| got[i] as u16 != raw[i])
-        .map(|i| MultMismatch { a: (i >> 8) as u8, b: i as u8, rtl: got[i] as u16, expected: raw[i] })
+        .map(|i| MultMismatch {
+            a: (i >> 8) as u8,
+            b: i as u8,
+            rtl: got[i] as u16,
+            expected: raw[i],
+        })
         .collect())
 }
 
@@ -57,8 +84,13 @@ pub fn read_hex_words(path: &Path) -> Result<Vec<u64>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            u64::from_str_radix(l.trim(), 16)
-                .map_err(|_| Error::at_line(path, i + 1, format!("`{}` is not a hex word (undriven value?)", l.trim())))
+            u64::from_str_radix(l.trim(), 16).map_err(|_| {
+                Error::at_line(
+                    path,
+                    i + 1,
+                    format!("`{}` is not a hex word (undriven value?)", l.trim()),
+                )
+            })
         })
         .collect()
 }
@@ -77,7 +109,12 @@ pub fn lint(files: &[&Path], top: &str, work: &Path, log: Option<&Path>) -> Resu
     args.extend(LINT_WAIVERS.iter().map(|s| s.to_string()));
     args.extend(["--top-module".to_string(), top.to_string()]);
     for f in files {
-        args.push(f.canonicalize().map_err(|e| Error::io(f, e))?.display().to_string());
+        args.push(
+            f.canonicalize()
+                .map_err(|e| Error::io(f, e))?
+                .display()
+                .to_string(),
+        );
     }
     let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
     run(Tool::Verilator, &a, work, log)?;
@@ -104,10 +141,19 @@ pub struct ImageRun {
 /// Run the exported accelerator in `dir` (as written by
 /// [`crate::rtl::accel::Design::write`]) on `images` (`n` images of
 /// `manifest.input_len` raw pixels). Work files and logs stay in `dir`.
-pub fn run_accel(dir: &Path, manifest: &crate::rtl::accel::Manifest, images: &[u8], sim: Sim) -> Result<Vec<ImageRun>> {
+pub fn run_accel(
+    dir: &Path,
+    manifest: &crate::rtl::accel::Manifest,
+    images: &[u8],
+    sim: Sim,
+) -> Result<Vec<ImageRun>> {
     let n = images.len() / manifest.input_len.max(1);
     if n == 0 || n * manifest.input_len != images.len() {
-        return Err(Error::input(format!("{} pixels are not a whole number of {}-pixel images", images.len(), manifest.input_len)));
+        return Err(Error::input(format!(
+            "{} pixels are not a whole number of {}-pixel images",
+            images.len(),
+            manifest.input_len
+        )));
     }
     let hex: String = images.iter().map(|p| format!("{p:02x}\n")).collect();
     crate::io::write_atomic(dir.join("images.hex"), hex.as_bytes())?;
@@ -124,12 +170,24 @@ pub fn run_accel(dir: &Path, manifest: &crate::rtl::accel::Manifest, images: &[u
     let plus = "+out=cosim_out.txt".to_string();
     match sim {
         Sim::Iverilog => {
-            let mut args: Vec<String> = vec!["-g2005".into(), define, "-s".into(), "tb_accel".into(), "-o".into(), "accel.vvp".into()];
+            let mut args: Vec<String> = vec![
+                "-g2005".into(),
+                define,
+                "-s".into(),
+                "tb_accel".into(),
+                "-o".into(),
+                "accel.vvp".into(),
+            ];
             args.extend(params.iter().map(|p| format!("-Ptb_accel.{p}")));
             args.extend(sources);
             let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
             run(Tool::Iverilog, &a, dir, Some(&dir.join("iverilog.log")))?;
-            run(Tool::Vvp, &["-n", "accel.vvp", &plus], dir, Some(&dir.join("vvp.log")))?;
+            run(
+                Tool::Vvp,
+                &["-n", "accel.vvp", &plus],
+                dir,
+                Some(&dir.join("vvp.log")),
+            )?;
         }
         Sim::Verilator => {
             let mut args: Vec<String> = vec![
@@ -151,11 +209,23 @@ pub fn run_accel(dir: &Path, manifest: &crate::rtl::accel::Manifest, images: &[u
             let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
             run(Tool::Verilator, &a, dir, Some(&dir.join("verilator.log")))?;
             let exe = dir.join("obj_verilator/accel_sim");
-            let out = std::process::Command::new(&exe).arg(&plus).current_dir(dir).output().map_err(|e| Error::io(&exe, e))?;
-            let text = format!("{}\n--- stderr ---\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            let out = std::process::Command::new(&exe)
+                .arg(&plus)
+                .current_dir(dir)
+                .output()
+                .map_err(|e| Error::io(&exe, e))?;
+            let text = format!(
+                "{}\n--- stderr ---\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
             crate::io::write_atomic(dir.join("verilator_run.log"), text.as_bytes())?;
             if !out.status.success() {
-                return Err(Error::tool(format!("verilated test bench failed with {} (log: {})", out.status, dir.join("verilator_run.log").display())));
+                return Err(Error::tool(format!(
+                    "verilated test bench failed with {} (log: {})",
+                    out.status,
+                    dir.join("verilator_run.log").display()
+                )));
             }
         }
     }
@@ -171,12 +241,23 @@ pub fn parse_accel_output(path: &Path, n_tensors: usize) -> Result<Vec<ImageRun>
         let mut words = line.split_whitespace();
         match words.next() {
             Some("image") => {
-                let cycles: i64 = words.nth(2).and_then(|w| w.parse().ok()).ok_or_else(|| bad("bad image line"))?;
-                runs.push(ImageRun { cycles: (cycles >= 0).then_some(cycles as u64), tensors: vec![] });
+                let cycles: i64 = words
+                    .nth(2)
+                    .and_then(|w| w.parse().ok())
+                    .ok_or_else(|| bad("bad image line"))?;
+                runs.push(ImageRun {
+                    cycles: (cycles >= 0).then_some(cycles as u64),
+                    tensors: vec![],
+                });
             }
-            Some("tensor") => runs.last_mut().ok_or_else(|| bad("tensor before image"))?.tensors.push(vec![]),
+            Some("tensor") => runs
+                .last_mut()
+                .ok_or_else(|| bad("tensor before image"))?
+                .tensors
+                .push(vec![]),
             Some(w) => {
-                let v = u32::from_str_radix(w, 16).map_err(|_| bad("not a hex word (undriven value?)"))?;
+                let v = u32::from_str_radix(w, 16)
+                    .map_err(|_| bad("not a hex word (undriven value?)"))?;
                 runs.last_mut()
                     .and_then(|r| r.tensors.last_mut())
                     .ok_or_else(|| bad("value before tensor"))?
@@ -187,7 +268,13 @@ pub fn parse_accel_output(path: &Path, n_tensors: usize) -> Result<Vec<ImageRun>
     }
     for (k, r) in runs.iter().enumerate() {
         if r.tensors.len() != n_tensors {
-            return Err(Error::in_file(path, format!("image {k}: {} tensors read back, expected {n_tensors}", r.tensors.len())));
+            return Err(Error::in_file(
+                path,
+                format!(
+                    "image {k}: {} tensors read back, expected {n_tensors}",
+                    r.tensors.len()
+                ),
+            ));
         }
     }
     Ok(runs)
@@ -224,7 +311,12 @@ pub struct CosimReport {
 
 /// Compare the test bench's tensors with the expected ones (index = tensor
 /// id, as [`crate::intnet::sim::Trace::tensors`]).
-pub fn compare(manifest: &crate::rtl::accel::Manifest, runs: &[ImageRun], expected: &[Vec<Vec<i32>>], sim: Sim) -> CosimReport {
+pub fn compare(
+    manifest: &crate::rtl::accel::Manifest,
+    runs: &[ImageRun],
+    expected: &[Vec<Vec<i32>>],
+    sim: Sim,
+) -> CosimReport {
     let mut first = vec![];
     let mut logit_mismatches = 0;
     let last = manifest.tensors.len() - 1;
@@ -234,7 +326,10 @@ pub fn compare(manifest: &crate::rtl::accel::Manifest, runs: &[ImageRun], expect
         'find: for t in 0..manifest.tensors.len() {
             let (a, b) = (&run.tensors[t], &exp[t]);
             for idx in 0..a.len().max(b.len()) {
-                let (x, y) = (a.get(idx).copied().unwrap_or(i32::MIN), b.get(idx).copied().unwrap_or(i32::MIN));
+                let (x, y) = (
+                    a.get(idx).copied().unwrap_or(i32::MIN),
+                    b.get(idx).copied().unwrap_or(i32::MIN),
+                );
                 if x != y {
                     first.push(Mismatch {
                         image: img,
@@ -251,7 +346,11 @@ pub fn compare(manifest: &crate::rtl::accel::Manifest, runs: &[ImageRun], expect
         }
     }
     let done: Vec<u64> = runs.iter().filter_map(|r| r.cycles).collect();
-    let cycles = if done.len() == runs.len() && !done.is_empty() { done.iter().sum::<u64>() as f64 / done.len() as f64 } else { f64::NAN };
+    let cycles = if done.len() == runs.len() && !done.is_empty() {
+        done.iter().sum::<u64>() as f64 / done.len() as f64
+    } else {
+        f64::NAN
+    };
     CosimReport {
         images: runs.len(),
         mismatches: first.len(),
@@ -268,13 +367,20 @@ pub fn compare(manifest: &crate::rtl::accel::Manifest, runs: &[ImageRun], expect
 /// directory: the integer network as exported (`intnet.json`, bias
 /// corrections applied) and the error map of each multiplier
 /// (`errmaps/<id>.bin`), one per multiplying layer, in order.
-pub fn write_reference(dir: &Path, net: &crate::intnet::IntNetwork, maps: &[(String, ErrorMap)]) -> Result<()> {
+pub fn write_reference(
+    dir: &Path,
+    net: &crate::intnet::IntNetwork,
+    maps: &[(String, ErrorMap)],
+) -> Result<()> {
     crate::io::write_json(dir.join("intnet.json"), net)?;
     let sub = dir.join("errmaps");
     std::fs::create_dir_all(&sub).map_err(|e| Error::io(&sub, e))?;
     let ids: Vec<&str> = maps.iter().map(|(id, _)| id.as_str()).collect();
     for (id, map) in maps {
-        crate::io::write_atomic(sub.join(format!("{}.bin", crate::rtl::names::sanitize(id))), &map.to_bytes())?;
+        crate::io::write_atomic(
+            sub.join(format!("{}.bin", crate::rtl::names::sanitize(id))),
+            &map.to_bytes(),
+        )?;
     }
     crate::io::write_json(sub.join("layers.json"), &ids)
 }
@@ -288,7 +394,8 @@ pub fn load_reference(dir: &Path) -> Result<crate::intnet::sim::Simulator> {
     for id in &ids {
         let p = sub.join(format!("{}.bin", crate::rtl::names::sanitize(id)));
         let bytes = crate::io::read_bytes(&p)?;
-        let map = ErrorMap::from_bytes(net.signed, &bytes).ok_or_else(|| Error::in_file(&p, "not an error map (expected 131072 bytes)"))?;
+        let map = ErrorMap::from_bytes(net.signed, &bytes)
+            .ok_or_else(|| Error::in_file(&p, "not an error map (expected 131072 bytes)"))?;
         tables.push(crate::intnet::sim::ProductTable::new(&map));
     }
     crate::intnet::sim::Simulator::new(&net, tables)
@@ -300,7 +407,10 @@ pub fn cosimulate(dir: &Path, images: &[u8], sim: Sim) -> Result<CosimReport> {
     let manifest: crate::rtl::accel::Manifest = crate::io::read_json(dir.join("manifest.json"))?;
     let reference = load_reference(dir)?;
     let runs = run_accel(dir, &manifest, images, sim)?;
-    let expected: Vec<Vec<Vec<i32>>> = images.chunks(manifest.input_len).map(|im| reference.forward_trace(im).tensors).collect();
+    let expected: Vec<Vec<Vec<i32>>> = images
+        .chunks(manifest.input_len)
+        .map(|im| reference.forward_trace(im).tensors)
+        .collect();
     let report = compare(&manifest, &runs, &expected, sim);
     crate::io::write_json(dir.join("cosim.json"), &report)?;
     Ok(report)

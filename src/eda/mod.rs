@@ -62,34 +62,57 @@ const TAIL_LINES: usize = 12;
 /// written there (kept on failure, too). A non-zero exit is an error that
 /// names the tool, its exit status, the log and the tail of its output.
 pub fn run(tool: Tool, args: &[&str], cwd: &Path, log: Option<&Path>) -> Result<RunOutput> {
-    let out = Command::new(tool.program()).args(args).current_dir(cwd).output().map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::tool(format!(
-                "`{}` not found: install the Debian package `{}` (scripts/setup.sh does)",
-                tool.program(),
-                tool.package()
-            ))
-        } else {
-            Error::tool(format!("cannot start `{}`: {e}", tool.program()))
-        }
-    })?;
+    let out = Command::new(tool.program())
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::tool(format!(
+                    "`{}` not found: install the Debian package `{}` (scripts/setup.sh does)",
+                    tool.program(),
+                    tool.package()
+                ))
+            } else {
+                Error::tool(format!("cannot start `{}`: {e}", tool.program()))
+            }
+        })?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let log = match log {
         Some(p) => {
-            let text = format!("$ {} {}\n{stdout}\n--- stderr ---\n{stderr}", tool.program(), args.join(" "));
+            let text = format!(
+                "$ {} {}\n{stdout}\n--- stderr ---\n{stderr}",
+                tool.program(),
+                args.join(" ")
+            );
             crate::io::write_atomic(p, text.as_bytes())?;
             Some(p.to_path_buf())
         }
         None => None,
     };
     if !out.status.success() {
-        let all: Vec<&str> = stdout.lines().chain(stderr.lines()).filter(|l| !l.trim().is_empty()).collect();
+        let all: Vec<&str> = stdout
+            .lines()
+            .chain(stderr.lines())
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         let tail = all[all.len().saturating_sub(TAIL_LINES)..].join(" | ");
-        let where_ = log.as_ref().map(|p| format!(" (log: {})", p.display())).unwrap_or_default();
-        return Err(Error::tool(format!("`{}` failed with {}{where_}: {tail}", tool.program(), out.status)));
+        let where_ = log
+            .as_ref()
+            .map(|p| format!(" (log: {})", p.display()))
+            .unwrap_or_default();
+        return Err(Error::tool(format!(
+            "`{}` failed with {}{where_}: {tail}",
+            tool.program(),
+            out.status
+        )));
     }
-    Ok(RunOutput { stdout, stderr, log })
+    Ok(RunOutput {
+        stdout,
+        stderr,
+        log,
+    })
 }
 
 #[cfg(test)]
@@ -103,9 +126,18 @@ mod tests {
         }
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("yosys.log");
-        let e = run(Tool::Yosys, &["-p", "read_verilog no_such_file.v"], dir.path(), Some(&log)).unwrap_err();
+        let e = run(
+            Tool::Yosys,
+            &["-p", "read_verilog no_such_file.v"],
+            dir.path(),
+            Some(&log),
+        )
+        .unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("yosys") && msg.contains("no_such_file.v"), "{msg}");
+        assert!(
+            msg.contains("yosys") && msg.contains("no_such_file.v"),
+            "{msg}"
+        );
         assert!(log.exists());
     }
 }

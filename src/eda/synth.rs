@@ -20,7 +20,12 @@ pub fn equiv(gold: &Path, gold_top: &str, gate: &Path, gate_top: &str, work: &Pa
     );
     let ys = work.join(format!("equiv_{gate_top}.ys"));
     crate::io::write_atomic(&ys, script.as_bytes())?;
-    run(Tool::Yosys, &["-q", "-s", ys.to_str().unwrap()], work, Some(&work.join(format!("equiv_{gate_top}.log"))))?;
+    run(
+        Tool::Yosys,
+        &["-q", "-s", ys.to_str().unwrap()],
+        work,
+        Some(&work.join(format!("equiv_{gate_top}.log"))),
+    )?;
     Ok(())
 }
 
@@ -28,7 +33,13 @@ pub fn equiv(gold: &Path, gold_top: &str, gate: &Path, gate_top: &str, work: &Pa
 /// `equiv_status -assert`) that Verilog module `gate_top` of `gate` equals
 /// the netlist `gold_top` in Yosys JSON file `gold_json`: a structural check,
 /// fast when both describe the same gates.
-pub fn equiv_json(gold_json: &Path, gold_top: &str, gate: &Path, gate_top: &str, work: &Path) -> Result<()> {
+pub fn equiv_json(
+    gold_json: &Path,
+    gold_top: &str,
+    gate: &Path,
+    gate_top: &str,
+    work: &Path,
+) -> Result<()> {
     std::fs::create_dir_all(work).map_err(|e| Error::io(work, e))?;
     let abs = |p: &Path| p.canonicalize().map_err(|e| Error::io(p, e));
     let (g, t) = (abs(gold_json)?, abs(gate)?);
@@ -40,7 +51,12 @@ pub fn equiv_json(gold_json: &Path, gold_top: &str, gate: &Path, gate_top: &str,
     );
     let ys = work.join(format!("equiv_{gate_top}.ys"));
     crate::io::write_atomic(&ys, script.as_bytes())?;
-    run(Tool::Yosys, &["-q", "-s", ys.to_str().unwrap()], work, Some(&work.join(format!("equiv_{gate_top}.log"))))?;
+    run(
+        Tool::Yosys,
+        &["-q", "-s", ys.to_str().unwrap()],
+        work,
+        Some(&work.join(format!("equiv_{gate_top}.log"))),
+    )?;
     Ok(())
 }
 
@@ -72,7 +88,13 @@ pub fn cell_area(ty: &str) -> Option<f64> {
         "$_MUX_" => g(Mux),
         t if t.starts_with("$_DFF") || t.starts_with("$_SDFF") || t.starts_with("$_DFFE") => {
             let mut a = 5.67;
-            if t.starts_with("$_SDFF") || t.starts_with("$_DFFSR") || t.contains("_PN0_") || t.contains("_PP0_") || t.contains("_PP1_") || t.contains("_PN1_") {
+            if t.starts_with("$_SDFF")
+                || t.starts_with("$_DFFSR")
+                || t.contains("_PN0_")
+                || t.contains("_PP0_")
+                || t.contains("_PP1_")
+                || t.contains("_PN1_")
+            {
                 a += 1.33;
             }
             if t.starts_with("$_DFFE") || t.starts_with("$_SDFFE") || t.starts_with("$_SDFFCE") {
@@ -125,10 +147,14 @@ pub struct SynthReport {
 /// Recursive areas of every module in Yosys's `stat -json` output.
 pub fn module_areas(stat: &serde_json::Value) -> Result<std::collections::BTreeMap<String, Area>> {
     use std::collections::BTreeMap;
-    let raw = stat["modules"].as_object().ok_or_else(|| Error::tool("yosys stat -json: no modules".to_string()))?;
+    let raw = stat["modules"]
+        .as_object()
+        .ok_or_else(|| Error::tool("yosys stat -json: no modules".to_string()))?;
     // Module keys carry RTLIL's leading backslash, cell types do not.
-    let mods: serde_json::Map<String, serde_json::Value> =
-        raw.iter().map(|(k, v)| (k.strip_prefix('\\').unwrap_or(k).to_string(), v.clone())).collect();
+    let mods: serde_json::Map<String, serde_json::Value> = raw
+        .iter()
+        .map(|(k, v)| (k.strip_prefix('\\').unwrap_or(k).to_string(), v.clone()))
+        .collect();
     let mods = &mods;
     fn area_of(
         name: &str,
@@ -139,7 +165,10 @@ pub fn module_areas(stat: &serde_json::Value) -> Result<std::collections::BTreeM
             return Ok(a.clone());
         }
         let mut a = Area::default();
-        let by_type = mods[name]["num_cells_by_type"].as_object().cloned().unwrap_or_default();
+        let by_type = mods[name]["num_cells_by_type"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         for (ty, n) in by_type {
             let n = n.as_u64().unwrap_or(0);
             if mods.contains_key(&ty) {
@@ -148,7 +177,11 @@ pub fn module_areas(stat: &serde_json::Value) -> Result<std::collections::BTreeM
                 a.flip_flops += n * sub.flip_flops;
                 a.area_ge += n as f64 * sub.area_ge;
             } else {
-                let ge = cell_area(&ty).ok_or_else(|| Error::tool(format!("yosys stat: module {name}: no area for cell type {ty}")))?;
+                let ge = cell_area(&ty).ok_or_else(|| {
+                    Error::tool(format!(
+                        "yosys stat: module {name}: no area for cell type {ty}"
+                    ))
+                })?;
                 a.cells += n;
                 if ty.contains("DFF") {
                     a.flip_flops += n;
@@ -171,11 +204,18 @@ pub fn module_areas(stat: &serde_json::Value) -> Result<std::collections::BTreeM
 pub fn synth(dir: &Path, manifest: &crate::rtl::accel::Manifest) -> Result<SynthReport> {
     crate::io::write_atomic(dir.join("synth.ys"), SYNTH_YS.as_bytes())?;
     let log = dir.join("yosys.log");
-    run(Tool::Yosys, &["-q", "-l", "yosys.log", "-s", "synth.ys"], dir, Some(&dir.join("yosys_run.log")))?;
+    run(
+        Tool::Yosys,
+        &["-q", "-l", "yosys.log", "-s", "synth.ys"],
+        dir,
+        Some(&dir.join("yosys_run.log")),
+    )?;
     let stat_path = dir.join("synth_stat.json");
     let text = crate::io::read_text(&stat_path)?;
     // Yosys may print a line before the JSON object.
-    let json_start = text.find('{').ok_or_else(|| Error::in_file(&stat_path, "no JSON object"))?;
+    let json_start = text
+        .find('{')
+        .ok_or_else(|| Error::in_file(&stat_path, "no JSON object"))?;
     // Yosys 0.23 prints the text hierarchy into the middle of the JSON
     // (between "modules" and "design"): keep only JSON-looking lines.
     let json: String = text[json_start..]
@@ -183,10 +223,16 @@ pub fn synth(dir: &Path, manifest: &crate::rtl::accel::Manifest) -> Result<Synth
         .filter(|l| l.trim().is_empty() || l.trim_start().starts_with(['"', '{', '}', '[', ']']))
         .map(|l| format!("{l}\n"))
         .collect();
-    let stat: serde_json::Value = serde_json::from_str(&json).map_err(|e| Error::in_file(&stat_path, e))?;
+    let stat: serde_json::Value =
+        serde_json::from_str(&json).map_err(|e| Error::in_file(&stat_path, e))?;
     let areas = module_areas(&stat)?;
     let get = |m: &str| {
-        areas.get(m).cloned().ok_or_else(|| Error::in_file(&stat_path, format!("module {m} missing from the synthesized design")))
+        areas.get(m).cloned().ok_or_else(|| {
+            Error::in_file(
+                &stat_path,
+                format!("module {m} missing from the synthesized design"),
+            )
+        })
     };
     let total = get(&manifest.top)?;
     let mut engines = vec![];
@@ -208,7 +254,10 @@ pub fn synth(dir: &Path, manifest: &crate::rtl::accel::Manifest) -> Result<Synth
         });
     }
     // Buffers: every act_mem instance in the top.
-    let top_types = stat["modules"][&format!("\\{}", manifest.top)]["num_cells_by_type"].as_object().cloned().unwrap_or_default();
+    let top_types = stat["modules"][&format!("\\{}", manifest.top)]["num_cells_by_type"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     let mut buffers = Area::default();
     for (ty, n) in &top_types {
         if ty.ends_with("\\act_mem") || ty == "act_mem" {

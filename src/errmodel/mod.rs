@@ -61,11 +61,18 @@ impl ErrorTable {
                     // its sign, as in the simulator.
                     let mag = w.unsigned_abs() as u8;
                     let e = word(x, mag) as i32 - x as i32 * mag as i32;
-                    if w < 0 { -e } else { e }
+                    if w < 0 {
+                        -e
+                    } else {
+                        e
+                    }
                 };
             }
         }
-        ErrorTable { signed: map.signed, e }
+        ErrorTable {
+            signed: map.signed,
+            e,
+        }
     }
 
     /// `e(x, w)`.
@@ -97,7 +104,11 @@ pub struct Candidate {
 
 impl Candidate {
     pub fn new(id: impl Into<String>, energy_rel: f64, map: &ErrorMap) -> Self {
-        Candidate { id: id.into(), energy_rel, table: ErrorTable::new(map) }
+        Candidate {
+            id: id.into(),
+            energy_rel,
+            table: ErrorTable::new(map),
+        }
     }
 }
 
@@ -117,15 +128,22 @@ pub struct PairPrediction {
 /// Predictions for every layer (outer, [`IntNetwork::mac_layers`] order)
 /// and candidate (inner). `calib` must have passed
 /// [`crate::calib::Calibration::check`].
-pub fn predict_all(calib: &Calibration, views: &[MacView], cands: &[Candidate]) -> Vec<Vec<PairPrediction>> {
-    let pairs: Vec<(usize, usize)> = (0..views.len()).flat_map(|l| (0..cands.len()).map(move |c| (l, c))).collect();
+pub fn predict_all(
+    calib: &Calibration,
+    views: &[MacView],
+    cands: &[Candidate],
+) -> Vec<Vec<PairPrediction>> {
+    let pairs: Vec<(usize, usize)> = (0..views.len())
+        .flat_map(|l| (0..cands.len()).map(move |c| (l, c)))
+        .collect();
     let flat: Vec<PairPrediction> = pairs
         .par_iter()
         .map(|&(l, c)| {
             let (lc, v, t) = (&calib.layers[l], &views[l], &cands[c].table);
             let pop = population(t, &lc.weight_hist, &lc.act_hists, lc.fan_in);
             let pc = per_channel(t, &v.layer.weights, v.layer.out_ch, &lc.act_hists);
-            let sm = (!lc.fields.is_empty()).then(|| sampled(t, &v.layer.weights, v.layer.out_ch, &lc.fields));
+            let sm = (!lc.fields.is_empty())
+                .then(|| sampled(t, &v.layer.weights, v.layer.out_ch, &lc.fields));
             PairPrediction {
                 population: pop.std,
                 per_channel: pc.std,
@@ -136,7 +154,10 @@ pub fn predict_all(calib: &Calibration, views: &[MacView], cands: &[Candidate]) 
         })
         .collect();
     let mut it = flat.into_iter();
-    views.iter().map(|_| it.by_ref().take(cands.len()).collect()).collect()
+    views
+        .iter()
+        .map(|_| it.by_ref().take(cands.len()).collect())
+        .collect()
 }
 
 /// A weight histogram scaled to sum to one (all zeros if it is empty).
@@ -185,20 +206,33 @@ pub(crate) mod testutil {
             let p = a * b;
             let h = ((a * 31 + b * 17) & 7) - 3;
             let v = (p & !0x3f) + h * (a.abs() / 16);
-            if signed { v.clamp(-32768, 32767) } else { v.clamp(0, 65535) }
+            if signed {
+                v.clamp(-32768, 32767)
+            } else {
+                v.clamp(0, 65535)
+            }
         })
     }
 
     /// `samples` random receptive-field histograms over `n` values in
     /// `0..=act_max`, each drawn from a random narrow range.
-    pub fn random_act_hists(rng: &mut ChaCha8Rng, samples: usize, n: usize, act_max: u32) -> Vec<Vec<u32>> {
+    pub fn random_act_hists(
+        rng: &mut ChaCha8Rng,
+        samples: usize,
+        n: usize,
+        act_max: u32,
+    ) -> Vec<Vec<u32>> {
         (0..samples)
             .map(|_| {
                 let lo = rng.random_range(0..=act_max);
                 let hi = rng.random_range(lo..=act_max);
                 let mut h = vec![0u32; 256];
                 for _ in 0..n {
-                    let x = if rng.random_bool(0.3) { 0 } else { rng.random_range(lo..=hi) };
+                    let x = if rng.random_bool(0.3) {
+                        0
+                    } else {
+                        rng.random_range(lo..=hi)
+                    };
                     h[x as usize] += 1;
                 }
                 h

@@ -45,7 +45,12 @@ pub struct ChannelPrediction {
 
 /// The per-channel prediction for a layer with `weights` laid out
 /// `[out_ch][n]` (the integer network's `[out][in][k][k]`).
-pub fn per_channel(table: &ErrorTable, weights: &[i8], out_ch: usize, act_hists: &[Vec<u32>]) -> ChannelPrediction {
+pub fn per_channel(
+    table: &ErrorTable,
+    weights: &[i8],
+    out_ch: usize,
+    act_hists: &[Vec<u32>],
+) -> ChannelPrediction {
     if out_ch == 0 || weights.is_empty() {
         return ChannelPrediction::default();
     }
@@ -58,7 +63,11 @@ pub fn per_channel(table: &ErrorTable, weights: &[i8], out_ch: usize, act_hists:
             for &w in ws {
                 h[w as u8 as usize] += 1;
             }
-            h.iter().enumerate().filter(|(_, &c)| c > 0).map(|(w, &c)| (w, c as f64)).collect()
+            h.iter()
+                .enumerate()
+                .filter(|(_, &c)| c > 0)
+                .map(|(w, &c)| (w, c as f64))
+                .collect()
         })
         .collect();
     let mut used = [false; 256];
@@ -95,7 +104,10 @@ pub fn per_channel(table: &ErrorTable, weights: &[i8], out_ch: usize, act_hists:
     let mut pred = ChannelPrediction::default();
     let (mut mse, mut raw_second) = (0.0, 0.0);
     for ch in &channels {
-        let t: Vec<f64> = u.iter().map(|row| ch.iter().map(|&(w, c)| c * row[w]).sum()).collect();
+        let t: Vec<f64> = u
+            .iter()
+            .map(|row| ch.iter().map(|&(w, c)| c * row[w]).sum())
+            .collect();
         let (c_j, var_t) = mean_var(&t);
         let within: f64 = ch.iter().map(|&(w, c)| c * mean_var_w[w]).sum();
         let v_j = var_t + within;
@@ -137,19 +149,36 @@ mod tests {
                 let mut ch = Vec::new();
                 for _ in 0..trials {
                     let s = rng.random_range(0..acts.len());
-                    let e: f64 = (0..n).map(|i| table.get(draw(&mut rng, &acts[s]), weights[j * n + i]) as f64).sum();
+                    let e: f64 = (0..n)
+                        .map(|i| table.get(draw(&mut rng, &acts[s]), weights[j * n + i]) as f64)
+                        .sum();
                     raw.push(e);
                     comp.push(e + pred.bias_correction[j] as f64);
                     ch.push(e);
                 }
                 let (m, v) = mean_var(&ch);
-                assert!((m - pred.systematic[j]).abs() < 0.05 * pred.channel_std[j] + 0.5, "channel {j} mean {m}");
-                assert!((v.sqrt() / pred.channel_std[j] - 1.0).abs() < 0.04, "channel {j} std");
+                assert!(
+                    (m - pred.systematic[j]).abs() < 0.05 * pred.channel_std[j] + 0.5,
+                    "channel {j} mean {m}"
+                );
+                assert!(
+                    (v.sqrt() / pred.channel_std[j] - 1.0).abs() < 0.04,
+                    "channel {j} std"
+                );
             }
             let rms = (comp.iter().map(|e| e * e).sum::<f64>() / comp.len() as f64).sqrt();
-            assert!((rms / pred.std - 1.0).abs() < 0.03, "rms {rms} vs {}", pred.std);
+            assert!(
+                (rms / pred.std - 1.0).abs() < 0.03,
+                "rms {rms} vs {}",
+                pred.std
+            );
             let (_, rv) = mean_var(&raw);
-            assert!((rv.sqrt() / pred.raw_std - 1.0).abs() < 0.03, "raw {} vs {}", rv.sqrt(), pred.raw_std);
+            assert!(
+                (rv.sqrt() / pred.raw_std - 1.0).abs() < 0.03,
+                "raw {} vs {}",
+                rv.sqrt(),
+                pred.raw_std
+            );
         }
     }
 

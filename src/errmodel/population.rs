@@ -43,7 +43,12 @@ pub struct WeightMoments {
 /// byte, two's complement).
 pub fn weight_moments(table: &ErrorTable, weight_hist: &[u64]) -> WeightMoments {
     let p_w = normalize(weight_hist);
-    let support: Vec<(usize, f64)> = p_w.iter().copied().enumerate().filter(|&(_, p)| p > 0.0).collect();
+    let support: Vec<(usize, f64)> = p_w
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|&(_, p)| p > 0.0)
+        .collect();
     let mut m1 = vec![0.0; 256];
     let mut m2 = vec![0.0; 256];
     for x in 0..256 {
@@ -71,15 +76,28 @@ pub fn sample_moments(moments: &WeightMoments, act_hist: &[u32]) -> (f64, f64) {
 }
 
 /// The population model's prediction for a layer of fan-in `n`.
-pub fn population(table: &ErrorTable, weight_hist: &[u64], act_hists: &[Vec<u32>], n: usize) -> PopulationPrediction {
+pub fn population(
+    table: &ErrorTable,
+    weight_hist: &[u64],
+    act_hists: &[Vec<u32>],
+    n: usize,
+) -> PopulationPrediction {
     let moments = weight_moments(table, weight_hist);
-    let (mus, vars): (Vec<f64>, Vec<f64>) = act_hists.iter().map(|h| sample_moments(&moments, h)).unzip();
+    let (mus, vars): (Vec<f64>, Vec<f64>) = act_hists
+        .iter()
+        .map(|h| sample_moments(&moments, h))
+        .unzip();
     let (mean_mu, var_mu) = mean_var(&mus);
     let (mean_var_s, _) = mean_var(&vars);
     let n = n as f64;
     let between = n * n * var_mu;
     let within = n * mean_var_s;
-    PopulationPrediction { std: (between + within).sqrt(), mean: n * mean_mu, between, within }
+    PopulationPrediction {
+        std: (between + within).sqrt(),
+        mean: n * mean_mu,
+        between,
+        within,
+    }
 }
 
 #[cfg(test)]
@@ -161,13 +179,25 @@ mod tests {
         let sums: Vec<f64> = (0..trials)
             .map(|_| {
                 let s = rng.random_range(0..acts.len());
-                (0..n).map(|_| table.get(draw(&mut rng, &acts[s]), draw(&mut rng, &wh32) as i8) as f64).sum()
+                (0..n)
+                    .map(|_| {
+                        table.get(draw(&mut rng, &acts[s]), draw(&mut rng, &wh32) as i8) as f64
+                    })
+                    .sum()
             })
             .collect();
         let (mean, var) = mean_var(&sums);
         let std = var.sqrt();
-        assert!((std / pred.std - 1.0).abs() < 0.03, "measured {std}, predicted {}", pred.std);
-        assert!((mean - pred.mean).abs() < 0.05 * pred.std, "mean {mean} vs {}", pred.mean);
+        assert!(
+            (std / pred.std - 1.0).abs() < 0.03,
+            "measured {std}, predicted {}",
+            pred.std
+        );
+        assert!(
+            (mean - pred.mean).abs() < 0.05 * pred.std,
+            "mean {mean} vs {}",
+            pred.mean
+        );
     }
 
     #[test]
@@ -176,6 +206,9 @@ mod tests {
         let table = ErrorTable::new(&crate::errmap::ErrorMap::exact(false));
         let acts = random_act_hists(&mut rng, 4, 9, 255);
         let wh = weight_hist(&random_weights(&mut rng, 50));
-        assert_eq!(population(&table, &wh, &acts, 9), PopulationPrediction::default());
+        assert_eq!(
+            population(&table, &wh, &acts, 9),
+            PopulationPrediction::default()
+        );
     }
 }

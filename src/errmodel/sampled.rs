@@ -16,7 +16,12 @@ use super::{mean_var, ChannelPrediction, ErrorTable};
 
 /// The sampled model's prediction for a layer with `weights` laid out
 /// `[out_ch][n]` on receptive `fields` (`n` activation bytes each).
-pub fn sampled(table: &ErrorTable, weights: &[i8], out_ch: usize, fields: &[Vec<u8>]) -> ChannelPrediction {
+pub fn sampled(
+    table: &ErrorTable,
+    weights: &[i8],
+    out_ch: usize,
+    fields: &[Vec<u8>],
+) -> ChannelPrediction {
     if out_ch == 0 || weights.is_empty() || fields.is_empty() {
         return ChannelPrediction::default();
     }
@@ -26,7 +31,12 @@ pub fn sampled(table: &ErrorTable, weights: &[i8], out_ch: usize, fields: &[Vec<
     for w in weights.chunks_exact(n) {
         let e: Vec<f64> = fields
             .iter()
-            .map(|f| f.iter().zip(w).map(|(&x, &wi)| table.get(x, wi) as i64).sum::<i64>() as f64)
+            .map(|f| {
+                f.iter()
+                    .zip(w)
+                    .map(|(&x, &wi)| table.get(x, wi) as i64)
+                    .sum::<i64>() as f64
+            })
             .collect();
         let (c_j, v_j) = mean_var(&e);
         let r_j = -c_j.round();
@@ -59,7 +69,9 @@ mod tests {
         let (n, out_ch) = (12, 3);
         let weights = random_weights(&mut rng, n * out_ch);
         let base = random_act_hists(&mut rng, 1, 400, 255).remove(0);
-        let fields: Vec<Vec<u8>> = (0..20_000).map(|_| (0..n).map(|_| draw(&mut rng, &base)).collect()).collect();
+        let fields: Vec<Vec<u8>> = (0..20_000)
+            .map(|_| (0..n).map(|_| draw(&mut rng, &base)).collect())
+            .collect();
         let s = sampled(&table, &weights, out_ch, &fields);
         let p = crate::errmodel::per_channel(&table, &weights, out_ch, &[base]);
         assert!((s.std / p.std - 1.0).abs() < 0.03, "{} vs {}", s.std, p.std);
@@ -76,7 +88,15 @@ mod tests {
         let w: Vec<i8> = vec![-5, 77, 100];
         let fields = vec![vec![3u8, 90, 127], vec![0u8, 0, 64]];
         let s = sampled(&table, &w, 1, &fields);
-        let e: Vec<f64> = fields.iter().map(|f| f.iter().zip(&w).map(|(&x, &wi)| table.get(x, wi) as f64).sum()).collect();
+        let e: Vec<f64> = fields
+            .iter()
+            .map(|f| {
+                f.iter()
+                    .zip(&w)
+                    .map(|(&x, &wi)| table.get(x, wi) as f64)
+                    .sum()
+            })
+            .collect();
         let c = (e[0] + e[1]) / 2.0;
         assert_eq!(s.systematic, vec![c]);
         assert!((s.channel_std[0] - (e[0] - c).abs()).abs() < 1e-9);

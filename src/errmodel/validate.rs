@@ -78,7 +78,11 @@ pub fn measure_layer(
                 let r = corr.0.get(j).copied().unwrap_or(0) as i64;
                 let rs = corr.1.get(j).copied().unwrap_or(0) as i64;
                 for f in fields.chunks_exact(n) {
-                    let d: i64 = f.iter().zip(w).map(|(&x, &wi)| table.get(x, wi) as i64).sum();
+                    let d: i64 = f
+                        .iter()
+                        .zip(w)
+                        .map(|(&x, &wi)| table.get(x, wi) as i64)
+                        .sum();
                     m.raw.add(d);
                     m.compensated.add(d + r);
                     m.compensated_sampled.add(d + rs);
@@ -113,7 +117,16 @@ pub fn measure(
     let tables: Vec<&ErrorTable> = cands.iter().map(|c| &c.table).collect();
     let corrections: Vec<Vec<(&[i32], &[i32])>> = preds
         .iter()
-        .map(|row| row.iter().map(|p| (p.bias_correction.as_slice(), p.sampled_correction.as_slice())).collect())
+        .map(|row| {
+            row.iter()
+                .map(|p| {
+                    (
+                        p.bias_correction.as_slice(),
+                        p.sampled_correction.as_slice(),
+                    )
+                })
+                .collect()
+        })
         .collect();
     let bar = crate::calib::progress(indices.len() as u64, "measuring");
     let zero = || vec![vec![PairMeasurement::default(); cands.len()]; views.len()];
@@ -216,12 +229,19 @@ pub fn model_summary(triples: impl Iterator<Item = (f64, f64, f64)>) -> ModelSum
         .map(|(p, m, _)| if m > 0.0 { p / m } else { f64::INFINITY })
         .collect();
     ratios.sort_by(f64::total_cmp);
-    let within = ratios.iter().filter(|&&r| r >= WINDOW[0] && r <= WINDOW[1]).count();
+    let within = ratios
+        .iter()
+        .filter(|&&r| r >= WINDOW[0] && r <= WINDOW[1])
+        .count();
     let pairs = ratios.len();
     ModelSummary {
         pairs,
         within,
-        share_within: if pairs == 0 { 1.0 } else { within as f64 / pairs as f64 },
+        share_within: if pairs == 0 {
+            1.0
+        } else {
+            within as f64 / pairs as f64
+        },
         median_ratio: if pairs == 0 { 1.0 } else { ratios[pairs / 2] },
     }
 }
@@ -253,12 +273,28 @@ pub fn report(
             });
         }
     }
-    let population = model_summary(pairs.iter().map(|p| (p.predicted_population, p.measured, p.y_std)));
-    let per_channel =
-        model_summary(pairs.iter().map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)));
-    let sampled = pairs.iter().all(|p| p.predicted_sampled.is_some()).then(|| {
-        model_summary(pairs.iter().map(|p| (p.predicted_sampled.unwrap_or(0.0), p.measured_sampled.unwrap_or(0.0), p.y_std)))
-    });
+    let population = model_summary(
+        pairs
+            .iter()
+            .map(|p| (p.predicted_population, p.measured, p.y_std)),
+    );
+    let per_channel = model_summary(
+        pairs
+            .iter()
+            .map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)),
+    );
+    let sampled = pairs
+        .iter()
+        .all(|p| p.predicted_sampled.is_some())
+        .then(|| {
+            model_summary(pairs.iter().map(|p| {
+                (
+                    p.predicted_sampled.unwrap_or(0.0),
+                    p.measured_sampled.unwrap_or(0.0),
+                    p.y_std,
+                )
+            }))
+        });
     ErrorModelReport {
         images,
         samples: calib.layers.first().map_or(0, |l| l.act_hists.len()),
@@ -313,12 +349,20 @@ mod tests {
                 for img in images.chunks_exact(net.input.len()) {
                     let te = exact.forward_trace(img);
                     let ta = approx.forward_trace(img);
-                    got.merge(&measure_layer(v, &te.tensors[v.input], &[&table], &[(&corr, &corr[1..])])[0]);
+                    got.merge(
+                        &measure_layer(v, &te.tensors[v.input], &[&table], &[(&corr, &corr[1..])])
+                            [0],
+                    );
                     let per_ch = v.positions();
-                    for (k, (a, e)) in ta.accumulators[l].iter().zip(&te.accumulators[l]).enumerate() {
+                    for (k, (a, e)) in ta.accumulators[l]
+                        .iter()
+                        .zip(&te.accumulators[l])
+                        .enumerate()
+                    {
                         want.raw.add((a - e) as i64);
                         want.compensated.add((a - e + corr[k / per_ch]) as i64);
-                        want.compensated_sampled.add((a - e + corr[1..].get(k / per_ch).copied().unwrap_or(0)) as i64);
+                        want.compensated_sampled
+                            .add((a - e + corr[1..].get(k / per_ch).copied().unwrap_or(0)) as i64);
                     }
                 }
                 assert_eq!(got, want, "layer {} signed {signed}", v.name);
@@ -331,11 +375,11 @@ mod tests {
     fn summary_counts_only_visible_errors() {
         // (predicted, measured, y_std)
         let t = vec![
-            (1.0, 1.0, 100.0),   // ratio 1: in
-            (1.3, 1.0, 100.0),   // 1.3: out
-            (0.8, 1.0, 100.0),   // 0.8: in (edge)
-            (0.05, 1.0, 100.0),  // relative 5e-4: not counted
-            (1.0, 0.0, 100.0),   // measured zero: out
+            (1.0, 1.0, 100.0),  // ratio 1: in
+            (1.3, 1.0, 100.0),  // 1.3: out
+            (0.8, 1.0, 100.0),  // 0.8: in (edge)
+            (0.05, 1.0, 100.0), // relative 5e-4: not counted
+            (1.0, 0.0, 100.0),  // measured zero: out
         ];
         let s = model_summary(t.into_iter());
         assert_eq!((s.pairs, s.within), (4, 2));

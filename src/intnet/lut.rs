@@ -43,14 +43,22 @@ impl ProductTable {
             let b = if signed { wb } else { w.unsigned_abs() };
             for x in 0..=255u8 {
                 let word = map.products[index(x, b)] as u16;
-                let m = if signed { word as i16 as i32 } else { word as i32 };
+                let m = if signed {
+                    word as i16 as i32
+                } else {
+                    word as i32
+                };
                 prod[(wb as usize) << 8 | x as usize] = if !signed && w < 0 { -m } else { m };
                 let row = &mut planes[wb as usize * 512..][..512];
                 row[x as usize] = word as u8;
                 row[256 + x as usize] = (word >> 8) as u8;
             }
         }
-        ProductTable { signed, prod, planes }
+        ProductTable {
+            signed,
+            prod,
+            planes,
+        }
     }
 
     /// The exact multiplier's table.
@@ -107,15 +115,37 @@ const TILE: usize = 192;
 
 /// `y[o][p] = sum_k prod(x[k][p], w[o][k])`: `w` is `[o_n][k_n]`, `x` is
 /// `[k_n][p_n]`, the result `[o_n][p_n]`. Multithreaded (rayon).
-pub fn gemm(table: &ProductTable, w: &[i8], o_n: usize, k_n: usize, x: &[u8], p_n: usize) -> Vec<i32> {
+pub fn gemm(
+    table: &ProductTable,
+    w: &[i8],
+    o_n: usize,
+    k_n: usize,
+    x: &[u8],
+    p_n: usize,
+) -> Vec<i32> {
     gemm_with(best_path(), table, w, o_n, k_n, x, p_n)
 }
 
 /// [`gemm`] on a given path; panics if the CPU lacks it (see [`supported`]).
-pub fn gemm_with(path: Path, table: &ProductTable, w: &[i8], o_n: usize, k_n: usize, x: &[u8], p_n: usize) -> Vec<i32> {
+pub fn gemm_with(
+    path: Path,
+    table: &ProductTable,
+    w: &[i8],
+    o_n: usize,
+    k_n: usize,
+    x: &[u8],
+    p_n: usize,
+) -> Vec<i32> {
     assert_eq!(w.len(), o_n * k_n, "lut::gemm: weights are not o_n x k_n");
-    assert_eq!(x.len(), k_n * p_n, "lut::gemm: activations are not k_n x p_n");
-    assert!(supported(path), "lut::gemm: {path:?} is not supported on this CPU");
+    assert_eq!(
+        x.len(),
+        k_n * p_n,
+        "lut::gemm: activations are not k_n x p_n"
+    );
+    assert!(
+        supported(path),
+        "lut::gemm: {path:?} is not supported on this CPU"
+    );
     let mut y = vec![0i32; o_n * p_n];
     if o_n == 0 || p_n == 0 {
         return y;
@@ -211,7 +241,16 @@ mod avx512 {
     /// # Safety
     /// The CPU must support AVX-512 F, BW and VBMI.
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-    pub unsafe fn tile(table: &ProductTable, wo: &[i8], order: &SignOrder, x: &[u8], p_n: usize, p0: usize, half: bool, out: &mut [i32]) {
+    pub unsafe fn tile(
+        table: &ProductTable,
+        wo: &[i8],
+        order: &SignOrder,
+        x: &[u8],
+        p_n: usize,
+        p0: usize,
+        half: bool,
+        out: &mut [i32],
+    ) {
         match (table.signed, half) {
             (false, false) => tile_as::<false, false>(table, wo, order, x, p_n, p0, out),
             (false, true) => tile_as::<false, true>(table, wo, order, x, p_n, p0, out),
@@ -242,9 +281,18 @@ mod avx512 {
             let nb = (full - b).min(3);
             let at = p0 + b * 64;
             match nb {
-                3 => store(&blocks::<3, SIGNED, HALF>(table, wo, order, x, p_n, at), &mut out[b * 64..]),
-                2 => store(&blocks::<2, SIGNED, HALF>(table, wo, order, x, p_n, at), &mut out[b * 64..]),
-                _ => store(&blocks::<1, SIGNED, HALF>(table, wo, order, x, p_n, at), &mut out[b * 64..]),
+                3 => store(
+                    &blocks::<3, SIGNED, HALF>(table, wo, order, x, p_n, at),
+                    &mut out[b * 64..],
+                ),
+                2 => store(
+                    &blocks::<2, SIGNED, HALF>(table, wo, order, x, p_n, at),
+                    &mut out[b * 64..],
+                ),
+                _ => store(
+                    &blocks::<1, SIGNED, HALF>(table, wo, order, x, p_n, at),
+                    &mut out[b * 64..],
+                ),
             }
             b += nb;
         }
@@ -257,7 +305,10 @@ mod avx512 {
                 xs[k * 64..][..rest].copy_from_slice(&x[k * p_n + start..][..rest]);
             }
             let mut tmp = [0i32; 64];
-            store(&blocks::<1, SIGNED, HALF>(table, wo, order, &xs, 64, 0), &mut tmp);
+            store(
+                &blocks::<1, SIGNED, HALF>(table, wo, order, &xs, 64, 0),
+                &mut tmp,
+            );
             out[full * 64..].copy_from_slice(&tmp[..rest]);
         }
     }
@@ -330,17 +381,32 @@ mod avx512 {
         let row = planes.add(*wo.get_unchecked(k) as u8 as usize * 512);
         let ld = |o: usize| _mm512_loadu_si512(row.add(o) as *const _);
         let (l0, l1, h0, h1) = (ld(0), ld(64), ld(256), ld(320));
-        let (l2, l3, h2, h3) = if HALF { (l0, l1, h0, h1) } else { (ld(128), ld(192), ld(384), ld(448)) };
+        let (l2, l3, h2, h3) = if HALF {
+            (l0, l1, h0, h1)
+        } else {
+            (ld(128), ld(192), ld(384), ld(448))
+        };
         let xrow = xp.add(k * p_n);
         for (j, a) in acc.iter_mut().enumerate() {
             let xv = _mm512_loadu_si512(xrow.add(j * 64) as *const _);
             let (lo, hi) = if HALF {
-                (_mm512_permutex2var_epi8(l0, xv, l1), _mm512_permutex2var_epi8(h0, xv, h1))
+                (
+                    _mm512_permutex2var_epi8(l0, xv, l1),
+                    _mm512_permutex2var_epi8(h0, xv, h1),
+                )
             } else {
                 let top = _mm512_movepi8_mask(xv);
                 (
-                    _mm512_mask_blend_epi8(top, _mm512_permutex2var_epi8(l0, xv, l1), _mm512_permutex2var_epi8(l2, xv, l3)),
-                    _mm512_mask_blend_epi8(top, _mm512_permutex2var_epi8(h0, xv, h1), _mm512_permutex2var_epi8(h2, xv, h3)),
+                    _mm512_mask_blend_epi8(
+                        top,
+                        _mm512_permutex2var_epi8(l0, xv, l1),
+                        _mm512_permutex2var_epi8(l2, xv, l3),
+                    ),
+                    _mm512_mask_blend_epi8(
+                        top,
+                        _mm512_permutex2var_epi8(h0, xv, h1),
+                        _mm512_permutex2var_epi8(h2, xv, h3),
+                    ),
                 )
             };
             // 16-bit words of even and odd positions.
@@ -373,7 +439,13 @@ mod avx512 {
 
 /// im2col of a batch: `input` is `[n][c][h][w]`, the result `[k][p]` with
 /// `k = (c, ky, kx)` and `p = (image, oy, ox)`; padding reads activation 0.
-pub fn im2col(input: &[u8], dims: [usize; 4], kernel: usize, stride: usize, padding: usize) -> (Vec<u8>, usize, usize) {
+pub fn im2col(
+    input: &[u8],
+    dims: [usize; 4],
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+) -> (Vec<u8>, usize, usize) {
     let [n, c, h, w] = dims;
     let oh = (h + 2 * padding - kernel) / stride + 1;
     let ow = (w + 2 * padding - kernel) / stride + 1;
@@ -418,7 +490,11 @@ pub fn conv2d(
     dims: [usize; 4],
 ) -> Vec<i32> {
     let [n, c, h, w] = dims;
-    assert_eq!(input.len(), n * c * h * w, "lut::conv2d: input is not n*c*h*w");
+    assert_eq!(
+        input.len(),
+        n * c * h * w,
+        "lut::conv2d: input is not n*c*h*w"
+    );
     assert!(h + 2 * padding >= kernel && w + 2 * padding >= kernel && stride >= 1 && kernel >= 1);
     let (cols, k_n, p_n) = im2col(input, dims, kernel, stride, padding);
     let y = gemm(table, weights, out_ch, k_n, &cols, p_n);
@@ -450,7 +526,11 @@ mod tests {
                         map.product(xv, wv as u8)
                     } else {
                         let m = map.product(xv, wv.unsigned_abs());
-                        if wv < 0 { -m } else { m }
+                        if wv < 0 {
+                            -m
+                        } else {
+                            m
+                        }
                     };
                 }
                 y[o * p_n + p] = s;
@@ -475,18 +555,35 @@ mod tests {
     #[test]
     fn every_path_matches_the_naive_definition() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let paths: Vec<Path> = [Path::Scalar, Path::Avx512Vbmi].into_iter().filter(|&p| supported(p)).collect();
+        let paths: Vec<Path> = [Path::Scalar, Path::Avx512Vbmi]
+            .into_iter()
+            .filter(|&p| supported(p))
+            .collect();
         for map in approx_maps() {
             let table = ProductTable::new(&map);
-            for &(o_n, k_n, p_n) in &[(1, 1, 1), (3, 5, 63), (2, 9, 64), (4, 27, 65), (5, 17, 200), (2, 3, 449), (1, 300, 130)] {
-                let w: Vec<i8> = (0..o_n * k_n).map(|_| rng.random_range(-127..=127)).collect();
+            for &(o_n, k_n, p_n) in &[
+                (1, 1, 1),
+                (3, 5, 63),
+                (2, 9, 64),
+                (4, 27, 65),
+                (5, 17, 200),
+                (2, 3, 449),
+                (1, 300, 130),
+            ] {
+                let w: Vec<i8> = (0..o_n * k_n)
+                    .map(|_| rng.random_range(-127..=127))
+                    .collect();
                 // Activations over the whole byte range and below 128 only.
                 for xmax in [255u8, 127] {
                     let x: Vec<u8> = (0..k_n * p_n).map(|_| rng.random_range(0..=xmax)).collect();
                     let want = naive(&map, &w, o_n, k_n, &x, p_n);
                     for &path in &paths {
                         let got = gemm_with(path, &table, &w, o_n, k_n, &x, p_n);
-                        assert_eq!(got, want, "{path:?} signed={} x<={xmax} shape {o_n}x{k_n}x{p_n}", map.signed);
+                        assert_eq!(
+                            got, want,
+                            "{path:?} signed={} x<={xmax} shape {o_n}x{k_n}x{p_n}",
+                            map.signed
+                        );
                     }
                 }
             }
@@ -498,9 +595,16 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let map = ErrorMap::from_fn(false, |a, b| ((a * b) | 3) & 0xffff);
         let table = ProductTable::new(&map);
-        for &(n, c, h, w, o, k, s, pad) in &[(2, 3, 7, 5, 4, 3, 1, 1), (1, 2, 8, 8, 3, 3, 2, 1), (3, 1, 5, 6, 2, 2, 2, 0), (1, 4, 3, 3, 5, 1, 1, 0)] {
+        for &(n, c, h, w, o, k, s, pad) in &[
+            (2, 3, 7, 5, 4, 3, 1, 1),
+            (1, 2, 8, 8, 3, 3, 2, 1),
+            (3, 1, 5, 6, 2, 2, 2, 0),
+            (1, 4, 3, 3, 5, 1, 1, 0),
+        ] {
             let input: Vec<u8> = (0..n * c * h * w).map(|_| rng.random()).collect();
-            let wts: Vec<i8> = (0..o * c * k * k).map(|_| rng.random_range(-127..=127)).collect();
+            let wts: Vec<i8> = (0..o * c * k * k)
+                .map(|_| rng.random_range(-127..=127))
+                .collect();
             let got = conv2d(&table, &wts, o, k, s, pad, &input, [n, c, h, w]);
             let oh = (h + 2 * pad - k) / s + 1;
             let ow = (w + 2 * pad - k) / s + 1;
@@ -514,9 +618,18 @@ mod tests {
                                     for kx in 0..k {
                                         let iy = (oy * s + ky) as isize - pad as isize;
                                         let ix = (ox * s + kx) as isize - pad as isize;
-                                        let inside = iy >= 0 && ix >= 0 && iy < h as isize && ix < w as isize;
-                                        let xv = if inside { input[((img * c + ci) * h + iy as usize) * w + ix as usize] } else { 0 };
-                                        acc += table.prod(xv, wts[((oc * c + ci) * k + ky) * k + kx]);
+                                        let inside = iy >= 0
+                                            && ix >= 0
+                                            && iy < h as isize
+                                            && ix < w as isize;
+                                        let xv = if inside {
+                                            input[((img * c + ci) * h + iy as usize) * w
+                                                + ix as usize]
+                                        } else {
+                                            0
+                                        };
+                                        acc +=
+                                            table.prod(xv, wts[((oc * c + ci) * k + ky) * k + kx]);
                                     }
                                 }
                             }

@@ -106,12 +106,23 @@ pub struct MacLayer {
 pub enum Op {
     Conv(MacLayer),
     Linear(MacLayer),
-    MaxPool { kernel: usize, stride: usize },
-    AvgPool { kernel: usize, stride: usize },
+    MaxPool {
+        kernel: usize,
+        stride: usize,
+    },
+    AvgPool {
+        kernel: usize,
+        stride: usize,
+    },
     GlobalAvgPool,
     Flatten,
     /// Residual addition of this node's input and tensor `other`.
-    Add { other: usize, mult_a: i32, mult_b: i32, shift: u32 },
+    Add {
+        other: usize,
+        mult_a: i32,
+        mult_b: i32,
+        shift: u32,
+    },
 }
 
 /// One node: `op` applied to tensor `input`.
@@ -172,13 +183,17 @@ impl Node {
 impl IntNetwork {
     /// Shape of every tensor (index = tensor id); assumes a valid network.
     pub fn tensor_shapes(&self) -> Vec<Shape> {
-        std::iter::once(self.input).chain(self.nodes.iter().map(|n| n.out)).collect()
+        std::iter::once(self.input)
+            .chain(self.nodes.iter().map(|n| n.out))
+            .collect()
     }
 
     /// Multiplications per image of each multiplying layer, in
     /// [`IntNetwork::mac_layers`] order.
     pub fn macs(&self) -> Vec<u64> {
-        self.mac_layers().map(|(n, l)| (n.out.h * n.out.w * l.out_ch * l.fan_in()) as u64).collect()
+        self.mac_layers()
+            .map(|(n, l)| (n.out.h * n.out.w * l.out_ch * l.fan_in()) as u64)
+            .collect()
     }
 }
 
@@ -208,7 +223,10 @@ pub const MAX_BIAS: i32 = 1 << 30;
 /// Check every rule of the format; the message names the node and field.
 pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
     if net.version != FORMAT_VERSION {
-        return Err(format!("version: {} is not supported (expected {FORMAT_VERSION})", net.version));
+        return Err(format!(
+            "version: {} is not supported (expected {FORMAT_VERSION})",
+            net.version
+        ));
     }
     let want_max = if net.signed { 127 } else { 255 };
     if net.act_max != want_max {
@@ -235,7 +253,13 @@ pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
     for (i, node) in net.nodes.iter().enumerate() {
         let at = |field: &str, msg: String| format!("node {i} '{}': {field}: {msg}", node.name);
         if node.input > i {
-            return Err(at("input", format!("tensor {} is not produced before this node (tensors 0..={i} are)", node.input)));
+            return Err(at(
+                "input",
+                format!(
+                    "tensor {} is not produced before this node (tensors 0..={i} are)",
+                    node.input
+                ),
+            ));
         }
         let s = shapes[node.input];
         let expected = match &node.op {
@@ -251,22 +275,48 @@ pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
                     _ => {
                         return Err(at(
                             "kernel",
-                            format!("window {kernel} stride {stride} does not fit a {}x{} input", s.h, s.w),
+                            format!(
+                                "window {kernel} stride {stride} does not fit a {}x{} input",
+                                s.h, s.w
+                            ),
                         ))
                     }
                 }
             }
             Op::GlobalAvgPool => Shape { c: s.c, h: 1, w: 1 },
-            Op::Flatten => Shape { c: s.len(), h: 1, w: 1 },
-            Op::Add { other, mult_a, mult_b, shift } => {
+            Op::Flatten => Shape {
+                c: s.len(),
+                h: 1,
+                w: 1,
+            },
+            Op::Add {
+                other,
+                mult_a,
+                mult_b,
+                shift,
+            } => {
                 if *other > i {
-                    return Err(at("other", format!("tensor {other} is not produced before this node (tensors 0..={i} are)")));
+                    return Err(at(
+                        "other",
+                        format!(
+                            "tensor {other} is not produced before this node (tensors 0..={i} are)"
+                        ),
+                    ));
                 }
                 if shapes[*other] != s {
-                    return Err(at("other", format!("tensor {other} has shape {:?}, the input {:?}", shapes[*other], s)));
+                    return Err(at(
+                        "other",
+                        format!(
+                            "tensor {other} has shape {:?}, the input {:?}",
+                            shapes[*other], s
+                        ),
+                    ));
                 }
                 if *mult_a < 0 || *mult_b < 0 {
-                    return Err(at("mult_a/mult_b", format!("must be >= 0 (got {mult_a}, {mult_b})")));
+                    return Err(at(
+                        "mult_a/mult_b",
+                        format!("must be >= 0 (got {mult_a}, {mult_b})"),
+                    ));
                 }
                 if !(1..=62).contains(shift) {
                     return Err(at("shift", format!("{shift} is outside 1..=62")));
@@ -275,34 +325,69 @@ pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
             }
         };
         if node.out != expected {
-            return Err(at("out", format!("{:?} does not match the computed shape {:?}", node.out, expected)));
+            return Err(at(
+                "out",
+                format!(
+                    "{:?} does not match the computed shape {:?}",
+                    node.out, expected
+                ),
+            ));
         }
         shapes.push(expected);
     }
     let out = net.nodes[last].out;
     if net.classes == 0 || out.len() != net.classes {
-        return Err(format!("classes: {} does not match the last node's output of {} values", net.classes, out.len()));
+        return Err(format!(
+            "classes: {} does not match the last node's output of {} values",
+            net.classes,
+            out.len()
+        ));
     }
     Ok(())
 }
 
 /// Check one multiplying layer against its input shape; the output shape,
 /// or the offending field and message.
-fn check_mac(l: &MacLayer, s: Shape, linear: bool, is_last: bool) -> std::result::Result<Shape, (&'static str, String)> {
+fn check_mac(
+    l: &MacLayer,
+    s: Shape,
+    linear: bool,
+    is_last: bool,
+) -> std::result::Result<Shape, (&'static str, String)> {
     if l.in_ch == 0 || l.out_ch == 0 {
         return Err(("in_ch/out_ch", "must be >= 1".into()));
     }
     let out = if linear {
         if l.kernel != 1 || l.stride != 1 || l.padding != 0 {
-            return Err(("kernel", format!("a linear layer needs kernel 1, stride 1, padding 0 (got {}, {}, {})", l.kernel, l.stride, l.padding)));
+            return Err((
+                "kernel",
+                format!(
+                    "a linear layer needs kernel 1, stride 1, padding 0 (got {}, {}, {})",
+                    l.kernel, l.stride, l.padding
+                ),
+            ));
         }
         if l.in_ch != s.len() {
-            return Err(("in_ch", format!("{} does not match the flattened input of {} values", l.in_ch, s.len())));
+            return Err((
+                "in_ch",
+                format!(
+                    "{} does not match the flattened input of {} values",
+                    l.in_ch,
+                    s.len()
+                ),
+            ));
         }
-        Shape { c: l.out_ch, h: 1, w: 1 }
+        Shape {
+            c: l.out_ch,
+            h: 1,
+            w: 1,
+        }
     } else {
         if l.in_ch != s.c {
-            return Err(("in_ch", format!("{} does not match the input's {} channels", l.in_ch, s.c)));
+            return Err((
+                "in_ch",
+                format!("{} does not match the input's {} channels", l.in_ch, s.c),
+            ));
         }
         let oh = window_out(s.h, l.kernel, l.stride, l.padding);
         let ow = window_out(s.w, l.kernel, l.stride, l.padding);
@@ -311,42 +396,78 @@ fn check_mac(l: &MacLayer, s: Shape, linear: bool, is_last: bool) -> std::result
             _ => {
                 return Err((
                     "kernel",
-                    format!("kernel {} stride {} padding {} does not fit a {}x{} input", l.kernel, l.stride, l.padding, s.h, s.w),
+                    format!(
+                        "kernel {} stride {} padding {} does not fit a {}x{} input",
+                        l.kernel, l.stride, l.padding, s.h, s.w
+                    ),
                 ))
             }
         }
     };
     if l.fan_in() > MAX_FAN_IN {
-        return Err(("in_ch", format!("fan-in {} exceeds {MAX_FAN_IN}", l.fan_in())));
+        return Err((
+            "in_ch",
+            format!("fan-in {} exceeds {MAX_FAN_IN}", l.fan_in()),
+        ));
     }
     let nw = l.out_ch * l.fan_in();
     if l.weights.len() != nw {
-        return Err(("weights", format!("{} values, expected out_ch*in_ch*kernel^2 = {nw}", l.weights.len())));
+        return Err((
+            "weights",
+            format!(
+                "{} values, expected out_ch*in_ch*kernel^2 = {nw}",
+                l.weights.len()
+            ),
+        ));
     }
     if let Some(j) = l.weights.iter().position(|&w| w == i8::MIN) {
         return Err(("weights", format!("value {j} is -128, outside -127..=127")));
     }
     if l.bias.len() != l.out_ch {
-        return Err(("bias", format!("{} values, expected out_ch = {}", l.bias.len(), l.out_ch)));
+        return Err((
+            "bias",
+            format!("{} values, expected out_ch = {}", l.bias.len(), l.out_ch),
+        ));
     }
-    if let Some(j) = l.bias.iter().position(|b| b.unsigned_abs() > MAX_BIAS as u32) {
+    if let Some(j) = l
+        .bias
+        .iter()
+        .position(|b| b.unsigned_abs() > MAX_BIAS as u32)
+    {
         return Err(("bias", format!("value {j} ({}) exceeds +-2^30", l.bias[j])));
     }
     match &l.requant {
-        None if !is_last => return Err(("requant", "missing (only the last node may output raw accumulators)".into())),
+        None if !is_last => {
+            return Err((
+                "requant",
+                "missing (only the last node may output raw accumulators)".into(),
+            ))
+        }
         None => {}
         Some(r) => {
             if r.mult.len() != l.out_ch {
-                return Err(("requant.mult", format!("{} values, expected out_ch = {}", r.mult.len(), l.out_ch)));
+                return Err((
+                    "requant.mult",
+                    format!("{} values, expected out_ch = {}", r.mult.len(), l.out_ch),
+                ));
             }
             if r.shift.len() != l.out_ch {
-                return Err(("requant.shift", format!("{} values, expected out_ch = {}", r.shift.len(), l.out_ch)));
+                return Err((
+                    "requant.shift",
+                    format!("{} values, expected out_ch = {}", r.shift.len(), l.out_ch),
+                ));
             }
             if let Some(j) = r.mult.iter().position(|&m| m < 0) {
-                return Err(("requant.mult", format!("value {j} ({}) is negative", r.mult[j])));
+                return Err((
+                    "requant.mult",
+                    format!("value {j} ({}) is negative", r.mult[j]),
+                ));
             }
             if let Some(j) = r.shift.iter().position(|s| !(1..=62).contains(s)) {
-                return Err(("requant.shift", format!("value {j} ({}) is outside 1..=62", r.shift[j])));
+                return Err((
+                    "requant.shift",
+                    format!("value {j} ({}) is outside 1..=62", r.shift[j]),
+                ));
             }
         }
     }
@@ -379,7 +500,10 @@ mod tests {
         });
         assert!(e.contains("node 0 'conv1': weights:"), "{e}");
         let e = broken(|n| mac_of(n, 1).weights[4] = -128);
-        assert!(e.contains("node 1 'conv2': weights: value 4 is -128"), "{e}");
+        assert!(
+            e.contains("node 1 'conv2': weights: value 4 is -128"),
+            "{e}"
+        );
         let e = broken(|n| mac_of(n, 0).requant.as_mut().unwrap().shift[0] = 0);
         assert!(e.contains("'conv1': requant.shift"), "{e}");
         let e = broken(|n| mac_of(n, 0).requant = None);

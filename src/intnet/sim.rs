@@ -36,7 +36,11 @@ pub struct EvalResult {
 /// larger logit first and, among equal logits, lower class index first.
 pub fn rank(logits: &[i32], label: usize) -> usize {
     let l = logits[label];
-    logits.iter().enumerate().filter(|&(c, &v)| v > l || (v == l && c < label)).count()
+    logits
+        .iter()
+        .enumerate()
+        .filter(|&(c, &v)| v > l || (v == l && c < label))
+        .count()
 }
 
 /// Top-1 class (lowest index among equal maxima).
@@ -92,7 +96,11 @@ impl Simulator {
                 })
             })
             .collect();
-        Ok(Simulator { net: net.clone(), tables, mac_index })
+        Ok(Simulator {
+            net: net.clone(),
+            tables,
+            mac_index,
+        })
     }
 
     /// Every layer exact.
@@ -117,7 +125,10 @@ impl Simulator {
     /// Every tensor and accumulator of one image.
     pub fn forward_trace(&self, image: &[u8]) -> Trace {
         let (mut tensors, accs) = self.run(image, 1, true);
-        Trace { tensors: tensors.drain(..).collect(), accumulators: accs }
+        Trace {
+            tensors: tensors.drain(..).collect(),
+            accumulators: accs,
+        }
     }
 
     /// Logits of `n` images stored one after another, `[n][classes]`.
@@ -129,10 +140,16 @@ impl Simulator {
     /// Logits of every image, `[n][classes]`; batches run in parallel.
     pub fn logits(&self, images: &[u8]) -> Vec<i32> {
         let len = self.net.input.len();
-        assert_eq!(images.len() % len, 0, "images are not a whole number of {len}-byte images");
+        assert_eq!(
+            images.len() % len,
+            0,
+            "images are not a whole number of {len}-byte images"
+        );
         const BATCH: usize = 32;
-        let parts: Vec<Vec<i32>> =
-            images.par_chunks(BATCH * len).map(|chunk| self.forward_batch(chunk, chunk.len() / len)).collect();
+        let parts: Vec<Vec<i32>> = images
+            .par_chunks(BATCH * len)
+            .map(|chunk| self.forward_batch(chunk, chunk.len() / len))
+            .collect();
         parts.concat()
     }
 
@@ -145,7 +162,11 @@ impl Simulator {
     /// Top-1 and top-5 accuracy on a data set (checked against the
     /// network's input shape and class count).
     pub fn evaluate(&self, data: &Dataset) -> Result<EvalResult> {
-        Ok(accuracy(&self.dataset_logits(data)?, &data.labels, self.net.classes))
+        Ok(accuracy(
+            &self.dataset_logits(data)?,
+            &data.labels,
+            self.net.classes,
+        ))
     }
 
     /// Logits of every image of a data set, `[n][classes]`.
@@ -163,8 +184,15 @@ impl Simulator {
                 data.classes, self.net.name, self.net.classes
             )));
         }
-        if let Some(&bad) = data.labels.iter().find(|&&l| l as usize >= self.net.classes) {
-            return Err(Error::input(format!("data set label {bad} is not a class of network '{}'", self.net.name)));
+        if let Some(&bad) = data
+            .labels
+            .iter()
+            .find(|&&l| l as usize >= self.net.classes)
+        {
+            return Err(Error::input(format!(
+                "data set label {bad} is not a class of network '{}'",
+                self.net.name
+            )));
         }
         if data.images.len() != data.labels.len() * want.len() {
             return Err(Error::input(format!(
@@ -181,11 +209,20 @@ impl Simulator {
     /// accumulators when `keep` (trace), else drops tensors once unused.
     fn run(&self, images: &[u8], n: usize, keep: bool) -> (Vec<Vec<i32>>, Vec<Vec<i32>>) {
         let net = &self.net;
-        assert_eq!(images.len(), n * net.input.len(), "image size does not match the network input");
+        assert_eq!(
+            images.len(),
+            n * net.input.len(),
+            "image size does not match the network input"
+        );
         let shapes = net.tensor_shapes();
         let last_use = last_uses(net);
         let mut tensors: Vec<Vec<i32>> = Vec::with_capacity(shapes.len());
-        tensors.push(images.iter().map(|&p| (p >> net.input_shift) as i32).collect());
+        tensors.push(
+            images
+                .iter()
+                .map(|&p| (p >> net.input_shift) as i32)
+                .collect(),
+        );
         let mut accs = Vec::new();
         for (i, node) in net.nodes.iter().enumerate() {
             let s = shapes[node.input];
@@ -198,20 +235,45 @@ impl Simulator {
                         Op::Linear(_) => (s.len(), 1, 1),
                         _ => (s.c, s.h, s.w),
                     };
-                    let acc = lut::conv2d(table, &l.weights, l.out_ch, l.kernel, l.stride, l.padding, &x, [n, c, h, w]);
+                    let acc = lut::conv2d(
+                        table,
+                        &l.weights,
+                        l.out_ch,
+                        l.kernel,
+                        l.stride,
+                        l.padding,
+                        &x,
+                        [n, c, h, w],
+                    );
                     let y = finish_mac(l, &acc, node.out.h * node.out.w, net.act_max);
                     if keep {
                         accs.push(acc);
                     }
                     y
                 }
-                Op::MaxPool { kernel, stride } => per_image(input, n, s, node.out, |a, y| max_pool(a, s, y, node.out, *kernel, *stride)),
-                Op::AvgPool { kernel, stride } => per_image(input, n, s, node.out, |a, y| avg_pool(a, s, y, node.out, *kernel, *stride)),
-                Op::GlobalAvgPool => per_image(input, n, s, node.out, |a, y| global_avg_pool(a, s, y)),
-                Op::Flatten => input.clone(),
-                Op::Add { other, mult_a, mult_b, shift } => {
-                    add(input, &tensors[*other], *mult_a, *mult_b, *shift, net.act_max)
+                Op::MaxPool { kernel, stride } => per_image(input, n, s, node.out, |a, y| {
+                    max_pool(a, s, y, node.out, *kernel, *stride)
+                }),
+                Op::AvgPool { kernel, stride } => per_image(input, n, s, node.out, |a, y| {
+                    avg_pool(a, s, y, node.out, *kernel, *stride)
+                }),
+                Op::GlobalAvgPool => {
+                    per_image(input, n, s, node.out, |a, y| global_avg_pool(a, s, y))
                 }
+                Op::Flatten => input.clone(),
+                Op::Add {
+                    other,
+                    mult_a,
+                    mult_b,
+                    shift,
+                } => add(
+                    input,
+                    &tensors[*other],
+                    *mult_a,
+                    *mult_b,
+                    *shift,
+                    net.act_max,
+                ),
             };
             tensors.push(out);
             if !keep {
@@ -237,7 +299,11 @@ pub fn accuracy(logits: &[i32], labels: &[u8], classes: usize) -> EvalResult {
         c5 += (r < 5) as usize;
     }
     let frac = |c: usize| if n == 0 { 0.0 } else { c as f64 / n as f64 };
-    EvalResult { top1: frac(c1), top5: frac(c5), n }
+    EvalResult {
+        top1: frac(c1),
+        top5: frac(c5),
+        n,
+    }
 }
 
 /// Last node index that reads each tensor (the final tensor: never freed).
@@ -254,7 +320,13 @@ fn last_uses(net: &IntNetwork) -> Vec<usize> {
 }
 
 /// Apply `f` to each image of a batch tensor.
-fn per_image(input: &[i32], n: usize, s: Shape, o: Shape, f: impl Fn(&[i32], &mut [i32])) -> Vec<i32> {
+fn per_image(
+    input: &[i32],
+    n: usize,
+    s: Shape,
+    o: Shape,
+    f: impl Fn(&[i32], &mut [i32]),
+) -> Vec<i32> {
     let mut out = vec![0i32; n * o.len()];
     for (a, y) in input.chunks(s.len()).zip(out.chunks_mut(o.len())) {
         f(a, y);
@@ -291,14 +363,23 @@ fn add(a: &[i32], b: &[i32], mult_a: i32, mult_b: i32, shift: u32, act_max: i32)
     a.iter()
         .zip(b)
         .map(|(&a, &b)| {
-            let v = (a as i64 * mult_a as i64 + b as i64 * mult_b as i64 + (1i64 << (shift - 1))) >> shift;
+            let v = (a as i64 * mult_a as i64 + b as i64 * mult_b as i64 + (1i64 << (shift - 1)))
+                >> shift;
             v.clamp(0, act_max as i64) as i32
         })
         .collect()
 }
 
 /// Sliding-window pooling of one image: `f` reduces each window.
-fn pool(a: &[i32], s: Shape, o: Shape, k: usize, stride: usize, y: &mut [i32], f: impl Fn(&mut dyn Iterator<Item = i32>) -> i32) {
+fn pool(
+    a: &[i32],
+    s: Shape,
+    o: Shape,
+    k: usize,
+    stride: usize,
+    y: &mut [i32],
+    f: impl Fn(&mut dyn Iterator<Item = i32>) -> i32,
+) {
     for c in 0..s.c {
         for oy in 0..o.h {
             for ox in 0..o.w {
@@ -323,7 +404,9 @@ fn max_pool(a: &[i32], s: Shape, y: &mut [i32], o: Shape, k: usize, stride: usiz
 }
 
 fn avg_pool(a: &[i32], s: Shape, y: &mut [i32], o: Shape, k: usize, stride: usize) {
-    pool(a, s, o, k, stride, y, |w| round_mean(w.map(|v| v as i64).sum(), k * k));
+    pool(a, s, o, k, stride, y, |w| {
+        round_mean(w.map(|v| v as i64).sum(), k * k)
+    });
 }
 
 fn global_avg_pool(a: &[i32], s: Shape, y: &mut [i32]) {
@@ -338,7 +421,10 @@ fn global_avg_pool(a: &[i32], s: Shape, y: &mut [i32]) {
 /// `tables` as for [`Simulator::new`] (not checked here).
 pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) -> Trace {
     let shapes = net.tensor_shapes();
-    let mut tensors: Vec<Vec<i32>> = vec![image.iter().map(|&p| (p >> net.input_shift) as i32).collect()];
+    let mut tensors: Vec<Vec<i32>> = vec![image
+        .iter()
+        .map(|&p| (p >> net.input_shift) as i32)
+        .collect()];
     let mut accumulators = Vec::new();
     let mut tables = tables.iter();
     for node in &net.nodes {
@@ -350,7 +436,15 @@ pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) 
             Op::Conv(l) | Op::Linear(l) => {
                 let table = tables.next().expect("one table per multiplying layer");
                 // A linear layer is a 1x1 convolution of the flattened input.
-                let s = if matches!(node.op, Op::Linear(_)) { Shape { c: s.len(), h: 1, w: 1 } } else { s };
+                let s = if matches!(node.op, Op::Linear(_)) {
+                    Shape {
+                        c: s.len(),
+                        h: 1,
+                        w: 1,
+                    }
+                } else {
+                    s
+                };
                 let (k, st, pad) = (l.kernel, l.stride, l.padding as isize);
                 let mut acc = vec![0i32; o.len()];
                 for oc in 0..o.c {
@@ -362,8 +456,15 @@ pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) 
                                     for kx in 0..k {
                                         let iy = (oy * st + ky) as isize - pad;
                                         let ix = (ox * st + kx) as isize - pad;
-                                        let inside = iy >= 0 && ix >= 0 && iy < s.h as isize && ix < s.w as isize;
-                                        let xv = if inside { x[(ic * s.h + iy as usize) * s.w + ix as usize] } else { 0 };
+                                        let inside = iy >= 0
+                                            && ix >= 0
+                                            && iy < s.h as isize
+                                            && ix < s.w as isize;
+                                        let xv = if inside {
+                                            x[(ic * s.h + iy as usize) * s.w + ix as usize]
+                                        } else {
+                                            0
+                                        };
                                         let wv = l.weights[((oc * s.c + ic) * k + ky) * k + kx];
                                         sum = sum.wrapping_add(table.prod(xv as u8, wv));
                                     }
@@ -389,13 +490,18 @@ pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) 
                             let mut vals = Vec::new();
                             for ky in 0..*kernel {
                                 for kx in 0..*kernel {
-                                    vals.push(x[(c * s.h + oy * stride + ky) * s.w + ox * stride + kx]);
+                                    vals.push(
+                                        x[(c * s.h + oy * stride + ky) * s.w + ox * stride + kx],
+                                    );
                                 }
                             }
                             let n = vals.len() as i64;
                             let sum: i64 = vals.iter().map(|&v| v as i64).sum();
-                            y[(c * o.h + oy) * o.w + ox] =
-                                if is_max { *vals.iter().max().unwrap() } else { ((sum + n / 2) / n) as i32 };
+                            y[(c * o.h + oy) * o.w + ox] = if is_max {
+                                *vals.iter().max().unwrap()
+                            } else {
+                                ((sum + n / 2) / n) as i32
+                            };
                         }
                     }
                 }
@@ -403,22 +509,36 @@ pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) 
             Op::GlobalAvgPool => {
                 let n = (s.h * s.w) as i64;
                 for c in 0..s.c {
-                    let sum: i64 = x[c * s.h * s.w..(c + 1) * s.h * s.w].iter().map(|&v| v as i64).sum();
+                    let sum: i64 = x[c * s.h * s.w..(c + 1) * s.h * s.w]
+                        .iter()
+                        .map(|&v| v as i64)
+                        .sum();
                     y[c] = ((sum + n / 2) / n) as i32;
                 }
             }
             Op::Flatten => y.copy_from_slice(x),
-            Op::Add { other, mult_a, mult_b, shift } => {
+            Op::Add {
+                other,
+                mult_a,
+                mult_b,
+                shift,
+            } => {
                 let b = &tensors[*other];
                 for j in 0..y.len() {
-                    let v = (x[j] as i64 * *mult_a as i64 + b[j] as i64 * *mult_b as i64 + (1i64 << (shift - 1))) >> shift;
+                    let v = (x[j] as i64 * *mult_a as i64
+                        + b[j] as i64 * *mult_b as i64
+                        + (1i64 << (shift - 1)))
+                        >> shift;
                     y[j] = v.clamp(0, net.act_max as i64) as i32;
                 }
             }
         }
         tensors.push(y);
     }
-    Trace { tensors, accumulators }
+    Trace {
+        tensors,
+        accumulators,
+    }
 }
 
 #[cfg(test)]
@@ -428,11 +548,34 @@ mod tests {
     use crate::errmap::ErrorMap;
 
     fn node(name: &str, input: usize, op: Op, c: usize, h: usize, w: usize) -> Node {
-        Node { name: name.into(), input, op, out: Shape { c, h, w } }
+        Node {
+            name: name.into(),
+            input,
+            op,
+            out: Shape { c, h, w },
+        }
     }
 
-    fn mac(in_ch: usize, out_ch: usize, kernel: usize, stride: usize, padding: usize, weights: Vec<i8>, bias: Vec<i32>, requant: Option<Requant>) -> MacLayer {
-        MacLayer { in_ch, out_ch, kernel, stride, padding, weights, bias, requant }
+    fn mac(
+        in_ch: usize,
+        out_ch: usize,
+        kernel: usize,
+        stride: usize,
+        padding: usize,
+        weights: Vec<i8>,
+        bias: Vec<i32>,
+        requant: Option<Requant>,
+    ) -> MacLayer {
+        MacLayer {
+            in_ch,
+            out_ch,
+            kernel,
+            stride,
+            padding,
+            weights,
+            bias,
+            requant,
+        }
     }
 
     fn net(input: Shape, signed: bool, nodes: Vec<Node>, classes: usize) -> IntNetwork {
@@ -453,7 +596,12 @@ mod tests {
     /// 3x3 input, 2x2 kernel, stride 2, padding 1 (hand-computed).
     fn padded_conv() -> IntNetwork {
         let l = mac(1, 1, 2, 2, 1, vec![1, 2, 3, -1], vec![5], None);
-        net(Shape { c: 1, h: 3, w: 3 }, false, vec![node("conv", 0, Op::Conv(l), 1, 2, 2)], 4)
+        net(
+            Shape { c: 1, h: 3, w: 3 },
+            false,
+            vec![node("conv", 0, Op::Conv(l), 1, 2, 2)],
+            4,
+        )
     }
 
     #[test]
@@ -470,24 +618,74 @@ mod tests {
         // (0,0): 3 padded (+1 each) and x=1, w=-1: -(1+1).
         // (0,1): 2 padded (w=1,2), 2*3+1, -(3+1).   (1,0): 2 padded (w=1,3), 4*2+1, -(7+1).
         // (1,1): 5+1, 12+1, 24+1, -(9+1).
-        assert_eq!(sim.forward_trace(&image).accumulators, vec![vec![1, 5, 3, 34]]);
-        assert_eq!(reference_trace(&n, &[plus_one], &image).accumulators, vec![vec![1, 5, 3, 34]]);
+        assert_eq!(
+            sim.forward_trace(&image).accumulators,
+            vec![vec![1, 5, 3, 34]]
+        );
+        assert_eq!(
+            reference_trace(&n, &[plus_one], &image).accumulators,
+            vec![vec![1, 5, 3, 34]]
+        );
     }
 
     /// conv 1x1 (2 channels, requant with rounding and a negative
     /// accumulator) -> maxpool, avgpool -> add -> flatten -> linear.
     fn small_graph() -> IntNetwork {
-        let rq = Requant { mult: vec![3, 1], shift: vec![2, 1] };
+        let rq = Requant {
+            mult: vec![3, 1],
+            shift: vec![2, 1],
+        };
         let conv = mac(1, 2, 1, 1, 0, vec![1, -2], vec![3, 50], Some(rq));
-        let fc = mac(2, 3, 1, 1, 0, vec![1, 0, 0, 1, 2, -1], vec![0, 0, -100], None);
+        let fc = mac(
+            2,
+            3,
+            1,
+            1,
+            0,
+            vec![1, 0, 0, 1, 2, -1],
+            vec![0, 0, -100],
+            None,
+        );
         net(
             Shape { c: 1, h: 2, w: 2 },
             false,
             vec![
                 node("conv", 0, Op::Conv(conv), 2, 2, 2),
-                node("max", 1, Op::MaxPool { kernel: 2, stride: 2 }, 2, 1, 1),
-                node("avg", 1, Op::AvgPool { kernel: 2, stride: 2 }, 2, 1, 1),
-                node("add", 2, Op::Add { other: 3, mult_a: 1, mult_b: 3, shift: 1 }, 2, 1, 1),
+                node(
+                    "max",
+                    1,
+                    Op::MaxPool {
+                        kernel: 2,
+                        stride: 2,
+                    },
+                    2,
+                    1,
+                    1,
+                ),
+                node(
+                    "avg",
+                    1,
+                    Op::AvgPool {
+                        kernel: 2,
+                        stride: 2,
+                    },
+                    2,
+                    1,
+                    1,
+                ),
+                node(
+                    "add",
+                    2,
+                    Op::Add {
+                        other: 3,
+                        mult_a: 1,
+                        mult_b: 3,
+                        shift: 1,
+                    },
+                    2,
+                    1,
+                    1,
+                ),
                 node("flat", 4, Op::Flatten, 2, 1, 1),
                 node("fc", 5, Op::Linear(fc), 3, 1, 1),
             ],
@@ -531,7 +729,12 @@ mod tests {
     #[test]
     fn signed_input_shift_and_negative_products() {
         let fc = mac(2, 2, 1, 1, 0, vec![-127, 5, 1, 1], vec![0, 0], None);
-        let n = net(Shape { c: 2, h: 1, w: 1 }, true, vec![node("fc", 0, Op::Linear(fc), 2, 1, 1)], 2);
+        let n = net(
+            Shape { c: 2, h: 1, w: 1 },
+            true,
+            vec![node("fc", 0, Op::Linear(fc), 2, 1, 1)],
+            2,
+        );
         let sim = Simulator::exact(&n).unwrap();
         assert_eq!(sim.forward(&[255, 3]), vec![-127 * 127 + 5, 128]);
         assert!(Simulator::new(&n, vec![ProductTable::exact(false)]).is_err());
@@ -558,14 +761,20 @@ mod tests {
             for signed in [false, true] {
                 let net = testnet::random(seed, signed);
                 let images = testnet::random_images(seed, &net, 5);
-                for tables in [vec![ProductTable::exact(signed); net.mac_layers().count()], approx_tables(&net, seed as i32)] {
+                for tables in [
+                    vec![ProductTable::exact(signed); net.mac_layers().count()],
+                    approx_tables(&net, seed as i32),
+                ] {
                     let sim = Simulator::new(&net, tables.clone()).unwrap();
                     let batch = sim.logits(&images);
                     for (i, img) in images.chunks(net.input.len()).enumerate() {
                         let want = reference_trace(&net, &tables, img);
                         let got = sim.forward_trace(img);
                         assert_eq!(got, want, "seed {seed} signed {signed} image {i}");
-                        assert_eq!(&batch[i * net.classes..][..net.classes], want.tensors.last().unwrap().as_slice());
+                        assert_eq!(
+                            &batch[i * net.classes..][..net.classes],
+                            want.tensors.last().unwrap().as_slice()
+                        );
                     }
                 }
             }
@@ -580,7 +789,11 @@ mod tests {
         let a = &t.tensors[1];
         let zeros = a.iter().filter(|&&v| v == 0).count();
         let sat = a.iter().filter(|&&v| v == 255).count();
-        assert!(zeros < a.len() * 3 / 4 && sat < a.len() / 2, "zeros {zeros} saturated {sat} of {}", a.len());
+        assert!(
+            zeros < a.len() * 3 / 4 && sat < a.len() / 2,
+            "zeros {zeros} saturated {sat} of {}",
+            a.len()
+        );
     }
 
     #[test]
@@ -593,19 +806,46 @@ mod tests {
             .chunks(net.input.len())
             .enumerate()
             .map(|(i, img)| {
-                let top = argmax(reference_trace(&net, sim.tables(), img).tensors.last().unwrap()) as u8;
-                if i % 2 == 0 { top } else { (top + 1) % net.classes as u8 }
+                let top = argmax(
+                    reference_trace(&net, sim.tables(), img)
+                        .tensors
+                        .last()
+                        .unwrap(),
+                ) as u8;
+                if i % 2 == 0 {
+                    top
+                } else {
+                    (top + 1) % net.classes as u8
+                }
             })
             .collect();
         let s = net.input;
-        let data = Dataset { c: s.c, h: s.h, w: s.w, classes: net.classes, images, labels };
+        let data = Dataset {
+            c: s.c,
+            h: s.h,
+            w: s.w,
+            classes: net.classes,
+            images,
+            labels,
+        };
         let r = sim.evaluate(&data).unwrap();
         assert_eq!((r.top1, r.n), (0.5, 40));
         assert!(r.top5 >= 0.5);
-        let wrong = Dataset { h: s.h + 1, ..data.clone() };
-        assert!(sim.evaluate(&wrong).unwrap_err().to_string().contains("takes"));
+        let wrong = Dataset {
+            h: s.h + 1,
+            ..data.clone()
+        };
+        assert!(sim
+            .evaluate(&wrong)
+            .unwrap_err()
+            .to_string()
+            .contains("takes"));
         let wrong = Dataset { classes: 3, ..data };
-        assert!(sim.evaluate(&wrong).unwrap_err().to_string().contains("classes"));
+        assert!(sim
+            .evaluate(&wrong)
+            .unwrap_err()
+            .to_string()
+            .contains("classes"));
     }
 
     #[test]

@@ -20,13 +20,24 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { signed: false, input: Shape { c: 3, h: 8, w: 8 }, classes: 10, width: 6 }
+        Options {
+            signed: false,
+            input: Shape { c: 3, h: 8, w: 8 },
+            classes: 10,
+            width: 6,
+        }
     }
 }
 
 /// A random network with default options and the given signedness.
 pub fn random(seed: u64, signed: bool) -> IntNetwork {
-    random_with(seed, &Options { signed, ..Options::default() })
+    random_with(
+        seed,
+        &Options {
+            signed,
+            ..Options::default()
+        },
+    )
 }
 
 /// Random raw images (`n * input.len()` pixels).
@@ -42,7 +53,12 @@ pub fn random_images(seed: u64, net: &IntNetwork, n: usize) -> Vec<u8> {
 pub fn random_with(seed: u64, opt: &Options) -> IntNetwork {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let act_max = if opt.signed { 127 } else { 255 };
-    let mut b = NetBuilder { nodes: Vec::new(), shapes: vec![opt.input], act_max, rng: &mut rng };
+    let mut b = NetBuilder {
+        nodes: Vec::new(),
+        shapes: vec![opt.input],
+        act_max,
+        rng: &mut rng,
+    };
     let c1 = opt.width.max(1);
     let t1 = b.conv("conv1", 0, c1, 3, 1, 1, true);
     let t2 = b.conv("conv2", t1, c1, 3, 1, 1, true);
@@ -53,14 +69,37 @@ pub fn random_with(seed: u64, opt: &Options) -> IntNetwork {
     let s = b.shapes[t];
     if s.h >= 2 && s.w >= 2 {
         let max = b.rng.random_bool(0.5);
-        let op = if max { Op::MaxPool { kernel: 2, stride: 2 } } else { Op::AvgPool { kernel: 2, stride: 2 } };
-        let out = Shape { c: s.c, h: window_out(s.h, 2, 2, 0).unwrap(), w: window_out(s.w, 2, 2, 0).unwrap() };
+        let op = if max {
+            Op::MaxPool {
+                kernel: 2,
+                stride: 2,
+            }
+        } else {
+            Op::AvgPool {
+                kernel: 2,
+                stride: 2,
+            }
+        };
+        let out = Shape {
+            c: s.c,
+            h: window_out(s.h, 2, 2, 0).unwrap(),
+            w: window_out(s.w, 2, 2, 0).unwrap(),
+        };
         t = b.push(if max { "pool" } else { "avgpool" }, t, op, out);
     }
     let s = b.shapes[t];
     t = b.push("gap", t, Op::GlobalAvgPool, Shape { c: s.c, h: 1, w: 1 });
     let s = b.shapes[t];
-    t = b.push("flatten", t, Op::Flatten, Shape { c: s.len(), h: 1, w: 1 });
+    t = b.push(
+        "flatten",
+        t,
+        Op::Flatten,
+        Shape {
+            c: s.len(),
+            h: 1,
+            w: 1,
+        },
+    );
     b.conv("fc", t, opt.classes, 1, 1, 0, false);
     IntNetwork {
         version: FORMAT_VERSION,
@@ -83,24 +122,44 @@ struct NetBuilder<'r> {
 
 impl NetBuilder<'_> {
     fn push(&mut self, name: &str, input: usize, op: Op, out: Shape) -> usize {
-        self.nodes.push(Node { name: name.into(), input, op, out });
+        self.nodes.push(Node {
+            name: name.into(),
+            input,
+            op,
+            out,
+        });
         self.shapes.push(out);
         self.shapes.len() - 1
     }
 
     /// A conv (or, with `requant == false`, the final linear layer).
     #[allow(clippy::too_many_arguments)]
-    fn conv(&mut self, name: &str, input: usize, out_ch: usize, k: usize, stride: usize, pad: usize, requant: bool) -> usize {
+    fn conv(
+        &mut self,
+        name: &str,
+        input: usize,
+        out_ch: usize,
+        k: usize,
+        stride: usize,
+        pad: usize,
+        requant: bool,
+    ) -> usize {
         let s = self.shapes[input];
         let linear = !requant;
         let in_ch = if linear { s.len() } else { s.c };
         let fan_in = in_ch * k * k;
-        let weights: Vec<i8> = (0..out_ch * fan_in).map(|_| self.rng.random_range(-127..=127)).collect();
+        let weights: Vec<i8> = (0..out_ch * fan_in)
+            .map(|_| self.rng.random_range(-127..=127))
+            .collect();
         // Accumulator spread ~ sqrt(fan_in) * mean|x| * mean|w|.
         let spread = (fan_in as f64).sqrt() * (self.act_max as f64 / 2.0) * 64.0;
-        let bias: Vec<i32> = (0..out_ch).map(|_| self.rng.random_range(-(spread as i32)..=spread as i32) / 4).collect();
+        let bias: Vec<i32> = (0..out_ch)
+            .map(|_| self.rng.random_range(-(spread as i32)..=spread as i32) / 4)
+            .collect();
         let rq = requant.then(|| {
-            let shift: Vec<u32> = (0..out_ch).map(|_| self.rng.random_range(14..=20)).collect();
+            let shift: Vec<u32> = (0..out_ch)
+                .map(|_| self.rng.random_range(14..=20))
+                .collect();
             // Map +-spread to about +-act_max, each channel a bit differently.
             let mult = shift
                 .iter()
@@ -111,9 +170,27 @@ impl NetBuilder<'_> {
                 .collect();
             Requant { mult, shift }
         });
-        let layer = MacLayer { in_ch, out_ch, kernel: k, stride, padding: pad, weights, bias, requant: rq };
+        let layer = MacLayer {
+            in_ch,
+            out_ch,
+            kernel: k,
+            stride,
+            padding: pad,
+            weights,
+            bias,
+            requant: rq,
+        };
         if linear {
-            self.push(name, input, Op::Linear(layer), Shape { c: out_ch, h: 1, w: 1 })
+            self.push(
+                name,
+                input,
+                Op::Linear(layer),
+                Shape {
+                    c: out_ch,
+                    h: 1,
+                    w: 1,
+                },
+            )
         } else {
             let out = Shape {
                 c: out_ch,
@@ -129,7 +206,17 @@ impl NetBuilder<'_> {
         let mult_a = self.rng.random_range(1..=(1 << shift));
         let mult_b = self.rng.random_range(1..=(1 << shift));
         let out = self.shapes[a];
-        self.push(name, a, Op::Add { other, mult_a, mult_b, shift }, out)
+        self.push(
+            name,
+            a,
+            Op::Add {
+                other,
+                mult_a,
+                mult_b,
+                shift,
+            },
+            out,
+        )
     }
 }
 
@@ -146,7 +233,12 @@ mod tests {
                 assert_eq!(net, random(seed, signed));
             }
         }
-        let odd = Options { signed: false, input: Shape { c: 1, h: 5, w: 7 }, classes: 3, width: 2 };
+        let odd = Options {
+            signed: false,
+            input: Shape { c: 1, h: 5, w: 7 },
+            classes: 3,
+            width: 2,
+        };
         super::super::validate(&random_with(1, &odd)).unwrap();
     }
 }

@@ -11,8 +11,13 @@ use std::path::Path;
 
 /// Progress bar on stderr for `len` steps of `what`.
 pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(Some(len), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} {elapsed}") {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} {elapsed}")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_message(what.to_string());
@@ -24,7 +29,10 @@ pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
 fn build_one(g: &Generated) -> Result<Design> {
     let d = store::characterize(&g.id(), &g.family(), &g.params(), g.signed, g.netlist())?;
     if d.map != g.reference_map() {
-        return Err(Error::input(format!("generator bug: {} does not match its arithmetic reference", g.id())));
+        return Err(Error::input(format!(
+            "generator bug: {} does not match its arithmetic reference",
+            g.id()
+        )));
     }
     Ok(d)
 }
@@ -61,13 +69,26 @@ pub fn write_new(dir: &Path, designs: &[Design]) -> Result<()> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let tmp = tempfile::Builder::new().prefix(".library-build").tempdir_in(parent).map_err(|e| Error::io(parent, e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".library-build")
+        .tempdir_in(parent)
+        .map_err(|e| Error::io(parent, e))?;
     store::write(tmp.path(), designs)?;
     if dir.exists() {
-        if !dir.join(store::INDEX).exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-            return Err(Error::in_file(dir, "exists, is not empty and holds no library index.yaml; refusing to replace it"));
+        if !dir.join(store::INDEX).exists()
+            && std::fs::read_dir(dir)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(true)
+        {
+            return Err(Error::in_file(
+                dir,
+                "exists, is not empty and holds no library index.yaml; refusing to replace it",
+            ));
         }
-        let old = tempfile::Builder::new().prefix(".library-old").tempdir_in(parent).map_err(|e| Error::io(parent, e))?;
+        let old = tempfile::Builder::new()
+            .prefix(".library-old")
+            .tempdir_in(parent)
+            .map_err(|e| Error::io(parent, e))?;
         let old_path = old.path().join("lib");
         std::fs::rename(dir, &old_path).map_err(|e| Error::io(dir, e))?;
         if let Err(e) = std::fs::rename(tmp.path(), dir) {
@@ -86,8 +107,20 @@ pub fn write_new(dir: &Path, designs: &[Design]) -> Result<()> {
 /// An identifier for an imported design from its file name: letters,
 /// digits and `_`, made unique against `taken`.
 pub fn import_id(file: &Path, taken: &[String]) -> String {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut id: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut id: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if !id.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         id.insert_str(0, "m_");
     }
@@ -103,14 +136,26 @@ pub fn import_id(file: &Path, taken: &[String]) -> String {
 /// Add netlists (file each came from, importer used, netlist) to the
 /// library in `dir` (created if missing). Existing designs stay; new ids
 /// are derived from the file names.
-pub fn add_imported(dir: &Path, netlists: Vec<(std::path::PathBuf, String, Netlist)>, signed: bool) -> Result<Vec<String>> {
-    let mut entries = if dir.join(store::INDEX).exists() { store::read_index(dir)?.entries } else { Vec::new() };
+pub fn add_imported(
+    dir: &Path,
+    netlists: Vec<(std::path::PathBuf, String, Netlist)>,
+    signed: bool,
+) -> Result<Vec<String>> {
+    let mut entries = if dir.join(store::INDEX).exists() {
+        store::read_index(dir)?.entries
+    } else {
+        Vec::new()
+    };
     let mut taken: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
     let mut plan = Vec::new();
     for (file, importer, n) in netlists {
         let id = import_id(&file, &taken);
         taken.push(id.clone());
-        plan.push((id, format!("file={} importer={importer}", file.display()), n));
+        plan.push((
+            id,
+            format!("file={} importer={importer}", file.display()),
+            n,
+        ));
     }
     let bar = progress(plan.len() as u64, "characterizing imported multipliers");
     let designs: Vec<Result<Design>> = plan
@@ -130,7 +175,11 @@ pub fn add_imported(dir: &Path, netlists: Vec<(std::path::PathBuf, String, Netli
         crate::io::write_atomic(dir.join(format!("{}.emap", d.entry.id)), &d.map.to_bytes())?;
     }
     entries.extend(designs.into_iter().map(|d| d.entry));
-    let index = store::Index { version: store::FORMAT_VERSION, energy_model: super::cost::ENERGY_MODEL.to_string(), entries };
+    let index = store::Index {
+        version: store::FORMAT_VERSION,
+        energy_model: super::cost::ENERGY_MODEL.to_string(),
+        entries,
+    };
     crate::io::write_yaml(dir.join(store::INDEX), &index)?;
     Ok(ids)
 }

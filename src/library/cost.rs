@@ -70,12 +70,20 @@ pub fn cell(kind: GateKind) -> CellModel {
         Xor | Xnor => (2.0, 2.5, 1.4),
         Mux => (2.33, 2.2, 0.95),
     };
-    CellModel { area_ge, energy, pin_cap }
+    CellModel {
+        area_ge,
+        energy,
+        pin_cap,
+    }
 }
 
 /// Load of input pin `pin` of a `kind` cell (a mux's select pin is heavier).
 fn pin_load(kind: GateKind, pin: usize) -> f64 {
-    if kind == GateKind::Mux && pin == 2 { 1.8 } else { cell(kind).pin_cap }
+    if kind == GateKind::Mux && pin == 2 {
+        1.8
+    } else {
+        cell(kind).pin_cap
+    }
 }
 
 /// Operand distribution of the simulated stream.
@@ -106,13 +114,21 @@ pub fn cost_with(n: &Netlist, signed: bool, stimulus: &Stimulus) -> Result<Cost>
     } else {
         energy(&generators::exact_reference(signed).netlist(), stimulus)?
     };
-    Ok(Cost { gates: n.cell_count(), area_ge: area_ge(n), energy_rel: e / reference })
+    Ok(Cost {
+        gates: n.cell_count(),
+        area_ge: area_ge(n),
+        energy_rel: e / reference,
+    })
 }
 
 fn exact_energy_uniform(signed: bool) -> f64 {
     static CACHE: [OnceLock<f64>; 2] = [OnceLock::new(), OnceLock::new()];
     *CACHE[signed as usize].get_or_init(|| {
-        energy(&generators::exact_reference(signed).netlist(), &Stimulus::Uniform).expect("built-in netlist has ports")
+        energy(
+            &generators::exact_reference(signed).netlist(),
+            &Stimulus::Uniform,
+        )
+        .expect("built-in netlist has ports")
     })
 }
 
@@ -120,7 +136,9 @@ fn exact_energy_uniform(signed: bool) -> f64 {
 fn stream(stimulus: &Stimulus) -> Result<Vec<(u8, u8)>> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(SEED);
     match stimulus {
-        Stimulus::Uniform => Ok((0..=TRANSITIONS).map(|_| (rng.random::<u8>(), rng.random::<u8>())).collect()),
+        Stimulus::Uniform => Ok((0..=TRANSITIONS)
+            .map(|_| (rng.random::<u8>(), rng.random::<u8>()))
+            .collect()),
         Stimulus::Histograms { a, b } => {
             let ca = cumulative(a, "A")?;
             let cb = cumulative(b, "B")?;
@@ -128,22 +146,38 @@ fn stream(stimulus: &Stimulus) -> Result<Vec<(u8, u8)>> {
                 let r = rng.random::<f64>() * c[255];
                 c.partition_point(|&x| x <= r).min(255) as u8
             };
-            Ok((0..=TRANSITIONS).map(|_| (draw(&ca, &mut rng), draw(&cb, &mut rng))).collect())
+            Ok((0..=TRANSITIONS)
+                .map(|_| (draw(&ca, &mut rng), draw(&cb, &mut rng)))
+                .collect())
         }
     }
 }
 
 fn cumulative(h: &[f64], name: &str) -> Result<Vec<f64>> {
     if h.len() != 256 {
-        return Err(Error::input(format!("operand histogram {name}: {} bins, expected 256", h.len())));
+        return Err(Error::input(format!(
+            "operand histogram {name}: {} bins, expected 256",
+            h.len()
+        )));
     }
     if let Some(i) = h.iter().position(|w| !w.is_finite() || *w < 0.0) {
-        return Err(Error::input(format!("operand histogram {name}: bin {i} is {} (must be >= 0)", h[i])));
+        return Err(Error::input(format!(
+            "operand histogram {name}: bin {i} is {} (must be >= 0)",
+            h[i]
+        )));
     }
     let mut acc = 0.0;
-    let c: Vec<f64> = h.iter().map(|w| { acc += w; acc }).collect();
+    let c: Vec<f64> = h
+        .iter()
+        .map(|w| {
+            acc += w;
+            acc
+        })
+        .collect();
     if acc <= 0.0 {
-        return Err(Error::input(format!("operand histogram {name} is all zero")));
+        return Err(Error::input(format!(
+            "operand histogram {name} is all zero"
+        )));
     }
     Ok(c)
 }
@@ -184,11 +218,18 @@ pub fn energy_with(n: &Netlist, stimulus: &Stimulus, delay: Delay) -> Result<f64
     let toggles: Vec<u64> = (0..words)
         .into_par_iter()
         .map(|w| word_toggles(n, pa, pb, &pairs[w * 64..w * 64 + 65], delay))
-        .reduce(|| vec![0u64; nets], |mut x, y| {
-            x.iter_mut().zip(y).for_each(|(p, q)| *p += q);
-            x
-        });
-    let total: f64 = toggles.iter().zip(&per_toggle).map(|(&t, &e)| t as f64 * e).sum();
+        .reduce(
+            || vec![0u64; nets],
+            |mut x, y| {
+                x.iter_mut().zip(y).for_each(|(p, q)| *p += q);
+                x
+            },
+        );
+    let total: f64 = toggles
+        .iter()
+        .zip(&per_toggle)
+        .map(|(&t, &e)| t as f64 * e)
+        .sum();
     Ok(total / TRANSITIONS as f64)
 }
 
@@ -217,7 +258,11 @@ fn word_toggles(
         }
     }
     let eval = |g: &crate::netlist::Gate, v: &[u64], w: &[u64], buf_from_w: bool| -> u64 {
-        let src = if buf_from_w && g.kind == GateKind::Buf { w } else { v };
+        let src = if buf_from_w && g.kind == GateKind::Buf {
+            w
+        } else {
+            v
+        };
         let x = |k: usize| g.inputs.get(k).map_or(0, |i| src[i.0 as usize]);
         g.kind.eval(x(0), x(1), x(2))
     };
@@ -284,7 +329,10 @@ mod tests {
     #[test]
     fn deterministic() {
         let n = Design::new(Spec::Drum { k: 4 }, false).netlist();
-        assert_eq!(energy(&n, &Stimulus::Uniform).unwrap(), energy(&n, &Stimulus::Uniform).unwrap());
+        assert_eq!(
+            energy(&n, &Stimulus::Uniform).unwrap(),
+            energy(&n, &Stimulus::Uniform).unwrap()
+        );
     }
 
     /// A one-gate circuit computed by hand: O[0] = A[0] & B[0] behind an
@@ -315,7 +363,9 @@ mod tests {
         let and = cell(GateKind::And);
         let not = cell(GateKind::Not);
         let pin = and.pin_cap + WIRE_PER_FANOUT;
-        let want = (ta * pin + tb * pin + ty * (and.energy + not.pin_cap + WIRE_PER_FANOUT)
+        let want = (ta * pin
+            + tb * pin
+            + ty * (and.energy + not.pin_cap + WIRE_PER_FANOUT)
             + ty * (not.energy + OUTPUT_LOAD + WIRE_PER_FANOUT))
             / TRANSITIONS as f64;
         assert!((e - want).abs() < 1e-9, "{e} vs {want}");
@@ -337,7 +387,10 @@ mod tests {
         b.output("O", o);
         let n = b.build();
         let pairs = stream(&Stimulus::Uniform).unwrap();
-        let ta: f64 = pairs.windows(2).map(|w| ((w[0].0 ^ w[1].0) & 1) as f64).sum();
+        let ta: f64 = pairs
+            .windows(2)
+            .map(|w| ((w[0].0 ^ w[1].0) & 1) as f64)
+            .sum();
         let e = energy_with(&n, &Stimulus::Uniform, Delay::Unit).unwrap();
         let x = cell(GateKind::Xor);
         let not = cell(GateKind::Not);
@@ -357,9 +410,19 @@ mod tests {
     #[test]
     fn truncation_saves_energy_and_area() {
         let exact = Design::new(Spec::Exact(Reducer::Dadda), false).netlist();
-        let trunc = Design::new(Spec::Truncation { k: 8, compensated: false }, false).netlist();
+        let trunc = Design::new(
+            Spec::Truncation {
+                k: 8,
+                compensated: false,
+            },
+            false,
+        )
+        .netlist();
         let (ce, ct) = (cost(&exact, false).unwrap(), cost(&trunc, false).unwrap());
-        assert!(ct.gates < ce.gates && ct.area_ge < ce.area_ge && ct.energy_rel < ce.energy_rel, "{ce:?} {ct:?}");
+        assert!(
+            ct.gates < ce.gates && ct.area_ge < ce.area_ge && ct.energy_rel < ce.energy_rel,
+            "{ce:?} {ct:?}"
+        );
     }
 
     #[test]
@@ -368,9 +431,23 @@ mod tests {
         // All operands zero: nothing toggles.
         let mut h = vec![0.0; 256];
         h[0] = 1.0;
-        let e = energy(&n, &Stimulus::Histograms { a: h.clone(), b: h.clone() }).unwrap();
+        let e = energy(
+            &n,
+            &Stimulus::Histograms {
+                a: h.clone(),
+                b: h.clone(),
+            },
+        )
+        .unwrap();
         assert_eq!(e, 0.0);
-        let bad = energy(&n, &Stimulus::Histograms { a: vec![0.0; 256], b: h }).unwrap_err();
+        let bad = energy(
+            &n,
+            &Stimulus::Histograms {
+                a: vec![0.0; 256],
+                b: h,
+            },
+        )
+        .unwrap_err();
         assert!(bad.to_string().contains("all zero"), "{bad}");
     }
 }

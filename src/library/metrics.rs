@@ -52,7 +52,11 @@ pub fn metrics(map: &ErrorMap) -> Metrics {
         wce: wce as f64,
         wce_pct: wce as f64 / RANGE * 100.0,
         ep_pct: wrong as f64 / n * 100.0,
-        mre_pct: if nonzero > 0 { sum_rel / nonzero as f64 * 100.0 } else { 0.0 },
+        mre_pct: if nonzero > 0 {
+            sum_rel / nonzero as f64 * 100.0
+        } else {
+            0.0
+        },
         wcre_pct: wcre * 100.0,
         mse,
         bias,

@@ -7,12 +7,12 @@
 //! Later stages use only [`Library::load`], [`Library::entry`],
 //! [`Library::error_map`] and [`Library::netlist`].
 
+pub mod build;
 pub mod cost;
 pub mod generators;
 pub mod metrics;
 pub mod store;
 pub mod yosys;
-pub mod build;
 
 pub use build::build_default;
 

@@ -37,7 +37,13 @@ pub struct Design {
 
 /// Characterize `netlist` (simulate it exhaustively, metrics, cost) into a
 /// library design.
-pub fn characterize(id: &str, family: &str, params: &str, signed: bool, netlist: Netlist) -> Result<Design> {
+pub fn characterize(
+    id: &str,
+    family: &str,
+    params: &str,
+    signed: bool,
+    netlist: Netlist,
+) -> Result<Design> {
     let map = crate::netlist::sim::exhaustive(&netlist, signed)?;
     let entry = Entry {
         id: id.to_string(),
@@ -47,7 +53,11 @@ pub fn characterize(id: &str, family: &str, params: &str, signed: bool, netlist:
         metrics: metrics::metrics(&map),
         cost: cost::cost(&netlist, signed)?,
     };
-    Ok(Design { entry, netlist, map })
+    Ok(Design {
+        entry,
+        netlist,
+        map,
+    })
 }
 
 /// Whether `id` is usable as a file name and a Verilog identifier.
@@ -84,8 +94,16 @@ pub fn write(dir: &Path, designs: &[Design]) -> Result<()> {
 fn read_emap(dir: &Path, e: &Entry) -> Result<ErrorMap> {
     let path = emap_path(dir, &e.id);
     let bytes = crate::io::read_bytes(&path)?;
-    ErrorMap::from_bytes(e.signed, &bytes)
-        .ok_or_else(|| Error::in_file(&path, format!("{} bytes, expected {} (65,536 16-bit products)", bytes.len(), 2 * 65536)))
+    ErrorMap::from_bytes(e.signed, &bytes).ok_or_else(|| {
+        Error::in_file(
+            &path,
+            format!(
+                "{} bytes, expected {} (65,536 16-bit products)",
+                bytes.len(),
+                2 * 65536
+            ),
+        )
+    })
 }
 
 /// Read and check one entry's netlist file.
@@ -121,7 +139,8 @@ fn metrics_mismatch(stored: &Metrics, actual: &Metrics) -> Option<String> {
 fn check_entry(dir: &Path, e: &Entry) -> Result<()> {
     let map = read_emap(dir, e)?;
     let n = read_netlist(dir, e)?;
-    let sim = crate::netlist::sim::exhaustive(&n, e.signed).map_err(|err| Error::in_file(netlist_path(dir, &e.id), err))?;
+    let sim = crate::netlist::sim::exhaustive(&n, e.signed)
+        .map_err(|err| Error::in_file(netlist_path(dir, &e.id), err))?;
     if sim != map {
         let (a, b) = (0..=255u8)
             .flat_map(|a| (0..=255u8).map(move |b| (a, b)))
@@ -138,7 +157,10 @@ fn check_entry(dir: &Path, e: &Entry) -> Result<()> {
         ));
     }
     if let Some(msg) = metrics_mismatch(&e.metrics, &metrics::metrics(&map)) {
-        return Err(Error::in_file(dir.join(INDEX), format!("entry `{}`: {msg}", e.id)));
+        return Err(Error::in_file(
+            dir.join(INDEX),
+            format!("entry `{}`: {msg}", e.id),
+        ));
     }
     Ok(())
 }
@@ -147,19 +169,37 @@ fn check_entry(dir: &Path, e: &Entry) -> Result<()> {
 pub fn read_index(dir: &Path) -> Result<Index> {
     let path = dir.join(INDEX);
     if !path.exists() {
-        return Err(Error::in_file(&path, "no such file (not a multiplier library; build one with `codesign library build`)"));
+        return Err(Error::in_file(
+            &path,
+            "no such file (not a multiplier library; build one with `codesign library build`)",
+        ));
     }
     let index: Index = crate::io::read_yaml(&path)?;
     if index.version != FORMAT_VERSION {
-        return Err(Error::in_file(&path, format!("format version {} is not supported (expected {FORMAT_VERSION})", index.version)));
+        return Err(Error::in_file(
+            &path,
+            format!(
+                "format version {} is not supported (expected {FORMAT_VERSION})",
+                index.version
+            ),
+        ));
     }
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (k, e) in index.entries.iter().enumerate() {
         if !valid_id(&e.id) {
-            return Err(Error::in_file(&path, format!("entry {k}: id `{}` must be letters, digits and `_`, not starting with a digit", e.id)));
+            return Err(Error::in_file(
+                &path,
+                format!(
+                    "entry {k}: id `{}` must be letters, digits and `_`, not starting with a digit",
+                    e.id
+                ),
+            ));
         }
         if let Some(first) = seen.insert(&e.id, k) {
-            return Err(Error::in_file(&path, format!("entry {k}: id `{}` already used by entry {first}", e.id)));
+            return Err(Error::in_file(
+                &path,
+                format!("entry {k}: id `{}` already used by entry {first}", e.id),
+            ));
         }
     }
     Ok(index)
@@ -169,13 +209,25 @@ impl Library {
     /// Load `dir` and validate every entry (see [`check_entry`]).
     pub fn load(dir: &Path) -> Result<Library> {
         let index = read_index(dir)?;
-        let results: Vec<Result<()>> = index.entries.par_iter().map(|e| check_entry(dir, e)).collect();
+        let results: Vec<Result<()>> = index
+            .entries
+            .par_iter()
+            .map(|e| check_entry(dir, e))
+            .collect();
         results.into_iter().collect::<Result<Vec<()>>>()?;
-        Ok(Library { dir: dir.to_path_buf(), entries: index.entries })
+        Ok(Library {
+            dir: dir.to_path_buf(),
+            entries: index.entries,
+        })
     }
 
     fn known(&self, id: &str) -> Result<&Entry> {
-        self.entry(id).ok_or_else(|| Error::in_file(self.dir.join(INDEX), format!("no multiplier `{id}` in the library")))
+        self.entry(id).ok_or_else(|| {
+            Error::in_file(
+                self.dir.join(INDEX),
+                format!("no multiplier `{id}` in the library"),
+            )
+        })
     }
 
     /// Error map of design `id`.
@@ -191,7 +243,12 @@ impl Library {
     /// Entries sorted by energy (then id), for tables.
     pub fn by_energy(&self) -> Vec<&Entry> {
         let mut v: Vec<&Entry> = self.entries.iter().collect();
-        v.sort_by(|a, b| a.cost.energy_rel.total_cmp(&b.cost.energy_rel).then_with(|| a.id.cmp(&b.id)));
+        v.sort_by(|a, b| {
+            a.cost
+                .energy_rel
+                .total_cmp(&b.cost.energy_rel)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         v
     }
 }
@@ -204,13 +261,19 @@ mod tests {
     /// A two-design library in a fresh directory.
     fn small() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let designs: Vec<Design> = [Spec::Truncation { k: 4, compensated: false }, Spec::Drum { k: 4 }]
-            .into_iter()
-            .map(|s| {
-                let g = Gen::new(s, false);
-                characterize(&g.id(), &g.family(), &g.params(), false, g.netlist()).unwrap()
-            })
-            .collect();
+        let designs: Vec<Design> = [
+            Spec::Truncation {
+                k: 4,
+                compensated: false,
+            },
+            Spec::Drum { k: 4 },
+        ]
+        .into_iter()
+        .map(|s| {
+            let g = Gen::new(s, false);
+            characterize(&g.id(), &g.family(), &g.params(), false, g.netlist()).unwrap()
+        })
+        .collect();
         write(dir.path(), &designs).unwrap();
         dir
     }
@@ -226,19 +289,33 @@ mod tests {
         assert_eq!(lib.entries.len(), 2);
         let m = lib.error_map("u_drum_k4").unwrap();
         assert_eq!(m.product(200, 1), 208);
-        assert_eq!(lib.netlist("u_drum_k4").unwrap(), Gen::new(Spec::Drum { k: 4 }, false).netlist());
-        assert!(lib.error_map("nope").unwrap_err().to_string().contains("no multiplier `nope`"));
+        assert_eq!(
+            lib.netlist("u_drum_k4").unwrap(),
+            Gen::new(Spec::Drum { k: 4 }, false).netlist()
+        );
+        assert!(lib
+            .error_map("nope")
+            .unwrap_err()
+            .to_string()
+            .contains("no multiplier `nope`"));
     }
 
     #[test]
     fn missing_and_truncated_files_are_named() {
         let dir = small();
         std::fs::remove_file(dir.path().join("u_drum_k4.emap")).unwrap();
-        assert!(load_err(dir.path()).contains("u_drum_k4.emap"), "{}", load_err(dir.path()));
+        assert!(
+            load_err(dir.path()).contains("u_drum_k4.emap"),
+            "{}",
+            load_err(dir.path())
+        );
         let dir = small();
         std::fs::write(dir.path().join("u_truncation_k4.emap"), [0u8; 100]).unwrap();
         let e = load_err(dir.path());
-        assert!(e.contains("u_truncation_k4.emap: 100 bytes, expected 131072"), "{e}");
+        assert!(
+            e.contains("u_truncation_k4.emap: 100 bytes, expected 131072"),
+            "{e}"
+        );
         let dir = small();
         std::fs::write(dir.path().join("u_drum_k4.json"), "{\"name\": ").unwrap();
         let e = load_err(dir.path());
@@ -249,9 +326,16 @@ mod tests {
     fn map_that_disagrees_with_netlist_is_named() {
         let dir = small();
         // Put the truncation's map under the DRUM entry.
-        std::fs::copy(dir.path().join("u_truncation_k4.emap"), dir.path().join("u_drum_k4.emap")).unwrap();
+        std::fs::copy(
+            dir.path().join("u_truncation_k4.emap"),
+            dir.path().join("u_drum_k4.emap"),
+        )
+        .unwrap();
         let e = load_err(dir.path());
-        assert!(e.contains("u_drum_k4.emap: does not match netlist u_drum_k4.json: at A="), "{e}");
+        assert!(
+            e.contains("u_drum_k4.emap: does not match netlist u_drum_k4.json: at A="),
+            "{e}"
+        );
     }
 
     #[test]
@@ -261,7 +345,10 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replace("id: u_drum_k4", "id: u_truncation_k4")).unwrap();
         let e = load_err(dir.path());
-        assert!(e.contains("index.yaml: entry 1: id `u_truncation_k4` already used by entry 0"), "{e}");
+        assert!(
+            e.contains("index.yaml: entry 1: id `u_truncation_k4` already used by entry 0"),
+            "{e}"
+        );
 
         let dir = small();
         let path = dir.path().join(INDEX);

@@ -33,10 +33,16 @@ pub fn yosys_area(n: &Netlist, work: &Path) -> Result<YosysArea> {
     let src = work.join("design.v");
     crate::io::write_atomic(&src, crate::netlist::verilog::write(n).as_bytes())?;
     let script = format!("read_verilog design.v; hierarchy -auto-top; synth -flatten; abc -g {GATES}; opt_clean; tee -o stat.txt stat");
-    run(Tool::Yosys, &["-q", "-p", &script], work, Some(&work.join("yosys.log")))?;
+    run(
+        Tool::Yosys,
+        &["-q", "-p", &script],
+        work,
+        Some(&work.join("yosys.log")),
+    )?;
     let stat = work.join("stat.txt");
     let text = crate::io::read_text(&stat)?;
-    parse_stat(&text).ok_or_else(|| Error::tool(format!("yosys: no `Number of cells` in {}", stat.display())))
+    parse_stat(&text)
+        .ok_or_else(|| Error::tool(format!("yosys: no `Number of cells` in {}", stat.display())))
 }
 
 /// Parse the last `stat` report in `text`.

@@ -169,7 +169,14 @@ pub struct Builder {
 impl Builder {
     /// An empty netlist called `name`.
     pub fn new(name: impl Into<String>) -> Self {
-        Builder { name: name.into(), num_nets: 0, inputs: vec![], outputs: vec![], gates: vec![], consts: [None, None] }
+        Builder {
+            name: name.into(),
+            num_nets: 0,
+            inputs: vec![],
+            outputs: vec![],
+            gates: vec![],
+            consts: [None, None],
+        }
     }
 
     fn fresh(&mut self) -> NetId {
@@ -181,21 +188,39 @@ impl Builder {
     /// Declare an input bus of `width` bits; returns its nets, LSB first.
     pub fn input(&mut self, name: &str, width: usize) -> Vec<NetId> {
         let nets: Vec<NetId> = (0..width).map(|_| self.fresh()).collect();
-        self.inputs.push(Bus { name: name.to_string(), nets: nets.clone() });
+        self.inputs.push(Bus {
+            name: name.to_string(),
+            nets: nets.clone(),
+        });
         nets
     }
 
     /// Declare an output bus driven by `nets`, LSB first.
     pub fn output(&mut self, name: &str, nets: Vec<NetId>) {
-        self.outputs.push(Bus { name: name.to_string(), nets });
+        self.outputs.push(Bus {
+            name: name.to_string(),
+            nets,
+        });
     }
 
     /// Add a gate; panics if the arity is wrong (a generator bug, not user input).
     pub fn gate(&mut self, kind: GateKind, inputs: &[NetId]) -> NetId {
-        assert_eq!(inputs.len(), kind.arity(), "{kind:?} takes {} inputs", kind.arity());
-        assert!(inputs.iter().all(|n| n.0 < self.num_nets), "gate input does not exist yet");
+        assert_eq!(
+            inputs.len(),
+            kind.arity(),
+            "{kind:?} takes {} inputs",
+            kind.arity()
+        );
+        assert!(
+            inputs.iter().all(|n| n.0 < self.num_nets),
+            "gate input does not exist yet"
+        );
         let output = self.fresh();
-        self.gates.push(Gate { kind, inputs: inputs.to_vec(), output });
+        self.gates.push(Gate {
+            kind,
+            inputs: inputs.to_vec(),
+            output,
+        });
         output
     }
 

@@ -27,12 +27,20 @@ fn operand_words(is_a: bool, bit: usize) -> Vec<u64> {
 }
 
 /// Check that `n` has 8-bit inputs `a`, `b` and an output `o` of 16 bits.
-pub fn check_ports<'n>(n: &'n Netlist, a: &str, b: &str, o: &str) -> Result<(&'n [NetId], &'n [NetId], &'n [NetId])> {
+pub fn check_ports<'n>(
+    n: &'n Netlist,
+    a: &str,
+    b: &str,
+    o: &str,
+) -> Result<(&'n [NetId], &'n [NetId], &'n [NetId])> {
     let get_in = |name: &str| {
-        n.input(name).ok_or_else(|| Error::input(format!("netlist {}: no input port `{name}`", n.name)))
+        n.input(name)
+            .ok_or_else(|| Error::input(format!("netlist {}: no input port `{name}`", n.name)))
     };
     let (ba, bb) = (get_in(a)?, get_in(b)?);
-    let bo = n.output(o).ok_or_else(|| Error::input(format!("netlist {}: no output port `{o}`", n.name)))?;
+    let bo = n
+        .output(o)
+        .ok_or_else(|| Error::input(format!("netlist {}: no output port `{o}`", n.name)))?;
     for (bus, w) in [(ba, 8), (bb, 8), (bo, 16)] {
         if bus.nets.len() != w {
             return Err(Error::input(format!(
@@ -100,12 +108,27 @@ impl Program {
             }
         };
         for g in &n.gates {
-            let ins: Vec<u32> = g.inputs.iter().map(|&x| lookup(&slot, x)).collect::<Result<_>>()?;
+            let ins: Vec<u32> = g
+                .inputs
+                .iter()
+                .map(|&x| lookup(&slot, x))
+                .collect::<Result<_>>()?;
             let pick = |k: usize| ins.get(k).copied().unwrap_or(0);
-            ops.push(Op { kind: g.kind, a: pick(0), b: pick(1), s: pick(2), out: next });
+            ops.push(Op {
+                kind: g.kind,
+                a: pick(0),
+                b: pick(1),
+                s: pick(2),
+                out: next,
+            });
             match slot.get_mut(g.output.0 as usize) {
                 Some(s) => *s = next,
-                None => return Err(Error::input(format!("netlist {}: gate output #{} out of range", n.name, g.output.0))),
+                None => {
+                    return Err(Error::input(format!(
+                        "netlist {}: gate output #{} out of range",
+                        n.name, g.output.0
+                    )))
+                }
             }
             next += 1;
         }
@@ -113,7 +136,11 @@ impl Program {
         for (k, &x) in po.iter().enumerate() {
             outputs[k] = lookup(&slot, x)?;
         }
-        Ok(Program { ops, slots: next as usize, outputs })
+        Ok(Program {
+            ops,
+            slots: next as usize,
+            outputs,
+        })
     }
 
     /// Raw 16-bit products of all 65,536 operand pairs (lane order of
@@ -132,7 +159,9 @@ impl Program {
                 for (k, &s) in self.outputs.iter().enumerate() {
                     words[k] = buf[s as usize * CHUNK + w];
                 }
-                let lanes: &mut [u16; 64] = (&mut raw[(w0 + w) * 64..(w0 + w + 1) * 64]).try_into().unwrap();
+                let lanes: &mut [u16; 64] = (&mut raw[(w0 + w) * 64..(w0 + w + 1) * 64])
+                    .try_into()
+                    .unwrap();
                 transpose_word(&words, lanes);
             }
         }
@@ -171,7 +200,9 @@ fn fill_operands(buf: &mut [u64], w0: usize) {
 /// each arm is a straight vectorizable loop.
 #[inline(always)]
 fn eval_op(buf: &mut [u64], op: &Op) {
-    let row = |buf: &[u64], s: u32| -> [u64; CHUNK] { buf[s as usize * CHUNK..][..CHUNK].try_into().unwrap() };
+    let row = |buf: &[u64], s: u32| -> [u64; CHUNK] {
+        buf[s as usize * CHUNK..][..CHUNK].try_into().unwrap()
+    };
     macro_rules! map {
         (|$x:ident, $y:ident, $z:ident| $e:expr) => {{
             let (xs, ys, zs) = (row(buf, op.a), row(buf, op.b), row(buf, op.s));
@@ -227,7 +258,8 @@ fn transpose_word(words: &[u64; 16], lanes: &mut [u16; 64]) {
         };
         let (lo, hi) = (gather(0), gather(1));
         for j in 0..8 {
-            lanes[byte * 8 + j] = ((lo >> (8 * j)) & 0xff) as u16 | ((((hi >> (8 * j)) & 0xff) as u16) << 8);
+            lanes[byte * 8 + j] =
+                ((lo >> (8 * j)) & 0xff) as u16 | ((((hi >> (8 * j)) & 0xff) as u16) << 8);
         }
     }
 }
@@ -295,7 +327,10 @@ mod tests {
 
     #[test]
     fn exact_array_multiplier_matches_arithmetic() {
-        assert_eq!(exhaustive(&array_mult(), false).unwrap(), ErrorMap::exact(false));
+        assert_eq!(
+            exhaustive(&array_mult(), false).unwrap(),
+            ErrorMap::exact(false)
+        );
     }
 
     /// A netlist of every gate kind on mixed operand bits, so the fast
@@ -305,7 +340,10 @@ mod tests {
         let mut b = Builder::new("kinds");
         let a = b.input("A", 8);
         let x = b.input("B", 8);
-        let kinds = [Const0, Const1, Buf, Not, And, Or, Xor, Nand, Nor, Xnor, AndNot, OrNot, Mux, Xor, And, Or];
+        let kinds = [
+            Const0, Const1, Buf, Not, And, Or, Xor, Nand, Nor, Xnor, AndNot, OrNot, Mux, Xor, And,
+            Or,
+        ];
         let mut outs = vec![];
         for (k, kind) in kinds.into_iter().enumerate() {
             let ins = [a[k % 8], x[(k * 3 + 1) % 8], a[(k + 5) % 8]];
@@ -320,9 +358,15 @@ mod tests {
     fn fast_path_equals_naive_on_every_gate_kind() {
         for signed in [false, true] {
             let n = every_kind();
-            assert_eq!(exhaustive(&n, signed).unwrap(), exhaustive_naive(&n, signed).unwrap());
+            assert_eq!(
+                exhaustive(&n, signed).unwrap(),
+                exhaustive_naive(&n, signed).unwrap()
+            );
             let m = array_mult();
-            assert_eq!(exhaustive(&m, signed).unwrap(), exhaustive_naive(&m, signed).unwrap());
+            assert_eq!(
+                exhaustive(&m, signed).unwrap(),
+                exhaustive_naive(&m, signed).unwrap()
+            );
         }
     }
 

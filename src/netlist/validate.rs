@@ -60,7 +60,11 @@ pub struct Ports {
 
 impl Default for Ports {
     fn default() -> Self {
-        Ports { a: "A".into(), b: "B".into(), o: "O".into() }
+        Ports {
+            a: "A".into(),
+            b: "B".into(),
+            o: "O".into(),
+        }
     }
 }
 
@@ -99,13 +103,32 @@ impl Parts {
     }
 
     /// Add a gate driving `output`.
-    pub fn drive(&mut self, kind: GateKind, inputs: Vec<NetId>, output: NetId, loc: Loc, cell: impl Into<String>) {
-        self.gates.push(PartGate { gate: Gate { kind, inputs, output }, loc, cell: cell.into() });
+    pub fn drive(
+        &mut self,
+        kind: GateKind,
+        inputs: Vec<NetId>,
+        output: NetId,
+        loc: Loc,
+        cell: impl Into<String>,
+    ) {
+        self.gates.push(PartGate {
+            gate: Gate {
+                kind,
+                inputs,
+                output,
+            },
+            loc,
+            cell: cell.into(),
+        });
     }
 
     /// `file:line` of a location (`file` alone when the line is unknown).
     pub fn at(&self, loc: Loc) -> String {
-        let file = self.files.get(loc.file as usize).map(|p| p.display().to_string()).unwrap_or_default();
+        let file = self
+            .files
+            .get(loc.file as usize)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         if loc.line == 0 {
             file
         } else {
@@ -114,7 +137,10 @@ impl Parts {
     }
 
     fn name_of(&self, n: NetId) -> &str {
-        self.net_names.get(n.0 as usize).map(String::as_str).unwrap_or("?")
+        self.net_names
+            .get(n.0 as usize)
+            .map(String::as_str)
+            .unwrap_or("?")
     }
 
     fn err(&self, loc: Loc, msg: impl std::fmt::Display) -> Error {
@@ -135,11 +161,25 @@ pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
         if g.gate.inputs.len() != g.gate.kind.arity() {
             return Err(p.err(
                 g.loc,
-                format!("{}: a {} gate needs {} inputs, got {}", g.cell, g.gate.kind.name(), g.gate.kind.arity(), g.gate.inputs.len()),
+                format!(
+                    "{}: a {} gate needs {} inputs, got {}",
+                    g.cell,
+                    g.gate.kind.name(),
+                    g.gate.kind.arity(),
+                    g.gate.inputs.len()
+                ),
             ));
         }
-        if g.gate.inputs.iter().chain([&g.gate.output]).any(|x| x.0 as usize >= n) {
-            return Err(p.err(g.loc, format!("{}: refers to a net that does not exist", g.cell)));
+        if g.gate
+            .inputs
+            .iter()
+            .chain([&g.gate.output])
+            .any(|x| x.0 as usize >= n)
+        {
+            return Err(p.err(
+                g.loc,
+                format!("{}: refers to a net that does not exist", g.cell),
+            ));
         }
     }
     // Ports: exactly the operands as inputs, the product among the outputs.
@@ -159,15 +199,33 @@ pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
     let ia = find(&p.inputs, &ports.a, "input")?;
     let ib = find(&p.inputs, &ports.b, "input")?;
     let io = find(&p.outputs, &ports.o, "output")?;
-    if let Some(extra) = p.inputs.iter().find(|q| q.bus.name != ports.a && q.bus.name != ports.b) {
+    if let Some(extra) = p
+        .inputs
+        .iter()
+        .find(|q| q.bus.name != ports.a && q.bus.name != ports.b)
+    {
         return Err(p.err(
             extra.loc,
-            format!("unexpected input port `{}`: a multiplier has only the operands `{}` and `{}`", extra.bus.name, ports.a, ports.b),
+            format!(
+                "unexpected input port `{}`: a multiplier has only the operands `{}` and `{}`",
+                extra.bus.name, ports.a, ports.b
+            ),
         ));
     }
-    for (q, want) in [(&p.inputs[ia], OPERAND_BITS), (&p.inputs[ib], OPERAND_BITS), (&p.outputs[io], PRODUCT_BITS)] {
+    for (q, want) in [
+        (&p.inputs[ia], OPERAND_BITS),
+        (&p.inputs[ib], OPERAND_BITS),
+        (&p.outputs[io], PRODUCT_BITS),
+    ] {
         if q.bus.nets.len() != want {
-            return Err(p.err(q.loc, format!("port `{}` is {} bits wide, expected {want}", q.bus.name, q.bus.nets.len())));
+            return Err(p.err(
+                q.loc,
+                format!(
+                    "port `{}` is {} bits wide, expected {want}",
+                    q.bus.name,
+                    q.bus.nets.len()
+                ),
+            ));
         }
     }
     // One driver per net.
@@ -175,7 +233,13 @@ pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
     for (pi, q) in p.inputs.iter().enumerate() {
         for (bit, &net) in q.bus.nets.iter().enumerate() {
             if driver[net.0 as usize] != Driver::None {
-                return Err(p.err(q.loc, format!("net `{}` is connected to two input port bits", p.name_of(net))));
+                return Err(p.err(
+                    q.loc,
+                    format!(
+                        "net `{}` is connected to two input port bits",
+                        p.name_of(net)
+                    ),
+                ));
             }
             driver[net.0 as usize] = Driver::Port(pi, bit);
         }
@@ -187,27 +251,59 @@ pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
             Driver::Port(pi, _) => {
                 return Err(p.err(
                     g.loc,
-                    format!("net `{}` is multiply driven: by input port `{}` and by {}", p.name_of(out), p.inputs[pi].bus.name, g.cell),
+                    format!(
+                        "net `{}` is multiply driven: by input port `{}` and by {}",
+                        p.name_of(out),
+                        p.inputs[pi].bus.name,
+                        g.cell
+                    ),
                 ))
             }
             Driver::Gate(first) => {
                 let f = &p.gates[first];
                 return Err(p.err(
                     g.loc,
-                    format!("net `{}` is multiply driven: by {} ({}) and by {}", p.name_of(out), f.cell, p.at(f.loc), g.cell),
+                    format!(
+                        "net `{}` is multiply driven: by {} ({}) and by {}",
+                        p.name_of(out),
+                        f.cell,
+                        p.at(f.loc),
+                        g.cell
+                    ),
                 ));
             }
         }
     }
     // Every used net is driven.
     for g in &p.gates {
-        if let Some(&u) = g.gate.inputs.iter().find(|x| driver[x.0 as usize] == Driver::None) {
-            return Err(p.err(g.loc, format!("net `{}` is undriven (read by {})", p.name_of(u), g.cell)));
+        if let Some(&u) = g
+            .gate
+            .inputs
+            .iter()
+            .find(|x| driver[x.0 as usize] == Driver::None)
+        {
+            return Err(p.err(
+                g.loc,
+                format!("net `{}` is undriven (read by {})", p.name_of(u), g.cell),
+            ));
         }
     }
     for q in &p.outputs {
-        if let Some((bit, &u)) = q.bus.nets.iter().enumerate().find(|(_, x)| driver[x.0 as usize] == Driver::None) {
-            return Err(p.err(q.loc, format!("output `{}[{bit}]` (net `{}`) is undriven", q.bus.name, p.name_of(u))));
+        if let Some((bit, &u)) = q
+            .bus
+            .nets
+            .iter()
+            .enumerate()
+            .find(|(_, x)| driver[x.0 as usize] == Driver::None)
+        {
+            return Err(p.err(
+                q.loc,
+                format!(
+                    "output `{}[{bit}]` (net `{}`) is undriven",
+                    q.bus.name,
+                    p.name_of(u)
+                ),
+            ));
         }
     }
     // Topological order of the gates; a cycle names one of its nets.
@@ -222,7 +318,14 @@ pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
     }
     let order = petgraph::algo::toposort(&graph, None).map_err(|cycle| {
         let g = &p.gates[graph[cycle.node_id()]];
-        p.err(g.loc, format!("combinational cycle through net `{}` (driven by {})", p.name_of(g.gate.output), g.cell))
+        p.err(
+            g.loc,
+            format!(
+                "combinational cycle through net `{}` (driven by {})",
+                p.name_of(g.gate.output),
+                g.cell
+            ),
+        )
     })?;
     let order: Vec<usize> = order.into_iter().map(|ix| graph[ix]).collect();
     Ok(normalize(&parts, &order, ia, ib, io))
@@ -239,7 +342,12 @@ fn normalize(p: &Parts, order: &[usize], ia: usize, ib: usize, io: usize) -> Net
             rep[g.output.0 as usize] = rep[g.inputs[0].0 as usize];
         }
     }
-    let out_nets: Vec<NetId> = p.outputs[io].bus.nets.iter().map(|x| rep[x.0 as usize]).collect();
+    let out_nets: Vec<NetId> = p.outputs[io]
+        .bus
+        .nets
+        .iter()
+        .map(|x| rep[x.0 as usize])
+        .collect();
     // Liveness, walking back from the product bits.
     let mut live = vec![false; n];
     for x in &out_nets {
@@ -267,22 +375,44 @@ fn normalize(p: &Parts, order: &[usize], ia: usize, ib: usize, io: usize) -> Net
     };
     let mut inputs = Vec::new();
     for (pi, name) in [(ia, "A"), (ib, "B")] {
-        let nets = p.inputs[pi].bus.nets.iter().map(|&x| number(x, &mut new_id)).collect();
-        inputs.push(Bus { name: name.to_string(), nets });
+        let nets = p.inputs[pi]
+            .bus
+            .nets
+            .iter()
+            .map(|&x| number(x, &mut new_id))
+            .collect();
+        inputs.push(Bus {
+            name: name.to_string(),
+            nets,
+        });
     }
     let mut gates = Vec::with_capacity(kept.len());
     for &gi in &kept {
         let g = &p.gates[gi].gate;
-        let ins = g.inputs.iter().map(|x| NetId(new_id[rep[x.0 as usize].0 as usize])).collect();
+        let ins = g
+            .inputs
+            .iter()
+            .map(|x| NetId(new_id[rep[x.0 as usize].0 as usize]))
+            .collect();
         let output = number(g.output, &mut new_id);
-        gates.push(Gate { kind: g.kind, inputs: ins, output });
+        gates.push(Gate {
+            kind: g.kind,
+            inputs: ins,
+            output,
+        });
     }
-    let nets = out_nets.iter().map(|x| NetId(new_id[x.0 as usize])).collect();
+    let nets = out_nets
+        .iter()
+        .map(|x| NetId(new_id[x.0 as usize]))
+        .collect();
     Netlist {
         name: p.name.clone(),
         num_nets: names.len() as u32,
         inputs,
-        outputs: vec![Bus { name: "O".to_string(), nets }],
+        outputs: vec![Bus {
+            name: "O".to_string(),
+            nets,
+        }],
         gates,
         net_names: names,
     }
@@ -295,13 +425,20 @@ pub fn check(n: &Netlist) -> Result<()> {
     let bad = |msg: String| Error::input(format!("netlist `{}`: {msg}", n.name));
     let num = n.num_nets as usize;
     let name = |x: NetId| {
-        n.net_names.get(x.0 as usize).cloned().flatten().unwrap_or_else(|| format!("#{}", x.0))
+        n.net_names
+            .get(x.0 as usize)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| format!("#{}", x.0))
     };
     let mut driven = vec![false; num];
     for bus in &n.inputs {
         for &x in &bus.nets {
             if x.0 as usize >= num {
-                return Err(bad(format!("input `{}` refers to net #{} of {num}", bus.name, x.0)));
+                return Err(bad(format!(
+                    "input `{}` refers to net #{} of {num}",
+                    bus.name, x.0
+                )));
             }
             if std::mem::replace(&mut driven[x.0 as usize], true) {
                 return Err(bad(format!("net `{}` is multiply driven", name(x))));
@@ -310,7 +447,11 @@ pub fn check(n: &Netlist) -> Result<()> {
     }
     for (i, g) in n.gates.iter().enumerate() {
         if g.inputs.len() != g.kind.arity() {
-            return Err(bad(format!("gate {i} ({}) has {} inputs", g.kind.name(), g.inputs.len())));
+            return Err(bad(format!(
+                "gate {i} ({}) has {} inputs",
+                g.kind.name(),
+                g.inputs.len()
+            )));
         }
         for &x in g.inputs.iter().chain([&g.output]) {
             if x.0 as usize >= num {
@@ -325,8 +466,16 @@ pub fn check(n: &Netlist) -> Result<()> {
         }
     }
     for bus in &n.outputs {
-        if let Some(&u) = bus.nets.iter().find(|x| x.0 as usize >= num || !driven[x.0 as usize]) {
-            return Err(bad(format!("output `{}` bit (net `{}`) is undriven", bus.name, name(u))));
+        if let Some(&u) = bus
+            .nets
+            .iter()
+            .find(|x| x.0 as usize >= num || !driven[x.0 as usize])
+        {
+            return Err(bad(format!(
+                "output `{}` bit (net `{}`) is undriven",
+                bus.name,
+                name(u)
+            )));
         }
     }
     super::sim::check_ports(n, "A", "B", "O").map(|_| ())
@@ -338,19 +487,56 @@ mod tests {
 
     /// Parts of `O = A & B` bitwise (upper product bits 0), with hooks to break it.
     fn and_parts() -> Parts {
-        let mut p = Parts { name: "m".into(), files: vec!["m.v".into()], ..Default::default() };
+        let mut p = Parts {
+            name: "m".into(),
+            files: vec!["m.v".into()],
+            ..Default::default()
+        };
         let a: Vec<NetId> = (0..8).map(|i| p.net(format!("A[{i}]"))).collect();
         let b: Vec<NetId> = (0..8).map(|i| p.net(format!("B[{i}]"))).collect();
         let o: Vec<NetId> = (0..16).map(|i| p.net(format!("O[{i}]"))).collect();
         for i in 0..8 {
-            p.drive(GateKind::And, vec![a[i], b[i]], o[i], Loc { file: 0, line: 10 + i as u32 }, format!("g{i}"));
+            p.drive(
+                GateKind::And,
+                vec![a[i], b[i]],
+                o[i],
+                Loc {
+                    file: 0,
+                    line: 10 + i as u32,
+                },
+                format!("g{i}"),
+            );
         }
         for i in 8..16 {
-            p.drive(GateKind::Const0, vec![], o[i], Loc { file: 0, line: 30 }, "const");
+            p.drive(
+                GateKind::Const0,
+                vec![],
+                o[i],
+                Loc { file: 0, line: 30 },
+                "const",
+            );
         }
-        p.inputs.push(PartPort { bus: Bus { name: "A".into(), nets: a }, loc: Loc { file: 0, line: 2 } });
-        p.inputs.push(PartPort { bus: Bus { name: "B".into(), nets: b }, loc: Loc { file: 0, line: 3 } });
-        p.outputs.push(PartPort { bus: Bus { name: "O".into(), nets: o }, loc: Loc { file: 0, line: 4 } });
+        p.inputs.push(PartPort {
+            bus: Bus {
+                name: "A".into(),
+                nets: a,
+            },
+            loc: Loc { file: 0, line: 2 },
+        });
+        p.inputs.push(PartPort {
+            bus: Bus {
+                name: "B".into(),
+                nets: b,
+            },
+            loc: Loc { file: 0, line: 3 },
+        });
+        p.outputs.push(PartPort {
+            bus: Bus {
+                name: "O".into(),
+                nets: o,
+            },
+            loc: Loc { file: 0, line: 4 },
+        });
         p
     }
 
@@ -370,9 +556,21 @@ mod tests {
     fn multiply_driven_net_is_named_with_both_lines() {
         let mut p = and_parts();
         let (x, y) = (p.inputs[0].bus.nets[0], p.outputs[0].bus.nets[3]);
-        p.drive(GateKind::Not, vec![x], y, Loc { file: 0, line: 40 }, "instance u9 (INV)");
+        p.drive(
+            GateKind::Not,
+            vec![x],
+            y,
+            Loc { file: 0, line: 40 },
+            "instance u9 (INV)",
+        );
         let e = err(p);
-        assert!(e.contains("m.v:40") && e.contains("`O[3]`") && e.contains("multiply driven") && e.contains("m.v:13"), "{e}");
+        assert!(
+            e.contains("m.v:40")
+                && e.contains("`O[3]`")
+                && e.contains("multiply driven")
+                && e.contains("m.v:13"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -381,9 +579,18 @@ mod tests {
         let w = p.net("N[7]");
         let o = p.outputs[0].bus.nets[2];
         p.gates.retain(|g| g.gate.output != o);
-        p.drive(GateKind::Not, vec![w], o, Loc { file: 0, line: 50 }, "assign");
+        p.drive(
+            GateKind::Not,
+            vec![w],
+            o,
+            Loc { file: 0, line: 50 },
+            "assign",
+        );
         let e = err(p);
-        assert!(e.contains("m.v:50") && e.contains("`N[7]` is undriven"), "{e}");
+        assert!(
+            e.contains("m.v:50") && e.contains("`N[7]` is undriven"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -393,7 +600,10 @@ mod tests {
         p.drive(GateKind::Not, vec![x], y, Loc { file: 0, line: 60 }, "u1");
         p.drive(GateKind::Not, vec![y], x, Loc { file: 0, line: 61 }, "u2");
         let e = err(p);
-        assert!(e.contains("cycle") && (e.contains("`x`") || e.contains("`y`")), "{e}");
+        assert!(
+            e.contains("cycle") && (e.contains("`x`") || e.contains("`y`")),
+            "{e}"
+        );
     }
 
     #[test]
@@ -401,7 +611,10 @@ mod tests {
         let mut p = and_parts();
         p.outputs[0].bus.nets.pop();
         let e = err(p);
-        assert!(e.contains("m.v:4") && e.contains("`O` is 15 bits wide, expected 16"), "{e}");
+        assert!(
+            e.contains("m.v:4") && e.contains("`O` is 15 bits wide, expected 16"),
+            "{e}"
+        );
         let mut p = and_parts();
         p.inputs[1].bus.name = "W".into();
         assert!(err(p).contains("no input port `B`"));
@@ -430,7 +643,10 @@ mod tests {
         p.drive(GateKind::Not, vec![a0], t, Loc::default(), "inv");
         let n = from_parts(p, &Ports::default()).unwrap();
         assert!(n.gates.iter().all(|g| g.kind != GateKind::Buf));
-        assert_eq!(n.gates.iter().filter(|g| g.kind == GateKind::Not).count(), 1);
+        assert_eq!(
+            n.gates.iter().filter(|g| g.kind == GateKind::Not).count(),
+            1
+        );
         let m = super::super::sim::exhaustive(&n, false).unwrap();
         assert_eq!(m.product(0, 0), 1 << 8);
         assert_eq!(m.product(1, 3), 1);

@@ -11,13 +11,48 @@ use std::path::Path;
 
 /// Verilog keywords a sanitized name must not collide with.
 const KEYWORDS: &[&str] = &[
-    "module", "endmodule", "input", "output", "inout", "wire", "reg", "assign", "always", "initial", "begin", "end", "if",
-    "else", "case", "for", "and", "or", "xor", "nand", "nor", "xnor", "not", "buf", "integer", "parameter", "function", "task",
+    "module",
+    "endmodule",
+    "input",
+    "output",
+    "inout",
+    "wire",
+    "reg",
+    "assign",
+    "always",
+    "initial",
+    "begin",
+    "end",
+    "if",
+    "else",
+    "case",
+    "for",
+    "and",
+    "or",
+    "xor",
+    "nand",
+    "nor",
+    "xnor",
+    "not",
+    "buf",
+    "integer",
+    "parameter",
+    "function",
+    "task",
 ];
 
 /// `name` as a legal Verilog identifier (letters, digits, `_`; not a keyword).
 pub fn sanitize(name: &str) -> String {
-    let mut s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let mut s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert_str(0, "m_");
     }
@@ -46,8 +81,18 @@ pub fn write(n: &Netlist) -> String {
     }
     let r = |x: NetId| refs[x.0 as usize].as_str();
     let mut v = String::new();
-    let ports: Vec<String> = n.inputs.iter().chain(&n.outputs).map(|b| sanitize(&b.name)).collect();
-    let _ = writeln!(v, "// Structural netlist `{}`: {} gates (written by codesign).", n.name, n.gates.len());
+    let ports: Vec<String> = n
+        .inputs
+        .iter()
+        .chain(&n.outputs)
+        .map(|b| sanitize(&b.name))
+        .collect();
+    let _ = writeln!(
+        v,
+        "// Structural netlist `{}`: {} gates (written by codesign).",
+        n.name,
+        n.gates.len()
+    );
     let _ = writeln!(v, "module {}({});", module_name(n), ports.join(", "));
     let mut i = 0;
     while i < n.inputs.len() {
@@ -62,7 +107,12 @@ pub fn write(n: &Netlist) -> String {
         i = j;
     }
     for b in &n.outputs {
-        let _ = writeln!(v, "  output [{}:0] {};", b.nets.len().max(1) - 1, sanitize(&b.name));
+        let _ = writeln!(
+            v,
+            "  output [{}:0] {};",
+            b.nets.len().max(1) - 1,
+            sanitize(&b.name)
+        );
     }
     // One scalar wire per gate: simulators schedule scalar nets far
     // better than bits of one wide vector.
@@ -126,15 +176,28 @@ pub fn testbench(module: &str) -> String {
 /// Read the test bench's output: exactly 65,536 products.
 pub fn parse_products(stdout: &str) -> Result<Vec<u16>> {
     let mut raw = Vec::with_capacity(65536);
-    for (k, line) in stdout.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+    for (k, line) in stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
         if line.starts_with("VCD") || line.contains("$finish") || line.starts_with("- ") {
             continue;
         }
-        let v: u16 = line.parse().map_err(|_| Error::tool(format!("test bench output line {}: `{line}` is not a product", k + 1)))?;
+        let v: u16 = line.parse().map_err(|_| {
+            Error::tool(format!(
+                "test bench output line {}: `{line}` is not a product",
+                k + 1
+            ))
+        })?;
         raw.push(v);
     }
     if raw.len() != 65536 {
-        return Err(Error::tool(format!("test bench printed {} products, expected 65536", raw.len())));
+        return Err(Error::tool(format!(
+            "test bench printed {} products, expected 65536",
+            raw.len()
+        )));
     }
     Ok(raw)
 }
@@ -145,8 +208,18 @@ pub fn simulate_iverilog(n: &Netlist, work: &Path) -> Result<Vec<u16>> {
     let module = module_name(n);
     crate::io::write_atomic(work.join("dut.v"), write(n).as_bytes())?;
     crate::io::write_atomic(work.join("tb.v"), testbench(&module).as_bytes())?;
-    eda::run(Tool::Iverilog, &["-g2005", "-o", "tb.vvp", "tb.v", "dut.v"], work, Some(&work.join("iverilog.log")))?;
-    let out = eda::run(Tool::Vvp, &["-n", "tb.vvp"], work, Some(&work.join("vvp.log")))?;
+    eda::run(
+        Tool::Iverilog,
+        &["-g2005", "-o", "tb.vvp", "tb.v", "dut.v"],
+        work,
+        Some(&work.join("iverilog.log")),
+    )?;
+    let out = eda::run(
+        Tool::Vvp,
+        &["-n", "tb.vvp"],
+        work,
+        Some(&work.join("vvp.log")),
+    )?;
     parse_products(&out.stdout)
 }
 
@@ -164,7 +237,12 @@ mod tests {
         let a = b.input("A", 8);
         let x = b.input("B", 8);
         let mut outs = vec![a[0]];
-        for (k, kind) in [Not, And, Or, Xor, Nand, Nor, Xnor, AndNot, OrNot, Mux, Const1, Const0, And, Or].into_iter().enumerate() {
+        for (k, kind) in [
+            Not, And, Or, Xor, Nand, Nor, Xnor, AndNot, OrNot, Mux, Const1, Const0, And, Or,
+        ]
+        .into_iter()
+        .enumerate()
+        {
             let ins = [a[k % 8], x[(k + 3) % 8], x[k % 8]];
             outs.push(b.gate(kind, &ins[..kind.arity()]));
         }
@@ -191,7 +269,10 @@ mod tests {
         assert_eq!(back.importer, import::STRUCTURAL);
         assert_eq!(back.netlist.name, "m_9_weird_name");
         for signed in [false, true] {
-            assert_eq!(exhaustive(&back.netlist, signed).unwrap(), exhaustive(&n, signed).unwrap());
+            assert_eq!(
+                exhaustive(&back.netlist, signed).unwrap(),
+                exhaustive(&n, signed).unwrap()
+            );
         }
     }
 
@@ -199,6 +280,9 @@ mod tests {
     fn parse_products_counts_lines() {
         let text: String = (0..65536u32).map(|i| format!("{}\n", i & 0xffff)).collect();
         assert_eq!(parse_products(&text).unwrap()[65535], 65535);
-        assert!(parse_products("1\n2\n").unwrap_err().to_string().contains("printed 2 products"));
+        assert!(parse_products("1\n2\n")
+            .unwrap_err()
+            .to_string()
+            .contains("printed 2 products"));
     }
 }

@@ -44,7 +44,15 @@ mod tests {
     use tch::{nn, Device};
 
     fn digits_net(vs: &nn::VarStore) -> Net {
-        models::build(ModelKind::DigitsCnn, vs.root(), Shape { c: 1, h: 8, w: 8 }, 10, false, 0.1).unwrap()
+        models::build(
+            ModelKind::DigitsCnn,
+            vs.root(),
+            Shape { c: 1, h: 8, w: 8 },
+            10,
+            false,
+            0.1,
+        )
+        .unwrap()
     }
 
     fn images(n: i64) -> Tensor {
@@ -63,8 +71,8 @@ mod tests {
         let x = images(64);
         net.calibrate_scales(&[x.shallow_clone()]);
         let k = 1; // conv2
-        // Large, very unequal per-channel shifts (batch norm beta, folded into the
-        // bias): noise scaled by std(acc + bias) instead of std(acc) would be far off.
+                   // Large, very unequal per-channel shifts (batch norm beta, folded into the
+                   // bias): noise scaled by std(acc + bias) instead of std(acc) would be far off.
         let m = |i: usize| net.mac_nodes().nth(i).unwrap().2;
         let beta = Tensor::arange(32, (Kind::Float, Device::Cpu)) * 3.0 - 40.0;
         set(m(k).bn.as_ref().unwrap().bs.as_ref().unwrap(), &beta);
@@ -72,8 +80,21 @@ mod tests {
         let sigma = 0.3;
         set(&m(k).sigma, &Tensor::from(sigma as f32));
 
-        let clean = net.forward_quant(&x, &QuantOpts { record: true, ..Default::default() });
-        let noisy = net.forward_quant(&x, &QuantOpts { record: true, noise: true, approx: None });
+        let clean = net.forward_quant(
+            &x,
+            &QuantOpts {
+                record: true,
+                ..Default::default()
+            },
+        );
+        let noisy = net.forward_quant(
+            &x,
+            &QuantOpts {
+                record: true,
+                noise: true,
+                approx: None,
+            },
+        );
         // Layers before k: untouched.
         for i in 0..k {
             assert!(clean.accs[i].equal(&noisy.accs[i]), "layer {i} changed");
@@ -81,14 +102,30 @@ mod tests {
         let (c, n) = (&clean.accs[k], &noisy.accs[k]);
         let diff = n - c;
         let ratio = diff.std(true).double_value(&[]) / c.std(true).double_value(&[]);
-        assert!((ratio - sigma).abs() < 0.02 * sigma, "noise std / pre-bias std = {ratio}, expected {sigma}");
-        assert!(diff.mean(Kind::Float).double_value(&[]).abs() < 0.02 * diff.std(true).double_value(&[]));
+        assert!(
+            (ratio - sigma).abs() < 0.02 * sigma,
+            "noise std / pre-bias std = {ratio}, expected {sigma}"
+        );
+        assert!(
+            diff.mean(Kind::Float).double_value(&[]).abs()
+                < 0.02 * diff.std(true).double_value(&[])
+        );
         let var_ratio = n.var(true).double_value(&[]) / c.var(true).double_value(&[]);
-        assert!((var_ratio - (1.0 + sigma * sigma)).abs() < 0.03, "variance ratio {var_ratio}");
+        assert!(
+            (var_ratio - (1.0 + sigma * sigma)).abs() < 0.03,
+            "variance ratio {var_ratio}"
+        );
 
         // All sigmas zero: the noisy pass equals the clean one everywhere.
         net.reset_sigmas(0.0);
-        let noisy = net.forward_quant(&x, &QuantOpts { record: true, noise: true, approx: None });
+        let noisy = net.forward_quant(
+            &x,
+            &QuantOpts {
+                record: true,
+                noise: true,
+                approx: None,
+            },
+        );
         for (a, b) in clean.accs.iter().zip(&noisy.accs) {
             assert!(a.equal(b));
         }
@@ -121,11 +158,22 @@ mod tests {
         loss.backward();
         for ((_, node, m), s) in net.mac_nodes().zip(sig) {
             let g = m.sigma.grad().double_value(&[]);
-            let want = if (s.abs() as f64) < sigma_max { -lambda * m.macs as f64 / total * s.signum() as f64 } else { 0.0 };
-            assert!((g - want).abs() < 1e-7, "{}: gradient {g}, expected {want}", node.name);
+            let want = if (s.abs() as f64) < sigma_max {
+                -lambda * m.macs as f64 / total * s.signum() as f64
+            } else {
+                0.0
+            };
+            assert!(
+                (g - want).abs() < 1e-7,
+                "{}: gradient {g}, expected {want}",
+                node.name
+            );
         }
         // The weighting matters: conv2 has 32x the MACs of conv1.
         let macs: Vec<u64> = net.mac_nodes().map(|(_, _, m)| m.macs).collect();
-        assert_eq!(macs, vec![64 * 16 * 9, 64 * 32 * 16 * 9, 16 * 32 * 32 * 9, 128 * 10]);
+        assert_eq!(
+            macs,
+            vec![64 * 16 * 9, 64 * 32 * 16 * 9, 16 * 32 * 32 * 9, 128 * 10]
+        );
     }
 }

@@ -45,7 +45,14 @@ impl Dataset {
             images.extend_from_slice(self.image(i));
             labels.push(self.labels[i]);
         }
-        Dataset { c: self.c, h: self.h, w: self.w, classes: self.classes, images, labels }
+        Dataset {
+            c: self.c,
+            h: self.h,
+            w: self.w,
+            classes: self.classes,
+            images,
+            labels,
+        }
     }
     /// The first `n` images (all of them if there are fewer).
     pub fn take(&self, n: usize) -> Dataset {
@@ -84,7 +91,12 @@ impl DatasetKind {
 /// (unused for the built-in digits).
 pub fn load(kind: DatasetKind, path: Option<&Path>) -> Result<Split> {
     let need_dir = || {
-        path.ok_or_else(|| Error::input(format!("dataset.path: {} needs the directory holding its files", kind.name())))
+        path.ok_or_else(|| {
+            Error::input(format!(
+                "dataset.path: {} needs the directory holding its files",
+                kind.name()
+            ))
+        })
     };
     match kind {
         DatasetKind::Digits => digits(),
@@ -107,31 +119,56 @@ pub fn digits_pixel(v: u8) -> u8 {
 /// The built-in UCI digits: 8x8x1, 10 classes; image `i` is a test image when
 /// `i % 5 == 0` (360 test, 1,437 train).
 pub fn digits() -> Result<Split> {
-    let all = parse_digits(Path::new("<built-in data/digits.bin.gz>"), &gunzip(Path::new("data/digits.bin.gz"), DIGITS_GZ)?)?;
+    let all = parse_digits(
+        Path::new("<built-in data/digits.bin.gz>"),
+        &gunzip(Path::new("data/digits.bin.gz"), DIGITS_GZ)?,
+    )?;
     let (test, train): (Vec<usize>, Vec<usize>) = (0..all.len()).partition(|i| i % 5 == 0);
-    Ok(Split { train: all.subset(&train), test: all.subset(&test) })
+    Ok(Split {
+        train: all.subset(&train),
+        test: all.subset(&test),
+    })
 }
 
 /// Parse the digits container: magic, `u32` count, `count` records of label + 64 pixels.
 fn parse_digits(file: &Path, bytes: &[u8]) -> Result<Dataset> {
     if bytes.len() < 12 || &bytes[..8] != DIGITS_MAGIC {
-        return Err(Error::in_file(file, "expected the digits format (magic DIGITS01)"));
+        return Err(Error::in_file(
+            file,
+            "expected the digits format (magic DIGITS01)",
+        ));
     }
     let n = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
     let body = &bytes[12..];
     if body.len() != n * 65 {
-        return Err(Error::in_file(file, format!("expected {n} records of 65 bytes, found {} bytes", body.len())));
+        return Err(Error::in_file(
+            file,
+            format!(
+                "expected {n} records of 65 bytes, found {} bytes",
+                body.len()
+            ),
+        ));
     }
     let mut images = Vec::with_capacity(n * 64);
     let mut labels = Vec::with_capacity(n);
     for (i, rec) in body.chunks_exact(65).enumerate() {
         if rec[0] > 9 || rec[1..].iter().any(|&v| v > 16) {
-            return Err(Error::in_file(file, format!("record {i}: label must be 0..=9 and pixels 0..=16")));
+            return Err(Error::in_file(
+                file,
+                format!("record {i}: label must be 0..=9 and pixels 0..=16"),
+            ));
         }
         labels.push(rec[0]);
         images.extend(rec[1..].iter().map(|&v| digits_pixel(v)));
     }
-    Ok(Dataset { c: 1, h: 8, w: 8, classes: 10, images, labels })
+    Ok(Dataset {
+        c: 1,
+        h: 8,
+        w: 8,
+        classes: 10,
+        images,
+        labels,
+    })
 }
 
 // ---------------------------------------------------------------- MNIST
@@ -146,20 +183,44 @@ pub fn mnist(dir: &Path) -> Result<Split> {
         let (dims, images) = parse_idx(&ipath, &ibytes, 3)?;
         let (ldims, labels) = parse_idx(&lpath, &lbytes, 1)?;
         if ldims[0] != dims[0] {
-            return Err(Error::in_file(&lpath, format!("expected {} labels (as many as images), found {}", dims[0], ldims[0])));
+            return Err(Error::in_file(
+                &lpath,
+                format!(
+                    "expected {} labels (as many as images), found {}",
+                    dims[0], ldims[0]
+                ),
+            ));
         }
         if let Some(i) = labels.iter().position(|&l| l > 9) {
-            return Err(Error::in_file(&lpath, format!("label {i} is {}, expected 0..=9", labels[i])));
+            return Err(Error::in_file(
+                &lpath,
+                format!("label {i} is {}, expected 0..=9", labels[i]),
+            ));
         }
-        Ok(Dataset { c: 1, h: dims[1], w: dims[2], classes: 10, images: images.to_vec(), labels: labels.to_vec() })
+        Ok(Dataset {
+            c: 1,
+            h: dims[1],
+            w: dims[2],
+            classes: 10,
+            images: images.to_vec(),
+            labels: labels.to_vec(),
+        })
     };
-    Ok(Split { train: part("train")?, test: part("t10k")? })
+    Ok(Split {
+        train: part("train")?,
+        test: part("t10k")?,
+    })
 }
 
 /// Parse an IDX file of unsigned bytes with `ndim` dimensions.
 fn parse_idx<'a>(file: &Path, bytes: &'a [u8], ndim: usize) -> Result<(Vec<usize>, &'a [u8])> {
     let header = 4 + 4 * ndim;
-    if bytes.len() < header || bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08 || bytes[3] as usize != ndim {
+    if bytes.len() < header
+        || bytes[0] != 0
+        || bytes[1] != 0
+        || bytes[2] != 0x08
+        || bytes[3] as usize != ndim
+    {
         return Err(Error::in_file(file, format!("expected an IDX file of unsigned bytes with {ndim} dimension(s) (magic 00 00 08 0{ndim})")));
     }
     let dims: Vec<usize> = (0..ndim)
@@ -168,7 +229,13 @@ fn parse_idx<'a>(file: &Path, bytes: &'a [u8], ndim: usize) -> Result<(Vec<usize
     let want: usize = dims.iter().product();
     let body = &bytes[header..];
     if body.len() != want {
-        return Err(Error::in_file(file, format!("expected {want} data bytes for dimensions {dims:?}, found {} (truncated?)", body.len())));
+        return Err(Error::in_file(
+            file,
+            format!(
+                "expected {want} data bytes for dimensions {dims:?}, found {} (truncated?)",
+                body.len()
+            ),
+        ));
     }
     Ok((dims, body))
 }
@@ -194,7 +261,14 @@ pub fn cifar10(dir: &Path) -> Result<Split> {
 }
 
 fn empty_cifar() -> Dataset {
-    Dataset { c: 3, h: 32, w: 32, classes: 10, images: vec![], labels: vec![] }
+    Dataset {
+        c: 3,
+        h: 32,
+        w: 32,
+        classes: 10,
+        images: vec![],
+        labels: vec![],
+    }
 }
 
 const CIFAR_RECORD: usize = 1 + 3 * 32 * 32;
@@ -209,7 +283,13 @@ fn append_cifar(set: &mut Dataset, file: &Path) -> Result<()> {
     }
     for (i, rec) in bytes.chunks_exact(CIFAR_RECORD).enumerate() {
         if rec[0] > 9 {
-            return Err(Error::in_file(file, format!("record {i}: label {} is not 0..=9 (not a CIFAR-10 binary batch?)", rec[0])));
+            return Err(Error::in_file(
+                file,
+                format!(
+                    "record {i}: label {} is not 0..=9 (not a CIFAR-10 binary batch?)",
+                    rec[0]
+                ),
+            ));
         }
         set.labels.push(rec[0]);
         set.images.extend_from_slice(&rec[1..]);
@@ -236,7 +316,10 @@ fn read_maybe_gz(dir: &Path, name: &str) -> Result<(PathBuf, Vec<u8>)> {
         let out = gunzip(&gz, &bytes)?;
         return Ok((gz, out));
     }
-    Err(Error::in_file(&raw, "missing: expected this MNIST IDX file (raw or .gz)"))
+    Err(Error::in_file(
+        &raw,
+        "missing: expected this MNIST IDX file (raw or .gz)",
+    ))
 }
 
 fn gunzip(file: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
@@ -268,7 +351,10 @@ mod tests {
     fn digits_split_is_fixed() {
         let s = digits().unwrap();
         assert_eq!((s.train.len(), s.test.len()), (1437, 360));
-        assert_eq!((s.train.c, s.train.h, s.train.w, s.train.classes), (1, 8, 8, 10));
+        assert_eq!(
+            (s.train.c, s.train.h, s.train.w, s.train.classes),
+            (1, 8, 8, 10)
+        );
         assert_eq!(s.train.images.len(), 1437 * 64);
         // Every class appears in both parts.
         for c in 0..10u8 {
@@ -300,10 +386,24 @@ mod tests {
     fn mnist_raw_and_gz() {
         let dir = tempfile::tempdir().unwrap();
         let imgs: Vec<u8> = (0..2 * 4 * 3).map(|i| i as u8).collect();
-        std::fs::write(dir.path().join("train-images-idx3-ubyte"), idx(3, &[2, 4, 3], &imgs)).unwrap();
-        std::fs::write(dir.path().join("train-labels-idx1-ubyte"), idx(1, &[2], &[7, 1])).unwrap();
-        write_gz(&dir.path().join("t10k-images-idx3-ubyte.gz"), &idx(3, &[1, 4, 3], &imgs[..12]));
-        write_gz(&dir.path().join("t10k-labels-idx1-ubyte.gz"), &idx(1, &[1], &[3]));
+        std::fs::write(
+            dir.path().join("train-images-idx3-ubyte"),
+            idx(3, &[2, 4, 3], &imgs),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("train-labels-idx1-ubyte"),
+            idx(1, &[2], &[7, 1]),
+        )
+        .unwrap();
+        write_gz(
+            &dir.path().join("t10k-images-idx3-ubyte.gz"),
+            &idx(3, &[1, 4, 3], &imgs[..12]),
+        );
+        write_gz(
+            &dir.path().join("t10k-labels-idx1-ubyte.gz"),
+            &idx(1, &[1], &[3]),
+        );
         let s = mnist(dir.path()).unwrap();
         assert_eq!((s.train.h, s.train.w, s.train.len()), (4, 3, 2));
         assert_eq!(s.train.image(1), &imgs[12..]);
@@ -311,17 +411,34 @@ mod tests {
         assert_eq!(s.test.labels, vec![3]);
 
         // Truncated image file: error names the file and the expected size.
-        std::fs::write(dir.path().join("train-images-idx3-ubyte"), idx(3, &[2, 4, 3], &imgs[..20])).unwrap();
+        std::fs::write(
+            dir.path().join("train-images-idx3-ubyte"),
+            idx(3, &[2, 4, 3], &imgs[..20]),
+        )
+        .unwrap();
         let e = mnist(dir.path()).unwrap_err().to_string();
-        assert!(e.contains("train-images-idx3-ubyte") && e.contains("expected 24 data bytes"), "{e}");
+        assert!(
+            e.contains("train-images-idx3-ubyte") && e.contains("expected 24 data bytes"),
+            "{e}"
+        );
         // Wrong format.
-        std::fs::write(dir.path().join("train-images-idx3-ubyte"), b"hello world, not idx").unwrap();
+        std::fs::write(
+            dir.path().join("train-images-idx3-ubyte"),
+            b"hello world, not idx",
+        )
+        .unwrap();
         let e = mnist(dir.path()).unwrap_err().to_string();
-        assert!(e.contains("train-images-idx3-ubyte") && e.contains("IDX"), "{e}");
+        assert!(
+            e.contains("train-images-idx3-ubyte") && e.contains("IDX"),
+            "{e}"
+        );
         // Missing.
         std::fs::remove_file(dir.path().join("train-images-idx3-ubyte")).unwrap();
         let e = mnist(dir.path()).unwrap_err().to_string();
-        assert!(e.contains("train-images-idx3-ubyte") && e.contains("missing"), "{e}");
+        assert!(
+            e.contains("train-images-idx3-ubyte") && e.contains("missing"),
+            "{e}"
+        );
         assert!(!e.contains('\n'));
     }
 
@@ -334,17 +451,27 @@ mod tests {
             r
         };
         for b in 1..=5 {
-            std::fs::write(dir.path().join(format!("data_batch_{b}.bin")), [rec(b, b), rec(0, 9)].concat()).unwrap();
+            std::fs::write(
+                dir.path().join(format!("data_batch_{b}.bin")),
+                [rec(b, b), rec(0, 9)].concat(),
+            )
+            .unwrap();
         }
         std::fs::write(dir.path().join("test_batch.bin"), rec(4, 200)).unwrap();
         let s = cifar10(dir.path()).unwrap();
-        assert_eq!((s.train.len(), s.test.len(), s.train.c, s.train.h), (10, 1, 3, 32));
+        assert_eq!(
+            (s.train.len(), s.test.len(), s.train.c, s.train.h),
+            (10, 1, 3, 32)
+        );
         assert_eq!(s.train.labels[..4], [1, 0, 2, 0]);
         assert!(s.test.image(0).iter().all(|&p| p == 200));
 
         std::fs::write(dir.path().join("test_batch.bin"), &rec(4, 200)[..3000]).unwrap();
         let e = cifar10(dir.path()).unwrap_err().to_string();
-        assert!(e.contains("test_batch.bin") && e.contains("3073-byte records"), "{e}");
+        assert!(
+            e.contains("test_batch.bin") && e.contains("3073-byte records"),
+            "{e}"
+        );
         std::fs::remove_file(dir.path().join("data_batch_3.bin")).unwrap();
         let e = cifar10(dir.path()).unwrap_err().to_string();
         assert!(e.contains("data_batch_3.bin"), "{e}");

@@ -31,12 +31,25 @@ pub struct ConvSpec {
 impl ConvSpec {
     /// 3x3, stride 1, padding 1, batch norm, ReLU.
     pub fn c3(out_ch: usize) -> Self {
-        ConvSpec { out_ch, kernel: 3, stride: 1, padding: 1, bn: true, relu: true }
+        ConvSpec {
+            out_ch,
+            kernel: 3,
+            stride: 1,
+            padding: 1,
+            bn: true,
+            relu: true,
+        }
     }
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(root: nn::Path<'a>, input: Shape, classes: usize, signed: bool, sigma_init: f64) -> Self {
+    pub fn new(
+        root: nn::Path<'a>,
+        input: Shape,
+        classes: usize,
+        signed: bool,
+        sigma_init: f64,
+    ) -> Self {
         let net = Net {
             input,
             classes,
@@ -44,12 +57,18 @@ impl<'a> Builder<'a> {
             input_shift: u32::from(signed),
             nodes: vec![],
         };
-        Builder { root, net, shapes: vec![input], sigma_init }
+        Builder {
+            root,
+            net,
+            shapes: vec![input],
+            sigma_init,
+        }
     }
 
     /// The variable path of a layer name (dots nest, as in PyTorch).
     fn path(&self, name: &str) -> nn::Path<'a> {
-        name.split('.').fold(self.root.set_group(0), |p, part| p.sub(part))
+        name.split('.')
+            .fold(self.root.set_group(0), |p, part| p.sub(part))
     }
 
     fn shape(&self, t: usize) -> Shape {
@@ -57,24 +76,72 @@ impl<'a> Builder<'a> {
     }
 
     fn push(&mut self, name: &str, input: usize, op: NodeOp, out: Shape) -> usize {
-        self.net.nodes.push(Node { name: name.to_string(), input, op, out });
+        self.net.nodes.push(Node {
+            name: name.to_string(),
+            input,
+            op,
+            out,
+        });
         self.shapes.push(out);
         self.shapes.len() - 1
     }
 
-    fn mac(&mut self, name: &str, input: usize, linear: bool, in_ch: usize, s: ConvSpec, out: Shape) -> usize {
+    fn mac(
+        &mut self,
+        name: &str,
+        input: usize,
+        linear: bool,
+        in_ch: usize,
+        s: ConvSpec,
+        out: Shape,
+    ) -> usize {
         let p = self.path(name);
         let (o, i, k) = (s.out_ch as i64, in_ch as i64, s.kernel as i64);
         let fan_in = (in_ch * s.kernel * s.kernel) as f64;
         let bound = (1.0 / fan_in).sqrt();
         let weight = if linear {
-            p.var("weight", &[o, i], nn::Init::Uniform { lo: -bound, up: bound })
+            p.var(
+                "weight",
+                &[o, i],
+                nn::Init::Uniform {
+                    lo: -bound,
+                    up: bound,
+                },
+            )
         } else {
-            p.var("weight", &[o, i, k, k], nn::Init::Kaiming { dist: nn::init::NormalOrUniform::Normal, fan: nn::init::FanInOut::FanOut, non_linearity: nn::init::NonLinearity::ReLU })
+            p.var(
+                "weight",
+                &[o, i, k, k],
+                nn::Init::Kaiming {
+                    dist: nn::init::NormalOrUniform::Normal,
+                    fan: nn::init::FanInOut::FanOut,
+                    non_linearity: nn::init::NonLinearity::ReLU,
+                },
+            )
         };
-        let bias = (!s.bn).then(|| p.var("bias", &[o], nn::Init::Uniform { lo: -bound, up: bound }));
-        let bn = s.bn.then(|| nn::batch_norm2d(&p / "bn", o, nn::BatchNormConfig { eps: BN_EPS, ..Default::default() }));
-        let sigma = p.set_group(1).var("sigma", &[], nn::Init::Const(self.sigma_init));
+        let bias = (!s.bn).then(|| {
+            p.var(
+                "bias",
+                &[o],
+                nn::Init::Uniform {
+                    lo: -bound,
+                    up: bound,
+                },
+            )
+        });
+        let bn = s.bn.then(|| {
+            nn::batch_norm2d(
+                &p / "bn",
+                o,
+                nn::BatchNormConfig {
+                    eps: BN_EPS,
+                    ..Default::default()
+                },
+            )
+        });
+        let sigma = p
+            .set_group(1)
+            .var("sigma", &[], nn::Init::Const(self.sigma_init));
         let scale = p.zeros_no_train("act_scale", &[]);
         let macs = (out.len() * in_ch * s.kernel * s.kernel) as u64;
         let m = MacNode {
@@ -105,36 +172,83 @@ impl<'a> Builder<'a> {
     /// Linear layer on a `C x 1 x 1` tensor (flatten first).
     pub fn linear(&mut self, name: &str, input: usize, out_ch: usize, relu: bool) -> usize {
         let x = self.shape(input);
-        assert!(x.h == 1 && x.w == 1, "linear layer {name} needs a flattened input");
-        let s = ConvSpec { out_ch, kernel: 1, stride: 1, padding: 0, bn: false, relu };
-        self.mac(name, input, true, x.c, s, Shape { c: out_ch, h: 1, w: 1 })
+        assert!(
+            x.h == 1 && x.w == 1,
+            "linear layer {name} needs a flattened input"
+        );
+        let s = ConvSpec {
+            out_ch,
+            kernel: 1,
+            stride: 1,
+            padding: 0,
+            bn: false,
+            relu,
+        };
+        self.mac(
+            name,
+            input,
+            true,
+            x.c,
+            s,
+            Shape {
+                c: out_ch,
+                h: 1,
+                w: 1,
+            },
+        )
     }
 
     pub fn max_pool(&mut self, name: &str, input: usize, kernel: usize, stride: usize) -> usize {
         let x = self.shape(input);
-        let out = Shape { c: x.c, h: (x.h - kernel) / stride + 1, w: (x.w - kernel) / stride + 1 };
+        let out = Shape {
+            c: x.c,
+            h: (x.h - kernel) / stride + 1,
+            w: (x.w - kernel) / stride + 1,
+        };
         self.push(name, input, NodeOp::MaxPool { kernel, stride }, out)
     }
 
     pub fn avg_pool(&mut self, name: &str, input: usize, kernel: usize, stride: usize) -> usize {
         let x = self.shape(input);
-        let out = Shape { c: x.c, h: (x.h - kernel) / stride + 1, w: (x.w - kernel) / stride + 1 };
+        let out = Shape {
+            c: x.c,
+            h: (x.h - kernel) / stride + 1,
+            w: (x.w - kernel) / stride + 1,
+        };
         self.push(name, input, NodeOp::AvgPool { kernel, stride }, out)
     }
 
     pub fn global_avg_pool(&mut self, name: &str, input: usize) -> usize {
         let x = self.shape(input);
-        self.push(name, input, NodeOp::GlobalAvgPool, Shape { c: x.c, h: 1, w: 1 })
+        self.push(
+            name,
+            input,
+            NodeOp::GlobalAvgPool,
+            Shape { c: x.c, h: 1, w: 1 },
+        )
     }
 
     pub fn flatten(&mut self, name: &str, input: usize) -> usize {
         let x = self.shape(input);
-        self.push(name, input, NodeOp::Flatten, Shape { c: x.len(), h: 1, w: 1 })
+        self.push(
+            name,
+            input,
+            NodeOp::Flatten,
+            Shape {
+                c: x.len(),
+                h: 1,
+                w: 1,
+            },
+        )
     }
 
     /// ReLU(a + b), requantized.
     pub fn add(&mut self, name: &str, a: usize, b: usize) -> usize {
-        assert_eq!(self.shape(a), self.shape(b), "residual {name}: shapes differ");
+        assert_eq!(
+            self.shape(a),
+            self.shape(b),
+            "residual {name}: shapes differ"
+        );
         let scale = self.path(name).zeros_no_train("act_scale", &[]);
         let out = self.shape(a);
         self.push(name, a, NodeOp::Add { other: b, scale }, out)
@@ -146,7 +260,14 @@ impl<'a> Builder<'a> {
 }
 
 /// Build `kind` for `input` images and `classes` classes.
-pub fn build(kind: ModelKind, root: nn::Path, input: Shape, classes: usize, signed: bool, sigma_init: f64) -> Result<Net> {
+pub fn build(
+    kind: ModelKind,
+    root: nn::Path,
+    input: Shape,
+    classes: usize,
+    signed: bool,
+    sigma_init: f64,
+) -> Result<Net> {
     let mut b = Builder::new(root, input, classes, signed, sigma_init);
     let need = |min: usize| -> Result<()> {
         if input.h < min || input.w < min {
@@ -172,9 +293,31 @@ pub fn build(kind: ModelKind, root: nn::Path, input: Shape, classes: usize, sign
         }
         ModelKind::Lenet5 => {
             need(20)?;
-            let x = b.conv("conv1", 0, ConvSpec { out_ch: 6, kernel: 5, stride: 1, padding: 2, bn: true, relu: true });
+            let x = b.conv(
+                "conv1",
+                0,
+                ConvSpec {
+                    out_ch: 6,
+                    kernel: 5,
+                    stride: 1,
+                    padding: 2,
+                    bn: true,
+                    relu: true,
+                },
+            );
             let x = b.avg_pool("pool1", x, 2, 2);
-            let x = b.conv("conv2", x, ConvSpec { out_ch: 16, kernel: 5, stride: 1, padding: 0, bn: true, relu: true });
+            let x = b.conv(
+                "conv2",
+                x,
+                ConvSpec {
+                    out_ch: 16,
+                    kernel: 5,
+                    stride: 1,
+                    padding: 0,
+                    bn: true,
+                    relu: true,
+                },
+            );
             let x = b.avg_pool("pool2", x, 2, 2);
             let x = b.flatten("flatten", x);
             let x = b.linear("fc1", x, 120, true);
@@ -193,7 +336,13 @@ pub fn build(kind: ModelKind, root: nn::Path, input: Shape, classes: usize, sign
             for (stage, width) in [16usize, 32, 64].into_iter().enumerate() {
                 for block in 0..blocks {
                     let stride = if stage > 0 && block == 0 { 2 } else { 1 };
-                    x = basic_block(&mut b, &format!("s{}b{}", stage + 1, block + 1), x, width, stride);
+                    x = basic_block(
+                        &mut b,
+                        &format!("s{}b{}", stage + 1, block + 1),
+                        x,
+                        width,
+                        stride,
+                    );
                 }
             }
             let x = b.global_avg_pool("pool", x);
@@ -221,10 +370,28 @@ pub fn build(kind: ModelKind, root: nn::Path, input: Shape, classes: usize, sign
 /// so both branches pass a ReLU before the addition.
 fn basic_block(b: &mut Builder, name: &str, x: usize, width: usize, stride: usize) -> usize {
     let in_c = b.shape(x).c;
-    let y = b.conv(&format!("{name}.conv1"), x, ConvSpec { stride, ..ConvSpec::c3(width) });
+    let y = b.conv(
+        &format!("{name}.conv1"),
+        x,
+        ConvSpec {
+            stride,
+            ..ConvSpec::c3(width)
+        },
+    );
     let y = b.conv(&format!("{name}.conv2"), y, ConvSpec::c3(width));
     let short = if stride != 1 || in_c != width {
-        b.conv(&format!("{name}.shortcut"), x, ConvSpec { out_ch: width, kernel: 1, stride, padding: 0, bn: true, relu: true })
+        b.conv(
+            &format!("{name}.shortcut"),
+            x,
+            ConvSpec {
+                out_ch: width,
+                kernel: 1,
+                stride,
+                padding: 0,
+                bn: true,
+                relu: true,
+            },
+        )
     } else {
         x
     };
@@ -242,17 +409,32 @@ mod tests {
 
     #[test]
     fn resnet_depths_and_macs() {
-        for (kind, convs) in [(ModelKind::Resnet8, 8 + 2), (ModelKind::Resnet20, 20 + 2), (ModelKind::Resnet32, 32 + 2)] {
+        for (kind, convs) in [
+            (ModelKind::Resnet8, 8 + 2),
+            (ModelKind::Resnet20, 20 + 2),
+            (ModelKind::Resnet32, 32 + 2),
+        ] {
             let vs = nn::VarStore::new(Device::Cpu);
             let net = build(kind, vs.root(), shape(3, 32, 32), 10, false, 0.1).unwrap();
             // depth = convs on the main path + fc, plus two projection shortcuts.
             assert_eq!(net.mac_nodes().count(), convs, "{kind:?}");
-            let y = net.forward_float(&Tensor::zeros([2, 3, 32, 32], (Kind::Uint8, Device::Cpu)), false);
+            let y = net.forward_float(
+                &Tensor::zeros([2, 3, 32, 32], (Kind::Uint8, Device::Cpu)),
+                false,
+            );
             assert_eq!(y.size(), vec![2, 10]);
         }
         // ResNet-8 conv1: 32*32*16 outputs, 27 MACs each.
         let vs = nn::VarStore::new(Device::Cpu);
-        let net = build(ModelKind::Resnet8, vs.root(), shape(3, 32, 32), 10, false, 0.1).unwrap();
+        let net = build(
+            ModelKind::Resnet8,
+            vs.root(),
+            shape(3, 32, 32),
+            10,
+            false,
+            0.1,
+        )
+        .unwrap();
         assert_eq!(net.mac_nodes().next().unwrap().2.macs, 32 * 32 * 16 * 27);
     }
 
@@ -266,11 +448,19 @@ mod tests {
         ] {
             let vs = nn::VarStore::new(Device::Cpu);
             let net = build(kind, vs.root(), s, 10, false, 0.1).unwrap();
-            let y = net.forward_float(&Tensor::ones([3, s.c as i64, s.h as i64, s.w as i64], (Kind::Uint8, Device::Cpu)), true);
+            let y = net.forward_float(
+                &Tensor::ones(
+                    [3, s.c as i64, s.h as i64, s.w as i64],
+                    (Kind::Uint8, Device::Cpu),
+                ),
+                true,
+            );
             assert_eq!(y.size(), vec![3, 10]);
         }
         let vs = nn::VarStore::new(Device::Cpu);
-        let e = build(ModelKind::Lenet5, vs.root(), shape(1, 8, 8), 10, false, 0.1).unwrap_err().to_string();
+        let e = build(ModelKind::Lenet5, vs.root(), shape(1, 8, 8), 10, false, 0.1)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("lenet5") && e.contains("8x8"), "{e}");
     }
 }

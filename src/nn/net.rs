@@ -49,12 +49,21 @@ pub struct MacNode {
 #[derive(Debug)]
 pub enum NodeOp {
     Mac(Box<MacNode>),
-    MaxPool { kernel: usize, stride: usize },
-    AvgPool { kernel: usize, stride: usize },
+    MaxPool {
+        kernel: usize,
+        stride: usize,
+    },
+    AvgPool {
+        kernel: usize,
+        stride: usize,
+    },
     GlobalAvgPool,
     Flatten,
     /// ReLU(input + tensor `other`), requantized to `scale`.
-    Add { other: usize, scale: Tensor },
+    Add {
+        other: usize,
+        scale: Tensor,
+    },
 }
 
 #[derive(Debug)]
@@ -104,7 +113,11 @@ pub enum NodeParams {
         in_scale: f64,
         w_scale: Tensor,
     },
-    Add { mult_a: f64, mult_b: f64, shift: f64 },
+    Add {
+        mult_a: f64,
+        mult_b: f64,
+        shift: f64,
+    },
     None,
 }
 
@@ -133,7 +146,12 @@ struct QT {
 impl MacNode {
     /// Weights as `[out, in, k, k]`.
     fn weight4(&self) -> Tensor {
-        self.weight.view([self.out_ch as i64, self.in_ch as i64, self.kernel as i64, self.kernel as i64])
+        self.weight.view([
+            self.out_ch as i64,
+            self.in_ch as i64,
+            self.kernel as i64,
+            self.kernel as i64,
+        ])
     }
 
     /// Batch norm folded into weights and bias with the running statistics,
@@ -168,10 +186,13 @@ fn view_c(t: &Tensor) -> Tensor {
 impl Net {
     /// Indices of the multiplying nodes, in order.
     pub fn mac_nodes(&self) -> impl Iterator<Item = (usize, &Node, &MacNode)> {
-        self.nodes.iter().enumerate().filter_map(|(i, n)| match &n.op {
-            NodeOp::Mac(m) => Some((i, n, m.as_ref())),
-            _ => None,
-        })
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| match &n.op {
+                NodeOp::Mac(m) => Some((i, n, m.as_ref())),
+                _ => None,
+            })
     }
 
     /// Total multiply-accumulates per image.
@@ -232,7 +253,10 @@ impl Net {
 
     /// Float logits `[n, classes]`.
     pub fn forward_float(&self, pixels: &Tensor, train: bool) -> Tensor {
-        self.forward_float_all(pixels, train).pop().unwrap().flatten(1, -1)
+        self.forward_float_all(pixels, train)
+            .pop()
+            .unwrap()
+            .flatten(1, -1)
     }
 
     /// Fake-quantized forward pass (see the module doc).
@@ -241,7 +265,11 @@ impl Net {
         let dev = pixels.device();
         let scalar = |v: f64| Tensor::from(v).to_device(dev);
         let x0 = self.input_int(pixels);
-        let mut t = vec![QT { exact: x0.to_kind(Kind::Double), v: x0, scale: scalar(self.input_scale()) }];
+        let mut t = vec![QT {
+            exact: x0.to_kind(Kind::Double),
+            v: x0,
+            scale: scalar(self.input_scale()),
+        }];
         let mut accs = vec![];
         let mut params = vec![];
         let mut mac_index = 0;
@@ -255,7 +283,8 @@ impl Net {
                         amax = amax.max().expand([m.out_ch as i64], false);
                     }
                     let w_scale = (amax.to_kind(Kind::Double) / W_MAX).clamp_min(1e-12);
-                    let w = ste_round(&(&wf / w_scale.to_kind(Kind::Float).view([-1, 1, 1, 1]))).clamp(-W_MAX, W_MAX);
+                    let w = ste_round(&(&wf / w_scale.to_kind(Kind::Float).view([-1, 1, 1, 1])))
+                        .clamp(-W_MAX, W_MAX);
                     let unit = &x.scale * &w_scale; // accumulator unit per channel, f64
                     let b = ste_round(&(&bf / unit.to_kind(Kind::Float)));
                     let mut acc = m.conv(&x.v, &w, None);
@@ -269,27 +298,64 @@ impl Net {
                     if opts.record {
                         accs.push(acc.detach());
                     }
-                    let acc_exact = acc.detach().to_kind(Kind::Double) + view_c(&b.detach().to_kind(Kind::Double));
+                    let acc_exact = acc.detach().to_kind(Kind::Double)
+                        + view_c(&b.detach().to_kind(Kind::Double));
                     let with_bias = &acc + view_c(&b);
                     let (qt, requant) = if m.relu {
                         let out_scale = m.scale.to_kind(Kind::Double);
                         let ratio = &unit / &out_scale;
                         let (mult, shift) = requant_params(&ratio);
-                        let exact = requant_exact(&acc_exact, &view_c(&mult), &view_c(&shift), self.act_max);
-                        let float = (with_bias * view_c(&ratio.to_kind(Kind::Float))).clamp(0.0, act_max);
+                        let exact = requant_exact(
+                            &acc_exact,
+                            &view_c(&mult),
+                            &view_c(&shift),
+                            self.act_max,
+                        );
+                        let float =
+                            (with_bias * view_c(&ratio.to_kind(Kind::Float))).clamp(0.0, act_max);
                         let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
-                        (QT { v, exact, scale: out_scale }, Some((mult, shift)))
+                        (
+                            QT {
+                                v,
+                                exact,
+                                scale: out_scale,
+                            },
+                            Some((mult, shift)),
+                        )
                     } else {
-                        (QT { v: with_bias, exact: acc_exact, scale: unit.get(0) }, None)
+                        (
+                            QT {
+                                v: with_bias,
+                                exact: acc_exact,
+                                scale: unit.get(0),
+                            },
+                            None,
+                        )
                     };
                     mac_index += 1;
                     let in_scale = x.scale.double_value(&[]);
-                    (qt, NodeParams::Mac { w: w.detach(), b: b.detach(), requant, in_scale, w_scale })
+                    (
+                        qt,
+                        NodeParams::Mac {
+                            w: w.detach(),
+                            b: b.detach(),
+                            requant,
+                            in_scale,
+                            w_scale,
+                        },
+                    )
                 }
                 NodeOp::MaxPool { kernel, stride } => {
                     let (k, s) = (*kernel as i64, *stride as i64);
                     let pool = |t: &Tensor| t.max_pool2d([k, k], [s, s], [0, 0], [1, 1], false);
-                    (QT { v: pool(&x.v), exact: pool(&x.exact), scale: x.scale.shallow_clone() }, NodeParams::None)
+                    (
+                        QT {
+                            v: pool(&x.v),
+                            exact: pool(&x.exact),
+                            scale: x.scale.shallow_clone(),
+                        },
+                        NodeParams::None,
+                    )
                 }
                 NodeOp::AvgPool { kernel, stride } => {
                     let (k, s) = (*kernel as i64, *stride as i64);
@@ -297,36 +363,68 @@ impl Net {
                     let sum = x.exact.avg_pool2d([k, k], [s, s], [0, 0], false, true, 1);
                     let exact = avg_exact(&sum, k * k);
                     let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
-                    (QT { v, exact, scale: x.scale.shallow_clone() }, NodeParams::None)
+                    (
+                        QT {
+                            v,
+                            exact,
+                            scale: x.scale.shallow_clone(),
+                        },
+                        NodeParams::None,
+                    )
                 }
                 NodeOp::GlobalAvgPool => {
                     let n = (x.v.size()[2] * x.v.size()[3]) as i64;
                     let float = x.v.mean_dim([2i64, 3].as_slice(), true, Kind::Float);
-                    let sum = x.exact.sum_dim_intlist([2i64, 3].as_slice(), true, Kind::Double);
+                    let sum = x
+                        .exact
+                        .sum_dim_intlist([2i64, 3].as_slice(), true, Kind::Double);
                     let exact = avg_exact(&sum, n);
                     let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
-                    (QT { v, exact, scale: x.scale.shallow_clone() }, NodeParams::None)
+                    (
+                        QT {
+                            v,
+                            exact,
+                            scale: x.scale.shallow_clone(),
+                        },
+                        NodeParams::None,
+                    )
                 }
                 NodeOp::Flatten => {
                     let f = |t: &Tensor| t.flatten(1, -1).unsqueeze(-1).unsqueeze(-1);
-                    (QT { v: f(&x.v), exact: f(&x.exact), scale: x.scale.shallow_clone() }, NodeParams::None)
+                    (
+                        QT {
+                            v: f(&x.v),
+                            exact: f(&x.exact),
+                            scale: x.scale.shallow_clone(),
+                        },
+                        NodeParams::None,
+                    )
                 }
                 NodeOp::Add { other, scale } => {
                     let b = &t[*other];
                     let out_scale = scale.to_kind(Kind::Double);
                     let (ra, rb) = (&x.scale / &out_scale, &b.scale / &out_scale);
                     let (ma, mb, sh) = add_params(&ra, &rb);
-                    let exact = ((&x.exact * &ma + &b.exact * &mb + (&sh - 1.0).exp2()) / sh.exp2())
-                        .floor()
+                    let exact = ((&x.exact * &ma + &b.exact * &mb + (&sh - 1.0).exp2())
+                        / sh.exp2())
+                    .floor()
+                    .clamp(0.0, act_max);
+                    let float = (&x.v * ra.to_kind(Kind::Float) + &b.v * rb.to_kind(Kind::Float))
                         .clamp(0.0, act_max);
-                    let float = (&x.v * ra.to_kind(Kind::Float) + &b.v * rb.to_kind(Kind::Float)).clamp(0.0, act_max);
                     let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
                     let p = NodeParams::Add {
                         mult_a: ma.double_value(&[]),
                         mult_b: mb.double_value(&[]),
                         shift: sh.double_value(&[]),
                     };
-                    (QT { v, exact, scale: out_scale }, p)
+                    (
+                        QT {
+                            v,
+                            exact,
+                            scale: out_scale,
+                        },
+                        p,
+                    )
                 }
             };
             t.push(out);
@@ -336,7 +434,12 @@ impl Net {
         }
         let last = t.pop().unwrap();
         let logits = (last.v * last.scale.to_kind(Kind::Float)).flatten(1, -1);
-        QuantOutput { logits, exact: last.exact.flatten(1, -1), accs, params }
+        QuantOutput {
+            logits,
+            exact: last.exact.flatten(1, -1),
+            accs,
+            params,
+        }
     }
 
     /// Per node that requantizes (ReLU MAC or Add), its output scale variable.
@@ -354,7 +457,9 @@ impl Net {
 
     /// Whether every activation scale has been set.
     pub fn scales_ready(&self) -> bool {
-        self.act_scales().iter().all(|(_, s)| s.double_value(&[]) > 0.0)
+        self.act_scales()
+            .iter()
+            .all(|(_, s)| s.double_value(&[]) > 0.0)
     }
 
     /// Set every activation scale to `max / act_max`, with `max` the mean
@@ -390,6 +495,8 @@ impl Net {
 
     /// `|sigma_l|` per multiplying layer.
     pub fn sigmas(&self) -> Vec<f64> {
-        self.mac_nodes().map(|(_, _, m)| m.sigma.double_value(&[]).abs()).collect()
+        self.mac_nodes()
+            .map(|(_, _, m)| m.sigma.double_value(&[]).abs())
+            .collect()
     }
 }

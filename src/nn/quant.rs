@@ -44,7 +44,11 @@ pub fn add_params(ratio_a: &Tensor, ratio_b: &Tensor) -> (Tensor, Tensor, Tensor
     let e = ra.maximum(&rb).log2().floor();
     let shift = (-e + (MULT_BITS - 1) as f64).clamp(1.0, 62.0);
     let p = shift.exp2();
-    ((&ra * &p).round().clamp_min(1.0), (&rb * &p).round().clamp_min(1.0), shift)
+    (
+        (&ra * &p).round().clamp_min(1.0),
+        (&rb * &p).round().clamp_min(1.0),
+        shift,
+    )
 }
 
 /// `clamp((acc * mult + 2^(shift-1)) >> shift, 0, act_max)` on `f64` tensors
@@ -52,7 +56,9 @@ pub fn add_params(ratio_a: &Tensor, ratio_b: &Tensor) -> (Tensor, Tensor, Tensor
 pub fn requant_exact(acc: &Tensor, mult: &Tensor, shift: &Tensor, act_max: i32) -> Tensor {
     let acc = acc.to_kind(Kind::Double);
     let half = (shift - 1.0).exp2();
-    ((acc * mult + half) / shift.exp2()).floor().clamp(0.0, act_max as f64)
+    ((acc * mult + half) / shift.exp2())
+        .floor()
+        .clamp(0.0, act_max as f64)
 }
 
 /// `(sum + n / 2) / n` with integer division (sums are >= 0) on `f64` tensors.
@@ -73,7 +79,12 @@ pub fn add_int(a: i64, b: i64, mult_a: i64, mult_b: i64, shift: u32, act_max: i3
 
 /// Tensor (any shape) to a flat `Vec<f64>`.
 pub fn to_vec_f64(t: &Tensor) -> Vec<f64> {
-    Vec::<f64>::try_from(t.to_kind(Kind::Double).flatten(0, -1).to_device(tch::Device::Cpu)).expect("f64 tensor")
+    Vec::<f64>::try_from(
+        t.to_kind(Kind::Double)
+            .flatten(0, -1)
+            .to_device(tch::Device::Cpu),
+    )
+    .expect("f64 tensor")
 }
 
 #[cfg(test)]
@@ -85,23 +96,37 @@ mod tests {
     fn requant_matches_integer_rounding() {
         // Includes ties (acc * mult exactly at .5), negatives and the clamp.
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
-        let mut accs: Vec<i64> = (0..4000).map(|_| rng.random_range(-3_000_000i64..30_000_000)).collect();
+        let mut accs: Vec<i64> = (0..4000)
+            .map(|_| rng.random_range(-3_000_000i64..30_000_000))
+            .collect();
         accs.extend([-1, 0, 1, 2, 3, 127, 128, 129, 255, 256, 511, 512, 513]);
         for &ratio in &[1.0 / 3.0, 0.5, 0.25, 1e-3, 7.3e-6, 0.999, 1.7, 0.0078125] {
             let (m, s) = requant_params(&Tensor::from(ratio));
             let (mi, si) = (m.double_value(&[]) as i64, s.double_value(&[]) as u32);
-            assert!((1 << 15..=1 << 16).contains(&mi) || si == 1, "ratio {ratio}: mult {mi}");
+            assert!(
+                (1 << 15..=1 << 16).contains(&mi) || si == 1,
+                "ratio {ratio}: mult {mi}"
+            );
             assert!(((mi as f64 / 2f64.powi(si as i32)) / ratio - 1.0).abs() < 2e-5);
             let t = Tensor::from_slice(&accs).to_kind(Kind::Double);
             let got = to_vec_f64(&requant_exact(&t, &m, &s, 255));
             for (a, g) in accs.iter().zip(got) {
-                assert_eq!(g as i32, requant_int(*a, mi, si, 255), "acc {a} ratio {ratio}");
+                assert_eq!(
+                    g as i32,
+                    requant_int(*a, mi, si, 255),
+                    "acc {a} ratio {ratio}"
+                );
             }
         }
         // Exact ties round half up: 3 * 2^15 / 2^16 = 1.5 -> 2; -1.5 -> -1 (then clamp 0).
         let m = Tensor::from(32768.0f64);
         let s = Tensor::from(16.0f64);
-        let got = to_vec_f64(&requant_exact(&Tensor::from_slice(&[3i64, 1, 5]), &m, &s, 255));
+        let got = to_vec_f64(&requant_exact(
+            &Tensor::from_slice(&[3i64, 1, 5]),
+            &m,
+            &s,
+            255,
+        ));
         assert_eq!(got, vec![2.0, 1.0, 3.0]);
         assert_eq!(requant_int(3, 32768, 16, 255), 2);
     }
@@ -110,12 +135,20 @@ mod tests {
     fn add_matches_integer_rounding() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
         let (ma, mb, s) = add_params(&Tensor::from(0.37f64), &Tensor::from(1.9e-4f64));
-        let (mai, mbi, si) = (ma.double_value(&[]) as i64, mb.double_value(&[]) as i64, s.double_value(&[]) as u32);
+        let (mai, mbi, si) = (
+            ma.double_value(&[]) as i64,
+            mb.double_value(&[]) as i64,
+            s.double_value(&[]) as u32,
+        );
         let a: Vec<i64> = (0..2000).map(|_| rng.random_range(0..256)).collect();
-        let b: Vec<i64> = (0..2000).map(|_| rng.random_range(-2_000_000..2_000_000)).collect();
+        let b: Vec<i64> = (0..2000)
+            .map(|_| rng.random_range(-2_000_000..2_000_000))
+            .collect();
         let ta = Tensor::from_slice(&a).to_kind(Kind::Double);
         let tb = Tensor::from_slice(&b).to_kind(Kind::Double);
-        let exact = ((ta * &ma + tb * &mb + (&s - 1.0).exp2()) / s.exp2()).floor().clamp(0.0, 255.0);
+        let exact = ((ta * &ma + tb * &mb + (&s - 1.0).exp2()) / s.exp2())
+            .floor()
+            .clamp(0.0, 255.0);
         for ((x, y), g) in a.iter().zip(&b).zip(to_vec_f64(&exact)) {
             assert_eq!(g as i32, add_int(*x, *y, mai, mbi, si, 255));
         }
@@ -124,10 +157,16 @@ mod tests {
     #[test]
     fn average_rounds_half_up() {
         let sums = Tensor::from_slice(&[0i64, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        assert_eq!(to_vec_f64(&avg_exact(&sums, 4)), vec![0., 0., 1., 1., 1., 1., 2., 2., 2., 2.]);
+        assert_eq!(
+            to_vec_f64(&avg_exact(&sums, 4)),
+            vec![0., 0., 1., 1., 1., 1., 2., 2., 2., 2.]
+        );
         for n in [1i64, 2, 3, 4, 9, 16, 64] {
             for s in 0..300i64 {
-                assert_eq!(to_vec_f64(&avg_exact(&Tensor::from(s), n))[0] as i64, (s + n / 2) / n);
+                assert_eq!(
+                    to_vec_f64(&avg_exact(&Tensor::from(s), n))[0] as i64,
+                    (s + n / 2) / n
+                );
             }
         }
     }

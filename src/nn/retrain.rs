@@ -30,7 +30,10 @@ impl ApproxProducts {
     /// From ready tables, without corrections.
     pub fn from_tables(tables: Vec<ProductTable>) -> Self {
         let corrections = vec![vec![]; tables.len()];
-        ApproxProducts { tables, corrections }
+        ApproxProducts {
+            tables,
+            corrections,
+        }
     }
 
     pub fn layers(&self) -> usize {
@@ -43,18 +46,37 @@ impl ApproxProducts {
     pub fn accumulate(&self, index: usize, m: &MacNode, x: &Tensor, w: &Tensor) -> Tensor {
         let dev = x.device();
         let size = x.size();
-        let dims = [size[0] as usize, size[1] as usize, size[2] as usize, size[3] as usize];
-        let xs: Vec<u8> = Vec::<f64>::try_from(x.to_device(Device::Cpu).to_kind(Kind::Double).flatten(0, -1))
-            .expect("activations")
-            .into_iter()
-            .map(|v| v as u8)
-            .collect();
-        let ws: Vec<i8> = Vec::<f32>::try_from(w.to_device(Device::Cpu).to_kind(Kind::Float).flatten(0, -1))
-            .expect("weights")
-            .into_iter()
-            .map(|v| v as i8)
-            .collect();
-        let mut y = lut::conv2d(&self.tables[index], &ws, m.out_ch, m.kernel, m.stride, m.padding, &xs, dims);
+        let dims = [
+            size[0] as usize,
+            size[1] as usize,
+            size[2] as usize,
+            size[3] as usize,
+        ];
+        let xs: Vec<u8> = Vec::<f64>::try_from(
+            x.to_device(Device::Cpu)
+                .to_kind(Kind::Double)
+                .flatten(0, -1),
+        )
+        .expect("activations")
+        .into_iter()
+        .map(|v| v as u8)
+        .collect();
+        let ws: Vec<i8> =
+            Vec::<f32>::try_from(w.to_device(Device::Cpu).to_kind(Kind::Float).flatten(0, -1))
+                .expect("weights")
+                .into_iter()
+                .map(|v| v as i8)
+                .collect();
+        let mut y = lut::conv2d(
+            &self.tables[index],
+            &ws,
+            m.out_ch,
+            m.kernel,
+            m.stride,
+            m.padding,
+            &xs,
+            dims,
+        );
         let oh = (dims[2] + 2 * m.padding - m.kernel) / m.stride + 1;
         let ow = (dims[3] + 2 * m.padding - m.kernel) / m.stride + 1;
         let corr = &self.corrections[index];

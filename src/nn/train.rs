@@ -49,7 +49,9 @@ impl Stage {
             "qat" => Ok(Stage::Qat),
             "agn" => Ok(Stage::Agn),
             "retrain" => Ok(Stage::Retrain),
-            other => Err(Error::input(format!("unknown stage `{other}` (expected baseline, qat, agn or retrain)"))),
+            other => Err(Error::input(format!(
+                "unknown stage `{other}` (expected baseline, qat, agn or retrain)"
+            ))),
         }
     }
 
@@ -75,7 +77,9 @@ impl Stage {
 
 /// `RUN_DIR/train/<stage>.safetensors`.
 pub fn checkpoint_path(run_dir: &Path, stage: Stage) -> PathBuf {
-    run_dir.join("train").join(format!("{}.safetensors", stage.name()))
+    run_dir
+        .join("train")
+        .join(format!("{}.safetensors", stage.name()))
 }
 
 /// `RUN_DIR/train/<stage>.yaml`.
@@ -84,7 +88,12 @@ pub fn sidecar_path(run_dir: &Path, stage: Stage) -> PathBuf {
 }
 
 /// A batch: raw pixels `[n, c, h, w]` (`u8`) and labels `[n]` (`i64`).
-pub fn batch(ds: &Dataset, idx: &[usize], augment: Option<&mut ChaCha8Rng>, device: Device) -> (Tensor, Tensor) {
+pub fn batch(
+    ds: &Dataset,
+    idx: &[usize],
+    augment: Option<&mut ChaCha8Rng>,
+    device: Device,
+) -> (Tensor, Tensor) {
     let mut px = Vec::with_capacity(idx.len() * ds.image_len());
     match augment {
         Some(rng) => {
@@ -96,7 +105,10 @@ pub fn batch(ds: &Dataset, idx: &[usize], augment: Option<&mut ChaCha8Rng>, devi
     }
     let labels: Vec<i64> = idx.iter().map(|&i| ds.labels[i] as i64).collect();
     let x = Tensor::from_slice(&px).view([idx.len() as i64, ds.c as i64, ds.h as i64, ds.w as i64]);
-    (x.to_device(device), Tensor::from_slice(&labels).to_device(device))
+    (
+        x.to_device(device),
+        Tensor::from_slice(&labels).to_device(device),
+    )
 }
 
 /// CIFAR augmentation: random crop of the image padded by 4 zeros, then a
@@ -111,7 +123,11 @@ fn augment_into(ds: &Dataset, img: &[u8], rng: &mut ChaCha8Rng, out: &mut Vec<u8
             for x in 0..w {
                 let sx = if flip { w - 1 - x } else { x } + dx;
                 let sy = y + dy;
-                let v = if (0..h).contains(&sy) && (0..w).contains(&sx) { img[((c * h + sy) * w + sx) as usize] } else { 0 };
+                let v = if (0..h).contains(&sy) && (0..w).contains(&sx) {
+                    img[((c * h + sy) * w + sx) as usize]
+                } else {
+                    0
+                };
                 out.push(v);
             }
         }
@@ -147,13 +163,37 @@ impl Session {
     }
 
     /// As [`Session::new`] with data already loaded.
-    pub fn with_data(cfg: Config, run_dir: PathBuf, device: Device, data: Split) -> Result<Session> {
+    pub fn with_data(
+        cfg: Config,
+        run_dir: PathBuf,
+        device: Device,
+        data: Split,
+    ) -> Result<Session> {
         tch::manual_seed(cfg.seed as i64);
         let vs = nn::VarStore::new(device);
         let t = &data.train;
-        let input = Shape { c: t.c, h: t.h, w: t.w };
-        let net = models::build(cfg.model, vs.root(), input, t.classes, cfg.multipliers.is_signed(), cfg.agn.sigma_init)?;
-        Ok(Session { cfg, run_dir, device, vs, net, data, progress: true })
+        let input = Shape {
+            c: t.c,
+            h: t.h,
+            w: t.w,
+        };
+        let net = models::build(
+            cfg.model,
+            vs.root(),
+            input,
+            t.classes,
+            cfg.multipliers.is_signed(),
+            cfg.agn.sigma_init,
+        )?;
+        Ok(Session {
+            cfg,
+            run_dir,
+            device,
+            vs,
+            net,
+            data,
+            progress: true,
+        })
     }
 
     pub fn stage_config(&self, stage: Stage) -> Result<&StageConfig> {
@@ -161,7 +201,12 @@ impl Session {
             Stage::Baseline => Ok(&self.cfg.stages.baseline),
             Stage::Qat => Ok(&self.cfg.stages.qat),
             Stage::Agn => Ok(&self.cfg.stages.agn),
-            Stage::Retrain => self.cfg.stages.retrain.as_ref().ok_or_else(|| Error::input("stages.retrain: missing from the config")),
+            Stage::Retrain => self
+                .cfg
+                .stages
+                .retrain
+                .as_ref()
+                .ok_or_else(|| Error::input("stages.retrain: missing from the config")),
         }
     }
 
@@ -169,14 +214,28 @@ impl Session {
     pub fn load_stage(&mut self, stage: Stage) -> Result<()> {
         let path = checkpoint_path(&self.run_dir, stage);
         if !path.exists() {
-            return Err(Error::in_file(&path, format!("missing: run the {} stage first", stage.name())));
+            return Err(Error::in_file(
+                &path,
+                format!("missing: run the {} stage first", stage.name()),
+            ));
         }
-        self.vs.load(&path).map_err(|e| Error::in_file(&path, format!("not a checkpoint of this config's model: {e}")))
+        self.vs.load(&path).map_err(|e| {
+            Error::in_file(
+                &path,
+                format!("not a checkpoint of this config's model: {e}"),
+            )
+        })
     }
 
     /// Seeded libtorch RNG for `stage`.
     fn reseed(&self, stage: Stage) {
-        tch::manual_seed((self.cfg.seed.wrapping_mul(31).wrapping_add(stage.index() + 1)) as i64);
+        tch::manual_seed(
+            (self
+                .cfg
+                .seed
+                .wrapping_mul(31)
+                .wrapping_add(stage.index() + 1)) as i64,
+        );
     }
 
     /// Train `stage` from the current weights, then evaluate it.
@@ -186,7 +245,11 @@ impl Session {
 
     /// As [`Session::train_stage`], with an optional approximate-product hook
     /// for retraining.
-    pub fn train_stage_with(&mut self, stage: Stage, approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>) -> Result<StageReport> {
+    pub fn train_stage_with(
+        &mut self,
+        stage: Stage,
+        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+    ) -> Result<StageReport> {
         let sc = self.stage_config(stage)?.clone();
         self.reseed(stage);
         if stage.quantized() && !self.net.scales_ready() {
@@ -204,7 +267,9 @@ impl Session {
         let augment = self.cfg.dataset.augment();
         for epoch in 0..sc.epochs {
             opt.set_lr(sc.lr_at(epoch));
-            let mut rng = ChaCha8Rng::seed_from_u64(self.cfg.seed ^ (stage.index() << 40) ^ ((epoch as u64) << 20));
+            let mut rng = ChaCha8Rng::seed_from_u64(
+                self.cfg.seed ^ (stage.index() << 40) ^ ((epoch as u64) << 20),
+            );
             let mut order: Vec<usize> = (0..train.len()).collect();
             order.shuffle(&mut rng);
             let (mut loss_sum, mut correct, mut seen) = (0.0, 0i64, 0usize);
@@ -213,7 +278,11 @@ impl Session {
                 let (loss, logits) = self.loss(stage, &x, &y, approx);
                 opt.backward_step(&loss);
                 loss_sum += loss.double_value(&[]) * idx.len() as f64;
-                correct += logits.argmax(-1, false).eq_tensor(&y).sum(Kind::Int64).int64_value(&[]);
+                correct += logits
+                    .argmax(-1, false)
+                    .eq_tensor(&y)
+                    .sum(Kind::Int64)
+                    .int64_value(&[]);
                 seen += idx.len();
                 bar.inc(1);
                 bar.set_message(format!(
@@ -229,44 +298,94 @@ impl Session {
         }
         bar.finish_and_clear();
         let test_accuracy = self.accuracy(stage, &self.data.test, approx);
-        let rep = StageReport { stage, test_accuracy, final_loss, sigmas: self.net.sigmas() };
-        tracing::info!("{}: test accuracy {:.2}%", stage.name(), 100.0 * test_accuracy);
+        let rep = StageReport {
+            stage,
+            test_accuracy,
+            final_loss,
+            sigmas: self.net.sigmas(),
+        };
+        tracing::info!(
+            "{}: test accuracy {:.2}%",
+            stage.name(),
+            100.0 * test_accuracy
+        );
         Ok(rep)
     }
 
     /// Loss of one batch under `stage`, and the logits used for accuracy.
-    pub fn loss(&self, stage: Stage, x: &Tensor, y: &Tensor, approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>) -> (Tensor, Tensor) {
+    pub fn loss(
+        &self,
+        stage: Stage,
+        x: &Tensor,
+        y: &Tensor,
+        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+    ) -> (Tensor, Tensor) {
         if stage == Stage::Baseline {
             let logits = self.net.forward_float(x, true);
             return (logits.cross_entropy_for_logits(y), logits.detach());
         }
-        let out = self.net.forward_quant(x, &QuantOpts { noise: stage == Stage::Agn, approx, record: false });
+        let out = self.net.forward_quant(
+            x,
+            &QuantOpts {
+                noise: stage == Stage::Agn,
+                approx,
+                record: false,
+            },
+        );
         let ce = out.logits.cross_entropy_for_logits(y);
-        let loss = if stage == Stage::Agn { agn::loss(&ce, &self.net, self.cfg.agn.lambda, self.cfg.agn.sigma_max) } else { ce };
+        let loss = if stage == Stage::Agn {
+            agn::loss(&ce, &self.net, self.cfg.agn.lambda, self.cfg.agn.sigma_max)
+        } else {
+            ce
+        };
         (loss, out.exact)
     }
 
     /// Top-1 accuracy on `ds` as `stage` evaluates (float model for the
     /// baseline, the fake-quantized model's exact integer logits otherwise).
-    pub fn accuracy(&self, stage: Stage, ds: &Dataset, approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>) -> f64 {
+    pub fn accuracy(
+        &self,
+        stage: Stage,
+        ds: &Dataset,
+        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+    ) -> f64 {
         let preds = self.predict(stage, ds, approx);
-        let correct = preds.iter().zip(&ds.labels).filter(|(p, l)| **p == **l as i64).count();
+        let correct = preds
+            .iter()
+            .zip(&ds.labels)
+            .filter(|(p, l)| **p == **l as i64)
+            .count();
         correct as f64 / ds.len().max(1) as f64
     }
 
     /// Predicted class per image of `ds`.
-    pub fn predict(&self, stage: Stage, ds: &Dataset, approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>) -> Vec<i64> {
+    pub fn predict(
+        &self,
+        stage: Stage,
+        ds: &Dataset,
+        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+    ) -> Vec<i64> {
         let idx: Vec<usize> = (0..ds.len()).collect();
         let mut preds = Vec::with_capacity(ds.len());
         tch::no_grad(|| {
             for chunk in idx.chunks(500) {
                 let (x, _) = batch(ds, chunk, None, self.device);
                 let logits = if stage.quantized() {
-                    self.net.forward_quant(&x, &QuantOpts { approx, ..Default::default() }).exact
+                    self.net
+                        .forward_quant(
+                            &x,
+                            &QuantOpts {
+                                approx,
+                                ..Default::default()
+                            },
+                        )
+                        .exact
                 } else {
                     self.net.forward_float(&x, false)
                 };
-                preds.extend(Vec::<i64>::try_from(logits.argmax(-1, false).to_device(Device::Cpu)).unwrap());
+                preds.extend(
+                    Vec::<i64>::try_from(logits.argmax(-1, false).to_device(Device::Cpu)).unwrap(),
+                );
             }
         });
         preds
@@ -276,13 +395,20 @@ impl Session {
     pub fn calibrate_scales(&self) {
         let n = self.data.train.len().min(2048);
         let idx: Vec<usize> = (0..n).collect();
-        let batches: Vec<Tensor> = idx.chunks(256).map(|c| batch(&self.data.train, c, None, self.device).0).collect();
+        let batches: Vec<Tensor> = idx
+            .chunks(256)
+            .map(|c| batch(&self.data.train, c, None, self.device).0)
+            .collect();
         self.net.calibrate_scales(&batches);
     }
 
     /// The sidecar describing the current weights as `stage`.
     pub fn sidecar(&self, stage: Stage, rep: &StageReport) -> Result<Sidecar> {
-        let quant = if stage.quantized() { Some(self.layer_quant()) } else { None };
+        let quant = if stage.quantized() {
+            Some(self.layer_quant())
+        } else {
+            None
+        };
         let layers = self
             .net
             .mac_nodes()
@@ -290,7 +416,11 @@ impl Session {
             .map(|(k, (_, node, m))| LayerInfo {
                 name: node.name.clone(),
                 kind: if m.linear { "linear" } else { "conv" }.to_string(),
-                shape: if m.linear { vec![m.out_ch, m.in_ch] } else { vec![m.out_ch, m.in_ch, m.kernel, m.kernel] },
+                shape: if m.linear {
+                    vec![m.out_ch, m.in_ch]
+                } else {
+                    vec![m.out_ch, m.in_ch, m.kernel, m.kernel]
+                },
                 macs: m.macs,
                 sigma: m.sigma.double_value(&[]).abs(),
                 quant: quant.as_ref().map(|q| q[k].clone()),
@@ -303,21 +433,41 @@ impl Session {
             seed: self.cfg.seed,
             epochs: self.stage_config(stage)?.epochs,
             test_accuracy: rep.test_accuracy,
-            lambda: if stage == Stage::Agn { self.cfg.agn.lambda } else { 0.0 },
+            lambda: if stage == Stage::Agn {
+                self.cfg.agn.lambda
+            } else {
+                0.0
+            },
             layers,
         })
     }
 
     fn layer_quant(&self) -> Vec<LayerQuant> {
         let s = self.net.input;
-        let probe = Tensor::zeros([1, s.c as i64, s.h as i64, s.w as i64], (Kind::Uint8, self.device));
-        let out = tch::no_grad(|| self.net.forward_quant(&probe, &QuantOpts { record: true, ..Default::default() }));
+        let probe = Tensor::zeros(
+            [1, s.c as i64, s.h as i64, s.w as i64],
+            (Kind::Uint8, self.device),
+        );
+        let out = tch::no_grad(|| {
+            self.net.forward_quant(
+                &probe,
+                &QuantOpts {
+                    record: true,
+                    ..Default::default()
+                },
+            )
+        });
         self.net
             .nodes
             .iter()
             .zip(&out.params)
             .filter_map(|(node, p)| match (&node.op, p) {
-                (crate::nn::net::NodeOp::Mac(m), NodeParams::Mac { in_scale, w_scale, .. }) => Some(LayerQuant {
+                (
+                    crate::nn::net::NodeOp::Mac(m),
+                    NodeParams::Mac {
+                        in_scale, w_scale, ..
+                    },
+                ) => Some(LayerQuant {
                     input_scale: *in_scale,
                     weight_scales: to_vec_f64(w_scale),
                     output_scale: m.relu.then(|| m.scale.double_value(&[])),
@@ -335,7 +485,10 @@ impl Session {
         let tmp = dir.join(format!(".{}.partial.safetensors", stage.name()));
         self.vs.save(&tmp)?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-        crate::io::write_yaml(sidecar_path(&self.run_dir, stage), &self.sidecar(stage, rep)?)
+        crate::io::write_yaml(
+            sidecar_path(&self.run_dir, stage),
+            &self.sidecar(stage, rep)?,
+        )
     }
 
     fn bar(&self, len: u64, prefix: &str) -> ProgressBar {

@@ -69,25 +69,50 @@ pub fn component(layer: &str, part: &str) -> String {
 }
 
 fn action(name: &str, energy: f64) -> Action {
-    Action { name: name.to_string(), arguments: None, energy }
+    Action {
+        name: name.to_string(),
+        arguments: None,
+        energy,
+    }
 }
 
 /// Energy reference table of the report's accelerator.
 pub fn ert(r: &Report, c: &Constants) -> Ert {
     let mut tables = vec![
-        ErtTable { name: "exact_multiplier".into(), actions: vec![action("mult_random", c.mult8_pj), action("idle", 0.0)] },
-        ErtTable { name: "adder8".into(), actions: vec![action("add", c.add8_pj), action("idle", 0.0)] },
-        ErtTable { name: "adder32".into(), actions: vec![action("add", c.add32_pj), action("idle", 0.0)] },
-        ErtTable { name: "requantizer".into(), actions: vec![action("mult_random", c.mult32_pj + c.add32_pj), action("idle", 0.0)] },
+        ErtTable {
+            name: "exact_multiplier".into(),
+            actions: vec![action("mult_random", c.mult8_pj), action("idle", 0.0)],
+        },
+        ErtTable {
+            name: "adder8".into(),
+            actions: vec![action("add", c.add8_pj), action("idle", 0.0)],
+        },
+        ErtTable {
+            name: "adder32".into(),
+            actions: vec![action("add", c.add32_pj), action("idle", 0.0)],
+        },
+        ErtTable {
+            name: "requantizer".into(),
+            actions: vec![
+                action("mult_random", c.mult32_pj + c.add32_pj),
+                action("idle", 0.0),
+            ],
+        },
     ];
     for l in &r.layers {
         tables.push(ErtTable {
             name: component(&l.name, "multiplier"),
-            actions: vec![action("mult_random", l.energy_per_mult_pj), action("idle", 0.0)],
+            actions: vec![
+                action("mult_random", l.energy_per_mult_pj),
+                action("idle", 0.0),
+            ],
         });
         tables.push(ErtTable {
             name: component(&l.name, "mac"),
-            actions: vec![action("mac_random", l.energy_per_mac_pj), action("idle", 0.0)],
+            actions: vec![
+                action("mac_random", l.energy_per_mac_pj),
+                action("idle", 0.0),
+            ],
         });
         tables.push(ErtTable {
             name: component(&l.name, "weight_buffer"),
@@ -95,10 +120,19 @@ pub fn ert(r: &Report, c: &Constants) -> Ert {
         });
         tables.push(ErtTable {
             name: component(&l.name, "activation_buffer"),
-            actions: vec![action("read", l.activation_access_pj), action("write", l.activation_access_pj), action("idle", 0.0)],
+            actions: vec![
+                action("read", l.activation_access_pj),
+                action("write", l.activation_access_pj),
+                action("idle", 0.0),
+            ],
         });
     }
-    Ert { ert: ErtBody { version: VERSION, tables } }
+    Ert {
+        ert: ErtBody {
+            version: VERSION,
+            tables,
+        },
+    }
 }
 
 /// Area reference table: library area of each layer's multiplier and,
@@ -107,31 +141,59 @@ pub fn art(r: &Report, c: &Constants) -> Art {
     let mut tables = Vec::new();
     for l in &r.layers {
         if let Some(cost) = l.multiplier.as_ref().and_then(|m| m.cost.as_ref()) {
-            tables.push(ArtTable { name: component(&l.name, "multiplier"), area: cost.area_ge * c.nand2_um2 });
+            tables.push(ArtTable {
+                name: component(&l.name, "multiplier"),
+                area: cost.area_ge * c.nand2_um2,
+            });
         }
         if let Some(a) = l.engine_area_ge {
-            tables.push(ArtTable { name: component(&l.name, "engine"), area: a * c.nand2_um2 });
+            tables.push(ArtTable {
+                name: component(&l.name, "engine"),
+                area: a * c.nand2_um2,
+            });
         }
     }
     if let Some(a) = r.area.approx_ge {
-        tables.push(ArtTable { name: "accelerator".into(), area: a * c.nand2_um2 });
+        tables.push(ArtTable {
+            name: "accelerator".into(),
+            area: a * c.nand2_um2,
+        });
     }
     if let Some(a) = r.area.exact_ge {
-        tables.push(ArtTable { name: "accelerator_exact".into(), area: a * c.nand2_um2 });
+        tables.push(ArtTable {
+            name: "accelerator_exact".into(),
+            area: a * c.nand2_um2,
+        });
     }
-    Art { art: ArtBody { version: VERSION, tables } }
+    Art {
+        art: ArtBody {
+            version: VERSION,
+            tables,
+        },
+    }
 }
 
 impl Ert {
     /// Energy of `action` of `component`.
     pub fn energy(&self, component: &str, action: &str) -> Option<f64> {
-        self.ert.tables.iter().find(|t| t.name == component)?.actions.iter().find(|a| a.name == action).map(|a| a.energy)
+        self.ert
+            .tables
+            .iter()
+            .find(|t| t.name == component)?
+            .actions
+            .iter()
+            .find(|a| a.name == action)
+            .map(|a| a.energy)
     }
 }
 
 impl Art {
     /// Area of `component`.
     pub fn area(&self, component: &str) -> Option<f64> {
-        self.art.tables.iter().find(|t| t.name == component).map(|t| t.area)
+        self.art
+            .tables
+            .iter()
+            .find(|t| t.name == component)
+            .map(|t| t.area)
     }
 }

@@ -48,7 +48,9 @@ pub fn find() -> Option<PathBuf> {
 }
 
 fn missing() -> Error {
-    Error::tool(format!("chromium not found: install the Debian package `{PACKAGE}` (scripts/setup.sh does)"))
+    Error::tool(format!(
+        "chromium not found: install the Debian package `{PACKAGE}` (scripts/setup.sh does)"
+    ))
 }
 
 /// Run the browser with `args` plus the headless flags, within [`TIMEOUT`].
@@ -92,13 +94,19 @@ fn run(exe: &Path, profile: &Path, args: &[String]) -> Result<String> {
     });
     let start = Instant::now();
     let status = loop {
-        if let Some(s) = child.try_wait().map_err(|e| Error::tool(format!("chromium: {e}")))? {
+        if let Some(s) = child
+            .try_wait()
+            .map_err(|e| Error::tool(format!("chromium: {e}")))?
+        {
             break s;
         }
         if start.elapsed() > TIMEOUT {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(Error::tool(format!("chromium did not finish within {} s", TIMEOUT.as_secs())));
+            return Err(Error::tool(format!(
+                "chromium did not finish within {} s",
+                TIMEOUT.as_secs()
+            )));
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -106,7 +114,10 @@ fn run(exe: &Path, profile: &Path, args: &[String]) -> Result<String> {
     let stderr = err_reader.join().unwrap_or_default();
     if !status.success() {
         let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
-        return Err(Error::tool(format!("chromium failed with {status}: {}", tail.into_iter().rev().collect::<Vec<_>>().join(" | "))));
+        return Err(Error::tool(format!(
+            "chromium failed with {status}: {}",
+            tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+        )));
     }
     Ok(stdout)
 }
@@ -123,23 +134,43 @@ pub fn check(html: &Path, png: &Path, plots_expected: usize) -> Result<BrowserCh
     let html = html.canonicalize().map_err(|e| Error::io(html, e))?;
     let url = format!("file://{}", html.display());
     let profile = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let dom = run(&exe, profile.path(), &["--virtual-time-budget=5000".into(), "--dump-dom".into(), url.clone()])?;
+    let dom = run(
+        &exe,
+        profile.path(),
+        &[
+            "--virtual-time-budget=5000".into(),
+            "--dump-dom".into(),
+            url.clone(),
+        ],
+    )?;
     let plots_rendered = rendered_count(&dom).ok_or_else(|| {
-        Error::tool(format!("chromium: the report's layout check did not run ({} bytes of DOM)", dom.len()))
+        Error::tool(format!(
+            "chromium: the report's layout check did not run ({} bytes of DOM)",
+            dom.len()
+        ))
     })?;
     let tmp_png = png.with_extension("part.png");
     run(
         &exe,
         profile.path(),
-        &["--window-size=1200,2000".into(), format!("--screenshot={}", tmp_png.display()), url],
+        &[
+            "--window-size=1200,2000".into(),
+            format!("--screenshot={}", tmp_png.display()),
+            url,
+        ],
     )?;
-    let bytes = std::fs::metadata(&tmp_png).map_err(|e| Error::io(&tmp_png, e))?.len();
+    let bytes = std::fs::metadata(&tmp_png)
+        .map_err(|e| Error::io(&tmp_png, e))?
+        .len();
     std::fs::rename(&tmp_png, png).map_err(|e| Error::io(png, e))?;
     Ok(BrowserCheck {
         browser: version,
         plots_rendered,
         plots_expected,
-        screenshot: png.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        screenshot: png
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         screenshot_bytes: bytes,
     })
 }
@@ -166,7 +197,10 @@ mod tests {
 
     #[test]
     fn reads_the_count_from_a_dumped_dom() {
-        assert_eq!(rendered_count("<body class=\"x\" data-plots-rendered=\"5\">"), Some(5));
+        assert_eq!(
+            rendered_count("<body class=\"x\" data-plots-rendered=\"5\">"),
+            Some(5)
+        );
         assert_eq!(rendered_count("<body>"), None);
     }
 }

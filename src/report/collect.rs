@@ -7,8 +7,8 @@ use super::energy::{self, Breakdown, Constants, EnergyConfig, LayerWork};
 use super::model::*;
 use crate::assign::Assignment;
 use crate::errmodel::validate::ErrorModelReport;
-use crate::intnet::evalfile::{EvalFile, EvalRecord};
 use crate::error::{Error, Result};
+use crate::intnet::evalfile::{EvalFile, EvalRecord};
 use crate::intnet::{IntNetwork, Op};
 use crate::library::Library;
 use crate::nn::sidecar::Sidecar;
@@ -66,8 +66,15 @@ pub fn energy_config(config: &Path) -> Result<EnergyConfig> {
     };
     match v.get("energy") {
         None | Some(serde_yaml_ng::Value::Null) => Ok(EnergyConfig::default()),
-        Some(e) => serde_yaml_ng::from_value(e.clone())
-            .map_err(|err| Error::in_file(config, format!("section `energy`: {}", crate::io::one_line(&err.to_string())))),
+        Some(e) => serde_yaml_ng::from_value(e.clone()).map_err(|err| {
+            Error::in_file(
+                config,
+                format!(
+                    "section `energy`: {}",
+                    crate::io::one_line(&err.to_string())
+                ),
+            )
+        }),
     }
 }
 
@@ -81,7 +88,9 @@ fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 fn text(v: &Value, paths: &[&str]) -> Option<String> {
-    paths.iter().find_map(|p| get(v, p).and_then(Value::as_str).map(str::to_string))
+    paths
+        .iter()
+        .find_map(|p| get(v, p).and_then(Value::as_str).map(str::to_string))
 }
 
 /// The record of an evaluation with an assignment: `assignment` (the
@@ -101,7 +110,10 @@ fn approx_record(ev: &EvalFile) -> Option<&EvalRecord> {
 /// directory named by the assignment (or `RUN_DIR/library`).
 pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     let at = |f: &str| run_dir.join(f);
-    let mut r = Report { version: REPORT_VERSION, ..Default::default() };
+    let mut r = Report {
+        version: REPORT_VERSION,
+        ..Default::default()
+    };
     for f in RUN_FILES {
         if at(f).is_file() {
             r.sources.push(f.to_string());
@@ -115,7 +127,12 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         .and_then(|v| v.get("name"))
         .and_then(|v| v.as_str())
         .map(str::to_string)
-        .unwrap_or_else(|| run_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        .unwrap_or_else(|| {
+            run_dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
 
     // Training sidecars.
     let mut sidecars: BTreeMap<&str, Sidecar> = BTreeMap::new();
@@ -127,7 +144,11 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     r.accuracy.baseline = sidecars.get("baseline").map(|s| s.test_accuracy);
     r.accuracy.qat = sidecars.get("qat").map(|s| s.test_accuracy);
     r.accuracy.agn = sidecars.get("agn").map(|s| s.test_accuracy);
-    if let Some(s) = sidecars.get("agn").or(sidecars.get("qat")).or(sidecars.get("baseline")) {
+    if let Some(s) = sidecars
+        .get("agn")
+        .or(sidecars.get("qat"))
+        .or(sidecars.get("baseline"))
+    {
         r.model = Some(s.model.clone());
         r.dataset = Some(s.dataset.clone());
     }
@@ -140,10 +161,17 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         .map(Path::to_path_buf)
         .or_else(|| assignment.as_ref().map(|a| PathBuf::from(&a.library)))
         .unwrap_or_else(|| at("library"));
-    let library = if lib_dir.join("index.yaml").is_file() { Some(Library::load(&lib_dir)?) } else { None };
+    let library = if lib_dir.join("index.yaml").is_file() {
+        Some(Library::load(&lib_dir)?)
+    } else {
+        None
+    };
     r.library = Some(lib_dir.display().to_string());
     if assignment.is_some() && library.is_none() {
-        r.notes.push(format!("library {} not found: multiplier metrics not shown", lib_dir.display()));
+        r.notes.push(format!(
+            "library {} not found: multiplier metrics not shown",
+            lib_dir.display()
+        ));
     }
 
     // Evaluations (`intnet::evalfile`): `exact`, and the assignment's record.
@@ -160,17 +188,34 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     // is compared with the raw error std, the per-channel model with the
     // error left after its bias correction.
     let mut measured: BTreeMap<(String, String), f64> = BTreeMap::new();
-    let per_channel = assignment.as_ref().is_some_and(|a| a.model == "per-channel");
+    let per_channel = assignment
+        .as_ref()
+        .is_some_and(|a| a.model == "per-channel");
     if let Some(em) = maybe_json::<ErrorModelReport>(&at("error_model.json"))? {
         let mut summary = ErrorModelSummary::default();
-        summary.share_within.insert("population".into(), em.summary.share_within.population);
-        summary.share_within.insert("per-channel".into(), em.summary.share_within.per_channel);
+        summary
+            .share_within
+            .insert("population".into(), em.summary.share_within.population);
+        summary
+            .share_within
+            .insert("per-channel".into(), em.summary.share_within.per_channel);
         for p in &em.pairs {
             let key = (p.layer.clone(), p.multiplier.clone());
-            measured.insert(key, if per_channel { p.measured_compensated } else { p.measured });
+            measured.insert(
+                key,
+                if per_channel {
+                    p.measured_compensated
+                } else {
+                    p.measured
+                },
+            );
             for (model, predicted, meas) in [
                 ("population", p.predicted_population, p.measured),
-                ("per-channel", p.predicted_per_channel, p.measured_compensated),
+                (
+                    "per-channel",
+                    p.predicted_per_channel,
+                    p.measured_compensated,
+                ),
             ] {
                 summary.pairs.push(ErrorPair {
                     layer: p.layer.clone(),
@@ -197,7 +242,9 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
             .and_then(|e| num(e, &["area.area_ge"]))
     };
     r.area.approx_ge = synth.as_ref().and_then(|s| num(s, &["total.area_ge"]));
-    r.area.exact_ge = synth_exact.as_ref().and_then(|s| num(s, &["total.area_ge"]));
+    r.area.exact_ge = synth_exact
+        .as_ref()
+        .and_then(|s| num(s, &["total.area_ge"]));
     if let (Some(a), Some(e)) = (r.area.approx_ge, r.area.exact_ge) {
         r.area.relative = Some(a / e);
     }
@@ -213,11 +260,17 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     }
 
     // Layers: the AGN sidecar's list (else the assignment's), joined by name.
-    let layer_src = sidecars.get("agn").or(sidecars.get("qat")).or(sidecars.get("baseline"));
+    let layer_src = sidecars
+        .get("agn")
+        .or(sidecars.get("qat"))
+        .or(sidecars.get("baseline"));
     let mut names: Vec<String> = match (layer_src, &assignment) {
         (Some(s), _) => s.layers.iter().map(|l| l.name.clone()).collect(),
         (None, Some(a)) => a.layers.iter().map(|l| l.layer.clone()).collect(),
-        (None, None) => intnet.as_ref().map(|n| n.mac_layers().map(|(n, _)| n.name.clone()).collect()).unwrap_or_default(),
+        (None, None) => intnet
+            .as_ref()
+            .map(|n| n.mac_layers().map(|(n, _)| n.name.clone()).collect())
+            .unwrap_or_default(),
     };
     names.dedup();
     let n_layers = names.len();
@@ -226,11 +279,19 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     let mut total_approx = Breakdown::default();
     for (i, name) in names.iter().enumerate() {
         let info = layer_src.and_then(|s| s.layers.iter().find(|l| &l.name == name));
-        let choice = assignment.as_ref().and_then(|a| a.layers.iter().find(|l| &l.layer == name));
+        let choice = assignment
+            .as_ref()
+            .and_then(|a| a.layers.iter().find(|l| &l.layer == name));
         let node = intnet.as_ref().and_then(|n| {
-            n.nodes.iter().enumerate().find(|(_, nd)| &nd.name == name && matches!(nd.op, Op::Conv(_) | Op::Linear(_)))
+            n.nodes
+                .iter()
+                .enumerate()
+                .find(|(_, nd)| &nd.name == name && matches!(nd.op, Op::Conv(_) | Op::Linear(_)))
         });
-        let mut layer = Layer { name: name.clone(), ..Default::default() };
+        let mut layer = Layer {
+            name: name.clone(),
+            ..Default::default()
+        };
         if let Some(info) = info {
             layer.kind = info.kind.clone();
             layer.shape = info.shape.clone();
@@ -245,7 +306,11 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
             layer.predicted_std = Some(c.predicted_std);
             let entry = library.as_ref().and_then(|l| l.entry(&c.multiplier));
             if library.is_some() && entry.is_none() {
-                r.notes.push(format!("assignment.yaml: layer `{name}`: multiplier `{}` is not in library {}", c.multiplier, lib_dir.display()));
+                r.notes.push(format!(
+                    "assignment.yaml: layer `{name}`: multiplier `{}` is not in library {}",
+                    c.multiplier,
+                    lib_dir.display()
+                ));
             }
             layer.energy_rel = entry.map(|e| e.cost.energy_rel).unwrap_or(c.energy_rel);
             layer.multiplier = Some(Multiplier {
@@ -264,14 +329,22 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         layer.fan_in = layer.shape.iter().skip(1).product::<usize>() as u64;
         let mut work = LayerWork {
             macs: layer.macs,
-            outputs: if layer.fan_in > 0 { layer.macs / layer.fan_in } else { 0 },
+            outputs: if layer.fan_in > 0 {
+                layer.macs / layer.fan_in
+            } else {
+                0
+            },
             weight_bytes: weights,
             activation_bytes: 0,
             requantized: i + 1 < n_layers,
         };
         if let (Some((idx, nd)), Some(net)) = (node, intnet.as_ref()) {
             if let Op::Conv(l) | Op::Linear(l) = &nd.op {
-                let in_len = if nd.input == 0 { net.input.len() } else { net.nodes[nd.input - 1].out.len() };
+                let in_len = if nd.input == 0 {
+                    net.input.len()
+                } else {
+                    net.nodes[nd.input - 1].out.len()
+                };
                 work.outputs = nd.out.len() as u64;
                 work.weight_bytes = l.weights.len() as u64;
                 work.activation_bytes = (in_len + nd.out.len()) as u64;
@@ -282,7 +355,11 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
                     work.macs = layer.macs;
                 }
                 if layer.kind.is_empty() {
-                    layer.kind = if matches!(nd.op, Op::Conv(_)) { "conv".into() } else { "linear".into() };
+                    layer.kind = if matches!(nd.op, Op::Conv(_)) {
+                        "conv".into()
+                    } else {
+                        "linear".into()
+                    };
                 }
                 let _ = idx;
             }
@@ -340,7 +417,11 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
                 .filter(|e| e.metrics.ep_pct == 0.0 && e.signed == lib_signed(&assignment, lib))
                 .map(|e| e.cost.area_ge)
                 .fold(None, |m: Option<f64>, a| Some(m.map_or(a, |m| m.min(a))));
-            let approx: Option<f64> = r.layers.iter().map(|l| l.multiplier.as_ref()?.cost.as_ref().map(|c| c.area_ge)).sum();
+            let approx: Option<f64> = r
+                .layers
+                .iter()
+                .map(|l| l.multiplier.as_ref()?.cost.as_ref().map(|c| c.area_ge))
+                .sum();
             r.area.multipliers_approx_ge = approx;
             r.area.multipliers_exact_ge = exact.map(|e| e * r.layers.len() as f64);
         }
@@ -349,7 +430,10 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     r.sweep = maybe_json::<Sweep>(&at("sweep.json"))?;
 
     let mut status = |k: &str, done: bool| {
-        r.stages.insert(k.to_string(), if done { "done" } else { "not run" }.to_string());
+        r.stages.insert(
+            k.to_string(),
+            if done { "done" } else { "not run" }.to_string(),
+        );
     };
     status("train", sidecars.contains_key("agn"));
     status("quantize", intnet.is_some());

@@ -79,9 +79,19 @@ impl Constants {
     /// Defaults overridden by the config's `energy:` section.
     pub fn from_config(cfg: &EnergyConfig) -> Constants {
         let mut sources = std::collections::BTreeMap::new();
-        let over = cfg.source.clone().unwrap_or_else(|| "config `energy:` section".to_string());
+        let over = cfg
+            .source
+            .clone()
+            .unwrap_or_else(|| "config `energy:` section".to_string());
         let mut pick = |name: &str, v: Option<f64>, default: f64, src: &str| {
-            sources.insert(name.to_string(), if v.is_some() { over.clone() } else { src.to_string() });
+            sources.insert(
+                name.to_string(),
+                if v.is_some() {
+                    over.clone()
+                } else {
+                    src.to_string()
+                },
+            );
             v.unwrap_or(default)
         };
         let add8_pj = pick("add8_pj", cfg.add8_pj, 0.03, HOROWITZ);
@@ -91,7 +101,12 @@ impl Constants {
         let sram_8kb_pj = pick("sram_8kb_pj", cfg.sram_8kb_pj, 10.0, HOROWITZ);
         let sram_32kb_pj = pick("sram_32kb_pj", cfg.sram_32kb_pj, 20.0, HOROWITZ);
         let sram_1mb_pj = pick("sram_1mb_pj", cfg.sram_1mb_pj, 100.0, HOROWITZ);
-        let dram_pj = pick("dram_pj", cfg.dram_pj, 1300.0, "Horowitz, ISSCC 2014, 45 nm (1.3-2.6 nJ; low end)");
+        let dram_pj = pick(
+            "dram_pj",
+            cfg.dram_pj,
+            1300.0,
+            "Horowitz, ISSCC 2014, 45 nm (1.3-2.6 nJ; low end)",
+        );
         let nand2_um2 = pick("nand2_um2", cfg.nand2_um2, 0.798, NANGATE);
         Constants {
             add8_pj,
@@ -118,14 +133,54 @@ impl Constants {
         };
         vec![
             row("add8_pj", self.add8_pj, "pJ", "8-bit integer add"),
-            row("mult8_pj", self.mult8_pj, "pJ", "8-bit integer multiply (the exact multiplier)"),
-            row("add32_pj", self.add32_pj, "pJ", "32-bit integer add (accumulate, bias)"),
-            row("mult32_pj", self.mult32_pj, "pJ", "32-bit integer multiply (requantization)"),
-            row("sram_8kb_pj", self.sram_8kb_pj, "pJ", "64-bit SRAM access, array up to 8 KB"),
-            row("sram_32kb_pj", self.sram_32kb_pj, "pJ", "64-bit SRAM access, array up to 32 KB"),
-            row("sram_1mb_pj", self.sram_1mb_pj, "pJ", "64-bit SRAM access, array up to 1 MB"),
-            row("dram_pj", self.dram_pj, "pJ", "64-bit DRAM access (arrays above 1 MB)"),
-            row("nand2_um2", self.nand2_um2, "um^2", "area of one NAND2 gate equivalent"),
+            row(
+                "mult8_pj",
+                self.mult8_pj,
+                "pJ",
+                "8-bit integer multiply (the exact multiplier)",
+            ),
+            row(
+                "add32_pj",
+                self.add32_pj,
+                "pJ",
+                "32-bit integer add (accumulate, bias)",
+            ),
+            row(
+                "mult32_pj",
+                self.mult32_pj,
+                "pJ",
+                "32-bit integer multiply (requantization)",
+            ),
+            row(
+                "sram_8kb_pj",
+                self.sram_8kb_pj,
+                "pJ",
+                "64-bit SRAM access, array up to 8 KB",
+            ),
+            row(
+                "sram_32kb_pj",
+                self.sram_32kb_pj,
+                "pJ",
+                "64-bit SRAM access, array up to 32 KB",
+            ),
+            row(
+                "sram_1mb_pj",
+                self.sram_1mb_pj,
+                "pJ",
+                "64-bit SRAM access, array up to 1 MB",
+            ),
+            row(
+                "dram_pj",
+                self.dram_pj,
+                "pJ",
+                "64-bit DRAM access (arrays above 1 MB)",
+            ),
+            row(
+                "nand2_um2",
+                self.nand2_um2,
+                "um^2",
+                "area of one NAND2 gate equivalent",
+            ),
         ]
     }
 
@@ -234,15 +289,36 @@ mod tests {
     #[test]
     fn defaults_are_horowitz_and_overrides_name_their_source() {
         let c = Constants::default();
-        assert_eq!((c.add8_pj, c.mult8_pj, c.add32_pj, c.mult32_pj), (0.03, 0.2, 0.1, 3.1));
-        assert_eq!((c.sram_8kb_pj, c.sram_32kb_pj, c.sram_1mb_pj), (10.0, 20.0, 100.0));
-        assert!(c.table().iter().all(|k| k.source.contains("Horowitz") || k.source.contains("NanGate")));
-        let cfg = EnergyConfig { mult8_pj: Some(0.5), source: Some("my 28 nm synthesis".into()), ..Default::default() };
+        assert_eq!(
+            (c.add8_pj, c.mult8_pj, c.add32_pj, c.mult32_pj),
+            (0.03, 0.2, 0.1, 3.1)
+        );
+        assert_eq!(
+            (c.sram_8kb_pj, c.sram_32kb_pj, c.sram_1mb_pj),
+            (10.0, 20.0, 100.0)
+        );
+        assert!(c
+            .table()
+            .iter()
+            .all(|k| k.source.contains("Horowitz") || k.source.contains("NanGate")));
+        let cfg = EnergyConfig {
+            mult8_pj: Some(0.5),
+            source: Some("my 28 nm synthesis".into()),
+            ..Default::default()
+        };
         let c = Constants::from_config(&cfg);
         assert_eq!(c.mult8_pj, 0.5);
         let t = c.table();
-        assert_eq!(t.iter().find(|k| k.name == "mult8_pj").unwrap().source, "my 28 nm synthesis");
-        assert!(t.iter().find(|k| k.name == "add8_pj").unwrap().source.contains("Horowitz"));
+        assert_eq!(
+            t.iter().find(|k| k.name == "mult8_pj").unwrap().source,
+            "my 28 nm synthesis"
+        );
+        assert!(t
+            .iter()
+            .find(|k| k.name == "add8_pj")
+            .unwrap()
+            .source
+            .contains("Horowitz"));
     }
 
     #[test]
@@ -258,7 +334,13 @@ mod tests {
     #[test]
     fn layer_energy_counts_each_operation_once() {
         let c = Constants::default();
-        let w = LayerWork { macs: 800, outputs: 10, weight_bytes: 80, activation_bytes: 100, requantized: true };
+        let w = LayerWork {
+            macs: 800,
+            outputs: 10,
+            weight_bytes: 80,
+            activation_bytes: 100,
+            requantized: true,
+        };
         let b = layer_energy(&c, &w, 0.5);
         assert!((b.multiply_pj - 800.0 * 0.2 * 0.5).abs() < 1e-9);
         assert!((b.accumulate_pj - 80.0).abs() < 1e-9);
@@ -266,13 +348,19 @@ mod tests {
         assert!((b.weight_reads_pj - 100.0 * 10.0).abs() < 1e-9);
         assert!((b.activation_reads_pj - 1000.0).abs() < 1e-9);
         assert!((b.activation_writes_pj - 12.5).abs() < 1e-9);
-        let logits = LayerWork { requantized: false, ..w };
+        let logits = LayerWork {
+            requantized: false,
+            ..w
+        };
         assert!((layer_energy(&c, &logits, 1.0).bias_requant_pj - 1.0).abs() < 1e-9);
     }
 
     #[test]
     fn relative_multiplication_weights_by_macs() {
-        assert_eq!(relative_multiplication(&[(100, 0.5), (300, 1.0)]), (50.0 + 300.0) / 400.0);
+        assert_eq!(
+            relative_multiplication(&[(100, 0.5), (300, 1.0)]),
+            (50.0 + 300.0) / 400.0
+        );
         assert_eq!(relative_multiplication(&[]), 1.0);
     }
 }

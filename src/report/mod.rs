@@ -28,9 +28,15 @@ pub enum Browser {
 }
 
 /// Gather the report of `run_dir` and write every output into `out_dir`.
-pub fn write(run_dir: &Path, library: Option<&Path>, out_dir: &Path, browser: Browser) -> Result<model::Report> {
+pub fn write(
+    run_dir: &Path,
+    library: Option<&Path>,
+    out_dir: &Path,
+    browser: Browser,
+) -> Result<model::Report> {
     let mut report = collect::collect(run_dir, library)?;
-    let consts = energy::Constants::from_config(&collect::energy_config(&run_dir.join("config.yaml"))?);
+    let consts =
+        energy::Constants::from_config(&collect::energy_config(&run_dir.join("config.yaml"))?);
     let html_path = out_dir.join("report.html");
     crate::io::write_atomic(&html_path, render::html(&report).as_bytes())?;
     let expected = render::plots(&report).len();
@@ -44,7 +50,12 @@ pub fn write(run_dir: &Path, library: Option<&Path>, out_dir: &Path, browser: Br
         _ => {
             let check = browser::check(&html_path, &png, expected)?;
             if check.plots_rendered != expected {
-                let msg = format!("{}: {} of {expected} plots rendered in {}", html_path.display(), check.plots_rendered, check.browser);
+                let msg = format!(
+                    "{}: {} of {expected} plots rendered in {}",
+                    html_path.display(),
+                    check.plots_rendered,
+                    check.browser
+                );
                 if browser == Browser::Required {
                     return Err(crate::Error::tool(msg));
                 }
@@ -54,7 +65,10 @@ pub fn write(run_dir: &Path, library: Option<&Path>, out_dir: &Path, browser: Br
         }
     }
     crate::io::write_json(out_dir.join("report.json"), &report)?;
-    crate::io::write_atomic(out_dir.join("report.md"), render::markdown(&report).as_bytes())?;
+    crate::io::write_atomic(
+        out_dir.join("report.md"),
+        render::markdown(&report).as_bytes(),
+    )?;
     for (name, text) in render::csv(&report) {
         crate::io::write_atomic(out_dir.join(name), text.as_bytes())?;
     }
@@ -70,11 +84,22 @@ pub fn out_dir(run_dir: &Path) -> PathBuf {
 
 /// A one-screen text summary of a report (for `codesign run`).
 pub fn summary(r: &model::Report) -> String {
-    let pct = |x: Option<f64>| x.map(|v| format!("{:.2}%", 100.0 * v)).unwrap_or_else(|| render::NOT_RUN.into());
-    let f = |x: Option<f64>, d: usize| x.map(|v| format!("{v:.d$}")).unwrap_or_else(|| render::NOT_RUN.into());
+    let pct = |x: Option<f64>| {
+        x.map(|v| format!("{:.2}%", 100.0 * v))
+            .unwrap_or_else(|| render::NOT_RUN.into())
+    };
+    let f = |x: Option<f64>, d: usize| {
+        x.map(|v| format!("{v:.d$}"))
+            .unwrap_or_else(|| render::NOT_RUN.into())
+    };
     let a = &r.accuracy;
     let mut s = String::new();
-    s.push_str(&format!("{} ({} on {})\n", r.name, r.model.as_deref().unwrap_or("?"), r.dataset.as_deref().unwrap_or("?")));
+    s.push_str(&format!(
+        "{} ({} on {})\n",
+        r.name,
+        r.model.as_deref().unwrap_or("?"),
+        r.dataset.as_deref().unwrap_or("?")
+    ));
     s.push_str(&format!(
         "  accuracy      baseline {}  QAT {}  integer exact {}  approximate {}  retrained {}\n",
         pct(a.baseline),
@@ -106,15 +131,30 @@ pub fn summary(r: &model::Report) -> String {
     ));
     s.push_str(&format!(
         "  cosim         {} images, {} mismatches, {} cycles per inference\n",
-        r.cosim.images.map(|x| x.to_string()).unwrap_or_else(|| render::NOT_RUN.into()),
-        r.cosim.mismatches.map(|x| x.to_string()).unwrap_or_else(|| render::NOT_RUN.into()),
+        r.cosim
+            .images
+            .map(|x| x.to_string())
+            .unwrap_or_else(|| render::NOT_RUN.into()),
+        r.cosim
+            .mismatches
+            .map(|x| x.to_string())
+            .unwrap_or_else(|| render::NOT_RUN.into()),
         f(r.cosim.cycles_per_inference, 0)
     ));
     s.push_str("  layers        ");
     let ls: Vec<String> = r
         .layers
         .iter()
-        .map(|l| format!("{}:{}", l.name, l.multiplier.as_ref().map(|m| m.id.as_str()).unwrap_or("exact")))
+        .map(|l| {
+            format!(
+                "{}:{}",
+                l.name,
+                l.multiplier
+                    .as_ref()
+                    .map(|m| m.id.as_str())
+                    .unwrap_or("exact")
+            )
+        })
         .collect();
     s.push_str(&ls.join("  "));
     s.push('\n');

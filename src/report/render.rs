@@ -20,11 +20,13 @@ pub struct Table {
 pub const NOT_RUN: &str = "not run";
 
 fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.2}%", 100.0 * v)).unwrap_or_else(|| NOT_RUN.into())
+    x.map(|v| format!("{:.2}%", 100.0 * v))
+        .unwrap_or_else(|| NOT_RUN.into())
 }
 
 fn num(x: Option<f64>, digits: usize) -> String {
-    x.map(|v| format!("{v:.digits$}")).unwrap_or_else(|| NOT_RUN.into())
+    x.map(|v| format!("{v:.digits$}"))
+        .unwrap_or_else(|| NOT_RUN.into())
 }
 
 fn g(x: f64) -> String {
@@ -51,36 +53,121 @@ pub fn tables(r: &Report) -> Vec<Table> {
         vec!["accuracy: QAT".into(), pct(a.qat)],
         vec!["accuracy: after AGN search".into(), pct(a.agn)],
         vec!["accuracy: integer, exact multipliers".into(), pct(a.exact)],
-        vec!["accuracy: integer, assigned multipliers".into(), pct(a.approx)],
-        vec!["accuracy: after approximate retraining".into(), pct(a.retrained)],
-        vec!["relative multiplication energy (paper's figure)".into(), num(e.relative_multiplication, 4)],
-        vec!["relative datapath energy".into(), num(e.relative_datapath, 4)],
-        vec!["multiplication energy per inference, exact (pJ)".into(), g(e.multiplication_exact_pj)],
-        vec!["multiplication energy per inference, assigned (pJ)".into(), e.multiplication_approx_pj.map(g).unwrap_or_else(|| NOT_RUN.into())],
-        vec!["datapath energy per inference, exact (pJ)".into(), g(e.datapath_exact_pj)],
-        vec!["datapath energy per inference, assigned (pJ)".into(), e.datapath_approx_pj.map(g).unwrap_or_else(|| NOT_RUN.into())],
-        vec!["synthesized area, exact accelerator (GE)".into(), num(r.area.exact_ge, 0)],
-        vec!["synthesized area, heterogeneous accelerator (GE)".into(), num(r.area.approx_ge, 0)],
-        vec!["area, heterogeneous / exact".into(), num(r.area.relative, 4)],
-        vec!["multiplier area, one lane per layer, exact / assigned (GE)".into(), format!("{} / {}", num(r.area.multipliers_exact_ge, 1), num(r.area.multipliers_approx_ge, 1))],
-        vec!["co-simulation: images".into(), r.cosim.images.map(|x| x.to_string()).unwrap_or_else(|| NOT_RUN.into())],
-        vec!["co-simulation: mismatches".into(), r.cosim.mismatches.map(|x| x.to_string()).unwrap_or_else(|| NOT_RUN.into())],
-        vec!["co-simulation: cycles per inference".into(), num(r.cosim.cycles_per_inference, 0)],
+        vec![
+            "accuracy: integer, assigned multipliers".into(),
+            pct(a.approx),
+        ],
+        vec![
+            "accuracy: after approximate retraining".into(),
+            pct(a.retrained),
+        ],
+        vec![
+            "relative multiplication energy (paper's figure)".into(),
+            num(e.relative_multiplication, 4),
+        ],
+        vec![
+            "relative datapath energy".into(),
+            num(e.relative_datapath, 4),
+        ],
+        vec![
+            "multiplication energy per inference, exact (pJ)".into(),
+            g(e.multiplication_exact_pj),
+        ],
+        vec![
+            "multiplication energy per inference, assigned (pJ)".into(),
+            e.multiplication_approx_pj
+                .map(g)
+                .unwrap_or_else(|| NOT_RUN.into()),
+        ],
+        vec![
+            "datapath energy per inference, exact (pJ)".into(),
+            g(e.datapath_exact_pj),
+        ],
+        vec![
+            "datapath energy per inference, assigned (pJ)".into(),
+            e.datapath_approx_pj
+                .map(g)
+                .unwrap_or_else(|| NOT_RUN.into()),
+        ],
+        vec![
+            "synthesized area, exact accelerator (GE)".into(),
+            num(r.area.exact_ge, 0),
+        ],
+        vec![
+            "synthesized area, heterogeneous accelerator (GE)".into(),
+            num(r.area.approx_ge, 0),
+        ],
+        vec![
+            "area, heterogeneous / exact".into(),
+            num(r.area.relative, 4),
+        ],
+        vec![
+            "multiplier area, one lane per layer, exact / assigned (GE)".into(),
+            format!(
+                "{} / {}",
+                num(r.area.multipliers_exact_ge, 1),
+                num(r.area.multipliers_approx_ge, 1)
+            ),
+        ],
+        vec![
+            "co-simulation: images".into(),
+            r.cosim
+                .images
+                .map(|x| x.to_string())
+                .unwrap_or_else(|| NOT_RUN.into()),
+        ],
+        vec![
+            "co-simulation: mismatches".into(),
+            r.cosim
+                .mismatches
+                .map(|x| x.to_string())
+                .unwrap_or_else(|| NOT_RUN.into()),
+        ],
+        vec![
+            "co-simulation: cycles per inference".into(),
+            num(r.cosim.cycles_per_inference, 0),
+        ],
     ];
     if let Some(em) = &r.error_model {
         for (m, s) in &em.share_within {
-            summary.push(vec![format!("error model `{m}`: share of pairs within [0.8, 1.25]"), format!("{s:.3}")]);
+            summary.push(vec![
+                format!("error model `{m}`: share of pairs within [0.8, 1.25]"),
+                format!("{s:.3}"),
+            ]);
         }
     }
-    out.push(Table { id: "summary", title: "Summary", headers: h(&["quantity", "value"]), rows: summary });
+    out.push(Table {
+        id: "summary",
+        title: "Summary",
+        headers: h(&["quantity", "value"]),
+        rows: summary,
+    });
 
     out.push(Table {
         id: "layers",
         title: "Layers",
         headers: h(&[
-            "layer", "kind", "shape", "MACs", "sigma", "tolerance", "multiplier", "MAE%", "WCE%", "EP%", "mult. area (GE)", "E/mult (rel)",
-            "E/mult (pJ)", "predicted std", "measured std", "mult. energy exact (pJ)", "mult. energy (pJ)", "datapath exact (pJ)", "datapath (pJ)",
-            "engine area exact (GE)", "engine area (GE)",
+            "layer",
+            "kind",
+            "shape",
+            "MACs",
+            "sigma",
+            "tolerance",
+            "multiplier",
+            "MAE%",
+            "WCE%",
+            "EP%",
+            "mult. area (GE)",
+            "E/mult (rel)",
+            "E/mult (pJ)",
+            "predicted std",
+            "measured std",
+            "mult. energy exact (pJ)",
+            "mult. energy (pJ)",
+            "datapath exact (pJ)",
+            "datapath (pJ)",
+            "engine area exact (GE)",
+            "engine area (GE)",
         ]),
         rows: r
             .layers
@@ -116,7 +203,13 @@ pub fn tables(r: &Report) -> Vec<Table> {
     });
 
     let b = |f: fn(&super::energy::Breakdown) -> f64| {
-        vec![g(f(&e.breakdown_exact)), e.breakdown_approx.as_ref().map(|x| g(f(x))).unwrap_or_else(|| NOT_RUN.into())]
+        vec![
+            g(f(&e.breakdown_exact)),
+            e.breakdown_approx
+                .as_ref()
+                .map(|x| g(f(x)))
+                .unwrap_or_else(|| NOT_RUN.into()),
+        ]
     };
     let row = |name: &str, f: fn(&super::energy::Breakdown) -> f64| {
         let mut v = vec![name.to_string()];
@@ -142,14 +235,33 @@ pub fn tables(r: &Report) -> Vec<Table> {
         id: "constants",
         title: "Per-operation constants",
         headers: h(&["constant", "value", "unit", "meaning", "source"]),
-        rows: e.constants.iter().map(|c| vec![c.name.clone(), c.value.to_string(), c.unit.clone(), c.meaning.clone(), c.source.clone()]).collect(),
+        rows: e
+            .constants
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.value.to_string(),
+                    c.unit.clone(),
+                    c.meaning.clone(),
+                    c.source.clone(),
+                ]
+            })
+            .collect(),
     });
 
     if let Some(em) = &r.error_model {
         out.push(Table {
             id: "error_model",
             title: "Error model: predicted vs measured error std",
-            headers: h(&["layer", "multiplier", "model", "predicted std", "measured std", "measured / predicted"]),
+            headers: h(&[
+                "layer",
+                "multiplier",
+                "model",
+                "predicted std",
+                "measured std",
+                "measured / predicted",
+            ]),
             rows: em
                 .pairs
                 .iter()
@@ -160,7 +272,11 @@ pub fn tables(r: &Report) -> Vec<Table> {
                         p.model.clone(),
                         g(p.predicted_std),
                         g(p.measured_std),
-                        if p.predicted_std > 0.0 { format!("{:.3}", p.measured_std / p.predicted_std) } else { "-".into() },
+                        if p.predicted_std > 0.0 {
+                            format!("{:.3}", p.measured_std / p.predicted_std)
+                        } else {
+                            "-".into()
+                        },
                     ]
                 })
                 .collect(),
@@ -170,7 +286,14 @@ pub fn tables(r: &Report) -> Vec<Table> {
         out.push(Table {
             id: "sweep",
             title: "Lambda sweep",
-            headers: h(&["lambda", "accuracy (assigned)", "accuracy (exact)", "relative multiplication energy", "sigmas", "multipliers"]),
+            headers: h(&[
+                "lambda",
+                "accuracy (assigned)",
+                "accuracy (exact)",
+                "relative multiplication energy",
+                "sigmas",
+                "multipliers",
+            ]),
             rows: s
                 .points
                 .iter()
@@ -180,7 +303,11 @@ pub fn tables(r: &Report) -> Vec<Table> {
                         pct(p.accuracy),
                         pct(p.exact_accuracy),
                         format!("{:.4}", p.relative_energy),
-                        p.sigmas.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" "),
+                        p.sigmas
+                            .iter()
+                            .map(|x| format!("{x:.3}"))
+                            .collect::<Vec<_>>()
+                            .join(" "),
                         p.multipliers.join(" "),
                     ]
                 })
@@ -231,10 +358,25 @@ pub fn markdown(r: &Report) -> String {
     );
     for t in tables(r) {
         let _ = writeln!(s, "## {}\n", t.title);
-        let _ = writeln!(s, "| {} |", t.headers.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | "));
+        let _ = writeln!(
+            s,
+            "| {} |",
+            t.headers
+                .iter()
+                .map(|c| md_cell(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
         let _ = writeln!(s, "|{}", "---|".repeat(t.headers.len()));
         for row in &t.rows {
-            let _ = writeln!(s, "| {} |", row.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | "));
+            let _ = writeln!(
+                s,
+                "| {} |",
+                row.iter()
+                    .map(|c| md_cell(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
         }
         s.push('\n');
         if t.id == "constants" {
@@ -273,7 +415,16 @@ pub fn plots(r: &Report) -> Vec<(&'static str, String)> {
             &[Bars {
                 name: "sigma (label: multiplier)",
                 values: r.layers.iter().map(|l| l.sigma.unwrap_or(0.0)).collect(),
-                labels: r.layers.iter().map(|l| l.multiplier.as_ref().map(|m| m.id.clone()).unwrap_or_default()).collect(),
+                labels: r
+                    .layers
+                    .iter()
+                    .map(|l| {
+                        l.multiplier
+                            .as_ref()
+                            .map(|m| m.id.clone())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
             }],
         ),
     ));
@@ -285,8 +436,16 @@ pub fn plots(r: &Report) -> Vec<(&'static str, String)> {
             "pJ",
             &names,
             &[
-                Bars { name: "exact", values: r.layers.iter().map(|l| l.multiplication_exact_pj).collect(), labels: vec![] },
-                Bars { name: "assigned", values: r.layers.iter().map(|l| l.multiplication_pj).collect(), labels: vec![] },
+                Bars {
+                    name: "exact",
+                    values: r.layers.iter().map(|l| l.multiplication_exact_pj).collect(),
+                    labels: vec![],
+                },
+                Bars {
+                    name: "assigned",
+                    values: r.layers.iter().map(|l| l.multiplication_pj).collect(),
+                    labels: vec![],
+                },
             ],
         ),
     ));
@@ -298,8 +457,16 @@ pub fn plots(r: &Report) -> Vec<(&'static str, String)> {
             "pJ",
             &names,
             &[
-                Bars { name: "exact", values: r.layers.iter().map(|l| l.datapath_exact_pj).collect(), labels: vec![] },
-                Bars { name: "assigned", values: r.layers.iter().map(|l| l.datapath_pj).collect(), labels: vec![] },
+                Bars {
+                    name: "exact",
+                    values: r.layers.iter().map(|l| l.datapath_exact_pj).collect(),
+                    labels: vec![],
+                },
+                Bars {
+                    name: "assigned",
+                    values: r.layers.iter().map(|l| l.datapath_pj).collect(),
+                    labels: vec![],
+                },
             ],
         ),
     ));
@@ -320,17 +487,39 @@ pub fn plots(r: &Report) -> Vec<(&'static str, String)> {
                 .iter()
                 .flat_map(|em| em.pairs.iter())
                 .filter(|p| &p.model == m)
-                .map(|p| (p.predicted_std, p.measured_std, format!("{} / {}", p.layer, p.multiplier)))
+                .map(|p| {
+                    (
+                        p.predicted_std,
+                        p.measured_std,
+                        format!("{} / {}", p.layer, p.multiplier),
+                    )
+                })
                 .collect(),
             line: false,
         })
         .collect();
-    v.push(("plot-error", svg::scatter("plot-error", "Predicted vs measured error std", "predicted std", "measured std", &series, true)));
+    v.push((
+        "plot-error",
+        svg::scatter(
+            "plot-error",
+            "Predicted vs measured error std",
+            "predicted std",
+            "measured std",
+            &series,
+            true,
+        ),
+    ));
     let sweep: Vec<(f64, f64, String)> = r
         .sweep
         .iter()
         .flat_map(|s| s.points.iter())
-        .filter_map(|p| Some((p.relative_energy, 100.0 * p.accuracy?, format!("lambda {}", p.lambda))))
+        .filter_map(|p| {
+            Some((
+                p.relative_energy,
+                100.0 * p.accuracy?,
+                format!("lambda {}", p.lambda),
+            ))
+        })
         .collect();
     v.push((
         "plot-sweep",
@@ -339,7 +528,11 @@ pub fn plots(r: &Report) -> Vec<(&'static str, String)> {
             "Accuracy vs relative multiplication energy (lambda sweep)",
             "relative multiplication energy",
             "top-1 accuracy (%)",
-            &[Points { name: "assigned multipliers", points: sweep, line: true }],
+            &[Points {
+                name: "assigned multipliers",
+                points: sweep,
+                line: true,
+            }],
             false,
         ),
     ));
@@ -372,12 +565,30 @@ th{{background:#f3f3f3}}.plots{{display:flex;flex-wrap:wrap;gap:12px}}.notrun{{c
     );
     let tables = tables(r);
     let put = |s: &mut String, t: &Table| {
-        let _ = writeln!(s, "<h2 id=\"{}\">{}</h2><div class=\"wide\"><table>", t.id, esc(t.title));
-        let _ = write!(s, "<tr>{}</tr>", t.headers.iter().map(|c| format!("<th>{}</th>", esc(c))).collect::<String>());
+        let _ = writeln!(
+            s,
+            "<h2 id=\"{}\">{}</h2><div class=\"wide\"><table>",
+            t.id,
+            esc(t.title)
+        );
+        let _ = write!(
+            s,
+            "<tr>{}</tr>",
+            t.headers
+                .iter()
+                .map(|c| format!("<th>{}</th>", esc(c)))
+                .collect::<String>()
+        );
         for row in &t.rows {
             let cells: String = row
                 .iter()
-                .map(|c| if c == NOT_RUN { format!("<td class=\"notrun\">{}</td>", esc(c)) } else { format!("<td>{}</td>", esc(c)) })
+                .map(|c| {
+                    if c == NOT_RUN {
+                        format!("<td class=\"notrun\">{}</td>", esc(c))
+                    } else {
+                        format!("<td>{}</td>", esc(c))
+                    }
+                })
                 .collect();
             let _ = write!(s, "<tr>{cells}</tr>");
         }
@@ -427,7 +638,9 @@ mod tests {
         assert!(md.contains("| accuracy: QAT | not run |"), "{md}");
         let html = html(&r);
         assert_eq!(html.matches("<svg").count(), 5);
-        assert!(csv(&r).iter().any(|(n, c)| n == "summary.csv" && c.starts_with("quantity,value\n")));
+        assert!(csv(&r)
+            .iter()
+            .any(|(n, c)| n == "summary.csv" && c.starts_with("quantity,value\n")));
     }
 
     #[test]

@@ -11,11 +11,16 @@ const RIGHT: f64 = 20.0;
 const TOP: f64 = 40.0;
 const BOTTOM: f64 = 80.0;
 /// Colours of successive series.
-pub const PALETTE: &[&str] = &["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948"];
+pub const PALETTE: &[&str] = &[
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
+];
 
 /// Escape text for XML.
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// One series of a bar chart.
@@ -78,10 +83,21 @@ fn legend(out: &mut String, names: &[&str]) {
 }
 
 /// Grouped bar chart over `categories` (x axis, rotated labels).
-pub fn bar_chart(id: &str, title: &str, y_label: &str, categories: &[String], series: &[Bars]) -> String {
+pub fn bar_chart(
+    id: &str,
+    title: &str,
+    y_label: &str,
+    categories: &[String],
+    series: &[Bars],
+) -> String {
     let mut out = String::new();
     header(&mut out, id, title);
-    let ymax = nice_max(series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0, f64::max));
+    let ymax = nice_max(
+        series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .fold(0.0, f64::max),
+    );
     let pw = W - LEFT - RIGHT;
     let ph = H - TOP - BOTTOM;
     let y = |v: f64| TOP + ph * (1.0 - v / ymax);
@@ -166,7 +182,14 @@ pub struct Points<'a> {
 
 /// Scatter plot; `log` makes both axes logarithmic (non-positive points are
 /// dropped) and draws the `y = x` diagonal.
-pub fn scatter(id: &str, title: &str, x_label: &str, y_label: &str, series: &[Points], log: bool) -> String {
+pub fn scatter(
+    id: &str,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Points],
+    log: bool,
+) -> String {
     let mut out = String::new();
     header(&mut out, id, title);
     let all: Vec<(f64, f64)> = series
@@ -175,10 +198,20 @@ pub fn scatter(id: &str, title: &str, x_label: &str, y_label: &str, series: &[Po
         .filter(|p| p.0.is_finite() && p.1.is_finite() && (!log || (p.0 > 0.0 && p.1 > 0.0)))
         .collect();
     let t = |v: f64| if log { v.log10() } else { v };
-    let (mut lo, mut hi) = all.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-        (lo.min(t(p.0)).min(if log { t(p.1) } else { f64::INFINITY }), hi.max(t(p.0)).max(if log { t(p.1) } else { f64::NEG_INFINITY }))
-    });
-    let (mut ylo, mut yhi) = all.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(t(p.1)), hi.max(t(p.1))));
+    let (mut lo, mut hi) = all
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (
+                lo.min(t(p.0)).min(if log { t(p.1) } else { f64::INFINITY }),
+                hi.max(t(p.0))
+                    .max(if log { t(p.1) } else { f64::NEG_INFINITY }),
+            )
+        });
+    let (mut ylo, mut yhi) = all
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(t(p.1)), hi.max(t(p.1)))
+        });
     if log {
         // Same decades on both axes so that y = x is the diagonal.
         lo = lo.floor();
@@ -253,11 +286,21 @@ pub fn scatter(id: &str, title: &str, x_label: &str, y_label: &str, series: &[Po
     }
     for (si, s) in series.iter().enumerate() {
         let color = PALETTE[si % PALETTE.len()];
-        let pts: Vec<&(f64, f64, String)> =
-            s.points.iter().filter(|p| p.0.is_finite() && p.1.is_finite() && (!log || (p.0 > 0.0 && p.1 > 0.0))).collect();
+        let pts: Vec<&(f64, f64, String)> = s
+            .points
+            .iter()
+            .filter(|p| p.0.is_finite() && p.1.is_finite() && (!log || (p.0 > 0.0 && p.1 > 0.0)))
+            .collect();
         if s.line && pts.len() > 1 {
-            let d: Vec<String> = pts.iter().map(|p| format!("{:.1},{:.1}", sx(p.0), sy(p.1))).collect();
-            let _ = write!(out, r#"<polyline points="{}" fill="none" stroke="{color}"/>"#, d.join(" "));
+            let d: Vec<String> = pts
+                .iter()
+                .map(|p| format!("{:.1},{:.1}", sx(p.0), sy(p.1)))
+                .collect();
+            let _ = write!(
+                out,
+                r#"<polyline points="{}" fill="none" stroke="{color}"/>"#,
+                d.join(" ")
+            );
         }
         for p in pts {
             let _ = write!(
@@ -293,7 +336,11 @@ mod tests {
             "a<b",
             "pJ",
             &["l1".into(), "l2".into()],
-            &[Bars { name: "exact", values: vec![1.0, 2.0], labels: vec!["m&1".into(), "".into()] }],
+            &[Bars {
+                name: "exact",
+                values: vec![1.0, 2.0],
+                labels: vec!["m&1".into(), "".into()],
+            }],
         );
         assert_eq!(s.matches("class=\"bar\"").count(), 2);
         assert!(s.contains("a&lt;b") && s.contains("m&amp;1"));
@@ -302,10 +349,22 @@ mod tests {
             "t",
             "x",
             "y",
-            &[Points { name: "p", points: vec![(1.0, 2.0, "a".into()), (-1.0, 3.0, "neg".into()), (10.0, 8.0, "b".into())], line: false }],
+            &[Points {
+                name: "p",
+                points: vec![
+                    (1.0, 2.0, "a".into()),
+                    (-1.0, 3.0, "neg".into()),
+                    (10.0, 8.0, "b".into()),
+                ],
+                line: false,
+            }],
             true,
         );
-        assert_eq!(s.matches("class=\"point\"").count(), 2, "non-positive points are dropped on log axes");
+        assert_eq!(
+            s.matches("class=\"point\"").count(),
+            2,
+            "non-positive points are dropped on log axes"
+        );
         assert!(s.contains("diagonal"));
     }
 }

@@ -97,18 +97,30 @@ impl Design {
     /// Write every file into `dir` (created if missing).
     pub fn write(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        crate::io::write_atomic(dir.join(format!("{}.v", self.manifest.top)), self.verilog.to_string().as_bytes())?;
+        crate::io::write_atomic(
+            dir.join(format!("{}.v", self.manifest.top)),
+            self.verilog.to_string().as_bytes(),
+        )?;
         for (name, text) in self.blocks.iter().chain(std::iter::once(&blocks::TB_ACCEL)) {
             crate::io::write_atomic(dir.join(name), text.as_bytes())?;
         }
         for (name, text) in &self.hex {
             crate::io::write_atomic(dir.join(name), text.as_bytes())?;
         }
-        let lens: String = self.manifest.tensors.iter().map(|t| format!("{:08x}\n", t.len)).collect();
+        let lens: String = self
+            .manifest
+            .tensors
+            .iter()
+            .map(|t| format!("{:08x}\n", t.len))
+            .collect();
         crate::io::write_atomic(dir.join("tensor_lens.hex"), lens.as_bytes())?;
         // Yosys: read the sources (deferred: blocks elaborate only with the
         // parameters they are instantiated with), then yosys/synth.ys.
-        let read = format!("read_verilog -defer {}\nhierarchy -check -top {}\n", self.manifest.sources.join(" "), self.manifest.top);
+        let read = format!(
+            "read_verilog -defer {}\nhierarchy -check -top {}\n",
+            self.manifest.sources.join(" "),
+            self.manifest.top
+        );
         crate::io::write_atomic(dir.join("read.ys"), read.as_bytes())?;
         crate::io::write_atomic(dir.join("synth.ys"), crate::eda::synth::SYNTH_YS.as_bytes())?;
         crate::io::write_json(dir.join("manifest.json"), &self.manifest)
@@ -145,21 +157,39 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
         )));
     }
     for (id, n) in mults {
-        crate::netlist::sim::check_ports(n, "A", "B", "O").map_err(|e| Error::input(format!("multiplier '{id}': {e}")))?;
+        crate::netlist::sim::check_ports(n, "A", "B", "O")
+            .map_err(|e| Error::input(format!("multiplier '{id}': {e}")))?;
     }
-    let last = net.nodes.last().ok_or_else(|| Error::input(format!("network '{}' has no nodes", net.name)))?;
+    let last = net
+        .nodes
+        .last()
+        .ok_or_else(|| Error::input(format!("network '{}' has no nodes", net.name)))?;
     let shapes = net.tensor_shapes();
     for (i, node) in net.nodes.iter().enumerate() {
         let is_last = i + 1 == net.nodes.len();
         if shapes[i + 1].len() >= 1 << 16 {
-            return Err(unsupported(net, &node.name, "tensors larger than 65535 values are not supported by the RTL"));
+            return Err(unsupported(
+                net,
+                &node.name,
+                "tensors larger than 65535 values are not supported by the RTL",
+            ));
         }
         if let Some(l) = node.mac() {
             match (&l.requant, is_last) {
                 (None, false) => {
-                    return Err(unsupported(net, &node.name, "only the last layer may output raw accumulators"))
+                    return Err(unsupported(
+                        net,
+                        &node.name,
+                        "only the last layer may output raw accumulators",
+                    ))
                 }
-                (Some(_), true) => return Err(unsupported(net, &node.name, "the last layer must output raw accumulators")),
+                (Some(_), true) => {
+                    return Err(unsupported(
+                        net,
+                        &node.name,
+                        "the last layer must output raw accumulators",
+                    ))
+                }
                 _ => {}
             }
             if l.kernel >= 128 || l.padding >= 1 << 15 {
@@ -167,20 +197,36 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
             }
             if let Some(r) = &l.requant {
                 if let Some(s) = r.shift.iter().find(|&&s| !(1..=62).contains(&s)) {
-                    return Err(unsupported(net, &node.name, format!("requantization shift {s} outside 1..=62")));
+                    return Err(unsupported(
+                        net,
+                        &node.name,
+                        format!("requantization shift {s} outside 1..=62"),
+                    ));
                 }
                 if r.mult.iter().any(|&m| m < 0) {
-                    return Err(unsupported(net, &node.name, "negative requantization multiplier"));
+                    return Err(unsupported(
+                        net,
+                        &node.name,
+                        "negative requantization multiplier",
+                    ));
                 }
             }
         } else if let Op::Add { shift, .. } = node.op {
             if !(1..=62).contains(&shift) {
-                return Err(unsupported(net, &node.name, format!("residual shift {shift} outside 1..=62")));
+                return Err(unsupported(
+                    net,
+                    &node.name,
+                    format!("residual shift {shift} outside 1..=62"),
+                ));
             }
         }
     }
     if last.mac().is_none() {
-        return Err(unsupported(net, &last.name, "the network must end with a conv or linear layer (the logits)"));
+        return Err(unsupported(
+            net,
+            &last.name,
+            "the network must end with a conv or linear layer (the logits)",
+        ));
     }
     Ok(())
 }
@@ -206,7 +252,11 @@ fn engine_hex(l: &MacLayer, ih: usize, iw: usize, p: usize) -> Result<[String; 5
         for s in 0..nstep {
             for lane in (0..p).rev() {
                 let k = s * p + lane;
-                let v = if k < kk { l.weights[o * kk + k] as u8 } else { 0 };
+                let v = if k < kk {
+                    l.weights[o * kk + k] as u8
+                } else {
+                    0
+                };
                 w.push_str(&format!("{v:02x}"));
             }
             w.push('\n');
@@ -221,7 +271,9 @@ fn engine_hex(l: &MacLayer, ih: usize, iw: usize, p: usize) -> Result<[String; 5
                 let (ky, kx) = (r / l.kernel, r % l.kernel);
                 let base = ci * ih * iw;
                 if base >= 1 << 17 {
-                    return Err(Error::input(format!("input channel offset {base} does not fit the 17-bit decode field")));
+                    return Err(Error::input(format!(
+                        "input channel offset {base} does not fit the 17-bit decode field"
+                    )));
                 }
                 1 << 31 | (ky as u64) << 24 | (kx as u64) << 17 | base as u64
             } else {
@@ -231,13 +283,26 @@ fn engine_hex(l: &MacLayer, ih: usize, iw: usize, p: usize) -> Result<[String; 5
         }
         d.push('\n');
     }
-    let b: String = l.bias.iter().map(|&v| hex_word(32, v as u32 as u64) + "\n").collect();
+    let b: String = l
+        .bias
+        .iter()
+        .map(|&v| hex_word(32, v as u32 as u64) + "\n")
+        .collect();
     let (m, sh): (String, String) = match &l.requant {
         Some(r) => (
-            r.mult.iter().map(|&v| hex_word(32, v as u32 as u64) + "\n").collect(),
-            r.shift.iter().map(|&v| hex_word(8, v as u64) + "\n").collect(),
+            r.mult
+                .iter()
+                .map(|&v| hex_word(32, v as u32 as u64) + "\n")
+                .collect(),
+            r.shift
+                .iter()
+                .map(|&v| hex_word(8, v as u64) + "\n")
+                .collect(),
         ),
-        None => ((0..l.out_ch).map(|_| hex_word(32, 0) + "\n").collect(), (0..l.out_ch).map(|_| hex_word(8, 1) + "\n").collect()),
+        None => (
+            (0..l.out_ch).map(|_| hex_word(32, 0) + "\n").collect(),
+            (0..l.out_ch).map(|_| hex_word(8, 1) + "\n").collect(),
+        ),
     };
     Ok([w, d, b, m, sh])
 }
@@ -247,40 +312,97 @@ fn lanes_module(name: Ident, mult: &Ident, p: usize) -> Module {
     let mut scope = Scope::new();
     let (a, b, o) = (scope.reserve("a"), scope.reserve("b"), scope.reserve("p"));
     let p32 = p as u32;
-    let ports = vec![port(Dir::Input, a.clone(), 8 * p32), port(Dir::Input, b.clone(), 8 * p32), port(Dir::Output, o.clone(), 16 * p32)];
+    let ports = vec![
+        port(Dir::Input, a.clone(), 8 * p32),
+        port(Dir::Input, b.clone(), 8 * p32),
+        port(Dir::Output, o.clone(), 16 * p32),
+    ];
     let items = (0..p32)
         .map(|l| {
             instance(
                 mult.clone(),
                 scope.fresh(&format!("m{l}")),
                 vec![],
-                vec![(fixed("A"), part(&a, 8 * l, 8)), (fixed("B"), part(&b, 8 * l, 8)), (fixed("O"), part(&o, 16 * l, 16))],
+                vec![
+                    (fixed("A"), part(&a, 8 * l, 8)),
+                    (fixed("B"), part(&b, 8 * l, 8)),
+                    (fixed("O"), part(&o, 16 * l, 16)),
+                ],
             )
         })
         .collect();
-    module(name, vec![format!("{p} MAC lanes, each a `{mult}` multiplier.")], vec![], ports, items)
+    module(
+        name,
+        vec![format!("{p} MAC lanes, each a `{mult}` multiplier.")],
+        vec![],
+        ports,
+        items,
+    )
 }
 
 /// The engine of one layer: the `mac_engine` block with `params` and the
 /// layer's lanes module, behind the engine's memory-side ports.
-fn engine_module(name: Ident, lanes: &Ident, params: Vec<(Ident, Value)>, p: u32, iaw: u32, oaw: u32) -> Module {
+fn engine_module(
+    name: Ident,
+    lanes: &Ident,
+    params: Vec<(Ident, Value)>,
+    p: u32,
+    iaw: u32,
+    oaw: u32,
+) -> Module {
     let mut sc = Scope::new();
-    let names = ["clk", "rst", "start", "done", "in_addr", "in_data", "out_we", "out_addr", "out_data"];
+    let names = [
+        "clk", "rst", "start", "done", "in_addr", "in_data", "out_we", "out_addr", "out_data",
+    ];
     let ids: Vec<Ident> = names.iter().map(|n| sc.reserve(n)).collect();
     let widths = [1, 1, 1, 1, p * iaw, 8 * p, 1, oaw, 32];
-    let dirs = [Dir::Input, Dir::Input, Dir::Input, Dir::Output, Dir::Output, Dir::Input, Dir::Output, Dir::Output, Dir::Output];
-    let ports = ids.iter().zip(widths).zip(dirs).map(|((id, w), d)| port(d, id.clone(), w)).collect();
+    let dirs = [
+        Dir::Input,
+        Dir::Input,
+        Dir::Input,
+        Dir::Output,
+        Dir::Output,
+        Dir::Input,
+        Dir::Output,
+        Dir::Output,
+        Dir::Output,
+    ];
+    let ports = ids
+        .iter()
+        .zip(widths)
+        .zip(dirs)
+        .map(|((id, w), d)| port(d, id.clone(), w))
+        .collect();
     let (a, b, pr) = (sc.fresh("mul_a"), sc.fresh("mul_b"), sc.fresh("mul_p"));
     let mut conns: Vec<(Ident, Expr)> = ids.iter().map(|id| (id.clone(), r(id))).collect();
-    conns.extend([(fixed("mul_a"), r(&a)), (fixed("mul_b"), r(&b)), (fixed("mul_p"), r(&pr))]);
+    conns.extend([
+        (fixed("mul_a"), r(&a)),
+        (fixed("mul_b"), r(&b)),
+        (fixed("mul_p"), r(&pr)),
+    ]);
     let items = vec![
         wire(a.clone(), 8 * p),
         wire(b.clone(), 8 * p),
         wire(pr.clone(), 16 * p),
         instance(fixed("mac_engine"), sc.fresh("core"), params, conns),
-        instance(lanes.clone(), sc.fresh("lanes"), vec![], vec![(fixed("a"), r(&a)), (fixed("b"), r(&b)), (fixed("p"), r(&pr))]),
+        instance(
+            lanes.clone(),
+            sc.fresh("lanes"),
+            vec![],
+            vec![
+                (fixed("a"), r(&a)),
+                (fixed("b"), r(&b)),
+                (fixed("p"), r(&pr)),
+            ],
+        ),
     ];
-    module(name, vec![format!("Engine: mac_engine with {p} lanes of `{lanes}`.")], vec![], ports, items)
+    module(
+        name,
+        vec![format!("Engine: mac_engine with {p} lanes of `{lanes}`.")],
+        vec![],
+        ports,
+        items,
+    )
 }
 
 /// One activation buffer being wired up.
@@ -309,7 +431,11 @@ impl Mem {
 /// Build the accelerator of `net` with `mults[i] = (library id, netlist)`
 /// for the i-th multiplying layer, `lanes` per engine (default
 /// `min(fan_in, 8)`).
-pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>) -> Result<Design> {
+pub fn build(
+    net: &IntNetwork,
+    mults: &[(String, Netlist)],
+    lanes: Option<usize>,
+) -> Result<Design> {
     validate(net, mults)?;
     let shapes = net.tensor_shapes();
     let mut modules_scope = Scope::new();
@@ -323,7 +449,10 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
     let mut mult_modules: Vec<(&str, &Netlist, Ident)> = vec![];
     let mut mult_of_layer: Vec<Ident> = vec![];
     for (id, n) in mults {
-        let ident = match mult_modules.iter().find(|(mid, mn, _)| mid == id && *mn == n) {
+        let ident = match mult_modules
+            .iter()
+            .find(|(mid, mn, _)| mid == id && *mn == n)
+        {
             Some((_, _, ident)) => ident.clone(),
             None => {
                 let ident = modules_scope.fresh(&format!("mul_{id}"));
@@ -360,7 +489,10 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
         port(Dir::Output, dbg_data.clone(), 32),
     ];
     if shapes.len() > 256 {
-        return Err(Error::input(format!("network '{}' has more than 255 nodes; the debug port selects 256 tensors", net.name)));
+        return Err(Error::input(format!(
+            "network '{}' has more than 255 nodes; the debug port selects 256 tensors",
+            net.name
+        )));
     }
 
     // Buffers: one per tensor, flatten shares its input's.
@@ -382,7 +514,16 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
         let inst = s.fresh(&format!("buf_{base}"));
         let raddr = s.fresh(&format!("{inst}_raddr"));
         let rdata = s.fresh(&format!("{inst}_rdata"));
-        let mut m = Mem { inst, width, depth, aw, reads: vec![], write: None, raddr, rdata };
+        let mut m = Mem {
+            inst,
+            width,
+            depth,
+            aw,
+            reads: vec![],
+            write: None,
+            raddr,
+            rdata,
+        };
         m.reader(slice(&dbg_addr, aw - 1, 0), 1);
         mems.push(m);
         mem_of.push(mems.len() - 1);
@@ -390,7 +531,11 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
     // Tensor 0 is written by the test bench (input shift applied here).
     {
         let m = &mut mems[0];
-        let data = if net.input_shift == 0 { r(&in_data) } else { bin(BinOp::Shr, r(&in_data), konst(8, net.input_shift as u64)) };
+        let data = if net.input_shift == 0 {
+            r(&in_data)
+        } else {
+            bin(BinOp::Shr, r(&in_data), konst(8, net.input_shift as u64))
+        };
         m.write = Some((r(&in_we), slice(&in_addr, m.aw - 1, 0), data));
     }
 
@@ -434,23 +579,39 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
         unit_items.push(wire(w_we.clone(), 1));
         unit_items.push(wire(w_waddr.clone(), oaw));
         let int = |v: usize| Value::Int(v as i64);
-        let named = |ps: Vec<(&str, Value)>| -> Vec<(Ident, Value)> { ps.into_iter().map(|(k, v)| (fixed(k), v)).collect() };
+        let named = |ps: Vec<(&str, Value)>| -> Vec<(Ident, Value)> {
+            ps.into_iter().map(|(k, v)| (fixed(k), v)).collect()
+        };
         let (inst_module, params, cycles, info_extra, block, kind) = match &node.op {
             Op::Conv(l) | Op::Linear(l) => {
                 unit_items.push(wire(w_wdata.clone(), 32));
                 let (ic, ih, iw) = engine_input(&node.op, l, in_shape);
                 if ic * ih * iw != in_shape.len() || ic != l.in_ch {
-                    return Err(unsupported(net, &node.name, format!("input tensor has {} values, layer expects {ic}x{ih}x{iw}", in_shape.len())));
+                    return Err(unsupported(
+                        net,
+                        &node.name,
+                        format!(
+                            "input tensor has {} values, layer expects {ic}x{ih}x{iw}",
+                            in_shape.len()
+                        ),
+                    ));
                 }
                 let kk = l.in_ch * l.kernel * l.kernel;
                 let p = lanes_for(kk, lanes);
                 let pp = p.next_power_of_two();
                 let nstep = kk.div_ceil(p);
                 if l.out_ch * nstep >= 1 << 24 {
-                    return Err(unsupported(net, &node.name, "weight memory too deep for the engine"));
+                    return Err(unsupported(
+                        net,
+                        &node.name,
+                        "weight memory too deep for the engine",
+                    ));
                 }
                 let prefix = hex_scope.fresh(&node.name);
-                let files: Vec<String> = ["w", "d", "b", "m", "s"].iter().map(|k| format!("{prefix}_{k}.hex")).collect();
+                let files: Vec<String> = ["w", "d", "b", "m", "s"]
+                    .iter()
+                    .map(|k| format!("{prefix}_{k}.hex"))
+                    .collect();
                 for (f, text) in files.iter().zip(engine_hex(l, ih, iw, p)?) {
                     hex.push((f.clone(), text));
                 }
@@ -486,16 +647,43 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
                 ];
                 let cycles = (o.len() * (nstep + 1)) as u64;
                 let engine_name = modules_scope.fresh(&format!("{}_engine", node.name));
-                let params: Vec<(Ident, Value)> = params.into_iter().map(|(k, v)| (fixed(k), v)).collect();
-                modules.push(engine_module(engine_name.clone(), &lanes_name, params, p as u32, iaw, oaw));
-                let extra = (Some(mults[mac_i].0.clone()), Some(mult_of_layer[mac_i].to_string()), Some(lanes_name.to_string()), p);
+                let params: Vec<(Ident, Value)> =
+                    params.into_iter().map(|(k, v)| (fixed(k), v)).collect();
+                modules.push(engine_module(
+                    engine_name.clone(),
+                    &lanes_name,
+                    params,
+                    p as u32,
+                    iaw,
+                    oaw,
+                ));
+                let extra = (
+                    Some(mults[mac_i].0.clone()),
+                    Some(mult_of_layer[mac_i].to_string()),
+                    Some(lanes_name.to_string()),
+                    p,
+                );
                 mac_i += 1;
-                (engine_name, vec![], cycles, extra, blocks::MAC_ENGINE, "mac_engine")
+                (
+                    engine_name,
+                    vec![],
+                    cycles,
+                    extra,
+                    blocks::MAC_ENGINE,
+                    "mac_engine",
+                )
             }
             Op::MaxPool { kernel, stride } | Op::AvgPool { kernel, stride } => {
                 unit_items.push(wire(w_wdata.clone(), 8));
                 let mode = matches!(node.op, Op::AvgPool { .. }) as usize;
-                pool_unit(&mut mems[in_m], &mut s, &inst, &mut unit_items, &mut conns, iaw);
+                pool_unit(
+                    &mut mems[in_m],
+                    &mut s,
+                    &inst,
+                    &mut unit_items,
+                    &mut conns,
+                    iaw,
+                );
                 let o = node.out;
                 let params = vec![
                     ("C", int(in_shape.c)),
@@ -510,11 +698,25 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
                     ("IAW", Value::Int(iaw as i64)),
                     ("OAW", Value::Int(oaw as i64)),
                 ];
-                (fixed("pool"), named(params), (o.len() * (kernel * kernel + 1)) as u64, (None, None, None, 0), blocks::POOL, "pool")
+                (
+                    fixed("pool"),
+                    named(params),
+                    (o.len() * (kernel * kernel + 1)) as u64,
+                    (None, None, None, 0),
+                    blocks::POOL,
+                    "pool",
+                )
             }
             Op::GlobalAvgPool => {
                 unit_items.push(wire(w_wdata.clone(), 8));
-                pool_unit(&mut mems[in_m], &mut s, &inst, &mut unit_items, &mut conns, iaw);
+                pool_unit(
+                    &mut mems[in_m],
+                    &mut s,
+                    &inst,
+                    &mut unit_items,
+                    &mut conns,
+                    iaw,
+                );
                 let params = vec![
                     ("C", int(in_shape.c)),
                     ("IH", int(in_shape.h)),
@@ -528,15 +730,34 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
                     ("IAW", Value::Int(iaw as i64)),
                     ("OAW", Value::Int(oaw as i64)),
                 ];
-                (fixed("pool"), named(params), (in_shape.c * (in_shape.h * in_shape.w + 1)) as u64, (None, None, None, 0), blocks::POOL, "pool")
+                (
+                    fixed("pool"),
+                    named(params),
+                    (in_shape.c * (in_shape.h * in_shape.w + 1)) as u64,
+                    (None, None, None, 0),
+                    blocks::POOL,
+                    "pool",
+                )
             }
-            Op::Add { other, mult_a, mult_b, shift } => {
+            Op::Add {
+                other,
+                mult_a,
+                mult_b,
+                shift,
+            } => {
                 unit_items.push(wire(w_wdata.clone(), 8));
                 let om = mem_of[*other];
                 if shapes[*other].len() != in_shape.len() || mems[om].aw != iaw {
-                    return Err(unsupported(net, &node.name, "residual operands differ in size"));
+                    return Err(unsupported(
+                        net,
+                        &node.name,
+                        "residual operands differ in size",
+                    ));
                 }
-                let (wa, wb) = (s.fresh(&format!("{inst}_a_addr")), s.fresh(&format!("{inst}_b_addr")));
+                let (wa, wb) = (
+                    s.fresh(&format!("{inst}_a_addr")),
+                    s.fresh(&format!("{inst}_b_addr")),
+                );
                 unit_items.push(wire(wa.clone(), iaw));
                 unit_items.push(wire(wb.clone(), iaw));
                 let ra = mems[in_m].reader(r(&wa), 1);
@@ -554,14 +775,25 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
                     ("ACT_MAX", Value::Int(net.act_max as i64)),
                 ];
                 // out_addr of residual_add is AW (= input) wide; same as output buffer.
-                (fixed("residual_add"), named(params), in_shape.len() as u64, (None, None, None, 0), blocks::RESIDUAL_ADD, "residual_add")
+                (
+                    fixed("residual_add"),
+                    named(params),
+                    in_shape.len() as u64,
+                    (None, None, None, 0),
+                    blocks::RESIDUAL_ADD,
+                    "residual_add",
+                )
             }
             Op::Flatten => unreachable!(),
         };
         if !used_blocks.contains(&block) {
             used_blocks.push(block);
         }
-        let wdata = if owidth == 32 { r(&w_wdata) } else { slice(&w_wdata, 7, 0) };
+        let wdata = if owidth == 32 {
+            r(&w_wdata)
+        } else {
+            slice(&w_wdata, 7, 0)
+        };
         mems[out_m].write = Some((r(&w_we), r(&w_waddr), wdata));
         unit_items.push(instance(inst_module.clone(), inst.clone(), params, conns));
         unit_start.push(w_start);
@@ -589,7 +821,13 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
     items.push(instance(
         fixed("sequencer"),
         s.fresh("u_sequencer"),
-        vec![(fixed("N"), Value::Int(n_units as i64)), (fixed("SW"), Value::Int(addr_bits(n_units as usize + 1) as i64))],
+        vec![
+            (fixed("N"), Value::Int(n_units as i64)),
+            (
+                fixed("SW"),
+                Value::Int(addr_bits(n_units as usize + 1) as i64),
+            ),
+        ],
         vec![
             (fixed("clk"), r(&clk)),
             (fixed("rst"), r(&rst)),
@@ -599,14 +837,19 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
             (fixed("done"), r(&done)),
         ],
     ));
-    items.push(assign(r(&seq_done), concat(unit_done.iter().rev().map(r).collect())));
+    items.push(assign(
+        r(&seq_done),
+        concat(unit_done.iter().rev().map(r).collect()),
+    ));
     items.push(comment("Units."));
     let mut unit_items2 = vec![];
     for (k, st) in unit_start.iter().enumerate() {
         unit_items2.push(assign(r(st), bit(&seq_start, k as u32)));
     }
     // Wires of units must be declared before their use in assigns.
-    let (decls, rest): (Vec<Item>, Vec<Item>) = unit_items.into_iter().partition(|it| matches!(it, Item::Wire { .. }));
+    let (decls, rest): (Vec<Item>, Vec<Item>) = unit_items
+        .into_iter()
+        .partition(|it| matches!(it, Item::Wire { .. }));
     items.extend(decls);
     items.extend(unit_items2);
     items.extend(rest);
@@ -617,8 +860,14 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
         let rp: u32 = m.reads.iter().map(|r| r.1).sum();
         items.push(wire(m.raddr.clone(), rp * m.aw));
         items.push(wire(m.rdata.clone(), rp * m.width));
-        items.push(assign(r(&m.raddr), concat(m.reads.iter().rev().map(|r| r.0.clone()).collect())));
-        let (we, wa, wd) = m.write.clone().ok_or_else(|| Error::input(format!("buffer {} has no writer", m.inst)))?;
+        items.push(assign(
+            r(&m.raddr),
+            concat(m.reads.iter().rev().map(|r| r.0.clone()).collect()),
+        ));
+        let (we, wa, wd) = m
+            .write
+            .clone()
+            .ok_or_else(|| Error::input(format!("buffer {} has no writer", m.inst)))?;
         items.push(instance(
             fixed("act_mem"),
             m.inst.clone(),
@@ -643,13 +892,22 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
     let mut dbg = konst(32, 0);
     for t in (0..n_tensors).rev() {
         let m = &mems[mem_of[t]];
-        let word = if m.width == 32 { slice(&m.rdata, 31, 0) } else { concat(vec![konst(24, 0), slice(&m.rdata, 7, 0)]) };
+        let word = if m.width == 32 {
+            slice(&m.rdata, 31, 0)
+        } else {
+            concat(vec![konst(24, 0), slice(&m.rdata, 7, 0)])
+        };
         dbg = cond(bin(BinOp::Eq, r(&dbg_sel), konst(8, t as u64)), word, dbg);
     }
     items.push(assign(r(&dbg_data), dbg));
 
     let doc = vec![
-        format!("Accelerator of network `{}`: {} units, {} multiplier modules.", net.name, units.len(), mult_modules.len()),
+        format!(
+            "Accelerator of network `{}`: {} units, {} multiplier modules.",
+            net.name,
+            units.len(),
+            mult_modules.len()
+        ),
         "Generated by codesign export-rtl.".to_string(),
     ];
     modules.push(module(top_name.clone(), doc, vec![], ports, items));
@@ -657,7 +915,11 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
     let tensors = (0..n_tensors)
         .map(|t| TensorInfo {
             id: t,
-            producer: if t == 0 { "input".into() } else { net.nodes[t - 1].name.clone() },
+            producer: if t == 0 {
+                "input".into()
+            } else {
+                net.nodes[t - 1].name.clone()
+            },
             len: shapes[t].len(),
             memory: mems[mem_of[t]].inst.to_string(),
         })
@@ -679,12 +941,30 @@ pub fn build(net: &IntNetwork, mults: &[(String, Netlist)], lanes: Option<usize>
         testbench: blocks::TB_ACCEL.0.to_string(),
         cycles_estimate,
     };
-    let verilog = File { header: vec![format!("Accelerator of `{}`, generated by codesign export-rtl.", sanitize(&net.name))], modules };
-    Ok(Design { manifest, verilog, blocks: used_blocks, hex })
+    let verilog = File {
+        header: vec![format!(
+            "Accelerator of `{}`, generated by codesign export-rtl.",
+            sanitize(&net.name)
+        )],
+        modules,
+    };
+    Ok(Design {
+        manifest,
+        verilog,
+        blocks: used_blocks,
+        hex,
+    })
 }
 
 /// Wire a pooling unit's single read port to its input buffer.
-fn pool_unit(m: &mut Mem, s: &mut Scope, inst: &Ident, items: &mut Vec<Item>, conns: &mut Vec<(Ident, Expr)>, iaw: u32) {
+fn pool_unit(
+    m: &mut Mem,
+    s: &mut Scope,
+    inst: &Ident,
+    items: &mut Vec<Item>,
+    conns: &mut Vec<(Ident, Expr)>,
+    iaw: u32,
+) {
     let wa = s.fresh(&format!("{inst}_in_addr"));
     items.push(wire(wa.clone(), iaw));
     let rd = m.reader(r(&wa), 1);
@@ -706,7 +986,9 @@ mod tests {
         }
         let net = testnet::random(1, false);
         let n_mac = net.mac_layers().count();
-        let mults: Vec<(String, Netlist)> = (0..n_mac).map(|_| ("exact".to_string(), multiplier("exact", false, 0))).collect();
+        let mults: Vec<(String, Netlist)> = (0..n_mac)
+            .map(|_| ("exact".to_string(), multiplier("exact", false, 0)))
+            .collect();
         let design = build(&net, &mults, Some(4)).unwrap();
         let dir = std::path::PathBuf::from("/tmp/rtl_dbg");
         let _ = std::fs::remove_dir_all(&dir);
@@ -714,7 +996,10 @@ mod tests {
         let images = testnet::random_images(2, &net, 2);
         let runs = cosim::run_accel(&dir, &design.manifest, &images, cosim::Sim::Iverilog).unwrap();
         let sim = Simulator::exact(&net).unwrap();
-        let exp: Vec<Vec<Vec<i32>>> = images.chunks(net.input.len()).map(|im| sim.forward_trace(im).tensors).collect();
+        let exp: Vec<Vec<Vec<i32>>> = images
+            .chunks(net.input.len())
+            .map(|im| sim.forward_trace(im).tensors)
+            .collect();
         let rep = cosim::compare(&design.manifest, &runs, &exp, cosim::Sim::Iverilog);
         assert_eq!(rep.mismatches, 0, "{:?}", rep.first_mismatches);
     }

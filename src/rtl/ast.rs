@@ -67,7 +67,10 @@ pub enum Expr {
     /// `name[hi:lo]`, `hi >= lo`.
     Slice(Ident, u32, u32),
     /// Sized constant `width'dvalue`; `value < 2^width`.
-    Const { width: u32, value: u64 },
+    Const {
+        width: u32,
+        value: u64,
+    },
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `cond ? then : else`.
@@ -98,9 +101,15 @@ pub enum Item {
     /// `// text` (one line).
     Comment(String),
     /// `wire [width-1:0] name;`
-    Wire { name: Ident, width: u32 },
+    Wire {
+        name: Ident,
+        width: u32,
+    },
     /// `assign lhs = rhs;` (`lhs` a reference, bit or slice).
-    Assign { lhs: Expr, rhs: Expr },
+    Assign {
+        lhs: Expr,
+        rhs: Expr,
+    },
     Instance(Instance),
 }
 

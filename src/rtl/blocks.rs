@@ -12,4 +12,12 @@ pub const RESIDUAL_ADD: Block = ("residual_add.v", include_str!("../../rtl/resid
 pub const TB_ACCEL: Block = ("tb_accel.v", include_str!("../../rtl/tb_accel.v"));
 
 /// Module names of the blocks (reserved in every design's module scope).
-pub const MODULE_NAMES: &[&str] = &["act_mem", "sequencer", "mac_engine", "pool", "residual_add", "tb_accel", "tb_mult"];
+pub const MODULE_NAMES: &[&str] = &[
+    "act_mem",
+    "sequencer",
+    "mac_engine",
+    "pool",
+    "residual_add",
+    "tb_accel",
+    "tb_mult",
+];

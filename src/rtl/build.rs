@@ -19,7 +19,10 @@ pub fn wire(name: Ident, width: u32) -> Item {
 
 /// `assign lhs = rhs;` where `lhs` is a net, a bit or a slice.
 pub fn assign(lhs: Expr, rhs: Expr) -> Item {
-    assert!(matches!(lhs, Expr::Ref(_) | Expr::Bit(..) | Expr::Slice(..)), "cannot assign to {lhs:?}");
+    assert!(
+        matches!(lhs, Expr::Ref(_) | Expr::Bit(..) | Expr::Slice(..)),
+        "cannot assign to {lhs:?}"
+    );
     Item::Assign { lhs, rhs }
 }
 
@@ -33,7 +36,10 @@ pub fn comment(text: impl Into<String>) -> Item {
 /// Sized constant.
 pub fn konst(width: u32, value: u64) -> Expr {
     assert!((1..=64).contains(&width), "constant width {width}");
-    assert!(width == 64 || value < 1u64 << width, "{value} does not fit {width} bits");
+    assert!(
+        width == 64 || value < 1u64 << width,
+        "{value} does not fit {width} bits"
+    );
     Expr::Const { width, value }
 }
 
@@ -78,28 +84,66 @@ pub fn concat(parts: Vec<Expr>) -> Expr {
 
 /// An instance with parameters and named connections; connection and
 /// parameter names must be distinct.
-pub fn instance(module: Ident, name: Ident, params: Vec<(Ident, Value)>, conns: Vec<(Ident, Expr)>) -> Item {
+pub fn instance(
+    module: Ident,
+    name: Ident,
+    params: Vec<(Ident, Value)>,
+    conns: Vec<(Ident, Expr)>,
+) -> Item {
     let mut seen = std::collections::HashSet::new();
     for (n, _) in &conns {
-        assert!(seen.insert(&n.0), "port {} connected twice on {}", n.0, name.0);
+        assert!(
+            seen.insert(&n.0),
+            "port {} connected twice on {}",
+            n.0,
+            name.0
+        );
     }
     seen.clear();
     for (n, _) in &params {
-        assert!(seen.insert(&n.0), "parameter {} set twice on {}", n.0, name.0);
+        assert!(
+            seen.insert(&n.0),
+            "parameter {} set twice on {}",
+            n.0,
+            name.0
+        );
     }
     Item::Instance(Instance {
         module,
         name,
-        params: params.into_iter().map(|(name, value)| Conn { name, value }).collect(),
-        conns: conns.into_iter().map(|(name, value)| Conn { name, value }).collect(),
+        params: params
+            .into_iter()
+            .map(|(name, value)| Conn { name, value })
+            .collect(),
+        conns: conns
+            .into_iter()
+            .map(|(name, value)| Conn { name, value })
+            .collect(),
     })
 }
 
 /// A module; port names must be distinct.
-pub fn module(name: Ident, doc: Vec<String>, params: Vec<Param>, ports: Vec<Port>, items: Vec<Item>) -> Module {
+pub fn module(
+    name: Ident,
+    doc: Vec<String>,
+    params: Vec<Param>,
+    ports: Vec<Port>,
+    items: Vec<Item>,
+) -> Module {
     let mut seen = std::collections::HashSet::new();
     for p in &ports {
-        assert!(seen.insert(&p.name.0), "port {} declared twice in {}", p.name.0, name.0);
+        assert!(
+            seen.insert(&p.name.0),
+            "port {} declared twice in {}",
+            p.name.0,
+            name.0
+        );
     }
-    Module { name, doc, params, ports, items }
+    Module {
+        name,
+        doc,
+        params,
+        ports,
+        items,
+    }
 }

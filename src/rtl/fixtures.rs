@@ -38,7 +38,9 @@ pub fn multiplier(name: &str, signed: bool, drop_below: usize) -> Netlist {
             }
         }
     }
-    let out: Vec<NetId> = (0..16).map(|c| cols[c].first().copied().unwrap_or_else(|| b.zero())).collect();
+    let out: Vec<NetId> = (0..16)
+        .map(|c| cols[c].first().copied().unwrap_or_else(|| b.zero()))
+        .collect();
     b.output("O", out);
     b.build()
 }
@@ -55,7 +57,11 @@ mod tests {
         assert!(exhaustive(&multiplier("s", true, 0), true).unwrap() == ErrorMap::exact(true));
         let t = exhaustive(&multiplier("t", false, 5), false).unwrap();
         let dropped = |x: i32, y: i32| -> i32 {
-            (0..8).flat_map(|i| (0..8).map(move |j| (i, j))).filter(|(i, j)| i + j < 5).map(|(i, j)| ((x >> i) & 1) * ((y >> j) & 1) << (i + j)).sum()
+            (0..8)
+                .flat_map(|i| (0..8).map(move |j| (i, j)))
+                .filter(|(i, j)| i + j < 5)
+                .map(|(i, j)| ((x >> i) & 1) * ((y >> j) & 1) << (i + j))
+                .sum()
         };
         assert_eq!(t, ErrorMap::from_fn(false, |x, y| x * y - dropped(x, y)));
         assert!(t != ErrorMap::exact(false));

@@ -160,7 +160,10 @@ mod tests {
         let (a, b, s) = (fixed("a"), fixed("b"), fixed("s"));
         let e = cond(r(&s), bin(BinOp::And, r(&a), not(r(&b))), konst(1, 0));
         assert_eq!(e.to_string(), "(s ? (a & ~b) : 1'b0)");
-        assert_eq!(concat(vec![bit(&a, 3), slice(&b, 7, 4), konst(8, 200)]).to_string(), "{a[3], b[7:4], 8'd200}");
+        assert_eq!(
+            concat(vec![bit(&a, 3), slice(&b, 7, 4), konst(8, 200)]).to_string(),
+            "{a[3], b[7:4], 8'd200}"
+        );
         assert_eq!(Value::Str("w.hex".into()).to_string(), "\"w.hex\"");
     }
 
@@ -169,9 +172,19 @@ mod tests {
         let m = module(
             fixed("m"),
             vec!["doc".into()],
-            vec![Param { name: fixed("N"), value: Value::Int(4) }],
-            vec![port(Dir::Input, fixed("a"), 8), port(Dir::Output, fixed("y"), 1)],
-            vec![wire(fixed("t"), 1), assign(r(&fixed("t")), bit(&fixed("a"), 0)), assign(r(&fixed("y")), r(&fixed("t")))],
+            vec![Param {
+                name: fixed("N"),
+                value: Value::Int(4),
+            }],
+            vec![
+                port(Dir::Input, fixed("a"), 8),
+                port(Dir::Output, fixed("y"), 1),
+            ],
+            vec![
+                wire(fixed("t"), 1),
+                assign(r(&fixed("t")), bit(&fixed("a"), 0)),
+                assign(r(&fixed("y")), r(&fixed("t"))),
+            ],
         );
         let text = m.to_string();
         assert_eq!(

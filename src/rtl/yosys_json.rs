@@ -18,7 +18,9 @@ pub fn write(n: &Netlist, module: &str) -> String {
             _ => {}
         }
     }
-    let bits = |nets: &[crate::netlist::NetId]| Value::Array(nets.iter().map(|x| bit[x.0 as usize].clone()).collect());
+    let bits = |nets: &[crate::netlist::NetId]| {
+        Value::Array(nets.iter().map(|x| bit[x.0 as usize].clone()).collect())
+    };
     let mut ports = Map::new();
     let names = super::mult::names(n);
     let mut netnames = Map::new();
@@ -26,9 +28,16 @@ pub fn write(n: &Netlist, module: &str) -> String {
         netnames.insert(w.as_str().to_string(), json!({"bits": bits(&[g.output])}));
     }
     let names = names.ports;
-    let dirs = n.inputs.iter().map(|b| ("input", b)).chain(n.outputs.iter().map(|b| ("output", b)));
+    let dirs = n
+        .inputs
+        .iter()
+        .map(|b| ("input", b))
+        .chain(n.outputs.iter().map(|b| ("output", b)));
     for ((dir, b), name) in dirs.zip(names) {
-        ports.insert(name.as_str().to_string(), json!({"direction": dir, "bits": bits(&b.nets)}));
+        ports.insert(
+            name.as_str().to_string(),
+            json!({"direction": dir, "bits": bits(&b.nets)}),
+        );
     }
     let mut cells = Map::new();
     for (k, g) in n.gates.iter().enumerate() {

@@ -15,7 +15,11 @@ pub enum Sig {
 
 impl Sig {
     pub fn bit(v: bool) -> Sig {
-        if v { Sig::One } else { Sig::Zero }
+        if v {
+            Sig::One
+        } else {
+            Sig::Zero
+        }
     }
 }
 
@@ -129,7 +133,11 @@ impl Circuit {
         // Constants reduce a full adder to a half adder or to XNOR/OR.
         let bits = [a, b, c];
         let ones = bits.iter().filter(|s| **s == Sig::One).count();
-        let nets: Vec<Sig> = bits.iter().copied().filter(|s| matches!(s, Sig::Net(_))).collect();
+        let nets: Vec<Sig> = bits
+            .iter()
+            .copied()
+            .filter(|s| matches!(s, Sig::Net(_)))
+            .collect();
         if nets.len() < 3 {
             return match (ones, nets.as_slice()) {
                 (0, [p, q]) => self.half_adder(*p, *q),
@@ -182,14 +190,18 @@ impl Circuit {
 
     /// Two's complement negation of `x` when `neg` (`(x ^ neg) + neg`).
     pub fn cond_negate(&mut self, x: &[Sig], neg: Sig, width: usize) -> Vec<Sig> {
-        let flipped: Vec<Sig> =
-            (0..width).map(|i| x.get(i).copied().unwrap_or(Sig::Zero)).map(|b| self.xor(b, neg)).collect();
+        let flipped: Vec<Sig> = (0..width)
+            .map(|i| x.get(i).copied().unwrap_or(Sig::Zero))
+            .map(|b| self.xor(b, neg))
+            .collect();
         self.increment(&flipped, neg, width)
     }
 
     /// `x << s` (binary shift amount `s`, LSB first), `width` output bits.
     pub fn shift_left(&mut self, x: &[Sig], s: &[Sig], width: usize) -> Vec<Sig> {
-        let mut v: Vec<Sig> = (0..width).map(|i| x.get(i).copied().unwrap_or(Sig::Zero)).collect();
+        let mut v: Vec<Sig> = (0..width)
+            .map(|i| x.get(i).copied().unwrap_or(Sig::Zero))
+            .collect();
         for (k, &sk) in s.iter().enumerate() {
             let d = 1usize << k;
             v = (0..width)
@@ -237,7 +249,12 @@ impl Circuit {
     pub fn encode(&mut self, hot: &[Sig], bits: usize) -> Vec<Sig> {
         (0..bits)
             .map(|q| {
-                let sel: Vec<Sig> = hot.iter().enumerate().filter(|(p, _)| p >> q & 1 == 1).map(|(_, s)| *s).collect();
+                let sel: Vec<Sig> = hot
+                    .iter()
+                    .enumerate()
+                    .filter(|(p, _)| p >> q & 1 == 1)
+                    .map(|(_, s)| *s)
+                    .collect();
                 self.or_all(&sel)
             })
             .collect()
@@ -285,7 +302,12 @@ pub fn prune(n: Netlist) -> Netlist {
             fresh(*id, &mut map);
         }
     }
-    let gates: Vec<_> = n.gates.iter().filter(|g| live[g.output.0 as usize]).cloned().collect();
+    let gates: Vec<_> = n
+        .gates
+        .iter()
+        .filter(|g| live[g.output.0 as usize])
+        .cloned()
+        .collect();
     for g in &gates {
         fresh(g.output, &mut map);
     }
@@ -293,11 +315,29 @@ pub fn prune(n: Netlist) -> Netlist {
     Netlist {
         name: n.name,
         num_nets: next,
-        inputs: n.inputs.iter().map(|b| crate::netlist::Bus { name: b.name.clone(), nets: b.nets.iter().map(re).collect() }).collect(),
-        outputs: n.outputs.iter().map(|b| crate::netlist::Bus { name: b.name.clone(), nets: b.nets.iter().map(re).collect() }).collect(),
+        inputs: n
+            .inputs
+            .iter()
+            .map(|b| crate::netlist::Bus {
+                name: b.name.clone(),
+                nets: b.nets.iter().map(re).collect(),
+            })
+            .collect(),
+        outputs: n
+            .outputs
+            .iter()
+            .map(|b| crate::netlist::Bus {
+                name: b.name.clone(),
+                nets: b.nets.iter().map(re).collect(),
+            })
+            .collect(),
         gates: gates
             .iter()
-            .map(|g| crate::netlist::Gate { kind: g.kind, inputs: g.inputs.iter().map(re).collect(), output: re(&g.output) })
+            .map(|g| crate::netlist::Gate {
+                kind: g.kind,
+                inputs: g.inputs.iter().map(re).collect(),
+                output: re(&g.output),
+            })
             .collect(),
         net_names: vec![],
     }

@@ -65,13 +65,23 @@ fn group_bits(signed: bool, g: usize, col: usize) -> [Option<Pp>; 4] {
     out
 }
 
-pub fn build(c: &mut Circuit, a: &[Sig], x: &[Sig], signed: bool, kind: Kind, t: usize) -> Vec<Sig> {
+pub fn build(
+    c: &mut Circuit,
+    a: &[Sig],
+    x: &[Sig],
+    signed: bool,
+    kind: Kind,
+    t: usize,
+) -> Vec<Sig> {
     let mut cols = matrix::columns();
     for col in 0..15 {
         for g in 0..2 {
             let bits = group_bits(signed, g, col);
             let present = bits.iter().filter(|b| b.is_some()).count();
-            let sigs: Vec<Sig> = bits.iter().map(|b| b.map_or(Sig::Zero, |p| pp_sig(c, a, x, p))).collect();
+            let sigs: Vec<Sig> = bits
+                .iter()
+                .map(|b| b.map_or(Sig::Zero, |p| pp_sig(c, a, x, p)))
+                .collect();
             if col < t && present >= 2 {
                 let (s, cy) = kind.gates(c, [sigs[0], sigs[1], sigs[2], sigs[3]]);
                 cols[col].push(s);
@@ -93,7 +103,11 @@ pub fn reference(a: u8, b: u8, signed: bool, kind: Kind, t: usize) -> u16 {
             let bits = group_bits(signed, g, col);
             let present = bits.iter().filter(|b| b.is_some()).count();
             let v = bits.map(|q| q.map_or(0, |p| pp_value(p, a, b)));
-            let sum = if col < t && present >= 2 { kind.value(v) } else { v.iter().sum() };
+            let sum = if col < t && present >= 2 {
+                kind.value(v)
+            } else {
+                v.iter().sum()
+            };
             s = s.wrapping_add(sum << col);
         }
     }

@@ -10,7 +10,9 @@ use super::matrix::{self, Pp};
 fn segment(c: &mut Circuit, v: &[Sig], k: usize) -> (Vec<Sig>, Vec<Sig>) {
     let (hot, _) = c.leading_one(v);
     // shift s = lead - k + 1 for lead >= k, else 0: one-hot over s = 1..=8-k.
-    let shot: Vec<Sig> = (0..=8 - k).map(|s| if s == 0 { Sig::Zero } else { hot[k - 1 + s] }).collect();
+    let shot: Vec<Sig> = (0..=8 - k)
+        .map(|s| if s == 0 { Sig::Zero } else { hot[k - 1 + s] })
+        .collect();
     let bits = usize::BITS as usize - (8 - k).leading_zeros() as usize;
     let s = c.encode(&shot, bits.max(1));
     let shifted = c.shift_right(v, &s);
@@ -26,7 +28,11 @@ pub fn build(c: &mut Circuit, a: &[Sig], x: &[Sig], k: usize) -> Vec<Sig> {
     let mut cols = matrix::columns();
     for j in 0..k {
         for i in 0..k {
-            let p = Pp { i, j, inverted: false };
+            let p = Pp {
+                i,
+                j,
+                inverted: false,
+            };
             let s = matrix::pp_sig(c, &sa, &sb, p);
             cols[i + j].push(s);
         }

@@ -26,7 +26,12 @@ pub fn build(c: &mut Circuit, a: &[Sig], x: &[Sig], level: usize) -> Vec<Sig> {
     let mut cols = matrix::columns();
     for i in 0..4 {
         for j in 0..4 {
-            let bits = block(c, [a[2 * i], a[2 * i + 1]], [x[2 * j], x[2 * j + 1]], i + j < level);
+            let bits = block(
+                c,
+                [a[2 * i], a[2 * i + 1]],
+                [x[2 * j], x[2 * j + 1]],
+                i + j < level,
+            );
             for (k, s) in bits.into_iter().enumerate() {
                 cols[2 * (i + j) + k].push(s);
             }
@@ -41,7 +46,11 @@ pub fn reference(a: u8, b: u8, level: usize) -> u16 {
     for i in 0..4 {
         for j in 0..4 {
             let (da, db) = ((a as u32 >> (2 * i)) & 3, (b as u32 >> (2 * j)) & 3);
-            let p = if i + j < level && da == 3 && db == 3 { 7 } else { da * db };
+            let p = if i + j < level && da == 3 && db == 3 {
+                7
+            } else {
+                da * db
+            };
             s += p << (2 * (i + j));
         }
     }

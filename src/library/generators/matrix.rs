@@ -31,7 +31,11 @@ pub fn pp_bits(signed: bool) -> Vec<Pp> {
     let mut v = Vec::with_capacity(64);
     for j in 0..8 {
         for i in 0..8 {
-            v.push(Pp { i, j, inverted: signed && ((i == 7) != (j == 7)) });
+            v.push(Pp {
+                i,
+                j,
+                inverted: signed && ((i == 7) != (j == 7)),
+            });
         }
     }
     v
@@ -39,24 +43,40 @@ pub fn pp_bits(signed: bool) -> Vec<Pp> {
 
 /// Constant added to the matrix (mod 2^16).
 pub fn pp_constant(signed: bool) -> u32 {
-    if signed { (1 << 15) + (1 << 8) } else { 0 }
+    if signed {
+        (1 << 15) + (1 << 8)
+    } else {
+        0
+    }
 }
 
 /// Arithmetic value (0 or 1) of bit `p` for operand bytes `a`, `b`.
 pub fn pp_value(p: Pp, a: u8, b: u8) -> u32 {
     let v = (a as u32 >> p.i) & (b as u32 >> p.j) & 1;
-    if p.inverted { v ^ 1 } else { v }
+    if p.inverted {
+        v ^ 1
+    } else {
+        v
+    }
 }
 
 /// Probability that bit `p` is 1 under uniform operands.
 pub fn pp_mean(p: Pp) -> f64 {
-    if p.inverted { 0.75 } else { 0.25 }
+    if p.inverted {
+        0.75
+    } else {
+        0.25
+    }
 }
 
 /// The gate computing bit `p` from operands `a`, `x` (LSB first).
 pub fn pp_sig(c: &mut Circuit, a: &[Sig], x: &[Sig], p: Pp) -> Sig {
     let (a, b) = (a[p.i], x[p.j]);
-    if p.inverted { c.nand(a, b) } else { c.and(a, b) }
+    if p.inverted {
+        c.nand(a, b)
+    } else {
+        c.and(a, b)
+    }
 }
 
 /// Bits of `k` (mod 2^16) as constant signals in their columns.
@@ -97,7 +117,11 @@ pub fn dadda(c: &mut Circuit, mut cols: Vec<Vec<Sig>>) -> Vec<Sig> {
                     next[col].push(s);
                     next[col + 1].push(cy);
                 } else {
-                    let (p, q, r) = (rest.pop().unwrap(), rest.pop().unwrap(), rest.pop().unwrap());
+                    let (p, q, r) = (
+                        rest.pop().unwrap(),
+                        rest.pop().unwrap(),
+                        rest.pop().unwrap(),
+                    );
                     let (s, cy) = c.full_adder(p, q, r);
                     next[col].push(s);
                     next[col + 1].push(cy);
@@ -205,7 +229,10 @@ fn final_adder(c: &mut Circuit, cols: Vec<Vec<Sig>>) -> Vec<Sig> {
         while bits.len() < 3 {
             bits.push(Sig::Zero);
         }
-        assert!(bits.len() == 3, "reducer left more than two bits in a column");
+        assert!(
+            bits.len() == 3,
+            "reducer left more than two bits in a column"
+        );
         let (s, cy) = c.full_adder(bits[0], bits[1], bits[2]);
         out.push(s);
         carry = cy;

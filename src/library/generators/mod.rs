@@ -43,7 +43,10 @@ impl Spec {
     /// Families defined on the Baugh-Wooley matrix directly; the others
     /// become signed through a sign-magnitude wrapper.
     fn native_signed(&self) -> bool {
-        !matches!(self, Spec::Kulkarni { .. } | Spec::Drum { .. } | Spec::Mitchell { .. })
+        !matches!(
+            self,
+            Spec::Kulkarni { .. } | Spec::Drum { .. } | Spec::Mitchell { .. }
+        )
     }
 }
 
@@ -71,8 +74,12 @@ impl Design {
             Spec::Exact(Reducer::Array) => "exact_array",
             Spec::Exact(Reducer::Dadda) => "exact_dadda",
             Spec::Exact(Reducer::Wallace) => "exact_wallace",
-            Spec::Truncation { compensated: false, .. } => "truncation",
-            Spec::Truncation { compensated: true, .. } => "truncation_comp",
+            Spec::Truncation {
+                compensated: false, ..
+            } => "truncation",
+            Spec::Truncation {
+                compensated: true, ..
+            } => "truncation_comp",
             Spec::Broken { .. } => "broken_array",
             Spec::OperandTrunc { .. } => "operand_trunc",
             Spec::Kulkarni { .. } => "kulkarni",
@@ -80,7 +87,11 @@ impl Design {
             Spec::Mitchell { .. } => "mitchell",
             Spec::Compressor { .. } => "compressor42",
         };
-        if self.sign_magnitude() { format!("{base}_sm") } else { base.to_string() }
+        if self.sign_magnitude() {
+            format!("{base}_sm")
+        } else {
+            base.to_string()
+        }
     }
 
     /// Parameters, human readable.
@@ -109,7 +120,11 @@ impl Design {
             })
             .collect();
         let s = if self.signed { "s" } else { "u" };
-        if p.is_empty() { format!("{s}_{}", self.family()) } else { format!("{s}_{}_{p}", self.family()) }
+        if p.is_empty() {
+            format!("{s}_{}", self.family())
+        } else {
+            format!("{s}_{}_{p}", self.family())
+        }
     }
 
     /// The gate-level netlist, named after [`Design::id`].
@@ -133,10 +148,16 @@ impl Design {
         match self.spec {
             Spec::Exact(r) => sum_pp(c, a, x, signed, |_| true, 0, r),
             Spec::Truncation { k, compensated } => {
-                let extra = if compensated { trunc_compensation(signed, k) } else { 0 };
+                let extra = if compensated {
+                    trunc_compensation(signed, k)
+                } else {
+                    0
+                };
                 sum_pp(c, a, x, signed, trunc_keep(k), extra, Reducer::Dadda)
             }
-            Spec::Broken { hbl, vbl } => sum_pp(c, a, x, signed, broken_keep(hbl, vbl), 0, Reducer::Array),
+            Spec::Broken { hbl, vbl } => {
+                sum_pp(c, a, x, signed, broken_keep(hbl, vbl), 0, Reducer::Array)
+            }
             Spec::OperandTrunc { ka, kb } => {
                 let (ta, tx) = (truncate_operand(a, ka), truncate_operand(x, kb));
                 sum_pp(c, &ta, &tx, signed, |_| true, 0, Reducer::Dadda)
@@ -162,9 +183,15 @@ impl Design {
     fn core_ref(&self, a: u8, b: u8, signed: bool) -> u16 {
         use ppsum::*;
         match self.spec {
-            Spec::Exact(_) => (crate::errmap::operand(a, signed) * crate::errmap::operand(b, signed)) as u16,
+            Spec::Exact(_) => {
+                (crate::errmap::operand(a, signed) * crate::errmap::operand(b, signed)) as u16
+            }
             Spec::Truncation { k, compensated } => {
-                let extra = if compensated { trunc_compensation(signed, k) } else { 0 };
+                let extra = if compensated {
+                    trunc_compensation(signed, k)
+                } else {
+                    0
+                };
                 sum_pp_ref(a, b, signed, trunc_keep(k), extra)
             }
             Spec::Broken { hbl, vbl } => sum_pp_ref(a, b, signed, broken_keep(hbl, vbl), 0),
@@ -203,29 +230,73 @@ pub fn default_designs() -> Vec<Design> {
             add(Spec::Exact(r));
         }
         for k in 1..=12 {
-            add(Spec::Truncation { k, compensated: false });
+            add(Spec::Truncation {
+                k,
+                compensated: false,
+            });
         }
         for k in 2..=12 {
-            add(Spec::Truncation { k, compensated: true });
+            add(Spec::Truncation {
+                k,
+                compensated: true,
+            });
         }
         // Row j spans columns j..j+7: levels with hbl <= vbl - 7 repeat a
         // truncation, vbl <= hbl an operand truncation of B.
         let broken: &[(usize, usize)] = if signed {
-            &[(1, 3), (1, 5), (1, 7), (2, 4), (2, 6), (2, 8), (3, 5), (3, 8)]
+            &[
+                (1, 3),
+                (1, 5),
+                (1, 7),
+                (2, 4),
+                (2, 6),
+                (2, 8),
+                (3, 5),
+                (3, 8),
+            ]
         } else {
             &[
-                (1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (2, 3), (2, 4), (2, 5), (2, 6), (2, 7),
-                (2, 8), (3, 4), (3, 5), (3, 6), (3, 7), (3, 8), (4, 5), (4, 6), (4, 7), (4, 8),
+                (1, 3),
+                (1, 4),
+                (1, 5),
+                (1, 6),
+                (1, 7),
+                (2, 3),
+                (2, 4),
+                (2, 5),
+                (2, 6),
+                (2, 7),
+                (2, 8),
+                (3, 4),
+                (3, 5),
+                (3, 6),
+                (3, 7),
+                (3, 8),
+                (4, 5),
+                (4, 6),
+                (4, 7),
+                (4, 8),
             ]
         };
         for &(hbl, vbl) in broken {
             add(Spec::Broken { hbl, vbl });
         }
         let ops: Vec<(usize, usize)> = if signed {
-            vec![(1, 1), (2, 2), (3, 3), (4, 4), (0, 2), (0, 4), (2, 0), (4, 0)]
+            vec![
+                (1, 1),
+                (2, 2),
+                (3, 3),
+                (4, 4),
+                (0, 2),
+                (0, 4),
+                (2, 0),
+                (4, 0),
+            ]
         } else {
-            let mut o: Vec<(usize, usize)> =
-                (0..=5).flat_map(|ka| (ka..=5).map(move |kb| (ka, kb))).filter(|p| *p != (0, 0)).collect();
+            let mut o: Vec<(usize, usize)> = (0..=5)
+                .flat_map(|ka| (ka..=5).map(move |kb| (ka, kb)))
+                .filter(|p| *p != (0, 0))
+                .collect();
             o.extend([(1, 0), (2, 0), (3, 0), (2, 1), (3, 1)]);
             o
         };
@@ -234,8 +305,11 @@ pub fn default_designs() -> Vec<Design> {
         }
         // Compressor B only errs on four ones, so thresholds beyond the
         // last column with four bits (12) would repeat a design.
-        let (ta, tb): (&[usize], &[usize]) =
-            if signed { (&[6, 10, 14], &[6, 9, 12]) } else { (&[4, 6, 8, 10, 12, 14], &[4, 6, 8, 9, 10, 12]) };
+        let (ta, tb): (&[usize], &[usize]) = if signed {
+            (&[6, 10, 14], &[6, 9, 12])
+        } else {
+            (&[4, 6, 8, 10, 12, 14], &[4, 6, 8, 9, 10, 12])
+        };
         for (kind, ts) in [(CompressorKind::A, ta), (CompressorKind::B, tb)] {
             for &t in ts {
                 add(Spec::Compressor { kind, t });
@@ -244,7 +318,11 @@ pub fn default_designs() -> Vec<Design> {
         let (levels, drums, ws): (&[usize], &[usize], &[usize]) = if signed {
             (&[3, 7], &[3, 4, 5, 6], &[7, 4])
         } else {
-            (&[1, 2, 3, 4, 5, 6, 7], &[2, 3, 4, 5, 6, 7], &[7, 6, 5, 4, 3, 2])
+            (
+                &[1, 2, 3, 4, 5, 6, 7],
+                &[2, 3, 4, 5, 6, 7],
+                &[7, 6, 5, 4, 3, 2],
+            )
         };
         for &level in levels {
             add(Spec::Kulkarni { level });
@@ -281,7 +359,12 @@ mod tests {
                     .flat_map(|a| (0..=255u8).map(move |b| (a, b)))
                     .find(|&(a, b)| sim.product(a, b) != r.product(a, b))
                     .unwrap();
-                Some(format!("{}: ({a},{b}) netlist {} reference {}", d.id(), sim.product(a, b), r.product(a, b)))
+                Some(format!(
+                    "{}: ({a},{b}) netlist {} reference {}",
+                    d.id(),
+                    sim.product(a, b),
+                    r.product(a, b)
+                ))
             })
             .collect();
         assert!(bad.is_empty(), "{bad:#?}");
@@ -293,14 +376,23 @@ mod tests {
     fn exact_references_are_products() {
         for signed in [false, true] {
             for r in [Reducer::Array, Reducer::Dadda, Reducer::Wallace] {
-                assert_eq!(Design::new(Spec::Exact(r), signed).reference_map(), ErrorMap::exact(signed));
+                assert_eq!(
+                    Design::new(Spec::Exact(r), signed).reference_map(),
+                    ErrorMap::exact(signed)
+                );
                 assert_eq!(sum_pp_matches(signed), ErrorMap::exact(signed));
             }
         }
     }
 
     fn sum_pp_matches(signed: bool) -> ErrorMap {
-        let d = Design::new(Spec::Truncation { k: 0, compensated: false }, signed);
+        let d = Design::new(
+            Spec::Truncation {
+                k: 0,
+                compensated: false,
+            },
+            signed,
+        );
         d.reference_map()
     }
 

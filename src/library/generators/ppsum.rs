@@ -44,7 +44,11 @@ pub fn sum_pp(
                 cols[p.col()].push(s);
             }
             matrix::add_constant(&mut cols, constant);
-            if reducer == Reducer::Dadda { matrix::dadda(c, cols) } else { matrix::wallace(c, cols) }
+            if reducer == Reducer::Dadda {
+                matrix::dadda(c, cols)
+            } else {
+                matrix::wallace(c, cols)
+            }
         }
     }
 }
@@ -68,7 +72,11 @@ pub fn trunc_keep(k: usize) -> impl Fn(Pp) -> bool {
 /// Compensation constant of column truncation at `k`: the expected value of
 /// the dropped bits under uniform operands, rounded to the nearest integer.
 pub fn trunc_compensation(signed: bool, k: usize) -> u32 {
-    let e: f64 = pp_bits(signed).into_iter().filter(|p| p.col() < k).map(|p| pp_mean(p) * (1u64 << p.col()) as f64).sum();
+    let e: f64 = pp_bits(signed)
+        .into_iter()
+        .filter(|p| p.col() < k)
+        .map(|p| pp_mean(p) * (1u64 << p.col()) as f64)
+        .sum();
     e.round() as u32
 }
 
@@ -81,7 +89,10 @@ pub fn broken_keep(hbl: usize, vbl: usize) -> impl Fn(Pp) -> bool {
 
 /// Operands with their `k` low bits forced to 0.
 pub fn truncate_operand(v: &[Sig], k: usize) -> Vec<Sig> {
-    v.iter().enumerate().map(|(i, s)| if i < k { Sig::Zero } else { *s }).collect()
+    v.iter()
+        .enumerate()
+        .map(|(i, s)| if i < k { Sig::Zero } else { *s })
+        .collect()
 }
 
 /// Reference of operand LSB truncation: the exact product of the operands

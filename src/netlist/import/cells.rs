@@ -37,8 +37,12 @@ macro_rules! cell {
 
 /// Longest names first, so `NAND2` is not read as `AND2` with prefix `N`.
 static CELLS: &[Cell] = &[
-    cell!("XNOR2", [A, B], [Y], |g, i| vec![g.gate(GateKind::Xnor, &[i[0], i[1]])]),
-    cell!("NAND2", [A, B], [Y], |g, i| vec![g.gate(GateKind::Nand, &[i[0], i[1]])]),
+    cell!("XNOR2", [A, B], [Y], |g, i| vec![
+        g.gate(GateKind::Xnor, &[i[0], i[1]])
+    ]),
+    cell!("NAND2", [A, B], [Y], |g, i| vec![
+        g.gate(GateKind::Nand, &[i[0], i[1]])
+    ]),
     cell!("NAND3", [A, B, C], [Y], |g, i| {
         let t = g.gate(GateKind::And, &[i[0], i[1]]);
         vec![g.gate(GateKind::Nand, &[t, i[2]])]
@@ -61,30 +65,47 @@ static CELLS: &[Cell] = &[
         let u = g.gate(GateKind::Or, &[i[2], i[3]]);
         vec![g.gate(GateKind::Nand, &[t, u])]
     }),
-    cell!("XOR2", [A, B], [Y], |g, i| vec![g.gate(GateKind::Xor, &[i[0], i[1]])]),
-    cell!("NOR2", [A, B], [Y], |g, i| vec![g.gate(GateKind::Nor, &[i[0], i[1]])]),
+    cell!("XOR2", [A, B], [Y], |g, i| vec![
+        g.gate(GateKind::Xor, &[i[0], i[1]])
+    ]),
+    cell!("NOR2", [A, B], [Y], |g, i| vec![
+        g.gate(GateKind::Nor, &[i[0], i[1]])
+    ]),
     cell!("NOR3", [A, B, C], [Y], |g, i| {
         let t = g.gate(GateKind::Or, &[i[0], i[1]]);
         vec![g.gate(GateKind::Nor, &[t, i[2]])]
     }),
-    cell!("AND2", [A, B], [Y], |g, i| vec![g.gate(GateKind::And, &[i[0], i[1]])]),
+    cell!("AND2", [A, B], [Y], |g, i| vec![
+        g.gate(GateKind::And, &[i[0], i[1]])
+    ]),
     cell!("AND3", [A, B, C], [Y], |g, i| {
         let t = g.gate(GateKind::And, &[i[0], i[1]]);
         vec![g.gate(GateKind::And, &[t, i[2]])]
     }),
-    cell!("OR2", [A, B], [Y], |g, i| vec![g.gate(GateKind::Or, &[i[0], i[1]])]),
+    cell!("OR2", [A, B], [Y], |g, i| vec![
+        g.gate(GateKind::Or, &[i[0], i[1]])
+    ]),
     cell!("OR3", [A, B, C], [Y], |g, i| {
         let t = g.gate(GateKind::Or, &[i[0], i[1]]);
         vec![g.gate(GateKind::Or, &[t, i[2]])]
     }),
-    cell!("MUX2", [A, B, S], [Y], |g, i| vec![g.gate(GateKind::Mux, &[i[0], i[1], i[2]])]),
-    cell!("CLKINV", [A], [Y], |g, i| vec![g.gate(GateKind::Not, &[i[0]])]),
-    cell!("CLKBUF", [A], [Y], |g, i| vec![g.gate(GateKind::Buf, &[i[0]])]),
+    cell!("MUX2", [A, B, S], [Y], |g, i| vec![
+        g.gate(GateKind::Mux, &[i[0], i[1], i[2]])
+    ]),
+    cell!("CLKINV", [A], [Y], |g, i| vec![
+        g.gate(GateKind::Not, &[i[0]])
+    ]),
+    cell!("CLKBUF", [A], [Y], |g, i| vec![
+        g.gate(GateKind::Buf, &[i[0]])
+    ]),
     cell!("INV", [A], [Y], |g, i| vec![g.gate(GateKind::Not, &[i[0]])]),
     cell!("NOT", [A], [Y], |g, i| vec![g.gate(GateKind::Not, &[i[0]])]),
     cell!("BUF", [A], [Y], |g, i| vec![g.gate(GateKind::Buf, &[i[0]])]),
     cell!("HA", [A, B], [SUM, CARRY], |g, i| {
-        vec![g.gate(GateKind::Xor, &[i[0], i[1]]), g.gate(GateKind::And, &[i[0], i[1]])]
+        vec![
+            g.gate(GateKind::Xor, &[i[0], i[1]]),
+            g.gate(GateKind::And, &[i[0], i[1]]),
+        ]
     }),
     cell!("FA", [A, B, C], [SUM, CARRY], |g, i| {
         let t = g.gate(GateKind::Xor, &[i[0], i[1]]);
@@ -109,7 +130,10 @@ fn strip_drive(name: &str) -> Option<&str> {
     if digits.len() == name.len() {
         return None;
     }
-    digits.strip_suffix("_X").or_else(|| digits.strip_suffix('X')).or_else(|| digits.strip_suffix('_'))
+    digits
+        .strip_suffix("_X")
+        .or_else(|| digits.strip_suffix('X'))
+        .or_else(|| digits.strip_suffix('_'))
 }
 
 /// The built-in cell called `name`, if any.

@@ -26,8 +26,14 @@ struct Signal {
 impl Signal {
     /// Position in `nets` of declared index `i`.
     fn pos(&self, i: i64) -> Option<usize> {
-        let p = if self.msb >= self.lsb { i - self.lsb } else { self.lsb - i };
-        (0..self.nets.len() as i64).contains(&p).then_some(p as usize)
+        let p = if self.msb >= self.lsb {
+            i - self.lsb
+        } else {
+            self.lsb - i
+        };
+        (0..self.nets.len() as i64)
+            .contains(&p)
+            .then_some(p as usize)
     }
 }
 
@@ -54,7 +60,9 @@ pub struct Elab<'m> {
 impl Gates for Elab<'_> {
     fn gate(&mut self, kind: GateKind, inputs: &[NetId]) -> NetId {
         self.temps += 1;
-        let out = self.parts.net(format!("{}_t{}", self.cell_prefix(), self.temps));
+        let out = self
+            .parts
+            .net(format!("{}_t{}", self.cell_prefix(), self.temps));
         let (loc, cell) = (self.loc, self.cell.clone());
         self.parts.drive(kind, inputs.to_vec(), out, loc, cell);
         out
@@ -63,9 +71,17 @@ impl Gates for Elab<'_> {
 
 impl<'m> Elab<'m> {
     /// An elaborator over `files`, able to inline `defs`.
-    pub fn new(name: &str, files: Vec<std::path::PathBuf>, defs: HashMap<&'m str, Def<'m>>) -> Self {
+    pub fn new(
+        name: &str,
+        files: Vec<std::path::PathBuf>,
+        defs: HashMap<&'m str, Def<'m>>,
+    ) -> Self {
         Elab {
-            parts: Parts { name: name.to_string(), files, ..Default::default() },
+            parts: Parts {
+                name: name.to_string(),
+                files,
+                ..Default::default()
+            },
             defs,
             consts: [None, None],
             loc: Loc::default(),
@@ -79,7 +95,13 @@ impl<'m> Elab<'m> {
     }
 
     fn err(&self, line: u32, msg: impl std::fmt::Display) -> Error {
-        self.parts_err(Loc { file: self.loc.file, line }, msg)
+        self.parts_err(
+            Loc {
+                file: self.loc.file,
+                line,
+            },
+            msg,
+        )
     }
 
     fn parts_err(&self, loc: Loc, msg: impl std::fmt::Display) -> Error {
@@ -91,8 +113,13 @@ impl<'m> Elab<'m> {
             return n;
         }
         let out = self.parts.net(if v { "1'b1" } else { "1'b0" });
-        let kind = if v { GateKind::Const1 } else { GateKind::Const0 };
-        self.parts.drive(kind, vec![], out, Loc::default(), "constant");
+        let kind = if v {
+            GateKind::Const1
+        } else {
+            GateKind::Const0
+        };
+        self.parts
+            .drive(kind, vec![], out, Loc::default(), "constant");
         self.consts[v as usize] = Some(out);
         out
     }
@@ -101,8 +128,14 @@ impl<'m> Elab<'m> {
     pub fn top(mut self, top: Def<'m>) -> Result<Parts> {
         let scope = self.module(top, "", &HashMap::new(), 0)?;
         for d in &top.module.decls {
-            let loc = Loc { file: top.file, line: d.line };
-            let bus = Bus { name: d.name.clone(), nets: scope[&d.name].nets.clone() };
+            let loc = Loc {
+                file: top.file,
+                line: d.line,
+            };
+            let bus = Bus {
+                name: d.name.clone(),
+                nets: scope[&d.name].nets.clone(),
+            };
             match d.dir {
                 Dir::Input => self.parts.inputs.push(PartPort { bus, loc }),
                 Dir::Output => self.parts.outputs.push(PartPort { bus, loc }),
@@ -111,18 +144,34 @@ impl<'m> Elab<'m> {
         }
         // Only the first declaration of a name counts (`output O; wire O;`).
         let mut seen = std::collections::HashSet::new();
-        self.parts.inputs.retain(|p| seen.insert(p.bus.name.clone()));
-        self.parts.outputs.retain(|p| seen.insert(p.bus.name.clone()));
+        self.parts
+            .inputs
+            .retain(|p| seen.insert(p.bus.name.clone()));
+        self.parts
+            .outputs
+            .retain(|p| seen.insert(p.bus.name.clone()));
         Ok(self.parts)
     }
 
     /// Elaborate `def` with input ports bound to `bound`; returns its scope.
-    fn module(&mut self, def: Def<'m>, prefix: &str, bound: &HashMap<String, Vec<NetId>>, depth: usize) -> Result<Scope> {
+    fn module(
+        &mut self,
+        def: Def<'m>,
+        prefix: &str,
+        bound: &HashMap<String, Vec<NetId>>,
+        depth: usize,
+    ) -> Result<Scope> {
         let m = def.module;
         let file = def.file;
         self.loc = Loc { file, line: m.line };
         if depth > MAX_DEPTH {
-            return Err(self.err(m.line, format!("module `{}` is instantiated more than {MAX_DEPTH} levels deep (recursive?)", m.name)));
+            return Err(self.err(
+                m.line,
+                format!(
+                    "module `{}` is instantiated more than {MAX_DEPTH} levels deep (recursive?)",
+                    m.name
+                ),
+            ));
         }
         let mut scope: Scope = HashMap::new();
         for d in &m.decls {
@@ -131,7 +180,15 @@ impl<'m> Elab<'m> {
         for p in &m.ports {
             match scope.get(p) {
                 Some(s) if s.dir != Dir::Wire => {}
-                _ => return Err(self.err(m.line, format!("port `{p}` of module `{}` has no input/output declaration", m.name))),
+                _ => {
+                    return Err(self.err(
+                        m.line,
+                        format!(
+                            "port `{p}` of module `{}` has no input/output declaration",
+                            m.name
+                        ),
+                    ))
+                }
             }
         }
         for item in &m.items {
@@ -140,17 +197,30 @@ impl<'m> Elab<'m> {
         Ok(scope)
     }
 
-    fn declare(&mut self, scope: &mut Scope, d: &Decl, prefix: &str, bound: &HashMap<String, Vec<NetId>>, file: u16) -> Result<()> {
+    fn declare(
+        &mut self,
+        scope: &mut Scope,
+        d: &Decl,
+        prefix: &str,
+        bound: &HashMap<String, Vec<NetId>>,
+        file: u16,
+    ) -> Result<()> {
         self.loc = Loc { file, line: d.line };
         let (msb, lsb) = d.range.unwrap_or((0, 0));
         let width = (msb - lsb).unsigned_abs() as usize + 1;
         if width > 1 << 20 {
-            return Err(self.err(d.line, format!("`{}` is {width} bits wide: too wide", d.name)));
+            return Err(self.err(
+                d.line,
+                format!("`{}` is {width} bits wide: too wide", d.name),
+            ));
         }
         if let Some(old) = scope.get_mut(&d.name) {
             // `output [15:0] O; wire [15:0] O;` declares one net twice.
             if old.nets.len() != width {
-                return Err(self.err(d.line, format!("`{}` is declared again with another width", d.name)));
+                return Err(self.err(
+                    d.line,
+                    format!("`{}` is declared again with another width", d.name),
+                ));
             }
             if old.dir == Dir::Wire {
                 old.dir = d.dir;
@@ -165,17 +235,40 @@ impl<'m> Elab<'m> {
         } else {
             (0..width)
                 .map(|k| {
-                    let i = if msb >= lsb { lsb + k as i64 } else { lsb - k as i64 };
-                    let name = if d.range.is_some() { format!("{prefix}{}[{i}]", d.name) } else { format!("{prefix}{}", d.name) };
+                    let i = if msb >= lsb {
+                        lsb + k as i64
+                    } else {
+                        lsb - k as i64
+                    };
+                    let name = if d.range.is_some() {
+                        format!("{prefix}{}[{i}]", d.name)
+                    } else {
+                        format!("{prefix}{}", d.name)
+                    };
                     self.parts.net(name)
                 })
                 .collect()
         };
-        scope.insert(d.name.clone(), Signal { nets, msb, lsb, dir: d.dir });
+        scope.insert(
+            d.name.clone(),
+            Signal {
+                nets,
+                msb,
+                lsb,
+                dir: d.dir,
+            },
+        );
         Ok(())
     }
 
-    fn item(&mut self, item: &Item, scope: &Scope, prefix: &str, file: u16, depth: usize) -> Result<()> {
+    fn item(
+        &mut self,
+        item: &Item,
+        scope: &Scope,
+        prefix: &str,
+        file: u16,
+        depth: usize,
+    ) -> Result<()> {
         match item {
             Item::Assign { lhs, rhs, line } => {
                 self.loc = Loc { file, line: *line };
@@ -184,15 +277,32 @@ impl<'m> Elab<'m> {
                 let w = dst.len().max(self.width(rhs, scope)?);
                 let src = self.expr(rhs, scope, w)?;
                 for (d, s) in dst.into_iter().zip(src) {
-                    self.parts.drive(GateKind::Buf, vec![s], d, self.loc, "assign");
+                    self.parts
+                        .drive(GateKind::Buf, vec![s], d, self.loc, "assign");
                 }
             }
-            Item::Prim { kind, name, terms, line } => {
+            Item::Prim {
+                kind,
+                name,
+                terms,
+                line,
+            } => {
                 self.loc = Loc { file, line: *line };
-                self.cell = if name.is_empty() { format!("`{kind}` gate") } else { format!("`{kind}` gate `{prefix}{name}`") };
+                self.cell = if name.is_empty() {
+                    format!("`{kind}` gate")
+                } else {
+                    format!("`{kind}` gate `{prefix}{name}`")
+                };
                 let unary = kind == "not" || kind == "buf";
                 if terms.len() < 2 || (!unary && terms.len() < 3) {
-                    return Err(self.err(*line, format!("{} needs an output and {} input(s)", self.cell, if unary { 1 } else { 2 })));
+                    return Err(self.err(
+                        *line,
+                        format!(
+                            "{} needs an output and {} input(s)",
+                            self.cell,
+                            if unary { 1 } else { 2 }
+                        ),
+                    ));
                 }
                 let n_out = if unary { terms.len() - 1 } else { 1 };
                 let mut ins = vec![];
@@ -213,7 +323,8 @@ impl<'m> Elab<'m> {
                         };
                         let mut acc = ins[0];
                         for (j, &x) in ins[1..].iter().enumerate() {
-                            acc = self.gate(if j + 2 == ins.len() { last } else { chain }, &[acc, x]);
+                            acc =
+                                self.gate(if j + 2 == ins.len() { last } else { chain }, &[acc, x]);
                         }
                         acc
                     }
@@ -221,12 +332,26 @@ impl<'m> Elab<'m> {
                 for t in &terms[..n_out] {
                     let dst = self.lvalue(t, scope)?;
                     if dst.len() != 1 {
-                        return Err(self.err(*line, format!("output of {} must be one bit, got {}", self.cell, dst.len())));
+                        return Err(self.err(
+                            *line,
+                            format!("output of {} must be one bit, got {}", self.cell, dst.len()),
+                        ));
                     }
-                    self.parts.drive(GateKind::Buf, vec![out], dst[0], self.loc, self.cell.clone());
+                    self.parts.drive(
+                        GateKind::Buf,
+                        vec![out],
+                        dst[0],
+                        self.loc,
+                        self.cell.clone(),
+                    );
                 }
             }
-            Item::Inst { cell, name, conns, line } => {
+            Item::Inst {
+                cell,
+                name,
+                conns,
+                line,
+            } => {
                 self.loc = Loc { file, line: *line };
                 self.cell = format!("instance `{prefix}{name}` ({cell})");
                 if let Some(def) = self.defs.get(cell.as_str()).copied() {
@@ -245,47 +370,99 @@ impl<'m> Elab<'m> {
     }
 
     /// A built-in cell instance.
-    fn builtin(&mut self, c: &'static cells::Cell, conns: &Conns, scope: &Scope, line: u32) -> Result<()> {
+    fn builtin(
+        &mut self,
+        c: &'static cells::Cell,
+        conns: &Conns,
+        scope: &Scope,
+        line: u32,
+    ) -> Result<()> {
         let Conns::Named(list) = conns else {
-            return Err(self.err(line, format!("{}: connect built-in cells by port name (`.A(x)`)", self.cell)));
+            return Err(self.err(
+                line,
+                format!(
+                    "{}: connect built-in cells by port name (`.A(x)`)",
+                    self.cell
+                ),
+            ));
         };
         let mut ins: Vec<Option<NetId>> = vec![None; c.inputs.len()];
         let mut outs: Vec<(usize, &Expr)> = vec![];
         for (port, e) in list {
             let up = port.to_ascii_uppercase();
-            if let Some(k) = c.inputs.iter().position(|names| names.contains(&up.as_str())) {
+            if let Some(k) = c
+                .inputs
+                .iter()
+                .position(|names| names.contains(&up.as_str()))
+            {
                 if let Some(e) = e {
                     ins[k] = Some(self.bit(e, scope)?);
                 }
-            } else if let Some(k) = c.outputs.iter().position(|names| names.contains(&up.as_str())) {
+            } else if let Some(k) = c
+                .outputs
+                .iter()
+                .position(|names| names.contains(&up.as_str()))
+            {
                 if let Some(e) = e {
                     outs.push((k, e));
                 }
             } else {
-                return Err(self.err(line, format!("{}: cell {} has no port `{port}`", self.cell, c.base)));
+                return Err(self.err(
+                    line,
+                    format!("{}: cell {} has no port `{port}`", self.cell, c.base),
+                ));
             }
         }
         let mut inputs = vec![];
         for (k, x) in ins.into_iter().enumerate() {
             match x {
                 Some(x) => inputs.push(x),
-                None => return Err(self.err(line, format!("{}: input `{}` is not connected", self.cell, c.inputs[k][0]))),
+                None => {
+                    return Err(self.err(
+                        line,
+                        format!("{}: input `{}` is not connected", self.cell, c.inputs[k][0]),
+                    ))
+                }
             }
         }
         let produced = (c.build)(self, &inputs);
         for (k, e) in outs {
             let dst = self.lvalue(e, scope)?;
             if dst.len() != 1 {
-                return Err(self.err(line, format!("{}: output `{}` is 1 bit, connected to {} bits", self.cell, c.outputs[k][0], dst.len())));
+                return Err(self.err(
+                    line,
+                    format!(
+                        "{}: output `{}` is 1 bit, connected to {} bits",
+                        self.cell,
+                        c.outputs[k][0],
+                        dst.len()
+                    ),
+                ));
             }
-            self.parts.drive(GateKind::Buf, vec![produced[k]], dst[0], self.loc, self.cell.clone());
+            self.parts.drive(
+                GateKind::Buf,
+                vec![produced[k]],
+                dst[0],
+                self.loc,
+                self.cell.clone(),
+            );
         }
         Ok(())
     }
 
     /// An instance of a user-defined module, flattened in place.
     #[allow(clippy::too_many_arguments)]
-    fn instance(&mut self, def: Def<'m>, name: &str, conns: &Conns, scope: &Scope, prefix: &str, file: u16, line: u32, depth: usize) -> Result<()> {
+    fn instance(
+        &mut self,
+        def: Def<'m>,
+        name: &str,
+        conns: &Conns,
+        scope: &Scope,
+        prefix: &str,
+        file: u16,
+        line: u32,
+        depth: usize,
+    ) -> Result<()> {
         let m = def.module;
         let cell_desc = self.cell.clone();
         let pairs: Vec<(String, &Expr)> = match conns {
@@ -293,7 +470,10 @@ impl<'m> Elab<'m> {
                 let mut v = vec![];
                 for (port, e) in list {
                     if !m.ports.contains(port) {
-                        return Err(self.err(line, format!("{cell_desc}: module `{}` has no port `{port}`", m.name)));
+                        return Err(self.err(
+                            line,
+                            format!("{cell_desc}: module `{}` has no port `{port}`", m.name),
+                        ));
                     }
                     if let Some(e) = e {
                         v.push((port.clone(), e));
@@ -303,9 +483,20 @@ impl<'m> Elab<'m> {
             }
             Conns::Positional(list) => {
                 if list.len() > m.ports.len() {
-                    return Err(self.err(line, format!("{cell_desc}: {} connections for {} ports of `{}`", list.len(), m.ports.len(), m.name)));
+                    return Err(self.err(
+                        line,
+                        format!(
+                            "{cell_desc}: {} connections for {} ports of `{}`",
+                            list.len(),
+                            m.ports.len(),
+                            m.name
+                        ),
+                    ));
                 }
-                list.iter().zip(&m.ports).filter_map(|(e, p)| e.as_ref().map(|e| (p.clone(), e))).collect()
+                list.iter()
+                    .zip(&m.ports)
+                    .filter_map(|(e, p)| e.as_ref().map(|e| (p.clone(), e)))
+                    .collect()
             }
         };
         let dir_of = |p: &str| m.decls.iter().find(|d| d.name == p).map(|d| d.dir);
@@ -331,7 +522,8 @@ impl<'m> Elab<'m> {
                 let zero = self.constant(false);
                 for (k, d) in dst.into_iter().enumerate() {
                     let s = src.get(k).copied().unwrap_or(zero);
-                    self.parts.drive(GateKind::Buf, vec![s], d, self.loc, cell_desc.clone());
+                    self.parts
+                        .drive(GateKind::Buf, vec![s], d, self.loc, cell_desc.clone());
                 }
             }
         }
@@ -354,10 +546,19 @@ impl<'m> Elab<'m> {
     }
 
     fn reference(&mut self, e: &Expr, scope: &Scope) -> Result<Vec<NetId>> {
-        let Expr::Ref { name, sel, line } = e else { unreachable!() };
-        let s = scope.get(name).ok_or_else(|| self.err(*line, format!("net `{name}` is not declared")))?;
+        let Expr::Ref { name, sel, line } = e else {
+            unreachable!()
+        };
+        let s = scope
+            .get(name)
+            .ok_or_else(|| self.err(*line, format!("net `{name}` is not declared")))?;
         let bit = |i: i64| {
-            s.pos(i).map(|p| s.nets[p]).ok_or_else(|| self.err(*line, format!("`{name}[{i}]` is outside `{name}[{}:{}]`", s.msb, s.lsb)))
+            s.pos(i).map(|p| s.nets[p]).ok_or_else(|| {
+                self.err(
+                    *line,
+                    format!("`{name}[{i}]` is outside `{name}[{}:{}]`", s.msb, s.lsb),
+                )
+            })
         };
         match *sel {
             Sel::All => Ok(s.nets.clone()),
@@ -384,7 +585,10 @@ impl<'m> Elab<'m> {
         let w = self.width(e, scope)?;
         let v = self.expr(e, scope, w)?;
         if v.len() != 1 && !matches!(e, Expr::Const(_)) {
-            return Err(self.err(self.loc.line, format!("{}: a pin takes 1 bit, got {} bits", self.cell, v.len())));
+            return Err(self.err(
+                self.loc.line,
+                format!("{}: a pin takes 1 bit, got {} bits", self.cell, v.len()),
+            ));
         }
         Ok(v[0])
     }
@@ -393,7 +597,9 @@ impl<'m> Elab<'m> {
     fn width(&self, e: &Expr, scope: &Scope) -> Result<usize> {
         Ok(match e {
             Expr::Ref { name, sel, line } => {
-                let s = scope.get(name).ok_or_else(|| self.err(*line, format!("net `{name}` is not declared")))?;
+                let s = scope
+                    .get(name)
+                    .ok_or_else(|| self.err(*line, format!("net `{name}` is not declared")))?;
                 match sel {
                     Sel::All => s.nets.len(),
                     Sel::Bit(_) => 1,
@@ -405,7 +611,10 @@ impl<'m> Elab<'m> {
             Expr::Bin(_, a, b) => self.width(a, scope)?.max(self.width(b, scope)?),
             Expr::Reduce(..) => 1,
             Expr::Cond(_, a, b) => self.width(a, scope)?.max(self.width(b, scope)?),
-            Expr::Concat(items) => items.iter().map(|x| self.width(x, scope)).sum::<Result<usize>>()?,
+            Expr::Concat(items) => items
+                .iter()
+                .map(|x| self.width(x, scope))
+                .sum::<Result<usize>>()?,
             Expr::Repeat(n, x) => n * self.width(x, scope)?,
         })
     }
@@ -427,7 +636,9 @@ impl<'m> Elab<'m> {
             Expr::Const(bits) => bits.iter().map(|&b| self.constant(b)).collect(),
             Expr::Not(x) => {
                 let v = self.expr(x, scope, w)?;
-                v.into_iter().map(|a| self.gate(GateKind::Not, &[a])).collect()
+                v.into_iter()
+                    .map(|a| self.gate(GateKind::Not, &[a]))
+                    .collect()
             }
             Expr::Bin(op, a, b) => {
                 let (va, vb) = (self.expr(a, scope, w)?, self.expr(b, scope, w)?);
@@ -437,7 +648,10 @@ impl<'m> Elab<'m> {
                     BinOp::Xor => GateKind::Xor,
                     BinOp::Xnor => GateKind::Xnor,
                 };
-                va.into_iter().zip(vb).map(|(x, y)| self.gate(kind, &[x, y])).collect()
+                va.into_iter()
+                    .zip(vb)
+                    .map(|(x, y)| self.gate(kind, &[x, y]))
+                    .collect()
             }
             Expr::Reduce(op, inv, x) => {
                 let xw = self.width(x, scope)?;
@@ -465,7 +679,10 @@ impl<'m> Elab<'m> {
                 }
                 let (va, vb) = (self.expr(a, scope, w)?, self.expr(b, scope, w)?);
                 // `c ? a : b` is mux(inputs [else, then, select]).
-                va.into_iter().zip(vb).map(|(t, f)| self.gate(GateKind::Mux, &[f, t, s])).collect()
+                va.into_iter()
+                    .zip(vb)
+                    .map(|(t, f)| self.gate(GateKind::Mux, &[f, t, s]))
+                    .collect()
             }
             Expr::Concat(items) => {
                 let mut v = vec![];

@@ -29,9 +29,9 @@ pub struct Token {
 
 /// Operators and punctuation, longest first.
 const SYMS: &[&str] = &[
-    "<<<", ">>>", "===", "!==", "~^", "^~", "~&", "~|", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "**", "->", "+:", "-:",
-    "(", ")", "[", "]", "{", "}", ";", ",", ".", ":", "=", "~", "&", "|", "^", "?", "+", "-", "*", "/", "%", "<", ">", "!",
-    "#", "@",
+    "<<<", ">>>", "===", "!==", "~^", "^~", "~&", "~|", "<<", ">>", "<=", ">=", "==", "!=", "&&",
+    "||", "**", "->", "+:", "-:", "(", ")", "[", "]", "{", "}", ";", ",", ".", ":", "=", "~", "&",
+    "|", "^", "?", "+", "-", "*", "/", "%", "<", ">", "!", "#", "@",
 ];
 
 /// Split `text` (the contents of `file`) into tokens.
@@ -57,7 +57,11 @@ pub fn lex(text: &str, file: &Path) -> Result<Vec<Token>> {
                 i += 2;
                 loop {
                     if i + 1 >= b.len() {
-                        return Err(Error::at_line(file, start as usize, "unterminated `/*` comment"));
+                        return Err(Error::at_line(
+                            file,
+                            start as usize,
+                            "unterminated `/*` comment",
+                        ));
                     }
                     if b[i] == b'*' && b[i + 1] == b'/' {
                         i += 2;
@@ -75,7 +79,11 @@ pub fn lex(text: &str, file: &Path) -> Result<Vec<Token>> {
                 i += 2;
                 loop {
                     if i + 1 >= b.len() {
-                        return Err(Error::at_line(file, start as usize, "unterminated `(*` attribute"));
+                        return Err(Error::at_line(
+                            file,
+                            start as usize,
+                            "unterminated `(*` attribute",
+                        ));
                     }
                     if b[i] == b'*' && b[i + 1] == b')' {
                         i += 2;
@@ -98,23 +106,35 @@ pub fn lex(text: &str, file: &Path) -> Result<Vec<Token>> {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 i += 1;
-                toks.push(Token { tok: Tok::Str, line });
+                toks.push(Token {
+                    tok: Tok::Str,
+                    line,
+                });
             }
             b'\\' => {
                 let s = i + 1;
                 while i < b.len() && !b[i].is_ascii_whitespace() {
                     i += 1;
                 }
-                toks.push(Token { tok: Tok::Ident(text[s..i].to_string()), line });
+                toks.push(Token {
+                    tok: Tok::Ident(text[s..i].to_string()),
+                    line,
+                });
             }
             c if c.is_ascii_alphabetic() || c == b'_' || c == b'$' => {
                 let s = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$') {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$')
+                {
                     i += 1;
                 }
-                toks.push(Token { tok: Tok::Ident(text[s..i].to_string()), line });
+                toks.push(Token {
+                    tok: Tok::Ident(text[s..i].to_string()),
+                    line,
+                });
             }
-            c if c.is_ascii_digit() || (c == b'\'' && b.get(i + 1).is_some_and(|d| b"bBoOdDhHsS".contains(d))) => {
+            c if c.is_ascii_digit()
+                || (c == b'\'' && b.get(i + 1).is_some_and(|d| b"bBoOdDhHsS".contains(d))) =>
+            {
                 let s = i;
                 while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
                     i += 1;
@@ -130,22 +150,33 @@ pub fn lex(text: &str, file: &Path) -> Result<Vec<Token>> {
                     while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
                         i += 1;
                     }
-                    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'?') {
+                    while i < b.len()
+                        && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'?')
+                    {
                         i += 1;
                     }
-                } else if i < b.len() && b[i] == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                } else if i < b.len()
+                    && b[i] == b'.'
+                    && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                {
                     i += 1;
                     while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                         i += 1;
                     }
                 }
-                toks.push(Token { tok: Tok::Num(text[s..i].to_string()), line });
+                toks.push(Token {
+                    tok: Tok::Num(text[s..i].to_string()),
+                    line,
+                });
             }
             _ => {
                 let rest = &text[i..];
                 match SYMS.iter().find(|s| rest.starts_with(**s)) {
                     Some(s) => {
-                        toks.push(Token { tok: Tok::Sym(s), line });
+                        toks.push(Token {
+                            tok: Tok::Sym(s),
+                            line,
+                        });
                         i += s.len();
                     }
                     None => {
@@ -166,14 +197,21 @@ pub fn lex(text: &str, file: &Path) -> Result<Vec<Token>> {
 /// Value of a number literal: `(declared width, bits LSB first)`.
 /// Unsized literals are 32 bits wide, as in Verilog.
 pub fn number(text: &str) -> std::result::Result<(usize, Vec<bool>), String> {
-    let t: String = text.chars().filter(|&c| c != '_' && c != ' ' && c != '\t').collect();
+    let t: String = text
+        .chars()
+        .filter(|&c| c != '_' && c != ' ' && c != '\t')
+        .collect();
     let (size, base, digits) = match t.find('\'') {
         None => (None, 10, t.as_str()),
         Some(q) => {
             let size = if q == 0 {
                 None
             } else {
-                Some(t[..q].parse::<usize>().map_err(|_| format!("bad number `{text}`"))?)
+                Some(
+                    t[..q]
+                        .parse::<usize>()
+                        .map_err(|_| format!("bad number `{text}`"))?,
+                )
             };
             let mut rest = &t[q + 1..];
             if rest.starts_with(['s', 'S']) {
@@ -192,8 +230,13 @@ pub fn number(text: &str) -> std::result::Result<(usize, Vec<bool>), String> {
     if digits.is_empty() {
         return Err(format!("bad number `{text}`"));
     }
-    if digits.chars().any(|c| matches!(c, 'x' | 'X' | 'z' | 'Z' | '?')) {
-        return Err(format!("`{text}`: x/z constants are not supported in a gate-level netlist"));
+    if digits
+        .chars()
+        .any(|c| matches!(c, 'x' | 'X' | 'z' | 'Z' | '?'))
+    {
+        return Err(format!(
+            "`{text}`: x/z constants are not supported in a gate-level netlist"
+        ));
     }
     let mut bits: Vec<bool> = Vec::new();
     if base == 10 {
@@ -208,7 +251,9 @@ pub fn number(text: &str) -> std::result::Result<(usize, Vec<bool>), String> {
             _ => 4,
         };
         for c in digits.chars().rev() {
-            let d = c.to_digit(base).ok_or_else(|| format!("bad digit `{c}` in `{text}`"))?;
+            let d = c
+                .to_digit(base)
+                .ok_or_else(|| format!("bad digit `{c}` in `{text}`"))?;
             for k in 0..per {
                 bits.push((d >> k) & 1 == 1);
             }
@@ -228,7 +273,11 @@ mod tests {
 
     #[test]
     fn comments_and_attributes_vanish() {
-        let t = lex("a /* x\n y */ b // c\n(* keep *) `timescale 1ns/1ps\n d", Path::new("f.v")).unwrap();
+        let t = lex(
+            "a /* x\n y */ b // c\n(* keep *) `timescale 1ns/1ps\n d",
+            Path::new("f.v"),
+        )
+        .unwrap();
         let names: Vec<(String, u32)> = t
             .iter()
             .map(|t| match &t.tok {
@@ -236,7 +285,10 @@ mod tests {
                 other => panic!("{other:?}"),
             })
             .collect();
-        assert_eq!(names, vec![("a".into(), 1), ("b".into(), 2), ("d".into(), 4)]);
+        assert_eq!(
+            names,
+            vec![("a".into(), 1), ("b".into(), 2), ("d".into(), 4)]
+        );
     }
 
     #[test]
@@ -250,7 +302,9 @@ mod tests {
 
     #[test]
     fn garbage_names_its_line() {
-        let e = lex("module m;\n\u{1}", Path::new("g.v")).unwrap_err().to_string();
+        let e = lex("module m;\n\u{1}", Path::new("g.v"))
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("g.v:2:"), "{e}");
     }
 }

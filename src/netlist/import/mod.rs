@@ -50,24 +50,39 @@ pub fn load(path: &Path, opts: &ImportOptions) -> Result<Imported> {
     if text.trim().is_empty() {
         return Err(Error::in_file(path, "empty file: no netlist in it"));
     }
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
         let netlist = yosys::from_json(&text, path, &opts.ports)?;
-        return Ok(Imported { netlist, importer: YOSYS_JSON.into() });
+        return Ok(Imported {
+            netlist,
+            importer: YOSYS_JSON.into(),
+        });
     }
     match structural(&text, path, opts)? {
-        Ok(netlist) => Ok(Imported { netlist, importer: STRUCTURAL.into() }),
+        Ok(netlist) => Ok(Imported {
+            netlist,
+            importer: STRUCTURAL.into(),
+        }),
         Err(why) => {
             tracing::debug!("{}: {why}; synthesizing with Yosys", path.display());
             let netlist = yosys::synthesize(path, opts)?;
-            Ok(Imported { netlist, importer: YOSYS_SYNTH.into() })
+            Ok(Imported {
+                netlist,
+                importer: YOSYS_SYNTH.into(),
+            })
         }
     }
 }
 
 /// Read structural Verilog text. The outer error is bad input; the inner
 /// `Err` says which behavioural construct needs the Yosys route.
-pub fn structural(text: &str, path: &Path, opts: &ImportOptions) -> Result<std::result::Result<Netlist, String>> {
+pub fn structural(
+    text: &str,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<std::result::Result<Netlist, String>> {
     let file_modules = match parse_file(text, path)? {
         Ok(m) => m,
         Err(why) => return Ok(Err(why)),
@@ -89,7 +104,10 @@ pub fn structural(text: &str, path: &Path, opts: &ImportOptions) -> Result<std::
     }
     let mut files = vec![path.to_path_buf()];
     files.extend(opts.cells.clone());
-    let top_def = elab::Def { module: top, file: 0 };
+    let top_def = elab::Def {
+        module: top,
+        file: 0,
+    };
     let parts: Parts = elab::Elab::new(&top.name, files, defs).top(top_def)?;
     Netlist::from_parts(parts, &opts.ports).map(Ok)
 }
@@ -103,13 +121,21 @@ fn parse_file(text: &str, path: &Path) -> Result<std::result::Result<Vec<parse::
             let mut seen = HashSet::new();
             for x in &m {
                 if !seen.insert(&x.name) {
-                    return Err(Error::at_line(path, x.line as usize, format!("module `{}` is defined twice", x.name)));
+                    return Err(Error::at_line(
+                        path,
+                        x.line as usize,
+                        format!("module `{}` is defined twice", x.name),
+                    ));
                 }
             }
             Ok(Ok(m))
         }
-        Err(parse::ParseError::Syntax { line, msg }) => Err(Error::at_line(path, line as usize, msg)),
-        Err(parse::ParseError::Behavioural { line, what }) => Ok(Err(format!("line {line}: {what} is behavioural"))),
+        Err(parse::ParseError::Syntax { line, msg }) => {
+            Err(Error::at_line(path, line as usize, msg))
+        }
+        Err(parse::ParseError::Behavioural { line, what }) => {
+            Ok(Err(format!("line {line}: {what} is behavioural")))
+        }
     }
 }
 
@@ -125,7 +151,12 @@ fn pick_top<'m>(mods: &'m [parse::Module], path: &Path) -> Result<&'m parse::Mod
         .collect();
     mods.iter()
         .find(|m| !used.contains(m.name.as_str()))
-        .ok_or_else(|| Error::in_file(path, "every module is instantiated by another one: no top module"))
+        .ok_or_else(|| {
+            Error::in_file(
+                path,
+                "every module is instantiated by another one: no top module",
+            )
+        })
 }
 
 #[cfg(test)]
@@ -138,7 +169,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("m.v");
         std::fs::write(&p, text).unwrap();
-        load(&p, &ImportOptions::default()).map_err(|e| Error::input(e.to_string().replace(&dir.path().display().to_string(), "DIR")))
+        load(&p, &ImportOptions::default()).map_err(|e| {
+            Error::input(
+                e.to_string()
+                    .replace(&dir.path().display().to_string(), "DIR"),
+            )
+        })
     }
 
     /// A 2x2-bit multiplier padded to 8x8 (upper bits ignored), in
@@ -172,40 +208,98 @@ mod tests {
         let m = exhaustive(&imp.netlist, false).unwrap();
         assert_eq!(m, ErrorMap::from_fn(false, |a, b| (a & 3) * (b & 3)));
         // Buffers are gone; HA = xor + and, AND-of-inverted = and + 2 not ...
-        assert!(imp.netlist.gates.iter().all(|g| g.kind != crate::netlist::GateKind::Buf));
+        assert!(imp
+            .netlist
+            .gates
+            .iter()
+            .all(|g| g.kind != crate::netlist::GateKind::Buf));
     }
 
     #[test]
     fn comments_do_not_matter() {
-        let stripped: String = EVO.lines().filter(|l| !l.starts_with("//")).collect::<Vec<_>>().join("\n");
-        let with = format!("/* module fake(A); */\n{}", stripped.replace("assign N[0]", "// assign N[9] = 1;\nassign N[0]"));
+        let stripped: String = EVO
+            .lines()
+            .filter(|l| !l.starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let with = format!(
+            "/* module fake(A); */\n{}",
+            stripped.replace("assign N[0]", "// assign N[9] = 1;\nassign N[0]")
+        );
         let a = exhaustive(&import(&with).unwrap().netlist, false).unwrap();
         assert_eq!(a, exhaustive(&import(EVO).unwrap().netlist, false).unwrap());
     }
 
     #[test]
     fn structural_errors_name_line_and_net() {
-        let e = import(&EVO.replace("assign O[1] = N[1];", "assign O[1] = N[7];")).unwrap_err().to_string();
-        assert!(e.contains("DIR/m.v:12") && e.contains("`N[7]` is undriven"), "{e}");
-        let e = import(&EVO.replace("assign O[1] = N[1];", "assign O[1] = N[1];\nassign O[0] = N[2];")).unwrap_err().to_string();
-        assert!(e.contains("DIR/m.v:13") && e.contains("`O[0]` is multiply driven") && e.contains("m.v:11"), "{e}");
-        let e = import(&EVO.replace("HAX1 u2", "FOO u2")).unwrap_err().to_string();
-        assert!(e.contains("DIR/m.v:10") && e.contains("unknown cell `FOO`"), "{e}");
-        let e = import(&EVO.replace("input [7:0] B;", "input [3:0] B;")).unwrap_err().to_string();
-        assert!(e.contains("DIR/m.v:4") && e.contains("`B` is 4 bits wide, expected 8"), "{e}");
-        let e = import(&EVO.replace("assign N[0] = A[0] & B[0];", "assign N[0] = A[0] & N[6];\nassign N[6] = N[0];")).unwrap_err().to_string();
-        assert!(e.contains("cycle") && (e.contains("DIR/m.v:7") || e.contains("DIR/m.v:8")), "{e}");
-        let e = import(&EVO.replace("and g2 (N[3], A[1], B[1]);", "and g2 (N[3], A[1], B[1])")).unwrap_err().to_string();
-        assert!(e.contains("DIR/m.v:10") && e.contains("syntax error"), "{e}");
-        let e = import(&EVO.replace("N[0] = A[0]", "N[0] = A[9]")).unwrap_err().to_string();
-        assert!(e.contains("DIR/m.v:7") && e.contains("`A[9]` is outside `A[7:0]`"), "{e}");
+        let e = import(&EVO.replace("assign O[1] = N[1];", "assign O[1] = N[7];"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("DIR/m.v:12") && e.contains("`N[7]` is undriven"),
+            "{e}"
+        );
+        let e = import(&EVO.replace(
+            "assign O[1] = N[1];",
+            "assign O[1] = N[1];\nassign O[0] = N[2];",
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("DIR/m.v:13")
+                && e.contains("`O[0]` is multiply driven")
+                && e.contains("m.v:11"),
+            "{e}"
+        );
+        let e = import(&EVO.replace("HAX1 u2", "FOO u2"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("DIR/m.v:10") && e.contains("unknown cell `FOO`"),
+            "{e}"
+        );
+        let e = import(&EVO.replace("input [7:0] B;", "input [3:0] B;"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("DIR/m.v:4") && e.contains("`B` is 4 bits wide, expected 8"),
+            "{e}"
+        );
+        let e = import(&EVO.replace(
+            "assign N[0] = A[0] & B[0];",
+            "assign N[0] = A[0] & N[6];\nassign N[6] = N[0];",
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("cycle") && (e.contains("DIR/m.v:7") || e.contains("DIR/m.v:8")),
+            "{e}"
+        );
+        let e = import(&EVO.replace("and g2 (N[3], A[1], B[1]);", "and g2 (N[3], A[1], B[1])"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("DIR/m.v:10") && e.contains("syntax error"),
+            "{e}"
+        );
+        let e = import(&EVO.replace("N[0] = A[0]", "N[0] = A[9]"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("DIR/m.v:7") && e.contains("`A[9]` is outside `A[7:0]`"),
+            "{e}"
+        );
     }
 
     #[test]
     fn user_cells_file_defines_cells() {
         let dir = tempfile::tempdir().unwrap();
         let cells = dir.path().join("cells.v");
-        std::fs::write(&cells, "module MYAND(input P, input Q, output R); and (R, P, Q); endmodule\n").unwrap();
+        std::fs::write(
+            &cells,
+            "module MYAND(input P, input Q, output R); and (R, P, Q); endmodule\n",
+        )
+        .unwrap();
         let top = dir.path().join("t.v");
         std::fs::write(
             &top,
@@ -213,11 +307,19 @@ mod tests {
              MYAND u (.P(A[0]), .Q(B[0]), .R(O[0]));\n assign O[15:1] = 0;\nendmodule\n",
         )
         .unwrap();
-        let e = load(&top, &ImportOptions::default()).unwrap_err().to_string();
+        let e = load(&top, &ImportOptions::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown cell `MYAND`"), "{e}");
-        let opts = ImportOptions { cells: Some(cells), ..Default::default() };
+        let opts = ImportOptions {
+            cells: Some(cells),
+            ..Default::default()
+        };
         let n = load(&top, &opts).unwrap().netlist;
-        assert_eq!(exhaustive(&n, false).unwrap(), ErrorMap::from_fn(false, |a, b| a & b & 1));
+        assert_eq!(
+            exhaustive(&n, false).unwrap(),
+            ErrorMap::from_fn(false, |a, b| a & b & 1)
+        );
     }
 
     #[test]

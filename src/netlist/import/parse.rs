@@ -56,7 +56,11 @@ pub enum BinOp {
 /// An expression.
 #[derive(Clone, Debug)]
 pub enum Expr {
-    Ref { name: String, sel: Sel, line: u32 },
+    Ref {
+        name: String,
+        sel: Sel,
+        line: u32,
+    },
     Const(Vec<bool>),
     Not(Box<Expr>),
     Bin(BinOp, Box<Expr>, Box<Expr>),
@@ -78,10 +82,24 @@ pub enum Conns {
 /// A module item.
 #[derive(Clone, Debug)]
 pub enum Item {
-    Assign { lhs: Expr, rhs: Expr, line: u32 },
+    Assign {
+        lhs: Expr,
+        rhs: Expr,
+        line: u32,
+    },
     /// Gate primitive `and g (y, a, b);`: terminals, output(s) first.
-    Prim { kind: String, name: String, terms: Vec<Expr>, line: u32 },
-    Inst { cell: String, name: String, conns: Conns, line: u32 },
+    Prim {
+        kind: String,
+        name: String,
+        terms: Vec<Expr>,
+        line: u32,
+    },
+    Inst {
+        cell: String,
+        name: String,
+        conns: Conns,
+        line: u32,
+    },
 }
 
 /// One module.
@@ -96,12 +114,37 @@ pub struct Module {
 }
 
 const BEHAVIOURAL_KEYWORDS: &[&str] = &[
-    "always", "always_comb", "always_ff", "always_latch", "initial", "reg", "logic", "integer", "real", "for", "while",
-    "repeat", "generate", "genvar", "function", "task", "parameter", "localparam", "defparam", "case", "casez", "casex",
-    "if", "begin", "signed", "specify",
+    "always",
+    "always_comb",
+    "always_ff",
+    "always_latch",
+    "initial",
+    "reg",
+    "logic",
+    "integer",
+    "real",
+    "for",
+    "while",
+    "repeat",
+    "generate",
+    "genvar",
+    "function",
+    "task",
+    "parameter",
+    "localparam",
+    "defparam",
+    "case",
+    "casez",
+    "casex",
+    "if",
+    "begin",
+    "signed",
+    "specify",
 ];
-const BEHAVIOURAL_OPS: &[&str] =
-    &["+", "-", "*", "/", "%", "**", "<<", ">>", "<<<", ">>>", "<", ">", "<=", ">=", "==", "!=", "===", "!==", "&&", "||", "!", "@", "+:", "-:"];
+const BEHAVIOURAL_OPS: &[&str] = &[
+    "+", "-", "*", "/", "%", "**", "<<", ">>", "<<<", ">>>", "<", ">", "<=", ">=", "==", "!=",
+    "===", "!==", "&&", "||", "!", "@", "+:", "-:",
+];
 /// Gate primitives.
 pub const PRIMITIVES: &[&str] = &["and", "or", "xor", "nand", "nor", "xnor", "not", "buf"];
 
@@ -117,7 +160,9 @@ pub fn parse(tokens: &[Token]) -> PResult<Vec<Module>> {
     while p.i < p.t.len() {
         match p.peek() {
             Some(Tok::Ident(k)) if k == "module" || k == "macromodule" => mods.push(p.module()?),
-            Some(Tok::Ident(k)) if k == "primitive" => return Err(p.behavioural("user-defined primitive")),
+            Some(Tok::Ident(k)) if k == "primitive" => {
+                return Err(p.behavioural("user-defined primitive"))
+            }
             _ => return Err(p.syntax("expected `module`")),
         }
     }
@@ -139,10 +184,16 @@ impl<'a> Parser<'a> {
             Some(Tok::Str) => "a string".to_string(),
             None => "end of file".to_string(),
         };
-        ParseError::Syntax { line: self.line(), msg: format!("syntax error: {msg}, found {found}") }
+        ParseError::Syntax {
+            line: self.line(),
+            msg: format!("syntax error: {msg}, found {found}"),
+        }
     }
     fn behavioural(&self, what: &str) -> ParseError {
-        ParseError::Behavioural { line: self.line(), what: what.to_string() }
+        ParseError::Behavioural {
+            line: self.line(),
+            what: what.to_string(),
+        }
     }
     fn is_sym(&self, s: &str) -> bool {
         matches!(self.peek(), Some(Tok::Sym(x)) if *x == s)
@@ -171,7 +222,9 @@ impl<'a> Parser<'a> {
     }
     fn ident(&mut self, what: &str) -> PResult<String> {
         match self.peek() {
-            Some(Tok::Ident(s)) if BEHAVIOURAL_KEYWORDS.contains(&s.as_str()) => Err(self.behavioural(&format!("`{s}`"))),
+            Some(Tok::Ident(s)) if BEHAVIOURAL_KEYWORDS.contains(&s.as_str()) => {
+                Err(self.behavioural(&format!("`{s}`")))
+            }
             Some(Tok::Ident(s)) => {
                 self.i += 1;
                 Ok(s.clone())
@@ -184,9 +237,14 @@ impl<'a> Parser<'a> {
         match self.peek() {
             Some(Tok::Num(s)) => {
                 let line = self.line();
-                let (_, bits) = super::lex::number(s).map_err(|msg| ParseError::Syntax { line, msg })?;
+                let (_, bits) =
+                    super::lex::number(s).map_err(|msg| ParseError::Syntax { line, msg })?;
                 self.i += 1;
-                let v = bits.iter().take(62).enumerate().fold(0i64, |v, (k, &b)| v | ((b as i64) << k));
+                let v = bits
+                    .iter()
+                    .take(62)
+                    .enumerate()
+                    .fold(0i64, |v, (k, &b)| v | ((b as i64) << k));
                 Ok(if neg { -v } else { v })
             }
             Some(Tok::Ident(_)) => Err(self.behavioural("a non-constant index or parameter")),
@@ -201,7 +259,13 @@ impl<'a> Parser<'a> {
         if self.is_sym("#") {
             return Err(self.behavioural("module parameters"));
         }
-        let mut m = Module { name, line, ports: vec![], decls: vec![], items: vec![] };
+        let mut m = Module {
+            name,
+            line,
+            ports: vec![],
+            decls: vec![],
+            items: vec![],
+        };
         if self.eat_sym("(") && !self.eat_sym(")") {
             loop {
                 if let Some(dir) = self.dir_keyword()? {
@@ -212,7 +276,12 @@ impl<'a> Parser<'a> {
                         let line = self.line();
                         let n = self.ident("a port name")?;
                         m.ports.push(n.clone());
-                        m.decls.push(Decl { dir, range, name: n, line });
+                        m.decls.push(Decl {
+                            dir,
+                            range,
+                            name: n,
+                            line,
+                        });
                         if !self.is_sym(",") || self.dir_after_comma() {
                             break;
                         }
@@ -251,7 +320,10 @@ impl<'a> Parser<'a> {
             Some(Tok::Ident(k)) if k == "output" => Some(Dir::Output),
             Some(Tok::Ident(k)) if k == "wire" || k == "tri" => Some(Dir::Wire),
             Some(Tok::Ident(k)) if k == "inout" => {
-                return Err(ParseError::Syntax { line: self.line(), msg: "inout ports are not supported in a multiplier".into() })
+                return Err(ParseError::Syntax {
+                    line: self.line(),
+                    msg: "inout ports are not supported in a multiplier".into(),
+                })
             }
             _ => None,
         })
@@ -263,10 +335,13 @@ impl<'a> Parser<'a> {
             self.i += 1;
         }
         if self.is_kw("reg") || self.is_kw("signed") || self.is_kw("logic") {
-            return Err(self.behavioural(&format!("`{}` declaration", match self.peek() {
-                Some(Tok::Ident(s)) => s.as_str(),
-                _ => "",
-            })));
+            return Err(self.behavioural(&format!(
+                "`{}` declaration",
+                match self.peek() {
+                    Some(Tok::Ident(s)) => s.as_str(),
+                    _ => "",
+                }
+            )));
         }
         if self.eat_sym("[") {
             let msb = self.int()?;
@@ -291,9 +366,22 @@ impl<'a> Parser<'a> {
                     // `wire x = expr;`
                     self.i += 1;
                     let rhs = self.expr()?;
-                    m.items.push(Item::Assign { lhs: Expr::Ref { name: name.clone(), sel: Sel::All, line }, rhs, line });
+                    m.items.push(Item::Assign {
+                        lhs: Expr::Ref {
+                            name: name.clone(),
+                            sel: Sel::All,
+                            line,
+                        },
+                        rhs,
+                        line,
+                    });
                 }
-                m.decls.push(Decl { dir, range, name, line });
+                m.decls.push(Decl {
+                    dir,
+                    range,
+                    name,
+                    line,
+                });
                 if !self.eat_sym(",") {
                     break;
                 }
@@ -363,10 +451,20 @@ impl<'a> Parser<'a> {
                     }
                     self.expect(",")?;
                 }
-                m.items.push(Item::Prim { kind: word.clone(), name, terms, line });
+                m.items.push(Item::Prim {
+                    kind: word.clone(),
+                    name,
+                    terms,
+                    line,
+                });
             } else {
                 let conns = self.connections()?;
-                m.items.push(Item::Inst { cell: word.clone(), name, conns, line });
+                m.items.push(Item::Inst {
+                    cell: word.clone(),
+                    name,
+                    conns,
+                    line,
+                });
             }
             if !self.eat_sym(",") {
                 break;
@@ -386,7 +484,11 @@ impl<'a> Parser<'a> {
                 self.expect(".")?;
                 let port = self.ident("a port name")?;
                 self.expect("(")?;
-                let e = if self.is_sym(")") { None } else { Some(self.expr()?) };
+                let e = if self.is_sym(")") {
+                    None
+                } else {
+                    Some(self.expr()?)
+                };
                 self.expect(")")?;
                 v.push((port, e));
                 if self.eat_sym(")") {
@@ -397,7 +499,11 @@ impl<'a> Parser<'a> {
         }
         let mut v = vec![];
         loop {
-            v.push(if self.is_sym(",") || self.is_sym(")") { None } else { Some(self.expr()?) });
+            v.push(if self.is_sym(",") || self.is_sym(")") {
+                None
+            } else {
+                Some(self.expr()?)
+            });
             if self.eat_sym(")") {
                 return Ok(Conns::Positional(v));
             }
@@ -429,7 +535,9 @@ impl<'a> Parser<'a> {
                 (1, Some(Tok::Sym("^"))) => BinOp::Xor,
                 (1, Some(Tok::Sym("~^" | "^~"))) => BinOp::Xnor,
                 (2, Some(Tok::Sym("&"))) => BinOp::And,
-                (_, Some(Tok::Sym(s))) if BEHAVIOURAL_OPS.contains(s) => return Err(self.behavioural(&format!("operator `{s}`"))),
+                (_, Some(Tok::Sym(s))) if BEHAVIOURAL_OPS.contains(s) => {
+                    return Err(self.behavioural(&format!("operator `{s}`")))
+                }
                 _ => return Ok(lhs),
             };
             self.i += 1;
@@ -476,7 +584,10 @@ impl<'a> Parser<'a> {
                         let inner = self.concat_rest()?;
                         self.expect("}")?;
                         if !(0..=65536).contains(&n) {
-                            return Err(ParseError::Syntax { line, msg: format!("replication count {n} out of range") });
+                            return Err(ParseError::Syntax {
+                                line,
+                                msg: format!("replication count {n} out of range"),
+                            });
                         }
                         return Ok(Expr::Repeat(n as usize, Box::new(inner)));
                     }
@@ -484,11 +595,14 @@ impl<'a> Parser<'a> {
                 self.concat_rest()
             }
             Some(Tok::Num(s)) => {
-                let (_, bits) = super::lex::number(s).map_err(|msg| ParseError::Syntax { line, msg })?;
+                let (_, bits) =
+                    super::lex::number(s).map_err(|msg| ParseError::Syntax { line, msg })?;
                 self.i += 1;
                 Ok(Expr::Const(bits))
             }
-            Some(Tok::Ident(s)) if s.starts_with('$') => Err(self.behavioural(&format!("system function `{s}`"))),
+            Some(Tok::Ident(s)) if s.starts_with('$') => {
+                Err(self.behavioural(&format!("system function `{s}`")))
+            }
             Some(Tok::Ident(_)) => {
                 let name = self.ident("a net name")?;
                 if self.is_sym("(") {
@@ -496,7 +610,11 @@ impl<'a> Parser<'a> {
                 }
                 let sel = if self.eat_sym("[") {
                     let hi = self.int()?;
-                    let sel = if self.eat_sym(":") { Sel::Part(hi, self.int()?) } else { Sel::Bit(hi) };
+                    let sel = if self.eat_sym(":") {
+                        Sel::Part(hi, self.int()?)
+                    } else {
+                        Sel::Bit(hi)
+                    };
                     self.expect("]")?;
                     sel
                 } else {
@@ -507,7 +625,9 @@ impl<'a> Parser<'a> {
                 }
                 Ok(Expr::Ref { name, sel, line })
             }
-            Some(Tok::Sym(s)) if BEHAVIOURAL_OPS.contains(s) => Err(self.behavioural(&format!("operator `{s}`"))),
+            Some(Tok::Sym(s)) if BEHAVIOURAL_OPS.contains(s) => {
+                Err(self.behavioural(&format!("operator `{s}`")))
+            }
             Some(Tok::Str) => Err(self.behavioural("string literal")),
             _ => Err(self.syntax("expected an expression")),
         }
@@ -548,8 +668,14 @@ mod tests {
 
     #[test]
     fn arithmetic_is_behavioural() {
-        let e = parse_text("module m(input [7:0] A, B, output [15:0] O);\n assign O = A * B; endmodule").unwrap_err();
-        assert!(matches!(e, ParseError::Behavioural { line: 2, .. }), "{e:?}");
+        let e = parse_text(
+            "module m(input [7:0] A, B, output [15:0] O);\n assign O = A * B; endmodule",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, ParseError::Behavioural { line: 2, .. }),
+            "{e:?}"
+        );
         let e = parse_text("module m(A); reg x; endmodule").unwrap_err();
         assert!(matches!(e, ParseError::Behavioural { .. }), "{e:?}");
     }

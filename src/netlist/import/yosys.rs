@@ -25,10 +25,15 @@ pub fn synthesize(path: &Path, opts: &super::ImportOptions) -> Result<Netlist> {
     }
     let out = dir.path().join("netlist.json");
     let script = format!("{reads}{SYNTH_SCRIPT}; write_json {}", quote(&out));
-    eda::run(Tool::Yosys, &["-q", "-p", &script], dir.path(), None)
-        .map_err(|e| Error::input(format!("{}: Yosys could not synthesize it: {e}", path.display())))?;
+    eda::run(Tool::Yosys, &["-q", "-p", &script], dir.path(), None).map_err(|e| {
+        Error::input(format!(
+            "{}: Yosys could not synthesize it: {e}",
+            path.display()
+        ))
+    })?;
     let text = crate::io::read_text(&out)?;
-    let mut n = from_json(&text, &out, &opts.ports).map_err(|e| Error::input(format!("{} (synthesized from {})", e, path.display())))?;
+    let mut n = from_json(&text, &out, &opts.ports)
+        .map_err(|e| Error::input(format!("{} (synthesized from {})", e, path.display())))?;
     if n.name.starts_with('\\') {
         n.name.remove(0);
     }
@@ -65,15 +70,23 @@ fn cell_kind(ty: &str) -> Option<(&'static [&'static str], GateKind, bool)> {
 /// 1-based line of the first occurrence of `needle` at or after `from`.
 fn line_of(text: &str, from: usize, needle: &str) -> (usize, u32) {
     match text.get(from..).and_then(|t| t.find(needle)) {
-        Some(i) => (from + i, text[..from + i].bytes().filter(|&b| b == b'\n').count() as u32 + 1),
+        Some(i) => (
+            from + i,
+            text[..from + i].bytes().filter(|&b| b == b'\n').count() as u32 + 1,
+        ),
         None => (from, 0),
     }
 }
 
 /// Read a Yosys JSON netlist (`text`, from `path`).
 pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| Error::at_line(path, e.line(), format!("invalid JSON: {}", crate::io::one_line(&e.to_string()))))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        Error::at_line(
+            path,
+            e.line(),
+            format!("invalid JSON: {}", crate::io::one_line(&e.to_string())),
+        )
+    })?;
     let modules = v
         .get("modules")
         .and_then(Value::as_object)
@@ -92,25 +105,53 @@ pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
             let used: Vec<&str> = modules
                 .values()
                 .filter_map(|m| m.get("cells").and_then(Value::as_object))
-                .flat_map(|c| c.values().filter_map(|c| c.get("type").and_then(Value::as_str)))
+                .flat_map(|c| {
+                    c.values()
+                        .filter_map(|c| c.get("type").and_then(Value::as_str))
+                })
                 .collect();
-            let tops: Vec<_> = modules.iter().filter(|(n, _)| !used.contains(&n.as_str())).collect();
+            let tops: Vec<_> = modules
+                .iter()
+                .filter(|(n, _)| !used.contains(&n.as_str()))
+                .collect();
             match tops.as_slice() {
                 [one] => *one,
-                _ => return Err(Error::in_file(path, "no module marked top and no single uninstantiated module")),
+                _ => {
+                    return Err(Error::in_file(
+                        path,
+                        "no module marked top and no single uninstantiated module",
+                    ))
+                }
             }
         }
     };
     let (mod_at, _) = line_of(text, 0, &format!("{}:", Value::String(name.clone())));
-    let mut parts = Parts { name: name.trim_start_matches('\\').to_string(), files: vec![path.to_path_buf()], ..Default::default() };
+    let mut parts = Parts {
+        name: name.trim_start_matches('\\').to_string(),
+        files: vec![path.to_path_buf()],
+        ..Default::default()
+    };
     let mut nets: HashMap<u64, NetId> = HashMap::new();
     // Names of bits, preferring user-visible net names.
     let mut names: HashMap<u64, (bool, String)> = HashMap::new();
-    for (pname, port) in module.get("ports").and_then(Value::as_object).into_iter().flatten() {
-        let bits = port.get("bits").and_then(Value::as_array).cloned().unwrap_or_default();
+    for (pname, port) in module
+        .get("ports")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let bits = port
+            .get("bits")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for (i, b) in bits.iter().enumerate() {
             if let Some(id) = b.as_u64() {
-                let label = if bits.len() > 1 { format!("{pname}[{i}]") } else { pname.clone() };
+                let label = if bits.len() > 1 {
+                    format!("{pname}[{i}]")
+                } else {
+                    pname.clone()
+                };
                 names.entry(id).or_insert((false, label));
             }
         }
@@ -118,10 +159,18 @@ pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
     if let Some(nn) = module.get("netnames").and_then(Value::as_object) {
         for (n, info) in nn {
             let hidden = info.get("hide_name").and_then(Value::as_u64).unwrap_or(0) != 0;
-            let bits = info.get("bits").and_then(Value::as_array).cloned().unwrap_or_default();
+            let bits = info
+                .get("bits")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             for (i, b) in bits.iter().enumerate() {
                 if let Some(id) = b.as_u64() {
-                    let label = if bits.len() > 1 { format!("{n}[{i}]") } else { n.clone() };
+                    let label = if bits.len() > 1 {
+                        format!("{n}[{i}]")
+                    } else {
+                        n.clone()
+                    };
                     match names.get(&id) {
                         Some((false, _)) => {}
                         Some((true, _)) if hidden => {}
@@ -138,21 +187,44 @@ pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
     let mut bit = |parts: &mut Parts, b: &Value, loc: Loc, what: &str| -> Result<NetId> {
         if let Some(id) = b.as_u64() {
             return Ok(*nets.entry(id).or_insert_with(|| {
-                let label = names.get(&id).map(|x| x.1.clone()).unwrap_or_else(|| format!("${id}"));
+                let label = names
+                    .get(&id)
+                    .map(|x| x.1.clone())
+                    .unwrap_or_else(|| format!("${id}"));
                 parts.net(label)
             }));
         }
         let c = match b.as_str() {
             Some("0") => false,
             Some("1") => true,
-            Some(s) => return Err(Error::input(format!("{}: {what}: constant bit `{s}` (x/z) is not supported", parts.at(loc)))),
-            None => return Err(Error::input(format!("{}: {what}: a bit must be a net number or \"0\"/\"1\"", parts.at(loc)))),
+            Some(s) => {
+                return Err(Error::input(format!(
+                    "{}: {what}: constant bit `{s}` (x/z) is not supported",
+                    parts.at(loc)
+                )))
+            }
+            None => {
+                return Err(Error::input(format!(
+                    "{}: {what}: a bit must be a net number or \"0\"/\"1\"",
+                    parts.at(loc)
+                )))
+            }
         };
         if let Some(n) = consts[c as usize] {
             return Ok(n);
         }
         let n = parts.net(if c { "1'b1" } else { "1'b0" });
-        parts.drive(if c { GateKind::Const1 } else { GateKind::Const0 }, vec![], n, loc, "constant");
+        parts.drive(
+            if c {
+                GateKind::Const1
+            } else {
+                GateKind::Const0
+            },
+            vec![],
+            n,
+            loc,
+            "constant",
+        );
         consts[c as usize] = Some(n);
         Ok(n)
     };
@@ -162,19 +234,36 @@ pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
         let loc = Loc { file: 0, line };
         let what = format!("port `{pname}`");
         let dir = port.get("direction").and_then(Value::as_str).unwrap_or("");
-        let bits = port.get("bits").and_then(Value::as_array).ok_or_else(|| Error::input(format!("{}: {what} has no `bits`", parts.at(loc))))?;
+        let bits = port
+            .get("bits")
+            .and_then(Value::as_array)
+            .ok_or_else(|| Error::input(format!("{}: {what} has no `bits`", parts.at(loc))))?;
         let mut v = vec![];
         for b in bits {
             if dir == "input" && !b.is_u64() {
-                return Err(Error::input(format!("{}: input {what} has a constant bit", parts.at(loc))));
+                return Err(Error::input(format!(
+                    "{}: input {what} has a constant bit",
+                    parts.at(loc)
+                )));
             }
             v.push(bit(&mut parts, b, loc, &what)?);
         }
-        let p = PartPort { bus: Bus { name: pname.clone(), nets: v }, loc };
+        let p = PartPort {
+            bus: Bus {
+                name: pname.clone(),
+                nets: v,
+            },
+            loc,
+        };
         match dir {
             "input" => parts.inputs.push(p),
             "output" => parts.outputs.push(p),
-            d => return Err(Error::input(format!("{}: {what} has direction `{d}`; expected input or output", parts.at(loc)))),
+            d => {
+                return Err(Error::input(format!(
+                    "{}: {what} has direction `{d}`; expected input or output",
+                    parts.at(loc)
+                )))
+            }
         }
     }
     let cells = module.get("cells").and_then(Value::as_object);
@@ -200,7 +289,10 @@ pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
                 .ok_or_else(|| Error::input(format!("{at}: {what}: pin `{p}` is not connected")))?;
             match bits.as_slice() {
                 [b] => Ok(b),
-                _ => Err(Error::input(format!("{at}: {what}: pin `{p}` has {} bits, expected 1", bits.len()))),
+                _ => Err(Error::input(format!(
+                    "{at}: {what}: pin `{p}` has {} bits, expected 1",
+                    bits.len()
+                ))),
             }
         };
         let mut ins = vec![];
@@ -211,7 +303,10 @@ pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
         let yb = pin("Y")?.clone();
         let y = bit(&mut parts, &yb, loc, &what)?;
         if !yb.is_u64() {
-            return Err(Error::input(format!("{}: {what}: output pin `Y` is tied to a constant", parts.at(loc))));
+            return Err(Error::input(format!(
+                "{}: {what}: output pin `Y` is tied to a constant",
+                parts.at(loc)
+            )));
         }
         let name = cname.trim_start_matches('\\');
         if invert {
@@ -246,12 +341,31 @@ mod tests {
     "g1": {"type": "$_AND_", "connections": {"A": [2], "B": [10], "Y": [18]}}
   }}}}"#;
         let n = from_json(json, &p, &Ports::default()).unwrap();
-        assert_eq!(crate::netlist::sim::exhaustive(&n, false).unwrap(), ErrorMap::from_fn(false, |a, b| a & b & 1));
-        let e = from_json(&json.replace("$_AND_", "$mul"), &p, &Ports::default()).unwrap_err().to_string();
-        assert!(e.contains("x.json:6") && e.contains("cell `g1` ($mul)"), "{e}");
-        let e = from_json(&json.replace("\"B\": [10]", "\"B\": [99]"), &p, &Ports::default()).unwrap_err().to_string();
-        assert!(e.contains("x.json:6") && e.contains("`$99` is undriven"), "{e}");
-        let e = from_json(&json[..200], &p, &Ports::default()).unwrap_err().to_string();
+        assert_eq!(
+            crate::netlist::sim::exhaustive(&n, false).unwrap(),
+            ErrorMap::from_fn(false, |a, b| a & b & 1)
+        );
+        let e = from_json(&json.replace("$_AND_", "$mul"), &p, &Ports::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("x.json:6") && e.contains("cell `g1` ($mul)"),
+            "{e}"
+        );
+        let e = from_json(
+            &json.replace("\"B\": [10]", "\"B\": [99]"),
+            &p,
+            &Ports::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("x.json:6") && e.contains("`$99` is undriven"),
+            "{e}"
+        );
+        let e = from_json(&json[..200], &p, &Ports::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("x.json:") && e.contains("invalid JSON"), "{e}");
     }
 
@@ -266,7 +380,14 @@ mod tests {
         let imp = super::super::load(&p, &Default::default()).unwrap();
         assert_eq!(imp.importer, super::super::YOSYS_SYNTH);
         assert_eq!(imp.netlist.name, "mul8");
-        assert!((250..450).contains(&imp.netlist.gates.len()), "{}", imp.netlist.gates.len());
-        assert_eq!(crate::netlist::sim::exhaustive(&imp.netlist, false).unwrap(), ErrorMap::exact(false));
+        assert!(
+            (250..450).contains(&imp.netlist.gates.len()),
+            "{}",
+            imp.netlist.gates.len()
+        );
+        assert_eq!(
+            crate::netlist::sim::exhaustive(&imp.netlist, false).unwrap(),
+            ErrorMap::exact(false)
+        );
     }
 }
