@@ -3,151 +3,20 @@
 //! exhaustive test bench that external simulators run on it, and the
 //! reading of that test bench's output.
 
-use super::{GateKind, NetId, Netlist};
+use super::Netlist;
 use crate::eda::{self, Tool};
 use crate::error::{Error, Result};
-use std::fmt::Write as _;
 use std::path::Path;
-
-/// Verilog keywords a sanitized name must not collide with.
-const KEYWORDS: &[&str] = &[
-    "module",
-    "endmodule",
-    "input",
-    "output",
-    "inout",
-    "wire",
-    "reg",
-    "assign",
-    "always",
-    "initial",
-    "begin",
-    "end",
-    "if",
-    "else",
-    "case",
-    "for",
-    "and",
-    "or",
-    "xor",
-    "nand",
-    "nor",
-    "xnor",
-    "not",
-    "buf",
-    "integer",
-    "parameter",
-    "function",
-    "task",
-];
-
-/// `name` as a legal Verilog identifier (letters, digits, `_`; not a keyword).
-pub fn sanitize(name: &str) -> String {
-    let mut s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
-        s.insert_str(0, "m_");
-    }
-    if KEYWORDS.contains(&s.as_str()) {
-        s.push('_');
-    }
-    s
-}
 
 /// Name of the module [`write`] emits for `n`.
 pub fn module_name(n: &Netlist) -> String {
-    sanitize(&n.name)
+    crate::rtl::mult::file_of(n).1.to_string()
 }
 
-/// The structural Verilog module of `n`.
+/// The structural Verilog module of `n` (one `assign` per gate), printed by
+/// the one Verilog emitter in [`crate::rtl`].
 pub fn write(n: &Netlist) -> String {
-    // How to refer to each net: an input bit or the wire of its gate.
-    let mut refs: Vec<String> = vec![String::new(); n.num_nets as usize];
-    for bus in &n.inputs {
-        for (i, x) in bus.nets.iter().enumerate() {
-            refs[x.0 as usize] = format!("{}[{i}]", sanitize(&bus.name));
-        }
-    }
-    for (k, g) in n.gates.iter().enumerate() {
-        refs[g.output.0 as usize] = format!("n{k}");
-    }
-    let r = |x: NetId| refs[x.0 as usize].as_str();
-    let mut v = String::new();
-    let ports: Vec<String> = n
-        .inputs
-        .iter()
-        .chain(&n.outputs)
-        .map(|b| sanitize(&b.name))
-        .collect();
-    let _ = writeln!(
-        v,
-        "// Structural netlist `{}`: {} gates (written by codesign).",
-        n.name,
-        n.gates.len()
-    );
-    let _ = writeln!(v, "module {}({});", module_name(n), ports.join(", "));
-    let mut i = 0;
-    while i < n.inputs.len() {
-        // Consecutive inputs of one width share a declaration.
-        let w = n.inputs[i].nets.len();
-        let mut j = i;
-        while j < n.inputs.len() && n.inputs[j].nets.len() == w {
-            j += 1;
-        }
-        let names: Vec<String> = n.inputs[i..j].iter().map(|b| sanitize(&b.name)).collect();
-        let _ = writeln!(v, "  input [{}:0] {};", w.max(1) - 1, names.join(", "));
-        i = j;
-    }
-    for b in &n.outputs {
-        let _ = writeln!(
-            v,
-            "  output [{}:0] {};",
-            b.nets.len().max(1) - 1,
-            sanitize(&b.name)
-        );
-    }
-    // One scalar wire per gate: simulators schedule scalar nets far
-    // better than bits of one wide vector.
-    for chunk in (0..n.gates.len()).collect::<Vec<_>>().chunks(16) {
-        let names: Vec<String> = chunk.iter().map(|k| format!("n{k}")).collect();
-        let _ = writeln!(v, "  wire {};", names.join(", "));
-    }
-    for (k, g) in n.gates.iter().enumerate() {
-        let a = g.inputs.first().map(|&x| r(x)).unwrap_or("");
-        let b = g.inputs.get(1).map(|&x| r(x)).unwrap_or("");
-        let s = g.inputs.get(2).map(|&x| r(x)).unwrap_or("");
-        let e = match g.kind {
-            GateKind::Const0 => "1'b0".to_string(),
-            GateKind::Const1 => "1'b1".to_string(),
-            GateKind::Buf => a.to_string(),
-            GateKind::Not => format!("~{a}"),
-            GateKind::And => format!("{a} & {b}"),
-            GateKind::Or => format!("{a} | {b}"),
-            GateKind::Xor => format!("{a} ^ {b}"),
-            GateKind::Nand => format!("~({a} & {b})"),
-            GateKind::Nor => format!("~({a} | {b})"),
-            GateKind::Xnor => format!("~({a} ^ {b})"),
-            GateKind::AndNot => format!("{a} & ~{b}"),
-            GateKind::OrNot => format!("{a} | ~{b}"),
-            GateKind::Mux => format!("{s} ? {b} : {a}"),
-        };
-        let _ = writeln!(v, "  assign n{k} = {e};");
-    }
-    for bus in &n.outputs {
-        for (i, &x) in bus.nets.iter().enumerate() {
-            let _ = writeln!(v, "  assign {}[{i}] = {};", sanitize(&bus.name), r(x));
-        }
-    }
-    v.push_str("endmodule\n");
-    v
+    crate::rtl::mult::file_of(n).0
 }
 
 /// A test bench that applies all 65,536 operand pairs to module `module`
@@ -229,6 +98,7 @@ mod tests {
     use crate::netlist::import::{self, ImportOptions};
     use crate::netlist::sim::exhaustive;
     use crate::netlist::Builder;
+    use crate::netlist::GateKind;
 
     /// Every gate kind, a constant and a pass-through output bit.
     fn sample() -> Netlist {
@@ -253,13 +123,6 @@ mod tests {
     }
 
     #[test]
-    fn sanitized_names() {
-        assert_eq!(sanitize("9 weird-name"), "m_9_weird_name");
-        assert_eq!(sanitize("module"), "module_");
-        assert_eq!(sanitize("mul8u_1JFF"), "mul8u_1JFF");
-    }
-
-    #[test]
     fn written_verilog_reimports_to_the_same_error_map() {
         let n = sample();
         let dir = tempfile::tempdir().unwrap();
@@ -267,7 +130,7 @@ mod tests {
         std::fs::write(&p, write(&n)).unwrap();
         let back = import::load(&p, &ImportOptions::default()).unwrap();
         assert_eq!(back.importer, import::STRUCTURAL);
-        assert_eq!(back.netlist.name, "m_9_weird_name");
+        assert_eq!(back.netlist.name, "n9_weird_name");
         for signed in [false, true] {
             assert_eq!(
                 exhaustive(&back.netlist, signed).unwrap(),
