@@ -1,5 +1,6 @@
 // Test bench of an exported accelerator (top module chosen with -DTOP=name).
-// For each of N_IMAGES images in images.hex (IN_LEN raw pixels each): load
+// For each of the images in +images=PATH (default images.hex; IN_LEN raw
+// pixels each; +n=K of them, at most N_IMAGES, default N_IMAGES): load
 // the pixels through the input port, pulse start, count clock cycles until
 // done, then read every tensor back through the debug port (lengths in
 // tensor_lens.hex) and write it to the file named by +out=PATH:
@@ -33,17 +34,19 @@ module tb_accel;
 
   reg [7:0]  images [0:N_IMAGES*IN_LEN-1];
   reg [31:0] lens [0:N_TENSORS-1];
-  reg [1023:0] path;
-  integer fd, img, i, t, cycles;
+  reg [1023:0] path, image_path;
+  integer fd, img, i, t, cycles, n;
 
   initial begin
     if (!$value$plusargs("out=%s", path)) path = "cosim_out.txt";
-    $readmemh("images.hex", images);
+    if (!$value$plusargs("images=%s", image_path)) image_path = "images.hex";
+    if (!$value$plusargs("n=%d", n) || n > N_IMAGES) n = N_IMAGES;
+    $readmemh(image_path, images, 0, n*IN_LEN-1);
     $readmemh("tensor_lens.hex", lens);
     fd = $fopen(path, "w");
     repeat (3) @(posedge clk);
     @(negedge clk) rst = 1'b0;
-    for (img = 0; img < N_IMAGES; img = img + 1) begin
+    for (img = 0; img < n; img = img + 1) begin
       for (i = 0; i < IN_LEN; i = i + 1) begin
         @(negedge clk);
         in_we = 1'b1; in_addr = i; in_data = images[img*IN_LEN + i];

@@ -245,14 +245,20 @@ impl Run {
                 ],
                 reads_config: true,
             },
+            // Synthesis of both designs and the co-simulation only read
+            // the export: they form one wave and run at the same time.
             Stage {
                 name: "synth",
-                commands: vec![
-                    vec![s("synth"), rtl.clone()],
-                    vec![s("synth"), rtl_exact.clone()],
-                ],
+                commands: vec![vec![s("synth"), rtl.clone()]],
                 inputs: vec![Input::StageOutputs("export-rtl")],
-                outputs: vec![out("rtl/synth.json"), out("rtl_exact/synth.json")],
+                outputs: vec![out("rtl/synth.json")],
+                reads_config: true,
+            },
+            Stage {
+                name: "synth-exact",
+                commands: vec![vec![s("synth"), rtl_exact.clone()]],
+                inputs: vec![Input::StageOutputs("export-rtl")],
+                outputs: vec![out("rtl_exact/synth.json")],
                 reads_config: true,
             },
             Stage {
@@ -306,6 +312,39 @@ impl Run {
             reads_config: true,
         }]);
         stages
+    }
+
+    /// Whether `stage` reads anything `earlier` writes.
+    pub fn depends_on(&self, stage: &Stage, earlier: &Stage) -> bool {
+        let writes = |path: &Path| {
+            let path = self.resolve(path);
+            earlier.outputs.iter().any(|o| match o {
+                Output::File(f) => self.resolve(f) == path,
+                Output::Dir(d) => path.starts_with(self.resolve(d)),
+            })
+        };
+        stage.inputs.iter().any(|i| match i {
+            Input::File(path) | Input::Optional(path) => writes(path),
+            Input::StageOutputs(name) => *name == earlier.name,
+        })
+    }
+
+    /// Split `stages` (in order) into waves: runs of consecutive stages of
+    /// which none reads what another writes. The stages of a wave can run
+    /// at the same time; waves run one after another.
+    pub fn waves(&self, stages: &[Stage]) -> Vec<std::ops::Range<usize>> {
+        let mut waves = vec![];
+        let mut start = 0;
+        for j in 0..stages.len() {
+            if (start..j).any(|i| self.depends_on(&stages[j], &stages[i])) {
+                waves.push(start..j);
+                start = j;
+            }
+        }
+        if start < stages.len() {
+            waves.push(start..stages.len());
+        }
+        waves
     }
 
     fn resolve(&self, path: &Path) -> PathBuf {
@@ -821,5 +860,46 @@ mod tests {
         };
         let e = run.execute(&broken, sh, |_| {}).unwrap_err().to_string();
         assert!(e.contains("boom") && e.contains("fail.log"), "{e}");
+    }
+
+    #[test]
+    fn waves_run_only_independent_stages_together() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut run = run_in(tmp.path());
+        run.sweep = vec![0.1];
+        let stages = run.stages();
+        let waves = run.waves(&stages);
+        // Every stage once, in order.
+        let flat: Vec<usize> = waves.iter().flat_map(|w| w.clone()).collect();
+        assert_eq!(flat, (0..stages.len()).collect::<Vec<_>>());
+        // Nothing in a wave reads what another stage of it writes, and
+        // each wave's first stage reads the wave before it.
+        for (k, w) in waves.iter().enumerate() {
+            for i in w.clone() {
+                for j in w.clone() {
+                    assert!(
+                        i == j || !run.depends_on(&stages[j], &stages[i]),
+                        "{} reads {}",
+                        stages[j].name,
+                        stages[i].name
+                    );
+                }
+            }
+            if k > 0 {
+                assert!(waves[k - 1]
+                    .clone()
+                    .any(|i| run.depends_on(&stages[w.start], &stages[i])));
+            }
+        }
+        let names = |w: &std::ops::Range<usize>| -> Vec<&str> {
+            stages[w.clone()].iter().map(|s| s.name).collect()
+        };
+        let named: Vec<Vec<&str>> = waves.iter().map(names).collect();
+        assert!(
+            named.contains(&vec!["synth", "synth-exact", "cosim", "sweep"]),
+            "{named:?}"
+        );
+        assert!(named.contains(&vec!["qat"]), "{named:?}");
+        assert_eq!(named.last().unwrap(), &vec!["report"]);
     }
 }

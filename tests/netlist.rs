@@ -280,8 +280,7 @@ fn evoapprox_style_files_import_and_characterize() {
 
 #[test]
 fn yosys_synthesized_multipliers_are_exact_through_both_routes_and_iverilog_agrees() {
-    if !Tool::Yosys.available() || !Tool::Iverilog.available() {
-        eprintln!("yosys or iverilog missing: skipped");
+    if !codesign::eda::tools_for_test(&[Tool::Yosys, Tool::Iverilog]) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

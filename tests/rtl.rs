@@ -12,11 +12,7 @@ use codesign::rtl::{accel, fixtures::multiplier};
 use std::path::Path;
 
 fn tools() -> bool {
-    let ok = Tool::Iverilog.available() && Tool::Yosys.available() && Tool::Verilator.available();
-    if !ok {
-        eprintln!("skipping: yosys, iverilog and verilator are needed");
-    }
-    ok
+    codesign::eda::tools_for_test(&[Tool::Iverilog, Tool::Yosys, Tool::Verilator])
 }
 
 /// One multiplier per multiplying layer, cycling through exact and
@@ -67,7 +63,7 @@ fn heterogeneous_random_network_matches_rust_lints_and_synthesizes() {
     );
     let design = export(dir.path(), &net, &mults, &mults, None);
     let images = testnet::random_images(11, &net, 20);
-    let rep = cosim::cosimulate(dir.path(), &images, cosim::Sim::Iverilog).unwrap();
+    let rep = cosim::cosimulate(dir.path(), &images, cosim::Sim::Iverilog, 2).unwrap();
     assert_eq!(rep.images, 20);
     assert_eq!(rep.mismatches, 0, "{:?}", rep.first_mismatches);
     // Every unit's schedule plus the sequencer's two cycles per unit and the start.
@@ -134,7 +130,7 @@ fn signed_random_network_matches_rust() {
     let mults = heterogeneous(&net);
     export(dir.path(), &net, &mults, &mults, Some(3));
     let images = testnet::random_images(5, &net, 20);
-    let rep = cosim::cosimulate(dir.path(), &images, cosim::Sim::Iverilog).unwrap();
+    let rep = cosim::cosimulate(dir.path(), &images, cosim::Sim::Iverilog, 2).unwrap();
     assert_eq!(rep.mismatches, 0, "{:?}", rep.first_mismatches);
 }
 
@@ -158,7 +154,7 @@ fn corrupted_multiplier_is_caught_at_its_layer() {
     g.kind = GateKind::Xnor;
     export(dir.path(), &net, &bad, &good, None);
     let images = testnet::random_images(11, &net, 4);
-    let rep = cosim::cosimulate(dir.path(), &images, cosim::Sim::Iverilog).unwrap();
+    let rep = cosim::cosimulate(dir.path(), &images, cosim::Sim::Iverilog, 2).unwrap();
     assert!(rep.mismatches > 0, "a corrupted multiplier went unnoticed");
     let layer = net.mac_layers().nth(1).unwrap().0.name.clone();
     assert!(

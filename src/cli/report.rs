@@ -73,6 +73,10 @@ pub struct RunArgs {
     /// Re-run every stage even if its inputs have not changed.
     #[arg(long)]
     pub force: bool,
+    /// Stop after this stage (e.g. `export-rtl`); the report is written
+    /// only by a complete run.
+    #[arg(long)]
+    pub until: Option<String>,
 }
 
 /// The stage runner for `config` into `out` (default: the config's `out`).
@@ -108,37 +112,56 @@ fn prepare(
     })
 }
 
-/// Drive `stages` with a progress bar; returns the stages that ran.
+/// Drive `stages`, one progress line each. Stages run in waves
+/// ([`Run::waves`]): the stages of a wave (e.g. both syntheses and the
+/// co-simulation) run at the same time, each its own child process. A
+/// failing stage stops the run after the rest of its wave has finished,
+/// so their work is recorded.
 fn drive(run: &Run, stages: &[crate::pipeline::Stage], force: bool) -> anyhow::Result<()> {
     let exe = std::env::current_exe().context("cannot locate the codesign binary")?;
     let n = stages.len();
-    for (i, stage) in stages.iter().enumerate() {
-        if force {
-            let _ = std::fs::remove_file(run.record_path(stage.name));
-        }
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{prefix:.bold} {spinner} [{elapsed}] {wide_msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar.set_prefix(format!("[{}/{n}] {:<10}", i + 1, stage.name));
-        bar.enable_steady_tick(std::time::Duration::from_millis(200));
-        let result = run.execute(stage, &exe, |line| {
-            bar.set_message(crate::io::one_line(line))
+    let bars = indicatif::MultiProgress::new();
+    let style =
+        indicatif::ProgressStyle::with_template("{prefix:.bold} {spinner} [{elapsed}] {wide_msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    for wave in run.waves(stages) {
+        let results: Vec<anyhow::Result<()>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = wave
+                .clone()
+                .map(|i| {
+                    let stage = &stages[i];
+                    if force {
+                        let _ = std::fs::remove_file(run.record_path(stage.name));
+                    }
+                    let bar = bars.add(indicatif::ProgressBar::new_spinner());
+                    bar.set_style(style.clone());
+                    bar.set_prefix(format!("[{}/{n}] {:<11}", i + 1, stage.name));
+                    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+                    let exe = &exe;
+                    scope.spawn(move || {
+                        let result = run.execute(stage, exe, |line| {
+                            bar.set_message(crate::io::one_line(line))
+                        });
+                        let msg = match &result {
+                            Ok(Outcome::UpToDate) => "up to date (skipped)".to_string(),
+                            Ok(Outcome::Ran(s)) => format!("done in {s:.1} s"),
+                            Err(_) => "failed".to_string(),
+                        };
+                        bar.finish_with_message(msg.clone());
+                        if bar.is_hidden() {
+                            // No terminal: one plain line per stage instead of the bar.
+                            eprintln!("[{}/{n}] {:<11} {msg}", i + 1, stage.name);
+                        }
+                        result.map(|_| ()).map_err(anyhow::Error::from)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("stage thread panicked"))
+                .collect()
         });
-        let msg = match &result {
-            Ok(Outcome::UpToDate) => "up to date (skipped)".to_string(),
-            Ok(Outcome::Ran(s)) => format!("done in {s:.1} s"),
-            Err(_) => "failed".to_string(),
-        };
-        bar.finish_with_message(msg.clone());
-        if bar.is_hidden() {
-            // No terminal: one plain line per stage instead of the bar.
-            eprintln!("[{}/{n}] {:<10} {msg}", i + 1, stage.name);
-        }
-        result?;
+        results.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
     }
     Ok(())
 }
@@ -152,9 +175,25 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         &args.device,
     )?;
     run.sweep = args.sweep.clone();
-    let stages = run.stages();
+    let mut stages = run.stages();
+    if let Some(last) = &args.until {
+        let Some(i) = stages.iter().position(|s| s.name == last) else {
+            let names: Vec<&str> = stages.iter().map(|s| s.name).collect();
+            bail!("--until: no stage `{last}` (stages: {})", names.join(", "));
+        };
+        stages.truncate(i + 1);
+    }
     let clock = std::time::Instant::now();
     drive(&run, &stages, args.force)?;
+    if args.until.is_some() {
+        eprintln!(
+            "stages up to `{}` done in {:.1} s in {}",
+            stages.last().map(|s| s.name).unwrap_or_default(),
+            clock.elapsed().as_secs_f64(),
+            run.dir.display()
+        );
+        return Ok(());
+    }
     let report_json = crate::report::out_dir(&run.dir).join("report.json");
     let r: crate::report::model::Report = crate::io::read_json(&report_json)?;
     eprintln!(

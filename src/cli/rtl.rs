@@ -229,6 +229,10 @@ pub struct CosimArgs {
     /// Data set directory (default: the run config's `dataset.path`).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// Simulator processes run at once, each on a slice of the images
+    /// (default: the number of CPU cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
 }
 
 /// The first `n` test images of the run an export came from.
@@ -259,7 +263,15 @@ pub fn cosim(args: CosimArgs) -> anyhow::Result<()> {
         Sim::Iverilog
     };
     let images = test_images(&args.dir, args.images, args.data.as_deref())?;
-    let rep = cosim::cosimulate(&args.dir, &images, sim)?;
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    if jobs == 0 {
+        bail!("--jobs must be at least 1");
+    }
+    let rep = cosim::cosimulate(&args.dir, &images, sim, jobs)?;
     println!(
         "{}: {} images, {} mismatching ({} in the logits), {:.0} cycles per inference (schedule: {})",
         args.dir.display(),

@@ -140,12 +140,16 @@ pub struct ImageRun {
 
 /// Run the exported accelerator in `dir` (as written by
 /// [`crate::rtl::accel::Design::write`]) on `images` (`n` images of
-/// `manifest.input_len` raw pixels). Work files and logs stay in `dir`.
+/// `manifest.input_len` raw pixels). The test bench is compiled once and
+/// run as up to `shards` simulator processes at the same time, each on a
+/// contiguous slice of the images (a simulator is single-threaded; images
+/// are independent). Work files and logs stay in `dir`.
 pub fn run_accel(
     dir: &Path,
     manifest: &crate::rtl::accel::Manifest,
     images: &[u8],
     sim: Sim,
+    shards: usize,
 ) -> Result<Vec<ImageRun>> {
     let n = images.len() / manifest.input_len.max(1);
     if n == 0 || n * manifest.input_len != images.len() {
@@ -155,22 +159,55 @@ pub fn run_accel(
             manifest.input_len
         )));
     }
-    let hex: String = images.iter().map(|p| format!("{p:02x}\n")).collect();
-    crate::io::write_atomic(dir.join("images.hex"), hex.as_bytes())?;
-    let out = dir.join("cosim_out.txt");
-    let _ = std::fs::remove_file(&out);
+    let per_shard = n.div_ceil(shards.clamp(1, n));
+    let slices: Vec<&[u8]> = images.chunks(per_shard * manifest.input_len).collect();
+    let exe = compile_testbench(dir, manifest, per_shard, sim)?;
+    let runs: Vec<Result<Vec<ImageRun>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = slices
+            .iter()
+            .enumerate()
+            .map(|(k, slice)| {
+                let exe = &exe;
+                scope.spawn(move || run_shard(dir, manifest, exe, k, slice))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("cosim shard thread panicked"))
+            .collect()
+    });
+    let mut all = Vec::with_capacity(n);
+    for r in runs {
+        all.extend(r?);
+    }
+    Ok(all)
+}
+
+/// How to start the compiled test bench: the program and its fixed
+/// arguments.
+struct TestbenchExe {
+    program: std::path::PathBuf,
+    args: Vec<String>,
+}
+
+/// Compile the test bench of `dir` for at most `max_images` images per run.
+fn compile_testbench(
+    dir: &Path,
+    manifest: &crate::rtl::accel::Manifest,
+    max_images: usize,
+    sim: Sim,
+) -> Result<TestbenchExe> {
     let define = format!("-DTOP={}", manifest.top);
     let params = [
-        format!("N_IMAGES={n}"),
+        format!("N_IMAGES={max_images}"),
         format!("IN_LEN={}", manifest.input_len),
         format!("N_TENSORS={}", manifest.tensors.len()),
     ];
     let mut sources: Vec<String> = manifest.sources.clone();
     sources.push(manifest.testbench.clone());
-    let plus = "+out=cosim_out.txt".to_string();
-    match sim {
+    let (compiler, mut args, exe) = match sim {
         Sim::Iverilog => {
-            let mut args: Vec<String> = vec![
+            let args: Vec<String> = vec![
                 "-g2005".into(),
                 define,
                 "-s".into(),
@@ -178,19 +215,14 @@ pub fn run_accel(
                 "-o".into(),
                 "accel.vvp".into(),
             ];
-            args.extend(params.iter().map(|p| format!("-Ptb_accel.{p}")));
-            args.extend(sources);
-            let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
-            run(Tool::Iverilog, &a, dir, Some(&dir.join("iverilog.log")))?;
-            run(
-                Tool::Vvp,
-                &["-n", "accel.vvp", &plus],
-                dir,
-                Some(&dir.join("vvp.log")),
-            )?;
+            let exe = TestbenchExe {
+                program: Tool::Vvp.program().into(),
+                args: vec!["-n".into(), "accel.vvp".into()],
+            };
+            (Tool::Iverilog, args, exe)
         }
         Sim::Verilator => {
-            let mut args: Vec<String> = vec![
+            let args: Vec<String> = vec![
                 "--binary".into(),
                 "-O2".into(),
                 "-Wno-fatal".into(),
@@ -204,30 +236,65 @@ pub fn run_accel(
                 "-o".into(),
                 "accel_sim".into(),
             ];
-            args.extend(params.iter().map(|p| format!("-G{p}")));
-            args.extend(sources);
-            let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
-            run(Tool::Verilator, &a, dir, Some(&dir.join("verilator.log")))?;
-            let exe = dir.join("obj_verilator/accel_sim");
-            let out = std::process::Command::new(&exe)
-                .arg(&plus)
-                .current_dir(dir)
-                .output()
-                .map_err(|e| Error::io(&exe, e))?;
-            let text = format!(
-                "{}\n--- stderr ---\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            crate::io::write_atomic(dir.join("verilator_run.log"), text.as_bytes())?;
-            if !out.status.success() {
-                return Err(Error::tool(format!(
-                    "verilated test bench failed with {} (log: {})",
-                    out.status,
-                    dir.join("verilator_run.log").display()
-                )));
-            }
+            let exe = TestbenchExe {
+                program: dir.join("obj_verilator/accel_sim"),
+                args: vec![],
+            };
+            (Tool::Verilator, args, exe)
         }
+    };
+    args.extend(params.iter().map(|p| match sim {
+        Sim::Iverilog => format!("-Ptb_accel.{p}"),
+        Sim::Verilator => format!("-G{p}"),
+    }));
+    args.extend(sources);
+    let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+    let log = dir.join(format!("{}.log", compiler.program()));
+    run(compiler, &a, dir, Some(&log))?;
+    Ok(exe)
+}
+
+/// Run shard `k` of the images (`slice`) and parse what it read back.
+/// Files: `images_<k>.hex` in, `cosim_out_<k>.txt` and `sim_<k>.log` out.
+fn run_shard(
+    dir: &Path,
+    manifest: &crate::rtl::accel::Manifest,
+    exe: &TestbenchExe,
+    k: usize,
+    slice: &[u8],
+) -> Result<Vec<ImageRun>> {
+    let images = format!("images_{k}.hex");
+    let out = dir.join(format!("cosim_out_{k}.txt"));
+    let log = dir.join(format!("sim_{k}.log"));
+    let hex: String = slice.iter().map(|p| format!("{p:02x}\n")).collect();
+    crate::io::write_atomic(dir.join(&images), hex.as_bytes())?;
+    let _ = std::fs::remove_file(&out);
+    let status = std::process::Command::new(&exe.program)
+        .args(&exe.args)
+        .arg(format!("+images={images}"))
+        .arg(format!("+n={}", slice.len() / manifest.input_len))
+        .arg(format!(
+            "+out={}",
+            out.file_name().unwrap().to_string_lossy()
+        ))
+        .current_dir(dir)
+        .output()
+        .map_err(|e| Error::io(&exe.program, e))?;
+    let text = format!(
+        "{}\n--- stderr ---\n{}",
+        String::from_utf8_lossy(&status.stdout),
+        String::from_utf8_lossy(&status.stderr)
+    );
+    crate::io::write_atomic(&log, text.as_bytes())?;
+    if !status.status.success() {
+        let tail: Vec<&str> = text.lines().rev().take(5).collect();
+        return Err(Error::tool(format!(
+            "test bench {} failed with {} (log: {}): {}",
+            exe.program.display(),
+            status.status,
+            log.display(),
+            tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+        )));
     }
     parse_accel_output(&out, manifest.tensors.len())
 }
@@ -403,10 +470,10 @@ pub fn load_reference(dir: &Path) -> Result<crate::intnet::sim::Simulator> {
 
 /// Co-simulate the export in `dir` on `images` and compare every tensor
 /// with the Rust simulation; writes `cosim.json`.
-pub fn cosimulate(dir: &Path, images: &[u8], sim: Sim) -> Result<CosimReport> {
+pub fn cosimulate(dir: &Path, images: &[u8], sim: Sim, shards: usize) -> Result<CosimReport> {
     let manifest: crate::rtl::accel::Manifest = crate::io::read_json(dir.join("manifest.json"))?;
     let reference = load_reference(dir)?;
-    let runs = run_accel(dir, &manifest, images, sim)?;
+    let runs = run_accel(dir, &manifest, images, sim, shards)?;
     let expected: Vec<Vec<Vec<i32>>> = images
         .chunks(manifest.input_len)
         .map(|im| reference.forward_trace(im).tensors)

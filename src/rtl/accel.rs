@@ -981,7 +981,7 @@ mod tests {
 
     #[test]
     fn random_network_cosimulates_with_exact_multipliers() {
-        if !Tool::Iverilog.available() {
+        if !crate::eda::tools_for_test(&[Tool::Iverilog]) {
             return;
         }
         let net = testnet::random(1, false);
@@ -990,11 +990,12 @@ mod tests {
             .map(|_| ("exact".to_string(), multiplier("exact", false, 0)))
             .collect();
         let design = build(&net, &mults, Some(4)).unwrap();
-        let dir = std::path::PathBuf::from("/tmp/rtl_dbg");
-        let _ = std::fs::remove_dir_all(&dir);
-        design.write(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        design.write(dir).unwrap();
         let images = testnet::random_images(2, &net, 2);
-        let runs = cosim::run_accel(&dir, &design.manifest, &images, cosim::Sim::Iverilog).unwrap();
+        let runs =
+            cosim::run_accel(dir, &design.manifest, &images, cosim::Sim::Iverilog, 2).unwrap();
         let sim = Simulator::exact(&net).unwrap();
         let exp: Vec<Vec<Vec<i32>>> = images
             .chunks(net.input.len())

@@ -122,7 +122,7 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     fn tools() -> bool {
-        Tool::Iverilog.available() && Tool::Yosys.available() && Tool::Verilator.available()
+        crate::eda::tools_for_test(&[Tool::Iverilog, Tool::Yosys, Tool::Verilator])
     }
 
     /// A netlist using every gate kind, with names that need escaping.

@@ -371,7 +371,7 @@ mod tests {
 
     #[test]
     fn behavioural_multiplier_synthesizes_exactly() {
-        if !Tool::Yosys.available() {
+        if !crate::eda::tools_for_test(&[Tool::Yosys]) {
             return;
         }
         let dir = tempfile::tempdir().unwrap();

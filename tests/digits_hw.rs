@@ -1,0 +1,225 @@
+//! The digits demo in hardware, through the command line as a user runs
+//! it: train, assign and export with `codesign run --until export-rtl`,
+//! then synthesize the heterogeneous accelerator with Yosys and co-simulate
+//! 20 test images in Icarus Verilog (and 100 in Verilator) against the Rust
+//! integer simulation, bit for bit. A copy of the export with one gate of
+//! one layer's multiplier changed must fail the co-simulation at that layer.
+
+use codesign::eda::cosim::CosimReport;
+use codesign::eda::Tool;
+use codesign::rtl::accel::Manifest;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const EXE: &str = env!("CARGO_BIN_EXE_codesign");
+
+fn codesign(args: &[&str]) -> Output {
+    let out = Command::new(EXE)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    eprintln!(
+        "$ codesign {}\n{}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Change the first XOR (else AND) gate of module `module` in `file`:
+/// `^` becomes `~^` (XNOR), `&` becomes `|`.
+fn corrupt_module(file: &Path, module: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let start = text.find(&format!("module {module} (")).unwrap();
+    let end = start + text[start..].find("endmodule").unwrap();
+    let body = &text[start..end];
+    let (at, from, to) = match body.find(" ^ ") {
+        Some(i) => (i, " ^ ", " ~^ "),
+        None => (body.find(" & ").unwrap(), " & ", " | "),
+    };
+    let at = start + at;
+    let bad = format!("{}{to}{}", &text[..at], &text[at + from.len()..]);
+    std::fs::write(file, bad).unwrap();
+}
+
+fn cosim_report(dir: &Path) -> CosimReport {
+    codesign::io::read_json(dir.join("cosim.json")).unwrap()
+}
+
+#[test]
+fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
+    if !codesign::eda::tools_for_test(&[Tool::Yosys, Tool::Iverilog, Tool::Verilator]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("digits");
+    let run_s = run.to_str().unwrap();
+    let out = codesign(&[
+        "run",
+        "configs/digits.yaml",
+        "--out",
+        run_s,
+        "--until",
+        "export-rtl",
+    ]);
+    assert!(out.status.success(), "codesign run failed");
+
+    // The export is heterogeneous: the assignment's multipliers, per layer,
+    // and not one design everywhere.
+    let rtl = run.join("rtl");
+    let manifest: Manifest = codesign::io::read_json(rtl.join("manifest.json")).unwrap();
+    let assignment: Value = codesign::io::read_yaml(run.join("assignment.yaml")).unwrap();
+    let assigned: Vec<(String, String)> = assignment["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["layer"].as_str().unwrap().to_string(),
+                l["multiplier"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let engines: Vec<(String, String)> = manifest
+        .units
+        .iter()
+        .filter_map(|u| Some((u.layer.clone(), u.multiplier.clone()?)))
+        .collect();
+    assert_eq!(engines, assigned);
+    let mut distinct: Vec<&str> = engines.iter().map(|(_, m)| m.as_str()).collect();
+    distinct.sort();
+    distinct.dedup();
+    assert!(distinct.len() >= 2, "not heterogeneous: {engines:?}");
+
+    // Copies made before anything runs in `rtl`: one for Verilator, one
+    // with a corrupted multiplier (in the second multiplying layer).
+    let rtl_v = run.join("rtl_verilator");
+    let rtl_bad = run.join("rtl_corrupted");
+    copy_dir(&rtl, &rtl_v);
+    copy_dir(&rtl, &rtl_bad);
+    let victim = manifest
+        .units
+        .iter()
+        .filter(|u| u.multiplier.is_some())
+        .nth(1)
+        .unwrap();
+    let module = victim.multiplier_module.clone().unwrap();
+    corrupt_module(&rtl_bad.join(format!("{}.v", manifest.top)), &module);
+    // The first layer whose RTL uses the corrupted module.
+    let first_user = manifest
+        .units
+        .iter()
+        .find(|u| u.multiplier_module.as_deref() == Some(module.as_str()))
+        .unwrap()
+        .layer
+        .clone();
+
+    let path = |p: &PathBuf| p.to_str().unwrap().to_string();
+    let (synth, cosim, verilator) = std::thread::scope(|s| {
+        let synth = s.spawn(|| codesign(&["synth", &path(&rtl)]));
+        let cosim = s.spawn(|| codesign(&["cosim", &path(&rtl), "--images", "20"]));
+        let verilator = s.spawn(|| {
+            let good = codesign(&[
+                "cosim",
+                &path(&rtl_v),
+                "--images",
+                "100",
+                "--sim",
+                "verilator",
+            ]);
+            let bad = codesign(&[
+                "cosim",
+                &path(&rtl_bad),
+                "--images",
+                "20",
+                "--sim",
+                "verilator",
+            ]);
+            (good, bad)
+        });
+        (
+            synth.join().unwrap(),
+            cosim.join().unwrap(),
+            verilator.join().unwrap(),
+        )
+    });
+
+    // Icarus Verilog: 20 images, every tensor equal to the Rust simulation.
+    assert!(cosim.status.success(), "iverilog co-simulation failed");
+    let rep = cosim_report(&rtl);
+    assert_eq!(
+        (rep.images, rep.mismatches),
+        (20, 0),
+        "{:?}",
+        rep.first_mismatches
+    );
+    // The schedule's cycle count is the measured one, up to the handshakes.
+    let (measured, planned) = (rep.cycles_per_inference, rep.cycles_estimate as f64);
+    assert!(
+        (measured - planned).abs() <= 0.01 * planned,
+        "{measured} cycles per inference, schedule says {planned}"
+    );
+
+    // Verilator: 100 images, same verdict.
+    let (good, bad) = verilator;
+    assert!(good.status.success(), "verilator co-simulation failed");
+    let rep = cosim_report(&rtl_v);
+    assert_eq!(
+        (rep.images, rep.mismatches),
+        (100, 0),
+        "{:?}",
+        rep.first_mismatches
+    );
+    assert_eq!(rep.cycles_per_inference, measured);
+
+    // The corrupted multiplier is caught, at the first layer using it.
+    assert!(
+        !bad.status.success(),
+        "a corrupted multiplier went unnoticed"
+    );
+    let rep = cosim_report(&rtl_bad);
+    assert!(rep.mismatches > 0);
+    assert!(
+        rep.first_mismatches.iter().all(|m| m.layer == first_user),
+        "expected first differences in {first_user}: {:?}",
+        rep.first_mismatches
+    );
+
+    // Yosys: every engine reported with its multiplier, areas that add up.
+    assert!(synth.status.success(), "synthesis failed");
+    let rep: Value = codesign::io::read_json(rtl.join("synth.json")).unwrap();
+    let total = rep["total"]["area_ge"].as_f64().unwrap();
+    let mut engine_sum = 0.0;
+    let mut reported = vec![];
+    for e in rep["engines"].as_array().unwrap() {
+        let area = e["area"]["area_ge"].as_f64().unwrap();
+        assert!(area > 0.0, "{e}");
+        engine_sum += area;
+        if let Some(m) = e["multiplier"].as_str() {
+            let mul = e["multiplier_area"]["area_ge"].as_f64().unwrap();
+            assert!(mul > 0.0 && mul < area, "{e}");
+            reported.push((e["layer"].as_str().unwrap().to_string(), m.to_string()));
+        }
+    }
+    assert_eq!(reported, assigned);
+    assert!(
+        engine_sum < total,
+        "engines {engine_sum} GE, top {total} GE"
+    );
+    assert!(rtl.join("yosys.log").is_file());
+}
