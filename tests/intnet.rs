@@ -127,10 +127,16 @@ fn eval_command_with_an_assignment() {
     let net = digits_run(dir.path());
     let lib = dir.path().join("lib");
     codesign::library::build_default(&lib).unwrap();
-    let assign = |id: &str, file: &str| {
+    let n_mac = net.mac_layers().count();
+    // `last` is appended to the last layer's entry (e.g. a bias correction).
+    let assign = |id: &str, file: &str, last: &str| {
         let layers: String = net
             .mac_layers()
-            .map(|(n, _)| format!("- {{layer: {}, multiplier: {id}, predicted_std: 0, tolerance: 0, macs: 1, energy_rel: 1}}\n", n.name))
+            .enumerate()
+            .map(|(i, (n, _))| {
+                let extra = if i + 1 == n_mac { last } else { "" };
+                format!("- {{layer: {}, multiplier: {id}, predicted_std: 0, tolerance: 0, macs: 1, energy_rel: 1{extra}}}\n", n.name)
+            })
             .collect();
         let path = dir.path().join(file);
         std::fs::write(
@@ -158,13 +164,30 @@ fn eval_command_with_an_assignment() {
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    assign("u_exact_array", "exact_lib.yaml");
-    assign("u_truncation_k1", "trunc.yaml");
-    let file = codesign::intnet::evalfile::read(&dir.path().join("eval.json")).unwrap();
+    assign("u_exact_array", "exact_lib.yaml", "");
+    assign("u_truncation_k1", "trunc.yaml", "");
     let test = codesign::nn::data::digits().unwrap().test.take(60);
     let exact = Simulator::exact(&net).unwrap().evaluate(&test).unwrap();
+    // A bias correction on the logits that makes every image class `c`,
+    // chosen so that this accuracy differs from the uncorrected one: eval
+    // must run the corrected network, as retraining and the RTL do.
+    let share = |c: usize| {
+        test.labels.iter().filter(|&&l| l as usize == c).count() as f64 / test.labels.len() as f64
+    };
+    let classes = net.mac_layers().last().unwrap().1.out_ch;
+    let c = (0..classes).find(|&c| share(c) != exact.top1).unwrap();
+    let corr: Vec<String> = (0..classes)
+        .map(|k| if k == c { "100000".into() } else { "0".into() })
+        .collect();
+    assign(
+        "u_exact_array",
+        "corrected.yaml",
+        &format!(", bias_correction: [{}]", corr.join(", ")),
+    );
+    let file = codesign::intnet::evalfile::read(&dir.path().join("eval.json")).unwrap();
     assert_eq!(file["exact_lib"].top1, exact.top1);
     assert_eq!(file["exact_lib"].relative_energy, Some(0.5));
+    assert_eq!(file["corrected"].top1, share(c));
     assert!(file["trunc"]
         .multipliers
         .iter()

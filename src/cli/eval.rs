@@ -39,7 +39,7 @@ pub struct EvalArgs {
 
 /// `codesign eval`.
 pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
-    let net = intnet::load(args.run_dir.join("intnet.json"))?;
+    let mut net = intnet::load(args.run_dir.join("intnet.json"))?;
     let config_path = find_config(&args.run_dir)?;
     let config = Config::load(&config_path)?;
     let (tables, choices, library, energy) = match &args.assignment {
@@ -64,7 +64,12 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
                 .library
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(&assignment.library));
-            let (tables, choices) = assigned_tables(&net, &assignment, path, &dir)?;
+            let (tables, choices, library) = assigned_tables(&net, &assignment, path, &dir)?;
+            // Per-channel and sampled assignments carry bias corrections:
+            // evaluate the network the RTL and retraining run.
+            assignment
+                .apply_bias_corrections(&mut net, &library)
+                .with_context(|| path.display().to_string())?;
             (
                 tables,
                 choices,
@@ -162,7 +167,7 @@ fn assigned_tables(
     assignment: &Assignment,
     path: &Path,
     dir: &Path,
-) -> anyhow::Result<(Vec<ProductTable>, Vec<LayerMultiplier>)> {
+) -> anyhow::Result<(Vec<ProductTable>, Vec<LayerMultiplier>, Library)> {
     let layers: Vec<&str> = net.mac_layers().map(|(n, _)| n.name.as_str()).collect();
     for (i, c) in assignment.layers.iter().enumerate() {
         if !layers.contains(&c.layer.as_str()) {
@@ -207,7 +212,7 @@ fn assigned_tables(
             multiplier: c.multiplier.clone(),
         });
     }
-    Ok((tables, choices))
+    Ok((tables, choices, library))
 }
 
 /// Logits of all images, in chunks, with a progress bar on stderr.

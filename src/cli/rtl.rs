@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::eda::cosim::{self, Sim};
 use crate::eda::synth;
 use crate::errmap::ErrorMap;
-use crate::intnet::{self, IntNetwork};
+use crate::intnet;
 use crate::library::Library;
 use crate::netlist::Netlist;
 use crate::nn::data;
@@ -30,7 +30,8 @@ pub struct ExportRtlArgs {
     /// Output directory (default: RUN_DIR/rtl, or RUN_DIR/rtl_exact).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// MAC lanes per engine (default: min(fan-in, 8) per layer).
+    /// MAC lanes per engine, each computing one output channel (default:
+    /// min(output channels, 8) per layer).
     #[arg(long)]
     pub lanes: Option<usize>,
     /// Integer network to export (default: RUN_DIR/intnet.json; e.g.
@@ -71,23 +72,6 @@ fn exact_id(lib: &Library, signed: bool) -> anyhow::Result<String> {
     }
 }
 
-/// Bias corrections of the assignment added to the network (the RTL adds
-/// them to `bias`, as eval and retraining do).
-fn with_corrections(net: &IntNetwork, a: &Assignment) -> IntNetwork {
-    let mut net = net.clone();
-    for node in &mut net.nodes {
-        let name = node.name.clone();
-        if let intnet::Op::Conv(l) | intnet::Op::Linear(l) = &mut node.op {
-            if let Some(c) = a.layer(&name) {
-                for (b, d) in l.bias.iter_mut().zip(&c.bias_correction) {
-                    *b += d;
-                }
-            }
-        }
-    }
-    net
-}
-
 /// `codesign export-rtl`.
 pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
     let net = intnet::load(
@@ -123,10 +107,12 @@ pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let net_out = match (&assignment, args.exact) {
-        (Some(a), false) => with_corrections(&net, a),
-        _ => net.clone(),
-    };
+    // The RTL adds the assignment's bias corrections to `bias`, as eval
+    // and retraining do.
+    let mut net_out = net.clone();
+    if let (Some(a), false) = (&assignment, args.exact) {
+        a.apply_bias_corrections(&mut net_out, &lib)?;
+    }
     let mut mults: Vec<(String, Netlist)> = vec![];
     let mut maps: Vec<(String, ErrorMap)> = vec![];
     for (node, _) in net.mac_layers() {

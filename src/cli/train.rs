@@ -261,15 +261,9 @@ pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
     let out_dir = args.run_dir.join("retrain");
     crate::io::write_json(out_dir.join("intnet.json"), &int)?;
     let mut corrected = int.clone();
-    let mut k = 0;
-    for node in corrected.nodes.iter_mut() {
-        if let crate::intnet::Op::Conv(l) | crate::intnet::Op::Linear(l) = &mut node.op {
-            for (b, c) in l.bias.iter_mut().zip(&maps[k].1) {
-                *b += c;
-            }
-            k += 1;
-        }
-    }
+    assignment
+        .apply_bias_corrections(&mut corrected, &lib)
+        .with_context(|| args.assignment.display().to_string())?;
     let tables: Vec<ProductTable> = maps.iter().map(|(m, _)| ProductTable::new(m)).collect();
     let approx_res = Simulator::new(&corrected, tables)?.evaluate(&test)?;
     let exact_res = Simulator::exact(&int)?.evaluate(&test)?;

@@ -1,5 +1,6 @@
 //! The accelerator of an integer network: one engine per multiplying layer
-//! (hand-written `mac_engine` with `P` lanes of that layer's multiplier),
+//! (hand-written `mac_engine` with `P` lanes of that layer's multiplier,
+//! one per output channel of a group, sharing one input read per cycle),
 //! pooling and residual units, one activation buffer per tensor (flatten
 //! shares its input's), a sequencer that runs the nodes in order, and a
 //! debug read port through which the test bench reads every tensor back.
@@ -18,7 +19,7 @@ use crate::netlist::Netlist;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// Default lanes per engine: `min(fan_in, DEFAULT_LANES)`.
+/// Default lanes per engine: `min(output channels, DEFAULT_LANES)`.
 pub const DEFAULT_LANES: usize = 8;
 
 /// Manifest format version.
@@ -136,9 +137,10 @@ pub fn addr_bits(n: usize) -> u32 {
     b
 }
 
-/// Lanes of a layer with fan-in `fan_in` given the requested count.
-pub fn lanes_for(fan_in: usize, requested: Option<usize>) -> usize {
-    requested.unwrap_or(DEFAULT_LANES).clamp(1, fan_in.max(1))
+/// Lanes of a layer with `out_ch` output channels given the requested
+/// count (a lane computes one output channel; more would idle).
+pub fn lanes_for(out_ch: usize, requested: Option<usize>) -> usize {
+    requested.unwrap_or(DEFAULT_LANES).clamp(1, out_ch.max(1))
 }
 
 fn unsupported(net: &IntNetwork, node: &str, msg: impl std::fmt::Display) -> Error {
@@ -243,16 +245,16 @@ fn hex_word(bits: u32, v: u64) -> String {
     format!("{:0w$x}", v, w = bits.div_ceil(4) as usize)
 }
 
-/// Memory images of one engine: weights, k-decode, bias, mult, shift.
+/// Memory images of one engine with `p` lanes (output channels at once):
+/// weights, k-decode, bias, mult, shift (layouts in `rtl/mac_engine.v`).
 fn engine_hex(l: &MacLayer, ih: usize, iw: usize, p: usize) -> Result<[String; 5]> {
     let kk = l.in_ch * l.kernel * l.kernel;
-    let nstep = kk.div_ceil(p);
     let mut w = String::new();
-    for o in 0..l.out_ch {
-        for s in 0..nstep {
+    for g in 0..l.out_ch.div_ceil(p) {
+        for k in 0..kk {
             for lane in (0..p).rev() {
-                let k = s * p + lane;
-                let v = if k < kk {
+                let o = g * p + lane;
+                let v = if o < l.out_ch {
                     l.weights[o * kk + k] as u8
                 } else {
                     0
@@ -263,24 +265,17 @@ fn engine_hex(l: &MacLayer, ih: usize, iw: usize, p: usize) -> Result<[String; 5
         }
     }
     let mut d = String::new();
-    for s in 0..nstep {
-        for lane in (0..p).rev() {
-            let k = s * p + lane;
-            let v: u64 = if k < kk {
-                let (ci, r) = (k / (l.kernel * l.kernel), k % (l.kernel * l.kernel));
-                let (ky, kx) = (r / l.kernel, r % l.kernel);
-                let base = ci * ih * iw;
-                if base >= 1 << 17 {
-                    return Err(Error::input(format!(
-                        "input channel offset {base} does not fit the 17-bit decode field"
-                    )));
-                }
-                1 << 31 | (ky as u64) << 24 | (kx as u64) << 17 | base as u64
-            } else {
-                0
-            };
-            d.push_str(&hex_word(32, v));
+    for k in 0..kk {
+        let (ci, r) = (k / (l.kernel * l.kernel), k % (l.kernel * l.kernel));
+        let (ky, kx) = (r / l.kernel, r % l.kernel);
+        let base = ci * ih * iw;
+        if base >= 1 << 17 {
+            return Err(Error::input(format!(
+                "input channel offset {base} does not fit the 17-bit decode field"
+            )));
         }
+        let v = 1 << 31 | (ky as u64) << 24 | (kx as u64) << 17 | base as u64;
+        d.push_str(&hex_word(32, v));
         d.push('\n');
     }
     let b: String = l
@@ -355,7 +350,7 @@ fn engine_module(
         "clk", "rst", "start", "done", "in_addr", "in_data", "out_we", "out_addr", "out_data",
     ];
     let ids: Vec<Ident> = names.iter().map(|n| sc.reserve(n)).collect();
-    let widths = [1, 1, 1, 1, p * iaw, 8 * p, 1, oaw, 32];
+    let widths = [1, 1, 1, 1, iaw, 8, 1, oaw, 32];
     let dirs = [
         Dir::Input,
         Dir::Input,
@@ -430,7 +425,7 @@ impl Mem {
 
 /// Build the accelerator of `net` with `mults[i] = (library id, netlist)`
 /// for the i-th multiplying layer, `lanes` per engine (default
-/// `min(fan_in, 8)`).
+/// `min(output channels, 8)`).
 pub fn build(
     net: &IntNetwork,
     mults: &[(String, Netlist)],
@@ -597,10 +592,9 @@ pub fn build(
                     ));
                 }
                 let kk = l.in_ch * l.kernel * l.kernel;
-                let p = lanes_for(kk, lanes);
-                let pp = p.next_power_of_two();
-                let nstep = kk.div_ceil(p);
-                if l.out_ch * nstep >= 1 << 24 {
+                let p = lanes_for(l.out_ch, lanes);
+                let ngroup = l.out_ch.div_ceil(p);
+                if ngroup * kk >= 1 << 24 {
                     return Err(unsupported(
                         net,
                         &node.name,
@@ -618,8 +612,8 @@ pub fn build(
                 let lanes_name = modules_scope.fresh(&format!("{}_lanes", node.name));
                 modules.push(lanes_module(lanes_name.clone(), &mult_of_layer[mac_i], p));
                 let w_ia = s.fresh(&format!("{inst}_in_addr"));
-                unit_items.push(wire(w_ia.clone(), p as u32 * iaw));
-                let rd = mems[in_m].reader(r(&w_ia), p as u32);
+                unit_items.push(wire(w_ia.clone(), iaw));
+                let rd = mems[in_m].reader(r(&w_ia), 1);
                 conns.push((fixed("in_addr"), r(&w_ia)));
                 conns.push((fixed("in_data"), rd));
                 let o = node.out;
@@ -632,8 +626,8 @@ pub fn build(
                     ("S", int(l.stride)),
                     ("PAD", int(l.padding)),
                     ("P", int(p)),
-                    ("PP", int(pp)),
-                    ("NSTEP", int(nstep)),
+                    ("KK", int(kk)),
+                    ("NGROUP", int(ngroup)),
                     ("SIGNED", int(net.signed as usize)),
                     ("REQUANT", int(l.requant.is_some() as usize)),
                     ("ACT_MAX", Value::Int(net.act_max as i64)),
@@ -645,7 +639,9 @@ pub fn build(
                     ("M_FILE", Value::Str(files[3].clone())),
                     ("SH_FILE", Value::Str(files[4].clone())),
                 ];
-                let cycles = (o.len() * (nstep + 1)) as u64;
+                // Per output position and channel group: kk accumulation
+                // cycles, then one write per channel.
+                let cycles = (o.h * o.w * (ngroup * kk + o.c)) as u64;
                 let engine_name = modules_scope.fresh(&format!("{}_engine", node.name));
                 let params: Vec<(Ident, Value)> =
                     params.into_iter().map(|(k, v)| (fixed(k), v)).collect();
