@@ -194,9 +194,6 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
                 }
                 _ => {}
             }
-            if l.kernel >= 128 || l.padding >= 1 << 15 {
-                return Err(unsupported(net, &node.name, "kernel must be below 128"));
-            }
             if let Some(r) = &l.requant {
                 if let Some(s) = r.shift.iter().find(|&&s| !(1..=62).contains(&s)) {
                     return Err(unsupported(
@@ -246,8 +243,9 @@ fn hex_word(bits: u32, v: u64) -> String {
 }
 
 /// Memory images of one engine with `p` lanes (output channels at once):
-/// weights, k-decode, bias, mult, shift (layouts in `rtl/mac_engine.v`).
-fn engine_hex(l: &MacLayer, ih: usize, iw: usize, p: usize) -> Result<[String; 5]> {
+/// weights (row `g * fan_in + k`: the group's `p` weights at `k`, lane 0
+/// in the low byte), bias, requantization multiplier and shift.
+fn engine_hex(l: &MacLayer, p: usize) -> [String; 4] {
     let kk = l.in_ch * l.kernel * l.kernel;
     let mut w = String::new();
     for g in 0..l.out_ch.div_ceil(p) {
@@ -263,20 +261,6 @@ fn engine_hex(l: &MacLayer, ih: usize, iw: usize, p: usize) -> Result<[String; 5
             }
             w.push('\n');
         }
-    }
-    let mut d = String::new();
-    for k in 0..kk {
-        let (ci, r) = (k / (l.kernel * l.kernel), k % (l.kernel * l.kernel));
-        let (ky, kx) = (r / l.kernel, r % l.kernel);
-        let base = ci * ih * iw;
-        if base >= 1 << 17 {
-            return Err(Error::input(format!(
-                "input channel offset {base} does not fit the 17-bit decode field"
-            )));
-        }
-        let v = 1 << 31 | (ky as u64) << 24 | (kx as u64) << 17 | base as u64;
-        d.push_str(&hex_word(32, v));
-        d.push('\n');
     }
     let b: String = l
         .bias
@@ -299,7 +283,7 @@ fn engine_hex(l: &MacLayer, ih: usize, iw: usize, p: usize) -> Result<[String; 5
             (0..l.out_ch).map(|_| hex_word(8, 1) + "\n").collect(),
         ),
     };
-    Ok([w, d, b, m, sh])
+    [w, b, m, sh]
 }
 
 /// The lanes module of one layer: `p` copies of multiplier `mult`.
@@ -335,8 +319,17 @@ fn lanes_module(name: Ident, mult: &Ident, p: usize) -> Module {
     )
 }
 
-/// The engine of one layer: the `mac_engine` block with `params` and the
-/// layer's lanes module, behind the engine's memory-side ports.
+/// ROMs of one engine: `(file, width, depth)` of the weights (read on the
+/// clock edge) and of the per-channel bias, multiplier and shift (read in
+/// the same cycle).
+struct EngineRoms {
+    weights: (String, u32, usize),
+    per_channel: [(String, u32); 3],
+    channels: usize,
+}
+
+/// The engine of one layer: the `mac_engine` block with `params`, the
+/// layer's lanes module and its ROMs, behind the engine's memory-side ports.
 fn engine_module(
     name: Ident,
     lanes: &Ident,
@@ -344,6 +337,7 @@ fn engine_module(
     p: u32,
     iaw: u32,
     oaw: u32,
+    roms: &EngineRoms,
 ) -> Module {
     let mut sc = Scope::new();
     let names = [
@@ -368,17 +362,52 @@ fn engine_module(
         .zip(dirs)
         .map(|((id, w), d)| port(d, id.clone(), w))
         .collect();
+    let clk = ids[0].clone();
     let (a, b, pr) = (sc.fresh("mul_a"), sc.fresh("mul_b"), sc.fresh("mul_p"));
+    let mut items = vec![
+        wire(a.clone(), 8 * p),
+        wire(b.clone(), 8 * p),
+        wire(pr.clone(), 16 * p),
+    ];
     let mut conns: Vec<(Ident, Expr)> = ids.iter().map(|id| (id.clone(), r(id))).collect();
     conns.extend([
         (fixed("mul_a"), r(&a)),
         (fixed("mul_b"), r(&b)),
         (fixed("mul_p"), r(&pr)),
     ]);
-    let items = vec![
-        wire(a.clone(), 8 * p),
-        wire(b.clone(), 8 * p),
-        wire(pr.clone(), 16 * p),
+    // Weight ROM, read on the clock edge into `w_row`.
+    let (file, width, depth) = &roms.weights;
+    let (w_rom, w_addr, w_row) = (sc.fresh("w_rom"), sc.fresh("w_addr"), sc.fresh("w_row"));
+    items.extend([
+        memory(w_rom.clone(), *width, *depth, Some(file.clone())),
+        wire(w_addr.clone(), 32),
+        reg(w_row.clone(), *width),
+        always_ff(
+            &clk,
+            vec![(
+                r(&w_row),
+                index(&w_rom, slice(&w_addr, addr_bits(*depth) - 1, 0)),
+            )],
+        ),
+    ]);
+    conns.extend([(fixed("w_addr"), r(&w_addr)), (fixed("w_row"), r(&w_row))]);
+    // Per-channel ROMs, indexed by the channel being written.
+    let ch = sc.fresh("ch");
+    items.push(wire(ch.clone(), 32));
+    conns.push((fixed("ch"), r(&ch)));
+    for ((file, width), port_name) in roms.per_channel.iter().zip(["bias", "mult", "shift"]) {
+        let (rom, data) = (sc.fresh(&format!("{port_name}_rom")), sc.fresh(port_name));
+        items.extend([
+            memory(rom.clone(), *width, roms.channels, Some(file.clone())),
+            wire(data.clone(), *width),
+            assign(
+                r(&data),
+                index(&rom, slice(&ch, addr_bits(roms.channels) - 1, 0)),
+            ),
+        ]);
+        conns.push((fixed(port_name), r(&data)));
+    }
+    items.extend([
         instance(fixed("mac_engine"), sc.fresh("core"), params, conns),
         instance(
             lanes.clone(),
@@ -390,10 +419,12 @@ fn engine_module(
                 (fixed("p"), r(&pr)),
             ],
         ),
-    ];
+    ]);
     module(
         name,
-        vec![format!("Engine: mac_engine with {p} lanes of `{lanes}`.")],
+        vec![format!(
+            "Engine: mac_engine with {p} lanes of `{lanes}` and its ROMs."
+        )],
         vec![],
         ports,
         items,
@@ -602,13 +633,22 @@ pub fn build(
                     ));
                 }
                 let prefix = hex_scope.fresh(&node.name);
-                let files: Vec<String> = ["w", "d", "b", "m", "s"]
+                let files: Vec<String> = ["w", "b", "m", "s"]
                     .iter()
                     .map(|k| format!("{prefix}_{k}.hex"))
                     .collect();
-                for (f, text) in files.iter().zip(engine_hex(l, ih, iw, p)?) {
+                for (f, text) in files.iter().zip(engine_hex(l, p)) {
                     hex.push((f.clone(), text));
                 }
+                let roms = EngineRoms {
+                    weights: (files[0].clone(), 8 * p as u32, ngroup * kk),
+                    per_channel: [
+                        (files[1].clone(), 32),
+                        (files[2].clone(), 32),
+                        (files[3].clone(), 8),
+                    ],
+                    channels: l.out_ch,
+                };
                 let lanes_name = modules_scope.fresh(&format!("{}_lanes", node.name));
                 modules.push(lanes_module(lanes_name.clone(), &mult_of_layer[mac_i], p));
                 let w_ia = s.fresh(&format!("{inst}_in_addr"));
@@ -618,30 +658,26 @@ pub fn build(
                 conns.push((fixed("in_data"), rd));
                 let o = node.out;
                 let params = vec![
+                    ("IC", int(ic)),
                     ("IH", int(ih)),
                     ("IW", int(iw)),
+                    ("K", int(l.kernel)),
                     ("OC", int(o.c)),
                     ("OH", int(o.h)),
                     ("OW", int(o.w)),
                     ("S", int(l.stride)),
                     ("PAD", int(l.padding)),
                     ("P", int(p)),
-                    ("KK", int(kk)),
                     ("NGROUP", int(ngroup)),
                     ("SIGNED", int(net.signed as usize)),
                     ("REQUANT", int(l.requant.is_some() as usize)),
                     ("ACT_MAX", Value::Int(net.act_max as i64)),
                     ("IAW", Value::Int(iaw as i64)),
                     ("OAW", Value::Int(oaw as i64)),
-                    ("W_FILE", Value::Str(files[0].clone())),
-                    ("D_FILE", Value::Str(files[1].clone())),
-                    ("B_FILE", Value::Str(files[2].clone())),
-                    ("M_FILE", Value::Str(files[3].clone())),
-                    ("SH_FILE", Value::Str(files[4].clone())),
                 ];
-                // Per output position and channel group: kk accumulation
-                // cycles, then one write per channel.
-                let cycles = (o.h * o.w * (ngroup * kk + o.c)) as u64;
+                // Per output position and channel group: kk issue cycles,
+                // one drain cycle, then one write per channel.
+                let cycles = (o.h * o.w * (ngroup * (kk + 1) + o.c)) as u64;
                 let engine_name = modules_scope.fresh(&format!("{}_engine", node.name));
                 let params: Vec<(Ident, Value)> =
                     params.into_iter().map(|(k, v)| (fixed(k), v)).collect();
@@ -652,6 +688,7 @@ pub fn build(
                     p as u32,
                     iaw,
                     oaw,
+                    &roms,
                 ));
                 let extra = (
                     Some(mults[mac_i].0.clone()),

@@ -77,6 +77,8 @@ pub enum Expr {
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `{a, b, ...}`, the first element the most significant.
     Concat(Vec<Expr>),
+    /// `memory[address]`: one word of a memory.
+    Index(Ident, Box<Expr>),
 }
 
 /// A named connection `.port(expr)` or parameter `.name(value)`.
@@ -111,6 +113,31 @@ pub enum Item {
         rhs: Expr,
     },
     Instance(Instance),
+    /// `reg [width-1:0] name;`
+    Reg {
+        name: Ident,
+        width: u32,
+    },
+    /// `reg [width-1:0] name [0:depth-1];`, with `init` also
+    /// `initial $readmemh("init", name);` (a ROM, or a preloaded RAM).
+    Memory {
+        name: Ident,
+        width: u32,
+        depth: usize,
+        init: Option<String>,
+    },
+    /// `always @(posedge clock) begin ... end`: registers.
+    Always {
+        clock: Ident,
+        body: Vec<Stmt>,
+    },
+}
+
+/// Statements of an `always` block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stmt {
+    /// `lhs <= rhs;` (`lhs` a reg, bit or slice).
+    NonBlocking { lhs: Expr, rhs: Expr },
 }
 
 /// A module.

@@ -26,6 +26,46 @@ pub fn assign(lhs: Expr, rhs: Expr) -> Item {
     Item::Assign { lhs, rhs }
 }
 
+/// A register declaration.
+pub fn reg(name: Ident, width: u32) -> Item {
+    assert!(width >= 1, "reg {} has width 0", name.0);
+    Item::Reg { name, width }
+}
+
+/// A memory of `depth` words, loaded from the hex file `init` if given.
+pub fn memory(name: Ident, width: u32, depth: usize, init: Option<String>) -> Item {
+    assert!(width >= 1 && depth >= 1, "memory {} is empty", name.0);
+    Item::Memory {
+        name,
+        width,
+        depth,
+        init,
+    }
+}
+
+/// `always @(posedge clock)` with the nonblocking assignments `body`.
+pub fn always_ff(clock: &Ident, body: Vec<(Expr, Expr)>) -> Item {
+    let body = body
+        .into_iter()
+        .map(|(lhs, rhs)| {
+            assert!(
+                matches!(lhs, Expr::Ref(_) | Expr::Bit(..) | Expr::Slice(..)),
+                "cannot assign to {lhs:?}"
+            );
+            Stmt::NonBlocking { lhs, rhs }
+        })
+        .collect();
+    Item::Always {
+        clock: clock.clone(),
+        body,
+    }
+}
+
+/// `memory[address]`.
+pub fn index(memory: &Ident, address: Expr) -> Expr {
+    Expr::Index(memory.clone(), Box::new(address))
+}
+
 /// A one-line comment.
 pub fn comment(text: impl Into<String>) -> Item {
     let text = text.into();

@@ -73,6 +73,7 @@ impl Display for Expr {
                 }
                 f.write_char('}')
             }
+            Expr::Index(m, a) => write!(f, "{m}[{a}]"),
         }
     }
 }
@@ -129,6 +130,28 @@ impl Display for Module {
                 Item::Wire { name, width } => writeln!(f, "  wire {}{name};", width_decl(*width))?,
                 Item::Assign { lhs, rhs } => writeln!(f, "  assign {lhs} = {rhs};")?,
                 Item::Instance(i) => print_instance(f, i)?,
+                Item::Reg { name, width } => writeln!(f, "  reg {}{name};", width_decl(*width))?,
+                Item::Memory {
+                    name,
+                    width,
+                    depth,
+                    init,
+                } => {
+                    writeln!(f, "  reg {}{name} [0:{}];", width_decl(*width), depth - 1)?;
+                    if let Some(file) = init {
+                        let file = Value::Str(file.clone());
+                        writeln!(f, "  initial $readmemh({file}, {name});")?;
+                    }
+                }
+                Item::Always { clock, body } => {
+                    writeln!(f, "  always @(posedge {clock}) begin")?;
+                    for st in body {
+                        match st {
+                            Stmt::NonBlocking { lhs, rhs } => writeln!(f, "    {lhs} <= {rhs};")?,
+                        }
+                    }
+                    f.write_str("  end\n")?
+                }
             }
         }
         f.write_str("endmodule\n")
@@ -190,6 +213,35 @@ mod tests {
         assert_eq!(
             text,
             "// doc\nmodule m #(\n  parameter N = 4\n) (\n  input  wire [7:0] a,\n  output wire y\n);\n  wire t;\n  assign t = a[0];\n  assign y = t;\nendmodule\n"
+        );
+    }
+
+    #[test]
+    fn memories_registers_and_always_blocks_print() {
+        let (clk, rom, a, q) = (fixed("clk"), fixed("rom"), fixed("a"), fixed("q"));
+        let m = module(
+            fixed("m"),
+            vec![],
+            vec![],
+            vec![
+                port(Dir::Input, clk.clone(), 1),
+                port(Dir::Input, a.clone(), 4),
+                port(Dir::Output, fixed("y"), 8),
+            ],
+            vec![
+                memory(rom.clone(), 8, 16, Some("w \"x\".hex".into())),
+                memory(fixed("ram"), 1, 2, None),
+                reg(q.clone(), 8),
+                always_ff(&clk, vec![(r(&q), index(&rom, r(&a)))]),
+                assign(r(&fixed("y")), r(&q)),
+            ],
+        );
+        assert_eq!(
+            m.to_string(),
+            "module m (\n  input  wire clk,\n  input  wire [3:0] a,\n  output wire [7:0] y\n);\n  \
+             reg [7:0] rom [0:15];\n  initial $readmemh(\"w \\\"x\\\".hex\", rom);\n  \
+             reg ram [0:1];\n  reg [7:0] q;\n  \
+             always @(posedge clk) begin\n    q <= rom[a];\n  end\n  assign y = q;\nendmodule\n"
         );
     }
 }
