@@ -186,7 +186,7 @@ pub fn run_accel(
 /// How to start the compiled test bench: the program and its fixed
 /// arguments.
 struct TestbenchExe {
-    program: std::path::PathBuf,
+    program: super::Program,
     args: Vec<String>,
 }
 
@@ -216,7 +216,7 @@ fn compile_testbench(
                 "accel.vvp".into(),
             ];
             let exe = TestbenchExe {
-                program: Tool::Vvp.program().into(),
+                program: super::Program::Tool(Tool::Vvp),
                 args: vec!["-n".into(), "accel.vvp".into()],
             };
             (Tool::Iverilog, args, exe)
@@ -237,7 +237,7 @@ fn compile_testbench(
                 "accel_sim".into(),
             ];
             let exe = TestbenchExe {
-                program: dir.join("obj_verilator/accel_sim"),
+                program: super::Program::Built(dir.join("obj_verilator/accel_sim")),
                 args: vec![],
             };
             (Tool::Verilator, args, exe)
@@ -269,33 +269,14 @@ fn run_shard(
     let hex: String = slice.iter().map(|p| format!("{p:02x}\n")).collect();
     crate::io::write_atomic(dir.join(&images), hex.as_bytes())?;
     let _ = std::fs::remove_file(&out);
-    let status = std::process::Command::new(&exe.program)
-        .args(&exe.args)
-        .arg(format!("+images={images}"))
-        .arg(format!("+n={}", slice.len() / manifest.input_len))
-        .arg(format!(
-            "+out={}",
-            out.file_name().unwrap().to_string_lossy()
-        ))
-        .current_dir(dir)
-        .output()
-        .map_err(|e| Error::io(&exe.program, e))?;
-    let text = format!(
-        "{}\n--- stderr ---\n{}",
-        String::from_utf8_lossy(&status.stdout),
-        String::from_utf8_lossy(&status.stderr)
-    );
-    crate::io::write_atomic(&log, text.as_bytes())?;
-    if !status.status.success() {
-        let tail: Vec<&str> = text.lines().rev().take(5).collect();
-        return Err(Error::tool(format!(
-            "test bench {} failed with {} (log: {}): {}",
-            exe.program.display(),
-            status.status,
-            log.display(),
-            tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
-        )));
-    }
+    let mut args: Vec<String> = exe.args.clone();
+    args.extend([
+        format!("+images={images}"),
+        format!("+n={}", slice.len() / manifest.input_len),
+        format!("+out={}", out.file_name().unwrap().to_string_lossy()),
+    ]);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    super::run_program(exe.program.clone(), &a, dir, Some(&log))?;
     parse_accel_output(&out, manifest.tensors.len())
 }
 

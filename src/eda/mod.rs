@@ -85,28 +85,56 @@ const TAIL_LINES: usize = 12;
 /// written there (kept on failure, too). A non-zero exit is an error that
 /// names the tool, its exit status, the log and the tail of its output.
 pub fn run(tool: Tool, args: &[&str], cwd: &Path, log: Option<&Path>) -> Result<RunOutput> {
-    let out = Command::new(tool.program())
+    run_program(Program::Tool(tool), args, cwd, log)
+}
+
+/// What [`run_program`] starts.
+#[derive(Clone, Debug)]
+pub enum Program {
+    /// An installed tool, found on `PATH`.
+    Tool(Tool),
+    /// A program this crate built with a tool (e.g. a verilated test bench).
+    Built(PathBuf),
+}
+
+impl Program {
+    fn path(&self) -> PathBuf {
+        match self {
+            Program::Tool(t) => PathBuf::from(t.program()),
+            Program::Built(p) => p.clone(),
+        }
+    }
+}
+
+/// [`run`] for any [`Program`]: same log, same errors.
+pub fn run_program(
+    program: Program,
+    args: &[&str],
+    cwd: &Path,
+    log: Option<&Path>,
+) -> Result<RunOutput> {
+    let path = program.path();
+    let name = path.display().to_string();
+    let out = Command::new(&path)
         .args(args)
         .current_dir(cwd)
         .output()
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
+        .map_err(|e| match &program {
+            Program::Tool(tool) if e.kind() == std::io::ErrorKind::NotFound => {
                 Error::tool(format!(
                     "`{}` not found: install the Debian package `{}` (scripts/setup.sh does)",
                     tool.program(),
                     tool.package()
                 ))
-            } else {
-                Error::tool(format!("cannot start `{}`: {e}", tool.program()))
             }
+            _ => Error::tool(format!("cannot start `{name}`: {e}")),
         })?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let log = match log {
         Some(p) => {
             let text = format!(
-                "$ {} {}\n{stdout}\n--- stderr ---\n{stderr}",
-                tool.program(),
+                "$ {name} {}\n{stdout}\n--- stderr ---\n{stderr}",
                 args.join(" ")
             );
             crate::io::write_atomic(p, text.as_bytes())?;
@@ -126,8 +154,7 @@ pub fn run(tool: Tool, args: &[&str], cwd: &Path, log: Option<&Path>) -> Result<
             .map(|p| format!(" (log: {})", p.display()))
             .unwrap_or_default();
         return Err(Error::tool(format!(
-            "`{}` failed with {}{where_}: {tail}",
-            tool.program(),
+            "`{name}` failed with {}{where_}: {tail}",
             out.status
         )));
     }
