@@ -416,6 +416,21 @@ fn report_numbers_match_an_independent_computation() {
         ),
         (10_000.0, 20_000.0, 0.5)
     );
+    // By part: engines 1000 + 2000 + 3000 (x2 exact), multipliers 3 layers
+    // x 8 lanes x 100 (x2 exact), buffers 3000, other 500.
+    for (key, scale) in [("breakdown_approx", 1.0), ("breakdown_exact", 2.0)] {
+        let b = &r["area"][key];
+        assert_eq!(
+            (
+                f(&b["engines_ge"]),
+                f(&b["multipliers_ge"]),
+                f(&b["buffers_ge"]),
+                f(&b["other_ge"])
+            ),
+            (6000.0 * scale, 2400.0 * scale, 3000.0, 500.0),
+            "{key}"
+        );
+    }
     for (i, l) in layers.iter().enumerate() {
         assert_eq!(
             (f(&l["engine_area_ge"]), f(&l["engine_area_exact_ge"])),

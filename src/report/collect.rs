@@ -93,6 +93,22 @@ fn text(v: &Value, paths: &[&str]) -> Option<String> {
         .find_map(|p| get(v, p).and_then(Value::as_str).map(str::to_string))
 }
 
+/// The area by part from a `synth.json` (`eda::synth::SynthReport`).
+fn area_breakdown(synth: &Value) -> Option<super::model::AreaBreakdown> {
+    let engines = synth.get("engines")?.as_array()?;
+    let mut b = super::model::AreaBreakdown {
+        buffers_ge: num(synth, &["buffers.area_ge"])?,
+        other_ge: num(synth, &["other.area_ge"])?,
+        ..Default::default()
+    };
+    for e in engines {
+        b.engines_ge += num(e, &["area.area_ge"])?;
+        let lanes = num(e, &["lanes"]).unwrap_or(0.0);
+        b.multipliers_ge += lanes * num(e, &["multiplier_area.area_ge"]).unwrap_or(0.0);
+    }
+    Some(b)
+}
+
 /// The record of an evaluation with an assignment: `assignment` (the
 /// stem of `assignment.yaml`), else the only record that has one.
 fn approx_record(ev: &EvalFile) -> Option<&EvalRecord> {
@@ -248,6 +264,8 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     if let (Some(a), Some(e)) = (r.area.approx_ge, r.area.exact_ge) {
         r.area.relative = Some(a / e);
     }
+    r.area.breakdown_approx = synth.as_ref().and_then(area_breakdown);
+    r.area.breakdown_exact = synth_exact.as_ref().and_then(area_breakdown);
 
     // Co-simulation.
     if let Some(c) = maybe_json::<Value>(&at("rtl/cosim.json"))? {

@@ -64,6 +64,25 @@ pub struct Area {
     pub multipliers_approx_ge: Option<f64>,
     /// The same with the exact multiplier.
     pub multipliers_exact_ge: Option<f64>,
+    /// Where the synthesized heterogeneous accelerator's area goes.
+    #[serde(default)]
+    pub breakdown_approx: Option<AreaBreakdown>,
+    /// The same for the all-exact accelerator.
+    #[serde(default)]
+    pub breakdown_exact: Option<AreaBreakdown>,
+}
+
+/// A synthesized accelerator's area by part (NAND2 equivalents).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AreaBreakdown {
+    /// MAC engines: lanes, ROMs, control, accumulators, requantizer.
+    pub engines_ge: f64,
+    /// Of the engines, the multipliers: lanes x synthesized multiplier.
+    pub multipliers_ge: f64,
+    /// Activation buffers.
+    pub buffers_ge: f64,
+    /// Pooling and residual units, sequencer, top-level glue.
+    pub other_ge: f64,
 }
 
 /// RTL co-simulation against the Rust integer simulation.

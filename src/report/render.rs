@@ -29,6 +29,18 @@ fn num(x: Option<f64>, digits: usize) -> String {
         .unwrap_or_else(|| NOT_RUN.into())
 }
 
+/// One summary row: engines (of which multipliers), buffers, other.
+fn breakdown_row(label: &str, b: &Option<super::model::AreaBreakdown>) -> Vec<String> {
+    let value = match b {
+        Some(b) => format!(
+            "engines {:.0} (multipliers {:.0}), buffers {:.0}, other {:.0}",
+            b.engines_ge, b.multipliers_ge, b.buffers_ge, b.other_ge
+        ),
+        None => NOT_RUN.into(),
+    };
+    vec![label.into(), value]
+}
+
 fn g(x: f64) -> String {
     if x == 0.0 {
         "0".into()
@@ -101,6 +113,8 @@ pub fn tables(r: &Report) -> Vec<Table> {
             "area, heterogeneous / exact".into(),
             num(r.area.relative, 4),
         ],
+        breakdown_row("area by part, heterogeneous (GE)", &r.area.breakdown_approx),
+        breakdown_row("area by part, exact (GE)", &r.area.breakdown_exact),
         vec![
             "multiplier area, one lane per layer, exact / assigned (GE)".into(),
             format!(
