@@ -2,8 +2,10 @@
 //! it: train, assign and export with `codesign run --until export-rtl`,
 //! then synthesize the heterogeneous accelerator with Yosys and co-simulate
 //! 20 test images in Icarus Verilog (and 100 in Verilator) against the Rust
-//! integer simulation, bit for bit. A copy of the export with one gate of
-//! one layer's multiplier changed must fail the co-simulation at that layer.
+//! integer simulation, bit for bit, with every multiplier module checked
+//! exhaustively and formally on its own. A copy of the export with one gate
+//! of one layer's multiplier changed must fail the co-simulation at that
+//! layer and both checks of that module.
 
 use codesign::eda::cosim::CosimReport;
 use codesign::eda::Tool;
@@ -55,6 +57,17 @@ fn corrupt_module(file: &Path, module: &str) {
     let at = start + at;
     let bad = format!("{}{to}{}", &text[..at], &text[at + from.len()..]);
     std::fs::write(file, bad).unwrap();
+}
+
+/// The multipliers of `engines` (layer, multiplier), first use first.
+fn distinct_in_order(engines: &[(String, String)]) -> Vec<&str> {
+    let mut out: Vec<&str> = vec![];
+    for (_, m) in engines {
+        if !out.contains(&m.as_str()) {
+            out.push(m);
+        }
+    }
+    out
 }
 
 fn cosim_report(dir: &Path) -> CosimReport {
@@ -159,7 +172,9 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
         )
     });
 
-    // Icarus Verilog: 20 images, every tensor equal to the Rust simulation.
+    // Icarus Verilog: 20 images, every tensor equal to the Rust simulation;
+    // each distinct multiplier module simulated exhaustively against its
+    // error map and proved equal to its netlist.
     assert!(cosim.status.success(), "iverilog co-simulation failed");
     let rep = cosim_report(&rtl);
     assert_eq!(
@@ -168,6 +183,13 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
         "{:?}",
         rep.first_mismatches
     );
+    let checked: Vec<&str> = rep
+        .multipliers
+        .iter()
+        .map(|m| m.multiplier.as_str())
+        .collect();
+    assert_eq!(checked, distinct_in_order(&engines));
+    assert!(rep.passed(), "{:?}", rep.multipliers);
     // The schedule's cycle count is the measured one, up to the handshakes.
     let (measured, planned) = (rep.cycles_per_inference, rep.cycles_estimate as f64);
     assert!(
@@ -187,13 +209,22 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
     );
     assert_eq!(rep.cycles_per_inference, measured);
 
-    // The corrupted multiplier is caught, at the first layer using it.
+    // The corrupted multiplier is caught, at the first layer using it, and
+    // on its own by both module checks.
     assert!(
         !bad.status.success(),
         "a corrupted multiplier went unnoticed"
     );
     let rep = cosim_report(&rtl_bad);
     assert!(rep.mismatches > 0);
+    for m in &rep.multipliers {
+        let corrupted = m.module == module;
+        assert_eq!(
+            (m.mismatches > 0, m.equivalent),
+            (corrupted, !corrupted),
+            "{m:?}"
+        );
+    }
     assert!(
         rep.first_mismatches.iter().all(|m| m.layer == first_user),
         "expected first differences in {first_user}: {:?}",

@@ -137,10 +137,12 @@ pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
     });
     design.write(&out)?;
     cosim::write_reference(&out, &net_out, &maps)?;
+    // Absolute paths: `cosim` may run from another directory.
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let source = Source {
-        run_dir: args.run_dir.clone(),
-        assignment: args.assignment.clone(),
-        library: lib_dir,
+        run_dir: abs(&args.run_dir),
+        assignment: args.assignment.as_deref().map(abs),
+        library: abs(&lib_dir),
         exact: args.exact,
     };
     crate::io::write_json(out.join("source.json"), &source)?;
@@ -273,9 +275,27 @@ pub fn cosim(args: CosimArgs) -> anyhow::Result<()> {
             m.image, m.tensor, m.layer, m.index, m.rtl, m.expected
         );
     }
-    if rep.mismatches > 0 {
+    for m in &rep.multipliers {
+        println!(
+            "  multiplier {} ({}): {} of 65536 products differ from its error map; {}",
+            m.module,
+            m.multiplier,
+            m.mismatches,
+            if m.equivalent {
+                "proved equal to its netlist"
+            } else {
+                "NOT equal to its netlist"
+            }
+        );
+    }
+    if !rep.passed() {
+        let bad_mults = rep
+            .multipliers
+            .iter()
+            .filter(|m| m.mismatches > 0 || !m.equivalent)
+            .count();
         bail!(
-            "co-simulation found {} mismatching images (details in {})",
+            "co-simulation found {} mismatching images and {bad_mults} failing multiplier modules (details in {})",
             rep.mismatches,
             args.dir.join("cosim.json").display()
         );

@@ -355,6 +355,34 @@ pub struct CosimReport {
     pub simulator: Sim,
     pub first_mismatches: Vec<Mismatch>,
     pub top: String,
+    /// Every emitted multiplier module, checked on its own.
+    #[serde(default)]
+    pub multipliers: Vec<MultCheck>,
+}
+
+impl CosimReport {
+    /// Whether every check passed: the accelerator and each multiplier.
+    pub fn passed(&self) -> bool {
+        self.mismatches == 0
+            && self
+                .multipliers
+                .iter()
+                .all(|m| m.mismatches == 0 && m.equivalent)
+    }
+}
+
+/// The checks of one emitted multiplier module of an export.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MultCheck {
+    /// Verilog module, as emitted in the export.
+    pub module: String,
+    /// Library id.
+    pub multiplier: String,
+    /// Operand pairs (of all 65,536, simulated in iverilog) whose product
+    /// differs from the multiplier's error map.
+    pub mismatches: usize,
+    /// Whether Yosys proved the module equal to its source netlist.
+    pub equivalent: bool,
 }
 
 /// Compare the test bench's tensors with the expected ones (index = tensor
@@ -408,7 +436,67 @@ pub fn compare(
         simulator: sim,
         first_mismatches: first,
         top: manifest.top.clone(),
+        multipliers: vec![],
     }
+}
+
+/// The text of module `module` in Verilog `text` as the emitter printed it
+/// (from `module NAME (` to its `endmodule`).
+fn module_text<'a>(text: &'a str, module: &str) -> Option<&'a str> {
+    let start = text.find(&format!("module {module} ("))?;
+    let len = text[start..].find("endmodule")? + "endmodule\n".len();
+    text.get(start..start + len)
+}
+
+/// Check every distinct multiplier module of the export in `dir` on its
+/// own: simulated exhaustively in iverilog against its error map, and
+/// proved equal to its source netlist with Yosys. Work files go to
+/// `dir/mult_checks/`.
+pub fn check_multipliers(
+    dir: &Path,
+    manifest: &crate::rtl::accel::Manifest,
+) -> Result<Vec<MultCheck>> {
+    let top_file = dir.join(format!("{}.v", manifest.top));
+    let text = crate::io::read_text(&top_file)?;
+    let work = dir.join("mult_checks");
+    let mut checks: Vec<MultCheck> = vec![];
+    for u in &manifest.units {
+        let (Some(id), Some(module)) = (&u.multiplier, &u.multiplier_module) else {
+            continue;
+        };
+        if checks.iter().any(|c| &c.module == module) {
+            continue;
+        }
+        let body = module_text(&text, module)
+            .ok_or_else(|| Error::in_file(&top_file, format!("no module `{module}`")))?;
+        let file = work.join(format!("{module}.v"));
+        crate::io::write_atomic(&file, body.as_bytes())?;
+        let map_path = dir
+            .join("errmaps")
+            .join(format!("{}.bin", crate::rtl::names::sanitize(id)));
+        let map = ErrorMap::from_bytes(manifest.signed, &crate::io::read_bytes(&map_path)?)
+            .ok_or_else(|| Error::in_file(&map_path, "not an error map (expected 131072 bytes)"))?;
+        let mismatches = check_multiplier(&file, module, &map, &work)?.len();
+        let gold = dir.join(crate::rtl::accel::netlist_file(module));
+        let equivalent = match super::synth::equiv_json(
+            &gold,
+            crate::rtl::accel::NETLIST_MODULE,
+            &file,
+            module,
+            &work,
+        ) {
+            Ok(()) => true,
+            Err(e) if e.to_string().contains("unproven") => false,
+            Err(e) => return Err(e),
+        };
+        checks.push(MultCheck {
+            module: module.clone(),
+            multiplier: id.clone(),
+            mismatches,
+            equivalent,
+        });
+    }
+    Ok(checks)
 }
 
 /// Write what the Rust side of the co-simulation needs into an export
@@ -450,7 +538,8 @@ pub fn load_reference(dir: &Path) -> Result<crate::intnet::sim::Simulator> {
 }
 
 /// Co-simulate the export in `dir` on `images` and compare every tensor
-/// with the Rust simulation; writes `cosim.json`.
+/// with the Rust simulation, then check each multiplier module on its own
+/// ([`check_multipliers`]); writes `cosim.json`.
 pub fn cosimulate(dir: &Path, images: &[u8], sim: Sim, shards: usize) -> Result<CosimReport> {
     let manifest: crate::rtl::accel::Manifest = crate::io::read_json(dir.join("manifest.json"))?;
     let reference = load_reference(dir)?;
@@ -459,7 +548,8 @@ pub fn cosimulate(dir: &Path, images: &[u8], sim: Sim, shards: usize) -> Result<
         .chunks(manifest.input_len)
         .map(|im| reference.forward_trace(im).tensors)
         .collect();
-    let report = compare(&manifest, &runs, &expected, sim);
+    let mut report = compare(&manifest, &runs, &expected, sim);
+    report.multipliers = check_multipliers(dir, &manifest)?;
     crate::io::write_json(dir.join("cosim.json"), &report)?;
     Ok(report)
 }

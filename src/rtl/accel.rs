@@ -92,6 +92,17 @@ pub struct Design {
     pub blocks: Vec<Block>,
     /// `(file name, contents)` of memory images.
     pub hex: Vec<(String, String)>,
+    /// `(multiplier module, Yosys JSON of its source netlist)`: what
+    /// `cosim` proves each emitted multiplier equivalent to.
+    pub netlists: Vec<(String, String)>,
+}
+
+/// Module name of the source netlists in `netlists/*.json`.
+pub const NETLIST_MODULE: &str = "gold";
+
+/// Where [`Design::write`] puts the source netlist of a multiplier module.
+pub fn netlist_file(module: &str) -> String {
+    format!("netlists/{module}.json")
 }
 
 impl Design {
@@ -107,6 +118,13 @@ impl Design {
         }
         for (name, text) in &self.hex {
             crate::io::write_atomic(dir.join(name), text.as_bytes())?;
+        }
+        for (module, json) in &self.netlists {
+            let path = dir.join(netlist_file(module));
+            if let Some(sub) = path.parent() {
+                std::fs::create_dir_all(sub).map_err(|e| Error::io(sub, e))?;
+            }
+            crate::io::write_atomic(path, json.as_bytes())?;
         }
         let lens: String = self
             .manifest
@@ -474,6 +492,7 @@ pub fn build(
     // Multiplier modules, one per distinct (id, netlist).
     let mut mult_modules: Vec<(&str, &Netlist, Ident)> = vec![];
     let mut mult_of_layer: Vec<Ident> = vec![];
+    let mut netlists: Vec<(String, String)> = vec![];
     for (id, n) in mults {
         let ident = match mult_modules
             .iter()
@@ -483,6 +502,10 @@ pub fn build(
             None => {
                 let ident = modules_scope.fresh(&format!("mul_{id}"));
                 modules.push(super::mult::module_of(n, ident.clone()));
+                netlists.push((
+                    ident.to_string(),
+                    super::yosys_json::write(n, NETLIST_MODULE),
+                ));
                 mult_modules.push((id, n, ident.clone()));
                 ident
             }
@@ -986,6 +1009,7 @@ pub fn build(
         verilog,
         blocks: used_blocks,
         hex,
+        netlists,
     })
 }
 
