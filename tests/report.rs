@@ -227,7 +227,11 @@ fn fixture(energy_override: bool) -> Fixture {
     codesign::io::write_json(run.join("error_model.json"), &em).unwrap();
     codesign::io::write_json(
         run.join("rtl/cosim.json"),
-        &serde_json::json!({"images": 20, "mismatches": 0, "logit_mismatches": 0, "cycles_per_inference": 4321.0, "simulator": "iverilog"}),
+        &serde_json::json!({"images": 20, "mismatches": 0, "logit_mismatches": 0, "cycles_per_inference": 4321.0, "simulator": "iverilog",
+            "multipliers": [
+                {"module": "mul_a", "multiplier": "a", "mismatches": 0, "equivalent": true},
+                {"module": "mul_b", "multiplier": "b", "mismatches": 3, "equivalent": true},
+                {"module": "mul_c", "multiplier": "c", "mismatches": 0, "equivalent": false}]}),
     )
     .unwrap();
     // Synthesis of both designs (`eda::synth`'s format): engine areas per layer.
@@ -404,9 +408,11 @@ fn report_numbers_match_an_independent_computation() {
         (
             f(&r["cosim"]["images"]),
             f(&r["cosim"]["mismatches"]),
-            f(&r["cosim"]["cycles_per_inference"])
+            f(&r["cosim"]["cycles_per_inference"]),
+            f(&r["cosim"]["multipliers_checked"]),
+            f(&r["cosim"]["multipliers_failed"])
         ),
-        (20.0, 0.0, 4321.0)
+        (20.0, 0.0, 4321.0, 3.0, 2.0)
     );
     assert_eq!(
         (

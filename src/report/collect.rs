@@ -274,7 +274,16 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
             mismatches: num(&c, &["mismatches"]).map(|x| x as u64),
             cycles_per_inference: num(&c, &["cycles_per_inference", "cycles"]),
             simulator: text(&c, &["simulator", "sim"]),
+            ..Default::default()
         };
+        if let Some(ms) = c.get("multipliers").and_then(Value::as_array) {
+            let failed = ms.iter().filter(|m| {
+                num(m, &["mismatches"]) != Some(0.0)
+                    || m.get("equivalent") != Some(&Value::Bool(true))
+            });
+            r.cosim.multipliers_checked = Some(ms.len() as u64);
+            r.cosim.multipliers_failed = Some(failed.count() as u64);
+        }
     }
 
     // Layers: the AGN sidecar's list (else the assignment's), joined by name.

@@ -92,6 +92,12 @@ pub struct Cosim {
     pub mismatches: Option<u64>,
     pub cycles_per_inference: Option<f64>,
     pub simulator: Option<String>,
+    /// Multiplier modules checked on their own (exhaustive simulation and
+    /// equivalence proof), and how many of them failed.
+    #[serde(default)]
+    pub multipliers_checked: Option<u64>,
+    #[serde(default)]
+    pub multipliers_failed: Option<u64>,
 }
 
 /// The assigned multiplier of a layer and its library record.

@@ -141,6 +141,13 @@ pub fn tables(r: &Report) -> Vec<Table> {
             "co-simulation: cycles per inference".into(),
             num(r.cosim.cycles_per_inference, 0),
         ],
+        vec![
+            "multiplier modules checked exhaustively and formally: failing / checked".into(),
+            match (r.cosim.multipliers_failed, r.cosim.multipliers_checked) {
+                (Some(f), Some(c)) => format!("{f} / {c}"),
+                _ => NOT_RUN.into(),
+            },
+        ],
     ];
     if let Some(em) = &r.error_model {
         for (m, s) in &em.share_within {
