@@ -4,7 +4,7 @@
 //!
 //! A stage is skipped when its inputs have not changed. After a stage
 //! succeeds, `RUN_DIR/.stages/<stage>.json` records a key: the SHA-256 of the
-//! binary's version, the config, the stage's command line and every input
+//! binary's version and contents, the config, the stage's command line and every input
 //! file's contents. A stage runs again when that record is missing, its key
 //! differs, or one of its outputs is gone. The record is written atomically
 //! and only after success, so an interrupted run resumes at the first
@@ -86,6 +86,9 @@ pub struct Run {
     pub device: String,
     /// AGN lambdas of an optional sweep (`codesign sweep`) before the report.
     pub sweep: Vec<f64>,
+    /// SHA-256 of the binary that runs the stages: it enters every key, so
+    /// a rebuilt binary re-runs the stages even under the same version.
+    pub binary: Option<String>,
 }
 
 fn s(x: impl AsRef<str>) -> String {
@@ -415,6 +418,9 @@ impl Run {
     pub fn key(&self, stage: &Stage, inputs: &BTreeMap<String, String>) -> Result<String> {
         let mut h = Sha256::new();
         h.update(format!("codesign {VERSION}\n"));
+        if let Some(b) = &self.binary {
+            h.update(format!("binary {b}\n"));
+        }
         if stage.reads_config {
             h.update(format!("config {}\n", hash_file(&self.config)?));
         }
@@ -704,6 +710,7 @@ mod tests {
             cosim_images: 4,
             device: "cpu".into(),
             sweep: vec![],
+            binary: None,
         }
     }
 
@@ -734,6 +741,15 @@ mod tests {
         let mut st2 = st.clone();
         st2.commands[0].push(s("--flag"));
         assert_ne!(k3, run.key(&st2, &run.input_hashes(&st2).unwrap()).unwrap());
+        // Another binary.
+        let rebuilt = Run {
+            binary: Some("0123".into()),
+            ..run.clone()
+        };
+        assert_ne!(
+            k3,
+            rebuilt.key(&st, &run.input_hashes(&st).unwrap()).unwrap()
+        );
     }
 
     #[test]

@@ -109,6 +109,9 @@ fn prepare(
         cosim_images,
         device: device.to_string(),
         sweep: vec![],
+        binary: Some(crate::pipeline::hash_file(
+            &std::env::current_exe().context("cannot locate the codesign binary")?,
+        )?),
     })
 }
 
