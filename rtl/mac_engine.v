@@ -61,32 +61,65 @@ module mac_engine #(
   // Phases of one (group, position).
   localparam ISSUE = 2'd0, DRAIN = 2'd1, WRITE = 2'd2;
 
+  // Counters, each as wide as its range needs, with 32-bit views for
+  // the address arithmetic.
+  localparam GW  = (NGROUP > 1) ? $clog2(NGROUP) : 1;
+  localparam OYW = (OH > 1) ? $clog2(OH) : 1;
+  localparam OXW = (OW > 1) ? $clog2(OW) : 1;
+  localparam KIW = (KK > 1) ? $clog2(KK) : 1;
+  localparam KXW = (K > 1) ? $clog2(K) : 1;
+  localparam CBW = $clog2(IC * IHW + 1);
+  localparam WBW = $clog2(NGROUP * KK + 1);
+  localparam OBW = $clog2(NGROUP * P * OHW + 1);
+  localparam PSW = $clog2(OHW + 1);
+
   reg               busy;
   reg [1:0]         phase;
-  reg [31:0]        g, oy, ox, k, kx, ky, cbase, wbase, obase, pos;
+  reg [GW-1:0]      g;                   // channel group
+  reg [OYW-1:0]     oy;
+  reg [OXW-1:0]     ox;
+  reg [KIW-1:0]     k;                   // reduction index (ci, ky, kx)
+  reg [KXW-1:0]     kx, ky;
+  reg [CBW-1:0]     cbase;               // ci * IH * IW
+  reg [WBW-1:0]     wbase;               // g * KK
+  reg [OBW-1:0]     obase;               // g * P * OH * OW
+  reg [PSW-1:0]     pos;                 // oy * OW + ox
   reg [LAW-1:0]     wl;                  // lane being written
+  wire [31:0] g32  = {{(32-GW){1'b0}}, g};
+  wire [31:0] oy32 = {{(32-OYW){1'b0}}, oy};
+  wire [31:0] ox32 = {{(32-OXW){1'b0}}, ox};
+  wire [31:0] k32  = {{(32-KIW){1'b0}}, k};
+  wire [31:0] kx32 = {{(32-KXW){1'b0}}, kx};
+  wire [31:0] ky32 = {{(32-KXW){1'b0}}, ky};
+  wire [31:0] cb32 = {{(32-CBW){1'b0}}, cbase};
+  wire [31:0] wb32 = {{(32-WBW){1'b0}}, wbase};
+  wire [31:0] ob32 = {{(32-OBW){1'b0}}, obase};
+  wire [31:0] ps32 = {{(32-PSW){1'b0}}, pos};
+  wire [31:0] cb_next = cb32 + IHW;
+  wire [31:0] wb_next = wb32 + KK;
+  wire [31:0] ob_next = ob32 + P * OHW;
   reg [7:0]         x_q;                 // operand stage: x of the last issue
   reg               acc_q;               // ... and whether it accumulates
 
   // The input activation of issue k at (oy, ox), shared by every lane.
   // Input row/column; below zero wraps around and fails "< IH".
-  wire [31:0] iy    = oy * S + ky - PAD;
-  wire [31:0] ix    = ox * S + kx - PAD;
+  wire [31:0] iy    = oy32 * S + ky32 - PAD;
+  wire [31:0] ix    = ox32 * S + kx32 - PAD;
   wire        inb   = iy < IH && ix < IW;
-  wire [31:0] addr  = cbase + iy * IW + ix;
+  wire [31:0] addr  = cb32 + iy * IW + ix;
   wire        issue = busy && phase == ISSUE;
   assign in_addr = addr[IAW-1:0];
-  assign w_addr  = wbase + k;
+  assign w_addr  = wb32 + k32;
 
   // Channel o = g*P + wl written this cycle, and whether it is the
   // group's last.
   wire [31:0] wl32       = {{(32-LAW){1'b0}}, wl};
-  wire [31:0] o          = g * P + wl32;
+  wire [31:0] o          = g32 * P + wl32;
   wire        write      = busy && phase == WRITE;
   wire        last_write = wl32 == P - 1 || o == OC - 1;
   wire        clear      = (start && !busy) || (write && last_write);
   // obase = g*P*OHW; channel o = g*P + wl sits at o*OHW + pos.
-  wire [31:0] waddr      = obase + wl32 * OHW + pos;
+  wire [31:0] waddr      = ob32 + wl32 * OHW + ps32;
   assign ch = o;
 
   // Lanes: one accumulator each.
@@ -119,9 +152,9 @@ module mac_engine #(
   always @(posedge clk) begin
     if (rst) begin
       busy <= 1'b0; phase <= ISSUE; done <= 1'b0; out_we <= 1'b0;
-      g <= 32'd0; oy <= 32'd0; ox <= 32'd0; k <= 32'd0;
-      kx <= 32'd0; ky <= 32'd0; cbase <= 32'd0; wbase <= 32'd0;
-      obase <= 32'd0; pos <= 32'd0; wl <= {LAW{1'b0}};
+      g <= {GW{1'b0}}; oy <= {OYW{1'b0}}; ox <= {OXW{1'b0}}; k <= {KIW{1'b0}};
+      kx <= {KXW{1'b0}}; ky <= {KXW{1'b0}}; cbase <= {CBW{1'b0}}; wbase <= {WBW{1'b0}};
+      obase <= {OBW{1'b0}}; pos <= {PSW{1'b0}}; wl <= {LAW{1'b0}};
       x_q <= 8'd0; acc_q <= 1'b0;
       out_addr <= {OAW{1'b0}}; out_data <= 32'd0;
     end else begin
@@ -131,26 +164,26 @@ module mac_engine #(
       acc_q  <= issue;
       if (start && !busy) begin
         busy <= 1'b1; phase <= ISSUE;
-        g <= 32'd0; oy <= 32'd0; ox <= 32'd0; k <= 32'd0;
-        kx <= 32'd0; ky <= 32'd0; cbase <= 32'd0; wbase <= 32'd0;
-        obase <= 32'd0; pos <= 32'd0; wl <= {LAW{1'b0}};
+        g <= {GW{1'b0}}; oy <= {OYW{1'b0}}; ox <= {OXW{1'b0}}; k <= {KIW{1'b0}};
+        kx <= {KXW{1'b0}}; ky <= {KXW{1'b0}}; cbase <= {CBW{1'b0}}; wbase <= {WBW{1'b0}};
+        obase <= {OBW{1'b0}}; pos <= {PSW{1'b0}}; wl <= {LAW{1'b0}};
       end else if (issue) begin
         // Next k = (ci, ky, kx) in that order, kx fastest.
-        if (k == KK - 1) begin
-          k <= 32'd0; kx <= 32'd0; ky <= 32'd0; cbase <= 32'd0;
+        if (k32 == KK - 1) begin
+          k <= {KIW{1'b0}}; kx <= {KXW{1'b0}}; ky <= {KXW{1'b0}}; cbase <= {CBW{1'b0}};
           phase <= DRAIN;
         end else begin
-          k <= k + 32'd1;
-          if (kx == K - 1) begin
-            kx <= 32'd0;
-            if (ky == K - 1) begin
-              ky    <= 32'd0;
-              cbase <= cbase + IHW;
+          k <= k + 1'b1;
+          if (kx32 == K - 1) begin
+            kx <= {KXW{1'b0}};
+            if (ky32 == K - 1) begin
+              ky    <= {KXW{1'b0}};
+              cbase <= cb_next[CBW-1:0];
             end else begin
-              ky <= ky + 32'd1;
+              ky <= ky + 1'b1;
             end
           end else begin
-            kx <= kx + 32'd1;
+            kx <= kx + 1'b1;
           end
         end
       end else if (busy && phase == DRAIN) begin
@@ -162,26 +195,26 @@ module mac_engine #(
         if (last_write) begin
           wl    <= {LAW{1'b0}};
           phase <= ISSUE;
-          if (ox == OW - 1) begin
-            ox <= 32'd0;
-            if (oy == OH - 1) begin
-              oy  <= 32'd0;
-              pos <= 32'd0;
-              if (g == NGROUP - 1) begin
+          if (ox32 == OW - 1) begin
+            ox <= {OXW{1'b0}};
+            if (oy32 == OH - 1) begin
+              oy  <= {OYW{1'b0}};
+              pos <= {PSW{1'b0}};
+              if (g32 == NGROUP - 1) begin
                 busy <= 1'b0;
                 done <= 1'b1;
               end else begin
-                g     <= g + 32'd1;
-                wbase <= wbase + KK;
-                obase <= obase + P * OHW;
+                g     <= g + 1'b1;
+                wbase <= wb_next[WBW-1:0];
+                obase <= ob_next[OBW-1:0];
               end
             end else begin
-              oy  <= oy + 32'd1;
-              pos <= pos + 32'd1;
+              oy  <= oy + 1'b1;
+              pos <= pos + 1'b1;
             end
           end else begin
-            ox  <= ox + 32'd1;
-            pos <= pos + 32'd1;
+            ox  <= ox + 1'b1;
+            pos <= pos + 1'b1;
           end
         end else begin
           wl <= wl + 1'b1;
