@@ -43,6 +43,32 @@ pub struct ChannelPrediction {
     pub bias_correction: Vec<i32>,
 }
 
+impl ChannelPrediction {
+    /// The prediction from each channel's `(c_j, v_j)`: systematic error
+    /// and variance. Shared by the per-channel and sampled models, which
+    /// differ only in how they estimate these two numbers.
+    pub fn from_channels(channels: impl IntoIterator<Item = (f64, f64)>) -> Self {
+        let mut pred = ChannelPrediction::default();
+        let (mut mse, mut raw_second) = (0.0, 0.0);
+        for (c_j, v_j) in channels {
+            let r_j = -c_j.round();
+            mse += v_j + (c_j + r_j) * (c_j + r_j);
+            raw_second += v_j + c_j * c_j;
+            pred.channel_std.push(v_j.sqrt());
+            pred.systematic.push(c_j);
+            pred.bias_correction.push(r_j as i32);
+        }
+        if pred.systematic.is_empty() {
+            return pred;
+        }
+        let k = pred.systematic.len() as f64;
+        let (raw_mean, _) = mean_var(&pred.systematic);
+        pred.std = (mse / k).sqrt();
+        pred.raw_std = (raw_second / k - raw_mean * raw_mean).max(0.0).sqrt();
+        pred
+    }
+}
+
 /// The per-channel prediction for a layer with `weights` laid out
 /// `[out_ch][n]` (the integer network's `[out][in][k][k]`).
 pub fn per_channel(
@@ -101,28 +127,15 @@ pub fn per_channel(
         mean_var_w[w] = (second[w] - (v + m * m)).max(0.0);
     }
 
-    let mut pred = ChannelPrediction::default();
-    let (mut mse, mut raw_second) = (0.0, 0.0);
-    for ch in &channels {
+    ChannelPrediction::from_channels(channels.iter().map(|ch| {
         let t: Vec<f64> = u
             .iter()
             .map(|row| ch.iter().map(|&(w, c)| c * row[w]).sum())
             .collect();
         let (c_j, var_t) = mean_var(&t);
         let within: f64 = ch.iter().map(|&(w, c)| c * mean_var_w[w]).sum();
-        let v_j = var_t + within;
-        let r_j = -c_j.round();
-        mse += v_j + (c_j + r_j) * (c_j + r_j);
-        raw_second += v_j + c_j * c_j;
-        pred.channel_std.push(v_j.sqrt());
-        pred.systematic.push(c_j);
-        pred.bias_correction.push(r_j as i32);
-    }
-    let k = out_ch as f64;
-    let (raw_mean, _) = mean_var(&pred.systematic);
-    pred.std = (mse / k).sqrt();
-    pred.raw_std = (raw_second / k - raw_mean * raw_mean).max(0.0).sqrt();
-    pred
+        (c_j, var_t + within)
+    }))
 }
 
 #[cfg(test)]

@@ -26,9 +26,7 @@ pub fn sampled(
         return ChannelPrediction::default();
     }
     let n = weights.len() / out_ch;
-    let mut pred = ChannelPrediction::default();
-    let (mut mse, mut raw_second) = (0.0, 0.0);
-    for w in weights.chunks_exact(n) {
+    ChannelPrediction::from_channels(weights.chunks_exact(n).map(|w| {
         let e: Vec<f64> = fields
             .iter()
             .map(|f| {
@@ -38,19 +36,8 @@ pub fn sampled(
                     .sum::<i64>() as f64
             })
             .collect();
-        let (c_j, v_j) = mean_var(&e);
-        let r_j = -c_j.round();
-        mse += v_j + (c_j + r_j) * (c_j + r_j);
-        raw_second += v_j + c_j * c_j;
-        pred.channel_std.push(v_j.sqrt());
-        pred.systematic.push(c_j);
-        pred.bias_correction.push(r_j as i32);
-    }
-    let k = out_ch as f64;
-    let (raw_mean, _) = mean_var(&pred.systematic);
-    pred.std = (mse / k).sqrt();
-    pred.raw_std = (raw_second / k - raw_mean * raw_mean).max(0.0).sqrt();
-    pred
+        mean_var(&e)
+    }))
 }
 
 #[cfg(test)]
