@@ -729,9 +729,15 @@ pub fn build(
                     "mac_engine",
                 )
             }
-            Op::MaxPool { kernel, stride } | Op::AvgPool { kernel, stride } => {
+            Op::MaxPool { .. } | Op::AvgPool { .. } | Op::GlobalAvgPool => {
+                // A global average pool is an average pool whose window is
+                // the whole map.
+                let (kh, kw, stride, mode) = match node.op {
+                    Op::MaxPool { kernel, stride } => (kernel, kernel, stride, 0),
+                    Op::AvgPool { kernel, stride } => (kernel, kernel, stride, 1),
+                    _ => (in_shape.h, in_shape.w, 1, 1),
+                };
                 unit_items.push(wire(w_wdata.clone(), 8));
-                let mode = matches!(node.op, Op::AvgPool { .. }) as usize;
                 pool_unit(
                     &mut mems[in_m],
                     &mut s,
@@ -747,9 +753,9 @@ pub fn build(
                     ("IW", int(in_shape.w)),
                     ("OH", int(o.h)),
                     ("OW", int(o.w)),
-                    ("KH", int(*kernel)),
-                    ("KW", int(*kernel)),
-                    ("S", int(*stride)),
+                    ("KH", int(kh)),
+                    ("KW", int(kw)),
+                    ("S", int(stride)),
                     ("MODE", int(mode)),
                     ("IAW", Value::Int(iaw as i64)),
                     ("OAW", Value::Int(oaw as i64)),
@@ -757,39 +763,7 @@ pub fn build(
                 (
                     fixed("pool"),
                     named(params),
-                    (o.len() * (kernel * kernel + 1)) as u64,
-                    (None, None, None, 0),
-                    blocks::POOL,
-                    "pool",
-                )
-            }
-            Op::GlobalAvgPool => {
-                unit_items.push(wire(w_wdata.clone(), 8));
-                pool_unit(
-                    &mut mems[in_m],
-                    &mut s,
-                    &inst,
-                    &mut unit_items,
-                    &mut conns,
-                    iaw,
-                );
-                let params = vec![
-                    ("C", int(in_shape.c)),
-                    ("IH", int(in_shape.h)),
-                    ("IW", int(in_shape.w)),
-                    ("OH", int(1)),
-                    ("OW", int(1)),
-                    ("KH", int(in_shape.h)),
-                    ("KW", int(in_shape.w)),
-                    ("S", int(1)),
-                    ("MODE", int(1)),
-                    ("IAW", Value::Int(iaw as i64)),
-                    ("OAW", Value::Int(oaw as i64)),
-                ];
-                (
-                    fixed("pool"),
-                    named(params),
-                    (in_shape.c * (in_shape.h * in_shape.w + 1)) as u64,
+                    (o.len() * (kh * kw + 1)) as u64,
                     (None, None, None, 0),
                     blocks::POOL,
                     "pool",
