@@ -78,6 +78,27 @@ fn line_of(text: &str, from: usize, needle: &str) -> (usize, u32) {
     }
 }
 
+/// `(bit id, label)` of each net bit of a port or netname entry: `name`
+/// for a one-bit signal, `name[i]` otherwise; constant bits are skipped.
+fn bit_labels(name: &str, entry: &Value) -> Vec<(u64, String)> {
+    let bits = entry
+        .get("bits")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    bits.iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            let label = if bits.len() > 1 {
+                format!("{name}[{i}]")
+            } else {
+                name.to_string()
+            };
+            Some((b.as_u64()?, label))
+        })
+        .collect()
+}
+
 /// Read a Yosys JSON netlist (`text`, from `path`).
 pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
     let v: Value = serde_json::from_str(text).map_err(|e| {
@@ -140,43 +161,19 @@ pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
         .into_iter()
         .flatten()
     {
-        let bits = port
-            .get("bits")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for (i, b) in bits.iter().enumerate() {
-            if let Some(id) = b.as_u64() {
-                let label = if bits.len() > 1 {
-                    format!("{pname}[{i}]")
-                } else {
-                    pname.clone()
-                };
-                names.entry(id).or_insert((false, label));
-            }
+        for (id, label) in bit_labels(pname, port) {
+            names.entry(id).or_insert((false, label));
         }
     }
     if let Some(nn) = module.get("netnames").and_then(Value::as_object) {
         for (n, info) in nn {
             let hidden = info.get("hide_name").and_then(Value::as_u64).unwrap_or(0) != 0;
-            let bits = info
-                .get("bits")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            for (i, b) in bits.iter().enumerate() {
-                if let Some(id) = b.as_u64() {
-                    let label = if bits.len() > 1 {
-                        format!("{n}[{i}]")
-                    } else {
-                        n.clone()
-                    };
-                    match names.get(&id) {
-                        Some((false, _)) => {}
-                        Some((true, _)) if hidden => {}
-                        _ => {
-                            names.insert(id, (hidden, label));
-                        }
+            for (id, label) in bit_labels(n, info) {
+                match names.get(&id) {
+                    Some((false, _)) => {}
+                    Some((true, _)) if hidden => {}
+                    _ => {
+                        names.insert(id, (hidden, label));
                     }
                 }
             }
