@@ -13,31 +13,10 @@ use codesign::library::metrics;
 use codesign::netlist::import::{self, ImportOptions};
 use codesign::netlist::{sim, verilog};
 use std::path::Path;
+
+mod common;
+use common::{median, secs};
 use std::time::{Duration, Instant};
-
-/// Median wall time of `runs` calls of `f`.
-fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            std::hint::black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
-
-fn secs(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s < 1e-3 {
-        format!("{:.1} us", s * 1e6)
-    } else if s < 1.0 {
-        format!("{:.2} ms", s * 1e3)
-    } else {
-        format!("{s:.2} s")
-    }
-}
 
 /// Run a tool once, timed; panics with the tool's complaint on failure.
 fn timed(tool: Tool, args: &[&str], dir: &Path) -> (Duration, String) {
@@ -133,45 +112,45 @@ fn main() {
     println!("\nexhaustive characterization, 65,536 operand pairs:");
     println!(
         "  rust sim::exhaustive (error map)        {:>10}",
-        secs(rust)
+        secs(rust.as_secs_f64())
     );
     println!(
         "  rust error map + metrics                {:>10}",
-        secs(rust_metrics)
+        secs(rust_metrics.as_secs_f64())
     );
     println!(
         "  rust naive one-gate-per-row reference   {:>10}   ({:.1}x the fast path)",
-        secs(naive),
+        secs(naive.as_secs_f64()),
         ratio(naive)
     );
     println!(
         "  iverilog compile                        {:>10}",
-        secs(iv_compile)
+        secs(iv_compile.as_secs_f64())
     );
     println!(
         "  iverilog run (vvp)                      {:>10}   {:>10.0}x rust",
-        secs(iv_run),
+        secs(iv_run.as_secs_f64()),
         ratio(iv_run)
     );
     println!(
         "  iverilog compile + run                  {:>10}   {:>10.0}x rust",
-        secs(iv_compile + iv_run),
+        secs((iv_compile + iv_run).as_secs_f64()),
         ratio(iv_compile + iv_run)
     );
     match verilator {
         Some((compile, run)) => {
             println!(
                 "  verilator compile                       {:>10}",
-                secs(compile)
+                secs(compile.as_secs_f64())
             );
             println!(
                 "  verilator run alone                     {:>10}   {:>10.0}x rust",
-                secs(run),
+                secs(run.as_secs_f64()),
                 ratio(run)
             );
             println!(
                 "  verilator compile + run                 {:>10}   {:>10.0}x rust",
-                secs(compile + run),
+                secs((compile + run).as_secs_f64()),
                 ratio(compile + run)
             );
             println!(

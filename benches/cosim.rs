@@ -13,19 +13,12 @@ use codesign::intnet::sim::Simulator;
 use codesign::intnet::{testnet, Shape};
 use codesign::netlist::sim::exhaustive;
 use codesign::rtl::{accel, fixtures::multiplier};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+mod common;
+use common::{median, secs};
 
 const IMAGES: usize = 6;
-
-fn secs(s: f64) -> String {
-    if s < 1e-3 {
-        format!("{:.1} us", s * 1e6)
-    } else if s < 1.0 {
-        format!("{:.2} ms", s * 1e3)
-    } else {
-        format!("{s:.2} s")
-    }
-}
 
 fn main() {
     if !codesign::eda::tools_for_test(&[Tool::Iverilog, Tool::Verilator]) {
@@ -54,17 +47,13 @@ fn main() {
         .map(|im| sim.forward_trace(im).tensors)
         .collect();
 
-    // Rust: median of many single-image traces.
-    let mut times: Vec<Duration> = (0..200)
-        .map(|i| {
-            let im = &images[(i % IMAGES) * net.input.len()..][..net.input.len()];
-            let t = Instant::now();
-            std::hint::black_box(sim.forward_trace(im));
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    let rust = times[times.len() / 2].as_secs_f64();
+    // Rust: median of many single-image traces, cycling over the images.
+    let mut i = 0;
+    let rust = median(201, || {
+        i += 1;
+        sim.forward_trace(&images[(i % IMAGES) * net.input.len()..][..net.input.len()])
+    })
+    .as_secs_f64();
     println!(
         "network: {} MAC layers, {} units, {} cycles per inference (schedule)",
         net.mac_layers().count(),
