@@ -471,11 +471,7 @@ pub fn check_multipliers(
             .ok_or_else(|| Error::in_file(&top_file, format!("no module `{module}`")))?;
         let file = work.join(format!("{module}.v"));
         crate::io::write_atomic(&file, body.as_bytes())?;
-        let map_path = dir
-            .join("errmaps")
-            .join(format!("{}.bin", crate::rtl::names::sanitize(id)));
-        let map = ErrorMap::from_bytes(manifest.signed, &crate::io::read_bytes(&map_path)?)
-            .ok_or_else(|| Error::in_file(&map_path, "not an error map (expected 131072 bytes)"))?;
+        let map = read_errmap(dir, id, manifest.signed)?;
         let mismatches = check_multiplier(&file, module, &map, &work)?.len();
         let gold = dir.join(crate::rtl::accel::netlist_file(module));
         let equivalent = match super::synth::equiv_json(
@@ -513,25 +509,31 @@ pub fn write_reference(
     std::fs::create_dir_all(&sub).map_err(|e| Error::io(&sub, e))?;
     let ids: Vec<&str> = maps.iter().map(|(id, _)| id.as_str()).collect();
     for (id, map) in maps {
-        crate::io::write_atomic(
-            sub.join(format!("{}.bin", crate::rtl::names::sanitize(id))),
-            &map.to_bytes(),
-        )?;
+        crate::io::write_atomic(errmap_path(dir, id), &map.to_bytes())?;
     }
     crate::io::write_json(sub.join("layers.json"), &ids)
+}
+
+/// Where an export keeps the error map of multiplier `id`.
+fn errmap_path(dir: &Path, id: &str) -> std::path::PathBuf {
+    dir.join("errmaps")
+        .join(format!("{}.bin", crate::rtl::names::sanitize(id)))
+}
+
+/// The error map of multiplier `id` from an export directory.
+fn read_errmap(dir: &Path, id: &str, signed: bool) -> Result<ErrorMap> {
+    let p = errmap_path(dir, id);
+    ErrorMap::from_bytes(signed, &crate::io::read_bytes(&p)?)
+        .ok_or_else(|| Error::in_file(&p, "not an error map (expected 131072 bytes)"))
 }
 
 /// The Rust simulator of an export directory (see [`write_reference`]).
 pub fn load_reference(dir: &Path) -> Result<crate::intnet::sim::Simulator> {
     let net = crate::intnet::load(dir.join("intnet.json"))?;
-    let sub = dir.join("errmaps");
-    let ids: Vec<String> = crate::io::read_json(sub.join("layers.json"))?;
+    let ids: Vec<String> = crate::io::read_json(dir.join("errmaps/layers.json"))?;
     let mut tables = vec![];
     for id in &ids {
-        let p = sub.join(format!("{}.bin", crate::rtl::names::sanitize(id)));
-        let bytes = crate::io::read_bytes(&p)?;
-        let map = ErrorMap::from_bytes(net.signed, &bytes)
-            .ok_or_else(|| Error::in_file(&p, "not an error map (expected 131072 bytes)"))?;
+        let map = read_errmap(dir, id, net.signed)?;
         tables.push(crate::intnet::sim::ProductTable::new(&map));
     }
     crate::intnet::sim::Simulator::new(&net, tables)
