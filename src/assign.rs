@@ -51,7 +51,7 @@ pub struct Assignment {
 }
 
 /// Which error model drives the assignment.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Model {
     /// The paper's model: weights drawn from the layer's histogram.

@@ -1,7 +1,9 @@
-//! One error type for the library. The CLI prints it as one line and exits 2.
+//! One error type for the library. The CLI prints it as one line and exits
+//! 1 for [`Error::Check`] (a check that ran and failed) and 2 for the rest.
 //!
 //! Variants say *whose* fault it is: bad user input (a file, line, field),
-//! a failing external tool, or an internal I/O problem.
+//! a failing external tool, an internal I/O problem, or a verification
+//! that ran and found a difference.
 
 use std::path::Path;
 
@@ -21,6 +23,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A check that ran and failed: a co-simulation mismatch, a multiplier
+    /// proof that did not hold, a stage whose own check failed.
+    #[error("{0}")]
+    Check(String),
     /// libtorch reported an error.
     #[error("libtorch: {0}")]
     Torch(#[from] tch::TchError),
@@ -52,5 +58,17 @@ impl Error {
     /// An external tool failed.
     pub fn tool(msg: impl Into<String>) -> Self {
         Error::Tool(msg.into())
+    }
+    /// A check that ran and failed.
+    pub fn check(msg: impl Into<String>) -> Self {
+        Error::Check(msg.into())
+    }
+    /// The process exit code for this error: 1 for a failed check, 2 for
+    /// bad input, a tool that could not run, or I/O.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Check(_) => 1,
+            _ => 2,
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! The `codesign` binary: parses the command line and dispatches to
-//! `codesign::cli`. Every error is printed as one line and exits with 2.
+//! `codesign::cli`. Every error is printed as one line. Exit codes: 0
+//! success, 1 a check that ran and failed (`codesign::Error::Check`), 2 bad
+//! input or a tool that could not run (and clap's usage errors).
 
 use clap::{Parser, Subcommand};
 use codesign::cli;
@@ -49,6 +51,12 @@ enum Command {
 }
 
 fn main() {
+    // A closed pipe (`codesign library show --json | head`) ends the
+    // process quietly, as Unix tools do, instead of panicking in println!.
+    // SAFETY: called before any thread starts; SIG_DFL is always valid.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -76,6 +84,10 @@ fn main() {
     if let Err(e) = result {
         let msg: Vec<String> = e.chain().map(|c| c.to_string()).collect();
         eprintln!("error: {}", codesign::io::one_line(&msg.join(": ")));
-        std::process::exit(2);
+        let code = e
+            .chain()
+            .find_map(|c| c.downcast_ref::<codesign::Error>())
+            .map_or(2, codesign::Error::exit_code);
+        std::process::exit(code);
     }
 }

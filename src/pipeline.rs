@@ -516,9 +516,6 @@ pub enum Outcome {
     UpToDate,
 }
 
-/// Marker the CLI prints for a subcommand that does not exist yet.
-pub const NOT_IMPLEMENTED: &str = "not implemented yet";
-
 impl Run {
     /// Log file of a stage.
     pub fn log_path(&self, stage: &str) -> PathBuf {
@@ -570,12 +567,6 @@ impl Run {
                     "codesign {}",
                     args.first().map(String::as_str).unwrap_or("")
                 );
-                if tail.iter().any(|l| l.contains(NOT_IMPLEMENTED)) {
-                    return Err(Error::tool(format!(
-                        "stage `{}`: `{cmd}` is {NOT_IMPLEMENTED}; stopping here (finished stages are kept)",
-                        stage.name
-                    )));
-                }
                 let last: Vec<&str> = tail
                     .iter()
                     .rev()
@@ -584,12 +575,17 @@ impl Run {
                     .map(String::as_str)
                     .collect();
                 let last: Vec<&str> = last.into_iter().rev().collect();
-                return Err(Error::tool(format!(
+                let msg = format!(
                     "stage `{}`: `{cmd}` failed with {status} (log: {}): {}",
                     stage.name,
                     log_path.display(),
                     last.join(" | ")
-                )));
+                );
+                // The child's exit code 1 is a check that ran and failed.
+                return Err(match status.code() {
+                    Some(1) => Error::check(msg),
+                    _ => Error::tool(msg),
+                });
             }
         }
         let outputs = self.collect_outputs(stage, started)?;
@@ -854,19 +850,16 @@ mod tests {
 
         let fail = Stage {
             name: "fail",
-            commands: vec![vec![
-                s("-c"),
-                s("echo 'error: `codesign x` is not implemented yet' >&2; exit 2"),
-            ]],
+            commands: vec![vec![s("-c"), s("echo 'error: 3 mismatches' >&2; exit 1")]],
             inputs: vec![],
             outputs: vec![],
             reads_config: false,
         };
-        let e = run.execute(&fail, sh, |_| {}).unwrap_err().to_string();
+        let e = run.execute(&fail, sh, |_| {}).unwrap_err();
+        assert_eq!(e.exit_code(), 1, "a failed check stays a failed check: {e}");
+        let e = e.to_string();
         assert!(
-            e.contains("stage `fail`")
-                && e.contains("not implemented yet")
-                && e.contains("stopping"),
+            e.contains("stage `fail`") && e.contains("3 mismatches"),
             "{e}"
         );
         assert!(run.record("fail").is_none(), "no record for a failed stage");
@@ -874,7 +867,9 @@ mod tests {
             commands: vec![vec![s("-c"), s("echo boom; exit 3")]],
             ..fail
         };
-        let e = run.execute(&broken, sh, |_| {}).unwrap_err().to_string();
+        let e = run.execute(&broken, sh, |_| {}).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let e = e.to_string();
         assert!(e.contains("boom") && e.contains("fail.log"), "{e}");
     }
 

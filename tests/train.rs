@@ -1,112 +1,15 @@
 //! Training integration tests: the fake-quantized model against the integer
-//! network (a naive reference written from the `intnet` contract), and the
-//! digits pipeline end to end.
+//! network (the contract's reference trace, `intnet::sim::reference_trace`,
+//! which computes through `intnet::arith`), and the digits pipeline end to end.
 
 use codesign::config::{Config, ModelKind};
-use codesign::intnet::sim::Simulator;
-use codesign::intnet::{IntNetwork, MacLayer, Op, Shape};
+use codesign::intnet::sim::{reference_trace, ProductTable, Simulator};
+use codesign::intnet::{Op, Shape};
 use codesign::nn::models;
 use codesign::nn::net::QuantOpts;
 use codesign::nn::quantize::to_intnet;
 use codesign::nn::train::{Session, Stage};
 use tch::{nn, Device, Kind, Tensor};
-
-/// The integer network, written loop by loop from the contract in
-/// `src/intnet/mod.rs` with exact multiplication.
-fn reference_forward(net: &IntNetwork, image: &[u8]) -> Vec<i64> {
-    let mut t: Vec<(Shape, Vec<i64>)> = vec![(
-        net.input,
-        image
-            .iter()
-            .map(|&p| (p >> net.input_shift) as i64)
-            .collect(),
-    )];
-    let act_max = net.act_max as i64;
-    for node in &net.nodes {
-        let (s, x) = t[node.input].clone();
-        let o = node.out;
-        let mut y = vec![0i64; o.len()];
-        match &node.op {
-            Op::Conv(l) | Op::Linear(l) => mac(l, s, &x, o, &mut y, act_max),
-            Op::MaxPool { kernel, stride } | Op::AvgPool { kernel, stride } => {
-                let avg = matches!(node.op, Op::AvgPool { .. });
-                for c in 0..o.c {
-                    for oy in 0..o.h {
-                        for ox in 0..o.w {
-                            let mut m = i64::MIN;
-                            let mut sum = 0;
-                            for ky in 0..*kernel {
-                                for kx in 0..*kernel {
-                                    let v =
-                                        x[(c * s.h + oy * stride + ky) * s.w + ox * stride + kx];
-                                    m = m.max(v);
-                                    sum += v;
-                                }
-                            }
-                            let n = (kernel * kernel) as i64;
-                            y[(c * o.h + oy) * o.w + ox] = if avg { (sum + n / 2) / n } else { m };
-                        }
-                    }
-                }
-            }
-            Op::GlobalAvgPool => {
-                let n = (s.h * s.w) as i64;
-                for c in 0..s.c {
-                    let sum: i64 = x[c * s.h * s.w..(c + 1) * s.h * s.w].iter().sum();
-                    y[c] = (sum + n / 2) / n;
-                }
-            }
-            Op::Flatten => y.copy_from_slice(&x),
-            Op::Add {
-                other,
-                mult_a,
-                mult_b,
-                shift,
-            } => {
-                let b = &t[*other].1;
-                for i in 0..y.len() {
-                    let v = (x[i] * *mult_a as i64 + b[i] * *mult_b as i64 + (1i64 << (shift - 1)))
-                        >> shift;
-                    y[i] = v.clamp(0, act_max);
-                }
-            }
-        }
-        t.push((o, y));
-    }
-    t.pop().unwrap().1
-}
-
-fn mac(l: &MacLayer, s: Shape, x: &[i64], o: Shape, y: &mut [i64], act_max: i64) {
-    let k = l.kernel;
-    for oc in 0..l.out_ch {
-        for oy in 0..o.h {
-            for ox in 0..o.w {
-                let mut acc = l.bias[oc] as i64;
-                for ic in 0..l.in_ch {
-                    for ky in 0..k {
-                        for kx in 0..k {
-                            let iy = (oy * l.stride + ky) as i64 - l.padding as i64;
-                            let ix = (ox * l.stride + kx) as i64 - l.padding as i64;
-                            if iy < 0 || ix < 0 || iy >= s.h as i64 || ix >= s.w as i64 {
-                                continue;
-                            }
-                            let xv = x[(ic * s.h + iy as usize) * s.w + ix as usize];
-                            let wv = l.weights[((oc * l.in_ch + ic) * k + ky) * k + kx] as i64;
-                            acc += xv * wv;
-                        }
-                    }
-                }
-                let v = match &l.requant {
-                    Some(r) => ((acc * r.mult[oc] as i64 + (1i64 << (r.shift[oc] - 1)))
-                        >> r.shift[oc])
-                        .clamp(0, act_max),
-                    None => acc,
-                };
-                y[(oc * o.h + oy) * o.w + ox] = v;
-            }
-        }
-    }
-}
 
 /// A network of `kind` with trained-looking statistics: random weights,
 /// batch-norm running statistics from a few float passes, calibrated scales.
@@ -132,9 +35,17 @@ fn check_exact(kind: ModelKind, input: Shape, signed: bool) {
     let exact = Vec::<f64>::try_from(out.exact.flatten(0, -1)).unwrap();
     let pixels = Vec::<u8>::try_from(x.flatten(0, -1)).unwrap();
     let n = input.len();
+    let tables = vec![ProductTable::exact(signed); int.mac_layers().count()];
     let mut nonzero = 0;
     for i in 0..s[0] as usize {
-        let want = reference_forward(&int, &pixels[i * n..(i + 1) * n]);
+        let trace = reference_trace(&int, &tables, &pixels[i * n..(i + 1) * n]);
+        let want: Vec<i64> = trace
+            .tensors
+            .last()
+            .unwrap()
+            .iter()
+            .map(|&v| v as i64)
+            .collect();
         let got: Vec<i64> = exact[i * 10..(i + 1) * 10]
             .iter()
             .map(|&v| v as i64)

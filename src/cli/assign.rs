@@ -23,8 +23,8 @@ pub struct AssignArgs {
     #[arg(long)]
     pub library: PathBuf,
     /// Error model that drives the choice.
-    #[arg(long, default_value = "population", value_parser = ["population", "per-channel", "sampled"])]
-    pub model: String,
+    #[arg(long, value_enum, default_value_t = Model::Population)]
+    pub model: Model,
     /// Sidecar with the learned sigma per layer [default: RUN_DIR/train/agn.yaml].
     #[arg(long)]
     pub sidecar: Option<PathBuf>,
@@ -45,7 +45,7 @@ pub struct AssignArgs {
 /// `codesign assign`.
 pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
     let run = &args.run_dir;
-    let model: Model = args.model.parse()?;
+    let model = args.model;
     let net = crate::intnet::load(run.join("intnet.json"))?;
     let mut data: Option<Dataset> = None;
     let calib_path = run.join("calibration.json");

@@ -17,8 +17,8 @@ pub struct ReportArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Browser check of the HTML: auto (when chromium is installed), require, skip.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "require", "skip"])]
-    pub browser: String,
+    #[arg(long, value_enum, default_value_t = crate::report::Browser::IfAvailable)]
+    pub browser: crate::report::Browser,
 }
 
 /// `codesign report`.
@@ -29,12 +29,7 @@ pub fn report(args: ReportArgs) -> anyhow::Result<()> {
     let out = args
         .out
         .unwrap_or_else(|| crate::report::out_dir(&args.run_dir));
-    let browser = match args.browser.as_str() {
-        "require" => crate::report::Browser::Required,
-        "skip" => crate::report::Browser::Skip,
-        _ => crate::report::Browser::IfAvailable,
-    };
-    let r = crate::report::write(&args.run_dir, args.library.as_deref(), &out, browser)?;
+    let r = crate::report::write(&args.run_dir, args.library.as_deref(), &out, args.browser)?;
     if let Some(b) = &r.browser {
         tracing::info!(
             "{}: {} of {} plots rendered; screenshot {}",

@@ -212,8 +212,8 @@ pub struct CosimArgs {
     #[arg(long, default_value_t = 20)]
     pub images: usize,
     /// Simulator.
-    #[arg(long, default_value = "iverilog", value_parser = ["iverilog", "verilator"])]
-    pub sim: String,
+    #[arg(long, value_enum, default_value_t = Sim::Iverilog)]
+    pub sim: Sim,
     /// Data set directory (default: the run config's `dataset.path`).
     #[arg(long)]
     pub data: Option<PathBuf>,
@@ -245,11 +245,7 @@ pub fn cosim(args: CosimArgs) -> anyhow::Result<()> {
     if args.images == 0 {
         bail!("--images must be at least 1");
     }
-    let sim = if args.sim == "verilator" {
-        Sim::Verilator
-    } else {
-        Sim::Iverilog
-    };
+    let sim = args.sim;
     let images = test_images(&args.dir, args.images, args.data.as_deref())?;
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -294,11 +290,12 @@ pub fn cosim(args: CosimArgs) -> anyhow::Result<()> {
             .iter()
             .filter(|m| m.mismatches > 0 || !m.equivalent)
             .count();
-        bail!(
+        return Err(crate::Error::check(format!(
             "co-simulation found {} mismatching images and {bad_mults} failing multiplier modules (details in {})",
             rep.mismatches,
             args.dir.join("cosim.json").display()
-        );
+        ))
+        .into());
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! their error maps; the accelerator on real images against the integer
 //! simulation's traces ([`compare_traces`]).
 
-use super::{run, Tool};
+use super::{path_arg, run, Tool};
 use crate::errmap::ErrorMap;
 use crate::error::{Error, Result};
 use std::path::Path;
@@ -34,27 +34,20 @@ pub fn check_multiplier(
     crate::io::write_atomic(&tb, TB_MULT.as_bytes())?;
     let vvp = work.join(format!("{module}.vvp"));
     let define = format!("-DMULT={module}");
-    let src = verilog.canonicalize().map_err(|e| Error::io(verilog, e))?;
+    let (vvp_arg, tb_arg, src_arg) = (path_arg(&vvp)?, path_arg(&tb)?, path_arg(verilog)?);
     run(
         Tool::Iverilog,
         &[
-            "-g2005",
-            &define,
-            "-s",
-            "tb_mult",
-            "-o",
-            vvp.to_str().unwrap(),
-            tb.to_str().unwrap(),
-            src.to_str().unwrap(),
+            "-g2005", &define, "-s", "tb_mult", "-o", &vvp_arg, &tb_arg, &src_arg,
         ],
         work,
         Some(&work.join(format!("{module}.iverilog.log"))),
     )?;
     let out = work.join(format!("{module}.products.hex"));
-    let plus = format!("+out={}", out.display());
+    let plus = format!("+out={}", path_arg(&out)?);
     run(
         Tool::Vvp,
-        &["-n", vvp.to_str().unwrap(), &plus],
+        &["-n", &vvp_arg, &plus],
         work,
         Some(&work.join(format!("{module}.vvp.log"))),
     )?;
@@ -109,12 +102,7 @@ pub fn lint(files: &[&Path], top: &str, work: &Path, log: Option<&Path>) -> Resu
     args.extend(LINT_WAIVERS.iter().map(|s| s.to_string()));
     args.extend(["--top-module".to_string(), top.to_string()]);
     for f in files {
-        args.push(
-            f.canonicalize()
-                .map_err(|e| Error::io(f, e))?
-                .display()
-                .to_string(),
-        );
+        args.push(path_arg(f)?);
     }
     let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
     run(Tool::Verilator, &a, work, log)?;
@@ -122,7 +110,9 @@ pub fn lint(files: &[&Path], top: &str, work: &Path, log: Option<&Path>) -> Resu
 }
 
 /// Simulator used for the accelerator.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Sim {
     Iverilog,
@@ -474,17 +464,13 @@ pub fn check_multipliers(
         let map = read_errmap(dir, id, manifest.signed)?;
         let mismatches = check_multiplier(&file, module, &map, &work)?.len();
         let gold = dir.join(crate::rtl::accel::netlist_file(module));
-        let equivalent = match super::synth::equiv_json(
+        let equivalent = super::synth::equiv_json(
             &gold,
             crate::rtl::accel::NETLIST_MODULE,
             &file,
             module,
             &work,
-        ) {
-            Ok(()) => true,
-            Err(e) if e.to_string().contains("unproven") => false,
-            Err(e) => return Err(e),
-        };
+        )? == super::synth::Equivalence::Proven;
         checks.push(MultCheck {
             module: module.clone(),
             multiplier: id.clone(),

@@ -81,7 +81,18 @@ pub struct RunOutput {
 /// Lines of a failing tool's output shown in the error.
 const TAIL_LINES: usize = 12;
 
-/// Run `tool` with `args` in `cwd`. With `log`, stdout and stderr are
+/// `p` as a command-line argument for a tool: absolute, so that it names
+/// the same file whatever the tool's working directory (a relative path
+/// would be read relative to `cwd`, not to the caller's folder).
+pub fn path_arg(p: &Path) -> Result<String> {
+    let abs = std::path::absolute(p).map_err(|e| Error::io(p, e))?;
+    abs.to_str()
+        .map(str::to_string)
+        .ok_or_else(|| Error::input(format!("{}: path is not valid UTF-8", p.display())))
+}
+
+/// Run `tool` with `args` in `cwd`; every path in `args` must be absolute
+/// ([`path_arg`]) or relative to `cwd`. With `log`, stdout and stderr are
 /// written there (kept on failure, too). A non-zero exit is an error that
 /// names the tool, its exit status, the log and the tail of its output.
 pub fn run(tool: Tool, args: &[&str], cwd: &Path, log: Option<&Path>) -> Result<RunOutput> {

@@ -20,6 +20,7 @@ pub mod validate;
 
 use crate::calib::{Calibration, MacView};
 use crate::errmap::ErrorMap;
+use crate::intnet::arith;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -48,25 +49,14 @@ impl ErrorTable {
     /// of the same signedness.
     pub fn new(map: &ErrorMap) -> Self {
         let mut e = vec![0i32; 65536];
+        // The product is the multiplier's 16-bit output word, as the
+        // hardware bus (and the simulator) carries it.
+        let word = |a: u8, b: u8| map.product(a, b) as u16;
         for x in 0..=255u8 {
             for wb in 0..=255u8 {
-                let w = wb as i8 as i32;
-                // The product is the multiplier's 16-bit output word, as
-                // the hardware bus (and the simulator) carries it.
-                let word = |a: u8, b: u8| map.product(a, b) as u16;
-                e[(x as usize) << 8 | wb as usize] = if map.signed {
-                    word(x, wb) as i16 as i32 - x as i8 as i32 * w
-                } else {
-                    // Negated for negative weights only: `M(x, 0)` keeps
-                    // its sign, as in the simulator.
-                    let mag = w.unsigned_abs() as u8;
-                    let e = word(x, mag) as i32 - x as i32 * mag as i32;
-                    if w < 0 {
-                        -e
-                    } else {
-                        e
-                    }
-                };
+                let w = wb as i8;
+                e[(x as usize) << 8 | wb as usize] =
+                    arith::product(map.signed, x, w, word) - arith::exact_product(map.signed, x, w);
             }
         }
         ErrorTable {

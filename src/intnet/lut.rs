@@ -8,6 +8,7 @@
 //! activations per byte permute, and a portable scalar path. The path is
 //! picked at run time; [`gemm_with`] forces one (tests, benchmarks).
 
+use super::arith;
 use crate::errmap::{index, ErrorMap};
 use rayon::prelude::*;
 
@@ -38,20 +39,15 @@ impl ProductTable {
         let signed = map.signed;
         let mut prod = vec![0i32; 65536];
         let mut planes = vec![0u8; 256 * 512];
+        let word = |a: u8, b: u8| map.products[index(a, b)] as u16;
         for wb in 0..=255u8 {
             let w = wb as i8;
             let b = if signed { wb } else { w.unsigned_abs() };
             for x in 0..=255u8 {
-                let word = map.products[index(x, b)] as u16;
-                let m = if signed {
-                    word as i16 as i32
-                } else {
-                    word as i32
-                };
-                prod[(wb as usize) << 8 | x as usize] = if !signed && w < 0 { -m } else { m };
+                prod[(wb as usize) << 8 | x as usize] = arith::product(signed, x, w, word);
                 let row = &mut planes[wb as usize * 512..][..512];
-                row[x as usize] = word as u8;
-                row[256 + x as usize] = (word >> 8) as u8;
+                row[x as usize] = word(x, b) as u8;
+                row[256 + x as usize] = (word(x, b) >> 8) as u8;
             }
         }
         ProductTable {

@@ -44,9 +44,11 @@
 //! * **Flatten**: `C x H x W` to `CHW x 1 x 1`, same order.
 //! * **Output**: the last node's tensor, `classes` values.
 //!
+//! [`arith`] implements these rules (the one place they are code);
 //! [`load`] reads and validates a file; [`sim`] is the reference
 //! simulator, [`lut`] the fast lookup-table kernel it runs on.
 
+pub mod arith;
 pub mod evalfile;
 pub mod lut;
 pub mod sim;
@@ -197,15 +199,7 @@ impl IntNetwork {
     }
 }
 
-/// Output length of a sliding window along one axis, `None` if the window
-/// does not fit.
-pub fn window_out(size: usize, kernel: usize, stride: usize, padding: usize) -> Option<usize> {
-    let padded = size + 2 * padding;
-    if kernel == 0 || stride == 0 || padded < kernel {
-        return None;
-    }
-    Some((padded - kernel) / stride + 1)
-}
+pub use arith::window_out;
 
 /// Read and validate an integer network file (`intnet.json`).
 pub fn load(path: impl AsRef<std::path::Path>) -> Result<IntNetwork> {
@@ -525,14 +519,5 @@ mod tests {
         let last = testnet::random(3, false).nodes.len() - 1;
         let e = broken(|n| mac_of(n, last).in_ch += 1);
         assert!(e.contains("'fc': in_ch"), "{e}");
-    }
-
-    #[test]
-    fn window_sizes() {
-        assert_eq!(window_out(32, 3, 1, 1), Some(32));
-        assert_eq!(window_out(32, 3, 2, 1), Some(16));
-        assert_eq!(window_out(5, 2, 2, 0), Some(2));
-        assert_eq!(window_out(1, 3, 1, 0), None);
-        assert_eq!(window_out(4, 0, 1, 0), None);
     }
 }

@@ -4,8 +4,8 @@
 //! obviously correct, and [`Simulator`], which batches images through the
 //! lookup-table kernel ([`super::lut`]) and is checked against it.
 
-use super::lut;
 pub use super::lut::ProductTable;
+use super::{arith, lut};
 use super::{IntNetwork, MacLayer, Op, Shape};
 use crate::error::{Error, Result};
 use crate::nn::data::Dataset;
@@ -220,7 +220,7 @@ impl Simulator {
         tensors.push(
             images
                 .iter()
-                .map(|&p| (p >> net.input_shift) as i32)
+                .map(|&p| arith::input_activation(p, net.input_shift))
                 .collect(),
         );
         let mut accs = Vec::new();
@@ -341,9 +341,9 @@ fn finish_mac(l: &MacLayer, acc: &[i32], positions: usize, act_max: i32) -> Vec<
         .flat_map(|(j, ch)| {
             let o = j % l.out_ch;
             ch.iter().map(move |&a| {
-                let a = a.wrapping_add(l.bias[o]);
+                let a = arith::accumulate(a, l.bias[o]);
                 match &l.requant {
-                    Some(r) => requant(a, r.mult[o], r.shift[o], act_max),
+                    Some(r) => arith::requant(a as i64, r.mult[o] as i64, r.shift[o], act_max),
                     None => a,
                 }
             })
@@ -351,21 +351,19 @@ fn finish_mac(l: &MacLayer, acc: &[i32], positions: usize, act_max: i32) -> Vec<
         .collect()
 }
 
-/// `clamp((acc * mult + (1 << (shift - 1))) >> shift, 0, act_max)` in `i64`.
-#[inline]
-pub fn requant(acc: i32, mult: i32, shift: u32, act_max: i32) -> i32 {
-    let v = (acc as i64 * mult as i64 + (1i64 << (shift - 1))) >> shift;
-    v.clamp(0, act_max as i64) as i32
-}
-
-/// Residual addition, elementwise.
+/// Residual addition, elementwise ([`arith::residual_add`]).
 fn add(a: &[i32], b: &[i32], mult_a: i32, mult_b: i32, shift: u32, act_max: i32) -> Vec<i32> {
     a.iter()
         .zip(b)
         .map(|(&a, &b)| {
-            let v = (a as i64 * mult_a as i64 + b as i64 * mult_b as i64 + (1i64 << (shift - 1)))
-                >> shift;
-            v.clamp(0, act_max as i64) as i32
+            arith::residual_add(
+                a as i64,
+                b as i64,
+                mult_a as i64,
+                mult_b as i64,
+                shift,
+                act_max,
+            )
         })
         .collect()
 }
@@ -393,26 +391,20 @@ fn pool(
     }
 }
 
-/// `(sum + n / 2) / n`, sums non-negative.
-#[inline]
-fn round_mean(sum: i64, n: usize) -> i32 {
-    ((sum + n as i64 / 2) / n as i64) as i32
-}
-
 fn max_pool(a: &[i32], s: Shape, y: &mut [i32], o: Shape, k: usize, stride: usize) {
     pool(a, s, o, k, stride, y, |w| w.max().unwrap_or(0));
 }
 
 fn avg_pool(a: &[i32], s: Shape, y: &mut [i32], o: Shape, k: usize, stride: usize) {
     pool(a, s, o, k, stride, y, |w| {
-        round_mean(w.map(|v| v as i64).sum(), k * k)
+        arith::round_mean(w.map(|v| v as i64).sum(), k * k)
     });
 }
 
 fn global_avg_pool(a: &[i32], s: Shape, y: &mut [i32]) {
     let n = s.h * s.w;
     for (c, v) in y.iter_mut().enumerate().take(s.c) {
-        *v = round_mean(a[c * n..][..n].iter().map(|&v| v as i64).sum(), n);
+        *v = arith::round_mean(a[c * n..][..n].iter().map(|&v| v as i64).sum(), n);
     }
 }
 
@@ -423,7 +415,7 @@ pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) 
     let shapes = net.tensor_shapes();
     let mut tensors: Vec<Vec<i32>> = vec![image
         .iter()
-        .map(|&p| (p >> net.input_shift) as i32)
+        .map(|&p| arith::input_activation(p, net.input_shift))
         .collect()];
     let mut accumulators = Vec::new();
     let mut tables = tables.iter();
@@ -466,15 +458,20 @@ pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) 
                                             0
                                         };
                                         let wv = l.weights[((oc * s.c + ic) * k + ky) * k + kx];
-                                        sum = sum.wrapping_add(table.prod(xv as u8, wv));
+                                        sum = arith::accumulate(sum, table.prod(xv as u8, wv));
                                     }
                                 }
                             }
                             let at = (oc * o.h + oy) * o.w + ox;
                             acc[at] = sum;
-                            let a = sum.wrapping_add(l.bias[oc]);
+                            let a = arith::accumulate(sum, l.bias[oc]);
                             y[at] = match &l.requant {
-                                Some(r) => requant(a, r.mult[oc], r.shift[oc], net.act_max),
+                                Some(r) => arith::requant(
+                                    a as i64,
+                                    r.mult[oc] as i64,
+                                    r.shift[oc],
+                                    net.act_max,
+                                ),
                                 None => a,
                             };
                         }
@@ -495,25 +492,21 @@ pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) 
                                     );
                                 }
                             }
-                            let n = vals.len() as i64;
                             let sum: i64 = vals.iter().map(|&v| v as i64).sum();
                             y[(c * o.h + oy) * o.w + ox] = if is_max {
                                 *vals.iter().max().unwrap()
                             } else {
-                                ((sum + n / 2) / n) as i32
+                                arith::round_mean(sum, vals.len())
                             };
                         }
                     }
                 }
             }
             Op::GlobalAvgPool => {
-                let n = (s.h * s.w) as i64;
+                let n = s.h * s.w;
                 for c in 0..s.c {
-                    let sum: i64 = x[c * s.h * s.w..(c + 1) * s.h * s.w]
-                        .iter()
-                        .map(|&v| v as i64)
-                        .sum();
-                    y[c] = ((sum + n / 2) / n) as i32;
+                    let sum: i64 = x[c * n..(c + 1) * n].iter().map(|&v| v as i64).sum();
+                    y[c] = arith::round_mean(sum, n);
                 }
             }
             Op::Flatten => y.copy_from_slice(x),
@@ -525,11 +518,14 @@ pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) 
             } => {
                 let b = &tensors[*other];
                 for j in 0..y.len() {
-                    let v = (x[j] as i64 * *mult_a as i64
-                        + b[j] as i64 * *mult_b as i64
-                        + (1i64 << (shift - 1)))
-                        >> shift;
-                    y[j] = v.clamp(0, net.act_max as i64) as i32;
+                    y[j] = arith::residual_add(
+                        x[j] as i64,
+                        b[j] as i64,
+                        *mult_a as i64,
+                        *mult_b as i64,
+                        *shift,
+                        net.act_max,
+                    );
                 }
             }
         }
@@ -712,14 +708,7 @@ mod tests {
     }
 
     #[test]
-    fn rounding_rules() {
-        assert_eq!(requant(5, 1, 1, 255), 3); // 2.5 -> 3
-        assert_eq!(requant(3, 3, 2, 255), 2); // 2.25 -> 2
-        assert_eq!(requant(-1, 1, 1, 255), 0); // -0.5 -> 0
-        assert_eq!(requant(-5, 1, 1, 255), 0); // clamp (ReLU)
-        assert_eq!(requant(1000, 1, 1, 255), 255);
-        assert_eq!(requant(1000, 1, 1, 127), 127);
-        assert_eq!(requant(i32::MAX, i32::MAX, 62, 255), 1);
+    fn global_average_rounds_half_up() {
         let s = Shape { c: 3, h: 2, w: 2 };
         let mut y = [0; 3];
         global_avg_pool(&[1, 2, 2, 2, 1, 1, 1, 2, 1, 2, 1, 2], s, &mut y);

@@ -5,7 +5,7 @@
 
 use crate::config::ModelKind;
 use crate::error::{Error, Result};
-use crate::intnet::Shape;
+use crate::intnet::{window_out, Shape};
 use crate::nn::net::{MacNode, Net, Node, NodeOp, BN_EPS};
 use tch::nn;
 
@@ -164,8 +164,8 @@ impl<'a> Builder<'a> {
 
     pub fn conv(&mut self, name: &str, input: usize, s: ConvSpec) -> usize {
         let x = self.shape(input);
-        let h = (x.h + 2 * s.padding - s.kernel) / s.stride + 1;
-        let w = (x.w + 2 * s.padding - s.kernel) / s.stride + 1;
+        let size = |n| window(name, n, s.kernel, s.stride, s.padding);
+        let (h, w) = (size(x.h), size(x.w));
         self.mac(name, input, false, x.c, s, Shape { c: s.out_ch, h, w })
     }
 
@@ -202,8 +202,8 @@ impl<'a> Builder<'a> {
         let x = self.shape(input);
         let out = Shape {
             c: x.c,
-            h: (x.h - kernel) / stride + 1,
-            w: (x.w - kernel) / stride + 1,
+            h: window(name, x.h, kernel, stride, 0),
+            w: window(name, x.w, kernel, stride, 0),
         };
         self.push(name, input, NodeOp::MaxPool { kernel, stride }, out)
     }
@@ -212,8 +212,8 @@ impl<'a> Builder<'a> {
         let x = self.shape(input);
         let out = Shape {
             c: x.c,
-            h: (x.h - kernel) / stride + 1,
-            w: (x.w - kernel) / stride + 1,
+            h: window(name, x.h, kernel, stride, 0),
+            w: window(name, x.w, kernel, stride, 0),
         };
         self.push(name, input, NodeOp::AvgPool { kernel, stride }, out)
     }
@@ -257,6 +257,14 @@ impl<'a> Builder<'a> {
     pub fn finish(self) -> Net {
         self.net
     }
+}
+
+/// Output length along one axis ([`window_out`], the contract's size rule).
+/// [`build`] checks the image size first, so a window that does not fit is
+/// a bug in a model definition, not bad input.
+fn window(layer: &str, size: usize, kernel: usize, stride: usize, padding: usize) -> usize {
+    window_out(size, kernel, stride, padding)
+        .unwrap_or_else(|| panic!("layer {layer}: a {kernel}-wide window does not fit {size}"))
 }
 
 /// Build `kind` for `input` images and `classes` classes.

@@ -13,7 +13,9 @@
 //!   that replaces the exact products by approximate ones (retraining).
 
 use crate::intnet::Shape;
-use crate::nn::quant::{add_params, avg_exact, requant_exact, requant_params, ste_round, W_MAX};
+use crate::nn::quant::{
+    add_exact, add_params, avg_exact, requant_exact, requant_params, ste_round, W_MAX,
+};
 use tch::{nn, Kind, Tensor};
 
 /// Batch-norm epsilon (libtorch's default), also used when folding.
@@ -405,10 +407,7 @@ impl Net {
                     let out_scale = scale.to_kind(Kind::Double);
                     let (ra, rb) = (&x.scale / &out_scale, &b.scale / &out_scale);
                     let (ma, mb, sh) = add_params(&ra, &rb);
-                    let exact = ((&x.exact * &ma + &b.exact * &mb + (&sh - 1.0).exp2())
-                        / sh.exp2())
-                    .floor()
-                    .clamp(0.0, act_max);
+                    let exact = add_exact(&x.exact, &b.exact, &ma, &mb, &sh, self.act_max);
                     let float = (&x.v * ra.to_kind(Kind::Float) + &b.v * rb.to_kind(Kind::Float))
                         .clamp(0.0, act_max);
                     let v = &float + (exact.to_kind(Kind::Float) - &float).detach();

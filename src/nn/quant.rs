@@ -1,5 +1,5 @@
 //! Fake quantization that reproduces the integer network's arithmetic
-//! (`crate::intnet`, module doc) exactly in the forward pass, with
+//! ([`crate::intnet::arith`]) exactly in the forward pass, with
 //! straight-through gradients in the backward pass.
 //!
 //! Values travel between layers in the *integer domain*: a float tensor whose
@@ -61,20 +61,25 @@ pub fn requant_exact(acc: &Tensor, mult: &Tensor, shift: &Tensor, act_max: i32) 
         .clamp(0.0, act_max as f64)
 }
 
+/// `clamp((a * mult_a + b * mult_b + 2^(shift-1)) >> shift, 0, act_max)` on
+/// `f64` tensors (broadcasting): the residual addition of the contract,
+/// exact while every term stays below `2^53`.
+pub fn add_exact(
+    a: &Tensor,
+    b: &Tensor,
+    mult_a: &Tensor,
+    mult_b: &Tensor,
+    shift: &Tensor,
+    act_max: i32,
+) -> Tensor {
+    ((a * mult_a + b * mult_b + (shift - 1.0).exp2()) / shift.exp2())
+        .floor()
+        .clamp(0.0, act_max as f64)
+}
+
 /// `(sum + n / 2) / n` with integer division (sums are >= 0) on `f64` tensors.
 pub fn avg_exact(sum: &Tensor, n: i64) -> Tensor {
     ((sum.to_kind(Kind::Double) + (n / 2) as f64) / n as f64).floor()
-}
-
-/// The contract's requantization in plain integers (the reference the tensor
-/// version is tested against).
-pub fn requant_int(acc: i64, mult: i64, shift: u32, act_max: i32) -> i32 {
-    ((acc * mult + (1i64 << (shift - 1))) >> shift).clamp(0, act_max as i64) as i32
-}
-
-/// The contract's residual addition in plain integers.
-pub fn add_int(a: i64, b: i64, mult_a: i64, mult_b: i64, shift: u32, act_max: i32) -> i32 {
-    ((a * mult_a + b * mult_b + (1i64 << (shift - 1))) >> shift).clamp(0, act_max as i64) as i32
 }
 
 /// Tensor (any shape) to a flat `Vec<f64>`.
@@ -90,6 +95,7 @@ pub fn to_vec_f64(t: &Tensor) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::intnet::arith;
     use rand::{Rng, SeedableRng};
 
     #[test]
@@ -113,7 +119,7 @@ mod tests {
             for (a, g) in accs.iter().zip(got) {
                 assert_eq!(
                     g as i32,
-                    requant_int(*a, mi, si, 255),
+                    arith::requant(*a, mi, si, 255),
                     "acc {a} ratio {ratio}"
                 );
             }
@@ -128,7 +134,7 @@ mod tests {
             255,
         ));
         assert_eq!(got, vec![2.0, 1.0, 3.0]);
-        assert_eq!(requant_int(3, 32768, 16, 255), 2);
+        assert_eq!(arith::requant(3, 32768, 16, 255), 2);
     }
 
     #[test]
@@ -146,11 +152,9 @@ mod tests {
             .collect();
         let ta = Tensor::from_slice(&a).to_kind(Kind::Double);
         let tb = Tensor::from_slice(&b).to_kind(Kind::Double);
-        let exact = ((ta * &ma + tb * &mb + (&s - 1.0).exp2()) / s.exp2())
-            .floor()
-            .clamp(0.0, 255.0);
+        let exact = add_exact(&ta, &tb, &ma, &mb, &s, 255);
         for ((x, y), g) in a.iter().zip(&b).zip(to_vec_f64(&exact)) {
-            assert_eq!(g as i32, add_int(*x, *y, mai, mbi, si, 255));
+            assert_eq!(g as i32, arith::residual_add(*x, *y, mai, mbi, si, 255));
         }
     }
 
@@ -164,8 +168,8 @@ mod tests {
         for n in [1i64, 2, 3, 4, 9, 16, 64] {
             for s in 0..300i64 {
                 assert_eq!(
-                    to_vec_f64(&avg_exact(&Tensor::from(s), n))[0] as i64,
-                    (s + n / 2) / n
+                    to_vec_f64(&avg_exact(&Tensor::from(s), n))[0] as i32,
+                    arith::round_mean(s, n as usize)
                 );
             }
         }

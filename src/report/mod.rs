@@ -18,12 +18,15 @@ use crate::error::Result;
 use std::path::{Path, PathBuf};
 
 /// Whether to check the HTML in headless Chromium.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Browser {
     /// Check when Chromium is installed; otherwise say so in the notes.
+    #[value(name = "auto")]
     IfAvailable,
     /// Check, and fail when Chromium is missing or a plot does not render.
+    #[value(name = "require")]
     Required,
+    /// No browser check.
     Skip,
 }
 
