@@ -112,7 +112,8 @@ impl Program {
     fn path(&self) -> PathBuf {
         match self {
             Program::Tool(t) => PathBuf::from(t.program()),
-            Program::Built(p) => p.clone(),
+            // Absolute: the program starts in another working directory.
+            Program::Built(p) => std::path::absolute(p).unwrap_or_else(|_| p.clone()),
         }
     }
 }
