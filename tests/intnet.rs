@@ -87,7 +87,7 @@ fn eval_command_writes_eval_json() {
     let file = codesign::intnet::evalfile::read(&dir.path().join("eval.json")).unwrap();
     let rec = &file["exact"];
     // The same numbers from the library directly.
-    let test = codesign::nn::data::digits().unwrap().test.take(100);
+    let test = codesign::data::digits().unwrap().test.take(100);
     let want = Simulator::exact(&net).unwrap().evaluate(&test).unwrap();
     assert_eq!(
         (rec.images, rec.top1, rec.top5),
@@ -166,7 +166,7 @@ fn eval_command_with_an_assignment() {
     };
     assign("u_exact_array", "exact_lib.yaml", "");
     assign("u_truncation_k1", "trunc.yaml", "");
-    let test = codesign::nn::data::digits().unwrap().test.take(60);
+    let test = codesign::data::digits().unwrap().test.take(60);
     let exact = Simulator::exact(&net).unwrap().evaluate(&test).unwrap();
     // A bias correction on the logits that makes every image class `c`,
     // chosen so that this accuracy differs from the uncorrected one: eval

@@ -6,7 +6,8 @@
 
 use codesign::assign::{Assignment, LayerChoice};
 use codesign::errmodel::validate::{
-    model_summary, ErrorModelReport, PairEntry, ShareWithin, Summary, RELATIVE_THRESHOLD, WINDOW,
+    model_summary, ErrorModelReport, ImageSet, PairEntry, ShareWithin, Summary, RELATIVE_THRESHOLD,
+    WINDOW,
 };
 use codesign::intnet::evalfile::{self, EvalRecord, LayerMultiplier};
 use codesign::library::generators::{Design, Reducer, Spec};
@@ -148,6 +149,7 @@ fn fixture(energy_override: bool) -> Fixture {
         model: "population".into(),
         relative_energy: 0.0,
         layers,
+        repair: None,
     };
     let mut assignment = assignment;
     let total: f64 = assignment.layers.iter().map(|l| l.macs as f64).sum();
@@ -208,6 +210,14 @@ fn fixture(energy_override: bool) -> Fixture {
             .map(|p| (p.predicted_per_channel, p.measured_compensated, p.y_std)),
     );
     let em = ErrorModelReport {
+        calibration_images: ImageSet {
+            split: "train".into(),
+            indices: (0..8).collect(),
+        },
+        validation_images: ImageSet {
+            split: "train".into(),
+            indices: (8..16).collect(),
+        },
         images: 8,
         samples: 64,
         pairs,

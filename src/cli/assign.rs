@@ -2,12 +2,13 @@
 //! (layer, multiplier) pair with both error models, write the assignment,
 //! and validate the predictions against bit-exact measurements.
 
+use crate::assign::repair::{self, Problem};
 use crate::assign::{choose, sigmas, Assignment, Model};
-use crate::calib::{calibrate, mac_views, Calibration};
+use crate::calib::{calibrate, held_out_images, mac_views, Calibration};
+use crate::data::{Dataset, Split};
 use crate::errmodel::validate::{self, ErrorModelReport};
 use crate::errmodel::{predict_all, Candidate};
 use crate::library::Library;
-use crate::nn::data::Dataset;
 use crate::nn::sidecar::Sidecar;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -37,7 +38,11 @@ pub struct AssignArgs {
     /// Do not measure the errors (no error_model.json).
     #[arg(long)]
     pub no_validate: bool,
-    /// Measure on the first N calibration images only [default: all].
+    /// Keep the error model's choice as it is (no accuracy-budget repair,
+    /// whatever the config's `assign.max_accuracy_drop`).
+    #[arg(long)]
+    pub no_repair: bool,
+    /// Held-out training images to measure on [default: as many as calibration drew].
     #[arg(long)]
     pub validate_images: Option<usize>,
 }
@@ -47,22 +52,24 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
     let run = &args.run_dir;
     let model = args.model;
     let net = crate::intnet::load(run.join("intnet.json"))?;
-    let mut data: Option<Dataset> = None;
+    let mut data = RunData::new(run);
     let calib_path = run.join("calibration.json");
     let calib = if calib_path.exists() && !args.recalibrate {
         let c: Calibration = crate::io::read_json(&calib_path)?;
         c.check(&net, &calib_path.display().to_string())?;
         c
     } else {
-        let (train, images, samples, seed) = training_data(run)?;
-        check_data(&train, &net)?;
+        let cfg = data.config()?.calibration.clone();
+        let seed = data.config()?.seed;
+        let train = data.train(&net)?;
         tracing::info!(
-            "calibrating: {images} images, {samples} receptive fields per layer, seed {seed}"
+            "calibrating: {} images, {} receptive fields per layer, seed {seed}",
+            cfg.images,
+            cfg.samples
         );
-        let c = calibrate(&net, &train.images, images, samples, seed)?;
+        let c = calibrate(&net, &train.images, cfg.images, cfg.samples, seed)?;
         crate::io::write_json(&calib_path, &c)?;
         tracing::info!("wrote {}", calib_path.display());
-        data = Some(train);
         c
     };
     let sidecar_path = args
@@ -80,7 +87,7 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
         cands.len()
     );
     let preds = predict_all(&calib, &views, &cands);
-    let assignment = choose(
+    let mut assignment = choose(
         &calib,
         &views,
         &sig,
@@ -89,38 +96,73 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
         model,
         &args.library.display().to_string(),
     )?;
+    print!("{}", assignment_table(&assignment, &sig));
+
+    // The accuracy budget, on the validation split.
+    let budget = if args.no_repair {
+        None
+    } else {
+        data.config()?.assign.max_accuracy_drop
+    };
+    let mut missed = None;
+    if let Some(max_drop) = budget {
+        let validation = data.split(&net)?.validation.clone();
+        if validation.is_empty() {
+            anyhow::bail!(
+                "the accuracy budget needs validation images (dataset.validation_images)"
+            );
+        }
+        let y_std: Vec<f64> = calib.layers.iter().map(|l| l.y_std).collect();
+        let problem = Problem {
+            net: &net,
+            lib: &lib,
+            views: &views,
+            cands: &cands,
+            preds: &preds,
+            model,
+            y_std: &y_std,
+        };
+        let rec = repair::repair(&problem, &mut assignment, &validation, max_drop)?;
+        print!("{}", repair_table(&rec, assignment.relative_energy));
+        if !rec.met {
+            missed = Some(rec);
+        }
+    }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| run.join("assignment.yaml"));
     crate::io::write_yaml(&out, &assignment)?;
-    print!("{}", assignment_table(&assignment, &sig));
+    if assignment.repair.is_some() {
+        print!("{}", assignment_table(&assignment, &sig));
+    }
     tracing::info!("wrote {}", out.display());
+    if let Some(rec) = missed {
+        return Err(crate::Error::check(format!(
+            "accuracy budget missed: validation top-1 {:.2} % is more than {} points below the exact network's {:.2} %; the best point found is in {}",
+            100.0 * rec.accuracy,
+            rec.max_accuracy_drop,
+            100.0 * rec.exact_accuracy,
+            out.display()
+        ))
+        .into());
+    }
 
     if args.no_validate {
         return Ok(());
     }
-    let train = match data {
-        Some(d) => d,
-        None => {
-            let d = training_data(run)?.0;
-            check_data(&d, &net)?;
-            d
-        }
-    };
-    let n = args
-        .validate_images
-        .unwrap_or(calib.image_indices.len())
-        .min(calib.image_indices.len());
-    if n == 0 {
+    let train = data.train(&net)?;
+    // Held out: training images calibration did not draw, as many as it drew.
+    let n = args.validate_images.unwrap_or(calib.image_indices.len());
+    let indices = held_out_images(train.len(), &calib.image_indices, n, calib.seed, 1);
+    if indices.is_empty() {
         anyhow::bail!(
-            "{}: no calibration image indices to measure on (rerun with --recalibrate)",
-            calib_path.display()
+            "no training image is left for validation after the {} calibration images",
+            calib.image_indices.len()
         );
     }
-    let indices = &calib.image_indices[..n];
-    let measured = validate::measure(&net, &train.images, indices, &cands, &preds)?;
-    let report = validate::report(&calib, &cands, &preds, &measured, n);
+    let measured = validate::measure(&net, &train.images, &indices, &cands, &preds)?;
+    let report = validate::report(&calib, &cands, &preds, &measured, &indices);
     let path = run.join("error_model.json");
     crate::io::write_json(&path, &report)?;
     print!("{}", validation_table(&report, &cands));
@@ -128,17 +170,79 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Training images and calibration settings from `RUN_DIR/config.yaml`.
-fn training_data(run: &Path) -> anyhow::Result<(Dataset, usize, usize, u64)> {
-    let path = run.join("config.yaml");
-    let cfg = crate::config::Config::load(&path).context("calibration needs the run's config")?;
-    let split = crate::nn::data::load(cfg.dataset.kind, cfg.dataset.path.as_deref())?;
-    Ok((
-        split.train,
-        cfg.calibration.images,
-        cfg.calibration.samples,
-        cfg.seed,
-    ))
+/// The run's config and data set, loaded on first use.
+struct RunData<'a> {
+    run: &'a Path,
+    config: Option<crate::config::Config>,
+    split: Option<Split>,
+}
+
+impl<'a> RunData<'a> {
+    fn new(run: &'a Path) -> Self {
+        RunData {
+            run,
+            config: None,
+            split: None,
+        }
+    }
+
+    /// `RUN_DIR/config.yaml`.
+    fn config(&mut self) -> anyhow::Result<&crate::config::Config> {
+        if self.config.is_none() {
+            let path = self.run.join("config.yaml");
+            let cfg = crate::config::Config::load(&path)
+                .context("calibration and the accuracy budget need the run's config")?;
+            self.config = Some(cfg);
+        }
+        Ok(self.config.as_ref().expect("just loaded"))
+    }
+
+    /// The data set, checked against `net`'s input shape.
+    fn split(&mut self, net: &crate::intnet::IntNetwork) -> anyhow::Result<&Split> {
+        if self.split.is_none() {
+            let split = self.config()?.dataset.load()?;
+            check_data(&split.train, net)?;
+            self.split = Some(split);
+        }
+        Ok(self.split.as_ref().expect("just loaded"))
+    }
+
+    /// The training split (calibration and the error model's validation).
+    fn train(&mut self, net: &crate::intnet::IntNetwork) -> anyhow::Result<&Dataset> {
+        Ok(&self.split(net)?.train)
+    }
+}
+
+/// The repair's steps and its verdict.
+pub fn repair_table(r: &repair::Repair, energy: f64) -> String {
+    let mut s = format!(
+        "accuracy budget: {} points on {} validation images; exact {:.2} %, error model's choice {:.2} % (energy {:.4})\n",
+        r.max_accuracy_drop,
+        r.validation_images,
+        100.0 * r.exact_accuracy,
+        100.0 * r.paper_accuracy,
+        r.paper_relative_energy
+    );
+    for st in &r.steps {
+        s += &format!(
+            "  {:<6} {:<10} {} -> {}: predicted std {:.3} -> {:.3}, top-1 {:.2} %, energy {:.4}{}\n",
+            st.kind,
+            st.layer,
+            st.from,
+            st.to,
+            st.predicted_std_from,
+            st.predicted_std_to,
+            100.0 * st.validation_accuracy,
+            st.relative_energy,
+            if st.kept { "" } else { " (undone)" }
+        );
+    }
+    s += &format!(
+        "final: top-1 {:.2} %, energy {energy:.4}, budget {}\n",
+        100.0 * r.accuracy,
+        if r.met { "met" } else { "MISSED" }
+    );
+    s
 }
 
 fn check_data(d: &Dataset, net: &crate::intnet::IntNetwork) -> anyhow::Result<()> {

@@ -7,7 +7,6 @@ use crate::intnet::evalfile::{self, EvalRecord, LayerMultiplier};
 use crate::intnet::sim::{accuracy, ProductTable, Simulator};
 use crate::intnet::{self, IntNetwork};
 use crate::library::Library;
-use crate::nn::data;
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
@@ -80,8 +79,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     };
     let sim = Simulator::new(&net, tables)?;
 
-    let data_dir = args.data.clone().or_else(|| config.dataset.path.clone());
-    let split = data::load(config.dataset.kind, data_dir.as_deref())?;
+    let split = config.dataset.load_from(args.data.as_deref())?;
     let mut set = if args.split == "test" {
         split.test
     } else {

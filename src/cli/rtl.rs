@@ -10,7 +10,6 @@ use crate::errmap::ErrorMap;
 use crate::intnet;
 use crate::library::Library;
 use crate::netlist::Netlist;
-use crate::nn::data;
 use crate::rtl::accel::{self, Manifest};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
@@ -227,10 +226,7 @@ pub struct CosimArgs {
 fn test_images(dir: &Path, n: usize, data_dir: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     let source: Source = crate::io::read_json(dir.join("source.json"))?;
     let config = Config::load(source.run_dir.join("config.yaml"))?;
-    let path = data_dir
-        .map(Path::to_path_buf)
-        .or_else(|| config.dataset.path.clone());
-    let split = data::load(config.dataset.kind, path.as_deref())?;
+    let split = config.dataset.load_from(data_dir)?;
     if split.test.len() < n {
         bail!(
             "the test split has only {} images, {n} requested",

@@ -1,8 +1,9 @@
 //! Bit-exact measurement of the error a multiplier causes at a layer's
 //! output, set next to both models' predictions (`RUN_DIR/error_model.json`).
 //!
-//! Measured the way the models predict it: the layer runs on its real
-//! inputs (the exact network's tensors for the calibration images), every
+//! Measured the way the models predict it, on held-out images: the layer
+//! runs on its real inputs (the exact network's tensors for training images
+//! that calibration did not draw, [`crate::calib::held_out_images`]), every
 //! output value of every channel counts, and the error is
 //! `D = acc_approx - acc_exact = sum_i e(x_i, w_ij)` (bias excluded).
 //! * `measured`: the standard deviation of `D` over all output values, the
@@ -109,7 +110,7 @@ pub fn measure(
     let len = net.input.len();
     if let Some(&bad) = indices.iter().find(|&&i| (i + 1) * len > images.len()) {
         return Err(Error::input(format!(
-            "calibration image {bad} is not in the data set ({} images): calibration from another data set?",
+            "image {bad} is not in the data set ({} images): calibration from another data set?",
             images.len() / len.max(1)
         )));
     }
@@ -211,10 +212,24 @@ pub struct ShareWithin {
     pub sampled: Option<f64>,
 }
 
+/// A set of images of one split of the run's data set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImageSet {
+    /// `train` or `test`.
+    pub split: String,
+    /// Image indices within the split, ascending.
+    pub indices: Vec<usize>,
+}
+
 /// Contents of `RUN_DIR/error_model.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErrorModelReport {
-    /// Calibration images whose outputs were measured.
+    /// The images the predictions were computed from.
+    pub calibration_images: ImageSet,
+    /// The held-out images whose outputs were measured (disjoint from
+    /// `calibration_images`).
+    pub validation_images: ImageSet,
+    /// Validation images measured.
     pub images: usize,
     /// Receptive-field samples behind each prediction.
     pub samples: usize,
@@ -253,7 +268,7 @@ pub fn report(
     cands: &[Candidate],
     preds: &[Vec<PairPrediction>],
     measured: &[Vec<PairMeasurement>],
-    images: usize,
+    validation: &[usize],
 ) -> ErrorModelReport {
     let mut pairs = Vec::new();
     for (l, lc) in calib.layers.iter().enumerate() {
@@ -295,8 +310,14 @@ pub fn report(
                 )
             }))
         });
+    let train = |indices: &[usize]| ImageSet {
+        split: "train".into(),
+        indices: indices.to_vec(),
+    };
     ErrorModelReport {
-        images,
+        calibration_images: train(&calib.image_indices),
+        validation_images: train(validation),
+        images: validation.len(),
         samples: calib.layers.first().map_or(0, |l| l.act_hists.len()),
         pairs,
         summary: Summary {

@@ -7,8 +7,8 @@
 pub use super::lut::ProductTable;
 use super::{arith, lut};
 use super::{IntNetwork, MacLayer, Op, Shape};
+use crate::data::Dataset;
 use crate::error::{Error, Result};
-use crate::nn::data::Dataset;
 use rayon::prelude::*;
 
 /// Everything one image computes.

@@ -5,8 +5,11 @@
 //! proportion to each layer's share of the multiplications:
 //! `CE - lambda * sum_l (macs_l / macs_total) * min(|sigma_l|, sigma_max)`.
 
-use crate::nn::net::Net;
 use tch::{Kind, Tensor};
+
+/// One multiplying layer as the loss sees it: its learned `sigma` (a scalar
+/// tensor) and its multiplications per image.
+pub type NoisyLayer<'a> = (&'a Tensor, u64);
 
 /// `acc + sigma * std(acc) * N(0, 1)`; `std` is detached (it sets the unit of
 /// the noise, the gradient reaches `sigma` and the layer's inputs only).
@@ -15,12 +18,13 @@ pub fn add_noise(acc: &Tensor, sigma: &Tensor) -> Tensor {
     acc + sigma * std * acc.randn_like()
 }
 
-/// `sum_l (macs_l / macs_total) * min(|sigma_l|, sigma_max)` (a scalar tensor).
-pub fn noise_reward(net: &Net, sigma_max: f64) -> Tensor {
-    let total = net.total_macs().max(1) as f64;
+/// `sum_l (macs_l / macs_total) * min(|sigma_l|, sigma_max)` (a scalar tensor)
+/// over `layers`, every multiplying layer of the network.
+pub fn noise_reward(layers: &[NoisyLayer], sigma_max: f64) -> Tensor {
+    let total = layers.iter().map(|l| l.1).sum::<u64>().max(1) as f64;
     let mut r: Option<Tensor> = None;
-    for (_, _, m) in net.mac_nodes() {
-        let term = m.sigma.abs().clamp_max(sigma_max) * (m.macs as f64 / total);
+    for &(sigma, macs) in layers {
+        let term = sigma.abs().clamp_max(sigma_max) * (macs as f64 / total);
         r = Some(match r {
             Some(acc) => acc + term,
             None => term,
@@ -30,8 +34,8 @@ pub fn noise_reward(net: &Net, sigma_max: f64) -> Tensor {
 }
 
 /// The AGN search loss: `ce - lambda * reward`.
-pub fn loss(ce: &Tensor, net: &Net, lambda: f64, sigma_max: f64) -> Tensor {
-    ce - noise_reward(net, sigma_max) * lambda
+pub fn loss(ce: &Tensor, layers: &[NoisyLayer], lambda: f64, sigma_max: f64) -> Tensor {
+    ce - noise_reward(layers, sigma_max) * lambda
 }
 
 #[cfg(test)]
@@ -40,6 +44,7 @@ mod tests {
     use crate::config::ModelKind;
     use crate::intnet::Shape;
     use crate::nn::models;
+    use crate::nn::net::Net;
     use crate::nn::net::{NodeOp, QuantOpts};
     use tch::{nn, Device};
 
@@ -147,7 +152,7 @@ mod tests {
             set(&m.sigma, &Tensor::from(s));
         }
         let ce = Tensor::from(1.5f32);
-        let loss = loss(&ce, &net, lambda, sigma_max);
+        let loss = loss(&ce, &net.noisy_layers(), lambda, sigma_max);
         let total = net.total_macs() as f64;
         let expect_reward: f64 = net
             .mac_nodes()

