@@ -13,7 +13,7 @@ use crate::errmodel::{predict_all, Candidate, PairPrediction};
 use crate::error::{Error, Result};
 use crate::intnet::IntNetwork;
 use crate::library::Library;
-use crate::nn::sidecar::Sidecar;
+use crate::sidecar::Sidecar;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -281,6 +281,23 @@ pub fn assign(
 }
 
 impl Assignment {
+    /// The error model's own choice before the accuracy-budget repair
+    /// (the assignment itself when no repair ran).
+    pub fn paper_choice(&self) -> Assignment {
+        match &self.repair {
+            Some(r) => {
+                let mut a = Assignment {
+                    layers: r.paper_layers.clone(),
+                    repair: None,
+                    ..self.clone()
+                };
+                a.update_energy();
+                a
+            }
+            None => self.clone(),
+        }
+    }
+
     /// Recompute `relative_energy` from the layers.
     pub fn update_energy(&mut self) {
         let total: u64 = self.layers.iter().map(|c| c.macs).sum();
@@ -444,7 +461,7 @@ mod tests {
     use crate::calib::calibrate_with;
     use crate::calib::tests::{toy_images, toy_net, toy_trace};
     use crate::library::{Cost, Entry};
-    use crate::nn::sidecar::LayerInfo;
+    use crate::sidecar::LayerInfo;
 
     /// Exact plus operand-truncation designs dropping `k` low bits of the
     /// activation; fewer bits, less energy (a made-up but monotone cost).

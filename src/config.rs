@@ -44,7 +44,26 @@ pub struct Config {
     /// Per-operation energy constants overriding the report's defaults
     /// (45 nm, Horowitz ISSCC 2014); see `report::energy`.
     #[serde(default)]
-    pub energy: crate::report::energy::EnergyConfig,
+    pub energy: EnergyConfig,
+}
+
+/// The config's optional `energy:` section: any per-operation constant of
+/// the report's energy model (`report::energy`, pJ and um^2), plus a source
+/// naming where the overrides come from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EnergyConfig {
+    pub add8_pj: Option<f64>,
+    pub mult8_pj: Option<f64>,
+    pub add32_pj: Option<f64>,
+    pub mult32_pj: Option<f64>,
+    pub sram_8kb_pj: Option<f64>,
+    pub sram_32kb_pj: Option<f64>,
+    pub sram_1mb_pj: Option<f64>,
+    pub dram_pj: Option<f64>,
+    pub nand2_um2: Option<f64>,
+    /// Where the overriding figures come from (printed next to them).
+    pub source: Option<String>,
 }
 
 /// Where the data comes from.

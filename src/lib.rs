@@ -6,6 +6,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod io;
+pub mod sidecar;
 
 pub mod errmap;
 pub mod library;

@@ -184,6 +184,13 @@ impl Run {
                         s("--assignment"),
                         assignment.clone(),
                     ],
+                    vec![
+                        s("eval"),
+                        dir.clone(),
+                        s("--assignment"),
+                        assignment.clone(),
+                        s("--paper"),
+                    ],
                 ],
                 inputs: vec![
                     f("intnet.json"),

@@ -7,7 +7,7 @@ use codesign::assign::Assignment;
 use codesign::errmodel::validate::ErrorModelReport;
 use codesign::intnet::{testnet, IntNetwork, Shape};
 use codesign::library::generators::{Design, Spec};
-use codesign::nn::sidecar::{LayerInfo, Sidecar};
+use codesign::sidecar::{LayerInfo, Sidecar};
 use std::path::Path;
 use std::process::Command;
 

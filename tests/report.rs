@@ -12,7 +12,7 @@ use codesign::errmodel::validate::{
 use codesign::intnet::evalfile::{self, EvalRecord, LayerMultiplier};
 use codesign::library::generators::{Design, Reducer, Spec};
 use codesign::library::Library;
-use codesign::nn::sidecar::{LayerInfo, Sidecar};
+use codesign::sidecar::{LayerInfo, Sidecar};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -460,7 +460,7 @@ fn report_numbers_match_an_independent_computation() {
     let md = std::fs::read_to_string(fx.run.join("report/report.md")).unwrap();
     assert!(
         md.contains(&format!(
-            "| relative multiplication energy (paper's figure) | {:.4} |",
+            "| relative multiplication energy (paper's figure; multipliers only) | {:.4} |",
             weighted / macs_total
         )),
         "{md}"
@@ -588,7 +588,7 @@ fn missing_stages_show_as_not_run() {
     assert_eq!(r["stages"]["assign"], "not run");
     assert_eq!(r["layers"].as_array().unwrap().len(), 3);
     let md = std::fs::read_to_string(run.join("report/report.md")).unwrap();
-    assert!(md.contains("| accuracy: integer, assigned multipliers | not run |"));
+    assert!(md.contains("| accuracy: integer, assigned multipliers (after the accuracy budget) | not run |"));
 
     // A file that exists but is broken is an error naming it, exit 2.
     std::fs::write(run.join("assignment.yaml"), "layers: [").unwrap();

@@ -121,7 +121,7 @@ fn digits_pipeline() {
     s.load_stage(Stage::Qat).unwrap();
     s.load_stage(Stage::Agn).unwrap();
     assert_eq!(before, s.predict(Stage::Agn, &s.data.test, None));
-    let side: codesign::nn::sidecar::Sidecar =
+    let side: codesign::sidecar::Sidecar =
         codesign::io::read_yaml(dir.path().join("train/agn.yaml")).unwrap();
     assert_eq!(
         side.layers

@@ -65,8 +65,9 @@ pub struct Repair {
     /// Validation top-1 and relative energy of the error model's choice.
     pub paper_accuracy: f64,
     pub paper_relative_energy: f64,
-    /// The error model's choice, per layer (multiplier ids).
-    pub paper_multipliers: Vec<String>,
+    /// The error model's choice, per layer (what `codesign eval --paper`
+    /// evaluates).
+    pub paper_layers: Vec<LayerChoice>,
     /// Validation top-1 of the final assignment.
     pub accuracy: f64,
     /// The final assignment is within the budget.
@@ -183,7 +184,7 @@ pub fn repair(
         exact_accuracy,
         paper_accuracy,
         paper_relative_energy: a.relative_energy,
-        paper_multipliers: a.layers.iter().map(|c| c.multiplier.clone()).collect(),
+        paper_layers: a.layers.clone(),
         accuracy: paper_accuracy,
         met: false,
         steps: vec![],

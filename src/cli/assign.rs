@@ -9,7 +9,7 @@ use crate::data::{Dataset, Split};
 use crate::errmodel::validate::{self, ErrorModelReport};
 use crate::errmodel::{predict_all, Candidate};
 use crate::library::Library;
-use crate::nn::sidecar::Sidecar;
+use crate::sidecar::Sidecar;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 

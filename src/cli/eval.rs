@@ -31,9 +31,14 @@ pub struct EvalArgs {
     /// Evaluate only the first N images.
     #[arg(long)]
     pub limit: Option<usize>,
-    /// Record name in eval.json (default: `exact`, or the assignment's file stem).
+    /// Record name in eval.json (default: `exact`, or the assignment's
+    /// file stem, with `_paper` under `--paper`).
     #[arg(long)]
     pub name: Option<String>,
+    /// Evaluate the error model's choice recorded in the assignment before
+    /// its accuracy-budget repair (the paper's assignment).
+    #[arg(long, requires = "assignment")]
+    pub paper: bool,
 }
 
 /// `codesign eval`.
@@ -58,7 +63,10 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
             )
         }
         Some(path) => {
-            let assignment: Assignment = crate::io::read_yaml(path)?;
+            let mut assignment: Assignment = crate::io::read_yaml(path)?;
+            if args.paper {
+                assignment = assignment.paper_choice();
+            }
             let dir = args
                 .library
                 .clone()
@@ -104,10 +112,17 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
 
     let key = args.name.clone().unwrap_or_else(|| match &args.assignment {
         None => "exact".into(),
-        Some(p) => p
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "assignment".into()),
+        Some(p) => {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "assignment".into());
+            if args.paper {
+                format!("{stem}_paper")
+            } else {
+                stem
+            }
+        }
     });
     let top5 = (net.classes > 5).then_some(result.top5);
     println!(

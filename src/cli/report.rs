@@ -297,7 +297,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
 fn sweep_point(dir: &Path, lambda: f64) -> anyhow::Result<crate::report::model::SweepPoint> {
     let assignment = crate::assign::Assignment::load(dir.join("assignment.yaml"))?;
     let evals = crate::intnet::evalfile::read(&dir.join("eval.json"))?;
-    let sidecar: crate::nn::sidecar::Sidecar = crate::io::read_yaml(dir.join("train/agn.yaml"))?;
+    let sidecar: crate::sidecar::Sidecar = crate::io::read_yaml(dir.join("train/agn.yaml"))?;
     Ok(crate::report::model::SweepPoint {
         lambda,
         accuracy: evals.get("assignment").map(|r| r.top1),

@@ -1,5 +1,5 @@
 //! Training on libtorch: models, fake quantization, AGN search,
-//! checkpoints and the sidecar that describes them.
+//! checkpoints (their YAML sidecar is `crate::sidecar`, read without libtorch).
 
 pub mod agn;
 pub mod models;
@@ -7,5 +7,4 @@ pub mod net;
 pub mod quant;
 pub mod quantize;
 pub mod retrain;
-pub mod sidecar;
 pub mod train;

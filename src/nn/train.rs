@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::intnet::Shape;
 use crate::nn::net::{Net, NodeParams, QuantOpts};
 use crate::nn::quant::to_vec_f64;
-use crate::nn::sidecar::{LayerInfo, LayerQuant, Sidecar};
+use crate::sidecar::{LayerInfo, LayerQuant, Sidecar};
 use crate::nn::{agn, models};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::seq::SliceRandom;

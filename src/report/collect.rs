@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::intnet::evalfile::{EvalFile, EvalRecord};
 use crate::intnet::{IntNetwork, Op};
 use crate::library::Library;
-use crate::nn::sidecar::Sidecar;
+use crate::sidecar::Sidecar;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -195,6 +195,10 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     if let Some(ev) = &evals {
         r.accuracy.exact = ev.get("exact").map(|x| x.top1);
         r.accuracy.approx = approx_record(ev).map(|x| x.top1);
+        r.accuracy.approx_paper = ev.get("assignment_paper").map(|x| x.top1);
+        r.energy.relative_multiplication_paper = ev
+            .get("assignment_paper")
+            .and_then(|x| x.relative_energy);
     }
     if let Some(ev) = maybe_json::<EvalFile>(&at("retrain/eval.json"))? {
         r.accuracy.retrained = approx_record(&ev).map(|x| x.top1);

@@ -16,23 +16,7 @@ pub const HOROWITZ: &str = "Horowitz, ISSCC 2014, 45 nm";
 /// Source of the NAND2 area used to turn gate equivalents into um^2.
 pub const NANGATE: &str = "NanGate FreePDK45 Open Cell Library, NAND2_X1 (45 nm)";
 
-/// The config's optional `energy:` section: any constant, plus a source
-/// naming where the overrides come from.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct EnergyConfig {
-    pub add8_pj: Option<f64>,
-    pub mult8_pj: Option<f64>,
-    pub add32_pj: Option<f64>,
-    pub mult32_pj: Option<f64>,
-    pub sram_8kb_pj: Option<f64>,
-    pub sram_32kb_pj: Option<f64>,
-    pub sram_1mb_pj: Option<f64>,
-    pub dram_pj: Option<f64>,
-    pub nand2_um2: Option<f64>,
-    /// Where the overriding figures come from (printed next to them).
-    pub source: Option<String>,
-}
+pub use crate::config::EnergyConfig;
 
 /// One per-operation constant as printed in the report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -20,8 +20,13 @@ pub struct Accuracy {
     pub agn: Option<f64>,
     /// Integer network with exact multipliers (bit-exact simulation).
     pub exact: Option<f64>,
-    /// Integer network with the assigned approximate multipliers.
+    /// Integer network with the assigned approximate multipliers (after the
+    /// accuracy-budget repair).
     pub approx: Option<f64>,
+    /// Integer network with the error model's unrepaired choice (the
+    /// paper's assignment).
+    #[serde(default)]
+    pub approx_paper: Option<f64>,
     /// After approximate retraining, with the assigned multipliers.
     pub retrained: Option<f64>,
 }
@@ -29,8 +34,12 @@ pub struct Accuracy {
 /// Per-inference energy of the network.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Energy {
-    /// `sum_l macs_l * E(M_l) / (sum_l macs_l * E(exact))` (the paper's figure).
+    /// `sum_l macs_l * E(M_l) / (sum_l macs_l * E(exact))` (the paper's
+    /// figure), of the assignment the run uses.
     pub relative_multiplication: Option<f64>,
+    /// The same of the error model's unrepaired choice.
+    #[serde(default)]
+    pub relative_multiplication_paper: Option<f64>,
     /// Datapath energy (multiplications, accumulation, requantization,
     /// buffer accesses) with the assigned multipliers over the same with exact ones.
     pub relative_datapath: Option<f64>,
