@@ -2,7 +2,7 @@
 //! external netlists into a library, show a library as a table or JSON.
 
 use crate::library::{self, Entry, Library};
-use crate::netlist::import::{load, ImportOptions};
+use crate::netlist::import::load;
 use std::path::PathBuf;
 
 /// Arguments of `codesign library`.
@@ -33,12 +33,8 @@ pub enum LibraryCommand {
         /// Library directory (created if missing).
         #[arg(long)]
         out: PathBuf,
-        /// Operands and product are two's complement.
-        #[arg(long)]
-        signed: bool,
-        /// Verilog file defining further cells the netlists instantiate.
-        #[arg(long)]
-        cells: Option<PathBuf>,
+        #[command(flatten)]
+        import: crate::cli::characterize::ImportArgs,
     },
     /// Show a library: one row per design, sorted by energy.
     Show {
@@ -68,16 +64,9 @@ pub fn library(args: LibraryArgs) -> anyhow::Result<()> {
             print!("{}", table(&lib.by_energy()));
             Ok(())
         }
-        LibraryCommand::Import {
-            files,
-            out,
-            signed,
-            cells,
-        } => {
-            let opts = ImportOptions {
-                cells,
-                ..Default::default()
-            };
+        LibraryCommand::Import { files, out, import } => {
+            let signed = import.signed;
+            let opts = import.options()?;
             let mut netlists = Vec::new();
             for f in &files {
                 let imported = load(f, &opts)?;
