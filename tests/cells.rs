@@ -34,7 +34,7 @@ fn defs(f: &Family) -> &'static [CellDef] {
 /// Output values of `ours` for every input assignment, next to those of
 /// `theirs` (a cell with the same pin names, maybe in another order).
 fn compare(ours: &CellDef, theirs: &CellDef) -> Vec<(String, bool)> {
-    let mut sorted = |v: &[String]| {
+    let sorted = |v: &[String]| {
         let mut v = v.to_vec();
         v.sort();
         v

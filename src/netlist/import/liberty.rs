@@ -85,7 +85,7 @@ fn lex(text: &str, path: &Path) -> Result<Vec<(Tok, u32)>> {
                 while i < b.len()
                     && !b[i].is_ascii_whitespace()
                     && !b"(){}:;,\"".contains(&b[i])
-                    && !(b[i] == b'/' && matches!(b.get(i + 1), Some(b'*' | b'/')))
+                    && (b[i] != b'/' || !matches!(b.get(i + 1), Some(b'*' | b'/')))
                 {
                     i += 1;
                 }
