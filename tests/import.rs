@@ -111,6 +111,21 @@ const CASES: &[Case] = &[
         }),
     },
     Case {
+        file: "cost_sop.v",
+        args: &[],
+        expect: Expect::Map(|a, b| (a & 7) * (b & 7)),
+    },
+    Case {
+        file: "cost_sop.json",
+        args: &[],
+        expect: Expect::Map(|a, b| (a & 7) * (b & 7)),
+    },
+    Case {
+        file: "cost_sop_abc.v",
+        args: &[],
+        expect: Expect::Map(|a, b| (a & 7) * (b & 7)),
+    },
+    Case {
         file: "liberty_sequential.v",
         args: &["--liberty", "lib/tiny.lib"],
         expect: Expect::Refuse(&[
@@ -273,4 +288,50 @@ fn aoi21_x1_is_right_on_all_eight_combinations() {
     assert_eq!(differ, 2);
     // The spot check: A[1]=1, A[0]=0, B[0]=0 gives 0.
     assert_eq!(m.product(2, 0), 0);
+}
+
+/// One circuit, one cost: the sum-of-products file, its Yosys JSON and its
+/// ABC netlist have identical metrics, and on the canonical mapping their
+/// costs move far closer together than as written. Measured: as written
+/// 912 / 62 / 131 gates, canonical 96 / 43 / 50 gates (energy_rel
+/// 1.76 / 0.18 / 0.27 against 0.198 / 0.153 / 0.154): one Yosys/ABC pass
+/// still depends on the starting structure, so the 2 % target is
+/// not met (a function-based restart, ABC `collapse`, converges exactly on
+/// this 3x3 design but gives 65,141 AIG nodes and 17 s for an 8x8 multiplier).
+#[test]
+fn three_forms_of_one_design_get_closer_costs_on_the_canonical_mapping() {
+    use codesign::library::{cost, metrics};
+    if !eda::tools_for_test(&[Tool::Yosys]) {
+        return;
+    }
+    let forms = ["cost_sop.v", "cost_sop.json", "cost_sop_abc.v"];
+    let mut raw = vec![];
+    let mut canon = vec![];
+    let mut maps = vec![];
+    for f in forms {
+        let n = import::load(&corpus().join(f), &ImportOptions::default())
+            .unwrap()
+            .netlist;
+        maps.push(metrics::metrics(&sim::exhaustive(&n, false).unwrap()));
+        raw.push(cost::cost(&n, false).unwrap());
+        canon.push(cost::canonical_cost(&n, false).unwrap());
+    }
+    eprintln!("as written: {raw:?}\ncanonical: {canon:?}");
+    assert!(maps.iter().all(|m| *m == maps[0]));
+    let spread = |v: &[f64]| {
+        v.iter().cloned().fold(f64::MIN, f64::max) / v.iter().cloned().fold(f64::MAX, f64::min)
+    };
+    let gates =
+        |c: &[codesign::library::Cost]| c.iter().map(|c| c.gates as f64).collect::<Vec<_>>();
+    let energy = |c: &[codesign::library::Cost]| c.iter().map(|c| c.energy_rel).collect::<Vec<_>>();
+    let (rg, cg) = (spread(&gates(&raw)), spread(&gates(&canon)));
+    let (re, ce) = (spread(&energy(&raw)), spread(&energy(&canon)));
+    assert!(
+        cg < 2.5 && cg * 4.0 < rg,
+        "gates spread {rg} as written, {cg} canonical"
+    );
+    assert!(
+        ce < 1.35 && ce * 4.0 < re,
+        "energy spread {re} as written, {ce} canonical"
+    );
 }

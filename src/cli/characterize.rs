@@ -76,7 +76,8 @@ pub fn report(args: &CharacterizeArgs) -> anyhow::Result<Report> {
         signed,
         importer: imported.importer,
         metrics: metrics::metrics(&map),
-        cost: cost::cost(&imported.netlist, signed)?,
+        // Metrics from the netlist as given; cost on its canonical mapping.
+        cost: cost::canonical_cost(&imported.netlist, signed)?,
     })
 }
 
@@ -125,6 +126,10 @@ fn table(r: &Report) -> String {
         ("err_std", format!("{:.3}", m.err_std)),
     ];
     let mut t: String = rows.iter().map(|(k, v)| format!("{k:<11} {v}\n")).collect();
-    t += &format!("\n{}\n", cost::ENERGY_MODEL);
+    t += &format!(
+        "\ncost on the canonical mapping (Yosys: {}); metrics of the netlist as given\n{}\n",
+        crate::library::yosys::CANONICAL_FLOW,
+        cost::ENERGY_MODEL
+    );
     t
 }

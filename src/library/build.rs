@@ -161,7 +161,11 @@ pub fn add_imported(
     let designs: Vec<Result<Design>> = plan
         .into_par_iter()
         .map(|(id, params, n)| {
-            let d = store::characterize(&id, "imported", &params, signed, n);
+            // Metrics from the netlist as given; cost on its canonical mapping.
+            let d = store::characterize(&id, "imported", &params, signed, n).and_then(|mut d| {
+                d.entry.cost = super::cost::canonical_cost(&d.netlist, signed)?;
+                Ok(d)
+            });
             bar.inc(1);
             d
         })
@@ -178,6 +182,7 @@ pub fn add_imported(
     let index = store::Index {
         version: store::FORMAT_VERSION,
         energy_model: super::cost::ENERGY_MODEL.to_string(),
+        cost_flow: Some(store::IMPORTED_COST_FLOW.to_string()),
         entries,
     };
     crate::io::write_yaml(dir.join(store::INDEX), &index)?;
