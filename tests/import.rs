@@ -17,6 +17,9 @@ enum Expect {
     Map(fn(u32, u32) -> u32),
     /// Refused with exit code 2 and one line containing all of these.
     Refuse(&'static [&'static str]),
+    /// Imports as signed (`true`) or unsigned; MAE, WCE and EP% equal the
+    /// figures the file's EvoApprox header publishes.
+    Header(bool),
 }
 
 struct Case {
@@ -126,6 +129,13 @@ const CASES: &[Case] = &[
         expect: Expect::Map(|a, b| (a & 7) * (b & 7)),
     },
     Case {
+        // EvoApproxLib (MIT licence, header kept): HAX1/FAX1 cells plus a
+        // vector `+`, so it takes the Yosys route with the cell models.
+        file: "mul8s_1KR3_pdk45.v",
+        args: &[],
+        expect: Expect::Header(true),
+    },
+    Case {
         file: "liberty_sequential.v",
         args: &["--liberty", "lib/tiny.lib"],
         expect: Expect::Refuse(&[
@@ -186,6 +196,36 @@ fn corpus_imports_right_or_refuses_in_one_line() {
                 let got = sim::exhaustive(&imp.netlist, false).unwrap();
                 let want = ErrorMap::from_fn(false, |a, b| (f(a as u32, b as u32) & 0xffff) as i32);
                 assert!(got == want, "{}: wrong products", c.file);
+            }
+            Expect::Header(signed) => {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let header = |key: &str| -> f64 {
+                    let line = text
+                        .lines()
+                        .find(|l| l.starts_with("//") && l[2..].trim_start().starts_with(key))
+                        .unwrap_or_else(|| panic!("{}: no {key} in the header", c.file));
+                    line.split('=')
+                        .nth(1)
+                        .unwrap()
+                        .trim()
+                        .trim_end_matches('%')
+                        .trim()
+                        .parse()
+                        .unwrap()
+                };
+                let imp = import::load(&path, &options(c.args))
+                    .unwrap_or_else(|e| panic!("{}: {e}", c.file));
+                let m = codesign::library::metrics::metrics(
+                    &sim::exhaustive(&imp.netlist, *signed).unwrap(),
+                );
+                assert_eq!(m.mae, header("MAE ="), "{}", c.file);
+                assert_eq!(m.wce, header("WCE ="), "{}", c.file);
+                assert!(
+                    (m.ep_pct - header("EP% =")).abs() < 0.006,
+                    "{}: EP {}",
+                    c.file,
+                    m.ep_pct
+                );
             }
             Expect::Refuse(parts) => {
                 let out = Command::new(env!("CARGO_BIN_EXE_codesign"))
@@ -333,5 +373,53 @@ fn three_forms_of_one_design_get_closer_costs_on_the_canonical_mapping() {
     assert!(
         ce < 1.35 && ce * 4.0 < re,
         "energy spread {re} as written, {ce} canonical"
+    );
+}
+
+/// `library import --evoapprox DIR` keeps the published figures, and the
+/// assignment's `published-power` cost is each design's published power
+/// over the exact one's (here mul8_RippleCarryArrayMultiplier, 0.3924 mW).
+#[test]
+fn evoapprox_import_keeps_published_power_for_the_assignment() {
+    use codesign::assign::{candidates_by, CostColumn};
+    use codesign::library::Library;
+    if !eda::tools_for_test(&[Tool::Yosys]) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let lib = work.path().join("lib");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/evoapprox8b");
+    let out = Command::new(env!("CARGO_BIN_EXE_codesign"))
+        .args(["library", "import", "--evoapprox"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&lib)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = std::fs::read_to_string(lib.join("index.yaml")).unwrap();
+    assert!(
+        index.contains("cost_flow:") && index.contains("synth -flatten"),
+        "{index}"
+    );
+    let l = Library::load(&lib).unwrap();
+    assert_eq!(l.entries.len(), 10);
+    assert_eq!(l.entry("mul8_002").unwrap().published["PDK45_PWR"], 0.2183);
+    let cands = candidates_by(&l, false, CostColumn::PublishedPower).unwrap();
+    let c404 = cands.iter().find(|c| c.id == "mul8_404").unwrap();
+    assert!(
+        (c404.energy_rel - 0.1281 / 0.3924).abs() < 1e-9,
+        "{}",
+        c404.energy_rel
+    );
+    let model = candidates_by(&l, false, CostColumn::Energy).unwrap();
+    let m404 = model.iter().find(|c| c.id == "mul8_404").unwrap();
+    assert_eq!(
+        m404.energy_rel,
+        l.entry("mul8_404").unwrap().cost.energy_rel
     );
 }

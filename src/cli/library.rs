@@ -28,8 +28,13 @@ pub enum LibraryCommand {
     Import {
         /// Netlist files (structural Verilog, Yosys JSON, or Verilog that
         /// Yosys synthesizes).
-        #[arg(required = true)]
+        #[arg(required_unless_present = "evoapprox")]
         files: Vec<PathBuf>,
+        /// An EvoApproxLib checkout (or part of it): imports every 8x8
+        /// multiplier `mul8*.v` under it, `mul8s_*` as signed, keeping the
+        /// header's published figures (`PDK45_PWR`, ...) as extra columns.
+        #[arg(long)]
+        evoapprox: Option<PathBuf>,
         /// Library directory (created if missing).
         #[arg(long)]
         out: PathBuf,
@@ -64,15 +69,30 @@ pub fn library(args: LibraryArgs) -> anyhow::Result<()> {
             print!("{}", table(&lib.by_energy()));
             Ok(())
         }
-        LibraryCommand::Import { files, out, import } => {
-            let signed = import.signed;
+        LibraryCommand::Import {
+            files,
+            evoapprox,
+            out,
+            import,
+        } => {
             let opts = import.options()?;
-            let mut netlists = Vec::new();
-            for f in &files {
-                let imported = load(f, &opts)?;
-                netlists.push((f.clone(), imported.importer, imported.netlist));
+            let mut jobs: Vec<(PathBuf, bool)> =
+                files.into_iter().map(|f| (f, import.signed)).collect();
+            if let Some(dir) = &evoapprox {
+                jobs.extend(library::evoapprox::files(dir)?);
             }
-            let ids = library::build::add_imported(&out, netlists, signed)?;
+            let mut ids = Vec::new();
+            for signed in [false, true] {
+                let mut netlists = Vec::new();
+                for (f, _) in jobs.iter().filter(|j| j.1 == signed) {
+                    let imported = load(f, &opts)?;
+                    let published = library::evoapprox::published(&crate::io::read_text(f)?);
+                    netlists.push((f.clone(), imported.importer, imported.netlist, published));
+                }
+                if !netlists.is_empty() {
+                    ids.extend(library::build::add_imported(&out, netlists, signed)?);
+                }
+            }
             let lib = Library::load(&out)?;
             let rows: Vec<&Entry> = lib
                 .by_energy()

@@ -64,6 +64,7 @@ pub fn characterize(
         signed,
         metrics: metrics::metrics(&map),
         cost: cost::cost(&netlist, signed)?,
+        published: Default::default(),
     };
     Ok(Design {
         entry,
