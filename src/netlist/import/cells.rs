@@ -37,6 +37,9 @@ pub struct CellDef {
     pub library: String,
     pub inputs: Vec<String>,
     pub outputs: Vec<(String, Func)>,
+    /// Power and ground pins (`VPWR`, `VGND`, ...): connections to them
+    /// are accepted and carry no logic.
+    pub power: Vec<String>,
     /// Why the cell cannot be simulated (a flip-flop or latch), if so.
     pub unusable: Option<String>,
 }
@@ -53,8 +56,10 @@ impl CellDef {
 
     /// A Verilog model of the cell under the name `name` (for Yosys).
     pub fn verilog_model(&self, name: &str) -> String {
-        let mut s = format!("module {name}({});\n", self.pins().join(", "));
-        for i in &self.inputs {
+        let mut pins = self.pins();
+        pins.extend(self.power.iter().map(String::as_str));
+        let mut s = format!("module {name}({});\n", pins.join(", "));
+        for i in self.inputs.iter().chain(&self.power) {
             s += &format!("  input {i};\n");
         }
         for (o, f) in &self.outputs {
@@ -82,6 +87,8 @@ pub struct Family {
     /// The name of the cell of base `b` in the library's published files.
     pub published: fn(&str) -> String,
     pub rows: &'static [Row],
+    /// Power and ground pins of every cell (powered netlists connect them).
+    pub power: &'static [&'static str],
 }
 
 /// `name` without trailing digits and then `sep`, if both are there.
@@ -98,6 +105,7 @@ pub static EVOAPPROX: Family = Family {
     base: |n| strip_drive(n.strip_prefix("PDKGEN").unwrap_or(n), "X"),
     // OSU has no BUFX1; its smallest buffer is BUFX2.
     published: |b| format!("{b}X{}", if b == "BUF" { 2 } else { 1 }),
+    power: &[],
     rows: &[
         ("AND2", &["A", "B"], &[("Y", "A & B")]),
         ("AOI21", &["A", "B", "C"], &[("Y", "!((A & B) | C)")]),
@@ -135,6 +143,7 @@ pub static NANGATE45: Family = Family {
     library: "NanGate45 (FreePDK45 Open Cell Library)",
     base: |n| strip_drive(n, "_X"),
     published: |b| format!("{b}_X1"),
+    power: &[],
     rows: &[
         ("AND2", &["A1", "A2"], &[("ZN", "A1 & A2")]),
         ("AND3", &["A1", "A2", "A3"], &[("ZN", "A1 & A2 & A3")]),
@@ -232,6 +241,7 @@ pub static SKY130_HD: Family = Family {
     library: "sky130_fd_sc_hd",
     base: |n| strip_drive(n.strip_prefix("sky130_fd_sc_hd__")?, "_"),
     published: |b| format!("sky130_fd_sc_hd__{b}_1"),
+    power: &["VPWR", "VGND", "VPB", "VNB"],
     rows: &[
         ("inv", &["A"], &[("Y", "!A")]),
         ("clkinv", &["A"], &[("Y", "!A")]),
@@ -394,6 +404,7 @@ fn def_of(family: &Family, row: &Row) -> CellDef {
                 (o.to_string(), f)
             })
             .collect(),
+        power: family.power.iter().map(|s| s.to_string()).collect(),
         unusable: None,
     }
 }

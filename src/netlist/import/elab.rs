@@ -443,6 +443,8 @@ impl<'m> Elab<'m> {
                 if let Some(e) = e {
                     outs.push((k, e));
                 }
+            } else if c.power.iter().any(|p| p == port) {
+                // A supply connection of a powered netlist: no logic.
             } else {
                 return Err(self.err(
                     line,

@@ -284,6 +284,12 @@ pub fn read(text: &str, path: &Path) -> Result<HashMap<String, CellDef>> {
                     .unwrap_or_default(),
                 inputs,
                 outputs,
+                power: c
+                    .groups
+                    .iter()
+                    .filter(|g| g.kind == "pg_pin")
+                    .filter_map(|g| g.args.first().cloned())
+                    .collect(),
                 unusable,
             },
         );

@@ -355,10 +355,20 @@ impl Reader<'_> {
                 self.module(ty, &format!("{prefix}{short}."), Some(&b), depth + 1, loc)?;
                 continue;
             }
+            if is_sequential(ty) {
+                let named = if short.starts_with('$') {
+                    String::new()
+                } else {
+                    format!(" `{prefix}{short}`")
+                };
+                return Err(Error::input(format!(
+                    "{}: the design stores state: flip-flop or latch{named} (Yosys cell {}); only combinational multipliers are supported",
+                    self.parts.at(loc),
+                    ty.trim_start_matches('\\')
+                )));
+            }
             let Some((pins, kind, invert)) = cell_kind(ty) else {
-                let hint = if is_sequential(ty) {
-                    "a flip-flop or latch: only combinational multipliers are supported"
-                } else if ty.starts_with("$_") || !ty.starts_with('$') {
+                let hint = if ty.starts_with("$_") || !ty.starts_with('$') {
                     "unknown cell (not a Yosys gate and not a module of the file)"
                 } else {
                     "not a single-bit gate cell: synthesize to gates first, or pass the Verilog source"
