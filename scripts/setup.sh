@@ -4,6 +4,7 @@
 #     chromium (headless, renders and checks the HTML report) with a font;
 #   * a project-local Python venv (.venv) with torch 2.11.0, whose libtorch
 #     the `tch` crate links against (LIBTORCH_USE_PYTORCH=1);
+#   * the published cell libraries of scripts/pdk.sh (into the git-ignored .pdk/);
 #   * the release build of the `codesign` binary.
 # Source scripts/env.sh afterwards to build by hand with the same settings.
 set -euo pipefail
@@ -47,6 +48,9 @@ if ! .venv/bin/python -c "import torch, sys; sys.exit(0 if torch.__version__.sta
     python3 -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check "torch==$TORCH_VERSION"
 fi
+
+# Published cell libraries the tests check the built-in cells against (.pdk/).
+scripts/pdk.sh
 
 # shellcheck source=scripts/env.sh
 source scripts/env.sh

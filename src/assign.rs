@@ -108,6 +108,53 @@ impl std::str::FromStr for Model {
 /// The library's designs of the network's signedness, with their error
 /// tables. Errors if there are none or none of them is exact.
 pub fn candidates(lib: &Library, signed: bool) -> Result<Vec<Candidate>> {
+    candidates_by(lib, signed, CostColumn::Energy)
+}
+
+/// Which library figure the assignment minimizes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CostColumn {
+    /// `cost.energy_rel`, the switching-energy model (relative to exact).
+    Energy,
+    /// The published 45 nm power (`published.PDK45_PWR`, EvoApprox
+    /// headers), relative to the exact multiplier's published power, as
+    /// the paper assigns.
+    PublishedPower,
+}
+
+/// [`candidates`] with the relative cost taken from `column`. With
+/// [`CostColumn::PublishedPower`] an exact entry must carry the published
+/// power (else an error); entries without it keep `cost.energy_rel`.
+pub fn candidates_by(lib: &Library, signed: bool, column: CostColumn) -> Result<Vec<Candidate>> {
+    let mut cands = candidates_energy(lib, signed)?;
+    if column == CostColumn::PublishedPower {
+        let key = crate::library::evoapprox::POWER;
+        let power = |id: &str| {
+            lib.entry(id)
+                .and_then(|e| e.published.get(key).copied())
+                .filter(|p| *p > 0.0)
+        };
+        let reference = cands
+            .iter()
+            .filter(|c| c.table.is_exact())
+            .find_map(|c| power(&c.id))
+            .ok_or_else(|| {
+                Error::input(format!(
+                    "library {}: --cost published-power needs an exact multiplier with a published {key} (import EvoApprox's exact one too)",
+                    lib.dir.display()
+                ))
+            })?;
+        // Designs without a header keep the energy model's figure.
+        for c in &mut cands {
+            if let Some(p) = power(&c.id) {
+                c.energy_rel = p / reference;
+            }
+        }
+    }
+    Ok(cands)
+}
+
+fn candidates_energy(lib: &Library, signed: bool) -> Result<Vec<Candidate>> {
     let kind = if signed {
         "signed (two's complement)"
     } else {
@@ -603,6 +650,7 @@ mod tests {
                 area_ge: 1.0,
                 energy_rel: 1.0,
             },
+            published: Default::default(),
         };
         Library {
             dir: "lib".into(),

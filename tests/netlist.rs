@@ -114,7 +114,10 @@ const BAD_INPUTS: &[(&str, &[&str])] = &[
     ),
     (
         "x_constant.v",
-        &["x_constant.v:6:", "x/z constants are not supported"],
+        &[
+            "x_constant.v:6:",
+            "x/z constant reaches the product through net `O[0]`",
+        ],
     ),
 ];
 

@@ -45,6 +45,10 @@ pub struct AssignArgs {
     /// Held-out training images to measure on [default: as many as calibration drew].
     #[arg(long)]
     pub validate_images: Option<usize>,
+    /// The cost minimized: the library's energy model, or the published
+    /// 45 nm power of imported EvoApprox designs (`PDK45_PWR`, as the paper).
+    #[arg(long, default_value = "energy", value_parser = ["energy", "published-power"])]
+    pub cost: String,
 }
 
 /// `codesign assign`.
@@ -80,7 +84,12 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
     let views = mac_views(&net)?;
     let sig = sigmas(&sidecar, &views, &sidecar_path.display().to_string())?;
     let lib = Library::load(&args.library)?;
-    let cands = crate::assign::candidates(&lib, net.signed)?;
+    let column = if args.cost == "published-power" {
+        crate::assign::CostColumn::PublishedPower
+    } else {
+        crate::assign::CostColumn::Energy
+    };
+    let cands = crate::assign::candidates_by(&lib, net.signed, column)?;
     tracing::info!(
         "predicting {} layers x {} multipliers",
         views.len(),

@@ -8,20 +8,47 @@ use crate::netlist::{sim, Ports};
 use serde::Serialize;
 use std::path::PathBuf;
 
+/// How to read a netlist: options shared by `characterize` and `library import`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// Operands and product are two's complement.
+    #[arg(long)]
+    pub signed: bool,
+    /// Verilog file defining further cells the netlist instantiates (a
+    /// vendor cell library; its behavioural, UDP and sequential cells are
+    /// skipped unless used).
+    #[arg(long)]
+    pub cells: Option<PathBuf>,
+    /// Liberty file whose combinational cells the netlist instantiates.
+    #[arg(long)]
+    pub liberty: Option<PathBuf>,
+    /// Names of the operand and product ports in the file.
+    #[arg(long, default_value = "A,B,O", value_name = "A,B,O")]
+    pub ports: String,
+    /// The multiplier's module (default: the one no other module instantiates).
+    #[arg(long)]
+    pub top: Option<String>,
+}
+
+impl ImportArgs {
+    /// The importer's options.
+    pub fn options(&self) -> crate::Result<ImportOptions> {
+        Ok(ImportOptions {
+            cells: self.cells.clone(),
+            liberty: self.liberty.clone(),
+            ports: Ports::parse(&self.ports)?,
+            top: self.top.clone(),
+        })
+    }
+}
+
 /// Arguments of `codesign characterize`.
 #[derive(Debug, clap::Args)]
 pub struct CharacterizeArgs {
     /// Netlist: structural or behavioural Verilog (`.v`, `.sv`), or Yosys JSON (`.json`).
     pub file: PathBuf,
-    /// Operands and product are two's complement.
-    #[arg(long)]
-    pub signed: bool,
-    /// Verilog file defining further cells the netlist instantiates.
-    #[arg(long)]
-    pub cells: Option<PathBuf>,
-    /// Names of the operand and product ports in the file.
-    #[arg(long, default_value = "A,B,O", value_name = "A,B,O")]
-    pub ports: String,
+    #[command(flatten)]
+    pub import: ImportArgs,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -41,18 +68,16 @@ pub struct Report {
 
 /// Characterize `args.file`.
 pub fn report(args: &CharacterizeArgs) -> anyhow::Result<Report> {
-    let opts = ImportOptions {
-        cells: args.cells.clone(),
-        ports: Ports::parse(&args.ports)?,
-    };
-    let imported = import::load(&args.file, &opts)?;
-    let map = sim::exhaustive(&imported.netlist, args.signed)?;
+    let signed = args.import.signed;
+    let imported = import::load(&args.file, &args.import.options()?)?;
+    let map = sim::exhaustive(&imported.netlist, signed)?;
     Ok(Report {
         name: imported.netlist.name.clone(),
-        signed: args.signed,
+        signed,
         importer: imported.importer,
         metrics: metrics::metrics(&map),
-        cost: cost::cost(&imported.netlist, args.signed)?,
+        // Metrics from the netlist as given; cost on its canonical mapping.
+        cost: cost::canonical_cost(&imported.netlist, signed)?,
     })
 }
 
@@ -101,6 +126,10 @@ fn table(r: &Report) -> String {
         ("err_std", format!("{:.3}", m.err_std)),
     ];
     let mut t: String = rows.iter().map(|(k, v)| format!("{k:<11} {v}\n")).collect();
-    t += &format!("\n{}\n", cost::ENERGY_MODEL);
+    t += &format!(
+        "\ncost on the canonical mapping (Yosys: {}); metrics of the netlist as given\n{}\n",
+        crate::library::yosys::CANONICAL_FLOW,
+        cost::ENERGY_MODEL
+    );
     t
 }

@@ -2,7 +2,7 @@
 //! external netlists into a library, show a library as a table or JSON.
 
 use crate::library::{self, Entry, Library};
-use crate::netlist::import::{load, ImportOptions};
+use crate::netlist::import::load;
 use std::path::PathBuf;
 
 /// Arguments of `codesign library`.
@@ -28,17 +28,18 @@ pub enum LibraryCommand {
     Import {
         /// Netlist files (structural Verilog, Yosys JSON, or Verilog that
         /// Yosys synthesizes).
-        #[arg(required = true)]
+        #[arg(required_unless_present = "evoapprox")]
         files: Vec<PathBuf>,
+        /// An EvoApproxLib checkout (or part of it): imports every 8x8
+        /// multiplier `mul8*.v` under it, `mul8s_*` as signed, keeping the
+        /// header's published figures (`PDK45_PWR`, ...) as extra columns.
+        #[arg(long)]
+        evoapprox: Option<PathBuf>,
         /// Library directory (created if missing).
         #[arg(long)]
         out: PathBuf,
-        /// Operands and product are two's complement.
-        #[arg(long)]
-        signed: bool,
-        /// Verilog file defining further cells the netlists instantiate.
-        #[arg(long)]
-        cells: Option<PathBuf>,
+        #[command(flatten)]
+        import: crate::cli::characterize::ImportArgs,
     },
     /// Show a library: one row per design, sorted by energy.
     Show {
@@ -70,20 +71,28 @@ pub fn library(args: LibraryArgs) -> anyhow::Result<()> {
         }
         LibraryCommand::Import {
             files,
+            evoapprox,
             out,
-            signed,
-            cells,
+            import,
         } => {
-            let opts = ImportOptions {
-                cells,
-                ..Default::default()
-            };
-            let mut netlists = Vec::new();
-            for f in &files {
-                let imported = load(f, &opts)?;
-                netlists.push((f.clone(), imported.importer, imported.netlist));
+            let opts = import.options()?;
+            let mut jobs: Vec<(PathBuf, bool)> =
+                files.into_iter().map(|f| (f, import.signed)).collect();
+            if let Some(dir) = &evoapprox {
+                jobs.extend(library::evoapprox::files(dir)?);
             }
-            let ids = library::build::add_imported(&out, netlists, signed)?;
+            let mut ids = Vec::new();
+            for signed in [false, true] {
+                let mut netlists = Vec::new();
+                for (f, _) in jobs.iter().filter(|j| j.1 == signed) {
+                    let imported = load(f, &opts)?;
+                    let published = library::evoapprox::published(&crate::io::read_text(f)?);
+                    netlists.push((f.clone(), imported.importer, imported.netlist, published));
+                }
+                if !netlists.is_empty() {
+                    ids.extend(library::build::add_imported(&out, netlists, signed)?);
+                }
+            }
             let lib = Library::load(&out)?;
             let rows: Vec<&Entry> = lib
                 .by_energy()

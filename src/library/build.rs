@@ -133,12 +133,16 @@ pub fn import_id(file: &Path, taken: &[String]) -> String {
     id
 }
 
-/// Add netlists (file each came from, importer used, netlist) to the
+/// Figures published with a design, by column name ([`super::evoapprox`]).
+pub type Published = std::collections::BTreeMap<String, f64>;
+
+/// Add netlists (file each came from, importer used, netlist, published
+/// figures) to the
 /// library in `dir` (created if missing). Existing designs stay; new ids
 /// are derived from the file names.
 pub fn add_imported(
     dir: &Path,
-    netlists: Vec<(std::path::PathBuf, String, Netlist)>,
+    netlists: Vec<(std::path::PathBuf, String, Netlist, Published)>,
     signed: bool,
 ) -> Result<Vec<String>> {
     let mut entries = if dir.join(store::INDEX).exists() {
@@ -148,20 +152,26 @@ pub fn add_imported(
     };
     let mut taken: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
     let mut plan = Vec::new();
-    for (file, importer, n) in netlists {
+    for (file, importer, n, published) in netlists {
         let id = import_id(&file, &taken);
         taken.push(id.clone());
         plan.push((
             id,
             format!("file={} importer={importer}", file.display()),
             n,
+            published,
         ));
     }
     let bar = progress(plan.len() as u64, "characterizing imported multipliers");
     let designs: Vec<Result<Design>> = plan
         .into_par_iter()
-        .map(|(id, params, n)| {
-            let d = store::characterize(&id, "imported", &params, signed, n);
+        .map(|(id, params, n, published)| {
+            // Metrics from the netlist as given; cost on its canonical mapping.
+            let d = store::characterize(&id, "imported", &params, signed, n).and_then(|mut d| {
+                d.entry.cost = super::cost::canonical_cost(&d.netlist, signed)?;
+                d.entry.published = published;
+                Ok(d)
+            });
             bar.inc(1);
             d
         })
@@ -178,6 +188,7 @@ pub fn add_imported(
     let index = store::Index {
         version: store::FORMAT_VERSION,
         energy_model: super::cost::ENERGY_MODEL.to_string(),
+        cost_flow: Some(store::IMPORTED_COST_FLOW.to_string()),
         entries,
     };
     crate::io::write_yaml(dir.join(store::INDEX), &index)?;

@@ -106,6 +106,37 @@ pub fn cost(n: &Netlist, signed: bool) -> Result<Cost> {
     cost_with(n, signed, &Stimulus::Uniform)
 }
 
+/// Cost of `n` on its canonical mapping ([`super::yosys::CANONICAL_FLOW`]),
+/// relative to the exact reference multiplier mapped the same way: the
+/// cost of an imported design, independent of how its file was written.
+/// Needs Yosys.
+pub fn canonical_cost(n: &Netlist, signed: bool) -> Result<Cost> {
+    static REFERENCE: [std::sync::Mutex<Option<f64>>; 2] =
+        [std::sync::Mutex::new(None), std::sync::Mutex::new(None)];
+    let c = super::yosys::canonical(n)?;
+    let e = energy(&c, &Stimulus::Uniform)?;
+    let reference = {
+        let mut slot = REFERENCE[signed as usize]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match *slot {
+            Some(r) => r,
+            None => {
+                let exact =
+                    super::yosys::canonical(&generators::exact_reference(signed).netlist())?;
+                let r = energy(&exact, &Stimulus::Uniform)?;
+                *slot = Some(r);
+                r
+            }
+        }
+    };
+    Ok(Cost {
+        gates: c.cell_count(),
+        area_ge: area_ge(&c),
+        energy_rel: e / reference,
+    })
+}
+
 /// Cost of `n` for the given operand distribution.
 pub fn cost_with(n: &Netlist, signed: bool, stimulus: &Stimulus) -> Result<Cost> {
     let e = energy(n, stimulus)?;

@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod cost;
+pub mod evoapprox;
 pub mod generators;
 pub mod metrics;
 pub mod store;
@@ -58,6 +59,10 @@ pub struct Entry {
     pub signed: bool,
     pub metrics: Metrics,
     pub cost: Cost,
+    /// Figures published with the design (e.g. EvoApprox `PDK45_PWR`, mW;
+    /// see [`evoapprox`]); empty for generated designs.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub published: std::collections::BTreeMap<String, f64>,
 }
 
 /// A loaded library directory.

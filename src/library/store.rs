@@ -17,6 +17,14 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Name of the index file.
 pub const INDEX: &str = "index.yaml";
 
+/// What `index.yaml` says about the cost of imported designs.
+pub const IMPORTED_COST_FLOW: &str = "imported designs (family `imported`): metrics from \
+exhaustive simulation of the netlist as given; cost (gates, area_ge, energy_rel) computed on its \
+canonical mapping: the netlist written as structural Verilog and re-synthesized by Yosys \
+`synth -flatten; abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; opt_clean`, energy_rel relative \
+to the exact reference multiplier mapped the same way; generated designs: cost of the generated \
+netlist";
+
 /// The index file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +32,10 @@ pub struct Index {
     pub version: u32,
     /// How `cost.energy_rel` was obtained ([`cost::ENERGY_MODEL`]).
     pub energy_model: String,
+    /// How the cost of imported designs is computed ([`IMPORTED_COST_FLOW`]);
+    /// absent in a library of generated designs only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_flow: Option<String>,
     pub entries: Vec<Entry>,
 }
 
@@ -52,6 +64,7 @@ pub fn characterize(
         signed,
         metrics: metrics::metrics(&map),
         cost: cost::cost(&netlist, signed)?,
+        published: Default::default(),
     };
     Ok(Design {
         entry,
@@ -85,6 +98,7 @@ pub fn write(dir: &Path, designs: &[Design]) -> Result<()> {
     let index = Index {
         version: FORMAT_VERSION,
         energy_model: cost::ENERGY_MODEL.to_string(),
+        cost_flow: None,
         entries: designs.iter().map(|d| d.entry.clone()).collect(),
     };
     crate::io::write_yaml(dir.join(INDEX), &index)

@@ -18,6 +18,34 @@ pub const FILE: &str = "yosys_area.yaml";
 /// The gate set Yosys maps to.
 const GATES: &str = "AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX";
 
+/// The canonical mapping every imported design's cost is computed on, so
+/// that one circuit gets one cost however its file was written: the
+/// netlist (as imported) written as structural Verilog, then this Yosys
+/// script (the exact reference multiplier goes through the same flow).
+pub const CANONICAL_FLOW: &str =
+    "synth -flatten; abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; opt_clean";
+
+/// `n` re-synthesized by [`CANONICAL_FLOW`] (a Yosys run in a temporary
+/// directory; the result computes the same function, checked by the caller
+/// where it matters).
+pub fn canonical(n: &Netlist) -> Result<Netlist> {
+    let work = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let src = work.path().join("design.v");
+    crate::io::write_atomic(&src, crate::netlist::verilog::write(n).as_bytes())?;
+    let top = crate::netlist::verilog::module_name(n);
+    let script = format!(
+        "read_verilog design.v; hierarchy -top {top}; {CANONICAL_FLOW}; write_json canonical.json"
+    );
+    run(Tool::Yosys, &["-q", "-p", &script], work.path(), None)?;
+    let json = work.path().join("canonical.json");
+    let text = crate::io::read_text(&json)?;
+    let mut c =
+        crate::netlist::import::yosys::from_json(&text, &json, &Default::default(), None, None)
+            .map_err(|e| Error::tool(format!("canonical mapping of `{}`: {e}", n.name)))?;
+    c.name = n.name.clone();
+    Ok(c)
+}
+
 /// Cell counts of one design after Yosys synthesis.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct YosysArea {

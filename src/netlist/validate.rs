@@ -47,6 +47,9 @@ pub struct Parts {
     pub inputs: Vec<PartPort>,
     pub outputs: Vec<PartPort>,
     pub gates: Vec<PartGate>,
+    /// Nets that carry an `x`/`z` constant, with where it was written:
+    /// allowed where no product bit depends on them.
+    pub x_nets: Vec<(NetId, Loc)>,
 }
 
 /// Names of the multiplier's ports in the source: operands (8 bits each)
@@ -93,6 +96,8 @@ enum Driver {
     None,
     Port(usize, usize),
     Gate(usize),
+    /// An `x`/`z` constant ([`Parts::x_nets`] index).
+    X(usize),
 }
 
 impl Parts {
@@ -152,8 +157,57 @@ impl Parts {
     }
 }
 
+/// Ports written one bit at a time (`\\A[0]`, ..., `\\A[7]`, as ABC and
+/// other tools write them) become one bus `A`, bit `i` from `A[i]`;
+/// a group whose indices are not exactly `0..n` stays as it is.
+fn group_bit_ports(list: &mut Vec<PartPort>) {
+    let split = |name: &str| -> Option<(String, usize)> {
+        let inner = name.strip_suffix(']')?;
+        let open = inner.rfind('[')?;
+        let idx = inner[open + 1..].parse().ok()?;
+        Some((inner[..open].to_string(), idx))
+    };
+    let mut groups: Vec<(String, Vec<(usize, usize)>)> = vec![];
+    for (k, q) in list.iter().enumerate() {
+        if let (Some((base, idx)), 1) = (split(&q.bus.name), q.bus.nets.len()) {
+            match groups.iter_mut().find(|(b, _)| *b == base) {
+                Some((_, v)) => v.push((idx, k)),
+                None => groups.push((base, vec![(idx, k)])),
+            }
+        }
+    }
+    let mut drop = vec![false; list.len()];
+    let mut new = vec![];
+    for (base, mut bits) in groups {
+        bits.sort();
+        if list.iter().any(|q| q.bus.name == base)
+            || bits.iter().enumerate().any(|(i, &(idx, _))| i != idx)
+        {
+            continue;
+        }
+        for &(_, k) in &bits {
+            drop[k] = true;
+        }
+        new.push(PartPort {
+            bus: Bus {
+                name: base,
+                nets: bits.iter().map(|&(_, k)| list[k].bus.nets[0]).collect(),
+            },
+            loc: list[bits[0].1].loc,
+        });
+    }
+    let mut k = 0;
+    list.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+    list.extend(new);
+}
+
 /// Check `parts` and build the normalized netlist (see the module docs).
-pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
+pub fn from_parts(mut parts: Parts, ports: &Ports) -> Result<Netlist> {
+    group_bit_ports(&mut parts.inputs);
+    group_bit_ports(&mut parts.outputs);
     let p = &parts;
     let n = p.net_names.len();
     // Gate shapes and net ids (importer bugs or malformed JSON).
@@ -204,11 +258,31 @@ pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
         .iter()
         .find(|q| q.bus.name != ports.a && q.bus.name != ports.b)
     {
+        let lower = extra.bus.name.to_ascii_lowercase();
+        let why = if ["clk", "clock", "rst", "reset", "en", "enable"]
+            .iter()
+            .any(|k| lower.contains(k))
+        {
+            " (clock, reset or enable inputs mean a sequential design; only combinational multipliers are supported)"
+        } else {
+            ""
+        };
         return Err(p.err(
             extra.loc,
             format!(
-                "unexpected input port `{}`: a multiplier has only the operands `{}` and `{}`",
+                "unexpected input port `{}`: a multiplier has only the operands `{}` and `{}`{why}",
                 extra.bus.name, ports.a, ports.b
+            ),
+        ));
+    }
+    let o = &p.outputs[io];
+    if o.bus.nets.len() > PRODUCT_BITS {
+        return Err(p.err(
+            o.loc,
+            format!(
+                "product `{}` is {} bits wide: only 8x8-bit multipliers with a 16-bit product are supported",
+                o.bus.name,
+                o.bus.nets.len()
             ),
         ));
     }
@@ -244,6 +318,9 @@ pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
             driver[net.0 as usize] = Driver::Port(pi, bit);
         }
     }
+    for (xi, &(net, _)) in p.x_nets.iter().enumerate() {
+        driver[net.0 as usize] = Driver::X(xi);
+    }
     for (gi, g) in p.gates.iter().enumerate() {
         let out = g.gate.output;
         match driver[out.0 as usize] {
@@ -255,6 +332,17 @@ pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
                         "net `{}` is multiply driven: by input port `{}` and by {}",
                         p.name_of(out),
                         p.inputs[pi].bus.name,
+                        g.cell
+                    ),
+                ))
+            }
+            Driver::X(xi) => {
+                return Err(p.err(
+                    g.loc,
+                    format!(
+                        "net `{}` is multiply driven: by an x constant ({}) and by {}",
+                        p.name_of(out),
+                        p.at(p.x_nets[xi].1),
                         g.cell
                     ),
                 ))
@@ -328,7 +416,52 @@ pub fn from_parts(parts: Parts, ports: &Ports) -> Result<Netlist> {
         )
     })?;
     let order: Vec<usize> = order.into_iter().map(|ix| graph[ix]).collect();
+    check_x(p, &driver, &order, io)?;
     Ok(normalize(&parts, &order, ia, ib, io))
+}
+
+/// An `x` constant must not reach a product bit: walking back from the
+/// product, the first net whose value would be unknown is named.
+fn check_x(p: &Parts, driver: &[Driver], order: &[usize], io: usize) -> Result<()> {
+    if p.x_nets.is_empty() {
+        return Ok(());
+    }
+    let mut live = vec![false; p.net_names.len()];
+    for x in &p.outputs[io].bus.nets {
+        live[x.0 as usize] = true;
+    }
+    let out = &p.outputs[io];
+    for (bit, x) in out.bus.nets.iter().enumerate() {
+        if let Driver::X(xi) = driver[x.0 as usize] {
+            return Err(p.err(
+                p.x_nets[xi].1,
+                format!(
+                    "an x/z constant drives product bit `{}[{bit}]`: every product bit must be 0 or 1",
+                    out.bus.name
+                ),
+            ));
+        }
+    }
+    for &gi in order.iter().rev() {
+        let g = &p.gates[gi];
+        if !live[g.gate.output.0 as usize] {
+            continue;
+        }
+        for x in &g.gate.inputs {
+            if let Driver::X(xi) = driver[x.0 as usize] {
+                return Err(p.err(
+                    p.x_nets[xi].1,
+                    format!(
+                        "an x/z constant reaches the product through net `{}` ({}): only nets no product bit depends on may be x",
+                        p.name_of(g.gate.output),
+                        g.cell
+                    ),
+                ));
+            }
+            live[x.0 as usize] = true;
+        }
+    }
+    Ok(())
 }
 
 /// Collapse buffers, drop logic no output needs, renumber nets densely.

@@ -1,158 +1,445 @@
-//! Built-in generic cells of structural netlists (what EvoApprox8b and
-//! similar libraries instantiate): simple gates, inverter, buffer, 2:1 mux,
-//! half and full adders and a few complex gates. Cell names may carry a
-//! vendor prefix (`PDKGEN`, or anything ending in `_`) and a drive suffix
-//! (`X1`, `_1`); a module of the same name defined in the file or in the
-//! `--cells` file always wins over the built-in.
+//! Cells a structural netlist may instantiate without defining them: the
+//! combinational cells of three published libraries, each a Boolean
+//! function ([`Func`], Liberty syntax) over the cell's NAMED pins, plus the
+//! cells of a user's `--liberty` file ([`CellSet`]). Pins are always
+//! matched by name, never by position; a pin the cell does not have is an
+//! error. A module of the same name defined in the netlist or in `--cells`
+//! wins over a library cell.
+//!
+//! Built-in libraries (cell name = base + drive suffix), each row checked
+//! exhaustively against the library's own published function by
+//! `tests/cells.rs`:
+//! - [`EVOAPPROX`]: the 45 nm cells EvoApproxLib netlists instantiate
+//!   (`AND2X1`, `FAX1`, ..., optionally prefixed `PDKGEN`): OSU FreePDK45
+//!   names and pins; functions as EvoApproxLib's C models compute them,
+//!   which agree with the OSU Liberty (`qflow-tech-osu018`) except for
+//!   `MUX2X1`: EvoApprox's is `S ? B : A`, OSU's is inverting. For a real
+//!   OSU netlist, pass the OSU Liberty file with `--liberty`.
+//! - [`NANGATE45`]: the NanGate / FreePDK45 Open Cell Library (`AOI21_X1`, ...).
+//! - [`SKY130_HD`]: SkyWater sky130_fd_sc_hd (`sky130_fd_sc_hd__a21oi_1`, ...).
 
+use super::boolfn::Func;
 use crate::netlist::{GateKind, NetId};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Something that can make gates (the elaborator).
 pub trait Gates {
     fn gate(&mut self, kind: GateKind, inputs: &[NetId]) -> NetId;
 }
 
-/// A built-in cell: accepted names of each input and output pin, and its logic.
-pub struct Cell {
-    pub base: &'static str,
-    pub inputs: &'static [&'static [&'static str]],
-    pub outputs: &'static [&'static [&'static str]],
-    pub build: fn(&mut dyn Gates, &[NetId]) -> Vec<NetId>,
+/// A combinational cell: named input pins and, per output pin, its function.
+#[derive(Clone, Debug)]
+pub struct CellDef {
+    /// Name as instantiated (for built-ins: the table's base name).
+    pub name: String,
+    /// Library the definition comes from (`NanGate45`, a Liberty file, ...).
+    pub library: String,
+    pub inputs: Vec<String>,
+    pub outputs: Vec<(String, Func)>,
+    /// Power and ground pins (`VPWR`, `VGND`, ...): connections to them
+    /// are accepted and carry no logic.
+    pub power: Vec<String>,
+    /// Why the cell cannot be simulated (a flip-flop or latch), if so.
+    pub unusable: Option<String>,
 }
 
-const Y: &[&str] = &["Y", "Z", "ZN", "X", "O", "OUT", "Q"];
-const A: &[&str] = &["A", "A1", "I", "IN", "I0"];
-const B: &[&str] = &["B", "A2", "I1", "B1"];
-const C: &[&str] = &["C", "A3", "B2", "CI", "CIN"];
-const D: &[&str] = &["D", "A4"];
-const S: &[&str] = &["S", "S0", "SEL"];
-const SUM: &[&str] = &["YS", "S", "SUM"];
-const CARRY: &[&str] = &["YC", "CO", "COUT", "C"];
+impl CellDef {
+    /// All pin names, inputs first.
+    pub fn pins(&self) -> Vec<&str> {
+        self.inputs
+            .iter()
+            .map(String::as_str)
+            .chain(self.outputs.iter().map(|(o, _)| o.as_str()))
+            .collect()
+    }
 
-macro_rules! cell {
-    ($base:expr, [$($i:expr),*], [$($o:expr),*], $f:expr) => {
-        Cell { base: $base, inputs: &[$($i),*], outputs: &[$($o),*], build: $f }
-    };
+    /// A Verilog model of the cell under the name `name` (for Yosys).
+    pub fn verilog_model(&self, name: &str) -> String {
+        let mut pins = self.pins();
+        pins.extend(self.power.iter().map(String::as_str));
+        let mut s = format!("module {name}({});\n", pins.join(", "));
+        for i in self.inputs.iter().chain(&self.power) {
+            s += &format!("  input {i};\n");
+        }
+        for (o, f) in &self.outputs {
+            s += &format!(
+                "  output {o};\n  assign {o} = {};\n",
+                f.verilog(&self.inputs)
+            );
+        }
+        s + "endmodule\n"
+    }
 }
 
-/// Longest names first, so `NAND2` is not read as `AND2` with prefix `N`.
-static CELLS: &[Cell] = &[
-    cell!("XNOR2", [A, B], [Y], |g, i| vec![
-        g.gate(GateKind::Xnor, &[i[0], i[1]])
-    ]),
-    cell!("NAND2", [A, B], [Y], |g, i| vec![
-        g.gate(GateKind::Nand, &[i[0], i[1]])
-    ]),
-    cell!("NAND3", [A, B, C], [Y], |g, i| {
-        let t = g.gate(GateKind::And, &[i[0], i[1]]);
-        vec![g.gate(GateKind::Nand, &[t, i[2]])]
-    }),
-    cell!("AOI21", [A, B, C], [Y], |g, i| {
-        let t = g.gate(GateKind::And, &[i[0], i[1]]);
-        vec![g.gate(GateKind::Nor, &[t, i[2]])]
-    }),
-    cell!("OAI21", [A, B, C], [Y], |g, i| {
-        let t = g.gate(GateKind::Or, &[i[0], i[1]]);
-        vec![g.gate(GateKind::Nand, &[t, i[2]])]
-    }),
-    cell!("AOI22", [A, B, C, D], [Y], |g, i| {
-        let t = g.gate(GateKind::And, &[i[0], i[1]]);
-        let u = g.gate(GateKind::And, &[i[2], i[3]]);
-        vec![g.gate(GateKind::Nor, &[t, u])]
-    }),
-    cell!("OAI22", [A, B, C, D], [Y], |g, i| {
-        let t = g.gate(GateKind::Or, &[i[0], i[1]]);
-        let u = g.gate(GateKind::Or, &[i[2], i[3]]);
-        vec![g.gate(GateKind::Nand, &[t, u])]
-    }),
-    cell!("XOR2", [A, B], [Y], |g, i| vec![
-        g.gate(GateKind::Xor, &[i[0], i[1]])
-    ]),
-    cell!("NOR2", [A, B], [Y], |g, i| vec![
-        g.gate(GateKind::Nor, &[i[0], i[1]])
-    ]),
-    cell!("NOR3", [A, B, C], [Y], |g, i| {
-        let t = g.gate(GateKind::Or, &[i[0], i[1]]);
-        vec![g.gate(GateKind::Nor, &[t, i[2]])]
-    }),
-    cell!("AND2", [A, B], [Y], |g, i| vec![
-        g.gate(GateKind::And, &[i[0], i[1]])
-    ]),
-    cell!("AND3", [A, B, C], [Y], |g, i| {
-        let t = g.gate(GateKind::And, &[i[0], i[1]]);
-        vec![g.gate(GateKind::And, &[t, i[2]])]
-    }),
-    cell!("OR2", [A, B], [Y], |g, i| vec![
-        g.gate(GateKind::Or, &[i[0], i[1]])
-    ]),
-    cell!("OR3", [A, B, C], [Y], |g, i| {
-        let t = g.gate(GateKind::Or, &[i[0], i[1]]);
-        vec![g.gate(GateKind::Or, &[t, i[2]])]
-    }),
-    cell!("MUX2", [A, B, S], [Y], |g, i| vec![
-        g.gate(GateKind::Mux, &[i[0], i[1], i[2]])
-    ]),
-    cell!("CLKINV", [A], [Y], |g, i| vec![
-        g.gate(GateKind::Not, &[i[0]])
-    ]),
-    cell!("CLKBUF", [A], [Y], |g, i| vec![
-        g.gate(GateKind::Buf, &[i[0]])
-    ]),
-    cell!("INV", [A], [Y], |g, i| vec![g.gate(GateKind::Not, &[i[0]])]),
-    cell!("NOT", [A], [Y], |g, i| vec![g.gate(GateKind::Not, &[i[0]])]),
-    cell!("BUF", [A], [Y], |g, i| vec![g.gate(GateKind::Buf, &[i[0]])]),
-    cell!("HA", [A, B], [SUM, CARRY], |g, i| {
-        vec![
-            g.gate(GateKind::Xor, &[i[0], i[1]]),
-            g.gate(GateKind::And, &[i[0], i[1]]),
-        ]
-    }),
-    cell!("FA", [A, B, C], [SUM, CARRY], |g, i| {
-        let t = g.gate(GateKind::Xor, &[i[0], i[1]]);
-        let s = g.gate(GateKind::Xor, &[t, i[2]]);
-        let c1 = g.gate(GateKind::And, &[i[0], i[1]]);
-        let c2 = g.gate(GateKind::And, &[t, i[2]]);
-        vec![s, g.gate(GateKind::Or, &[c1, c2])]
-    }),
-];
+/// One row: base name, input pins, `(output pin, function)`.
+type Row = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+);
 
-/// Vendor prefixes known without a trailing `_`.
-const PREFIXES: &[&str] = &["", "PDKGEN", "PDK", "GEN", "GTECH_", "CELL"];
-
-/// Whether `prefix` may precede a cell's base name.
-fn prefix_ok(prefix: &str) -> bool {
-    PREFIXES.contains(&prefix) || prefix.ends_with('_')
+/// A built-in library: its name, how instance names map to base names, rows.
+pub struct Family {
+    pub library: &'static str,
+    /// Base name of a cell name of this library (drive suffix removed).
+    pub base: fn(&str) -> Option<&str>,
+    /// The name of the cell of base `b` in the library's published files.
+    pub published: fn(&str) -> String,
+    pub rows: &'static [Row],
+    /// Power and ground pins of every cell (powered netlists connect them).
+    pub power: &'static [&'static str],
 }
 
-/// Strip a drive-strength suffix (`X1`, `_X2`, `_1`).
-fn strip_drive(name: &str) -> Option<&str> {
+/// `name` without trailing digits and then `sep`, if both are there.
+fn strip_drive<'a>(name: &'a str, sep: &str) -> Option<&'a str> {
     let digits = name.trim_end_matches(|c: char| c.is_ascii_digit());
     if digits.len() == name.len() {
         return None;
     }
-    digits
-        .strip_suffix("_X")
-        .or_else(|| digits.strip_suffix('X'))
-        .or_else(|| digits.strip_suffix('_'))
+    digits.strip_suffix(sep).filter(|b| !b.is_empty())
 }
 
-/// The built-in cell called `name`, if any.
-pub fn lookup(name: &str) -> Option<&'static Cell> {
-    let upper = name.to_ascii_uppercase();
-    let mut candidates = vec![upper.as_str()];
-    if let Some(s) = strip_drive(&upper) {
-        candidates.push(s);
+pub static EVOAPPROX: Family = Family {
+    library: "EvoApprox8b 45nm (OSU FreePDK45 names)",
+    base: |n| strip_drive(n.strip_prefix("PDKGEN").unwrap_or(n), "X"),
+    // OSU has no BUFX1; its smallest buffer is BUFX2.
+    published: |b| format!("{b}X{}", if b == "BUF" { 2 } else { 1 }),
+    power: &[],
+    rows: &[
+        ("AND2", &["A", "B"], &[("Y", "A & B")]),
+        ("AOI21", &["A", "B", "C"], &[("Y", "!((A & B) | C)")]),
+        (
+            "AOI22",
+            &["A", "B", "C", "D"],
+            &[("Y", "!((A & B) | (C & D))")],
+        ),
+        ("BUF", &["A"], &[("Y", "A")]),
+        ("INV", &["A"], &[("Y", "!A")]),
+        ("NAND2", &["A", "B"], &[("Y", "!(A & B)")]),
+        ("NAND3", &["A", "B", "C"], &[("Y", "!(A & B & C)")]),
+        ("NOR2", &["A", "B"], &[("Y", "!(A | B)")]),
+        ("NOR3", &["A", "B", "C"], &[("Y", "!(A | B | C)")]),
+        ("OAI21", &["A", "B", "C"], &[("Y", "!((A | B) & C)")]),
+        (
+            "OAI22",
+            &["A", "B", "C", "D"],
+            &[("Y", "!((A | B) & (C | D))")],
+        ),
+        ("OR2", &["A", "B"], &[("Y", "A | B")]),
+        ("XOR2", &["A", "B"], &[("Y", "A ^ B")]),
+        ("XNOR2", &["A", "B"], &[("Y", "!(A ^ B)")]),
+        ("MUX2", &["A", "B", "S"], &[("Y", "(S & B) | (!S & A)")]),
+        ("HA", &["A", "B"], &[("YC", "A & B"), ("YS", "A ^ B")]),
+        (
+            "FA",
+            &["A", "B", "C"],
+            &[("YC", "(A & B) | (B & C) | (A & C)"), ("YS", "A ^ B ^ C")],
+        ),
+    ],
+};
+
+pub static NANGATE45: Family = Family {
+    library: "NanGate45 (FreePDK45 Open Cell Library)",
+    base: |n| strip_drive(n, "_X"),
+    published: |b| format!("{b}_X1"),
+    power: &[],
+    rows: &[
+        ("AND2", &["A1", "A2"], &[("ZN", "A1 & A2")]),
+        ("AND3", &["A1", "A2", "A3"], &[("ZN", "A1 & A2 & A3")]),
+        (
+            "AND4",
+            &["A1", "A2", "A3", "A4"],
+            &[("ZN", "A1 & A2 & A3 & A4")],
+        ),
+        ("NAND2", &["A1", "A2"], &[("ZN", "!(A1 & A2)")]),
+        ("NAND3", &["A1", "A2", "A3"], &[("ZN", "!(A1 & A2 & A3)")]),
+        (
+            "NAND4",
+            &["A1", "A2", "A3", "A4"],
+            &[("ZN", "!(A1 & A2 & A3 & A4)")],
+        ),
+        ("OR2", &["A1", "A2"], &[("ZN", "A1 | A2")]),
+        ("OR3", &["A1", "A2", "A3"], &[("ZN", "A1 | A2 | A3")]),
+        (
+            "OR4",
+            &["A1", "A2", "A3", "A4"],
+            &[("ZN", "A1 | A2 | A3 | A4")],
+        ),
+        ("NOR2", &["A1", "A2"], &[("ZN", "!(A1 | A2)")]),
+        ("NOR3", &["A1", "A2", "A3"], &[("ZN", "!(A1 | A2 | A3)")]),
+        (
+            "NOR4",
+            &["A1", "A2", "A3", "A4"],
+            &[("ZN", "!(A1 | A2 | A3 | A4)")],
+        ),
+        ("AOI21", &["A", "B1", "B2"], &[("ZN", "!(A | (B1 & B2))")]),
+        (
+            "AOI22",
+            &["A1", "A2", "B1", "B2"],
+            &[("ZN", "!((A1 & A2) | (B1 & B2))")],
+        ),
+        (
+            "AOI211",
+            &["A", "B", "C1", "C2"],
+            &[("ZN", "!(A | B | (C1 & C2))")],
+        ),
+        (
+            "AOI221",
+            &["A", "B1", "B2", "C1", "C2"],
+            &[("ZN", "!(A | (B1 & B2) | (C1 & C2))")],
+        ),
+        (
+            "AOI222",
+            &["A1", "A2", "B1", "B2", "C1", "C2"],
+            &[("ZN", "!((A1 & A2) | (B1 & B2) | (C1 & C2))")],
+        ),
+        ("OAI21", &["A", "B1", "B2"], &[("ZN", "!(A & (B1 | B2))")]),
+        (
+            "OAI22",
+            &["A1", "A2", "B1", "B2"],
+            &[("ZN", "!((A1 | A2) & (B1 | B2))")],
+        ),
+        (
+            "OAI211",
+            &["A", "B", "C1", "C2"],
+            &[("ZN", "!(A & B & (C1 | C2))")],
+        ),
+        (
+            "OAI221",
+            &["A", "B1", "B2", "C1", "C2"],
+            &[("ZN", "!(A & (B1 | B2) & (C1 | C2))")],
+        ),
+        (
+            "OAI222",
+            &["A1", "A2", "B1", "B2", "C1", "C2"],
+            &[("ZN", "!((A1 | A2) & (B1 | B2) & (C1 | C2))")],
+        ),
+        (
+            "OAI33",
+            &["A1", "A2", "A3", "B1", "B2", "B3"],
+            &[("ZN", "!((A1 | A2 | A3) & (B1 | B2 | B3))")],
+        ),
+        ("INV", &["A"], &[("ZN", "!A")]),
+        ("BUF", &["A"], &[("Z", "A")]),
+        ("CLKBUF", &["A"], &[("Z", "A")]),
+        ("XOR2", &["A", "B"], &[("Z", "A ^ B")]),
+        ("XNOR2", &["A", "B"], &[("ZN", "!(A ^ B)")]),
+        ("MUX2", &["A", "B", "S"], &[("Z", "(S & B) | (A & !S)")]),
+        ("HA", &["A", "B"], &[("CO", "A & B"), ("S", "A ^ B")]),
+        (
+            "FA",
+            &["A", "B", "CI"],
+            &[("CO", "(A & B) | (CI & (A | B))"), ("S", "A ^ B ^ CI")],
+        ),
+        ("LOGIC0", &[], &[("Z", "0")]),
+        ("LOGIC1", &[], &[("Z", "1")]),
+    ],
+};
+
+pub static SKY130_HD: Family = Family {
+    library: "sky130_fd_sc_hd",
+    base: |n| strip_drive(n.strip_prefix("sky130_fd_sc_hd__")?, "_"),
+    published: |b| format!("sky130_fd_sc_hd__{b}_1"),
+    power: &["VPWR", "VGND", "VPB", "VNB"],
+    rows: &[
+        ("inv", &["A"], &[("Y", "!A")]),
+        ("clkinv", &["A"], &[("Y", "!A")]),
+        ("buf", &["A"], &[("X", "A")]),
+        ("clkbuf", &["A"], &[("X", "A")]),
+        ("and2", &["A", "B"], &[("X", "A & B")]),
+        ("and2b", &["A_N", "B"], &[("X", "!A_N & B")]),
+        ("and3", &["A", "B", "C"], &[("X", "A & B & C")]),
+        ("and3b", &["A_N", "B", "C"], &[("X", "!A_N & B & C")]),
+        ("and4", &["A", "B", "C", "D"], &[("X", "A & B & C & D")]),
+        ("nand2", &["A", "B"], &[("Y", "!(A & B)")]),
+        ("nand2b", &["A_N", "B"], &[("Y", "!(!A_N & B)")]),
+        ("nand3", &["A", "B", "C"], &[("Y", "!(A & B & C)")]),
+        ("nand3b", &["A_N", "B", "C"], &[("Y", "!(!A_N & B & C)")]),
+        ("nand4", &["A", "B", "C", "D"], &[("Y", "!(A & B & C & D)")]),
+        ("or2", &["A", "B"], &[("X", "A | B")]),
+        ("or2b", &["A", "B_N"], &[("X", "A | !B_N")]),
+        ("or3", &["A", "B", "C"], &[("X", "A | B | C")]),
+        ("or3b", &["A", "B", "C_N"], &[("X", "A | B | !C_N")]),
+        ("or4", &["A", "B", "C", "D"], &[("X", "A | B | C | D")]),
+        ("nor2", &["A", "B"], &[("Y", "!(A | B)")]),
+        ("nor2b", &["A", "B_N"], &[("Y", "!(A | !B_N)")]),
+        ("nor3", &["A", "B", "C"], &[("Y", "!(A | B | C)")]),
+        ("nor3b", &["A", "B", "C_N"], &[("Y", "!(A | B | !C_N)")]),
+        ("nor4", &["A", "B", "C", "D"], &[("Y", "!(A | B | C | D)")]),
+        ("xor2", &["A", "B"], &[("X", "A ^ B")]),
+        ("xnor2", &["A", "B"], &[("Y", "!(A ^ B)")]),
+        ("xor3", &["A", "B", "C"], &[("X", "A ^ B ^ C")]),
+        ("xnor3", &["A", "B", "C"], &[("X", "!(A ^ B ^ C)")]),
+        ("a21o", &["A1", "A2", "B1"], &[("X", "(A1 & A2) | B1")]),
+        ("a21oi", &["A1", "A2", "B1"], &[("Y", "!((A1 & A2) | B1)")]),
+        (
+            "a21boi",
+            &["A1", "A2", "B1_N"],
+            &[("Y", "!((A1 & A2) | !B1_N)")],
+        ),
+        (
+            "a22o",
+            &["A1", "A2", "B1", "B2"],
+            &[("X", "(A1 & A2) | (B1 & B2)")],
+        ),
+        (
+            "a22oi",
+            &["A1", "A2", "B1", "B2"],
+            &[("Y", "!((A1 & A2) | (B1 & B2))")],
+        ),
+        (
+            "a211o",
+            &["A1", "A2", "B1", "C1"],
+            &[("X", "(A1 & A2) | B1 | C1")],
+        ),
+        (
+            "a211oi",
+            &["A1", "A2", "B1", "C1"],
+            &[("Y", "!((A1 & A2) | B1 | C1)")],
+        ),
+        (
+            "a31o",
+            &["A1", "A2", "A3", "B1"],
+            &[("X", "(A1 & A2 & A3) | B1")],
+        ),
+        (
+            "a31oi",
+            &["A1", "A2", "A3", "B1"],
+            &[("Y", "!((A1 & A2 & A3) | B1)")],
+        ),
+        (
+            "a32oi",
+            &["A1", "A2", "A3", "B1", "B2"],
+            &[("Y", "!((A1 & A2 & A3) | (B1 & B2))")],
+        ),
+        (
+            "a221oi",
+            &["A1", "A2", "B1", "B2", "C1"],
+            &[("Y", "!((A1 & A2) | (B1 & B2) | C1)")],
+        ),
+        (
+            "a2bb2oi",
+            &["A1_N", "A2_N", "B1", "B2"],
+            &[("Y", "!((!A1_N & !A2_N) | (B1 & B2))")],
+        ),
+        ("o21a", &["A1", "A2", "B1"], &[("X", "(A1 | A2) & B1")]),
+        ("o21ai", &["A1", "A2", "B1"], &[("Y", "!((A1 | A2) & B1)")]),
+        (
+            "o21bai",
+            &["A1", "A2", "B1_N"],
+            &[("Y", "!((A1 | A2) & !B1_N)")],
+        ),
+        (
+            "o22a",
+            &["A1", "A2", "B1", "B2"],
+            &[("X", "(A1 | A2) & (B1 | B2)")],
+        ),
+        (
+            "o22ai",
+            &["A1", "A2", "B1", "B2"],
+            &[("Y", "!((A1 | A2) & (B1 | B2))")],
+        ),
+        (
+            "o211a",
+            &["A1", "A2", "B1", "C1"],
+            &[("X", "(A1 | A2) & B1 & C1")],
+        ),
+        (
+            "o211ai",
+            &["A1", "A2", "B1", "C1"],
+            &[("Y", "!((A1 | A2) & B1 & C1)")],
+        ),
+        (
+            "o31ai",
+            &["A1", "A2", "A3", "B1"],
+            &[("Y", "!((A1 | A2 | A3) & B1)")],
+        ),
+        (
+            "o2bb2ai",
+            &["A1_N", "A2_N", "B1", "B2"],
+            &[("Y", "!(!(A1_N & A2_N) & (B1 | B2))")],
+        ),
+        (
+            "maj3",
+            &["A", "B", "C"],
+            &[("X", "(A & B) | (A & C) | (B & C)")],
+        ),
+        ("mux2", &["A0", "A1", "S"], &[("X", "(S & A1) | (!S & A0)")]),
+        (
+            "mux2i",
+            &["A0", "A1", "S"],
+            &[("Y", "!((S & A1) | (!S & A0))")],
+        ),
+        ("ha", &["A", "B"], &[("COUT", "A & B"), ("SUM", "A ^ B")]),
+        (
+            "fa",
+            &["A", "B", "CIN"],
+            &[
+                ("COUT", "(A & B) | (A & CIN) | (B & CIN)"),
+                ("SUM", "A ^ B ^ CIN"),
+            ],
+        ),
+        ("conb", &[], &[("HI", "1"), ("LO", "0")]),
+    ],
+};
+
+/// Every built-in library.
+pub fn families() -> [&'static Family; 3] {
+    [&EVOAPPROX, &NANGATE45, &SKY130_HD]
+}
+
+/// Build the definition of one table row (a table typo is a bug: panic).
+fn def_of(family: &Family, row: &Row) -> CellDef {
+    let (base, inputs, outputs) = *row;
+    CellDef {
+        name: base.to_string(),
+        library: family.library.to_string(),
+        inputs: inputs.iter().map(|s| s.to_string()).collect(),
+        outputs: outputs
+            .iter()
+            .map(|(o, f)| {
+                let f = Func::parse(f, inputs)
+                    .unwrap_or_else(|e| panic!("built-in cell {base}.{o}: {e}"));
+                (o.to_string(), f)
+            })
+            .collect(),
+        power: family.power.iter().map(|s| s.to_string()).collect(),
+        unusable: None,
     }
-    for cand in candidates {
-        for cell in CELLS {
-            if let Some(prefix) = cand.strip_suffix(cell.base) {
-                if prefix_ok(prefix) {
-                    return Some(cell);
-                }
-            }
-        }
+}
+
+/// The parsed rows of each family, in [`families`] order.
+pub fn builtin_defs() -> &'static [Vec<CellDef>] {
+    static DEFS: OnceLock<Vec<Vec<CellDef>>> = OnceLock::new();
+    DEFS.get_or_init(|| {
+        families()
+            .iter()
+            .map(|f| f.rows.iter().map(|r| def_of(f, r)).collect())
+            .collect()
+    })
+}
+
+/// The built-in cell called `name` (exact, case-sensitive), if any.
+pub fn builtin(name: &str) -> Option<&'static CellDef> {
+    families().iter().zip(builtin_defs()).find_map(|(f, defs)| {
+        let base = (f.base)(name)?;
+        defs.iter().find(|d| d.name == base)
+    })
+}
+
+/// Cells known to an import: a user's Liberty cells, then the built-ins.
+#[derive(Clone, Debug, Default)]
+pub struct CellSet {
+    /// Cells read from `--liberty`, by exact name.
+    pub liberty: HashMap<String, CellDef>,
+}
+
+impl CellSet {
+    /// The definition of cell `name`.
+    pub fn get(&self, name: &str) -> Option<&CellDef> {
+        self.liberty.get(name).or_else(|| builtin(name))
     }
-    None
 }
 
 #[cfg(test)]
@@ -160,23 +447,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_with_prefixes_and_suffixes() {
-        for (name, base) in [
-            ("HAX1", "HA"),
-            ("PDKGENFAX1", "FA"),
-            ("PDKGENNAND2X1", "NAND2"),
-            ("NOR2", "NOR2"),
-            ("xnor2", "XNOR2"),
-            ("MUX2", "MUX2"),
-            ("MUX2X1", "MUX2"),
-            ("INVX1", "INV"),
-            ("sky130_fd_sc_hd__nand2_1", "NAND2"),
-            ("PDKGENBUFX2", "BUF"),
+    fn names_map_to_their_library() {
+        for (name, lib, base) in [
+            ("HAX1", "EvoApprox", "HA"),
+            ("PDKGENFAX1", "EvoApprox", "FA"),
+            ("PDKGENNAND2X1", "EvoApprox", "NAND2"),
+            ("MUX2X1", "EvoApprox", "MUX2"),
+            ("INVX4", "EvoApprox", "INV"),
+            ("AOI21_X1", "NanGate45", "AOI21"),
+            ("FA_X1", "NanGate45", "FA"),
+            ("NAND3_X2", "NanGate45", "NAND3"),
+            ("sky130_fd_sc_hd__nand2_1", "sky130", "nand2"),
+            ("sky130_fd_sc_hd__a21oi_4", "sky130", "a21oi"),
         ] {
-            assert_eq!(lookup(name).map(|c| c.base), Some(base), "{name}");
+            let d = builtin(name).unwrap_or_else(|| panic!("{name}"));
+            assert!(
+                d.library.starts_with(lib) && d.name == base,
+                "{name}: {d:?}"
+            );
         }
-        for name in ["MYHA", "NAND2Y", "ADDER", "XAND2"] {
-            assert!(lookup(name).is_none(), "{name}");
+        for name in [
+            "MYHA", "NAND2", "xnor2", "NAND2Y", "ADDER", "AOI21_X", "HA_1", "nand2_1",
+        ] {
+            assert!(builtin(name).is_none(), "{name}");
         }
+    }
+
+    #[test]
+    fn aoi21_x1_is_a_or_b1_and_b2_inverted() {
+        // ZN = !(A | (B1 & B2)); pins in the table's order A, B1, B2.
+        let d = builtin("AOI21_X1").unwrap();
+        let f = &d.outputs[0].1;
+        for x in 0..8u64 {
+            let (a, b1, b2) = (x & 1 == 1, x >> 1 & 1 == 1, x >> 2 & 1 == 1);
+            assert_eq!(f.eval(x), !(a || (b1 && b2)), "{x}");
+        }
+    }
+
+    #[test]
+    fn verilog_model_names_pins() {
+        let m = builtin("HA_X1").unwrap().verilog_model("HA_X1");
+        assert!(m.contains("module HA_X1(A, B, CO, S);"), "{m}");
+        assert!(m.contains("assign CO = (A & B);"), "{m}");
     }
 }

@@ -4,7 +4,7 @@
 //! their gates. Plain wire-to-wire assigns become buffers, which validation
 //! collapses.
 
-use super::cells::{self, Gates};
+use super::cells::{CellDef, CellSet, Gates};
 use super::parse::{BinOp, Conns, Decl, Dir, Expr, Item, Module, Sel};
 use crate::error::{Error, Result};
 use crate::netlist::validate::{Loc, PartPort, Parts};
@@ -50,6 +50,7 @@ pub struct Def<'m> {
 pub struct Elab<'m> {
     pub parts: Parts,
     defs: HashMap<&'m str, Def<'m>>,
+    cells: &'m CellSet,
     consts: [Option<NetId>; 2],
     /// Where gates being made now come from.
     loc: Loc,
@@ -75,6 +76,7 @@ impl<'m> Elab<'m> {
         name: &str,
         files: Vec<std::path::PathBuf>,
         defs: HashMap<&'m str, Def<'m>>,
+        cells: &'m CellSet,
     ) -> Self {
         Elab {
             parts: Parts {
@@ -83,6 +85,7 @@ impl<'m> Elab<'m> {
                 ..Default::default()
             },
             defs,
+            cells,
             consts: [None, None],
             loc: Loc::default(),
             cell: String::new(),
@@ -176,6 +179,40 @@ impl<'m> Elab<'m> {
         let mut scope: Scope = HashMap::new();
         for d in &m.decls {
             self.declare(&mut scope, d, prefix, bound, file)?;
+        }
+        // Implicit nets: an undeclared name on a gate terminal or a cell
+        // port is a 1-bit wire (IEEE 1364-2005, 6.5).
+        for item in &m.items {
+            let exprs: Vec<&Expr> = match item {
+                Item::Prim { terms, .. } => terms.iter().collect(),
+                Item::Inst {
+                    conns: Conns::Named(list),
+                    ..
+                } => list.iter().filter_map(|(_, e)| e.as_ref()).collect(),
+                Item::Inst {
+                    conns: Conns::Positional(list),
+                    ..
+                } => list.iter().flatten().collect(),
+                Item::Assign { .. } => vec![],
+            };
+            for e in exprs {
+                if let Expr::Ref {
+                    name,
+                    sel: Sel::All,
+                    line,
+                } = e
+                {
+                    if !scope.contains_key(name) {
+                        let d = Decl {
+                            dir: Dir::Wire,
+                            range: None,
+                            name: name.clone(),
+                            line: *line,
+                        };
+                        self.declare(&mut scope, &d, prefix, bound, file)?;
+                    }
+                }
+            }
         }
         for p in &m.ports {
             match scope.get(p) {
@@ -354,14 +391,15 @@ impl<'m> Elab<'m> {
             } => {
                 self.loc = Loc { file, line: *line };
                 self.cell = format!("instance `{prefix}{name}` ({cell})");
+                let cells = self.cells;
                 if let Some(def) = self.defs.get(cell.as_str()).copied() {
                     self.instance(def, name, conns, scope, prefix, file, *line, depth)?;
-                } else if let Some(c) = cells::lookup(cell) {
-                    self.builtin(c, conns, scope, *line)?;
+                } else if let Some(c) = cells.get(cell) {
+                    self.builtin(c, cell, conns, scope, *line)?;
                 } else {
                     return Err(self.err(
                         *line,
-                        format!("unknown cell `{cell}` (instance `{name}`): not a built-in cell and not defined in the file or in --cells"),
+                        format!("unknown cell `{cell}` (instance `{name}`): not a cell of the built-in libraries (EvoApprox8b, NanGate45, sky130_fd_sc_hd) and not defined in the file, in --cells or in --liberty"),
                     ));
                 }
             }
@@ -369,10 +407,12 @@ impl<'m> Elab<'m> {
         Ok(())
     }
 
-    /// A built-in cell instance.
+    /// An instance of a library cell (built-in or `--liberty`): every
+    /// connection names a pin of the cell, each output is its function.
     fn builtin(
         &mut self,
-        c: &'static cells::Cell,
+        c: &CellDef,
+        cell: &str,
         conns: &Conns,
         scope: &Scope,
         line: u32,
@@ -380,36 +420,40 @@ impl<'m> Elab<'m> {
         let Conns::Named(list) = conns else {
             return Err(self.err(
                 line,
+                format!("{}: connect library cells by pin name (`.A(x)`)", self.cell),
+            ));
+        };
+        if let Some(why) = &c.unusable {
+            return Err(self.err(
+                line,
                 format!(
-                    "{}: connect built-in cells by port name (`.A(x)`)",
+                    "{}: {why}; a multiplier netlist must be combinational",
                     self.cell
                 ),
             ));
-        };
+        }
         let mut ins: Vec<Option<NetId>> = vec![None; c.inputs.len()];
         let mut outs: Vec<(usize, &Expr)> = vec![];
         for (port, e) in list {
-            let up = port.to_ascii_uppercase();
-            if let Some(k) = c
-                .inputs
-                .iter()
-                .position(|names| names.contains(&up.as_str()))
-            {
+            if let Some(k) = c.inputs.iter().position(|p| p == port) {
                 if let Some(e) = e {
                     ins[k] = Some(self.bit(e, scope)?);
                 }
-            } else if let Some(k) = c
-                .outputs
-                .iter()
-                .position(|names| names.contains(&up.as_str()))
-            {
+            } else if let Some(k) = c.outputs.iter().position(|(p, _)| p == port) {
                 if let Some(e) = e {
                     outs.push((k, e));
                 }
+            } else if c.power.iter().any(|p| p == port) {
+                // A supply connection of a powered netlist: no logic.
             } else {
                 return Err(self.err(
                     line,
-                    format!("{}: cell {} has no port `{port}`", self.cell, c.base),
+                    format!(
+                        "{}: cell `{cell}` ({}) has no pin `{port}`; its pins are {}",
+                        self.cell,
+                        c.library,
+                        c.pins().join(", ")
+                    ),
                 ));
             }
         }
@@ -420,32 +464,27 @@ impl<'m> Elab<'m> {
                 None => {
                     return Err(self.err(
                         line,
-                        format!("{}: input `{}` is not connected", self.cell, c.inputs[k][0]),
+                        format!("{}: input `{}` is not connected", self.cell, c.inputs[k]),
                     ))
                 }
             }
         }
-        let produced = (c.build)(self, &inputs);
         for (k, e) in outs {
+            let (pin, f) = &c.outputs[k];
             let dst = self.lvalue(e, scope)?;
             if dst.len() != 1 {
                 return Err(self.err(
                     line,
                     format!(
-                        "{}: output `{}` is 1 bit, connected to {} bits",
+                        "{}: output `{pin}` is 1 bit, connected to {} bits",
                         self.cell,
-                        c.outputs[k][0],
                         dst.len()
                     ),
                 ));
             }
-            self.parts.drive(
-                GateKind::Buf,
-                vec![produced[k]],
-                dst[0],
-                self.loc,
-                self.cell.clone(),
-            );
+            let y = f.build(self, &inputs);
+            self.parts
+                .drive(GateKind::Buf, vec![y], dst[0], self.loc, self.cell.clone());
         }
         Ok(())
     }
@@ -633,7 +672,17 @@ impl<'m> Elab<'m> {
     fn expr(&mut self, e: &Expr, scope: &Scope, w: usize) -> Result<Vec<NetId>> {
         let v = match e {
             Expr::Ref { .. } => self.reference(e, scope)?,
-            Expr::Const(bits) => bits.iter().map(|&b| self.constant(b)).collect(),
+            Expr::Const(bits) => bits
+                .iter()
+                .map(|&b| match b {
+                    Some(v) => self.constant(v),
+                    None => {
+                        let n = self.parts.net("1'bx");
+                        self.parts.x_nets.push((n, self.loc));
+                        n
+                    }
+                })
+                .collect(),
             Expr::Not(x) => {
                 let v = self.expr(x, scope, w)?;
                 v.into_iter()

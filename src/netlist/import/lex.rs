@@ -194,9 +194,10 @@ pub fn lex(text: &str, file: &Path) -> Result<Vec<Token>> {
     Ok(toks)
 }
 
-/// Value of a number literal: `(declared width, bits LSB first)`.
-/// Unsized literals are 32 bits wide, as in Verilog.
-pub fn number(text: &str) -> std::result::Result<(usize, Vec<bool>), String> {
+/// Value of a number literal: `(declared width, bits LSB first)`, an
+/// `x`/`z`/`?` bit as `None`. Unsized literals are 32 bits wide, as in
+/// Verilog; a literal whose leftmost digit is x/z extends with x/z.
+pub fn number(text: &str) -> std::result::Result<(usize, Vec<Option<bool>>), String> {
     let t: String = text
         .chars()
         .filter(|&c| c != '_' && c != ' ' && c != '\t')
@@ -230,19 +231,16 @@ pub fn number(text: &str) -> std::result::Result<(usize, Vec<bool>), String> {
     if digits.is_empty() {
         return Err(format!("bad number `{text}`"));
     }
-    if digits
-        .chars()
-        .any(|c| matches!(c, 'x' | 'X' | 'z' | 'Z' | '?'))
-    {
-        return Err(format!(
-            "`{text}`: x/z constants are not supported in a gate-level netlist"
-        ));
-    }
-    let mut bits: Vec<bool> = Vec::new();
+    let is_x = |c: char| matches!(c, 'x' | 'X' | 'z' | 'Z' | '?');
+    let mut bits: Vec<Option<bool>> = Vec::new();
     if base == 10 {
-        let v: u128 = digits.parse().map_err(|_| format!("bad number `{text}`"))?;
-        for k in 0..128 {
-            bits.push((v >> k) & 1 == 1);
+        if digits.chars().all(is_x) {
+            bits.push(None);
+        } else {
+            let v: u128 = digits.parse().map_err(|_| format!("bad number `{text}`"))?;
+            for k in 0..128 {
+                bits.push(Some((v >> k) & 1 == 1));
+            }
         }
     } else {
         let per = match base {
@@ -251,11 +249,15 @@ pub fn number(text: &str) -> std::result::Result<(usize, Vec<bool>), String> {
             _ => 4,
         };
         for c in digits.chars().rev() {
+            if is_x(c) {
+                bits.extend(std::iter::repeat_n(None, per));
+                continue;
+            }
             let d = c
                 .to_digit(base)
                 .ok_or_else(|| format!("bad digit `{c}` in `{text}`"))?;
             for k in 0..per {
-                bits.push((d >> k) & 1 == 1);
+                bits.push(Some((d >> k) & 1 == 1));
             }
         }
     }
@@ -263,7 +265,12 @@ pub fn number(text: &str) -> std::result::Result<(usize, Vec<bool>), String> {
     if width == 0 || width > 1 << 16 {
         return Err(format!("`{text}`: width out of range"));
     }
-    bits.resize(width, false);
+    let pad = if digits.starts_with(is_x) {
+        None
+    } else {
+        Some(false)
+    };
+    bits.resize(width, pad);
     Ok((width, bits))
 }
 
@@ -293,11 +300,15 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(number("1'b1").unwrap(), (1, vec![true]));
-        assert_eq!(number("4'hA").unwrap(), (4, vec![false, true, false, true]));
-        assert_eq!(number("3").unwrap().1[..3], [true, true, false]);
+        let t = Some(true);
+        let f = Some(false);
+        assert_eq!(number("1'b1").unwrap(), (1, vec![t]));
+        assert_eq!(number("4'hA").unwrap(), (4, vec![f, t, f, t]));
+        assert_eq!(number("3").unwrap().1[..3], [t, t, f]);
         assert_eq!(number("3").unwrap().0, 32);
-        assert!(number("1'bx").unwrap_err().contains("x/z"));
+        assert_eq!(number("1'bx").unwrap(), (1, vec![None]));
+        assert_eq!(number("3'bx1").unwrap(), (3, vec![t, None, None]));
+        assert_eq!(number("4'b01").unwrap(), (4, vec![t, f, f, f]));
     }
 
     #[test]

@@ -9,25 +9,34 @@
 //! Every route ends in [`Netlist::from_parts`], so every netlist is checked
 //! the same way and every error names the file, line and net or cell.
 
+pub mod boolfn;
 pub mod cells;
 pub mod elab;
 pub mod lex;
+pub mod liberty;
 pub mod parse;
 pub mod yosys;
 
 use super::validate::{Parts, Ports};
 use super::Netlist;
 use crate::error::{Error, Result};
+use cells::CellSet;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// How to read a netlist.
 #[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
-    /// Verilog file defining further cells that instances may use.
+    /// Verilog file defining further cells that instances may use (a
+    /// vendor's cell library: behavioural or UDP cells in it are skipped
+    /// unless the netlist uses them).
     pub cells: Option<PathBuf>,
+    /// Liberty file whose combinational cells instances may use.
+    pub liberty: Option<PathBuf>,
     /// Port names of the multiplier in the source.
     pub ports: Ports,
+    /// The top module; by default the one no other module instantiates.
+    pub top: Option<String>,
 }
 
 /// Route names reported in [`Imported::importer`].
@@ -43,6 +52,15 @@ pub struct Imported {
     pub importer: String,
 }
 
+/// The cells an import may use: `--liberty` ones, then the built-ins.
+pub fn cell_set(opts: &ImportOptions) -> Result<CellSet> {
+    let mut set = CellSet::default();
+    if let Some(lib) = &opts.liberty {
+        set.liberty = liberty::read(&crate::io::read_text(lib)?, lib)?;
+    }
+    Ok(set)
+}
+
 /// Read the multiplier netlist in `path`, choosing the importer by the file
 /// name and contents.
 pub fn load(path: &Path, opts: &ImportOptions) -> Result<Imported> {
@@ -54,20 +72,22 @@ pub fn load(path: &Path, opts: &ImportOptions) -> Result<Imported> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
-        let netlist = yosys::from_json(&text, path, &opts.ports)?;
+        let netlist = yosys::from_json(&text, path, &opts.ports, opts.top.as_deref(), None)?;
         return Ok(Imported {
             netlist,
             importer: YOSYS_JSON.into(),
         });
     }
-    match structural(&text, path, opts)? {
-        Ok(netlist) => Ok(Imported {
+    let cells = cell_set(opts)?;
+    match structural(&text, path, opts, &cells)? {
+        Route::Netlist(netlist) => Ok(Imported {
             netlist,
             importer: STRUCTURAL.into(),
         }),
-        Err(why) => {
+        Route::Yosys { why, top } => {
             tracing::debug!("{}: {why}; synthesizing with Yosys", path.display());
-            let netlist = yosys::synthesize(path, opts)?;
+            let models = used_cell_models(&text, path, opts, &cells)?;
+            let netlist = yosys::synthesize(path, opts, &top, &models)?;
             Ok(Imported {
                 netlist,
                 importer: YOSYS_SYNTH.into(),
@@ -76,30 +96,101 @@ pub fn load(path: &Path, opts: &ImportOptions) -> Result<Imported> {
     }
 }
 
-/// Read structural Verilog text. The outer error is bad input; the inner
-/// `Err` says which behavioural construct needs the Yosys route.
-pub fn structural(
+/// What the structural reader made of a file.
+pub enum Route {
+    Netlist(Netlist),
+    /// A module the top uses is behavioural: synthesize `top` with Yosys.
+    Yosys {
+        why: String,
+        top: String,
+    },
+}
+
+/// Verilog models of the library cells (built-in or `--liberty`) that the
+/// file instantiates and does not define itself, for the Yosys route.
+fn used_cell_models(
     text: &str,
     path: &Path,
     opts: &ImportOptions,
-) -> Result<std::result::Result<Netlist, String>> {
-    let file_modules = match parse_file(text, path)? {
-        Ok(m) => m,
-        Err(why) => return Ok(Err(why)),
-    };
+    cells: &CellSet,
+) -> Result<String> {
+    let mut defined: HashSet<String> = HashSet::new();
+    for (t, p) in std::iter::once((text.to_string(), path.to_path_buf())).chain(
+        opts.cells
+            .iter()
+            .map(|c| Ok((crate::io::read_text(c)?, c.clone())))
+            .collect::<Result<Vec<_>>>()?,
+    ) {
+        defined.extend(parse_file(&t, &p)?.into_iter().map(|m| m.name));
+    }
+    let mut models = String::new();
+    let mut done = HashSet::new();
+    for tok in lex::lex(text, path)? {
+        if let lex::Tok::Ident(name) = tok.tok {
+            if defined.contains(&name) || !done.insert(name.clone()) {
+                continue;
+            }
+            if let Some(c) = cells.get(&name).filter(|c| c.unusable.is_none()) {
+                models += &c.verilog_model(&name);
+            }
+        }
+    }
+    Ok(models)
+}
+
+/// Read structural Verilog text. The outer error is bad input; [`Route::Yosys`]
+/// says which behavioural construct needs the Yosys route.
+pub fn structural(text: &str, path: &Path, opts: &ImportOptions, cells: &CellSet) -> Result<Route> {
+    let file_modules = parse_file(text, path)?;
     let cell_modules = match &opts.cells {
-        Some(c) => match parse_file(&crate::io::read_text(c)?, c)? {
-            Ok(m) => m,
-            Err(why) => return Ok(Err(format!("--cells {}: {why}", c.display()))),
-        },
+        Some(c) => parse_file(&crate::io::read_text(c)?, c)?,
         None => vec![],
     };
-    let top = pick_top(&file_modules, path)?;
+    let top = pick_top(&file_modules, path, opts)?;
+    // Modules the top reaches, file first, then --cells; a behavioural one
+    // sends the file to Yosys.
+    let find = |name: &str| -> Option<(&parse::Module, u16)> {
+        file_modules
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| (m, 0))
+            .or_else(|| {
+                cell_modules
+                    .iter()
+                    .find(|m| {
+                        m.name == name && (m.behavioural.is_none() || cells.get(name).is_none())
+                    })
+                    .map(|m| (m, 1))
+            })
+    };
+    let mut stack = vec![(top, 0u16)];
+    let mut seen = HashSet::new();
+    while let Some((m, file)) = stack.pop() {
+        if !seen.insert(&m.name) {
+            continue;
+        }
+        if let Some((line, what)) = &m.behavioural {
+            let f = if file == 0 {
+                path
+            } else {
+                opts.cells.as_deref().unwrap_or(path)
+            };
+            return Ok(Route::Yosys {
+                why: format!("{}:{line}: {what} is behavioural", f.display()),
+                top: top.name.clone(),
+            });
+        }
+        for it in &m.items {
+            if let parse::Item::Inst { cell, .. } = it {
+                stack.extend(find(cell));
+            }
+        }
+    }
     let mut defs: HashMap<&str, elab::Def> = HashMap::new();
-    for m in &cell_modules {
+    for m in cell_modules.iter().filter(|m| m.behavioural.is_none()) {
         defs.insert(&m.name, elab::Def { module: m, file: 1 });
     }
-    for m in &file_modules {
+    for m in file_modules.iter().filter(|m| m.behavioural.is_none()) {
         defs.insert(&m.name, elab::Def { module: m, file: 0 });
     }
     let mut files = vec![path.to_path_buf()];
@@ -108,12 +199,12 @@ pub fn structural(
         module: top,
         file: 0,
     };
-    let parts: Parts = elab::Elab::new(&top.name, files, defs).top(top_def)?;
-    Netlist::from_parts(parts, &opts.ports).map(Ok)
+    let parts: Parts = elab::Elab::new(&top.name, files, defs, cells).top(top_def)?;
+    Netlist::from_parts(parts, &opts.ports).map(Route::Netlist)
 }
 
-/// Lex and parse one file; `Ok(Err(why))` when it is behavioural.
-fn parse_file(text: &str, path: &Path) -> Result<std::result::Result<Vec<parse::Module>, String>> {
+/// Lex and parse one file (behavioural modules are marked, not errors).
+fn parse_file(text: &str, path: &Path) -> Result<Vec<parse::Module>> {
     let tokens = lex::lex(text, path)?;
     match parse::parse(&tokens) {
         Ok(m) if m.is_empty() => Err(Error::in_file(path, "no `module` in the file")),
@@ -128,19 +219,41 @@ fn parse_file(text: &str, path: &Path) -> Result<std::result::Result<Vec<parse::
                     ));
                 }
             }
-            Ok(Ok(m))
+            Ok(m)
         }
         Err(parse::ParseError::Syntax { line, msg }) => {
             Err(Error::at_line(path, line as usize, msg))
         }
-        Err(parse::ParseError::Behavioural { line, what }) => {
-            Ok(Err(format!("line {line}: {what} is behavioural")))
-        }
+        Err(parse::ParseError::Behavioural { line, what }) => Err(Error::at_line(
+            path,
+            line as usize,
+            format!("{what}: not understood here"),
+        )),
     }
 }
 
-/// The top module: the first one no other module of the file instantiates.
-fn pick_top<'m>(mods: &'m [parse::Module], path: &Path) -> Result<&'m parse::Module> {
+/// The top module: `--top`, else the one module no other module
+/// instantiates (as Yosys `hierarchy -auto-top` and Icarus Verilog decide);
+/// among several such, the one with the operand and product ports.
+fn pick_top<'m>(
+    mods: &'m [parse::Module],
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<&'m parse::Module> {
+    let names = || {
+        mods.iter()
+            .map(|m| format!("`{}`", m.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(t) = &opts.top {
+        return mods.iter().find(|m| &m.name == t).ok_or_else(|| {
+            Error::in_file(
+                path,
+                format!("--top `{t}`: no such module (modules: {})", names()),
+            )
+        });
+    }
     let used: HashSet<&str> = mods
         .iter()
         .flat_map(|m| m.items.iter())
@@ -149,14 +262,42 @@ fn pick_top<'m>(mods: &'m [parse::Module], path: &Path) -> Result<&'m parse::Mod
             _ => None,
         })
         .collect();
-    mods.iter()
-        .find(|m| !used.contains(m.name.as_str()))
-        .ok_or_else(|| {
-            Error::in_file(
-                path,
-                "every module is instantiated by another one: no top module",
-            )
-        })
+    let roots: Vec<&parse::Module> = mods
+        .iter()
+        .filter(|m| !used.contains(m.name.as_str()) && !m.ports.is_empty())
+        .collect();
+    if let [one] = roots.as_slice() {
+        return Ok(one);
+    }
+    let p = &opts.ports;
+    let has = |m: &parse::Module, n: &str| {
+        m.ports
+            .iter()
+            .any(|q| q == n || q.strip_prefix(n).is_some_and(|r| r.starts_with('[')))
+    };
+    let with_ports: Vec<&&parse::Module> = roots
+        .iter()
+        .filter(|m| has(m, &p.a) && has(m, &p.b) && has(m, &p.o))
+        .collect();
+    match with_ports.as_slice() {
+        [one] => Ok(one),
+        _ if roots.is_empty() => Err(Error::in_file(
+            path,
+            "every module is instantiated by another one: no top module; name it with --top NAME",
+        )),
+        _ => Err(Error::in_file(
+            path,
+            format!(
+                "{} modules are instantiated by no other ({}) and {} of them has the ports {}, {}, {}: name the multiplier with --top NAME",
+                roots.len(),
+                roots.iter().map(|m| format!("`{}`", m.name)).collect::<Vec<_>>().join(", "),
+                if with_ports.is_empty() { "none".to_string() } else { with_ports.len().to_string() },
+                p.a,
+                p.b,
+                p.o
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -61,7 +61,8 @@ pub enum Expr {
         sel: Sel,
         line: u32,
     },
-    Const(Vec<bool>),
+    /// Bits LSB first; `None` is an x/z bit.
+    Const(Vec<Option<bool>>),
     Not(Box<Expr>),
     Bin(BinOp, Box<Expr>, Box<Expr>),
     /// Reduction `&x`, `|x`, `^x`, optionally inverted (`~&`, `~|`, `~^`).
@@ -111,6 +112,9 @@ pub struct Module {
     pub ports: Vec<String>,
     pub decls: Vec<Decl>,
     pub items: Vec<Item>,
+    /// Set when the module (or UDP) uses a construct only synthesis
+    /// understands: `(line, what)`. Its other fields are then empty.
+    pub behavioural: Option<(u32, String)>,
 }
 
 const BEHAVIOURAL_KEYWORDS: &[&str] = &[
@@ -139,7 +143,6 @@ const BEHAVIOURAL_KEYWORDS: &[&str] = &[
     "if",
     "begin",
     "signed",
-    "specify",
 ];
 const BEHAVIOURAL_OPS: &[&str] = &[
     "+", "-", "*", "/", "%", "**", "<<", ">>", "<<<", ">>>", "<", ">", "<=", ">=", "==", "!=",
@@ -153,17 +156,63 @@ struct Parser<'a> {
     i: usize,
 }
 
-/// Parse every module of a token stream.
+/// Parse every module of a token stream. A module using a behavioural
+/// construct, and a user-defined primitive, is kept with
+/// [`Module::behavioural`] set, so cell libraries whose unused cells are
+/// behavioural (flip-flops, UDP tables) still serve their other cells.
 pub fn parse(tokens: &[Token]) -> PResult<Vec<Module>> {
     let mut p = Parser { t: tokens, i: 0 };
     let mut mods = Vec::new();
     while p.i < p.t.len() {
-        match p.peek() {
-            Some(Tok::Ident(k)) if k == "module" || k == "macromodule" => mods.push(p.module()?),
-            Some(Tok::Ident(k)) if k == "primitive" => {
-                return Err(p.behavioural("user-defined primitive"))
-            }
+        let start = p.i;
+        let line = p.line();
+        let end = match p.peek() {
+            Some(Tok::Ident(k)) if k == "module" || k == "macromodule" => "endmodule",
+            Some(Tok::Ident(k)) if k == "primitive" => "endprimitive",
             _ => return Err(p.syntax("expected `module`")),
+        };
+        let result = if end == "endmodule" {
+            p.module()
+        } else {
+            Err(p.behavioural("a user-defined primitive (UDP table)"))
+        };
+        match result {
+            Ok(m) => mods.push(m),
+            Err(ParseError::Behavioural { line: bl, what }) => {
+                let name = match p.t.get(start + 1).map(|t| &t.tok) {
+                    Some(Tok::Ident(n)) => n.clone(),
+                    _ => return Err(p.syntax("expected a module name")),
+                };
+                p.i = start;
+                while !matches!(p.peek(), Some(Tok::Ident(k)) if k == end) {
+                    if p.peek().is_none() {
+                        return Err(ParseError::Syntax {
+                            line,
+                            msg: format!("syntax error: `{name}` has no `{end}`"),
+                        });
+                    }
+                    p.i += 1;
+                }
+                // The header's names stand in for the ports (to pick the top).
+                let ports = p.t[start + 2..]
+                    .iter()
+                    .take_while(|t| t.tok != Tok::Sym(";"))
+                    .filter_map(|t| match &t.tok {
+                        Tok::Ident(n) => Some(n.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                p.i += 1;
+                mods.push(Module {
+                    name,
+                    line,
+                    ports,
+                    decls: vec![],
+                    items: vec![],
+                    behavioural: Some((bl, what)),
+                });
+            }
+            Err(e) => return Err(e),
         }
     }
     Ok(mods)
@@ -239,12 +288,18 @@ impl<'a> Parser<'a> {
                 let line = self.line();
                 let (_, bits) =
                     super::lex::number(s).map_err(|msg| ParseError::Syntax { line, msg })?;
+                if bits.iter().any(Option::is_none) {
+                    return Err(ParseError::Syntax {
+                        line,
+                        msg: format!("`{s}`: an index or count cannot be x/z"),
+                    });
+                }
                 self.i += 1;
                 let v = bits
                     .iter()
                     .take(62)
                     .enumerate()
-                    .fold(0i64, |v, (k, &b)| v | ((b as i64) << k));
+                    .fold(0i64, |v, (k, &b)| v | ((b == Some(true)) as i64) << k);
                 Ok(if neg { -v } else { v })
             }
             Some(Tok::Ident(_)) => Err(self.behavioural("a non-constant index or parameter")),
@@ -265,6 +320,7 @@ impl<'a> Parser<'a> {
             ports: vec![],
             decls: vec![],
             items: vec![],
+            behavioural: None,
         };
         if self.eat_sym("(") && !self.eat_sym(")") {
             loop {
@@ -396,6 +452,17 @@ impl<'a> Parser<'a> {
             }
             _ => return Err(self.syntax("expected a declaration, `assign` or an instance")),
         };
+        if word == "specify" {
+            // Timing only: no logic in it.
+            while !self.is_kw("endspecify") {
+                if self.peek().is_none() {
+                    return Err(self.syntax("missing `endspecify`"));
+                }
+                self.i += 1;
+            }
+            self.i += 1;
+            return Ok(());
+        }
         if BEHAVIOURAL_KEYWORDS.contains(&word.as_str()) {
             return Err(self.behavioural(&format!("`{word}`")));
         }
@@ -668,16 +735,23 @@ mod tests {
 
     #[test]
     fn arithmetic_is_behavioural() {
-        let e = parse_text(
+        let m = parse_text(
             "module m(input [7:0] A, B, output [15:0] O);\n assign O = A * B; endmodule",
         )
-        .unwrap_err();
+        .unwrap();
+        assert!(matches!(&m[0].behavioural, Some((2, _))), "{m:?}");
+        let m = parse_text(
+            "primitive u(o, a); output o; input a; table 0 : 1; 1 : 0; endtable endprimitive\n\
+             module m(A); reg x; endmodule\nmodule n(A, Y); input A; output Y;\n\
+             specify (A => Y) = 1; endspecify\n assign Y = A; endmodule",
+        )
+        .unwrap();
         assert!(
-            matches!(e, ParseError::Behavioural { line: 2, .. }),
-            "{e:?}"
+            m[0].behavioural.as_ref().unwrap().1.contains("UDP"),
+            "{m:?}"
         );
-        let e = parse_text("module m(A); reg x; endmodule").unwrap_err();
-        assert!(matches!(e, ParseError::Behavioural { .. }), "{e:?}");
+        assert!(m[1].behavioural.is_some(), "{m:?}");
+        assert!(m[2].behavioural.is_none() && m[2].items.len() == 1, "{m:?}");
     }
 
     #[test]

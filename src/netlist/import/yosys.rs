@@ -10,34 +10,51 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The Yosys script that maps a design to the internal single-bit gates
-/// this crate simulates (`abc -g` keeps ABC to those cell types).
+/// this crate simulates (`abc -g` keeps ABC to those cell types), after
+/// `hierarchy -top <top>`.
 pub const SYNTH_SCRIPT: &str = "hierarchy -auto-top; proc; flatten; synth -flatten; \
      abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; opt_clean";
 
-/// Synthesize the Verilog file `path` (plus `--cells`) with Yosys and read
-/// the result.
-pub fn synthesize(path: &Path, opts: &super::ImportOptions) -> Result<Netlist> {
+/// Synthesize module `top` of the Verilog file `path` (plus `--cells` and
+/// `models`, Verilog models of the library cells it uses) with Yosys and
+/// read the result. Errors name the user's file (and line, where Yosys
+/// keeps a `src` attribute), never a temporary file.
+pub fn synthesize(
+    path: &Path,
+    opts: &super::ImportOptions,
+    top: &str,
+    models: &str,
+) -> Result<Netlist> {
     let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let abs = |p: &Path| std::fs::canonicalize(p).map_err(|e| Error::io(p, e));
     let mut reads = format!("read_verilog -sv {}; ", quote(&abs(path)?));
     if let Some(c) = &opts.cells {
         reads += &format!("read_verilog -sv {}; ", quote(&abs(c)?));
     }
-    let out = dir.path().join("netlist.json");
-    let script = format!("{reads}{SYNTH_SCRIPT}; write_json {}", quote(&out));
+    if !models.is_empty() {
+        let m = dir.path().join("cells.v");
+        crate::io::write_atomic(&m, models.as_bytes())?;
+        reads += "read_verilog -sv cells.v; ";
+    }
+    let script =
+        format!("{reads}hierarchy -check -top {top}; {SYNTH_SCRIPT}; write_json netlist.json");
+    let hide = |msg: String| {
+        msg.replace(
+            &dir.path().join("cells.v").display().to_string(),
+            "(library cell models)",
+        )
+        .replace(&dir.path().display().to_string(), ".")
+    };
     eda::run(Tool::Yosys, &["-q", "-p", &script], dir.path(), None).map_err(|e| {
-        Error::input(format!(
+        Error::input(hide(format!(
             "{}: Yosys could not synthesize it: {e}",
             path.display()
-        ))
+        )))
     })?;
+    let out = dir.path().join("netlist.json");
     let text = crate::io::read_text(&out)?;
-    let mut n = from_json(&text, &out, &opts.ports)
-        .map_err(|e| Error::input(format!("{} (synthesized from {})", e, path.display())))?;
-    if n.name.starts_with('\\') {
-        n.name.remove(0);
-    }
-    Ok(n)
+    from_json(&text, &out, &opts.ports, None, Some(path))
+        .map_err(|e| Error::input(hide(e.to_string())))
 }
 
 /// Quote a path for a Yosys command line.
@@ -67,6 +84,14 @@ fn cell_kind(ty: &str) -> Option<(&'static [&'static str], GateKind, bool)> {
     })
 }
 
+/// Whether a Yosys cell type stores state.
+fn is_sequential(ty: &str) -> bool {
+    let t = ty.to_ascii_lowercase();
+    ["dff", "dlatch", "latch", "sr_", "$_sr", "$mem", "$fsm"]
+        .iter()
+        .any(|k| t.contains(k))
+}
+
 /// 1-based line of the first occurrence of `needle` at or after `from`.
 fn line_of(text: &str, from: usize, needle: &str) -> (usize, u32) {
     match text.get(from..).and_then(|t| t.find(needle)) {
@@ -76,6 +101,21 @@ fn line_of(text: &str, from: usize, needle: &str) -> (usize, u32) {
         ),
         None => (from, 0),
     }
+}
+
+/// Line in the user's source of a Yosys `src` attribute
+/// (`file.v:12.3-12.20`, possibly several joined by `|`).
+fn src_line(entry: &Value) -> u32 {
+    let Some(src) = entry.pointer("/attributes/src").and_then(Value::as_str) else {
+        return 0;
+    };
+    let first = src.split('|').next().unwrap_or("");
+    first
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.split('.').next())
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0)
 }
 
 /// `(bit id, label)` of each net bit of a port or netname entry: `name`
@@ -99,8 +139,298 @@ fn bit_labels(name: &str, entry: &Value) -> Vec<(u64, String)> {
         .collect()
 }
 
-/// Read a Yosys JSON netlist (`text`, from `path`).
-pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
+/// Deepest module nesting accepted (guards against recursive modules).
+const MAX_DEPTH: usize = 32;
+
+/// Flattens a Yosys JSON design into [`Parts`].
+struct Reader<'a> {
+    text: &'a str,
+    modules: &'a serde_json::Map<String, Value>,
+    parts: Parts,
+    consts: [Option<NetId>; 2],
+    /// Locations come from `src` attributes (the user's source), not JSON lines.
+    from_src: bool,
+}
+
+impl Reader<'_> {
+    fn loc(&self, mod_at: usize, key: &str, entry: &Value) -> Loc {
+        let line = if self.from_src {
+            src_line(entry)
+        } else {
+            line_of(
+                self.text,
+                mod_at,
+                &format!("{}:", Value::String(key.to_string())),
+            )
+            .1
+        };
+        Loc { file: 0, line }
+    }
+
+    fn constant(&mut self, v: bool, loc: Loc) -> NetId {
+        if let Some(n) = self.consts[v as usize] {
+            return n;
+        }
+        let n = self.parts.net(if v { "1'b1" } else { "1'b0" });
+        let kind = if v {
+            GateKind::Const1
+        } else {
+            GateKind::Const0
+        };
+        self.parts.drive(kind, vec![], n, loc, "constant");
+        self.consts[v as usize] = Some(n);
+        n
+    }
+
+    /// Resolve one JSON bit (net number or constant) in a module instance.
+    fn bit(
+        &mut self,
+        nets: &mut HashMap<u64, NetId>,
+        names: &HashMap<u64, String>,
+        prefix: &str,
+        b: &Value,
+        loc: Loc,
+        what: &str,
+    ) -> Result<NetId> {
+        if let Some(id) = b.as_u64() {
+            if let Some(&n) = nets.get(&id) {
+                return Ok(n);
+            }
+            let label = names.get(&id).cloned().unwrap_or_else(|| format!("${id}"));
+            let n = self.parts.net(format!("{prefix}{label}"));
+            nets.insert(id, n);
+            return Ok(n);
+        }
+        match b.as_str() {
+            Some("0") => Ok(self.constant(false, loc)),
+            Some("1") => Ok(self.constant(true, loc)),
+            Some("x" | "z") => {
+                let n = self.parts.net("1'bx");
+                self.parts.x_nets.push((n, loc));
+                Ok(n)
+            }
+            _ => Err(Error::input(format!(
+                "{}: {what}: a bit must be a net number or \"0\"/\"1\"/\"x\"",
+                self.parts.at(loc)
+            ))),
+        }
+    }
+
+    /// Instantiate module `name` with its port bits bound as `bound`
+    /// (port name -> parent nets); the top has `bound = None` and its ports
+    /// become the netlist's ports.
+    fn module(
+        &mut self,
+        name: &str,
+        prefix: &str,
+        bound: Option<&HashMap<String, Vec<NetId>>>,
+        depth: usize,
+        inst_loc: Loc,
+    ) -> Result<()> {
+        let module = &self.modules[name];
+        if depth > MAX_DEPTH {
+            return Err(Error::input(format!(
+                "{}: module `{name}` is instantiated more than {MAX_DEPTH} levels deep (recursive?)",
+                self.parts.at(inst_loc)
+            )));
+        }
+        let (mod_at, _) = line_of(
+            self.text,
+            0,
+            &format!("{}:", Value::String(name.to_string())),
+        );
+        // Names of bits, preferring user-visible net names.
+        let mut pref: HashMap<u64, (bool, String)> = HashMap::new();
+        let ports = module.get("ports").and_then(Value::as_object);
+        for (pname, port) in ports.into_iter().flatten() {
+            for (id, label) in bit_labels(pname.trim_start_matches('\\'), port) {
+                pref.entry(id).or_insert((false, label));
+            }
+        }
+        if let Some(nn) = module.get("netnames").and_then(Value::as_object) {
+            for (n, info) in nn {
+                let hidden = info.get("hide_name").and_then(Value::as_u64).unwrap_or(0) != 0;
+                for (id, label) in bit_labels(n.trim_start_matches('\\'), info) {
+                    match pref.get(&id) {
+                        Some((false, _)) => {}
+                        Some((true, _)) if hidden => {}
+                        _ => {
+                            pref.insert(id, (hidden, label));
+                        }
+                    }
+                }
+            }
+        }
+        let names: HashMap<u64, String> = pref.into_iter().map(|(k, v)| (k, v.1)).collect();
+        let mut nets: HashMap<u64, NetId> = HashMap::new();
+        // Ports: inputs first, so an output bit equal to an input bit
+        // (a feed-through) becomes a buffer.
+        let mut port_list: Vec<(&String, &Value)> = ports.into_iter().flatten().collect();
+        port_list.sort_by_key(|(_, p)| p.get("direction").and_then(Value::as_str) != Some("input"));
+        for (pname, port) in port_list {
+            let src_entry = module
+                .pointer(&format!(
+                    "/netnames/{}",
+                    pname.replace('~', "~0").replace('/', "~1")
+                ))
+                .unwrap_or(port);
+            let loc = if self.from_src {
+                Loc {
+                    file: 0,
+                    line: src_line(src_entry),
+                }
+            } else {
+                self.loc(mod_at, pname, port)
+            };
+            let what = format!("port `{pname}`");
+            let dir = port.get("direction").and_then(Value::as_str).unwrap_or("");
+            let bits = port.get("bits").and_then(Value::as_array).ok_or_else(|| {
+                Error::input(format!("{}: {what} has no `bits`", self.parts.at(loc)))
+            })?;
+            match bound {
+                None => {
+                    let mut v = vec![];
+                    for b in bits {
+                        if dir == "input" && !b.is_u64() {
+                            return Err(Error::input(format!(
+                                "{}: input {what} has a constant bit",
+                                self.parts.at(loc)
+                            )));
+                        }
+                        v.push(self.bit(&mut nets, &names, prefix, b, loc, &what)?);
+                    }
+                    let p = PartPort {
+                        bus: Bus {
+                            name: pname.trim_start_matches('\\').to_string(),
+                            nets: v,
+                        },
+                        loc,
+                    };
+                    match dir {
+                        "input" => self.parts.inputs.push(p),
+                        "output" => self.parts.outputs.push(p),
+                        d => {
+                            return Err(Error::input(format!(
+                                "{}: {what} has direction `{d}`; expected input or output",
+                                self.parts.at(loc)
+                            )))
+                        }
+                    }
+                }
+                Some(bound) => {
+                    let Some(outer) = bound.get(pname) else {
+                        continue;
+                    };
+                    for (b, &o) in bits.iter().zip(outer) {
+                        match b.as_u64() {
+                            Some(id) if !nets.contains_key(&id) => {
+                                nets.insert(id, o);
+                            }
+                            _ => {
+                                let inner = self.bit(&mut nets, &names, prefix, b, loc, &what)?;
+                                self.parts
+                                    .drive(GateKind::Buf, vec![inner], o, loc, what.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let cells = module.get("cells").and_then(Value::as_object);
+        for (cname, cell) in cells.into_iter().flatten() {
+            let loc = self.loc(mod_at, cname, cell);
+            let ty = cell.get("type").and_then(Value::as_str).unwrap_or("?");
+            let short = cname.trim_start_matches('\\');
+            let what = format!("cell `{prefix}{short}` ({})", ty.trim_start_matches('\\'));
+            let conns = cell.get("connections").and_then(Value::as_object);
+            if self.modules.contains_key(ty) {
+                let mut b: HashMap<String, Vec<NetId>> = HashMap::new();
+                for (pin, bits) in conns.into_iter().flatten() {
+                    let mut v = vec![];
+                    for x in bits.as_array().map(Vec::as_slice).unwrap_or_default() {
+                        v.push(self.bit(&mut nets, &names, prefix, x, loc, &what)?);
+                    }
+                    b.insert(pin.clone(), v);
+                }
+                self.module(ty, &format!("{prefix}{short}."), Some(&b), depth + 1, loc)?;
+                continue;
+            }
+            if is_sequential(ty) {
+                let named = if short.starts_with('$') {
+                    String::new()
+                } else {
+                    format!(" `{prefix}{short}`")
+                };
+                return Err(Error::input(format!(
+                    "{}: the design stores state: flip-flop or latch{named} (Yosys cell {}); only combinational multipliers are supported",
+                    self.parts.at(loc),
+                    ty.trim_start_matches('\\')
+                )));
+            }
+            let Some((pins, kind, invert)) = cell_kind(ty) else {
+                let hint = if ty.starts_with("$_") || !ty.starts_with('$') {
+                    "unknown cell (not a Yosys gate and not a module of the file)"
+                } else {
+                    "not a single-bit gate cell: synthesize to gates first, or pass the Verilog source"
+                };
+                return Err(Error::input(format!(
+                    "{}: {what}: {hint}",
+                    self.parts.at(loc)
+                )));
+            };
+            let at = self.parts.at(loc);
+            let pin = |p: &str| -> Result<Value> {
+                let bits = conns
+                    .and_then(|c| c.get(p))
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| {
+                        Error::input(format!("{at}: {what}: pin `{p}` is not connected"))
+                    })?;
+                match bits.as_slice() {
+                    [b] => Ok(b.clone()),
+                    _ => Err(Error::input(format!(
+                        "{at}: {what}: pin `{p}` has {} bits, expected 1",
+                        bits.len()
+                    ))),
+                }
+            };
+            let mut ins = vec![];
+            for p in pins {
+                let b = pin(p)?;
+                ins.push(self.bit(&mut nets, &names, prefix, &b, loc, &what)?);
+            }
+            let yb = pin("Y")?;
+            if !yb.is_u64() {
+                return Err(Error::input(format!(
+                    "{}: {what}: output pin `Y` is tied to a constant",
+                    self.parts.at(loc)
+                )));
+            }
+            let y = self.bit(&mut nets, &names, prefix, &yb, loc, &what)?;
+            if invert {
+                let t = self.parts.net(format!("{prefix}{short}.t"));
+                self.parts.drive(kind, ins, t, loc, what.clone());
+                self.parts.drive(GateKind::Not, vec![t], y, loc, what);
+            } else {
+                self.parts.drive(kind, ins, y, loc, what);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Read a Yosys JSON netlist (`text`, from `path`), flattening the
+/// hierarchy below the top module: `top`, else the one marked `top`, else
+/// the one module no other instantiates. With `source`, the JSON was made
+/// by Yosys from that file: errors name it, with lines from `src`
+/// attributes, instead of the JSON file.
+pub fn from_json(
+    text: &str,
+    path: &Path,
+    ports: &Ports,
+    top: Option<&str>,
+    source: Option<&Path>,
+) -> Result<Netlist> {
     let v: Value = serde_json::from_str(text).map_err(|e| {
         Error::at_line(
             path,
@@ -108,10 +438,11 @@ pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
             format!("invalid JSON: {}", crate::io::one_line(&e.to_string())),
         )
     })?;
+    let shown = source.unwrap_or(path);
     let modules = v
         .get("modules")
         .and_then(Value::as_object)
-        .ok_or_else(|| Error::in_file(path, "not a Yosys JSON netlist: no `modules` object"))?;
+        .ok_or_else(|| Error::in_file(shown, "not a Yosys JSON netlist: no `modules` object"))?;
     let is_top = |m: &Value| {
         m.pointer("/attributes/top").is_some_and(|t| match t {
             Value::String(s) => s.trim_start_matches('0') == "1",
@@ -119,206 +450,47 @@ pub fn from_json(text: &str, path: &Path, ports: &Ports) -> Result<Netlist> {
             _ => false,
         })
     };
-    let (name, module) = match modules.iter().find(|(_, m)| is_top(m)) {
-        Some(x) => x,
-        None if modules.len() == 1 => modules.iter().next().unwrap(),
-        None => {
-            let used: Vec<&str> = modules
-                .values()
-                .filter_map(|m| m.get("cells").and_then(Value::as_object))
-                .flat_map(|c| {
-                    c.values()
-                        .filter_map(|c| c.get("type").and_then(Value::as_str))
-                })
-                .collect();
-            let tops: Vec<_> = modules
-                .iter()
-                .filter(|(n, _)| !used.contains(&n.as_str()))
-                .collect();
-            match tops.as_slice() {
-                [one] => *one,
-                _ => {
-                    return Err(Error::in_file(
-                        path,
-                        "no module marked top and no single uninstantiated module",
-                    ))
-                }
-            }
+    let used: Vec<&str> = modules
+        .values()
+        .filter_map(|m| m.get("cells").and_then(Value::as_object))
+        .flat_map(|c| {
+            c.values()
+                .filter_map(|c| c.get("type").and_then(Value::as_str))
+        })
+        .collect();
+    let name: &String = if let Some(t) = top {
+        modules
+            .keys()
+            .find(|k| k.trim_start_matches('\\') == t)
+            .ok_or_else(|| Error::in_file(shown, format!("--top `{t}`: no such module")))?
+    } else if let Some((n, _)) = modules.iter().find(|(_, m)| is_top(m)) {
+        n
+    } else {
+        let tops: Vec<&String> = modules
+            .keys()
+            .filter(|n| !used.contains(&n.as_str()))
+            .collect();
+        match tops.as_slice() {
+            [one] => one,
+            _ => return Err(Error::in_file(
+                shown,
+                "no module marked top and no single uninstantiated module: name it with --top NAME",
+            )),
         }
     };
-    let (mod_at, _) = line_of(text, 0, &format!("{}:", Value::String(name.clone())));
-    let mut parts = Parts {
-        name: name.trim_start_matches('\\').to_string(),
-        files: vec![path.to_path_buf()],
-        ..Default::default()
+    let mut r = Reader {
+        text,
+        modules,
+        parts: Parts {
+            name: name.trim_start_matches('\\').to_string(),
+            files: vec![shown.to_path_buf()],
+            ..Default::default()
+        },
+        consts: [None, None],
+        from_src: source.is_some(),
     };
-    let mut nets: HashMap<u64, NetId> = HashMap::new();
-    // Names of bits, preferring user-visible net names.
-    let mut names: HashMap<u64, (bool, String)> = HashMap::new();
-    for (pname, port) in module
-        .get("ports")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for (id, label) in bit_labels(pname, port) {
-            names.entry(id).or_insert((false, label));
-        }
-    }
-    if let Some(nn) = module.get("netnames").and_then(Value::as_object) {
-        for (n, info) in nn {
-            let hidden = info.get("hide_name").and_then(Value::as_u64).unwrap_or(0) != 0;
-            for (id, label) in bit_labels(n, info) {
-                match names.get(&id) {
-                    Some((false, _)) => {}
-                    Some((true, _)) if hidden => {}
-                    _ => {
-                        names.insert(id, (hidden, label));
-                    }
-                }
-            }
-        }
-    }
-    let mut consts: [Option<NetId>; 2] = [None, None];
-    // Resolve one JSON bit (net number or constant) to a net.
-    let mut bit = |parts: &mut Parts, b: &Value, loc: Loc, what: &str| -> Result<NetId> {
-        if let Some(id) = b.as_u64() {
-            return Ok(*nets.entry(id).or_insert_with(|| {
-                let label = names
-                    .get(&id)
-                    .map(|x| x.1.clone())
-                    .unwrap_or_else(|| format!("${id}"));
-                parts.net(label)
-            }));
-        }
-        let c = match b.as_str() {
-            Some("0") => false,
-            Some("1") => true,
-            Some(s) => {
-                return Err(Error::input(format!(
-                    "{}: {what}: constant bit `{s}` (x/z) is not supported",
-                    parts.at(loc)
-                )))
-            }
-            None => {
-                return Err(Error::input(format!(
-                    "{}: {what}: a bit must be a net number or \"0\"/\"1\"",
-                    parts.at(loc)
-                )))
-            }
-        };
-        if let Some(n) = consts[c as usize] {
-            return Ok(n);
-        }
-        let n = parts.net(if c { "1'b1" } else { "1'b0" });
-        parts.drive(
-            if c {
-                GateKind::Const1
-            } else {
-                GateKind::Const0
-            },
-            vec![],
-            n,
-            loc,
-            "constant",
-        );
-        consts[c as usize] = Some(n);
-        Ok(n)
-    };
-    let port_list = module.get("ports").and_then(Value::as_object);
-    for (pname, port) in port_list.into_iter().flatten() {
-        let (_, line) = line_of(text, mod_at, &format!("{}:", Value::String(pname.clone())));
-        let loc = Loc { file: 0, line };
-        let what = format!("port `{pname}`");
-        let dir = port.get("direction").and_then(Value::as_str).unwrap_or("");
-        let bits = port
-            .get("bits")
-            .and_then(Value::as_array)
-            .ok_or_else(|| Error::input(format!("{}: {what} has no `bits`", parts.at(loc))))?;
-        let mut v = vec![];
-        for b in bits {
-            if dir == "input" && !b.is_u64() {
-                return Err(Error::input(format!(
-                    "{}: input {what} has a constant bit",
-                    parts.at(loc)
-                )));
-            }
-            v.push(bit(&mut parts, b, loc, &what)?);
-        }
-        let p = PartPort {
-            bus: Bus {
-                name: pname.clone(),
-                nets: v,
-            },
-            loc,
-        };
-        match dir {
-            "input" => parts.inputs.push(p),
-            "output" => parts.outputs.push(p),
-            d => {
-                return Err(Error::input(format!(
-                    "{}: {what} has direction `{d}`; expected input or output",
-                    parts.at(loc)
-                )))
-            }
-        }
-    }
-    let cells = module.get("cells").and_then(Value::as_object);
-    for (cname, cell) in cells.into_iter().flatten() {
-        let (_, line) = line_of(text, mod_at, &format!("{}:", Value::String(cname.clone())));
-        let loc = Loc { file: 0, line };
-        let ty = cell.get("type").and_then(Value::as_str).unwrap_or("?");
-        let what = format!("cell `{cname}` ({ty})");
-        let Some((pins, kind, invert)) = cell_kind(ty) else {
-            let hint = if ty.starts_with("$_") || !ty.starts_with('$') {
-                "unknown cell"
-            } else {
-                "not a single-bit gate cell: synthesize to gates first, or pass the Verilog source"
-            };
-            return Err(Error::input(format!("{}: {what}: {hint}", parts.at(loc))));
-        };
-        let conns = cell.get("connections").and_then(Value::as_object);
-        let at = parts.at(loc);
-        let pin = |p: &str| -> Result<&Value> {
-            let bits = conns
-                .and_then(|c| c.get(p))
-                .and_then(Value::as_array)
-                .ok_or_else(|| Error::input(format!("{at}: {what}: pin `{p}` is not connected")))?;
-            match bits.as_slice() {
-                [b] => Ok(b),
-                _ => Err(Error::input(format!(
-                    "{at}: {what}: pin `{p}` has {} bits, expected 1",
-                    bits.len()
-                ))),
-            }
-        };
-        let mut ins = vec![];
-        for p in pins {
-            let b = pin(p)?.clone();
-            ins.push(bit(&mut parts, &b, loc, &what)?);
-        }
-        let yb = pin("Y")?.clone();
-        let y = bit(&mut parts, &yb, loc, &what)?;
-        if !yb.is_u64() {
-            return Err(Error::input(format!(
-                "{}: {what}: output pin `Y` is tied to a constant",
-                parts.at(loc)
-            )));
-        }
-        let name = cname.trim_start_matches('\\');
-        if invert {
-            let t = parts.net(format!("{name}.t"));
-            parts.drive(kind, ins, t, loc, format!("{what}"));
-            parts.drive(GateKind::Not, vec![t], y, loc, what);
-        } else {
-            parts.drive(kind, ins, y, loc, what);
-        }
-    }
-    // Port names come with Yosys's escaping removed.
-    for p in parts.inputs.iter_mut().chain(parts.outputs.iter_mut()) {
-        p.bus.name = p.bus.name.trim_start_matches('\\').to_string();
-    }
-    Netlist::from_parts(parts, ports)
+    r.module(name, "", None, 0, Loc::default())?;
+    Netlist::from_parts(r.parts, ports)
 }
 
 #[cfg(test)]
@@ -337,14 +509,20 @@ mod tests {
   "cells": {
     "g1": {"type": "$_AND_", "connections": {"A": [2], "B": [10], "Y": [18]}}
   }}}}"#;
-        let n = from_json(json, &p, &Ports::default()).unwrap();
+        let n = from_json(json, &p, &Ports::default(), None, None).unwrap();
         assert_eq!(
             crate::netlist::sim::exhaustive(&n, false).unwrap(),
             ErrorMap::from_fn(false, |a, b| a & b & 1)
         );
-        let e = from_json(&json.replace("$_AND_", "$mul"), &p, &Ports::default())
-            .unwrap_err()
-            .to_string();
+        let e = from_json(
+            &json.replace("$_AND_", "$mul"),
+            &p,
+            &Ports::default(),
+            None,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             e.contains("x.json:6") && e.contains("cell `g1` ($mul)"),
             "{e}"
@@ -353,6 +531,8 @@ mod tests {
             &json.replace("\"B\": [10]", "\"B\": [99]"),
             &p,
             &Ports::default(),
+            None,
+            None,
         )
         .unwrap_err()
         .to_string();
@@ -360,7 +540,7 @@ mod tests {
             e.contains("x.json:6") && e.contains("`$99` is undriven"),
             "{e}"
         );
-        let e = from_json(&json[..200], &p, &Ports::default())
+        let e = from_json(&json[..200], &p, &Ports::default(), None, None)
             .unwrap_err()
             .to_string();
         assert!(e.contains("x.json:") && e.contains("invalid JSON"), "{e}");

@@ -1,0 +1,435 @@
+//! The import corpus `tests/import/`: one small input per kind of netlist
+//! people publish, each with its right error map (an arithmetic definition,
+//! and where the file uses library cells also an exhaustive Icarus Verilog
+//! simulation of the same file with the library's own cell models) or, for
+//! a refusal, the one line it must print (exit code 2, no temporary path).
+//! Every file of the corpus must have an expectation here.
+
+use codesign::eda::{self, cosim, Tool};
+use codesign::errmap::ErrorMap;
+use codesign::netlist::import::{self, ImportOptions};
+use codesign::netlist::{sim, Ports};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+enum Expect {
+    /// Imports; the product as a function of the operands (unsigned).
+    Map(fn(u32, u32) -> u32),
+    /// Refused with exit code 2 and one line containing all of these.
+    Refuse(&'static [&'static str]),
+    /// Imports as signed (`true`) or unsigned; MAE, WCE and EP% equal the
+    /// figures the file's EvoApprox header publishes.
+    Header(bool),
+}
+
+struct Case {
+    file: &'static str,
+    /// Extra command-line options (paths relative to tests/import/).
+    args: &'static [&'static str],
+    expect: Expect,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        file: "nangate_aoi21.v",
+        args: &[],
+        // AOI21_X1: ZN = !(A | (B1 & B2)) with A = A[1], B1 = A[0], B2 = B[0].
+        expect: Expect::Map(|a, b| 1 ^ ((a >> 1 & 1) | (a & b & 1))),
+    },
+    Case {
+        file: "helper_top.v",
+        args: &[],
+        expect: Expect::Map(|a, b| a & b),
+    },
+    Case {
+        file: "implicit_net.v",
+        args: &[],
+        expect: Expect::Map(|a, b| a & b & 1),
+    },
+    Case {
+        file: "x_unused.v",
+        args: &[],
+        expect: Expect::Map(|a, b| a & b),
+    },
+    Case {
+        file: "x_reaches_output.v",
+        args: &[],
+        expect: Expect::Refuse(&[
+            "x_reaches_output.v:6:",
+            "x/z constant reaches the product through net `t`",
+        ]),
+    },
+    Case {
+        file: "per_bit_ports.v",
+        args: &[],
+        expect: Expect::Map(|a, b| a ^ b),
+    },
+    Case {
+        file: "cells_plus_adder.v",
+        args: &[],
+        expect: Expect::Map(|a, b| a + b),
+    },
+    Case {
+        file: "hier.v",
+        args: &[],
+        expect: Expect::Map(|a, b| a * (b & 3)),
+    },
+    Case {
+        file: "hierarchical.json",
+        args: &[],
+        expect: Expect::Map(|a, b| a * (b & 3)),
+    },
+    Case {
+        file: "flipflop.v",
+        args: &[],
+        expect: Expect::Refuse(&["flipflop.v:6:", "flip-flop"]),
+    },
+    Case {
+        file: "wide_product.v",
+        args: &[],
+        expect: Expect::Refuse(&["wide_product.v:4:", "32 bits wide", "16-bit product"]),
+    },
+    Case {
+        file: "unknown_pin.v",
+        args: &[],
+        expect: Expect::Refuse(&[
+            "unknown_pin.v:3:",
+            "`U1`",
+            "AOI21_X1",
+            "no pin `C`",
+            "A, B1, B2, ZN",
+        ]),
+    },
+    Case {
+        file: "vendor_netlist.v",
+        args: &["--cells", "lib/vendor_cells.v"],
+        expect: Expect::Map(|a, b| (a ^ b) & 3),
+    },
+    Case {
+        file: "liberty_netlist.v",
+        args: &["--liberty", "lib/tiny.lib"],
+        expect: Expect::Map(|a, b| {
+            let (p, q, r) = (a & 1, b & 1, a >> 1 & 1);
+            (p & q) | (q & r) | (p & r)
+        }),
+    },
+    Case {
+        file: "cost_sop.v",
+        args: &[],
+        expect: Expect::Map(|a, b| (a & 7) * (b & 7)),
+    },
+    Case {
+        file: "cost_sop.json",
+        args: &[],
+        expect: Expect::Map(|a, b| (a & 7) * (b & 7)),
+    },
+    Case {
+        file: "cost_sop_abc.v",
+        args: &[],
+        expect: Expect::Map(|a, b| (a & 7) * (b & 7)),
+    },
+    Case {
+        // EvoApproxLib (MIT licence, header kept): HAX1/FAX1 cells plus a
+        // vector `+`, so it takes the Yosys route with the cell models.
+        file: "mul8s_1KR3_pdk45.v",
+        args: &[],
+        expect: Expect::Header(true),
+    },
+    Case {
+        file: "sky130_powered.v",
+        args: &[],
+        // a21oi: Y = !((A1 & A2) | B1); fa: SUM = A ^ B ^ CIN, COUT = majority.
+        expect: Expect::Map(|a, b| {
+            let y = 1 ^ ((a & b & 1) | (a >> 1 & 1));
+            let (x, z, c) = (a >> 2 & 1, b >> 2 & 1, b >> 3 & 1);
+            y | (x ^ z ^ c) << 1 | ((x & z) | (x & c) | (z & c)) << 2
+        }),
+    },
+    Case {
+        file: "liberty_sequential.v",
+        args: &["--liberty", "lib/tiny.lib"],
+        expect: Expect::Refuse(&[
+            "liberty_sequential.v:4:",
+            "`r0`",
+            "DFFX",
+            "sequential",
+            "tiny.lib:12",
+        ]),
+    },
+];
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import")
+}
+
+/// Import options from a case's command-line arguments.
+fn options(args: &[&str]) -> ImportOptions {
+    let mut o = ImportOptions::default();
+    for pair in args.chunks(2) {
+        let v = corpus().join(pair[1]);
+        match pair[0] {
+            "--cells" => o.cells = Some(v),
+            "--liberty" => o.liberty = Some(v),
+            "--top" => o.top = Some(pair[1].to_string()),
+            "--ports" => o.ports = Ports::parse(pair[1]).unwrap(),
+            a => panic!("{a}"),
+        }
+    }
+    o
+}
+
+#[test]
+fn every_corpus_file_has_an_expectation() {
+    for e in std::fs::read_dir(corpus()).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            let name = p.file_name().unwrap().to_str().unwrap().to_string();
+            assert!(
+                CASES.iter().any(|c| c.file == name),
+                "tests/import/{name} has no expectation"
+            );
+        }
+    }
+}
+
+#[test]
+fn corpus_imports_right_or_refuses_in_one_line() {
+    if !eda::tools_for_test(&[Tool::Yosys]) {
+        return;
+    }
+    for c in CASES {
+        let path = corpus().join(c.file);
+        match &c.expect {
+            Expect::Map(f) => {
+                let imp = import::load(&path, &options(c.args))
+                    .unwrap_or_else(|e| panic!("{}: {e}", c.file));
+                let got = sim::exhaustive(&imp.netlist, false).unwrap();
+                let want = ErrorMap::from_fn(false, |a, b| (f(a as u32, b as u32) & 0xffff) as i32);
+                assert!(got == want, "{}: wrong products", c.file);
+            }
+            Expect::Header(signed) => {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let header = |key: &str| -> f64 {
+                    let line = text
+                        .lines()
+                        .find(|l| l.starts_with("//") && l[2..].trim_start().starts_with(key))
+                        .unwrap_or_else(|| panic!("{}: no {key} in the header", c.file));
+                    line.split('=')
+                        .nth(1)
+                        .unwrap()
+                        .trim()
+                        .trim_end_matches('%')
+                        .trim()
+                        .parse()
+                        .unwrap()
+                };
+                let imp = import::load(&path, &options(c.args))
+                    .unwrap_or_else(|e| panic!("{}: {e}", c.file));
+                let m = codesign::library::metrics::metrics(
+                    &sim::exhaustive(&imp.netlist, *signed).unwrap(),
+                );
+                assert_eq!(m.mae, header("MAE ="), "{}", c.file);
+                assert_eq!(m.wce, header("WCE ="), "{}", c.file);
+                assert!(
+                    (m.ep_pct - header("EP% =")).abs() < 0.006,
+                    "{}: EP {}",
+                    c.file,
+                    m.ep_pct
+                );
+            }
+            Expect::Refuse(parts) => {
+                let out = Command::new(env!("CARGO_BIN_EXE_codesign"))
+                    .arg("characterize")
+                    .arg(&path)
+                    .args(c.args.iter().map(|a| {
+                        if a.starts_with("lib/") {
+                            corpus().join(a).display().to_string()
+                        } else {
+                            a.to_string()
+                        }
+                    }))
+                    .output()
+                    .unwrap();
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert_eq!(out.status.code(), Some(2), "{}: {err}", c.file);
+                assert_eq!(err.trim_end().lines().count(), 1, "{}: {err}", c.file);
+                for p in *parts {
+                    assert!(err.contains(p), "{}: `{p}` not in {err}", c.file);
+                }
+                let tmp = std::env::temp_dir().display().to_string();
+                assert!(
+                    !err.contains(&tmp) && !err.contains(".tmp"),
+                    "{}: {err}",
+                    c.file
+                );
+            }
+        }
+    }
+}
+
+/// The same files with the libraries' own Verilog cell models, simulated
+/// exhaustively by Icarus Verilog, agree with the import.
+#[test]
+fn iverilog_with_the_libraries_cell_models_agrees() {
+    if !eda::tools_for_test(&[Tool::Iverilog]) {
+        return;
+    }
+    let nangate = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pdk/nangate45/stdcells.v");
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+    let mut runs: Vec<(&str, &str, Option<PathBuf>)> = vec![
+        (
+            "vendor_netlist.v",
+            "m",
+            Some(corpus().join("lib/vendor_cells.v")),
+        ),
+        ("helper_top.v", "mul", None),
+        ("implicit_net.v", "m", None),
+    ];
+    if nangate.exists() {
+        runs.push(("nangate_aoi21.v", "top", Some(nangate)));
+    } else {
+        assert!(!ci, "{} is missing: run scripts/pdk.sh", nangate.display());
+        eprintln!("skipping nangate_aoi21.v: {} is missing", nangate.display());
+    }
+    let work = tempfile::tempdir().unwrap();
+    for (file, top, cells) in runs {
+        let case = CASES.iter().find(|c| c.file == file).unwrap();
+        let map = sim::exhaustive(
+            &import::load(&corpus().join(file), &options(case.args))
+                .unwrap()
+                .netlist,
+            false,
+        )
+        .unwrap();
+        let mut text = std::fs::read_to_string(corpus().join(file)).unwrap();
+        if let Some(c) = cells {
+            text += &std::fs::read_to_string(c).unwrap();
+        }
+        let combined = work.path().join(file);
+        std::fs::write(&combined, text).unwrap();
+        let bad = cosim::check_multiplier(&combined, top, &map, &work.path().join(top)).unwrap();
+        assert!(
+            bad.is_empty(),
+            "{file}: iverilog differs at {:?}",
+            &bad[..bad.len().min(3)]
+        );
+    }
+}
+
+/// The issue's AOI21_X1 example: the import gives the right function on
+/// all 8 input combinations. Against the old positional reading
+/// `!((A & B1) | B2)` (pins A, B1, B2 taken as the 1st, 2nd, 3rd input)
+/// 2 of the 8 combinations differ (A=1,B1=0,B2=0 and A=0,B1=0,B2=1), not
+/// 3 as the issue says.
+#[test]
+fn aoi21_x1_is_right_on_all_eight_combinations() {
+    let imp = import::load(&corpus().join("nangate_aoi21.v"), &ImportOptions::default()).unwrap();
+    let m = sim::exhaustive(&imp.netlist, false).unwrap();
+    let mut differ = 0;
+    for x in 0..8u8 {
+        let (a, b1, b2) = (x & 1 == 1, x & 2 != 0, x & 4 != 0);
+        // A = A[1], B1 = A[0], B2 = B[0].
+        let (opa, opb) = ((a as u8) << 1 | b1 as u8, b2 as u8);
+        let got = m.product(opa, opb) & 1 == 1;
+        assert_eq!(got, !(a || (b1 && b2)), "A={a} B1={b1} B2={b2}");
+        let old = !((a && b1) || b2);
+        differ += (got != old) as u32;
+    }
+    assert_eq!(differ, 2);
+    // The issue's spot check: A[1]=1, A[0]=0, B[0]=0 gives 0.
+    assert_eq!(m.product(2, 0), 0);
+}
+
+/// One circuit, one cost: the sum-of-products file, its Yosys JSON and its
+/// ABC netlist have identical metrics, and on the canonical mapping their
+/// costs move far closer together than as written. Measured: as written
+/// 912 / 62 / 131 gates, canonical 96 / 43 / 50 gates (energy_rel
+/// 1.76 / 0.18 / 0.27 against 0.198 / 0.153 / 0.154): one Yosys/ABC pass
+/// still depends on the starting structure, so the issue's 2 % target is
+/// not met (a function-based restart, ABC `collapse`, converges exactly on
+/// this 3x3 design but gives 65,141 AIG nodes and 17 s for an 8x8 multiplier).
+#[test]
+fn three_forms_of_one_design_get_closer_costs_on_the_canonical_mapping() {
+    use codesign::library::{cost, metrics};
+    if !eda::tools_for_test(&[Tool::Yosys]) {
+        return;
+    }
+    let forms = ["cost_sop.v", "cost_sop.json", "cost_sop_abc.v"];
+    let mut raw = vec![];
+    let mut canon = vec![];
+    let mut maps = vec![];
+    for f in forms {
+        let n = import::load(&corpus().join(f), &ImportOptions::default())
+            .unwrap()
+            .netlist;
+        maps.push(metrics::metrics(&sim::exhaustive(&n, false).unwrap()));
+        raw.push(cost::cost(&n, false).unwrap());
+        canon.push(cost::canonical_cost(&n, false).unwrap());
+    }
+    eprintln!("as written: {raw:?}\ncanonical: {canon:?}");
+    assert!(maps.iter().all(|m| *m == maps[0]));
+    let spread = |v: &[f64]| {
+        v.iter().cloned().fold(f64::MIN, f64::max) / v.iter().cloned().fold(f64::MAX, f64::min)
+    };
+    let gates =
+        |c: &[codesign::library::Cost]| c.iter().map(|c| c.gates as f64).collect::<Vec<_>>();
+    let energy = |c: &[codesign::library::Cost]| c.iter().map(|c| c.energy_rel).collect::<Vec<_>>();
+    let (rg, cg) = (spread(&gates(&raw)), spread(&gates(&canon)));
+    let (re, ce) = (spread(&energy(&raw)), spread(&energy(&canon)));
+    assert!(
+        cg < 2.5 && cg * 4.0 < rg,
+        "gates spread {rg} as written, {cg} canonical"
+    );
+    assert!(
+        ce < 1.35 && ce * 4.0 < re,
+        "energy spread {re} as written, {ce} canonical"
+    );
+}
+
+/// `library import --evoapprox DIR` keeps the published figures, and the
+/// assignment's `published-power` cost is each design's published power
+/// over the exact one's (here mul8_RippleCarryArrayMultiplier, 0.3924 mW).
+#[test]
+fn evoapprox_import_keeps_published_power_for_the_assignment() {
+    use codesign::assign::{candidates_by, CostColumn};
+    use codesign::library::Library;
+    if !eda::tools_for_test(&[Tool::Yosys]) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let lib = work.path().join("lib");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/evoapprox8b");
+    let out = Command::new(env!("CARGO_BIN_EXE_codesign"))
+        .args(["library", "import", "--evoapprox"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&lib)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = std::fs::read_to_string(lib.join("index.yaml")).unwrap();
+    assert!(
+        index.contains("cost_flow:") && index.contains("synth -flatten"),
+        "{index}"
+    );
+    let l = Library::load(&lib).unwrap();
+    assert_eq!(l.entries.len(), 10);
+    assert_eq!(l.entry("mul8_002").unwrap().published["PDK45_PWR"], 0.2183);
+    let cands = candidates_by(&l, false, CostColumn::PublishedPower).unwrap();
+    let c404 = cands.iter().find(|c| c.id == "mul8_404").unwrap();
+    assert!(
+        (c404.energy_rel - 0.1281 / 0.3924).abs() < 1e-9,
+        "{}",
+        c404.energy_rel
+    );
+    let model = candidates_by(&l, false, CostColumn::Energy).unwrap();
+    let m404 = model.iter().find(|c| c.id == "mul8_404").unwrap();
+    assert_eq!(
+        m404.energy_rel,
+        l.entry("mul8_404").unwrap().cost.energy_rel
+    );
+}
