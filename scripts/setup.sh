@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(yosys iverilog verilator python3-venv ca-certificates curl chromium fonts-dejavu-core)
+APT_PACKAGES=(yosys iverilog verilator python3-venv ca-certificates curl chromium fonts-dejavu-core
+    slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -17,8 +18,10 @@ done
 if ((${#missing[@]})); then
     echo "setup: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # As root: the _apt sandbox user may be unable to verify signatures here
+    # and apt-get would keep stale lists while exiting 0.
+    apt-get -o APT::Sandbox::User=root update -q
+    apt-get -o APT::Sandbox::User=root install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then

@@ -42,6 +42,11 @@ pub struct Config {
     /// (45 nm, Horowitz ISSCC 2014); see `report::energy`.
     #[serde(default)]
     pub energy: crate::report::energy::EnergyConfig,
+    /// Partition, account and per-stage resources for `--executor slurm`
+    /// (`executor::slurm`); no stage reads it, so it does not enter the
+    /// stage keys.
+    #[serde(default)]
+    pub slurm: Option<crate::executor::slurm::SlurmConfig>,
 }
 
 /// Where the data comes from.
@@ -317,6 +322,9 @@ impl Config {
         }
         if self.calibration.images == 0 || self.calibration.samples == 0 {
             return Err("calibration.images / calibration.samples: must be at least 1".into());
+        }
+        if let Some(s) = &self.slurm {
+            s.validate()?;
         }
         Ok(())
     }
