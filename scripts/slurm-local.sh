@@ -171,10 +171,13 @@ start() {
     mungekey --create --keyfile="$base/munge-key/munge.key"
     chmod 400 "$base/munge-key/munge.key"
 
+    # Daemons get no terminal or pipe of ours (a caller reading our output
+    # would wait for them forever); what they say goes to their logs.
     munged --socket="$base/munge/munge.socket" \
         --key-file="$base/munge-key/munge.key" --pid-file="$base/pids/munged" \
         --log-file="$base/munged.log" --seed-file="$base/munge-key/munged.seed" \
-        || die "munged did not start (see $base/munged.log)"
+        </dev/null >>"$base/munged.log" 2>&1 ||
+        die "munged did not start (see $base/munged.log)"
     wait_for_file "$base/pids/munged" munged
 
     local host cpus boards sockets cores threads mem
@@ -241,10 +244,10 @@ $gres_types
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus Boards=$boards SocketsPerBoard=$sockets CoresPerSocket=$cores ThreadsPerCore=$threads RealMemory=$mem $gres State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
-    SLURM_CONF="$conf" slurmctld -f "$conf" -c ||
+    SLURM_CONF="$conf" slurmctld -f "$conf" -c </dev/null >>"$base/slurmctld.log" 2>&1 ||
         die "slurmctld did not start (see $base/slurmctld.log)"
     wait_for_file "$base/pids/slurmctld" slurmctld
-    SLURM_CONF="$conf" slurmd -f "$conf" ||
+    SLURM_CONF="$conf" slurmd -f "$conf" </dev/null >>"$base/slurmd.log" 2>&1 ||
         die "slurmd did not start (see $base/slurmd.log)"
     wait_for_file "$base/pids/slurmd" slurmd
     local state=""
