@@ -27,6 +27,9 @@ use std::time::{Duration, Instant, SystemTime};
 /// visible to the submitting process; NFS caches attributes up to 60 s.
 pub const SHARED_FS_GRACE: Duration = Duration::from_secs(90);
 
+/// Environment variable set inside a batch job (to the node's name).
+pub const IN_JOB: &str = "CODESIGN_BATCH_JOB";
+
 /// A cluster scheduler: submit a job or array, report states, cancel.
 pub trait Scheduler: Sync {
     /// Name in messages (`Slurm`).
@@ -170,6 +173,9 @@ fn marker(markers: &Path, node: &str, index: usize, what: &str) -> PathBuf {
 /// and after.
 pub fn run_job(spec: &Path, task: usize, exe: &Path) -> Result<()> {
     let spec: JobSpec = crate::io::read_json(spec)?;
+    // The stage's own children (e.g. `codesign sweep` inside the `sweep`
+    // stage of `run --sweep`) run inside this job and must not wait for it.
+    std::env::set_var(IN_JOB, &spec.node);
     let step = spec.steps.get(task).ok_or_else(|| {
         Error::input(format!(
             "job `{}` has {} step(s), no task {task}",
@@ -559,6 +565,7 @@ impl Batch<'_> {
         if sub.jobs.is_empty() {
             sub.finished = true;
             crate::io::write_json(self.record(), &sub)?;
+            let _ = std::fs::remove_dir_all(&here);
         }
         Ok(sub)
     }
@@ -574,6 +581,8 @@ impl Batch<'_> {
         let mut failure: Option<String> = None;
         let mut cancelled_pending = false;
         let clock = Instant::now();
+        // Tasks seen waiting for free resources (not scheduler overhead).
+        let mut queued: std::collections::BTreeSet<String> = Default::default();
         loop {
             let open: Vec<(&SubmittedJob, &SubmittedTask)> = sub
                 .jobs
@@ -620,6 +629,9 @@ impl Batch<'_> {
                 match states.get(&task.id) {
                     Some(TaskState::Pending { reason }) => {
                         pending.push(task.id.clone());
+                        if reason == "Resources" || reason == "Priority" {
+                            queued.insert(task.id.clone());
+                        }
                         progress.set(&task.id, &prefix, "pending", reason);
                     }
                     Some(TaskState::Running { node }) => {
@@ -699,7 +711,7 @@ impl Batch<'_> {
                 format!("{msg}; cancelled: {}", cancelled.join(", "))
             }));
         }
-        self.report_overhead(sub, &markers, &ends);
+        self.report_overhead(sub, &markers, &ends, &queued);
         Ok(())
     }
 
@@ -745,8 +757,15 @@ impl Batch<'_> {
     }
 
     /// Print the scheduler's overhead: from when a job could start
-    /// (submitted, and the jobs it waits for done) to when it started.
-    fn report_overhead(&self, sub: &Submission, markers: &Path, ends: &BTreeMap<String, End>) {
+    /// (submitted, and the jobs it waits for done) to when it started, over
+    /// the jobs not seen waiting for free resources (`queued`).
+    fn report_overhead(
+        &self,
+        sub: &Submission,
+        markers: &Path,
+        ends: &BTreeMap<String, End>,
+        queued: &std::collections::BTreeSet<String>,
+    ) {
         let done_at: BTreeMap<&str, u64> = sub
             .jobs
             .iter()
@@ -785,8 +804,13 @@ impl Batch<'_> {
             return;
         }
         waits.sort_by(f64::total_cmp);
+        let busy = if queued.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} more waited for free resources)", queued.len())
+        };
         eprintln!(
-            "{}: {} job(s); from ready (submitted, dependencies done) to started: median {:.2} s, max {:.2} s",
+            "{}: {} job(s) from ready (submitted, dependencies done) to started: median {:.2} s, max {:.2} s{busy}",
             self.scheduler.name(),
             waits.len(),
             waits[waits.len() / 2],

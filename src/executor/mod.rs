@@ -85,8 +85,12 @@ impl Executor {
 }
 
 /// A local run must not write into a directory whose batch jobs are still
-/// queued or running (both would write the same files).
+/// queued or running (both would write the same files), unless it runs
+/// inside one of them.
 fn refuse_if_jobs_live(dir: &Path) -> Result<()> {
+    if std::env::var_os(batch::IN_JOB).is_some() {
+        return Ok(());
+    }
     let Some(sub) = Batch::last_submission(dir) else {
         return Ok(());
     };
