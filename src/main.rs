@@ -48,6 +48,9 @@ enum Command {
     Run(cli::report::RunArgs),
     /// Sweep AGN lambda and collect accuracy/energy points.
     Sweep(cli::report::SweepArgs),
+    /// One step of a batch job (run by `--executor slurm` jobs).
+    #[command(hide = true)]
+    Job(cli::report::JobArgs),
 }
 
 fn main() {
@@ -80,6 +83,7 @@ fn main() {
         Command::Report(a) => cli::report::report(a),
         Command::Run(a) => cli::report::run(a),
         Command::Sweep(a) => cli::report::sweep(a),
+        Command::Job(a) => cli::report::job(a),
     };
     if let Err(e) = result {
         let msg: Vec<String> = e.chain().map(|c| c.to_string()).collect();

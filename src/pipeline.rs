@@ -67,8 +67,9 @@ pub struct StageRecord {
     pub seconds: f64,
 }
 
-/// The run being driven: its directory, config and library.
-#[derive(Clone, Debug)]
+/// The run being driven: its directory, config and library. Serializable,
+/// so a batch job can rebuild the same stages (`crate::executor`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Run {
     pub dir: PathBuf,
     /// The experiment config as the user gave it (its contents enter every
@@ -429,7 +430,7 @@ impl Run {
             h.update(format!("binary {b}\n"));
         }
         if stage.reads_config {
-            h.update(format!("config {}\n", hash_file(&self.config)?));
+            h.update(format!("config {}\n", config_hash(&self.config)?));
         }
         for c in &stage.commands {
             h.update(format!(
@@ -441,6 +442,14 @@ impl Run {
             h.update(format!("input {path} {hash}\n"));
         }
         Ok(hex(&h.finalize()))
+    }
+
+    /// Whether `stage` can be skipped now: its inputs are all there and its
+    /// record matches them (what [`Run::execute`] would decide).
+    pub fn up_to_date(&self, stage: &Stage) -> bool {
+        self.input_hashes(stage)
+            .and_then(|inputs| self.key(stage, &inputs))
+            .is_ok_and(|key| !self.is_stale(stage, &key))
     }
 
     /// Whether `stage` must run: no record, a different key, or an output gone.
@@ -685,6 +694,26 @@ fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// SHA-256 of the config as the stages see it: the file's contents, or,
+/// when it has a top-level `slurm:` section (where and with what resources
+/// the stages run, which no stage reads), the rest of it re-serialized, so
+/// that moving a run onto a cluster does not re-run finished stages.
+pub fn config_hash(path: &Path) -> Result<String> {
+    let text = crate::io::read_text(path)?;
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text)
+        .map_err(|e| Error::in_file(path, crate::io::one_line(&e.to_string())))?;
+    let bytes = match value {
+        serde_yaml_ng::Value::Mapping(mut m) if m.contains_key("slurm") => {
+            m.remove("slurm");
+            serde_yaml_ng::to_string(&m)
+                .map_err(|e| Error::in_file(path, e))?
+                .into_bytes()
+        }
+        _ => text.into_bytes(),
+    };
+    Ok(hex(&Sha256::digest(&bytes)))
 }
 
 /// SHA-256 of a file's contents, hex.

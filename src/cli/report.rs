@@ -1,7 +1,10 @@
 //! Command line of `codesign report`, `codesign run` and `codesign sweep`.
 
 use crate::config::Config;
-use crate::pipeline::{Outcome, Run};
+use crate::executor::batch::Done;
+use crate::executor::plan::Plan;
+use crate::executor::{Executor, ExecutorKind};
+use crate::pipeline::Run;
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
@@ -72,15 +75,31 @@ pub struct RunArgs {
     /// only by a complete run.
     #[arg(long)]
     pub until: Option<String>,
+    #[command(flatten)]
+    pub executor: ExecutorArgs,
 }
 
-/// The stage runner for `config` into `out` (default: the config's `out`).
+/// Where the stages run (`codesign run`, `codesign sweep`).
+#[derive(Debug, clap::Args)]
+pub struct ExecutorArgs {
+    /// local: child processes of this machine; slurm: one batch job per
+    /// stage (the run directory must be on a file system the nodes share).
+    #[arg(long, value_enum, default_value_t = ExecutorKind::Local)]
+    pub executor: ExecutorKind,
+    /// With a batch executor: submit, print the job ids and return; running
+    /// the same command again follows the jobs.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// The stage runner for `config` into `out` (default: the config's `out`),
+/// and the config.
 fn prepare(
     config: &Path,
     out: Option<&Path>,
     cosim_images: usize,
     device: &str,
-) -> anyhow::Result<Run> {
+) -> anyhow::Result<(Run, Config)> {
     let cfg = Config::load(config)?;
     let dir = out
         .map(Path::to_path_buf)
@@ -92,11 +111,11 @@ fn prepare(
     let config = config
         .canonicalize()
         .with_context(|| format!("{}", config.display()))?;
-    let (library, build_library) = match cfg.library {
-        Some(l) => (l, false),
+    let (library, build_library) = match &cfg.library {
+        Some(l) => (l.clone(), false),
         None => (dir.join("library"), true),
     };
-    Ok(Run {
+    let run = Run {
         dir,
         config,
         library,
@@ -107,66 +126,41 @@ fn prepare(
         binary: Some(crate::pipeline::hash_file(
             &std::env::current_exe().context("cannot locate the codesign binary")?,
         )?),
-    })
+    };
+    Ok((run, cfg))
 }
 
-/// Drive `stages`, one progress line each. Stages run in waves
-/// ([`Run::waves`]): the stages of a wave (e.g. both syntheses and the
-/// co-simulation) run at the same time, each its own child process. A
-/// failing stage stops the run after the rest of its wave has finished,
-/// so their work is recorded.
-fn drive(run: &Run, stages: &[crate::pipeline::Stage], force: bool) -> anyhow::Result<()> {
+/// Execute `plan` with the chosen executor. `Ok(false)`: submitted without
+/// waiting (the job ids are printed).
+fn execute(
+    run: &Run,
+    cfg: &Config,
+    plan: &Plan,
+    args: &ExecutorArgs,
+    force: bool,
+) -> anyhow::Result<bool> {
     let exe = std::env::current_exe().context("cannot locate the codesign binary")?;
-    let n = stages.len();
-    let bars = indicatif::MultiProgress::new();
-    let style =
-        indicatif::ProgressStyle::with_template("{prefix:.bold} {spinner} [{elapsed}] {wide_msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
-    for wave in run.waves(stages) {
-        let results: Vec<anyhow::Result<()>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = wave
-                .clone()
-                .map(|i| {
-                    let stage = &stages[i];
-                    if force {
-                        let _ = std::fs::remove_file(run.record_path(stage.name));
-                    }
-                    let bar = bars.add(indicatif::ProgressBar::new_spinner());
-                    bar.set_style(style.clone());
-                    bar.set_prefix(format!("[{}/{n}] {:<11}", i + 1, stage.name));
-                    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-                    let exe = &exe;
-                    scope.spawn(move || {
-                        let result = run.execute(stage, exe, |line| {
-                            bar.set_message(crate::io::one_line(line))
-                        });
-                        let msg = match &result {
-                            Ok(Outcome::UpToDate) => "up to date (skipped)".to_string(),
-                            Ok(Outcome::Ran(s)) => format!("done in {s:.1} s"),
-                            Err(_) => "failed".to_string(),
-                        };
-                        bar.finish_with_message(msg.clone());
-                        if bar.is_hidden() {
-                            // No terminal: one plain line per stage instead of the bar.
-                            eprintln!("[{}/{n}] {:<11} {msg}", i + 1, stage.name);
-                        }
-                        result.map(|_| ()).map_err(anyhow::Error::from)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("stage thread panicked"))
-                .collect()
-        });
-        results.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
+    let executor = Executor::new(args.executor, cfg, &run.device);
+    let prefix = format!("codesign-{}", cfg.name);
+    match executor.execute(plan, &run.dir, &exe, &prefix, force, args.no_wait)? {
+        Done::Finished => Ok(true),
+        Done::Submitted(jobs) => {
+            for (node, job) in &jobs {
+                println!("{node}\t{job}");
+            }
+            eprintln!(
+                "submitted {} job(s) for {}; run the same command again (without --no-wait) to follow them",
+                jobs.len(),
+                run.dir.display()
+            );
+            Ok(false)
+        }
     }
-    Ok(())
 }
 
 /// `codesign run`.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
-    let mut run = prepare(
+    let (mut run, cfg) = prepare(
         &args.config,
         args.out.as_deref(),
         args.cosim_images,
@@ -182,7 +176,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         stages.truncate(i + 1);
     }
     let clock = std::time::Instant::now();
-    drive(&run, &stages, args.force)?;
+    let plan = Plan::stages(&run, &stages);
+    if !execute(&run, &cfg, &plan, &args.executor, args.force)? {
+        return Ok(());
+    }
     if args.until.is_some() {
         eprintln!(
             "stages up to `{}` done in {:.1} s in {}",
@@ -219,11 +216,14 @@ pub struct SweepArgs {
     /// libtorch device for training: cpu, cuda or auto.
     #[arg(long, default_value = "cpu")]
     pub device: String,
+    #[command(flatten)]
+    pub executor: ExecutorArgs,
 }
 
 /// `codesign sweep`: AGN search, quantization, assignment and evaluation
 /// per lambda, reusing the run's library, baseline and QAT checkpoints
 /// (trained first if missing; up-to-date stages are skipped as in `run`).
+/// The points are independent: one job array with a batch executor.
 pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     if args.lambdas.is_empty() {
         bail!("--lambdas: give at least one value");
@@ -231,47 +231,13 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     if let Some(l) = args.lambdas.iter().find(|l| !(**l >= 0.0 && l.is_finite())) {
         bail!("--lambdas: {l} is not a non-negative number");
     }
-    let run = prepare(&args.config, args.out.as_deref(), 0, &args.device)?;
-    let base: Vec<_> = run
-        .stages()
-        .into_iter()
-        .filter(|s| ["library", "baseline", "qat"].contains(&s.name))
-        .collect();
-    eprintln!("sweep: shared stages");
-    drive(&run, &base, false)?;
-    let mut points = Vec::new();
-    for &lambda in &args.lambdas {
-        let sub = run.dir.join("sweep").join(format!("lambda_{lambda}"));
-        for f in ["train/qat.safetensors", "train/qat.yaml"] {
-            let (from, to) = (run.dir.join(f), sub.join(f));
-            let same = std::fs::read(&to).ok() == Some(crate::io::read_bytes(&from)?);
-            if !same {
-                crate::io::write_atomic(&to, &crate::io::read_bytes(&from)?)?;
-            }
-        }
-        let sub_run = Run {
-            dir: sub.clone(),
-            build_library: false,
-            ..run.clone()
-        };
-        let mut stages: Vec<_> = sub_run
-            .stages()
-            .into_iter()
-            .filter(|s| ["agn", "quantize", "assign", "eval"].contains(&s.name))
-            .collect();
-        for s in stages.iter_mut().filter(|s| s.name == "agn") {
-            s.commands[0].extend(["--lambda".to_string(), lambda.to_string()]);
-        }
-        eprintln!("sweep: lambda {lambda} ({})", sub.display());
-        drive(&sub_run, &stages, false)?;
-        points.push(sweep_point(&sub, lambda)?);
+    let (run, cfg) = prepare(&args.config, args.out.as_deref(), 0, &args.device)?;
+    let plan = Plan::sweep(&run, &args.config.display().to_string(), &args.lambdas);
+    if !execute(&run, &cfg, &plan, &args.executor, false)? {
+        return Ok(());
     }
-    let sweep = crate::report::model::Sweep {
-        config: args.config.display().to_string(),
-        points,
-    };
-    let path = run.dir.join("sweep.json");
-    crate::io::write_json(&path, &sweep)?;
+    let path = crate::executor::plan::sweep_json(&run);
+    let sweep: crate::report::model::Sweep = crate::io::read_json(&path)?;
     println!(
         "{:>8} {:>10} {:>10} {:>10}",
         "lambda", "exact", "assigned", "rel. energy"
@@ -293,21 +259,20 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One sweep point from a finished lambda directory.
-fn sweep_point(dir: &Path, lambda: f64) -> anyhow::Result<crate::report::model::SweepPoint> {
-    let assignment = crate::assign::Assignment::load(dir.join("assignment.yaml"))?;
-    let evals = crate::intnet::evalfile::read(&dir.join("eval.json"))?;
-    let sidecar: crate::sidecar::Sidecar = crate::io::read_yaml(dir.join("train/agn.yaml"))?;
-    Ok(crate::report::model::SweepPoint {
-        lambda,
-        accuracy: evals.get("assignment").map(|r| r.top1),
-        exact_accuracy: evals.get("exact").map(|r| r.top1),
-        relative_energy: assignment.relative_energy,
-        sigmas: sidecar.layers.iter().map(|l| l.sigma).collect(),
-        multipliers: assignment
-            .layers
-            .iter()
-            .map(|c| c.multiplier.clone())
-            .collect(),
-    })
+/// Arguments of the hidden `codesign job`, which a batch job runs.
+#[derive(Debug, clap::Args)]
+pub struct JobArgs {
+    /// Job spec written at submission (`RUN_DIR/.jobs/<submission>/<node>.json`).
+    pub spec: PathBuf,
+    /// Which of the spec's steps (the array index; 0 for a single job).
+    #[arg(long, default_value_t = 0)]
+    pub task: usize,
+}
+
+/// `codesign job`: one step of a submitted plan, recorded as a local run
+/// records it.
+pub fn job(args: JobArgs) -> anyhow::Result<()> {
+    let exe = std::env::current_exe().context("cannot locate the codesign binary")?;
+    crate::executor::batch::run_job(&args.spec, args.task, &exe)?;
+    Ok(())
 }
