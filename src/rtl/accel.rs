@@ -12,6 +12,7 @@
 use super::ast::*;
 use super::blocks::{self, Block};
 use super::build::*;
+use super::memory::{MemoryInfo, MemoryKind};
 use super::names::{fixed, sanitize, Scope};
 use crate::error::{Error, Result};
 use crate::intnet::{IntNetwork, MacLayer, Op, Shape};
@@ -81,6 +82,10 @@ pub struct Manifest {
     pub testbench: String,
     /// Sum of the units' cycles (the sequencer adds 2 per unit).
     pub cycles_estimate: u64,
+    /// Memory macros (engines' ROMs, then activation buffers); synthesis
+    /// reads them as black boxes and models their area.
+    #[serde(default)]
+    pub memories: Vec<MemoryInfo>,
 }
 
 /// A complete accelerator, ready to be written to a directory.
@@ -135,11 +140,22 @@ impl Design {
         crate::io::write_atomic(dir.join("tensor_lens.hex"), lens.as_bytes())?;
         // Yosys: read the sources (deferred: blocks elaborate only with the
         // parameters they are instantiated with), then yosys/synth.ys.
-        let read = format!(
+        // The memory macros are read as black boxes (`-lib`: ports only).
+        let (macros, logic): (Vec<&String>, Vec<&String>) = self
+            .manifest
+            .sources
+            .iter()
+            .partition(|f| blocks::MACROS.iter().any(|b| b.0 == f.as_str()));
+        let join = |v: Vec<&String>| v.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" ");
+        let mut read = String::new();
+        if !macros.is_empty() {
+            read.push_str(&format!("read_verilog -lib {}\n", join(macros)));
+        }
+        read.push_str(&format!(
             "read_verilog -defer {}\nhierarchy -check -top {}\n",
-            self.manifest.sources.join(" "),
+            join(logic),
             self.manifest.top
-        );
+        ));
         crate::io::write_atomic(dir.join("read.ys"), read.as_bytes())?;
         crate::io::write_atomic(dir.join("synth.ys"), crate::eda::synth::SYNTH_YS.as_bytes())?;
         crate::io::write_json(dir.join("manifest.json"), &self.manifest)
@@ -337,7 +353,7 @@ fn lanes_module(name: Ident, mult: &Ident, p: usize) -> Module {
     )
 }
 
-/// ROMs of one engine: `(file, width, depth)` of the weights (read on the
+/// ROM macros of one engine: `(file, width, depth)` of the weights (read on the
 /// clock edge) and of the per-channel bias, multiplier and shift (read in
 /// the same cycle).
 struct EngineRoms {
@@ -356,7 +372,7 @@ fn engine_module(
     iaw: u32,
     oaw: u32,
     roms: &EngineRoms,
-) -> Module {
+) -> (Module, Vec<MemoryInfo>) {
     let mut sc = Scope::new();
     let names = [
         "clk", "rst", "start", "done", "in_addr", "in_data", "out_we", "out_addr", "out_data",
@@ -393,36 +409,83 @@ fn engine_module(
         (fixed("mul_b"), r(&b)),
         (fixed("mul_p"), r(&pr)),
     ]);
-    // Weight ROM, read on the clock edge into `w_row`.
+    // Weight ROM, read on the clock edge into `w_row`; per-channel ROMs,
+    // read in the same cycle at the channel being written.
     let (file, width, depth) = &roms.weights;
-    let (w_rom, w_addr, w_row) = (sc.fresh("w_rom"), sc.fresh("w_addr"), sc.fresh("w_row"));
-    items.extend([
-        memory(w_rom.clone(), *width, *depth, Some(file.clone())),
-        wire(w_addr.clone(), 32),
-        reg(w_row.clone(), *width),
-        always_ff(
-            &clk,
-            vec![(
-                r(&w_row),
-                index(&w_rom, slice(&w_addr, addr_bits(*depth) - 1, 0)),
-            )],
-        ),
-    ]);
+    let (w_addr, w_row) = (sc.fresh("w_addr"), sc.fresh("w_row"));
+    items.extend([wire(w_addr.clone(), 32), wire(w_row.clone(), *width)]);
     conns.extend([(fixed("w_addr"), r(&w_addr)), (fixed("w_row"), r(&w_row))]);
-    // Per-channel ROMs, indexed by the channel being written.
+    let mut memories = vec![];
+    let mut rom = |sc: &mut Scope,
+                   items: &mut Vec<Item>,
+                   inst: &str,
+                   kind: MemoryKind,
+                   (file, width, depth): (&String, u32, usize),
+                   addr: &Ident,
+                   data: &Ident,
+                   registered: bool| {
+        let inst = sc.fresh(inst);
+        let aw = addr_bits(depth);
+        items.push(instance(
+            fixed("rom"),
+            inst.clone(),
+            vec![
+                (fixed("W"), Value::Int(width as i64)),
+                (fixed("DEPTH"), Value::Int(depth as i64)),
+                (fixed("AW"), Value::Int(aw as i64)),
+                (fixed("REG"), Value::Int(registered as i64)),
+                (fixed("INIT"), Value::Str(file.clone())),
+            ],
+            vec![
+                (fixed("clk"), r(&clk)),
+                (fixed("addr"), slice(addr, aw - 1, 0)),
+                (fixed("data"), r(data)),
+            ],
+        ));
+        memories.push(MemoryInfo {
+            name: inst.to_string(),
+            kind,
+            module: "rom".to_string(),
+            unit: None,
+            depth,
+            width,
+            read_ports: 1,
+            write_ports: 0,
+            registered_read: registered,
+            init: Some(file.clone()),
+        });
+    };
+    rom(
+        &mut sc,
+        &mut items,
+        "w_rom",
+        MemoryKind::Weights,
+        (file, *width, *depth),
+        &w_addr,
+        &w_row,
+        true,
+    );
     let ch = sc.fresh("ch");
     items.push(wire(ch.clone(), 32));
     conns.push((fixed("ch"), r(&ch)));
-    for ((file, width), port_name) in roms.per_channel.iter().zip(["bias", "mult", "shift"]) {
-        let (rom, data) = (sc.fresh(&format!("{port_name}_rom")), sc.fresh(port_name));
-        items.extend([
-            memory(rom.clone(), *width, roms.channels, Some(file.clone())),
-            wire(data.clone(), *width),
-            assign(
-                r(&data),
-                index(&rom, slice(&ch, addr_bits(roms.channels) - 1, 0)),
-            ),
-        ]);
+    let per_channel = [
+        ("bias", MemoryKind::Bias),
+        ("mult", MemoryKind::RequantMult),
+        ("shift", MemoryKind::RequantShift),
+    ];
+    for ((file, width), (port_name, kind)) in roms.per_channel.iter().zip(per_channel) {
+        let data = sc.fresh(port_name);
+        items.push(wire(data.clone(), *width));
+        rom(
+            &mut sc,
+            &mut items,
+            &format!("{port_name}_rom"),
+            kind,
+            (file, *width, roms.channels),
+            &ch,
+            &data,
+            false,
+        );
         conns.push((fixed(port_name), r(&data)));
     }
     items.extend([
@@ -438,7 +501,7 @@ fn engine_module(
             ],
         ),
     ]);
-    module(
+    let m = module(
         name,
         vec![format!(
             "Engine: mac_engine with {p} lanes of `{lanes}` and its ROMs."
@@ -446,7 +509,8 @@ fn engine_module(
         vec![],
         ports,
         items,
-    )
+    );
+    (m, memories)
 }
 
 /// One activation buffer being wired up.
@@ -455,20 +519,43 @@ struct Mem {
     width: u32,
     depth: usize,
     aw: u32,
-    /// Read port groups: (address expression, ports); group 0 is debug.
-    reads: Vec<(Expr, u32)>,
+    /// Readers: (unit index, or `None` for the debug port; address; port).
+    reads: Vec<(Option<usize>, Expr, u32)>,
     write: Option<(Expr, Expr, Expr)>,
     raddr: Ident,
     rdata: Ident,
 }
 
 impl Mem {
-    /// Add a read group of `n` ports addressed by `addr`; returns the slice
-    /// of read data it gets.
-    fn reader(&mut self, addr: Expr, n: u32) -> Expr {
-        let first: u32 = self.reads.iter().map(|r| r.1).sum();
-        self.reads.push((addr, n));
-        part(&self.rdata, first * self.width, n * self.width)
+    /// Add a reader (unit `unit`, or the debug port) addressing `addr`;
+    /// returns the read data it gets. Readers share port 0 (one unit runs
+    /// at a time, the debug port only when none does); a unit that reads
+    /// the buffer more than once at a time gets further ports.
+    fn reader(&mut self, addr: Expr, unit: Option<usize>) -> Expr {
+        let port = match unit {
+            Some(_) => self.reads.iter().filter(|r| r.0 == unit).count() as u32,
+            None => 0,
+        };
+        self.reads.push((unit, addr, port));
+        part(&self.rdata, port * self.width, self.width)
+    }
+
+    /// Read ports of the macro.
+    fn ports(&self) -> u32 {
+        self.reads.iter().map(|r| r.2 + 1).max().unwrap_or(1)
+    }
+
+    /// Address of read port `port`: the active unit's, else the debug
+    /// port's (port 0) or zero.
+    fn port_addr(&self, port: u32, active: &Ident, debug: Expr) -> Expr {
+        let idle = if port == 0 { debug } else { konst(self.aw, 0) };
+        self.reads
+            .iter()
+            .filter_map(|(u, a, p)| Some((u.as_ref()?, a, p)))
+            .filter(|r| *r.2 == port)
+            .fold(idle, |rest, (u, a, _)| {
+                cond(bit(active, *u as u32), a.clone(), rest)
+            })
     }
 }
 
@@ -563,7 +650,7 @@ pub fn build(
         let inst = s.fresh(&format!("buf_{base}"));
         let raddr = s.fresh(&format!("{inst}_raddr"));
         let rdata = s.fresh(&format!("{inst}_rdata"));
-        let mut m = Mem {
+        let m = Mem {
             inst,
             width,
             depth,
@@ -573,7 +660,6 @@ pub fn build(
             raddr,
             rdata,
         };
-        m.reader(slice(&dbg_addr, aw - 1, 0), 1);
         mems.push(m);
         mem_of.push(mems.len() - 1);
     }
@@ -594,6 +680,7 @@ pub fn build(
     let mut unit_done: Vec<Ident> = vec![];
     let mut unit_start: Vec<Ident> = vec![];
     let mut hex: Vec<(String, String)> = vec![];
+    let mut memories: Vec<MemoryInfo> = vec![];
     let mut used_blocks: Vec<Block> = vec![blocks::ACT_MEM, blocks::SEQUENCER];
     let mut mac_i = 0;
     let mut hex_scope = Scope::new();
@@ -604,6 +691,8 @@ pub fn build(
         }
         let out_t = i + 1;
         let out_m = mem_of[out_t];
+        // This unit's index in the sequencer.
+        let unit_k = unit_start.len();
         let inst = s.fresh(&format!("u_{}", node.name));
         let w_start = s.fresh(&format!("{inst}_start"));
         let w_done = s.fresh(&format!("{inst}_done"));
@@ -676,7 +765,7 @@ pub fn build(
                 modules.push(lanes_module(lanes_name.clone(), &mult_of_layer[mac_i], p));
                 let w_ia = s.fresh(&format!("{inst}_in_addr"));
                 unit_items.push(wire(w_ia.clone(), iaw));
-                let rd = mems[in_m].reader(r(&w_ia), 1);
+                let rd = mems[in_m].reader(r(&w_ia), Some(unit_k));
                 conns.push((fixed("in_addr"), r(&w_ia)));
                 conns.push((fixed("in_data"), rd));
                 let o = node.out;
@@ -704,7 +793,7 @@ pub fn build(
                 let engine_name = modules_scope.fresh(&format!("{}_engine", node.name));
                 let params: Vec<(Ident, Value)> =
                     params.into_iter().map(|(k, v)| (fixed(k), v)).collect();
-                modules.push(engine_module(
+                let (engine, roms) = engine_module(
                     engine_name.clone(),
                     &lanes_name,
                     params,
@@ -712,7 +801,16 @@ pub fn build(
                     iaw,
                     oaw,
                     &roms,
-                ));
+                );
+                modules.push(engine);
+                memories.extend(roms.into_iter().map(|m| MemoryInfo {
+                    name: format!("{inst}.{}", m.name),
+                    unit: Some(node.name.clone()),
+                    ..m
+                }));
+                if !used_blocks.contains(&blocks::ROM) {
+                    used_blocks.push(blocks::ROM);
+                }
                 let extra = (
                     Some(mults[mac_i].0.clone()),
                     Some(mult_of_layer[mac_i].to_string()),
@@ -745,6 +843,7 @@ pub fn build(
                     &mut unit_items,
                     &mut conns,
                     iaw,
+                    unit_k,
                 );
                 let o = node.out;
                 let params = vec![
@@ -790,8 +889,8 @@ pub fn build(
                 );
                 unit_items.push(wire(wa.clone(), iaw));
                 unit_items.push(wire(wb.clone(), iaw));
-                let ra = mems[in_m].reader(r(&wa), 1);
-                let rb = mems[om].reader(r(&wb), 1);
+                let ra = mems[in_m].reader(r(&wa), Some(unit_k));
+                let rb = mems[om].reader(r(&wb), Some(unit_k));
                 conns.push((fixed("a_addr"), r(&wa)));
                 conns.push((fixed("a_data"), ra));
                 conns.push((fixed("b_addr"), r(&wb)));
@@ -845,9 +944,11 @@ pub fn build(
     let n_units = unit_start.len() as u32;
     let seq_start = s.fresh("seq_unit_start");
     let seq_done = s.fresh("seq_unit_done");
+    let seq_active = s.fresh("seq_unit_active");
     items.push(comment("Sequencer: runs the units in node order."));
     items.push(wire(seq_start.clone(), n_units));
     items.push(wire(seq_done.clone(), n_units));
+    items.push(wire(seq_active.clone(), n_units));
     items.push(instance(
         fixed("sequencer"),
         s.fresh("u_sequencer"),
@@ -864,6 +965,7 @@ pub fn build(
             (fixed("start"), r(&start)),
             (fixed("unit_done"), r(&seq_done)),
             (fixed("unit_start"), r(&seq_start)),
+            (fixed("active"), r(&seq_active)),
             (fixed("done"), r(&done)),
         ],
     ));
@@ -885,15 +987,18 @@ pub fn build(
     items.extend(rest);
 
     // Buffers.
-    items.push(comment("Activation buffers (read group 0: debug port)."));
+    items.push(comment(
+        "Activation buffers: read port 0 serves the active unit, else the debug port.",
+    ));
     for m in &mems {
-        let rp: u32 = m.reads.iter().map(|r| r.1).sum();
+        let rp = m.ports();
         items.push(wire(m.raddr.clone(), rp * m.aw));
         items.push(wire(m.rdata.clone(), rp * m.width));
-        items.push(assign(
-            r(&m.raddr),
-            concat(m.reads.iter().rev().map(|r| r.0.clone()).collect()),
-        ));
+        let addrs = (0..rp)
+            .rev()
+            .map(|p| m.port_addr(p, &seq_active, slice(&dbg_addr, m.aw - 1, 0)))
+            .collect();
+        items.push(assign(r(&m.raddr), concat(addrs)));
         let (we, wa, wd) = m
             .write
             .clone()
@@ -916,6 +1021,18 @@ pub fn build(
                 (fixed("rdata"), r(&m.rdata)),
             ],
         ));
+        memories.push(MemoryInfo {
+            name: m.inst.to_string(),
+            kind: MemoryKind::Activations,
+            module: "act_mem".to_string(),
+            unit: None,
+            depth: m.depth,
+            width: m.width,
+            read_ports: rp,
+            write_ports: 1,
+            registered_read: false,
+            init: None,
+        });
     }
     // Debug read-back: tensor `dbg_sel`, word `dbg_addr`.
     items.push(comment("Debug read-back of tensor dbg_sel."));
@@ -970,6 +1087,7 @@ pub fn build(
         sources,
         testbench: blocks::TB_ACCEL.0.to_string(),
         cycles_estimate,
+        memories,
     };
     let verilog = File {
         header: vec![format!(
@@ -995,10 +1113,11 @@ fn pool_unit(
     items: &mut Vec<Item>,
     conns: &mut Vec<(Ident, Expr)>,
     iaw: u32,
+    unit: usize,
 ) {
     let wa = s.fresh(&format!("{inst}_in_addr"));
     items.push(wire(wa.clone(), iaw));
-    let rd = m.reader(r(&wa), 1);
+    let rd = m.reader(r(&wa), Some(unit));
     conns.push((fixed("in_addr"), r(&wa)));
     conns.push((fixed("in_data"), rd));
 }
