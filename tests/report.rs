@@ -441,6 +441,8 @@ fn report_numbers_match_an_independent_computation() {
             (6000.0 * scale, 2400.0 * scale, 3000.0, 500.0),
             "{key}"
         );
+        // The memory macros' share comes from synth.json's `memory_area_ge`.
+        assert_eq!(f(&b["memories_ge"]), 3000.0, "{key}");
     }
     for (i, l) in layers.iter().enumerate() {
         assert_eq!(
