@@ -1,6 +1,14 @@
-// Activation buffer: one synchronous write port, RP asynchronous read
-// ports (one group per reader, port 0 the debug/readback port). Only one
-// unit runs at a time, so readers never race the writer.
+// Activation buffer: a memory macro with one synchronous write port and RP
+// asynchronous read ports (the generated top gives every buffer one read
+// port, shared by its readers and the debug port through a multiplexer
+// on the sequencer's active unit; a second port only where one unit reads
+// the same buffer twice at once). Only one unit runs at a time, so readers
+// never race the writer.
+//
+// Synthesis treats this module as a black-box SRAM macro (read with
+// `read_verilog -lib`, see yosys/synth.ys); this body is the behavioural
+// model Icarus Verilog and Verilator simulate. Its area and per-access
+// energy come from the stated SRAM model (src/rtl/memory.rs).
 `default_nettype none
 module act_mem #(
   parameter W     = 8,   // word width

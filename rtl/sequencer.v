@@ -1,5 +1,8 @@
 // Runs N units one after another: pulses unit_start[i], waits for
 // unit_done[i], goes on with unit i+1; after the last one pulses done.
+// active[i] is high from unit i's start pulse until the sequencer has seen
+// its done: every cycle in which unit i reads a buffer (the top multiplexes
+// each buffer's read port on it; when no unit is active, the debug port).
 `default_nettype none
 module sequencer #(
   parameter N  = 1,  // units
@@ -10,6 +13,7 @@ module sequencer #(
   input  wire         start,
   input  wire [N-1:0] unit_done,
   output wire [N-1:0] unit_start,
+  output wire [N-1:0] active,
   output reg          done
 );
   reg [SW-1:0] stage;
@@ -43,6 +47,7 @@ module sequencer #(
   generate
     for (i = 0; i < N; i = i + 1) begin : st
       assign unit_start[i] = kick && (stage == i);
+      assign active[i]     = busy && (stage == i);
     end
   endgenerate
 endmodule

@@ -266,11 +266,16 @@ fn fixture(energy_override: bool) -> Fixture {
                     multiplier: Some(ids[i].clone()),
                     lanes: 8,
                     area: area(1000.0 * (i + 1) as f64 * scale),
+                    rom_area_ge: 0.0,
                     multiplier_area: Some(area(100.0 * scale)),
                 })
                 .collect(),
             buffers: area(3000.0),
             other: area(500.0),
+            logic: area(10_000.0 * scale - 3000.0),
+            memory_area_ge: 3000.0,
+            memories: vec![],
+            memory_model: "test".into(),
             log: "yosys.log".into(),
         };
         codesign::io::write_json(run.join(dir).join("synth.json"), &rep).unwrap();
@@ -446,6 +451,8 @@ fn report_numbers_match_an_independent_computation() {
             (6000.0 * scale, 2400.0 * scale, 3000.0, 500.0),
             "{key}"
         );
+        // The memory macros' share comes from synth.json's `memory_area_ge`.
+        assert_eq!(f(&b["memories_ge"]), 3000.0, "{key}");
     }
     for (i, l) in layers.iter().enumerate() {
         assert_eq!(

@@ -2,6 +2,7 @@
 
 use super::{path_arg, run, Tool};
 use crate::error::{Error, Result};
+use crate::rtl::memory::{self, MemoryArea, MemoryKind};
 use std::path::Path;
 
 /// Prove with Yosys (miter + SAT) that module `gold_top` of `gold` and
@@ -137,28 +138,61 @@ pub struct UnitArea {
     pub module: String,
     pub multiplier: Option<String>,
     pub lanes: usize,
+    /// The engine's logic plus its ROM macros (`area_ge`; `cells` and
+    /// `flip_flops` count logic only).
     pub area: Area,
+    /// Of `area.area_ge`, the engine's ROM macros (weights, bias,
+    /// requantization multiplier and shift; modelled, see `memories`).
+    #[serde(default)]
+    pub rom_area_ge: f64,
     /// One multiplier of this engine.
     pub multiplier_area: Option<Area>,
 }
 
-/// `synth.json`.
+/// `synth.json`. Memories are black-box macros whose area comes from the
+/// stated SRAM model ([`crate::rtl::memory`]); everything else is the
+/// synthesized logic. Areas in NAND2 equivalents.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SynthReport {
     pub top: String,
     pub area_model: String,
+    /// Logic plus memories (`area_ge`); `cells` and `flip_flops` count
+    /// the logic only.
     pub total: Area,
     /// Engines (generated modules; pooling and residual units share
-    /// parameterized block modules and are counted in `other`).
+    /// parameterized block modules and are counted in `other`), each with
+    /// its ROM macros.
     pub engines: Vec<UnitArea>,
-    /// Activation buffers (all `act_mem` instances).
+    /// Activation buffers (all `act_mem` macros, modelled area).
     pub buffers: Area,
     /// Everything else: pooling/residual units, sequencer, top glue.
     pub other: Area,
+    /// The synthesized logic alone (what Yosys mapped to gates).
+    #[serde(default)]
+    pub logic: Area,
+    /// All memory macros together (activation buffers and ROMs).
+    #[serde(default)]
+    pub memory_area_ge: f64,
+    /// Every memory macro with its modelled area and energy per access.
+    #[serde(default)]
+    pub memories: Vec<MemoryArea>,
+    /// The memory model and its sources.
+    #[serde(default)]
+    pub memory_model: String,
     pub log: String,
 }
 
-/// Recursive areas of every module in Yosys's `stat -json` output.
+/// Whether Yosys cell type `ty` is a memory macro (a black box: its area
+/// comes from the memory model, not from cells).
+fn is_macro(ty: &str) -> bool {
+    crate::rtl::blocks::MACROS.iter().any(|b| {
+        let name = b.0.trim_end_matches(".v");
+        ty == name || ty.ends_with(&format!("\\{name}"))
+    })
+}
+
+/// Recursive logic areas of every module in Yosys's `stat -json` output
+/// (memory macros count zero).
 pub fn module_areas(stat: &serde_json::Value) -> Result<std::collections::BTreeMap<String, Area>> {
     use std::collections::BTreeMap;
     let raw = stat["modules"]
@@ -185,6 +219,9 @@ pub fn module_areas(stat: &serde_json::Value) -> Result<std::collections::BTreeM
             .unwrap_or_default();
         for (ty, n) in by_type {
             let n = n.as_u64().unwrap_or(0);
+            if is_macro(&ty) {
+                continue;
+            }
             if mods.contains_key(&ty) {
                 let sub = area_of(&ty, mods, memo)?;
                 a.cells += n * sub.cells;
@@ -211,6 +248,12 @@ pub fn module_areas(stat: &serde_json::Value) -> Result<std::collections::BTreeM
         area_of(name, mods, &mut memo)?;
     }
     Ok(memo)
+}
+
+fn add(sum: &mut Area, a: &Area) {
+    sum.cells += a.cells;
+    sum.flip_flops += a.flip_flops;
+    sum.area_ge += a.area_ge;
 }
 
 /// Synthesize the export in `dir` with `yosys/synth.ys`; keeps `yosys.log`,
@@ -248,14 +291,19 @@ pub fn synth(dir: &Path, manifest: &crate::rtl::accel::Manifest) -> Result<Synth
             )
         })
     };
-    let total = get(&manifest.top)?;
+    let logic = get(&manifest.top)?;
+    let memories: Vec<MemoryArea> = manifest.memories.iter().map(memory::model).collect();
     let mut engines = vec![];
     let mut engine_sum = Area::default();
     for u in manifest.units.iter().filter(|u| u.kind == "mac_engine") {
-        let area = get(&u.module)?;
-        engine_sum.cells += area.cells;
-        engine_sum.flip_flops += area.flip_flops;
-        engine_sum.area_ge += area.area_ge;
+        let mut area = get(&u.module)?;
+        let rom_area_ge: f64 = memories
+            .iter()
+            .filter(|m| m.unit.as_deref() == Some(u.layer.as_str()))
+            .map(|m| m.area_ge)
+            .sum();
+        area.area_ge += rom_area_ge;
+        add(&mut engine_sum, &area);
         let multiplier_area = u.multiplier_module.as_deref().map(get).transpose()?;
         engines.push(UnitArea {
             layer: u.layer.clone(),
@@ -264,27 +312,26 @@ pub fn synth(dir: &Path, manifest: &crate::rtl::accel::Manifest) -> Result<Synth
             multiplier: u.multiplier.clone(),
             lanes: u.lanes,
             area,
+            rom_area_ge,
             multiplier_area,
         });
     }
-    // Buffers: every act_mem instance in the top.
-    let top_types = stat["modules"][&format!("\\{}", manifest.top)]["num_cells_by_type"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    let mut buffers = Area::default();
-    for (ty, n) in &top_types {
-        if ty.ends_with("\\act_mem") || ty == "act_mem" {
-            let a = get(ty)?;
-            let n = n.as_u64().unwrap_or(0);
-            buffers.cells += n * a.cells;
-            buffers.flip_flops += n * a.flip_flops;
-            buffers.area_ge += n as f64 * a.area_ge;
-        }
-    }
+    let buffers = Area {
+        area_ge: memories
+            .iter()
+            .filter(|m| m.kind == MemoryKind::Activations)
+            .map(|m| m.area_ge)
+            .sum(),
+        ..Area::default()
+    };
+    let memory_area_ge: f64 = memories.iter().map(|m| m.area_ge).sum();
+    let total = Area {
+        area_ge: logic.area_ge + memory_area_ge,
+        ..logic.clone()
+    };
     let other = Area {
-        cells: total.cells - engine_sum.cells - buffers.cells,
-        flip_flops: total.flip_flops - engine_sum.flip_flops - buffers.flip_flops,
+        cells: total.cells - engine_sum.cells,
+        flip_flops: total.flip_flops - engine_sum.flip_flops,
         area_ge: total.area_ge - engine_sum.area_ge - buffers.area_ge,
     };
     Ok(SynthReport {
@@ -294,6 +341,10 @@ pub fn synth(dir: &Path, manifest: &crate::rtl::accel::Manifest) -> Result<Synth
         engines,
         buffers,
         other,
+        logic,
+        memory_area_ge,
+        memories,
+        memory_model: memory::SRAM_MODEL.to_string(),
         log: log.display().to_string(),
     })
 }

@@ -99,6 +99,8 @@ fn area_breakdown(synth: &Value) -> Option<super::model::AreaBreakdown> {
     let mut b = super::model::AreaBreakdown {
         buffers_ge: num(synth, &["buffers.area_ge"])?,
         other_ge: num(synth, &["other.area_ge"])?,
+        // Absent from synth.json files written before memories were macros.
+        memories_ge: num(synth, &["memory_area_ge"]).unwrap_or(0.0),
         ..Default::default()
     };
     for e in engines {

@@ -84,14 +84,18 @@ pub struct Area {
 /// A synthesized accelerator's area by part (NAND2 equivalents).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AreaBreakdown {
-    /// MAC engines: lanes, ROMs, control, accumulators, requantizer.
+    /// MAC engines: lanes, ROM macros, control, accumulators, requantizer.
     pub engines_ge: f64,
     /// Of the engines, the multipliers: lanes x synthesized multiplier.
     pub multipliers_ge: f64,
-    /// Activation buffers.
+    /// Activation buffers (memory macros).
     pub buffers_ge: f64,
     /// Pooling and residual units, sequencer, top-level glue.
     pub other_ge: f64,
+    /// Of the whole, the memory macros (activation buffers and the
+    /// engines' ROMs; area from the stated SRAM model, not synthesized).
+    #[serde(default)]
+    pub memories_ge: f64,
 }
 
 /// RTL co-simulation against the Rust integer simulation.

@@ -29,12 +29,13 @@ fn num(x: Option<f64>, digits: usize) -> String {
         .unwrap_or_else(|| NOT_RUN.into())
 }
 
-/// One summary row: engines (of which multipliers), buffers, other.
+/// One summary row: engines (of which multipliers), buffers, other; of
+/// all, the memory macros.
 fn breakdown_row(label: &str, b: &Option<super::model::AreaBreakdown>) -> Vec<String> {
     let value = match b {
         Some(b) => format!(
-            "engines {:.0} (multipliers {:.0}), buffers {:.0}, other {:.0}",
-            b.engines_ge, b.multipliers_ge, b.buffers_ge, b.other_ge
+            "engines {:.0} (multipliers {:.0}), buffers {:.0}, other {:.0}; memory macros {:.0}",
+            b.engines_ge, b.multipliers_ge, b.buffers_ge, b.other_ge, b.memories_ge
         ),
         None => NOT_RUN.into(),
     };

@@ -5,6 +5,7 @@
 pub type Block = (&'static str, &'static str);
 
 pub const ACT_MEM: Block = ("act_mem.v", include_str!("../../rtl/act_mem.v"));
+pub const ROM: Block = ("rom.v", include_str!("../../rtl/rom.v"));
 pub const SEQUENCER: Block = ("sequencer.v", include_str!("../../rtl/sequencer.v"));
 pub const MAC_ENGINE: Block = ("mac_engine.v", include_str!("../../rtl/mac_engine.v"));
 pub const POOL: Block = ("pool.v", include_str!("../../rtl/pool.v"));
@@ -14,6 +15,7 @@ pub const TB_ACCEL: Block = ("tb_accel.v", include_str!("../../rtl/tb_accel.v"))
 /// Module names of the blocks (reserved in every design's module scope).
 pub const MODULE_NAMES: &[&str] = &[
     "act_mem",
+    "rom",
     "sequencer",
     "mac_engine",
     "pool",
@@ -21,3 +23,7 @@ pub const MODULE_NAMES: &[&str] = &[
     "tb_accel",
     "tb_mult",
 ];
+
+/// The memory macros: simulated from their behavioural models, read by
+/// synthesis as black boxes (`read_verilog -lib`).
+pub const MACROS: &[Block] = &[ACT_MEM, ROM];

@@ -5,17 +5,24 @@
 //! shares its input's), a sequencer that runs the nodes in order, and a
 //! debug read port through which the test bench reads every tensor back.
 //!
-//! Only the top module, the lanes modules and the multipliers are
-//! generated (through the typed AST); memory contents go to `.hex` files
-//! read with `$readmemh`.
+//! Only the top module, the engine and lanes modules and the multipliers
+//! are generated (through the typed AST); every buffer and ROM is a memory
+//! macro ([`super::memory`]), ROM contents in `.hex` files read with
+//! `$readmemh`. Engines live in `engine`, buffers in `buffers`.
+
+mod buffers;
+mod engine;
 
 use super::ast::*;
 use super::blocks::{self, Block};
 use super::build::*;
+use super::memory::MemoryInfo;
 use super::names::{fixed, sanitize, Scope};
 use crate::error::{Error, Result};
-use crate::intnet::{IntNetwork, MacLayer, Op, Shape};
+use crate::intnet::{IntNetwork, Op};
 use crate::netlist::Netlist;
+use buffers::Mem;
+use engine::{engine_hex, engine_input, engine_module, lanes_module, EngineRoms};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -81,6 +88,10 @@ pub struct Manifest {
     pub testbench: String,
     /// Sum of the units' cycles (the sequencer adds 2 per unit).
     pub cycles_estimate: u64,
+    /// Memory macros (engines' ROMs, then activation buffers); synthesis
+    /// reads them as black boxes and models their area.
+    #[serde(default)]
+    pub memories: Vec<MemoryInfo>,
 }
 
 /// A complete accelerator, ready to be written to a directory.
@@ -135,11 +146,22 @@ impl Design {
         crate::io::write_atomic(dir.join("tensor_lens.hex"), lens.as_bytes())?;
         // Yosys: read the sources (deferred: blocks elaborate only with the
         // parameters they are instantiated with), then yosys/synth.ys.
-        let read = format!(
+        // The memory macros are read as black boxes (`-lib`: ports only).
+        let (macros, logic): (Vec<&String>, Vec<&String>) = self
+            .manifest
+            .sources
+            .iter()
+            .partition(|f| blocks::MACROS.iter().any(|b| b.0 == f.as_str()));
+        let join = |v: Vec<&String>| v.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" ");
+        let mut read = String::new();
+        if !macros.is_empty() {
+            read.push_str(&format!("read_verilog -lib {}\n", join(macros)));
+        }
+        read.push_str(&format!(
             "read_verilog -defer {}\nhierarchy -check -top {}\n",
-            self.manifest.sources.join(" "),
+            join(logic),
             self.manifest.top
-        );
+        ));
         crate::io::write_atomic(dir.join("read.ys"), read.as_bytes())?;
         crate::io::write_atomic(dir.join("synth.ys"), crate::eda::synth::SYNTH_YS.as_bytes())?;
         crate::io::write_json(dir.join("manifest.json"), &self.manifest)
@@ -248,230 +270,6 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
     Ok(())
 }
 
-/// Input geometry an engine sees: `(IC, IH, IW)`.
-fn engine_input(op: &Op, l: &MacLayer, s: Shape) -> (usize, usize, usize) {
-    match op {
-        Op::Linear(_) => (l.in_ch, 1, 1),
-        _ => (s.c, s.h, s.w),
-    }
-}
-
-fn hex_word(bits: u32, v: u64) -> String {
-    format!("{:0w$x}", v, w = bits.div_ceil(4) as usize)
-}
-
-/// Memory images of one engine with `p` lanes (output channels at once):
-/// weights (row `g * fan_in + k`: the group's `p` weights at `k`, lane 0
-/// in the low byte), bias, requantization multiplier and shift.
-fn engine_hex(l: &MacLayer, p: usize) -> [String; 4] {
-    let kk = l.in_ch * l.kernel * l.kernel;
-    let mut w = String::new();
-    for g in 0..l.out_ch.div_ceil(p) {
-        for k in 0..kk {
-            for lane in (0..p).rev() {
-                let o = g * p + lane;
-                let v = if o < l.out_ch {
-                    l.weights[o * kk + k] as u8
-                } else {
-                    0
-                };
-                w.push_str(&format!("{v:02x}"));
-            }
-            w.push('\n');
-        }
-    }
-    let b: String = l
-        .bias
-        .iter()
-        .map(|&v| hex_word(32, v as u32 as u64) + "\n")
-        .collect();
-    let (m, sh): (String, String) = match &l.requant {
-        Some(r) => (
-            r.mult
-                .iter()
-                .map(|&v| hex_word(32, v as u32 as u64) + "\n")
-                .collect(),
-            r.shift
-                .iter()
-                .map(|&v| hex_word(8, v as u64) + "\n")
-                .collect(),
-        ),
-        None => (
-            (0..l.out_ch).map(|_| hex_word(32, 0) + "\n").collect(),
-            (0..l.out_ch).map(|_| hex_word(8, 1) + "\n").collect(),
-        ),
-    };
-    [w, b, m, sh]
-}
-
-/// The lanes module of one layer: `p` copies of multiplier `mult`.
-fn lanes_module(name: Ident, mult: &Ident, p: usize) -> Module {
-    let mut scope = Scope::new();
-    let (a, b, o) = (scope.reserve("a"), scope.reserve("b"), scope.reserve("p"));
-    let p32 = p as u32;
-    let ports = vec![
-        port(Dir::Input, a.clone(), 8 * p32),
-        port(Dir::Input, b.clone(), 8 * p32),
-        port(Dir::Output, o.clone(), 16 * p32),
-    ];
-    let items = (0..p32)
-        .map(|l| {
-            instance(
-                mult.clone(),
-                scope.fresh(&format!("m{l}")),
-                vec![],
-                vec![
-                    (fixed("A"), part(&a, 8 * l, 8)),
-                    (fixed("B"), part(&b, 8 * l, 8)),
-                    (fixed("O"), part(&o, 16 * l, 16)),
-                ],
-            )
-        })
-        .collect();
-    module(
-        name,
-        vec![format!("{p} MAC lanes, each a `{mult}` multiplier.")],
-        vec![],
-        ports,
-        items,
-    )
-}
-
-/// ROMs of one engine: `(file, width, depth)` of the weights (read on the
-/// clock edge) and of the per-channel bias, multiplier and shift (read in
-/// the same cycle).
-struct EngineRoms {
-    weights: (String, u32, usize),
-    per_channel: [(String, u32); 3],
-    channels: usize,
-}
-
-/// The engine of one layer: the `mac_engine` block with `params`, the
-/// layer's lanes module and its ROMs, behind the engine's memory-side ports.
-fn engine_module(
-    name: Ident,
-    lanes: &Ident,
-    params: Vec<(Ident, Value)>,
-    p: u32,
-    iaw: u32,
-    oaw: u32,
-    roms: &EngineRoms,
-) -> Module {
-    let mut sc = Scope::new();
-    let names = [
-        "clk", "rst", "start", "done", "in_addr", "in_data", "out_we", "out_addr", "out_data",
-    ];
-    let ids: Vec<Ident> = names.iter().map(|n| sc.reserve(n)).collect();
-    let widths = [1, 1, 1, 1, iaw, 8, 1, oaw, 32];
-    let dirs = [
-        Dir::Input,
-        Dir::Input,
-        Dir::Input,
-        Dir::Output,
-        Dir::Output,
-        Dir::Input,
-        Dir::Output,
-        Dir::Output,
-        Dir::Output,
-    ];
-    let ports = ids
-        .iter()
-        .zip(widths)
-        .zip(dirs)
-        .map(|((id, w), d)| port(d, id.clone(), w))
-        .collect();
-    let clk = ids[0].clone();
-    let (a, b, pr) = (sc.fresh("mul_a"), sc.fresh("mul_b"), sc.fresh("mul_p"));
-    let mut items = vec![
-        wire(a.clone(), 8 * p),
-        wire(b.clone(), 8 * p),
-        wire(pr.clone(), 16 * p),
-    ];
-    let mut conns: Vec<(Ident, Expr)> = ids.iter().map(|id| (id.clone(), r(id))).collect();
-    conns.extend([
-        (fixed("mul_a"), r(&a)),
-        (fixed("mul_b"), r(&b)),
-        (fixed("mul_p"), r(&pr)),
-    ]);
-    // Weight ROM, read on the clock edge into `w_row`.
-    let (file, width, depth) = &roms.weights;
-    let (w_rom, w_addr, w_row) = (sc.fresh("w_rom"), sc.fresh("w_addr"), sc.fresh("w_row"));
-    items.extend([
-        memory(w_rom.clone(), *width, *depth, Some(file.clone())),
-        wire(w_addr.clone(), 32),
-        reg(w_row.clone(), *width),
-        always_ff(
-            &clk,
-            vec![(
-                r(&w_row),
-                index(&w_rom, slice(&w_addr, addr_bits(*depth) - 1, 0)),
-            )],
-        ),
-    ]);
-    conns.extend([(fixed("w_addr"), r(&w_addr)), (fixed("w_row"), r(&w_row))]);
-    // Per-channel ROMs, indexed by the channel being written.
-    let ch = sc.fresh("ch");
-    items.push(wire(ch.clone(), 32));
-    conns.push((fixed("ch"), r(&ch)));
-    for ((file, width), port_name) in roms.per_channel.iter().zip(["bias", "mult", "shift"]) {
-        let (rom, data) = (sc.fresh(&format!("{port_name}_rom")), sc.fresh(port_name));
-        items.extend([
-            memory(rom.clone(), *width, roms.channels, Some(file.clone())),
-            wire(data.clone(), *width),
-            assign(
-                r(&data),
-                index(&rom, slice(&ch, addr_bits(roms.channels) - 1, 0)),
-            ),
-        ]);
-        conns.push((fixed(port_name), r(&data)));
-    }
-    items.extend([
-        instance(fixed("mac_engine"), sc.fresh("core"), params, conns),
-        instance(
-            lanes.clone(),
-            sc.fresh("lanes"),
-            vec![],
-            vec![
-                (fixed("a"), r(&a)),
-                (fixed("b"), r(&b)),
-                (fixed("p"), r(&pr)),
-            ],
-        ),
-    ]);
-    module(
-        name,
-        vec![format!(
-            "Engine: mac_engine with {p} lanes of `{lanes}` and its ROMs."
-        )],
-        vec![],
-        ports,
-        items,
-    )
-}
-
-/// One activation buffer being wired up.
-struct Mem {
-    inst: Ident,
-    width: u32,
-    depth: usize,
-    aw: u32,
-    /// Read port groups: (address expression, ports); group 0 is debug.
-    reads: Vec<(Expr, u32)>,
-    write: Option<(Expr, Expr, Expr)>,
-    raddr: Ident,
-    rdata: Ident,
-}
-
-impl Mem {
-    /// Add a read group of `n` ports addressed by `addr`; returns the slice
-    /// of read data it gets.
-    fn reader(&mut self, addr: Expr, n: u32) -> Expr {
-        let first: u32 = self.reads.iter().map(|r| r.1).sum();
-        self.reads.push((addr, n));
-        part(&self.rdata, first * self.width, n * self.width)
-    }
-}
-
 /// Build the accelerator of `net` with `mults[i] = (library id, netlist)`
 /// for the i-th multiplying layer, `lanes` per engine (default
 /// `min(output channels, 8)`).
@@ -563,7 +361,7 @@ pub fn build(
         let inst = s.fresh(&format!("buf_{base}"));
         let raddr = s.fresh(&format!("{inst}_raddr"));
         let rdata = s.fresh(&format!("{inst}_rdata"));
-        let mut m = Mem {
+        let m = Mem {
             inst,
             width,
             depth,
@@ -573,7 +371,6 @@ pub fn build(
             raddr,
             rdata,
         };
-        m.reader(slice(&dbg_addr, aw - 1, 0), 1);
         mems.push(m);
         mem_of.push(mems.len() - 1);
     }
@@ -594,6 +391,7 @@ pub fn build(
     let mut unit_done: Vec<Ident> = vec![];
     let mut unit_start: Vec<Ident> = vec![];
     let mut hex: Vec<(String, String)> = vec![];
+    let mut memories: Vec<MemoryInfo> = vec![];
     let mut used_blocks: Vec<Block> = vec![blocks::ACT_MEM, blocks::SEQUENCER];
     let mut mac_i = 0;
     let mut hex_scope = Scope::new();
@@ -604,6 +402,8 @@ pub fn build(
         }
         let out_t = i + 1;
         let out_m = mem_of[out_t];
+        // This unit's index in the sequencer.
+        let unit_k = unit_start.len();
         let inst = s.fresh(&format!("u_{}", node.name));
         let w_start = s.fresh(&format!("{inst}_start"));
         let w_done = s.fresh(&format!("{inst}_done"));
@@ -676,7 +476,7 @@ pub fn build(
                 modules.push(lanes_module(lanes_name.clone(), &mult_of_layer[mac_i], p));
                 let w_ia = s.fresh(&format!("{inst}_in_addr"));
                 unit_items.push(wire(w_ia.clone(), iaw));
-                let rd = mems[in_m].reader(r(&w_ia), 1);
+                let rd = mems[in_m].reader(r(&w_ia), Some(unit_k));
                 conns.push((fixed("in_addr"), r(&w_ia)));
                 conns.push((fixed("in_data"), rd));
                 let o = node.out;
@@ -704,7 +504,7 @@ pub fn build(
                 let engine_name = modules_scope.fresh(&format!("{}_engine", node.name));
                 let params: Vec<(Ident, Value)> =
                     params.into_iter().map(|(k, v)| (fixed(k), v)).collect();
-                modules.push(engine_module(
+                let (engine, roms) = engine_module(
                     engine_name.clone(),
                     &lanes_name,
                     params,
@@ -712,7 +512,16 @@ pub fn build(
                     iaw,
                     oaw,
                     &roms,
-                ));
+                );
+                modules.push(engine);
+                memories.extend(roms.into_iter().map(|m| MemoryInfo {
+                    name: format!("{inst}.{}", m.name),
+                    unit: Some(node.name.clone()),
+                    ..m
+                }));
+                if !used_blocks.contains(&blocks::ROM) {
+                    used_blocks.push(blocks::ROM);
+                }
                 let extra = (
                     Some(mults[mac_i].0.clone()),
                     Some(mult_of_layer[mac_i].to_string()),
@@ -745,6 +554,7 @@ pub fn build(
                     &mut unit_items,
                     &mut conns,
                     iaw,
+                    unit_k,
                 );
                 let o = node.out;
                 let params = vec![
@@ -790,8 +600,8 @@ pub fn build(
                 );
                 unit_items.push(wire(wa.clone(), iaw));
                 unit_items.push(wire(wb.clone(), iaw));
-                let ra = mems[in_m].reader(r(&wa), 1);
-                let rb = mems[om].reader(r(&wb), 1);
+                let ra = mems[in_m].reader(r(&wa), Some(unit_k));
+                let rb = mems[om].reader(r(&wb), Some(unit_k));
                 conns.push((fixed("a_addr"), r(&wa)));
                 conns.push((fixed("a_data"), ra));
                 conns.push((fixed("b_addr"), r(&wb)));
@@ -845,9 +655,11 @@ pub fn build(
     let n_units = unit_start.len() as u32;
     let seq_start = s.fresh("seq_unit_start");
     let seq_done = s.fresh("seq_unit_done");
+    let seq_active = s.fresh("seq_unit_active");
     items.push(comment("Sequencer: runs the units in node order."));
     items.push(wire(seq_start.clone(), n_units));
     items.push(wire(seq_done.clone(), n_units));
+    items.push(wire(seq_active.clone(), n_units));
     items.push(instance(
         fixed("sequencer"),
         s.fresh("u_sequencer"),
@@ -864,6 +676,7 @@ pub fn build(
             (fixed("start"), r(&start)),
             (fixed("unit_done"), r(&seq_done)),
             (fixed("unit_start"), r(&seq_start)),
+            (fixed("active"), r(&seq_active)),
             (fixed("done"), r(&done)),
         ],
     ));
@@ -885,38 +698,10 @@ pub fn build(
     items.extend(rest);
 
     // Buffers.
-    items.push(comment("Activation buffers (read group 0: debug port)."));
-    for m in &mems {
-        let rp: u32 = m.reads.iter().map(|r| r.1).sum();
-        items.push(wire(m.raddr.clone(), rp * m.aw));
-        items.push(wire(m.rdata.clone(), rp * m.width));
-        items.push(assign(
-            r(&m.raddr),
-            concat(m.reads.iter().rev().map(|r| r.0.clone()).collect()),
-        ));
-        let (we, wa, wd) = m
-            .write
-            .clone()
-            .ok_or_else(|| Error::input(format!("buffer {} has no writer", m.inst)))?;
-        items.push(instance(
-            fixed("act_mem"),
-            m.inst.clone(),
-            vec![
-                (fixed("W"), Value::Int(m.width as i64)),
-                (fixed("DEPTH"), Value::Int(m.depth as i64)),
-                (fixed("AW"), Value::Int(m.aw as i64)),
-                (fixed("RP"), Value::Int(rp as i64)),
-            ],
-            vec![
-                (fixed("clk"), r(&clk)),
-                (fixed("we"), we),
-                (fixed("waddr"), wa),
-                (fixed("wdata"), wd),
-                (fixed("raddr"), r(&m.raddr)),
-                (fixed("rdata"), r(&m.rdata)),
-            ],
-        ));
-    }
+    let (buffer_items, buffer_memories) =
+        buffers::instantiate(&mems, &clk, &dbg_addr, &seq_active)?;
+    items.extend(buffer_items);
+    memories.extend(buffer_memories);
     // Debug read-back: tensor `dbg_sel`, word `dbg_addr`.
     items.push(comment("Debug read-back of tensor dbg_sel."));
     let mut dbg = konst(32, 0);
@@ -970,6 +755,7 @@ pub fn build(
         sources,
         testbench: blocks::TB_ACCEL.0.to_string(),
         cycles_estimate,
+        memories,
     };
     let verilog = File {
         header: vec![format!(
@@ -995,10 +781,11 @@ fn pool_unit(
     items: &mut Vec<Item>,
     conns: &mut Vec<(Ident, Expr)>,
     iaw: u32,
+    unit: usize,
 ) {
     let wa = s.fresh(&format!("{inst}_in_addr"));
     items.push(wire(wa.clone(), iaw));
-    let rd = m.reader(r(&wa), 1);
+    let rd = m.reader(r(&wa), Some(unit));
     conns.push((fixed("in_addr"), r(&wa)));
     conns.push((fixed("in_data"), rd));
 }
