@@ -7,11 +7,11 @@
 //! Targets: Rust >= 10,000x faster than the iverilog run, >= 50x faster
 //! than the Verilator run alone.
 
-use codesign::eda::{self, Tool};
 use codesign::errmap::ErrorMap;
 use codesign::library::metrics;
 use codesign::netlist::import::{self, ImportOptions};
 use codesign::netlist::{sim, verilog};
+use codesign::tool::{self, Tool};
 use std::path::Path;
 
 mod common;
@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 /// Run a tool once, timed; panics with the tool's complaint on failure.
 fn timed(tool: Tool, args: &[&str], dir: &Path) -> (Duration, String) {
     let t = Instant::now();
-    let out = eda::run(tool, args, dir, None).unwrap_or_else(|e| panic!("{e}"));
+    let out = tool::run(tool, args, dir, None).unwrap_or_else(|e| panic!("{e}"));
     (t.elapsed(), out.stdout)
 }
 

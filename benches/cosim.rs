@@ -8,11 +8,11 @@
 //! bit for bit against the Rust traces.
 
 use codesign::eda::cosim::{self, Sim};
-use codesign::eda::Tool;
 use codesign::intnet::sim::Simulator;
 use codesign::intnet::{testnet, Shape};
 use codesign::netlist::sim::exhaustive;
 use codesign::rtl::{accel, fixtures::multiplier};
+use codesign::tool::Tool;
 use std::time::Instant;
 
 mod common;
@@ -21,7 +21,7 @@ use common::{median, secs};
 const IMAGES: usize = 6;
 
 fn main() {
-    if !codesign::eda::tools_for_test(&[Tool::Iverilog, Tool::Verilator]) {
+    if !codesign::tool::tools_for_test(&[Tool::Iverilog, Tool::Verilator]) {
         return;
     }
     let opt = testnet::Options {

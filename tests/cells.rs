@@ -5,11 +5,11 @@
 //! Under `CI=true` a missing file fails the test; otherwise it is skipped
 //! with a message.
 
-use codesign::eda::{self, Tool};
 use codesign::netlist::import::cells::{
     builtin_defs, families, CellDef, Family, EVOAPPROX, NANGATE45, SKY130_HD,
 };
 use codesign::netlist::import::liberty;
+use codesign::tool::{self, Tool};
 use std::path::{Path, PathBuf};
 
 fn pdk(rel: &str) -> Option<PathBuf> {
@@ -113,7 +113,7 @@ fn sky130_cells_match_the_functional_verilog_models() {
     let Some(root) = pdk("sky130_fd_sc_hd") else {
         return;
     };
-    if !eda::tools_for_test(&[Tool::Iverilog]) {
+    if !tool::tools_for_test(&[Tool::Iverilog]) {
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -158,7 +158,7 @@ fn sky130_cells_match_the_functional_verilog_models() {
     std::fs::write(work.path().join("tb.v"), &tb).unwrap();
     args.push("tb.v".into());
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
-    eda::run(Tool::Iverilog, &a, work.path(), None).unwrap();
+    tool::run(Tool::Iverilog, &a, work.path(), None).unwrap();
     let out = std::process::Command::new("vvp")
         .arg("-n")
         .arg("tb.vvp")

@@ -9,7 +9,7 @@
 use codesign::config::Config;
 use codesign::data::{self, DatasetKind, Split};
 use codesign::eda::cosim::CosimReport;
-use codesign::eda::Tool;
+use codesign::tool::Tool;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -103,7 +103,7 @@ fn short_lenet5_fashion() -> String {
 #[test]
 fn lenet5_on_fashion_mnist_through_the_hardware() {
     if installed(DatasetKind::FashionMnist).is_none()
-        || !codesign::eda::tools_for_test(&[Tool::Yosys, Tool::Verilator])
+        || !codesign::tool::tools_for_test(&[Tool::Yosys, Tool::Verilator])
     {
         return;
     }

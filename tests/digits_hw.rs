@@ -8,8 +8,8 @@
 //! layer and both checks of that module.
 
 use codesign::eda::cosim::CosimReport;
-use codesign::eda::Tool;
 use codesign::rtl::accel::Manifest;
+use codesign::tool::Tool;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -82,7 +82,7 @@ fn cosim_report(dir: &Path) -> CosimReport {
 
 #[test]
 fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
-    if !codesign::eda::tools_for_test(&[Tool::Yosys, Tool::Iverilog, Tool::Verilator]) {
+    if !codesign::tool::tools_for_test(&[Tool::Yosys, Tool::Iverilog, Tool::Verilator]) {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

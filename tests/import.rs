@@ -5,10 +5,11 @@
 //! a refusal, the one line it must print (exit code 2, no temporary path).
 //! Every file of the corpus must have an expectation here.
 
-use codesign::eda::{self, cosim, Tool};
+use codesign::eda::cosim;
 use codesign::errmap::ErrorMap;
 use codesign::netlist::import::{self, ImportOptions};
 use codesign::netlist::{sim, Ports};
+use codesign::tool::{self, Tool};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -194,7 +195,7 @@ fn every_corpus_file_has_an_expectation() {
 
 #[test]
 fn corpus_imports_right_or_refuses_in_one_line() {
-    if !eda::tools_for_test(&[Tool::Yosys]) {
+    if !tool::tools_for_test(&[Tool::Yosys]) {
         return;
     }
     for c in CASES {
@@ -271,7 +272,7 @@ fn corpus_imports_right_or_refuses_in_one_line() {
 /// exhaustively by Icarus Verilog, agree with the import.
 #[test]
 fn iverilog_with_the_libraries_cell_models_agrees() {
-    if !eda::tools_for_test(&[Tool::Iverilog]) {
+    if !tool::tools_for_test(&[Tool::Iverilog]) {
         return;
     }
     let nangate = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pdk/nangate45/stdcells.v");
@@ -351,7 +352,7 @@ fn aoi21_x1_is_right_on_all_eight_combinations() {
 #[test]
 fn three_forms_of_one_design_get_closer_costs_on_the_canonical_mapping() {
     use codesign::library::{cost, metrics};
-    if !eda::tools_for_test(&[Tool::Yosys]) {
+    if !tool::tools_for_test(&[Tool::Yosys]) {
         return;
     }
     let forms = ["cost_sop.v", "cost_sop.json", "cost_sop_abc.v"];
@@ -393,7 +394,7 @@ fn three_forms_of_one_design_get_closer_costs_on_the_canonical_mapping() {
 fn evoapprox_import_keeps_published_power_for_the_assignment() {
     use codesign::assign::{candidates_by, CostColumn};
     use codesign::library::Library;
-    if !eda::tools_for_test(&[Tool::Yosys]) {
+    if !tool::tools_for_test(&[Tool::Yosys]) {
         return;
     }
     let work = tempfile::tempdir().unwrap();

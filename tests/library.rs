@@ -47,7 +47,7 @@ fn testbench(ids: &[String]) -> String {
 
 #[test]
 fn sampled_designs_simulate_identically_in_iverilog() {
-    if !codesign::eda::Tool::Iverilog.available() {
+    if !codesign::tool::Tool::Iverilog.available() {
         panic!("iverilog is not installed (scripts/setup.sh installs it)");
     }
     let designs = sample();
@@ -63,9 +63,9 @@ fn sampled_designs_simulate_identically_in_iverilog() {
     std::fs::write(dir.path().join("tb.v"), testbench(&ids)).unwrap();
     let mut args = vec!["-g2005", "-o", "tb.vvp", "tb.v"];
     args.extend(files.iter().map(String::as_str));
-    codesign::eda::run(codesign::eda::Tool::Iverilog, &args, dir.path(), None).unwrap();
-    let out = codesign::eda::run(
-        codesign::eda::Tool::Vvp,
+    codesign::tool::run(codesign::tool::Tool::Iverilog, &args, dir.path(), None).unwrap();
+    let out = codesign::tool::run(
+        codesign::tool::Tool::Vvp,
         &["-n", "tb.vvp"],
         dir.path(),
         None,

@@ -2,10 +2,10 @@
 //! references: arithmetic, Yosys synthesis, Icarus Verilog; and the
 //! bad-input corpus run through the real binary.
 
-use codesign::eda::{self, Tool};
 use codesign::errmap::ErrorMap;
 use codesign::netlist::import::{self, yosys::SYNTH_SCRIPT, ImportOptions};
 use codesign::netlist::{sim, verilog};
+use codesign::tool::{self, Tool};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -283,7 +283,7 @@ fn evoapprox_style_files_import_and_characterize() {
 
 #[test]
 fn yosys_synthesized_multipliers_are_exact_through_both_routes_and_iverilog_agrees() {
-    if !codesign::eda::tools_for_test(&[Tool::Yosys, Tool::Iverilog]) {
+    if !codesign::tool::tools_for_test(&[Tool::Yosys, Tool::Iverilog]) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -298,7 +298,7 @@ fn yosys_synthesized_multipliers_are_exact_through_both_routes_and_iverilog_agre
         );
         // Route 2: the JSON Yosys writes for it.
         let json = dir.path().join(format!("mul_{signed}.json"));
-        eda::run(
+        tool::run(
             Tool::Yosys,
             &[
                 "-q",
@@ -351,7 +351,7 @@ fn yosys_synthesized_multipliers_are_exact_through_both_routes_and_iverilog_agre
         "read_verilog dut.v; {SYNTH_SCRIPT}; write_json {}",
         json.display()
     );
-    eda::run(Tool::Yosys, &["-q", "-p", &script], &work, None).unwrap();
+    tool::run(Tool::Yosys, &["-q", "-p", &script], &work, None).unwrap();
     let back = import::load(&json, &ImportOptions::default())
         .unwrap()
         .netlist;

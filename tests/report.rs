@@ -595,7 +595,9 @@ fn missing_stages_show_as_not_run() {
     assert_eq!(r["stages"]["assign"], "not run");
     assert_eq!(r["layers"].as_array().unwrap().len(), 3);
     let md = std::fs::read_to_string(run.join("report/report.md")).unwrap();
-    assert!(md.contains("| accuracy: integer, assigned multipliers (after the accuracy budget) | not run |"));
+    assert!(md.contains(
+        "| accuracy: integer, assigned multipliers (after the accuracy budget) | not run |"
+    ));
 
     // A file that exists but is broken is an error naming it, exit 2.
     std::fs::write(run.join("assignment.yaml"), "layers: [").unwrap();

@@ -7,16 +7,17 @@
 //! with the memories as black boxes. Prints the synthesis wall time.
 
 use codesign::config::ModelKind;
-use codesign::eda::{cosim, synth, Tool};
+use codesign::eda::{cosim, synth};
 use codesign::intnet::{Op, Shape};
 use codesign::netlist::sim::exhaustive;
 use codesign::nn::{models, quantize::to_intnet};
 use codesign::rtl::{accel, fixtures::multiplier, memory::MemoryKind};
+use codesign::tool::Tool;
 use tch::{nn, Device, Kind, Tensor};
 
 #[test]
 fn resnet8_exports_cosimulates_in_verilator_and_synthesizes() {
-    if !codesign::eda::tools_for_test(&[Tool::Yosys, Tool::Verilator]) {
+    if !codesign::tool::tools_for_test(&[Tool::Yosys, Tool::Verilator]) {
         return;
     }
     tch::manual_seed(5);

@@ -4,15 +4,16 @@
 //! lint it with Verilator, synthesize it with Yosys; and show the
 //! co-simulation catches a corrupted multiplier.
 
-use codesign::eda::{cosim, synth, Tool};
+use codesign::eda::{cosim, synth};
 use codesign::errmap::ErrorMap;
 use codesign::intnet::{testnet, IntNetwork};
 use codesign::netlist::{sim::exhaustive, GateKind, Netlist};
 use codesign::rtl::{accel, fixtures::multiplier};
+use codesign::tool::Tool;
 use std::path::Path;
 
 fn tools() -> bool {
-    codesign::eda::tools_for_test(&[Tool::Iverilog, Tool::Yosys, Tool::Verilator])
+    codesign::tool::tools_for_test(&[Tool::Iverilog, Tool::Yosys, Tool::Verilator])
 }
 
 /// One multiplier per multiplying layer, cycling through exact and

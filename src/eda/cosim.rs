@@ -3,9 +3,9 @@
 //! their error maps; the accelerator on real images against the integer
 //! simulation's traces ([`compare_traces`]).
 
-use super::{path_arg, run, Tool};
 use crate::errmap::ErrorMap;
 use crate::error::{Error, Result};
+use crate::tool::{path_arg, run, Tool};
 use std::path::Path;
 
 /// The exhaustive multiplier test bench (`rtl/tb_mult.v`).
@@ -176,7 +176,7 @@ pub fn run_accel(
 /// How to start the compiled test bench: the program and its fixed
 /// arguments.
 struct TestbenchExe {
-    program: super::Program,
+    program: crate::tool::Program,
     args: Vec<String>,
 }
 
@@ -206,7 +206,7 @@ fn compile_testbench(
                 "accel.vvp".into(),
             ];
             let exe = TestbenchExe {
-                program: super::Program::Tool(Tool::Vvp),
+                program: crate::tool::Program::Tool(Tool::Vvp),
                 args: vec!["-n".into(), "accel.vvp".into()],
             };
             (Tool::Iverilog, args, exe)
@@ -227,7 +227,7 @@ fn compile_testbench(
                 "accel_sim".into(),
             ];
             let exe = TestbenchExe {
-                program: super::Program::Built(dir.join("obj_verilator/accel_sim")),
+                program: crate::tool::Program::Built(dir.join("obj_verilator/accel_sim")),
                 args: vec![],
             };
             (Tool::Verilator, args, exe)
@@ -266,7 +266,7 @@ fn run_shard(
         format!("+out={}", out.file_name().unwrap().to_string_lossy()),
     ]);
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
-    super::run_program(exe.program.clone(), &a, dir, Some(&log))?;
+    crate::tool::run_program(exe.program.clone(), &a, dir, Some(&log))?;
     parse_accel_output(&out, manifest.tensors.len())
 }
 
@@ -503,7 +503,7 @@ pub fn write_reference(
 /// Where an export keeps the error map of multiplier `id`.
 fn errmap_path(dir: &Path, id: &str) -> std::path::PathBuf {
     dir.join("errmaps")
-        .join(format!("{}.bin", crate::rtl::names::sanitize(id)))
+        .join(format!("{}.bin", crate::verilog::names::sanitize(id)))
 }
 
 /// The error map of multiplier `id` from an export directory.

@@ -1,8 +1,8 @@
 //! Synthesis and formal checks with Yosys.
 
-use super::{path_arg, run, Tool};
 use crate::error::{Error, Result};
 use crate::rtl::memory::{self, MemoryArea, MemoryKind};
+use crate::tool::{path_arg, run, Tool};
 use std::path::Path;
 
 /// Prove with Yosys (miter + SAT) that module `gold_top` of `gold` and
@@ -75,8 +75,7 @@ pub fn equiv_json(
     }
 }
 
-/// The synthesis script (`yosys/synth.ys`), copied into each export.
-pub const SYNTH_YS: &str = include_str!("../../yosys/synth.ys");
+use crate::rtl::accel::SYNTH_YS;
 
 /// Area model for Yosys's internal cells, in NAND2 equivalents: the
 /// combinational gates use the library's cell table

@@ -5,9 +5,9 @@
 //! `yosys_area.yaml` next to the index.
 
 use super::Library;
-use crate::eda::{run, Tool};
 use crate::error::{Error, Result};
 use crate::netlist::Netlist;
+use crate::tool::{run, Tool};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -8,9 +8,11 @@
 //! name the offending net or cell.
 
 pub mod import;
+pub mod module;
 pub mod sim;
 pub mod validate;
 pub mod verilog;
+pub mod yosys_json;
 
 pub use validate::{Loc, Parts, Ports};
 

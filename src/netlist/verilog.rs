@@ -4,19 +4,19 @@
 //! reading of that test bench's output.
 
 use super::Netlist;
-use crate::eda::{self, Tool};
 use crate::error::{Error, Result};
+use crate::tool::{self, Tool};
 use std::path::Path;
 
 /// Name of the module [`write`] emits for `n`.
 pub fn module_name(n: &Netlist) -> String {
-    crate::rtl::mult::file_of(n).1.to_string()
+    crate::netlist::module::file_of(n).1.to_string()
 }
 
 /// The structural Verilog module of `n` (one `assign` per gate), printed by
 /// the one Verilog emitter in [`crate::rtl`].
 pub fn write(n: &Netlist) -> String {
-    crate::rtl::mult::file_of(n).0
+    crate::netlist::module::file_of(n).0
 }
 
 /// A test bench that applies all 65,536 operand pairs to module `module`
@@ -77,13 +77,13 @@ pub fn simulate_iverilog(n: &Netlist, work: &Path) -> Result<Vec<u16>> {
     let module = module_name(n);
     crate::io::write_atomic(work.join("dut.v"), write(n).as_bytes())?;
     crate::io::write_atomic(work.join("tb.v"), testbench(&module).as_bytes())?;
-    eda::run(
+    tool::run(
         Tool::Iverilog,
         &["-g2005", "-o", "tb.vvp", "tb.v", "dut.v"],
         work,
         Some(&work.join("iverilog.log")),
     )?;
-    let out = eda::run(
+    let out = tool::run(
         Tool::Vvp,
         &["-n", "tb.vvp"],
         work,

@@ -198,9 +198,8 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         r.accuracy.exact = ev.get("exact").map(|x| x.top1);
         r.accuracy.approx = approx_record(ev).map(|x| x.top1);
         r.accuracy.approx_paper = ev.get("assignment_paper").map(|x| x.top1);
-        r.energy.relative_multiplication_paper = ev
-            .get("assignment_paper")
-            .and_then(|x| x.relative_energy);
+        r.energy.relative_multiplication_paper =
+            ev.get("assignment_paper").and_then(|x| x.relative_energy);
     }
     if let Some(ev) = maybe_json::<EvalFile>(&at("retrain/eval.json"))? {
         r.accuracy.retrained = approx_record(&ev).map(|x| x.top1);

@@ -1,16 +1,10 @@
-//! Verilog emitter: a typed description of Verilog ([`ast`]), its checked
-//! constructors ([`build`]), the one place for names ([`names`]), the one
-//! printer ([`print`]), gate-level multiplier modules ([`mult`]) and the
-//! accelerator built from them ([`accel`]) with its memory macros and
-//! their area/energy model ([`memory`]).
+//! The accelerator emitter: the heterogeneous accelerator ([`accel`]) built
+//! from hand-written blocks ([`blocks`]), each layer's gate-level multiplier
+//! modules ([`crate::netlist::module`]) and memory macros with their
+//! area/energy model ([`memory`]), all through the typed Verilog description
+//! of [`crate::verilog`].
 
 pub mod accel;
-pub mod ast;
 pub mod blocks;
-pub mod build;
 pub mod fixtures;
 pub mod memory;
-pub mod mult;
-pub mod names;
-pub mod print;
-pub mod yosys_json;

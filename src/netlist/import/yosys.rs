@@ -1,10 +1,10 @@
 //! Yosys routes: reading `write_json` netlists of Yosys's internal gate
 //! cells, and synthesizing any other Verilog to such a netlist first.
 
-use crate::eda::{self, Tool};
 use crate::error::{Error, Result};
 use crate::netlist::validate::{Loc, PartPort, Parts, Ports};
 use crate::netlist::{Bus, GateKind, NetId, Netlist};
+use crate::tool::{self, Tool};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,7 +45,7 @@ pub fn synthesize(
         )
         .replace(&dir.path().display().to_string(), ".")
     };
-    eda::run(Tool::Yosys, &["-q", "-p", &script], dir.path(), None).map_err(|e| {
+    tool::run(Tool::Yosys, &["-q", "-p", &script], dir.path(), None).map_err(|e| {
         Error::input(hide(format!(
             "{}: Yosys could not synthesize it: {e}",
             path.display()
@@ -548,7 +548,7 @@ mod tests {
 
     #[test]
     fn behavioural_multiplier_synthesizes_exactly() {
-        if !crate::eda::tools_for_test(&[Tool::Yosys]) {
+        if !crate::tool::tools_for_test(&[Tool::Yosys]) {
             return;
         }
         let dir = tempfile::tempdir().unwrap();

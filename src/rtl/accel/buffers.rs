@@ -1,11 +1,11 @@
 //! Activation buffers: one `act_mem` macro per tensor, its readers sharing
 //! one read port through a multiplexer on the sequencer's active unit.
 
-use super::super::ast::*;
-use super::super::build::*;
 use super::super::memory::{MemoryInfo, MemoryKind};
-use super::super::names::fixed;
 use crate::error::{Error, Result};
+use crate::verilog::ast::*;
+use crate::verilog::build::*;
+use crate::verilog::names::fixed;
 
 /// One activation buffer being wired up.
 pub(super) struct Mem {

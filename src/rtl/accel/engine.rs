@@ -2,12 +2,12 @@
 //! `mac_engine` block, the layer's lanes module and its ROM macros) and
 //! the memory images of its ROMs.
 
-use super::super::ast::*;
-use super::super::build::*;
 use super::super::memory::{MemoryInfo, MemoryKind};
-use super::super::names::{fixed, Scope};
 use super::addr_bits;
 use crate::intnet::{MacLayer, Op, Shape};
+use crate::verilog::ast::*;
+use crate::verilog::build::*;
+use crate::verilog::names::{fixed, Scope};
 
 /// Input geometry an engine sees: `(IC, IH, IW)`.
 pub(super) fn engine_input(op: &Op, l: &MacLayer, s: Shape) -> (usize, usize, usize) {

@@ -13,18 +13,22 @@
 mod buffers;
 mod engine;
 
-use super::ast::*;
 use super::blocks::{self, Block};
-use super::build::*;
 use super::memory::MemoryInfo;
-use super::names::{fixed, sanitize, Scope};
 use crate::error::{Error, Result};
 use crate::intnet::{IntNetwork, Op};
 use crate::netlist::Netlist;
+use crate::verilog::ast::*;
+use crate::verilog::build::*;
+use crate::verilog::names::{fixed, sanitize, Scope};
 use buffers::Mem;
 use engine::{engine_hex, engine_input, engine_module, lanes_module, EngineRoms};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+
+/// The synthesis script (`yosys/synth.ys`) the export ships beside its
+/// Verilog, so that `yosys -s synth.ys` (and `codesign synth`) run in it.
+pub const SYNTH_YS: &str = include_str!("../../../yosys/synth.ys");
 
 /// Default lanes per engine: `min(output channels, DEFAULT_LANES)`.
 pub const DEFAULT_LANES: usize = 8;
@@ -163,7 +167,7 @@ impl Design {
             self.manifest.top
         ));
         crate::io::write_atomic(dir.join("read.ys"), read.as_bytes())?;
-        crate::io::write_atomic(dir.join("synth.ys"), crate::eda::synth::SYNTH_YS.as_bytes())?;
+        crate::io::write_atomic(dir.join("synth.ys"), SYNTH_YS.as_bytes())?;
         crate::io::write_json(dir.join("manifest.json"), &self.manifest)
     }
 }
@@ -299,10 +303,10 @@ pub fn build(
             Some((_, _, ident)) => ident.clone(),
             None => {
                 let ident = modules_scope.fresh(&format!("mul_{id}"));
-                modules.push(super::mult::module_of(n, ident.clone()));
+                modules.push(crate::netlist::module::module_of(n, ident.clone()));
                 netlists.push((
                     ident.to_string(),
-                    super::yosys_json::write(n, NETLIST_MODULE),
+                    crate::netlist::yosys_json::write(n, NETLIST_MODULE),
                 ));
                 mult_modules.push((id, n, ident.clone()));
                 ident
@@ -793,13 +797,14 @@ fn pool_unit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eda::{cosim, Tool};
+    use crate::eda::cosim;
     use crate::intnet::{sim::Simulator, testnet};
     use crate::rtl::fixtures::multiplier;
+    use crate::tool::Tool;
 
     #[test]
     fn random_network_cosimulates_with_exact_multipliers() {
-        if !crate::eda::tools_for_test(&[Tool::Iverilog]) {
+        if !crate::tool::tools_for_test(&[Tool::Iverilog]) {
             return;
         }
         let net = testnet::random(1, false);

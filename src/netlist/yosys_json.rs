@@ -22,7 +22,7 @@ pub fn write(n: &Netlist, module: &str) -> String {
         Value::Array(nets.iter().map(|x| bit[x.0 as usize].clone()).collect())
     };
     let mut ports = Map::new();
-    let names = super::mult::names(n);
+    let names = super::module::names(n);
     let mut netnames = Map::new();
     for (g, w) in n.gates.iter().zip(&names.gates) {
         netnames.insert(w.as_str().to_string(), json!({"bits": bits(&[g.output])}));

@@ -1,12 +1,12 @@
 //! Gate-level multiplier modules: one `assign` per gate of a
 //! [`Netlist`], ports named after its buses.
 
-use super::ast::*;
-use super::build::*;
-use super::names::Scope;
 #[cfg(test)]
 use crate::errmap::ErrorMap;
 use crate::netlist::{GateKind, Netlist};
+use crate::verilog::ast::*;
+use crate::verilog::build::*;
+use crate::verilog::names::Scope;
 
 /// Verilog names of a netlist's buses (inputs then outputs) and of its
 /// gates' output wires, sanitized and unique; the module and the JSON
@@ -116,13 +116,14 @@ pub fn file_of(n: &Netlist) -> (String, Ident) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eda::{cosim, synth, Tool};
+    use crate::eda::{cosim, synth};
     use crate::netlist::{sim::exhaustive, Builder};
     use crate::rtl::fixtures::multiplier;
+    use crate::tool::Tool;
     use std::path::{Path, PathBuf};
 
     fn tools() -> bool {
-        crate::eda::tools_for_test(&[Tool::Iverilog, Tool::Yosys, Tool::Verilator])
+        crate::tool::tools_for_test(&[Tool::Iverilog, Tool::Yosys, Tool::Verilator])
     }
 
     /// A netlist using every gate kind, with names that need escaping.
@@ -183,7 +184,7 @@ mod tests {
         }
         let dir = tempfile::tempdir().unwrap();
         cosim::lint(&[&path], "module_x", dir.path(), None).unwrap();
-        crate::eda::run(
+        crate::tool::run(
             Tool::Yosys,
             &[
                 "-q",
@@ -250,8 +251,11 @@ mod tests {
         ] {
             let (p, name) = emit(&n, dir.path());
             let json = dir.path().join(format!("{name}.json"));
-            crate::io::write_atomic(&json, crate::rtl::yosys_json::write(&n, "gold").as_bytes())
-                .unwrap();
+            crate::io::write_atomic(
+                &json,
+                crate::netlist::yosys_json::write(&n, "gold").as_bytes(),
+            )
+            .unwrap();
             let proof = synth::equiv_json(&json, "gold", &p, &name, dir.path()).unwrap();
             assert_eq!(proof, synth::Equivalence::Proven, "{name}");
         }
@@ -267,8 +271,11 @@ mod tests {
             .kind = GateKind::Or;
         let (p, name) = emit(&broken, dir.path());
         let json = dir.path().join("gold.json");
-        crate::io::write_atomic(&json, crate::rtl::yosys_json::write(&n, "gold").as_bytes())
-            .unwrap();
+        crate::io::write_atomic(
+            &json,
+            crate::netlist::yosys_json::write(&n, "gold").as_bytes(),
+        )
+        .unwrap();
         assert_eq!(
             synth::equiv_json(&json, "gold", &p, &name, dir.path()).unwrap(),
             synth::Equivalence::Unproven
