@@ -106,6 +106,16 @@ const CASES: &[Case] = &[
         expect: Expect::Map(|a, b| (a ^ b) & 3),
     },
     Case {
+        file: "vendor_mux.v",
+        args: &["--cells", "lib/vendor_cells.v"],
+        // udp_mux (out, in0, in1, sel): sel ? in1 : in0.
+        expect: Expect::Map(|a, b| {
+            let m0 = if a & 2 != 0 { b & 1 } else { a & 1 };
+            let m1 = if b & 2 != 0 { b >> 2 & 1 } else { a >> 2 & 1 };
+            m0 | m1 << 1
+        }),
+    },
+    Case {
         file: "liberty_netlist.v",
         args: &["--liberty", "lib/tiny.lib"],
         expect: Expect::Map(|a, b| {
