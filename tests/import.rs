@@ -431,3 +431,77 @@ fn evoapprox_import_keeps_published_power_for_the_assignment() {
         l.entry("mul8_404").unwrap().cost.energy_rel
     );
 }
+
+/// Real NanGate45 netlists of published approximate 8x8 multipliers (the
+/// EvoApprox8b designs mapped by Yosys/ABC onto the NanGate45 Liberty, as
+/// `write_verilog` leaves them: `AOI21_X1`, `OAI33_X1`, ... with named
+/// pins, `1'hx` and undriven wires in dead logic) import with the
+/// published MAE and WCE, and Icarus Verilog with NanGate's own cell
+/// models agrees on all 65,536 products.
+#[test]
+fn nangate45_netlists_of_evoapprox_designs_keep_their_published_metrics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (lib, models) = (
+        root.join(".pdk/nangate45/stdcells.lib"),
+        root.join(".pdk/nangate45/stdcells.v"),
+    );
+    if !lib.exists() || !models.exists() {
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+        assert!(!ci, "{} is missing: run scripts/pdk.sh", lib.display());
+        eprintln!(
+            "skipping: {} is missing (scripts/pdk.sh fetches it)",
+            lib.display()
+        );
+        return;
+    }
+    if !eda::tools_for_test(&[Tool::Yosys, Tool::Iverilog]) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    for name in ["mul8_404", "mul8_090"] {
+        let src = root.join(format!("tests/data/evoapprox8b/{name}.v"));
+        let text = std::fs::read_to_string(&src).unwrap();
+        let h = codesign::library::evoapprox::header(&text);
+        let n = import::load(&src, &ImportOptions::default())
+            .unwrap()
+            .netlist;
+        let want = sim::exhaustive(&n, false).unwrap();
+        let dir = work.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("in.v"), codesign::netlist::verilog::write(&n)).unwrap();
+        let script = format!(
+            "read_verilog in.v; synth -flatten; abc -liberty {}; opt_clean; write_verilog -noattr ng.v",
+            lib.display()
+        );
+        eda::run(Tool::Yosys, &["-q", "-p", &script], &dir, None).unwrap();
+        let ng = dir.join("ng.v");
+        let ng_text = std::fs::read_to_string(&ng).unwrap();
+        assert!(
+            ng_text.contains("_X1 "),
+            "{name}: not mapped to NanGate45 cells"
+        );
+        let imp = import::load(&ng, &ImportOptions::default()).unwrap();
+        assert_eq!(imp.importer, import::STRUCTURAL);
+        let got = sim::exhaustive(&imp.netlist, false).unwrap();
+        assert!(
+            got == want,
+            "{name}: the NanGate45 netlist computes other products"
+        );
+        let m = codesign::library::metrics::metrics(&got);
+        assert!((m.mae - h["MAE"]).abs() < 1e-3, "{name}: MAE {}", m.mae);
+        assert_eq!(m.wce, h["WCE"], "{name}");
+        let combined = dir.join("with_models.v");
+        std::fs::write(
+            &combined,
+            ng_text + &std::fs::read_to_string(&models).unwrap(),
+        )
+        .unwrap();
+        let top = codesign::netlist::verilog::module_name(&n);
+        let bad = cosim::check_multiplier(&combined, &top, &got, &dir.join("iv")).unwrap();
+        assert!(
+            bad.is_empty(),
+            "{name}: iverilog differs at {:?}",
+            &bad[..bad.len().min(3)]
+        );
+    }
+}
