@@ -142,18 +142,7 @@ fn spearman_matches_hand_values() {
 
 /// `// KEY = value` from an EvoApprox8b header.
 fn header(text: &str, key: &str) -> f64 {
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("//") && l[2..].trim_start().starts_with(key))
-        .unwrap();
-    line.split('=')
-        .nth(1)
-        .unwrap()
-        .trim()
-        .trim_end_matches('%')
-        .trim()
-        .parse()
-        .unwrap()
+    codesign::library::evoapprox::header(text)[key]
 }
 
 #[test]
@@ -188,7 +177,7 @@ fn energy_ranks_evoapprox_power_at_least_as_well_as_gate_count() {
             m.ep_pct
         );
         let c = cost::cost(&n, false).unwrap();
-        power.push(header(&text, "Power  (45)"));
+        power.push(header(&text, "Power (45)"));
         energy.push(c.energy_rel);
         gates.push(c.gates as f64);
         area.push(c.area_ge);

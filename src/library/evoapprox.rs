@@ -15,8 +15,10 @@ use std::path::{Path, PathBuf};
 /// Name of the published 45 nm power column (mW).
 pub const POWER: &str = "PDK45_PWR";
 
-/// The numeric header figures of an EvoApprox netlist, by column name.
-pub fn published(text: &str) -> BTreeMap<String, f64> {
+/// Every numeric `// KEY = value [unit]` line of a netlist's header (the
+/// first 60 lines), by `KEY` with its white space folded (`MAE`, `EP%`,
+/// `Power (45)`, `PDK45_PWR`, ...).
+pub fn header(text: &str) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
     for line in text.lines().take(60) {
         let Some(rest) = line.trim_start().strip_prefix("//") else {
@@ -26,17 +28,31 @@ pub fn published(text: &str) -> BTreeMap<String, f64> {
             continue;
         };
         let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
-        let name = match key.as_str() {
-            "PDK45_PWR" | "Power (45)" => "PDK45_PWR",
-            "PDK45_AREA" | "Area (45)" => "PDK45_AREA",
-            "PDK45_DELAY" | "Delay (45)" => "PDK45_DELAY",
-            _ => continue,
-        };
+        let value = value
+            .trim()
+            .trim_end_matches(|c: char| c.is_alphabetic() || c == '%');
         if let Some(v) = value.split_whitespace().next().and_then(|v| v.parse().ok()) {
-            out.insert(name.to_string(), v);
+            out.entry(key).or_insert(v);
         }
     }
     out
+}
+
+/// The published 45 nm figures of an EvoApprox netlist's header, by
+/// column name (`PDK45_PWR`, `PDK45_AREA`, `PDK45_DELAY`).
+pub fn published(text: &str) -> BTreeMap<String, f64> {
+    header(text)
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let name = match k.as_str() {
+                "PDK45_PWR" | "Power (45)" => "PDK45_PWR",
+                "PDK45_AREA" | "Area (45)" => "PDK45_AREA",
+                "PDK45_DELAY" | "Delay (45)" => "PDK45_DELAY",
+                _ => return None,
+            };
+            Some((name.to_string(), v))
+        })
+        .collect()
 }
 
 /// Every 8x8 multiplier netlist under `dir` (files `mul8*.v`, sorted) with
@@ -84,5 +100,10 @@ mod tests {
         assert_eq!(p["PDK45_PWR"], 0.2183);
         assert_eq!(p["PDK45_AREA"], 508.0);
         assert_eq!(p.len(), 2);
+        let h = header("// MAE = 2016 \n// EP% = 98.05 %\n// MSE = 72829.102e2 \n// EP = 98.5 %\n");
+        assert_eq!(
+            (h["MAE"], h["EP%"], h["EP"], h["MSE"]),
+            (2016.0, 98.05, 98.5, 7282910.2)
+        );
     }
 }

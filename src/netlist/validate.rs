@@ -362,8 +362,20 @@ pub fn from_parts(mut parts: Parts, ports: &Ports) -> Result<Netlist> {
             }
         }
     }
-    // Every used net is driven.
-    for g in &p.gates {
+    // Every net a product bit depends on is driven; an undriven net in
+    // logic no product bit needs (Yosys `write_verilog` leaves such wires)
+    // is as harmless as an unused `x`.
+    let mut live = vec![false; n];
+    let mut stack: Vec<NetId> = p.outputs[io].bus.nets.clone();
+    while let Some(x) = stack.pop() {
+        if std::mem::replace(&mut live[x.0 as usize], true) {
+            continue;
+        }
+        if let Driver::Gate(gi) = driver[x.0 as usize] {
+            stack.extend(p.gates[gi].gate.inputs.iter().copied());
+        }
+    }
+    for g in p.gates.iter().filter(|g| live[g.gate.output.0 as usize]) {
         if let Some(&u) = g
             .gate
             .inputs

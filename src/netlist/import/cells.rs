@@ -42,6 +42,9 @@ pub struct CellDef {
     pub power: Vec<String>,
     /// Why the cell cannot be simulated (a flip-flop or latch), if so.
     pub unusable: Option<String>,
+    /// Port order of positional connections (user-defined primitives:
+    /// output first); `None`: connect by pin name only.
+    pub positional: Option<Vec<String>>,
 }
 
 impl CellDef {
@@ -406,7 +409,109 @@ fn def_of(family: &Family, row: &Row) -> CellDef {
             .collect(),
         power: family.power.iter().map(|s| s.to_string()).collect(),
         unusable: None,
+        positional: None,
     }
+}
+
+/// The cell a combinational user-defined primitive defines: its output is
+/// 1 where a table row with output `1` matches, 0 where one with output `0`
+/// does (rows mentioning `x` never match 0/1 inputs). An input combination
+/// no row covers would give `x`, so it is an error naming it.
+pub fn udp_def(m: &super::parse::Module, library: &str) -> Result<CellDef, String> {
+    use super::parse::Dir;
+    let rows = m.table.as_deref().unwrap_or_default();
+    let out = m.ports.first().ok_or("a primitive needs an output")?;
+    if m.decls.iter().find(|d| &d.name == out).map(|d| d.dir) != Some(Dir::Output) {
+        return Err(format!(
+            "primitive `{}`: its first port `{out}` must be the output",
+            m.name
+        ));
+    }
+    let inputs: Vec<String> = m.ports[1..].to_vec();
+    let n = inputs.len();
+    if n > 12 {
+        return Err(format!("primitive `{}`: {n} inputs (at most 12)", m.name));
+    }
+    let mut ones = vec![];
+    let mut zeros = vec![];
+    for (ins, o) in rows {
+        let levels: Vec<char> = ins.chars().filter(|c| !c.is_whitespace()).collect();
+        if levels.len() != n {
+            return Err(format!(
+                "primitive `{}`: table row `{ins} : {o}` has {} input levels for {n} inputs",
+                m.name,
+                levels.len()
+            ));
+        }
+        if levels.iter().any(|c| matches!(c, 'x' | 'X')) {
+            continue;
+        }
+        let cube: Vec<Option<bool>> = levels
+            .iter()
+            .map(|c| match c {
+                '0' => Some(false),
+                '1' => Some(true),
+                _ => None,
+            })
+            .collect();
+        match o {
+            '1' => ones.push(cube),
+            '0' => zeros.push(cube),
+            _ => {}
+        }
+    }
+    let hit = |cubes: &[Vec<Option<bool>>], x: u64| {
+        cubes.iter().any(|c| {
+            c.iter()
+                .enumerate()
+                .all(|(k, v)| v.is_none_or(|v| (x >> k & 1 == 1) == v))
+        })
+    };
+    for x in 0..1u64 << n {
+        let (one, zero) = (hit(&ones, x), hit(&zeros, x));
+        if one == zero {
+            let at: Vec<String> = inputs
+                .iter()
+                .enumerate()
+                .map(|(k, p)| format!("{p}={}", x >> k & 1))
+                .collect();
+            return Err(format!(
+                "primitive `{}`: inputs {} {}",
+                m.name,
+                at.join(" "),
+                if one {
+                    "match rows with output 0 and 1"
+                } else {
+                    "match no table row (output x)"
+                }
+            ));
+        }
+    }
+    // Sum of the rows with output 1.
+    let mut f = Func::Const(false);
+    for c in &ones {
+        let mut t = Func::Const(true);
+        for (k, v) in c.iter().enumerate() {
+            if let Some(v) = v {
+                let lit = if *v {
+                    Func::Pin(k)
+                } else {
+                    Func::Not(Box::new(Func::Pin(k)))
+                };
+                t = Func::And(Box::new(t), Box::new(lit));
+            }
+        }
+        f = Func::Or(Box::new(f), Box::new(t));
+    }
+    Ok(CellDef {
+        name: m.name.clone(),
+        library: library.to_string(),
+        inputs,
+        outputs: vec![(out.clone(), f)],
+        power: vec![],
+        unusable: None,
+        positional: Some(m.ports.clone()),
+    })
 }
 
 /// The parsed rows of each family, in [`families`] order.
@@ -431,6 +536,8 @@ pub fn builtin(name: &str) -> Option<&'static CellDef> {
 /// Cells known to an import: a user's Liberty cells, then the built-ins.
 #[derive(Clone, Debug, Default)]
 pub struct CellSet {
+    /// User-defined primitives of the netlist and `--cells` files.
+    pub udps: HashMap<String, CellDef>,
     /// Cells read from `--liberty`, by exact name.
     pub liberty: HashMap<String, CellDef>,
 }
@@ -438,7 +545,10 @@ pub struct CellSet {
 impl CellSet {
     /// The definition of cell `name`.
     pub fn get(&self, name: &str) -> Option<&CellDef> {
-        self.liberty.get(name).or_else(|| builtin(name))
+        self.udps
+            .get(name)
+            .or_else(|| self.liberty.get(name))
+            .or_else(|| builtin(name))
     }
 }
 
@@ -482,6 +592,27 @@ mod tests {
             let (a, b1, b2) = (x & 1 == 1, x >> 1 & 1 == 1, x >> 2 & 1 == 1);
             assert_eq!(f.eval(x), !(a || (b1 && b2)), "{x}");
         }
+    }
+
+    #[test]
+    fn udp_tables_become_functions_and_gaps_are_errors() {
+        let parse = |t: &str| {
+            let toks = super::super::lex::lex(t, std::path::Path::new("u.v")).unwrap();
+            super::super::parse::parse(&toks).unwrap().remove(0)
+        };
+        let m = parse(
+            "primitive mux(o, a, b, s); output o; input a, b, s;\n\
+             table 0 ? 0 : 0; 1 ? 0 : 1; ? 0 1 : 0; ? 1 1 : 1; x x x : x; endtable endprimitive",
+        );
+        let d = udp_def(&m, "u.v").unwrap();
+        assert_eq!(d.positional.as_deref().unwrap(), ["o", "a", "b", "s"]);
+        for x in 0..8u64 {
+            let (a, b, s) = (x & 1 == 1, x & 2 != 0, x & 4 != 0);
+            assert_eq!(d.outputs[0].1.eval(x), if s { b } else { a }, "{x}");
+        }
+        let m = parse("primitive g(o, a, b); output o; input a, b; table 0 0 : 0; 1 1 : 1; 0 1 : 0; endtable endprimitive");
+        let e = udp_def(&m, "u.v").unwrap_err();
+        assert!(e.contains("a=1 b=0 match no table row"), "{e}");
     }
 
     #[test]

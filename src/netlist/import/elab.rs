@@ -417,11 +417,19 @@ impl<'m> Elab<'m> {
         scope: &Scope,
         line: u32,
     ) -> Result<()> {
-        let Conns::Named(list) = conns else {
-            return Err(self.err(
-                line,
-                format!("{}: connect library cells by pin name (`.A(x)`)", self.cell),
-            ));
+        let positional: Vec<(String, Option<Expr>)>;
+        let list = match (conns, &c.positional) {
+            (Conns::Named(list), _) => list,
+            (Conns::Positional(v), Some(order)) if v.len() <= order.len() => {
+                positional = order.iter().cloned().zip(v.iter().cloned()).collect();
+                &positional
+            }
+            _ => {
+                return Err(self.err(
+                    line,
+                    format!("{}: connect library cells by pin name (`.A(x)`)", self.cell),
+                ))
+            }
         };
         if let Some(why) = &c.unusable {
             return Err(self.err(

@@ -291,6 +291,7 @@ pub fn read(text: &str, path: &Path) -> Result<HashMap<String, CellDef>> {
                     .filter_map(|g| g.args.first().cloned())
                     .collect(),
                 unusable,
+                positional: None,
             },
         );
     }

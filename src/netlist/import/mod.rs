@@ -186,11 +186,26 @@ pub fn structural(text: &str, path: &Path, opts: &ImportOptions, cells: &CellSet
             }
         }
     }
+    // Combinational user-defined primitives become cells.
+    let mut cells = cells.clone();
+    for (mods, f) in [
+        (&cell_modules, opts.cells.as_deref()),
+        (&file_modules, Some(path)),
+    ] {
+        let f = f.unwrap_or(path);
+        for m in mods.iter().filter(|m| m.table.is_some()) {
+            let def = cells::udp_def(m, &f.display().to_string())
+                .map_err(|e| Error::at_line(f, m.line as usize, e))?;
+            cells.udps.insert(m.name.clone(), def);
+        }
+    }
+    let cells = &cells;
+    let usable = |m: &&parse::Module| m.behavioural.is_none() && m.table.is_none();
     let mut defs: HashMap<&str, elab::Def> = HashMap::new();
-    for m in cell_modules.iter().filter(|m| m.behavioural.is_none()) {
+    for m in cell_modules.iter().filter(usable) {
         defs.insert(&m.name, elab::Def { module: m, file: 1 });
     }
-    for m in file_modules.iter().filter(|m| m.behavioural.is_none()) {
+    for m in file_modules.iter().filter(usable) {
         defs.insert(&m.name, elab::Def { module: m, file: 0 });
     }
     let mut files = vec![path.to_path_buf()];

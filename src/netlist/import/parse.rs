@@ -115,6 +115,9 @@ pub struct Module {
     /// Set when the module (or UDP) uses a construct only synthesis
     /// understands: `(line, what)`. Its other fields are then empty.
     pub behavioural: Option<(u32, String)>,
+    /// For a combinational user-defined primitive: its table rows, input
+    /// levels (`0`, `1`, `x`, `?`, `b`, one per input) and output level.
+    pub table: Option<Vec<(String, char)>>,
 }
 
 const BEHAVIOURAL_KEYWORDS: &[&str] = &[
@@ -174,7 +177,7 @@ pub fn parse(tokens: &[Token]) -> PResult<Vec<Module>> {
         let result = if end == "endmodule" {
             p.module()
         } else {
-            Err(p.behavioural("a user-defined primitive (UDP table)"))
+            p.primitive()
         };
         match result {
             Ok(m) => mods.push(m),
@@ -210,6 +213,7 @@ pub fn parse(tokens: &[Token]) -> PResult<Vec<Module>> {
                     decls: vec![],
                     items: vec![],
                     behavioural: Some((bl, what)),
+                    table: None,
                 });
             }
             Err(e) => return Err(e),
@@ -307,6 +311,102 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A combinational UDP: `primitive n (out, in, ...); output out;
+    /// input in, ...; table rows endtable endprimitive`. A sequential one
+    /// (`reg`, two `:` per row, edges) is behavioural.
+    fn primitive(&mut self) -> PResult<Module> {
+        let line = self.line();
+        self.i += 1;
+        let name = self.ident("a primitive name")?;
+        let mut m = Module {
+            name,
+            line,
+            ports: vec![],
+            decls: vec![],
+            items: vec![],
+            behavioural: None,
+            table: Some(vec![]),
+        };
+        self.expect("(")?;
+        loop {
+            m.ports.push(self.ident("a port name")?);
+            if self.eat_sym(")") {
+                break;
+            }
+            self.expect(",")?;
+        }
+        self.expect(";")?;
+        loop {
+            let line = self.line();
+            match self.peek() {
+                Some(Tok::Ident(k)) if k == "output" || k == "input" => {
+                    let dir = if k == "output" {
+                        Dir::Output
+                    } else {
+                        Dir::Input
+                    };
+                    self.i += 1;
+                    loop {
+                        let line = self.line();
+                        let name = self.ident("a port name")?;
+                        m.decls.push(Decl {
+                            dir,
+                            range: None,
+                            name,
+                            line,
+                        });
+                        if !self.eat_sym(",") {
+                            break;
+                        }
+                    }
+                    self.expect(";")?;
+                }
+                Some(Tok::Ident(k)) if k == "table" => {
+                    self.i += 1;
+                    while !self.is_kw("endtable") {
+                        let mut row = String::new();
+                        loop {
+                            match self.peek() {
+                                Some(Tok::Sym(";")) => break,
+                                Some(Tok::Num(t) | Tok::Ident(t)) => row += t,
+                                Some(Tok::Sym(t)) => row += t,
+                                _ => return Err(self.syntax("expected a table row")),
+                            }
+                            self.i += 1;
+                        }
+                        self.i += 1;
+                        let parts: Vec<&str> = row.split(':').collect();
+                        match parts.as_slice() {
+                            [ins, out] if !ins.contains('(') && out.len() == 1 => {
+                                let out = out.chars().next().unwrap_or('x');
+                                m.table
+                                    .get_or_insert_with(Vec::new)
+                                    .push((ins.to_string(), out));
+                            }
+                            _ => {
+                                return Err(self.behavioural("a sequential user-defined primitive"))
+                            }
+                        }
+                    }
+                    self.i += 1;
+                }
+                Some(Tok::Ident(k)) if k == "endprimitive" => {
+                    self.i += 1;
+                    return Ok(m);
+                }
+                Some(Tok::Ident(k)) if k == "reg" || k == "initial" => {
+                    return Err(self.behavioural("a sequential user-defined primitive"))
+                }
+                _ => {
+                    let _ = line;
+                    return Err(
+                        self.syntax("expected `input`, `output`, `table` or `endprimitive`")
+                    );
+                }
+            }
+        }
+    }
+
     fn module(&mut self) -> PResult<Module> {
         let line = self.line();
         self.i += 1;
@@ -321,6 +421,7 @@ impl<'a> Parser<'a> {
             decls: vec![],
             items: vec![],
             behavioural: None,
+            table: None,
         };
         if self.eat_sym("(") && !self.eat_sym(")") {
             loop {
@@ -743,15 +844,22 @@ mod tests {
         let m = parse_text(
             "primitive u(o, a); output o; input a; table 0 : 1; 1 : 0; endtable endprimitive\n\
              module m(A); reg x; endmodule\nmodule n(A, Y); input A; output Y;\n\
-             specify (A => Y) = 1; endspecify\n assign Y = A; endmodule",
+             specify (A => Y) = 1; endspecify\n assign Y = A; endmodule\n\
+             primitive s(q, d, c); output q; reg q; input d, c;\n\
+             table ? (01) : ? : 0; endtable endprimitive",
         )
         .unwrap();
-        assert!(
-            m[0].behavioural.as_ref().unwrap().1.contains("UDP"),
+        assert_eq!(
+            m[0].table.as_deref(),
+            Some(&[("0".to_string(), '1'), ("1".to_string(), '0')][..]),
             "{m:?}"
         );
         assert!(m[1].behavioural.is_some(), "{m:?}");
         assert!(m[2].behavioural.is_none() && m[2].items.len() == 1, "{m:?}");
+        assert!(
+            m[3].behavioural.as_ref().unwrap().1.contains("sequential"),
+            "{m:?}"
+        );
     }
 
     #[test]
