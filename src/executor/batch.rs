@@ -27,6 +27,10 @@ use std::time::{Duration, Instant, SystemTime};
 /// visible to the submitting process; NFS caches attributes up to 60 s.
 pub const SHARED_FS_GRACE: Duration = Duration::from_secs(90);
 
+/// How long the scheduler may fail to answer before following gives up
+/// (the jobs go on; running again follows them).
+pub const SCHEDULER_SILENCE: Duration = Duration::from_secs(120);
+
 /// Environment variable set inside a batch job (to the node's name).
 pub const IN_JOB: &str = "CODESIGN_BATCH_JOB";
 
@@ -580,6 +584,7 @@ impl Batch<'_> {
         let mut unseen_since: BTreeMap<String, Instant> = BTreeMap::new();
         let mut failure: Option<String> = None;
         let mut cancelled_pending = false;
+        let mut silent_since: Option<Instant> = None;
         let clock = Instant::now();
         // Tasks seen waiting for free resources (not scheduler overhead).
         let mut queued: std::collections::BTreeSet<String> = Default::default();
@@ -595,7 +600,27 @@ impl Batch<'_> {
             }
             let mut jobs: Vec<String> = open.iter().map(|(j, _)| j.job.clone()).collect();
             jobs.dedup();
-            let states = sched.states(&jobs)?;
+            // A busy controller may time out now and then: give up only
+            // when it has not answered for a while.
+            let states = match sched.states(&jobs) {
+                Ok(states) => {
+                    silent_since = None;
+                    states
+                }
+                Err(e)
+                    if silent_since.get_or_insert_with(Instant::now).elapsed()
+                        > SCHEDULER_SILENCE =>
+                {
+                    return Err(Error::tool(format!(
+                        "{e} (no answer for {} s; the jobs go on: run again to follow them)",
+                        SCHEDULER_SILENCE.as_secs()
+                    )));
+                }
+                Err(_) => {
+                    std::thread::sleep(Duration::from_secs(1));
+                    continue;
+                }
+            };
             let mut pending = vec![];
             for (job, task) in open {
                 let prefix = Progress::prefix(job.position, job.of, &task.label);
@@ -792,7 +817,7 @@ impl Batch<'_> {
                 .chain([j.submitted_unix_ms])
                 .max()
                 .unwrap_or(0);
-            for t in &j.tasks {
+            for t in j.tasks.iter().filter(|t| !queued.contains(&t.id)) {
                 if let Ok(s) =
                     crate::io::read_json::<Started>(marker(markers, &j.node, t.index, "started"))
                 {
