@@ -585,6 +585,7 @@ impl Batch<'_> {
         let mut failure: Option<String> = None;
         let mut cancelled_pending = false;
         let mut silent_since: Option<Instant> = None;
+        let mut settling: BTreeMap<String, Instant> = BTreeMap::new();
         let clock = Instant::now();
         // Tasks seen waiting for free resources (not scheduler overhead).
         let mut queued: std::collections::BTreeSet<String> = Default::default();
@@ -626,6 +627,19 @@ impl Batch<'_> {
                 let prefix = Progress::prefix(job.position, job.of, &task.label);
                 let read = |what| marker(&markers, &job.node, task.index, what);
                 if let Ok(f) = crate::io::read_json::<Finished>(read("finished")) {
+                    // A failed job is still exiting: let the scheduler see
+                    // its end (state, exit code) before describing it.
+                    let exiting = matches!(states.get(&task.id), Some(TaskState::Running { .. }));
+                    if !f.ok
+                        && exiting
+                        && settling
+                            .entry(task.id.clone())
+                            .or_insert_with(Instant::now)
+                            .elapsed()
+                            < Duration::from_secs(10)
+                    {
+                        continue;
+                    }
                     if f.ok {
                         let msg = if f.up_to_date {
                             "up to date (skipped)".to_string()
@@ -661,7 +675,12 @@ impl Batch<'_> {
                     }
                     Some(TaskState::Running { node }) => {
                         if !started && unseen(&mut unseen_since) {
-                            return Err(self.not_shared(sub, job, task, node));
+                            return Err(self.not_shared(
+                                sub,
+                                job,
+                                task,
+                                &format!("has run for {} s on {node}", SHARED_FS_GRACE.as_secs()),
+                            ));
                         }
                         let last = last_lines(&task.log, 1).pop().unwrap_or_default();
                         progress.set(&task.id, &prefix, &format!("running on {node}"), &last);
@@ -673,7 +692,7 @@ impl Batch<'_> {
                             progress.finish(&task.id, &prefix, "cancelled");
                             ends.insert(task.id.clone(), End::Cancelled);
                         } else if !started && !task.log.is_file() {
-                            return Err(self.not_shared(sub, job, task, "its node"));
+                            return Err(self.not_shared(sub, job, task, &format!("ended {state}")));
                         } else {
                             progress.finish(&task.id, &prefix, "failed");
                             let tail = last_lines(&task.log, 3).join(" | ");
@@ -686,7 +705,7 @@ impl Batch<'_> {
                     Some(TaskState::Completed) | None => {
                         if unseen(&mut unseen_since) {
                             if !started {
-                                return Err(self.not_shared(sub, job, task, "its node"));
+                                return Err(self.not_shared(sub, job, task, "ended"));
                             }
                             progress.finish(&task.id, &prefix, "failed");
                             let tail = last_lines(&task.log, 3).join(" | ");
@@ -767,16 +786,15 @@ impl Batch<'_> {
         sub: &Submission,
         job: &SubmittedJob,
         task: &SubmittedTask,
-        node: &str,
+        happened: &str,
     ) -> Error {
         let ids: Vec<String> = sub.jobs.iter().map(|j| j.job.clone()).collect();
         let _ = self.scheduler.cancel(&ids);
         Error::tool(format!(
-            "{} ran as {} job {} on {node}, but after {} s its marker has not appeared in {}: the run directory (and the codesign binary) must be on a file system that this machine and the compute nodes share; jobs of this run cancelled",
+            "{} {happened} as {} job {}, but neither its marker nor its log is in {}: the run directory (and the codesign binary) must be on a file system that this machine and the compute nodes share; jobs of this run cancelled",
             task.what(&job.node),
             self.scheduler.name(),
             task.id,
-            SHARED_FS_GRACE.as_secs(),
             self.dir.display()
         ))
     }
