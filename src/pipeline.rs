@@ -728,23 +728,26 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A run in `dir` with a one-line config there, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_run(dir: &Path) -> Run {
+    std::fs::write(dir.join("config.yaml"), "name: t\n").unwrap();
+    Run {
+        dir: dir.to_path_buf(),
+        config: dir.join("config.yaml"),
+        library: dir.join("library"),
+        build_library: true,
+        cosim_images: 4,
+        device: "cpu".into(),
+        sweep: vec![],
+        binary: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_run as run_in;
     use super::*;
-
-    fn run_in(dir: &Path) -> Run {
-        std::fs::write(dir.join("config.yaml"), "name: t\n").unwrap();
-        Run {
-            dir: dir.to_path_buf(),
-            config: dir.join("config.yaml"),
-            library: dir.join("library"),
-            build_library: true,
-            cosim_images: 4,
-            device: "cpu".into(),
-            sweep: vec![],
-            binary: None,
-        }
-    }
 
     fn stage(inputs: Vec<Input>, outputs: Vec<Output>) -> Stage {
         Stage {

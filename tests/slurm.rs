@@ -257,6 +257,49 @@ fn digits_on_slurm_matches_local_and_failures_cancel_dependents() {
         stderr(&out)
     );
     assert_eq!(cluster.queue(), "");
+
+    // A run directory the node does not see: the submitting process gets a
+    // private tmpfs over it (a mount namespace), so the jobs find neither
+    // their spec nor a place for their log. The run must stop and say so.
+    let private = tmp.path().join("private");
+    std::fs::create_dir_all(&private).unwrap();
+    let mut args = vec![
+        "-m".to_string(),
+        "--propagation".into(),
+        "private".into(),
+        "sh".into(),
+        "-c".into(),
+        r#"mount -t tmpfs none "$1" && shift && exec "$@""#.into(),
+        "sh".into(),
+        private.to_str().unwrap().into(),
+        EXE.into(),
+    ];
+    args.extend(run(&private, &on_slurm));
+    let out = Command::new("unshare")
+        .args(&args)
+        .current_dir(ROOT)
+        .env("SLURM_CONF", &cluster.conf)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    if err.contains("mount") && !err.contains("[1/9]") {
+        eprintln!("skipping the unshared-directory check: no mount namespace here: {err}");
+    } else {
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.lines()
+                .last()
+                .unwrap()
+                .contains("must be on a file system that this machine and the compute nodes share"),
+            "{err}"
+        );
+        // Its jobs are cancelled, none left pending.
+        let clock = std::time::Instant::now();
+        while !cluster.queue().is_empty() && clock.elapsed().as_secs() < 10 {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        assert_eq!(cluster.queue(), "");
+    }
 }
 
 #[test]

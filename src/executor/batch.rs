@@ -27,6 +27,10 @@ use std::time::{Duration, Instant, SystemTime};
 /// visible to the submitting process; NFS caches attributes up to 60 s.
 pub const SHARED_FS_GRACE: Duration = Duration::from_secs(90);
 
+/// How long the scheduler may fail to answer before following gives up
+/// (the jobs go on; running again follows them).
+pub const SCHEDULER_SILENCE: Duration = Duration::from_secs(120);
+
 /// Environment variable set inside a batch job (to the node's name).
 pub const IN_JOB: &str = "CODESIGN_BATCH_JOB";
 
@@ -580,6 +584,8 @@ impl Batch<'_> {
         let mut unseen_since: BTreeMap<String, Instant> = BTreeMap::new();
         let mut failure: Option<String> = None;
         let mut cancelled_pending = false;
+        let mut silent_since: Option<Instant> = None;
+        let mut settling: BTreeMap<String, Instant> = BTreeMap::new();
         let clock = Instant::now();
         // Tasks seen waiting for free resources (not scheduler overhead).
         let mut queued: std::collections::BTreeSet<String> = Default::default();
@@ -595,12 +601,45 @@ impl Batch<'_> {
             }
             let mut jobs: Vec<String> = open.iter().map(|(j, _)| j.job.clone()).collect();
             jobs.dedup();
-            let states = sched.states(&jobs)?;
+            // A busy controller may time out now and then: give up only
+            // when it has not answered for a while.
+            let states = match sched.states(&jobs) {
+                Ok(states) => {
+                    silent_since = None;
+                    states
+                }
+                Err(e)
+                    if silent_since.get_or_insert_with(Instant::now).elapsed()
+                        > SCHEDULER_SILENCE =>
+                {
+                    return Err(Error::tool(format!(
+                        "{e} (no answer for {} s; the jobs go on: run again to follow them)",
+                        SCHEDULER_SILENCE.as_secs()
+                    )));
+                }
+                Err(_) => {
+                    std::thread::sleep(Duration::from_secs(1));
+                    continue;
+                }
+            };
             let mut pending = vec![];
             for (job, task) in open {
                 let prefix = Progress::prefix(job.position, job.of, &task.label);
                 let read = |what| marker(&markers, &job.node, task.index, what);
                 if let Ok(f) = crate::io::read_json::<Finished>(read("finished")) {
+                    // A failed job is still exiting: let the scheduler see
+                    // its end (state, exit code) before describing it.
+                    let exiting = matches!(states.get(&task.id), Some(TaskState::Running { .. }));
+                    if !f.ok
+                        && exiting
+                        && settling
+                            .entry(task.id.clone())
+                            .or_insert_with(Instant::now)
+                            .elapsed()
+                            < Duration::from_secs(10)
+                    {
+                        continue;
+                    }
                     if f.ok {
                         let msg = if f.up_to_date {
                             "up to date (skipped)".to_string()
@@ -636,7 +675,12 @@ impl Batch<'_> {
                     }
                     Some(TaskState::Running { node }) => {
                         if !started && unseen(&mut unseen_since) {
-                            return Err(self.not_shared(sub, job, task, node));
+                            return Err(self.not_shared(
+                                sub,
+                                job,
+                                task,
+                                &format!("has run for {} s on {node}", SHARED_FS_GRACE.as_secs()),
+                            ));
                         }
                         let last = last_lines(&task.log, 1).pop().unwrap_or_default();
                         progress.set(&task.id, &prefix, &format!("running on {node}"), &last);
@@ -648,7 +692,7 @@ impl Batch<'_> {
                             progress.finish(&task.id, &prefix, "cancelled");
                             ends.insert(task.id.clone(), End::Cancelled);
                         } else if !started && !task.log.is_file() {
-                            return Err(self.not_shared(sub, job, task, "its node"));
+                            return Err(self.not_shared(sub, job, task, &format!("ended {state}")));
                         } else {
                             progress.finish(&task.id, &prefix, "failed");
                             let tail = last_lines(&task.log, 3).join(" | ");
@@ -661,7 +705,7 @@ impl Batch<'_> {
                     Some(TaskState::Completed) | None => {
                         if unseen(&mut unseen_since) {
                             if !started {
-                                return Err(self.not_shared(sub, job, task, "its node"));
+                                return Err(self.not_shared(sub, job, task, "ended"));
                             }
                             progress.finish(&task.id, &prefix, "failed");
                             let tail = last_lines(&task.log, 3).join(" | ");
@@ -742,16 +786,15 @@ impl Batch<'_> {
         sub: &Submission,
         job: &SubmittedJob,
         task: &SubmittedTask,
-        node: &str,
+        happened: &str,
     ) -> Error {
         let ids: Vec<String> = sub.jobs.iter().map(|j| j.job.clone()).collect();
         let _ = self.scheduler.cancel(&ids);
         Error::tool(format!(
-            "{} ran as {} job {} on {node}, but after {} s its marker has not appeared in {}: the run directory (and the codesign binary) must be on a file system that this machine and the compute nodes share; jobs of this run cancelled",
+            "{} {happened} as {} job {}, but neither its marker nor its log is in {}: the run directory (and the codesign binary) must be on a file system that this machine and the compute nodes share; jobs of this run cancelled",
             task.what(&job.node),
             self.scheduler.name(),
             task.id,
-            SHARED_FS_GRACE.as_secs(),
             self.dir.display()
         ))
     }
@@ -792,7 +835,7 @@ impl Batch<'_> {
                 .chain([j.submitted_unix_ms])
                 .max()
                 .unwrap_or(0);
-            for t in &j.tasks {
+            for t in j.tasks.iter().filter(|t| !queued.contains(&t.id)) {
                 if let Ok(s) =
                     crate::io::read_json::<Started>(marker(markers, &j.node, t.index, "started"))
                 {

@@ -280,20 +280,7 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run_in(dir: &Path) -> Run {
-        std::fs::write(dir.join("config.yaml"), "name: t\n").unwrap();
-        Run {
-            dir: dir.to_path_buf(),
-            config: dir.join("config.yaml"),
-            library: dir.join("library"),
-            build_library: true,
-            cosim_images: 4,
-            device: "cpu".into(),
-            sweep: vec![],
-            binary: None,
-        }
-    }
+    use crate::pipeline::test_run as run_in;
 
     #[test]
     fn stage_plan_has_the_same_waves_as_the_run() {

@@ -474,16 +474,9 @@ mod tests {
     #[test]
     fn every_plan_node_name_may_be_configured() {
         let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(tmp.path().join("c.yaml"), "name: t\n").unwrap();
         let run = crate::pipeline::Run {
-            dir: tmp.path().to_path_buf(),
-            config: tmp.path().join("c.yaml"),
-            library: tmp.path().join("library"),
-            build_library: true,
-            cosim_images: 1,
-            device: "cpu".into(),
             sweep: vec![0.1],
-            binary: None,
+            ..crate::pipeline::test_run(tmp.path())
         };
         let stages = run.stages();
         let plans = [
