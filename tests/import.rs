@@ -455,7 +455,7 @@ fn nangate45_netlists_of_evoapprox_designs_keep_their_published_metrics() {
         );
         return;
     }
-    if !eda::tools_for_test(&[Tool::Yosys, Tool::Iverilog]) {
+    if !tool::tools_for_test(&[Tool::Yosys, Tool::Iverilog]) {
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -474,7 +474,7 @@ fn nangate45_netlists_of_evoapprox_designs_keep_their_published_metrics() {
             "read_verilog in.v; synth -flatten; abc -liberty {}; opt_clean; write_verilog -noattr ng.v",
             lib.display()
         );
-        eda::run(Tool::Yosys, &["-q", "-p", &script], &dir, None).unwrap();
+        tool::run(Tool::Yosys, &["-q", "-p", &script], &dir, None).unwrap();
         let ng = dir.join("ng.v");
         let ng_text = std::fs::read_to_string(&ng).unwrap();
         assert!(
