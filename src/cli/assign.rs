@@ -324,17 +324,17 @@ pub fn validation_table(r: &ErrorModelReport, cands: &[Candidate]) -> String {
     }
     let lw = layers.iter().map(|l| l.len()).max().unwrap_or(0).max(7);
     let mut s = format!(
-        "predicted vs measured error std ({} multipliers, {} images; pairs with predicted/std(y) > {})\n{:<lw$}  {:>14}  {:>8}  {:>14}  {:>8}  {:>14}  {:>8}\n",
+        "predicted vs measured error std ({} multipliers, {} held-out images; pairs with predicted/std(y) > {}; ratio = predicted/measured, median [p10, p90])\n{:<lw$}  {:>14}  {:>22}  {:>14}  {:>22}  {:>14}  {:>22}\n",
         cands.len(),
         r.images,
         validate::RELATIVE_THRESHOLD,
         "layer",
         "population in",
-        "median",
+        "ratio",
         "per-channel in",
-        "median",
+        "ratio",
         "sampled in",
-        "median"
+        "ratio"
     );
     let row = |name: &str, pairs: Vec<&validate::PairEntry>| {
         let pop = validate::model_summary(
@@ -354,15 +354,21 @@ pub fn validation_table(r: &ErrorModelReport, cands: &[Candidate]) -> String {
                 p.y_std,
             )
         }));
+        let ratio = |m: &validate::ModelSummary| {
+            format!(
+                "{:.3} [{:.3}, {:.3}]",
+                m.median_ratio, m.p10_ratio, m.p90_ratio
+            )
+        };
         format!(
-            "{:<lw$}  {:>14}  {:>8.3}  {:>14}  {:>8.3}  {:>14}  {:>8.3}\n",
+            "{:<lw$}  {:>14}  {:>22}  {:>14}  {:>22}  {:>14}  {:>22}\n",
             name,
             format!("{}/{}", pop.within, pop.pairs),
-            pop.median_ratio,
+            ratio(&pop),
             format!("{}/{}", pc.within, pc.pairs),
-            pc.median_ratio,
+            ratio(&pc),
             format!("{}/{}", sm.within, sm.pairs),
-            sm.median_ratio
+            ratio(&sm)
         )
     };
     for l in &layers {

@@ -189,6 +189,12 @@ pub struct ModelSummary {
     pub share_within: f64,
     /// Median of predicted / measured over the counted pairs.
     pub median_ratio: f64,
+    /// 10th and 90th percentiles of predicted / measured (nearest rank):
+    /// the spread the median hides.
+    #[serde(default)]
+    pub p10_ratio: f64,
+    #[serde(default)]
+    pub p90_ratio: f64,
 }
 
 /// The `summary` object.
@@ -257,8 +263,19 @@ pub fn model_summary(triples: impl Iterator<Item = (f64, f64, f64)>) -> ModelSum
         } else {
             within as f64 / pairs as f64
         },
-        median_ratio: if pairs == 0 { 1.0 } else { ratios[pairs / 2] },
+        median_ratio: percentile(&ratios, 0.5),
+        p10_ratio: percentile(&ratios, 0.1),
+        p90_ratio: percentile(&ratios, 0.9),
     }
+}
+
+/// Nearest-rank percentile `q` (0..=1) of sorted `v`: `v[floor(q * len)]`,
+/// clamped to the last element; 1 for an empty list (no counted pairs).
+fn percentile(v: &[f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return 1.0;
+    }
+    v[((q * v.len() as f64) as usize).min(v.len() - 1)]
 }
 
 /// Assemble the report from predictions (`[layer][candidate]`) and
@@ -406,5 +423,7 @@ mod tests {
         assert_eq!((s.pairs, s.within), (4, 2));
         assert_eq!(s.share_within, 0.5);
         assert_eq!(s.median_ratio, 1.3);
+        // Sorted ratios 0.8, 1, 1.3, inf: nearest ranks 0 and 3.
+        assert_eq!((s.p10_ratio, s.p90_ratio), (0.8, f64::INFINITY));
     }
 }
