@@ -86,8 +86,18 @@ fn main() {
         Command::Job(a) => cli::report::job(a),
     };
     if let Err(e) = result {
-        let msg: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-        eprintln!("error: {}", codesign::io::one_line(&msg.join(": ")));
+        // Each cause once: an error whose message already ends with its
+        // source's (`path: reason`) does not repeat it.
+        let mut msg = String::new();
+        for cause in e.chain().map(|c| c.to_string()) {
+            if !msg.ends_with(&cause) {
+                if !msg.is_empty() {
+                    msg.push_str(": ");
+                }
+                msg.push_str(&cause);
+            }
+        }
+        eprintln!("error: {}", codesign::io::one_line(&msg));
         let code = e
             .chain()
             .find_map(|c| c.downcast_ref::<codesign::Error>())
