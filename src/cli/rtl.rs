@@ -191,11 +191,42 @@ pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
     for (name, a) in [
         ("buffers", &rep.buffers),
         ("other", &rep.other),
+        ("logic", &rep.logic),
         ("total", &rep.total),
     ] {
         println!(
             "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1}",
             name, "", "", a.cells, a.flip_flops, a.area_ge
+        );
+    }
+    if !rep.memories.is_empty() {
+        println!(
+            "\n{:<28} {:>8} {:>6} {:>5} {:>10} {:>10} {:>9} {:>9}",
+            "memory macro",
+            "depth",
+            "width",
+            "ports",
+            "area (um2)",
+            "area (GE)",
+            "read pJ",
+            "write pJ"
+        );
+        for m in &rep.memories {
+            println!(
+                "{:<28} {:>8} {:>6} {:>5} {:>10.1} {:>10.1} {:>9.3} {:>9.3}",
+                m.name,
+                m.depth,
+                m.width,
+                format!("{}r{}w", m.read_ports, m.write_ports),
+                m.area_um2,
+                m.area_ge,
+                m.read_pj,
+                m.write_pj
+            );
+        }
+        println!(
+            "memories: {:.1} GE of {:.1} GE in all; model: {}",
+            rep.memory_area_ge, rep.total.area_ge, rep.memory_model
         );
     }
     println!("area model: {}; log: {}", rep.area_model, rep.log);
