@@ -291,7 +291,7 @@ pub fn calibrate_with(
     trace: impl Fn(&[u8]) -> Result<ImageTrace> + Sync,
 ) -> Result<Calibration> {
     let img_len = net.input.len();
-    if img_len == 0 || images.is_empty() || images.len() % img_len != 0 {
+    if img_len == 0 || images.is_empty() || !images.len().is_multiple_of(img_len) {
         return Err(Error::input(format!(
             "calibration images: {} bytes is not a positive multiple of the network input {}x{}x{}",
             images.len(),

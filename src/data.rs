@@ -425,7 +425,7 @@ mod tests {
         // First image of the sklearn copy is a 0 (test image 0).
         assert_eq!(s.test.labels[0], 0);
         assert_eq!(s.test.image(0)[2], digits_pixel(5));
-        assert!(s.train.images.iter().any(|&p| p == 255));
+        assert!(s.train.images.contains(&255));
     }
 
     fn idx(ndim: u8, dims: &[u32], body: &[u8]) -> Vec<u8> {

@@ -389,7 +389,7 @@ pub fn compare(
     for (img, (run, exp)) in runs.iter().zip(expected).enumerate() {
         let logits_differ = run.tensors[last] != exp[last];
         logit_mismatches += logits_differ as usize;
-        'find: for t in 0..manifest.tensors.len() {
+        'find: for (t, spec) in manifest.tensors.iter().enumerate() {
             let (a, b) = (&run.tensors[t], &exp[t]);
             for idx in 0..a.len().max(b.len()) {
                 let (x, y) = (
@@ -400,7 +400,7 @@ pub fn compare(
                     first.push(Mismatch {
                         image: img,
                         tensor: t,
-                        layer: manifest.tensors[t].producer.clone(),
+                        layer: spec.producer.clone(),
                         index: idx,
                         rtl: x,
                         expected: y,

@@ -246,7 +246,7 @@ pub fn model_summary(triples: impl Iterator<Item = (f64, f64, f64)>) -> ModelSum
     ratios.sort_by(f64::total_cmp);
     let within = ratios
         .iter()
-        .filter(|&&r| r >= WINDOW[0] && r <= WINDOW[1])
+        .filter(|&&r| (WINDOW[0]..=WINDOW[1]).contains(&r))
         .count();
     let pairs = ratios.len();
     ModelSummary {

@@ -126,7 +126,7 @@ impl Simulator {
     pub fn forward_trace(&self, image: &[u8]) -> Trace {
         let (mut tensors, accs) = self.run(image, 1, true);
         Trace {
-            tensors: tensors.drain(..).collect(),
+            tensors: std::mem::take(&mut tensors),
             accumulators: accs,
         }
     }
@@ -552,6 +552,7 @@ mod tests {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // one argument per MacLayer field
     fn mac(
         in_ch: usize,
         out_ch: usize,

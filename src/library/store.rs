@@ -144,7 +144,10 @@ fn metrics_mismatch(stored: &Metrics, actual: &Metrics) -> Option<String> {
     ];
     pairs
         .iter()
-        .find(|(_, s, a)| !((s - a).abs() <= 1e-9 * (1.0 + a.abs())))
+        .find(|(_, s, a)| {
+            let (diff, tol) = ((s - a).abs(), 1e-9 * (1.0 + a.abs()));
+            diff.is_nan() || tol.is_nan() || diff > tol
+        })
         .map(|(name, s, a)| format!("metrics.{name} is {s}, the error map gives {a}"))
 }
 

@@ -640,11 +640,11 @@ mod tests {
         let a: Vec<NetId> = (0..8).map(|i| p.net(format!("A[{i}]"))).collect();
         let b: Vec<NetId> = (0..8).map(|i| p.net(format!("B[{i}]"))).collect();
         let o: Vec<NetId> = (0..16).map(|i| p.net(format!("O[{i}]"))).collect();
-        for i in 0..8 {
+        for (i, &oi) in o.iter().enumerate().take(8) {
             p.drive(
                 GateKind::And,
                 vec![a[i], b[i]],
-                o[i],
+                oi,
                 Loc {
                     file: 0,
                     line: 10 + i as u32,
@@ -652,11 +652,11 @@ mod tests {
                 format!("g{i}"),
             );
         }
-        for i in 8..16 {
+        for &oi in &o[8..16] {
             p.drive(
                 GateKind::Const0,
                 vec![],
-                o[i],
+                oi,
                 Loc { file: 0, line: 30 },
                 "const",
             );

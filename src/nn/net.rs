@@ -88,6 +88,10 @@ pub struct Net {
     pub nodes: Vec<Node>,
 }
 
+/// Approximate-product hook: `(mac_index, node, x_int, w_int) -> acc`, the
+/// approximate pre-bias accumulators of one MAC node.
+pub type ApproxFn<'a> = dyn Fn(usize, &MacNode, &Tensor, &Tensor) -> Tensor + 'a;
+
 /// Options of the quantized forward pass.
 #[derive(Default)]
 pub struct QuantOpts<'a> {
@@ -96,7 +100,7 @@ pub struct QuantOpts<'a> {
     /// Replace the exact products: `(mac_index, node, x_int, w_int) -> acc`
     /// with the approximate accumulators (bias excluded), used as
     /// `exact + (approx - exact).detach()`.
-    pub approx: Option<&'a dyn Fn(usize, &MacNode, &Tensor, &Tensor) -> Tensor>,
+    pub approx: Option<&'a ApproxFn<'a>>,
     /// Keep every node's integer parameters and pre-bias accumulators.
     pub record: bool,
 }

@@ -248,7 +248,7 @@ impl Session {
     pub fn train_stage_with(
         &mut self,
         stage: Stage,
-        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+        approx: Option<&crate::nn::net::ApproxFn<'_>>,
     ) -> Result<StageReport> {
         let sc = self.stage_config(stage)?.clone();
         self.reseed(stage);
@@ -318,7 +318,7 @@ impl Session {
         stage: Stage,
         x: &Tensor,
         y: &Tensor,
-        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+        approx: Option<&crate::nn::net::ApproxFn<'_>>,
     ) -> (Tensor, Tensor) {
         if stage == Stage::Baseline {
             let logits = self.net.forward_float(x, true);
@@ -348,7 +348,7 @@ impl Session {
         &self,
         stage: Stage,
         ds: &Dataset,
-        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+        approx: Option<&crate::nn::net::ApproxFn<'_>>,
     ) -> f64 {
         let preds = self.predict(stage, ds, approx);
         let correct = preds
@@ -364,7 +364,7 @@ impl Session {
         &self,
         stage: Stage,
         ds: &Dataset,
-        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+        approx: Option<&crate::nn::net::ApproxFn<'_>>,
     ) -> Vec<i64> {
         let idx: Vec<usize> = (0..ds.len()).collect();
         let mut preds = Vec::with_capacity(ds.len());

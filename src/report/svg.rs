@@ -44,7 +44,7 @@ fn header(out: &mut String, id: &str, title: &str) {
 
 /// Round `x` up to a "nice" axis maximum.
 pub fn nice_max(x: f64) -> f64 {
-    if !(x > 0.0) || !x.is_finite() {
+    if x.is_nan() || x <= 0.0 || !x.is_finite() {
         return 1.0;
     }
     let p = 10f64.powf(x.log10().floor());
