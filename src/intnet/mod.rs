@@ -52,6 +52,7 @@ pub mod arith;
 pub mod evalfile;
 pub mod lut;
 pub mod sim;
+#[doc(hidden)]
 pub mod testnet;
 
 use crate::error::{Error, Result};
