@@ -11,10 +11,10 @@
 
 pub mod boolfn;
 pub mod cells;
-pub mod elab;
-pub mod lex;
+pub(crate) mod elab;
+pub(crate) mod lex;
 pub mod liberty;
-pub mod parse;
+pub(crate) mod parse;
 pub mod yosys;
 
 use super::validate::{Parts, Ports};
