@@ -35,7 +35,9 @@ pub struct PopulationPrediction {
 /// `m1[x] = sum_w p_w(w) e(x, w)`, `m2[x] = sum_w p_w(w) e(x, w)^2`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WeightMoments {
+    /// `m1[x]`, the mean error at activation `x` (256 entries).
     pub m1: Vec<f64>,
+    /// `m2[x]`, the mean squared error at activation `x` (256 entries).
     pub m2: Vec<f64>,
 }
 

@@ -109,10 +109,12 @@ impl Simulator {
         Self::new(net, vec![ProductTable::exact(net.signed); n])
     }
 
+    /// The network being simulated.
     pub fn network(&self) -> &IntNetwork {
         &self.net
     }
 
+    /// The product table of each multiplying layer, in network order.
     pub fn tables(&self) -> &[ProductTable] {
         &self.tables
     }

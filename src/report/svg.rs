@@ -25,7 +25,9 @@ pub fn esc(s: &str) -> String {
 
 /// One series of a bar chart.
 pub struct Bars<'a> {
+    /// Legend label.
     pub name: &'a str,
+    /// One value per category.
     pub values: Vec<f64>,
     /// Optional text above each bar.
     pub labels: Vec<String>,
@@ -173,6 +175,7 @@ fn axes(out: &mut String, y_label: &str, x_label: &str) {
 
 /// One series of a scatter plot.
 pub struct Points<'a> {
+    /// Legend label.
     pub name: &'a str,
     /// `(x, y, tooltip)`.
     pub points: Vec<(f64, f64, String)>,

@@ -21,6 +21,7 @@ pub struct Pp {
 }
 
 impl Pp {
+    /// Column (weight `2^col`) of the partial product: `i + j`.
     pub fn col(&self) -> usize {
         self.i + self.j
     }
