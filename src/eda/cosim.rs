@@ -118,6 +118,9 @@ pub fn lint(files: &[&Path], top: &str, work: &Path, log: Option<&Path>) -> Resu
     Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
+// Variant doc comments would become `--sim` help text; the names are the
+// simulators' own.
+#[allow(missing_docs)]
 pub enum Sim {
     Iverilog,
     Verilator,
