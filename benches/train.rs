@@ -43,7 +43,7 @@ fn step(net: &Net, opt: &mut nn::Optimizer, mode: Mode, x: &Tensor, y: &Tensor) 
             );
             let ce = out.logits.cross_entropy_for_logits(y);
             if noise {
-                agn::loss(&ce, net, 0.2, 0.5)
+                agn::loss(&ce, &net.noisy_layers(), 0.2, 0.5)
             } else {
                 ce
             }

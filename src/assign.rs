@@ -23,6 +23,7 @@ use std::path::Path;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerChoice {
+    /// Layer name.
     pub layer: String,
     /// Library design id.
     pub multiplier: String,
@@ -31,6 +32,7 @@ pub struct LayerChoice {
     pub predicted_std: f64,
     /// `sigma_l * std(y_l)`.
     pub tolerance: f64,
+    /// Multiply-accumulates of the layer per inference.
     pub macs: u64,
     /// Energy per multiplication relative to the exact multiplier.
     pub energy_rel: f64,
@@ -49,6 +51,7 @@ pub struct Assignment {
     pub library: String,
     /// `population` or `per-channel`.
     pub model: String,
+    /// The choice per multiplying layer, in network order.
     pub layers: Vec<LayerChoice>,
     /// `sum_l (macs_l / macs_total) * E(M_l) / E(exact)`.
     pub relative_energy: f64,

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 /// Calibration of one multiplying layer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LayerCalib {
+    /// Layer name.
     pub name: String,
     /// Products summed per output value (`in_ch * k * k`).
     pub fan_in: usize,
@@ -44,7 +45,9 @@ pub struct LayerCalib {
 pub struct Calibration {
     /// Images drawn and seed, for the record.
     pub images: usize,
+    /// Seed of the image draw.
     pub seed: u64,
+    /// Per multiplying layer, in network order.
     pub layers: Vec<LayerCalib>,
     /// Receptive fields sampled per layer.
     #[serde(default)]
@@ -64,7 +67,9 @@ pub const DEFAULT_SAMPLES: usize = 512;
 /// (index = tensor id, 0 = input) and every multiplying layer's raw
 /// accumulators (bias excluded), in [`IntNetwork::mac_layers`] order.
 pub struct ImageTrace {
+    /// Every tensor, index = tensor id (0 = input).
     pub tensors: Vec<Vec<i32>>,
+    /// Raw accumulators (bias excluded) of each multiplying layer.
     pub accumulators: Vec<Vec<i32>>,
 }
 
@@ -79,13 +84,17 @@ pub fn tensor_shapes(net: &IntNetwork) -> Vec<Shape> {
 /// from and how its receptive fields are laid out.
 #[derive(Clone, Debug)]
 pub struct MacView<'a> {
+    /// Layer name.
     pub name: &'a str,
+    /// The integer layer.
     pub layer: &'a MacLayer,
     /// A linear layer reads its whole input tensor as one receptive field.
     pub linear: bool,
     /// Input tensor id and shape.
     pub input: usize,
+    /// Input tensor shape.
     pub in_shape: Shape,
+    /// Output tensor shape.
     pub out_shape: Shape,
 }
 
@@ -198,17 +207,22 @@ pub fn act_hist(field: &[u8]) -> Vec<u32> {
 /// Exact running moments of integer values (order-independent).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct IntMoments {
+    /// Number of values added.
     pub count: u64,
+    /// Sum of the values.
     pub sum: i128,
+    /// Sum of their squares.
     pub sum_sq: i128,
 }
 
 impl IntMoments {
+    /// Add one value.
     pub fn add(&mut self, v: i64) {
         self.count += 1;
         self.sum += v as i128;
         self.sum_sq += (v as i128) * (v as i128);
     }
+    /// Add the moments of another set.
     pub fn merge(&mut self, o: &IntMoments) {
         self.count += o.count;
         self.sum += o.sum;
@@ -291,7 +305,7 @@ pub fn calibrate_with(
     trace: impl Fn(&[u8]) -> Result<ImageTrace> + Sync,
 ) -> Result<Calibration> {
     let img_len = net.input.len();
-    if img_len == 0 || images.is_empty() || images.len() % img_len != 0 {
+    if img_len == 0 || images.is_empty() || !images.len().is_multiple_of(img_len) {
         return Err(Error::input(format!(
             "calibration images: {} bytes is not a positive multiple of the network input {}x{}x{}",
             images.len(),

@@ -17,15 +17,20 @@ pub struct Config {
     /// Seed of every random choice (initialization, data order, noise).
     #[serde(default)]
     pub seed: u64,
+    /// Data set to train and evaluate on.
     pub dataset: DatasetConfig,
+    /// Network architecture.
     pub model: ModelKind,
     /// Multiplier family the network is quantized for.
     #[serde(default)]
     pub multipliers: Signedness,
+    /// Per-stage training hyper-parameters.
     pub stages: Stages,
     #[serde(default)]
+    /// AGN search settings.
     pub agn: AgnConfig,
     #[serde(default)]
+    /// Post-training calibration settings.
     pub calibration: CalibrationConfig,
     /// The accuracy budget of the assignment (see `assign::repair`).
     #[serde(default)]
@@ -58,14 +63,23 @@ pub struct Config {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EnergyConfig {
+    /// Overrides the 8-bit integer add energy, pJ (default 0.03, Horowitz ISSCC 2014).
     pub add8_pj: Option<f64>,
+    /// Overrides the exact 8-bit multiply energy, pJ.
     pub mult8_pj: Option<f64>,
+    /// Overrides the 32-bit integer add energy, pJ.
     pub add32_pj: Option<f64>,
+    /// Overrides the 32-bit integer multiply energy, pJ (default 3.1, Horowitz).
     pub mult32_pj: Option<f64>,
+    /// Overrides the 64-bit read of an 8 KB SRAM, pJ (default 10, Horowitz).
     pub sram_8kb_pj: Option<f64>,
+    /// Overrides the 64-bit read of a 32 KB SRAM, pJ.
     pub sram_32kb_pj: Option<f64>,
+    /// Overrides the 64-bit read of a 1 MB SRAM, pJ.
     pub sram_1mb_pj: Option<f64>,
+    /// Overrides one 64-bit DRAM access, pJ.
     pub dram_pj: Option<f64>,
+    /// Overrides the area of one NAND2 gate equivalent, um^2 (default 0.798, NanGate 45 nm).
     pub nand2_um2: Option<f64>,
     /// Where the overriding figures come from (printed next to them).
     pub source: Option<String>,
@@ -75,6 +89,7 @@ pub struct EnergyConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatasetConfig {
+    /// Which data set.
     pub kind: DatasetKind,
     /// Directory with the data set's files (not needed for `digits`).
     #[serde(default)]
@@ -127,16 +142,22 @@ impl DatasetConfig {
 pub enum ModelKind {
     /// Two 3x3 convs and a linear classifier for 8x8 digits.
     DigitsCnn,
+    /// LeNet-5 (two conv, three fully-connected layers).
     Lenet5,
+    /// ResNet-8 (CIFAR-style, three stages of one basic block).
     Resnet8,
+    /// ResNet-14 (three stages of two basic blocks).
     Resnet14,
+    /// ResNet-20 (three stages of three basic blocks).
     Resnet20,
+    /// ResNet-32 (three stages of five basic blocks).
     Resnet32,
     /// VGG-style: three blocks of two 3x3 convs with max pooling.
     Vgg,
 }
 
 impl ModelKind {
+    /// Config-file name of the model (`lenet5`, `resnet8`, ...).
     pub fn name(self) -> &'static str {
         match self {
             ModelKind::DigitsCnn => "digits_cnn",
@@ -155,11 +176,14 @@ impl ModelKind {
 #[serde(rename_all = "lowercase")]
 pub enum Signedness {
     #[default]
+    /// Unsigned 8-bit operands (activations in `0..=255`).
     Unsigned,
+    /// Signed 8-bit operands (two's complement, `-128..=127`).
     Signed,
 }
 
 impl Signedness {
+    /// True for [`Signedness::Signed`].
     pub fn is_signed(self) -> bool {
         self == Signedness::Signed
     }
@@ -177,10 +201,14 @@ impl Signedness {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stages {
+    /// Float training from scratch.
     pub baseline: StageConfig,
+    /// Quantization-aware training from the baseline.
     pub qat: StageConfig,
+    /// AGN noise search from the QAT weights.
     pub agn: StageConfig,
     #[serde(default)]
+    /// Retraining with the assigned approximate multipliers; `None` skips it.
     pub retrain: Option<StageConfig>,
 }
 
@@ -188,18 +216,24 @@ pub struct Stages {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StageConfig {
+    /// Number of passes over the training set.
     pub epochs: usize,
+    /// Initial learning rate.
     pub lr: f64,
     #[serde(default = "default_batch")]
+    /// Images per optimizer step.
     pub batch_size: usize,
     #[serde(default = "default_momentum")]
+    /// SGD momentum.
     pub momentum: f64,
     #[serde(default)]
+    /// L2 weight decay (not applied to the AGN sigmas).
     pub weight_decay: f64,
     /// Epochs after which the learning rate is multiplied by `lr_gamma`.
     #[serde(default)]
     pub lr_steps: Vec<usize>,
     #[serde(default = "default_gamma")]
+    /// Factor applied to the learning rate at each step of the schedule.
     pub lr_gamma: f64,
 }
 
@@ -226,10 +260,13 @@ impl StageConfig {
 #[serde(deny_unknown_fields)]
 pub struct AgnConfig {
     #[serde(default = "default_lambda")]
+    /// Weight `lambda` of the noise reward in the AGN loss `ce - lambda * reward`.
     pub lambda: f64,
     #[serde(default = "default_sigma_init")]
+    /// Initial per-layer relative noise sigma.
     pub sigma_init: f64,
     #[serde(default = "default_sigma_max")]
+    /// Upper clamp of each sigma inside the reward.
     pub sigma_max: f64,
 }
 
@@ -283,8 +320,10 @@ impl Default for AssignConfig {
 #[serde(deny_unknown_fields)]
 pub struct CalibrationConfig {
     #[serde(default = "default_cal_images")]
+    /// Number of training images drawn for calibration.
     pub images: usize,
     #[serde(default = "default_cal_samples")]
+    /// Receptive fields sampled per layer.
     pub samples: usize,
 }
 

@@ -10,9 +10,13 @@ use std::path::{Path, PathBuf};
 /// Images as raw pixels plus labels.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dataset {
+    /// Channels per image.
     pub c: usize,
+    /// Image height, pixels.
     pub h: usize,
+    /// Image width, pixels.
     pub w: usize,
+    /// Number of classes.
     pub classes: usize,
     /// `N * C * H * W` raw pixels `0..=255`, image-major, then channel, row, column.
     pub images: Vec<u8>,
@@ -29,6 +33,7 @@ impl Dataset {
     pub fn len(&self) -> usize {
         self.labels.len()
     }
+    /// True when there are no images.
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
@@ -67,8 +72,11 @@ impl Dataset {
 /// the end of the training split (never trained on, never the test split).
 #[derive(Clone, Debug)]
 pub struct Split {
+    /// Training images (validation images removed).
     pub train: Dataset,
+    /// Held-out validation images, from the end of the training split.
     pub validation: Dataset,
+    /// Test images.
     pub test: Dataset,
 }
 
@@ -425,7 +433,7 @@ mod tests {
         // First image of the sklearn copy is a 0 (test image 0).
         assert_eq!(s.test.labels[0], 0);
         assert_eq!(s.test.image(0)[2], digits_pixel(5));
-        assert!(s.train.images.iter().any(|&p| p == 255));
+        assert!(s.train.images.contains(&255));
     }
 
     fn idx(ndim: u8, dims: &[u32], body: &[u8]) -> Vec<u8> {

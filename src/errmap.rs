@@ -126,6 +126,6 @@ mod tests {
         let m = ErrorMap::from_fn(false, |a, b| (a * b) & !0xf);
         let back = ErrorMap::from_bytes(false, &m.to_bytes()).unwrap();
         assert_eq!(m, back);
-        assert_eq!(back.error(255, 255), -(255 * 255 & 0xf));
+        assert_eq!(back.error(255, 255), -((255 * 255) & 0xf));
     }
 }

@@ -19,8 +19,10 @@ pub enum Error {
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file, as the user named it.
         path: String,
         #[source]
+        /// The underlying I/O error.
         source: std::io::Error,
     },
     /// A check that ran and failed: a co-simulation mismatch, a multiplier

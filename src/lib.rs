@@ -3,6 +3,8 @@
 //! one concept of it, and data flows down this list: a module uses only
 //! modules above it (DESIGN.md, "Layout", draws the graph).
 
+#![warn(missing_docs)]
+
 // Foundations: errors, files, the external-tool runner, the typed Verilog
 // description, configs, data sets and the checkpoint sidecar.
 pub mod config;

@@ -43,10 +43,13 @@ pub enum Output {
 /// One stage: one or more invocations of this binary.
 #[derive(Clone, Debug)]
 pub struct Stage {
+    /// Stage name (`train`, `quantize`, ...), also the record's file name.
     pub name: &'static str,
     /// Argument lists, each run as `codesign <args...>` in order.
     pub commands: Vec<Vec<String>>,
+    /// Files and directories the stage reads (hashed into its key).
     pub inputs: Vec<Input>,
+    /// Files and directories the stage writes.
     pub outputs: Vec<Output>,
     /// Whether the stage reads the config (its contents then enter the key).
     pub reads_config: bool,
@@ -55,15 +58,19 @@ pub struct Stage {
 /// What `.stages/<stage>.json` holds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StageRecord {
+    /// Stage name.
     pub stage: String,
+    /// Version of the codesign binary that ran it.
     pub version: String,
     /// SHA-256 over version, config, commands and inputs.
     pub key: String,
+    /// Argument lists run.
     pub commands: Vec<Vec<String>>,
     /// Input path (as declared) to SHA-256 of its contents.
     pub inputs: BTreeMap<String, String>,
     /// Files produced (relative to the run directory) to SHA-256.
     pub outputs: BTreeMap<String, String>,
+    /// Wall-clock time of the stage, seconds.
     pub seconds: f64,
 }
 
@@ -71,6 +78,7 @@ pub struct StageRecord {
 /// so a batch job can rebuild the same stages (`crate::executor`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Run {
+    /// The run directory.
     pub dir: PathBuf,
     /// The experiment config as the user gave it (its contents enter every
     /// stage key; `train` writes the copy `RUN_DIR/config.yaml` the later

@@ -28,7 +28,9 @@ pub struct LayerInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerQuant {
+    /// Input activation scale.
     pub input_scale: f64,
+    /// Weight scale per output channel.
     pub weight_scales: Vec<f64>,
     /// `None` for a layer that outputs raw accumulators.
     pub output_scale: Option<f64>,
@@ -42,12 +44,16 @@ pub struct Sidecar {
     pub stage: String,
     /// Model name from the config.
     pub model: String,
+    /// Data set name from the config.
     pub dataset: String,
+    /// Training seed.
     pub seed: u64,
+    /// Epochs trained in this stage.
     pub epochs: usize,
     /// Test accuracy (0..1) of this checkpoint, evaluated by the tch model.
     pub test_accuracy: f64,
     /// AGN `lambda` (0 outside AGN search).
     pub lambda: f64,
+    /// Every multiplying layer, in network order.
     pub layers: Vec<LayerInfo>,
 }

@@ -13,9 +13,13 @@ use std::process::Command;
 /// An external program this crate drives.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Tool {
+    /// Yosys synthesis suite (`yosys`).
     Yosys,
+    /// Icarus Verilog compiler (`iverilog`).
     Iverilog,
+    /// Icarus Verilog runtime (`vvp`).
     Vvp,
+    /// Verilator (`verilator`).
     Verilator,
 }
 
@@ -72,7 +76,9 @@ pub fn tools_for_test(tools: &[Tool]) -> bool {
 /// Output of a finished tool run.
 #[derive(Debug)]
 pub struct RunOutput {
+    /// Captured standard output.
     pub stdout: String,
+    /// Captured standard error.
     pub stderr: String,
     /// Where stdout and stderr were saved, if a log path was given.
     pub log: Option<PathBuf>,

@@ -205,7 +205,7 @@ fn truncated(trunc: usize) -> ErrorMap {
         for i in 0..8 {
             for j in 0..8 {
                 if i + j >= trunc {
-                    p += ((a >> i) & 1) * ((b >> j) & 1) << (i + j);
+                    p += (((a >> i) & 1) * ((b >> j) & 1)) << (i + j);
                 }
             }
         }

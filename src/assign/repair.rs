@@ -35,12 +35,15 @@ use serde::{Deserialize, Serialize};
 pub struct RepairStep {
     /// `repair` (to a more accurate multiplier) or `trim` (to a cheaper one).
     pub kind: String,
+    /// Layer moved.
     pub layer: String,
     /// Multiplier ids before and after.
     pub from: String,
+    /// Multiplier id after the move.
     pub to: String,
     /// Predicted error std before and after (accumulator units).
     pub predicted_std_from: f64,
+    /// Predicted error std after the move (accumulator units).
     pub predicted_std_to: f64,
     /// Validation top-1 (share, 0..=1) with the move applied.
     pub validation_accuracy: f64,
@@ -64,6 +67,7 @@ pub struct Repair {
     pub exact_accuracy: f64,
     /// Validation top-1 and relative energy of the error model's choice.
     pub paper_accuracy: f64,
+    /// Relative multiplication energy of the error model's choice.
     pub paper_relative_energy: f64,
     /// The error model's choice, per layer (what `codesign eval --paper`
     /// evaluates).
@@ -72,17 +76,23 @@ pub struct Repair {
     pub accuracy: f64,
     /// The final assignment is within the budget.
     pub met: bool,
+    /// Every move tried, in order.
     pub steps: Vec<RepairStep>,
 }
 
 /// The network, candidates and predictions the repair moves between.
 pub struct Problem<'a> {
+    /// The integer network.
     pub net: &'a IntNetwork,
+    /// The multiplier library.
     pub lib: &'a Library,
+    /// Multiplying layers, in network order.
     pub views: &'a [MacView<'a>],
+    /// Candidate multipliers (indexes of the `preds` inner vectors).
     pub cands: &'a [Candidate],
     /// `[layer][candidate]`, as [`crate::errmodel::predict_all`] gives them.
     pub preds: &'a [Vec<PairPrediction>],
+    /// Error model the predictions come from.
     pub model: Model,
     /// Per layer, `std(y)` of the exact accumulators (calibration).
     pub y_std: &'a [f64],

@@ -48,6 +48,7 @@ pub struct CharacterizeArgs {
     /// Netlist: structural or behavioural Verilog (`.v`, `.sv`), or Yosys JSON (`.json`).
     pub file: PathBuf,
     #[command(flatten)]
+    /// Import options: signedness, cell library or Liberty file, port names.
     pub import: ImportArgs,
     /// Print one JSON object instead of a table.
     #[arg(long)]
@@ -57,12 +58,17 @@ pub struct CharacterizeArgs {
 /// What `characterize --json` prints.
 #[derive(Debug, Serialize)]
 pub struct Report {
+    /// Module name of the netlist.
     pub name: String,
+    /// Two's complement operands (else unsigned).
     pub signed: bool,
+    /// Route that read the netlist ([`crate::netlist::import::STRUCTURAL`], ...).
     pub importer: String,
     #[serde(flatten)]
+    /// Error metrics over all 65,536 operand pairs.
     pub metrics: Metrics,
     #[serde(flatten)]
+    /// Gate count, area and relative energy.
     pub cost: Cost,
 }
 

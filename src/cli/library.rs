@@ -9,10 +9,12 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct LibraryArgs {
     #[command(subcommand)]
+    /// Which `library` subcommand.
     pub command: LibraryCommand,
 }
 
 #[derive(Debug, clap::Subcommand)]
+/// The `library` subcommands.
 pub enum LibraryCommand {
     /// Build the default library of built-in designs.
     Build {
@@ -39,6 +41,7 @@ pub enum LibraryCommand {
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
+        /// Import options: signedness, cell library or Liberty file, port names.
         import: crate::cli::characterize::ImportArgs,
     },
     /// Show a library: one row per design, sorted by energy.

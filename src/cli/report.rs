@@ -76,6 +76,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub until: Option<String>,
     #[command(flatten)]
+    /// Where the stages run (local or a batch scheduler).
     pub executor: ExecutorArgs,
 }
 
@@ -217,6 +218,7 @@ pub struct SweepArgs {
     #[arg(long, default_value = "cpu")]
     pub device: String,
     #[command(flatten)]
+    /// Where the sweep points run (local or a batch scheduler).
     pub executor: ExecutorArgs,
 }
 

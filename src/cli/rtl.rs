@@ -45,9 +45,13 @@ pub struct ExportRtlArgs {
 /// Where an export came from (`source.json`), so `cosim` can find test images.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Source {
+    /// Run directory the network came from.
     pub run_dir: PathBuf,
+    /// Assignment used (`None`: every layer exact).
     pub assignment: Option<PathBuf>,
+    /// Multiplier library.
     pub library: PathBuf,
+    /// Every layer used the exact multiplier (`--exact`).
     pub exact: bool,
 }
 

@@ -14,9 +14,13 @@ pub const TB_MULT: &str = include_str!("../../rtl/tb_mult.v");
 /// First operand pairs whose simulated product differs from the map.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MultMismatch {
+    /// Activation operand.
     pub a: u8,
+    /// Weight operand (its bit pattern).
     pub b: u8,
+    /// Product the RTL simulation gave.
     pub rtl: u16,
+    /// Product from the error map.
     pub expected: u16,
 }
 
@@ -114,6 +118,9 @@ pub fn lint(files: &[&Path], top: &str, work: &Path, log: Option<&Path>) -> Resu
     Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
+// Variant doc comments would become `--sim` help text; the names are the
+// simulators' own.
+#[allow(missing_docs)]
 pub enum Sim {
     Iverilog,
     Verilator,
@@ -321,13 +328,17 @@ pub fn parse_accel_output(path: &Path, n_tensors: usize) -> Result<Vec<ImageRun>
 /// The first difference of one image.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mismatch {
+    /// Image index in the co-simulated set.
     pub image: usize,
     /// First tensor (in execution order) that differs.
     pub tensor: usize,
     /// Layer that produced it.
     pub layer: String,
+    /// Flat index of the first differing value in the tensor.
     pub index: usize,
+    /// Value the RTL simulation gave.
     pub rtl: i32,
+    /// Value of the Rust integer simulation.
     pub expected: i32,
     /// Whether the logits differ.
     pub logits_differ: bool,
@@ -336,14 +347,21 @@ pub struct Mismatch {
 /// `cosim.json`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CosimReport {
+    /// Images co-simulated.
     pub images: usize,
     /// Images whose tensors differ anywhere.
     pub mismatches: usize,
+    /// Images whose logits differ.
     pub logit_mismatches: usize,
+    /// Mean clock cycles per image measured in RTL simulation (NaN if any run did not finish).
     pub cycles_per_inference: f64,
+    /// Cycle count the accelerator generator predicted per image.
     pub cycles_estimate: u64,
+    /// Simulator used.
     pub simulator: Sim,
+    /// First mismatch of each differing image.
     pub first_mismatches: Vec<Mismatch>,
+    /// Name of the accelerator's top module.
     pub top: String,
     /// Every emitted multiplier module, checked on its own.
     #[serde(default)]
@@ -389,7 +407,7 @@ pub fn compare(
     for (img, (run, exp)) in runs.iter().zip(expected).enumerate() {
         let logits_differ = run.tensors[last] != exp[last];
         logit_mismatches += logits_differ as usize;
-        'find: for t in 0..manifest.tensors.len() {
+        'find: for (t, spec) in manifest.tensors.iter().enumerate() {
             let (a, b) = (&run.tensors[t], &exp[t]);
             for idx in 0..a.len().max(b.len()) {
                 let (x, y) = (
@@ -400,7 +418,7 @@ pub fn compare(
                     first.push(Mismatch {
                         image: img,
                         tensor: t,
-                        layer: manifest.tensors[t].producer.clone(),
+                        layer: spec.producer.clone(),
                         index: idx,
                         rtl: x,
                         expected: y,

@@ -125,17 +125,24 @@ pub fn cell_area(ty: &str) -> Option<f64> {
 pub struct Area {
     /// Leaf cells (gates and flip-flops).
     pub cells: u64,
+    /// Of the cells, flip-flops.
     pub flip_flops: u64,
+    /// Area in NAND2 equivalents.
     pub area_ge: f64,
 }
 
 /// One sequencer unit after synthesis.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnitArea {
+    /// Node (layer) name.
     pub layer: String,
+    /// `mac_engine`, `pool` or `residual_add`.
     pub kind: String,
+    /// Verilog module of the unit.
     pub module: String,
+    /// Library id of the engine's multiplier (engines only).
     pub multiplier: Option<String>,
+    /// Parallel multiplier lanes (engines only).
     pub lanes: usize,
     /// The engine's logic plus its ROM macros (`area_ge`; `cells` and
     /// `flip_flops` count logic only).
@@ -153,7 +160,9 @@ pub struct UnitArea {
 /// synthesized logic. Areas in NAND2 equivalents.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SynthReport {
+    /// Top module synthesized.
     pub top: String,
+    /// How cell areas convert to NAND2 equivalents, with its source.
     pub area_model: String,
     /// Logic plus memories (`area_ge`); `cells` and `flip_flops` count
     /// the logic only.
@@ -178,6 +187,7 @@ pub struct SynthReport {
     /// The memory model and its sources.
     #[serde(default)]
     pub memory_model: String,
+    /// Path of the Yosys log.
     pub log: String,
 }
 

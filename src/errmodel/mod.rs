@@ -87,12 +87,16 @@ impl ErrorTable {
 /// A library design ready for prediction.
 #[derive(Clone, Debug)]
 pub struct Candidate {
+    /// Library design id.
     pub id: String,
+    /// Energy per multiplication relative to the exact multiplier.
     pub energy_rel: f64,
+    /// The design's error table.
     pub table: ErrorTable,
 }
 
 impl Candidate {
+    /// A candidate from its id, relative energy and error map.
     pub fn new(id: impl Into<String>, energy_rel: f64, map: &ErrorMap) -> Self {
         Candidate {
             id: id.into(),
@@ -105,7 +109,9 @@ impl Candidate {
 /// Both models' predictions for one (layer, multiplier) pair.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PairPrediction {
+    /// Population model's predicted error std at the layer output, accumulator units.
     pub population: f64,
+    /// Per-channel model's predicted error std, accumulator units.
     pub per_channel: f64,
     /// The per-channel model's bias correction.
     pub bias_correction: Vec<i32>,

@@ -35,7 +35,9 @@ pub struct PopulationPrediction {
 /// `m1[x] = sum_w p_w(w) e(x, w)`, `m2[x] = sum_w p_w(w) e(x, w)^2`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WeightMoments {
+    /// `m1[x]`, the mean error at activation `x` (256 entries).
     pub m1: Vec<f64>,
+    /// `m2[x]`, the mean squared error at activation `x` (256 entries).
     pub m2: Vec<f64>,
 }
 
@@ -107,7 +109,9 @@ mod tests {
     use rand::Rng;
 
     /// The definition, summed naively over every (x, w) pair with the
-    /// centered variance, straight from DESIGN.md.
+    /// centered variance, straight from DESIGN.md (index loops kept to
+    /// mirror the formula).
+    #[allow(clippy::needless_range_loop)]
     fn naive(table: &ErrorTable, weight_hist: &[u64], act_hists: &[Vec<u32>], n: usize) -> f64 {
         let wt: u64 = weight_hist.iter().sum();
         let mut mus = Vec::new();

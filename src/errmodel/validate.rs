@@ -38,6 +38,7 @@ pub struct PairMeasurement {
 }
 
 impl PairMeasurement {
+    /// Add another measurement of the same pair (e.g. from another batch of images).
     pub fn merge(&mut self, o: &PairMeasurement) {
         self.raw.merge(&o.raw);
         self.compensated.merge(&o.compensated);
@@ -158,11 +159,15 @@ pub fn measure(
 /// One (layer, multiplier) pair in `error_model.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PairEntry {
+    /// Layer name.
     pub layer: String,
+    /// Library id of the multiplier.
     pub multiplier: String,
     /// Std of the exact accumulators (calibration), for relative errors.
     pub y_std: f64,
+    /// Predicted error std at the layer output from the population model, accumulator units.
     pub predicted_population: f64,
+    /// Predicted error std from the per-channel model, accumulator units.
     pub predicted_per_channel: f64,
     /// Std of `D` (compare with the population model).
     pub measured: f64,
@@ -200,21 +205,30 @@ pub struct ModelSummary {
 /// The `summary` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// Pairs count only where the predicted error exceeds this share of `y_std`.
     pub relative_threshold: f64,
+    /// Ratio window `[low, high]` for predicted / measured.
     pub window: [f64; 2],
     /// `share_within` per model, the headline figures.
     pub share_within: ShareWithin,
+    /// The population model's agreement.
     pub population: ModelSummary,
+    /// The per-channel model's agreement.
     pub per_channel: ModelSummary,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The sampled model's agreement (absent without receptive fields).
     pub sampled: Option<ModelSummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Share of counted pairs inside the window, per model.
 pub struct ShareWithin {
+    /// Population model.
     pub population: f64,
+    /// Per-channel model.
     pub per_channel: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Sampled model, when it ran.
     pub sampled: Option<f64>,
 }
 
@@ -239,7 +253,9 @@ pub struct ErrorModelReport {
     pub images: usize,
     /// Receptive-field samples behind each prediction.
     pub samples: usize,
+    /// One entry per (layer, multiplier) pair.
     pub pairs: Vec<PairEntry>,
+    /// Agreement of each model over all pairs.
     pub summary: Summary,
 }
 
@@ -252,7 +268,7 @@ pub fn model_summary(triples: impl Iterator<Item = (f64, f64, f64)>) -> ModelSum
     ratios.sort_by(f64::total_cmp);
     let within = ratios
         .iter()
-        .filter(|&&r| r >= WINDOW[0] && r <= WINDOW[1])
+        .filter(|&&r| (WINDOW[0]..=WINDOW[1]).contains(&r))
         .count();
     let pairs = ratios.len();
     ModelSummary {

@@ -75,17 +75,24 @@ pub struct JobRequest {
 /// A task's state as the scheduler reports it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TaskState {
+    /// Queued; the scheduler's reason (e.g. `Resources`, `Dependency`).
     Pending {
+        /// Scheduler's pending reason.
         reason: String,
     },
+    /// Running on a node.
     Running {
+        /// Host name the task runs on.
         node: String,
     },
+    /// Finished with exit code 0.
     Completed,
     /// Over without success: the scheduler's state (FAILED, CANCELLED,
     /// TIMEOUT, OUT_OF_MEMORY, ...) and reason.
     Failed {
+        /// Scheduler's final state name.
         state: String,
+        /// Scheduler's reason, or the exit code.
         reason: String,
     },
 }
@@ -117,8 +124,11 @@ pub fn sanitize(name: &str) -> String {
 /// What `codesign job` reads: the node's steps and where to leave markers.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct JobSpec {
+    /// Plan node the job runs.
     pub node: String,
+    /// Steps of the node, run in order (array index = step index).
     pub steps: Vec<Step>,
+    /// Directory for the `started` / `finished` markers.
     pub markers: PathBuf,
 }
 
@@ -224,6 +234,7 @@ pub struct Submission {
     pub scheduler: String,
     /// Directory name under `.jobs/` (scripts, specs, markers).
     pub id: String,
+    /// Submitted jobs in plan order.
     pub jobs: Vec<SubmittedJob>,
     /// Whether every task has been seen to its end.
     pub finished: bool,
@@ -232,13 +243,19 @@ pub struct Submission {
 /// One submitted job (or array).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SubmittedJob {
+    /// Plan node of the job.
     pub node: String,
     /// Place in the plan (1-based) and the plan's size, for progress lines.
     pub position: usize,
+    /// Number of nodes in the plan.
     pub of: usize,
+    /// Scheduler's job id.
     pub job: String,
+    /// Job ids this job waits for.
     pub after: Vec<String>,
+    /// Submission time, milliseconds since the Unix epoch.
     pub submitted_unix_ms: u64,
+    /// Tasks of the job (one, or one per array element).
     pub tasks: Vec<SubmittedTask>,
 }
 
@@ -251,7 +268,9 @@ pub struct SubmittedTask {
     pub array: bool,
     /// Scheduler's task id.
     pub id: String,
+    /// Step label, as progress lines name it.
     pub label: String,
+    /// The task's output file.
     pub log: PathBuf,
 }
 
@@ -359,6 +378,7 @@ enum End {
 
 /// A batch executor for one run directory.
 pub struct Batch<'a> {
+    /// The scheduler jobs are submitted to (Slurm, or the local stand-in).
     pub scheduler: &'a dyn Scheduler,
     /// The run directory (`.jobs/` and `logs/` go here).
     pub dir: PathBuf,

@@ -28,7 +28,9 @@ pub enum ExecutorKind {
 
 /// An executor with its settings.
 pub enum Executor {
+    /// Run every stage here, one after another.
     Local,
+    /// Submit the stages as jobs to a batch scheduler.
     Batch(Box<dyn Scheduler>),
 }
 

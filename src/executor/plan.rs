@@ -15,16 +15,28 @@ use std::path::{Path, PathBuf};
 #[serde(tag = "step", rename_all = "kebab-case")]
 pub enum Step {
     /// One stage of a run ([`Run::execute`]).
-    Stage { run: Run, stage: String },
+    Stage {
+        /// The run.
+        run: Run,
+        /// Stage name ([`crate::pipeline::Stage::name`]).
+        stage: String,
+    },
     /// One point of a lambda sweep: the run's QAT checkpoint copied into
     /// `DIR/sweep/lambda_<L>/`, then AGN search with that lambda,
     /// quantization, assignment and evaluation there, each its own stage.
-    SweepPoint { run: Run, lambda: f64 },
+    SweepPoint {
+        /// The run whose QAT checkpoint the point starts from.
+        run: Run,
+        /// AGN weight `lambda` of this point.
+        lambda: f64,
+    },
     /// `DIR/sweep.json` from the finished points.
     SweepSummary {
+        /// The run the sweep belongs to.
         run: Run,
         /// The config as the user named it (recorded in `sweep.json`).
         config: String,
+        /// The sweep's lambdas, in order.
         lambdas: Vec<f64>,
     },
 }
@@ -184,6 +196,7 @@ pub struct Node {
     /// Stage name, `sweep` (the points) or `sweep-summary`; also the key of
     /// per-stage scheduler settings and the job's log name.
     pub name: String,
+    /// Steps of the node (a sweep node has one per lambda).
     pub steps: Vec<Step>,
     /// Indices of earlier nodes whose files this one reads.
     pub after: Vec<usize>,
@@ -192,6 +205,7 @@ pub struct Node {
 /// Nodes in an order where every node comes after those it reads.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
+    /// Nodes in dependency order.
     pub nodes: Vec<Node>,
 }
 

@@ -50,16 +50,22 @@ pub struct Resources {
 #[serde(deny_unknown_fields)]
 pub struct SlurmConfig {
     #[serde(default)]
+    /// `--partition` of every job.
     pub partition: Option<String>,
     #[serde(default)]
+    /// `--account` jobs are charged to.
     pub account: Option<String>,
     #[serde(default)]
+    /// `--qos` of every job.
     pub qos: Option<String>,
     #[serde(default)]
+    /// `--cpus-per-task`.
     pub cpus: Option<u32>,
     #[serde(default)]
+    /// `--mem` (Slurm syntax, e.g. `8G`).
     pub mem: Option<String>,
     #[serde(default)]
+    /// `--time` limit (Slurm syntax, e.g. `02:00:00`).
     pub time: Option<String>,
     /// Per-stage overrides, keyed by stage name (`sweep`: the points of a
     /// sweep; `sweep-summary`: writing `sweep.json`).
@@ -193,6 +199,7 @@ impl SlurmConfig {
 /// The Slurm scheduler of a run.
 #[derive(Clone, Debug)]
 pub struct Slurm {
+    /// The config's `slurm:` section.
     pub config: SlurmConfig,
     /// Whether training runs on CUDA (`--device cuda`): training stages then
     /// ask for a GPU.

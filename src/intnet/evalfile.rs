@@ -11,6 +11,7 @@ use std::path::Path;
 /// The multiplier one layer ran with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LayerMultiplier {
+    /// Layer name.
     pub layer: String,
     /// Library design id, or `exact` (the exact product, no library).
     pub multiplier: String,
@@ -25,6 +26,7 @@ pub struct EvalRecord {
     pub assignment: Option<String>,
     /// Library directory the multipliers came from.
     pub library: Option<String>,
+    /// The multiplier of every multiplying layer.
     pub multipliers: Vec<LayerMultiplier>,
     /// Relative multiplication energy from the assignment (1 when exact).
     pub relative_energy: Option<f64>,
@@ -32,7 +34,9 @@ pub struct EvalRecord {
     pub dataset: String,
     /// `test` or `train`.
     pub split: String,
+    /// Images evaluated.
     pub images: usize,
+    /// Top-1 accuracy, in `[0, 1]`.
     pub top1: f64,
     /// Only where the network has more than 5 classes.
     pub top5: Option<f64>,

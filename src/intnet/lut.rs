@@ -237,6 +237,7 @@ mod avx512 {
     /// # Safety
     /// The CPU must support AVX-512 F, BW and VBMI.
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+    #[allow(clippy::too_many_arguments)] // the hot kernel takes its operands unbundled
     pub unsafe fn tile(
         table: &ProductTable,
         wo: &[i8],
@@ -475,6 +476,7 @@ pub fn im2col(
 /// `[out_ch][c][kernel][kernel]`, `input` `[n][c][h][w]` (`dims`), the result
 /// `[n][out_ch][oh][ow]` accumulators. Padded positions multiply activation 0.
 /// Panics if the sizes do not fit together (a caller's bug, not user input).
+#[allow(clippy::too_many_arguments)] // the convolution's geometry, one value each
 pub fn conv2d(
     table: &ProductTable,
     weights: &[i8],

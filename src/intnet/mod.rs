@@ -52,6 +52,7 @@ pub mod arith;
 pub mod evalfile;
 pub mod lut;
 pub mod sim;
+#[doc(hidden)]
 pub mod testnet;
 
 use crate::error::{Error, Result};
@@ -63,15 +64,20 @@ pub const FORMAT_VERSION: u32 = 1;
 /// `channels x height x width`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shape {
+    /// Channels.
     pub c: usize,
+    /// Height, pixels.
     pub h: usize,
+    /// Width, pixels.
     pub w: usize,
 }
 
 impl Shape {
+    /// Element count `c*h*w`.
     pub fn len(&self) -> usize {
         self.c * self.h * self.w
     }
+    /// True when any dimension is 0.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -89,10 +95,15 @@ pub struct Requant {
 /// A multiplying layer (conv, or linear as a 1x1 conv on a 1x1 map).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MacLayer {
+    /// Input channels (input features for linear).
     pub in_ch: usize,
+    /// Output channels (output features for linear).
     pub out_ch: usize,
+    /// Square kernel size (1 for linear).
     pub kernel: usize,
+    /// Convolution stride.
     pub stride: usize,
+    /// Zero padding on each side, pixels (activation 0).
     pub padding: usize,
     /// `[out_ch][in_ch][kernel][kernel]`.
     pub weights: Vec<i8>,
@@ -106,23 +117,37 @@ pub struct MacLayer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
+    /// Convolution.
     Conv(MacLayer),
+    /// Fully-connected layer, stored as a 1x1 conv on a `[in_ch, 1, 1]` input.
     Linear(MacLayer),
+    /// Max pooling over square windows.
     MaxPool {
+        /// Window size.
         kernel: usize,
+        /// Window stride.
         stride: usize,
     },
+    /// Average pooling over square windows.
     AvgPool {
+        /// Window size.
         kernel: usize,
+        /// Window stride.
         stride: usize,
     },
+    /// Mean over each channel's whole map, to `[c, 1, 1]`.
     GlobalAvgPool,
+    /// Reshape `[c, h, w]` to `[c*h*w, 1, 1]` for a following linear layer.
     Flatten,
     /// Residual addition of this node's input and tensor `other`.
     Add {
+        /// Index of the other summand's tensor (0 = network input).
         other: usize,
+        /// Multiplier of this node's input ([`arith::residual_add`]).
         mult_a: i32,
+        /// Multiplier of the other summand.
         mult_b: i32,
+        /// Right shift after the weighted sum (rounded, then clamped to `0..=act_max`).
         shift: u32,
     },
 }
@@ -134,6 +159,7 @@ pub struct Node {
     pub name: String,
     /// Index of the input tensor (0 = network input).
     pub input: usize,
+    /// What the node computes.
     pub op: Op,
     /// Output shape.
     pub out: Shape,
@@ -142,8 +168,11 @@ pub struct Node {
 /// The whole integer network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntNetwork {
+    /// File format version ([`FORMAT_VERSION`]).
     pub version: u32,
+    /// Network name.
     pub name: String,
+    /// Input image shape.
     pub input: Shape,
     /// Right shift applied to raw input pixels.
     pub input_shift: u32,
@@ -151,7 +180,9 @@ pub struct IntNetwork {
     pub act_max: i32,
     /// Multipliers are signed (two's complement) rather than sign-magnitude.
     pub signed: bool,
+    /// Nodes in execution order; node `i` produces tensor `i + 1`.
     pub nodes: Vec<Node>,
+    /// Number of classes (logits of the last node).
     pub classes: usize,
 }
 

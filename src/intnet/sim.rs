@@ -109,10 +109,12 @@ impl Simulator {
         Self::new(net, vec![ProductTable::exact(net.signed); n])
     }
 
+    /// The network being simulated.
     pub fn network(&self) -> &IntNetwork {
         &self.net
     }
 
+    /// The product table of each multiplying layer, in network order.
     pub fn tables(&self) -> &[ProductTable] {
         &self.tables
     }
@@ -126,7 +128,7 @@ impl Simulator {
     pub fn forward_trace(&self, image: &[u8]) -> Trace {
         let (mut tensors, accs) = self.run(image, 1, true);
         Trace {
-            tensors: tensors.drain(..).collect(),
+            tensors: std::mem::take(&mut tensors),
             accumulators: accs,
         }
     }
@@ -552,6 +554,7 @@ mod tests {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // one argument per MacLayer field
     fn mac(
         in_ch: usize,
         out_ch: usize,

@@ -93,7 +93,13 @@ pub enum Stimulus {
     Uniform,
     /// Independent bytes drawn from histograms over the 256 byte values of
     /// operand `A` and of operand `B` (weights, not necessarily normalized).
-    Histograms { a: Vec<f64>, b: Vec<f64> },
+    /// Histograms over the 256 byte values of `A` and of `B`.
+    Histograms {
+        /// Weights of the 256 values of operand `A`.
+        a: Vec<f64>,
+        /// Weights of the 256 values of operand `B`.
+        b: Vec<f64>,
+    },
 }
 
 /// Area in NAND2 equivalents.

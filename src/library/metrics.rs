@@ -109,7 +109,7 @@ mod tests {
         let mut counts = [0f64; 4];
         for a in 0..256 {
             for b in 0..256 {
-                counts[(a * b & 3) as usize] += 1.0;
+                counts[((a * b) & 3) as usize] += 1.0;
             }
         }
         let n = 65536.0;

@@ -23,15 +23,25 @@ use std::path::PathBuf;
 /// Error metrics over all 65,536 operand pairs (EvoApprox8b definitions).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
+    /// Mean absolute error.
     pub mae: f64,
+    /// MAE in percent of the output range `2^16`.
     pub mae_pct: f64,
+    /// Worst-case absolute error.
     pub wce: f64,
+    /// WCE in percent of the output range `2^16`.
     pub wce_pct: f64,
+    /// Error probability: share of operand pairs with a wrong product, percent.
     pub ep_pct: f64,
+    /// Mean relative error over pairs with a nonzero exact product, percent.
     pub mre_pct: f64,
+    /// Worst-case relative error, percent.
     pub wcre_pct: f64,
+    /// Mean squared error.
     pub mse: f64,
+    /// Mean error (approximate minus exact).
     pub bias: f64,
+    /// Standard deviation of the error.
     pub err_std: f64,
 }
 
@@ -56,8 +66,11 @@ pub struct Entry {
     pub family: String,
     /// Family parameters or source file, human readable.
     pub params: String,
+    /// Two's complement operands (else unsigned).
     pub signed: bool,
+    /// Error metrics over all operand pairs.
     pub metrics: Metrics,
+    /// Synthesized hardware cost.
     pub cost: Cost,
     /// Figures published with the design (e.g. EvoApprox `PDK45_PWR`, mW;
     /// see [`evoapprox`]); empty for generated designs.
@@ -68,7 +81,9 @@ pub struct Entry {
 /// A loaded library directory.
 #[derive(Clone, Debug)]
 pub struct Library {
+    /// The library directory ([`store::INDEX`] and one Verilog file per design).
     pub dir: PathBuf,
+    /// Designs in index order.
     pub entries: Vec<Entry>,
 }
 

@@ -29,6 +29,7 @@ netlist";
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Index {
+    /// Index format version.
     pub version: u32,
     /// How `cost.energy_rel` was obtained ([`cost::ENERGY_MODEL`]).
     pub energy_model: String,
@@ -36,14 +37,18 @@ pub struct Index {
     /// absent in a library of generated designs only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_flow: Option<String>,
+    /// Designs in index order.
     pub entries: Vec<Entry>,
 }
 
 /// A design with everything that goes on disk.
 #[derive(Clone, Debug)]
 pub struct Design {
+    /// The index entry.
     pub entry: Entry,
+    /// Gate-level netlist.
     pub netlist: Netlist,
+    /// Error of every operand pair.
     pub map: ErrorMap,
 }
 
@@ -144,7 +149,10 @@ fn metrics_mismatch(stored: &Metrics, actual: &Metrics) -> Option<String> {
     ];
     pairs
         .iter()
-        .find(|(_, s, a)| !((s - a).abs() <= 1e-9 * (1.0 + a.abs())))
+        .find(|(_, s, a)| {
+            let (diff, tol) = ((s - a).abs(), 1e-9 * (1.0 + a.abs()));
+            diff.is_nan() || tol.is_nan() || diff > tol
+        })
         .map(|(name, s, a)| format!("metrics.{name} is {s}, the error map gives {a}"))
 }
 

@@ -25,15 +25,25 @@ pub struct NetId(pub u32);
 /// The primitive single-bit cells.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum GateKind {
+    /// Constant 0 (no inputs).
     Const0,
+    /// Constant 1 (no inputs).
     Const1,
+    /// Buffer: `a`.
     Buf,
+    /// Inverter: `!a`.
     Not,
+    /// `a & b`.
     And,
+    /// `a | b`.
     Or,
+    /// `a ^ b`.
     Xor,
+    /// `!(a & b)`.
     Nand,
+    /// `!(a | b)`.
     Nor,
+    /// `!(a ^ b)`.
     Xnor,
     /// `a & !b` (Yosys `$_ANDNOT_`).
     AndNot,
@@ -100,25 +110,33 @@ impl GateKind {
 /// One gate: `output = kind(inputs[..arity])`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gate {
+    /// Cell function.
     pub kind: GateKind,
+    /// Input nets in pin order; only the first `arity` are used.
     pub inputs: Vec<NetId>,
+    /// Driven net.
     pub output: NetId,
 }
 
 /// A named bit vector; `nets[0]` is bit 0 (the LSB).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bus {
+    /// Bus name (the Verilog port name).
     pub name: String,
+    /// Bit nets, LSB first.
     pub nets: Vec<NetId>,
 }
 
 /// A validated gate-level netlist.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Netlist {
+    /// Module name.
     pub name: String,
     /// Number of nets; net ids are `0..num_nets`.
     pub num_nets: u32,
+    /// Input buses (`a`, `b` for a multiplier).
     pub inputs: Vec<Bus>,
+    /// Output buses.
     pub outputs: Vec<Bus>,
     /// Topologically ordered.
     pub gates: Vec<Gate>,
@@ -244,21 +262,27 @@ impl Builder {
         self.consts[1] = Some(n);
         n
     }
+    /// Add an inverter; returns its output net.
     pub fn not(&mut self, a: NetId) -> NetId {
         self.gate(GateKind::Not, &[a])
     }
+    /// Add an AND2 gate; returns its output net.
     pub fn and(&mut self, a: NetId, b: NetId) -> NetId {
         self.gate(GateKind::And, &[a, b])
     }
+    /// Add an OR2 gate; returns its output net.
     pub fn or(&mut self, a: NetId, b: NetId) -> NetId {
         self.gate(GateKind::Or, &[a, b])
     }
+    /// Add an XOR2 gate; returns its output net.
     pub fn xor(&mut self, a: NetId, b: NetId) -> NetId {
         self.gate(GateKind::Xor, &[a, b])
     }
+    /// Add a NAND2 gate; returns its output net.
     pub fn nand(&mut self, a: NetId, b: NetId) -> NetId {
         self.gate(GateKind::Nand, &[a, b])
     }
+    /// Add a NOR2 gate; returns its output net.
     pub fn nor(&mut self, a: NetId, b: NetId) -> NetId {
         self.gate(GateKind::Nor, &[a, b])
     }

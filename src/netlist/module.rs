@@ -12,7 +12,9 @@ use crate::verilog::names::Scope;
 /// gates' output wires, sanitized and unique; the module and the JSON
 /// rendering both use them, so Yosys can match them net by net.
 pub struct Names {
+    /// Port names, inputs then outputs, in bus order.
     pub ports: Vec<Ident>,
+    /// Output wire name of every gate, in gate order.
     pub gates: Vec<Ident>,
 }
 

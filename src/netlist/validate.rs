@@ -16,14 +16,18 @@ use std::path::PathBuf;
 /// (1-based; 0 when unknown).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Loc {
+    /// Index into [`Parts::files`].
     pub file: u16,
+    /// Line, 1-based; 0 when unknown.
     pub line: u32,
 }
 
 /// A gate as read, with its origin for error messages.
 #[derive(Clone, Debug)]
 pub struct PartGate {
+    /// The gate, on the part's net ids.
     pub gate: Gate,
+    /// Where it was written.
     pub loc: Loc,
     /// What the source called it: `instance u1 (HAX1)`, `assign`, `cell $abc$12`.
     pub cell: String,
@@ -32,20 +36,26 @@ pub struct PartGate {
 /// A port as read.
 #[derive(Clone, Debug)]
 pub struct PartPort {
+    /// The port's bus.
     pub bus: Bus,
+    /// Where it was declared.
     pub loc: Loc,
 }
 
 /// An unchecked netlist as an importer read it.
 #[derive(Clone, Debug, Default)]
 pub struct Parts {
+    /// Module name.
     pub name: String,
     /// Files the parts came from; `Loc::file` indexes this.
     pub files: Vec<PathBuf>,
     /// Name of every net; net ids are `0..net_names.len()`.
     pub net_names: Vec<String>,
+    /// Input ports as declared.
     pub inputs: Vec<PartPort>,
+    /// Output ports as declared.
     pub outputs: Vec<PartPort>,
+    /// Gates in source order (not yet topologically sorted).
     pub gates: Vec<PartGate>,
     /// Nets that carry an `x`/`z` constant, with where it was written:
     /// allowed where no product bit depends on them.
@@ -56,8 +66,11 @@ pub struct Parts {
 /// and product (16 bits). The validated netlist always calls them `A`, `B`, `O`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ports {
+    /// Name of the first operand port in the source.
     pub a: String,
+    /// Name of the second operand port.
     pub b: String,
+    /// Name of the product port.
     pub o: String,
 }
 
@@ -88,6 +101,7 @@ impl Ports {
 
 /// Operand and product widths of an 8x8 multiplier.
 pub const OPERAND_BITS: usize = 8;
+/// Width of the product, bits.
 pub const PRODUCT_BITS: usize = 16;
 
 /// Who drives a net.
@@ -640,11 +654,11 @@ mod tests {
         let a: Vec<NetId> = (0..8).map(|i| p.net(format!("A[{i}]"))).collect();
         let b: Vec<NetId> = (0..8).map(|i| p.net(format!("B[{i}]"))).collect();
         let o: Vec<NetId> = (0..16).map(|i| p.net(format!("O[{i}]"))).collect();
-        for i in 0..8 {
+        for (i, &oi) in o.iter().enumerate().take(8) {
             p.drive(
                 GateKind::And,
                 vec![a[i], b[i]],
-                o[i],
+                oi,
                 Loc {
                     file: 0,
                     line: 10 + i as u32,
@@ -652,11 +666,11 @@ mod tests {
                 format!("g{i}"),
             );
         }
-        for i in 8..16 {
+        for &oi in &o[8..16] {
             p.drive(
                 GateKind::Const0,
                 vec![],
-                o[i],
+                oi,
                 Loc { file: 0, line: 30 },
                 "const",
             );

@@ -20,11 +20,17 @@ pub struct Builder<'a> {
 /// Conv layer settings.
 #[derive(Copy, Clone)]
 pub struct ConvSpec {
+    /// Output channels.
     pub out_ch: usize,
+    /// Square kernel size.
     pub kernel: usize,
+    /// Convolution stride.
     pub stride: usize,
+    /// Zero padding on each side, pixels.
     pub padding: usize,
+    /// Batch norm after the conv.
     pub bn: bool,
+    /// ReLU (requantized output) after the conv; false for raw accumulators.
     pub relu: bool,
 }
 
@@ -43,6 +49,7 @@ impl ConvSpec {
 }
 
 impl<'a> Builder<'a> {
+    /// Start a network under `root` for `[c, h, w]` inputs and `classes` logits; `signed` selects 127 or 255 as the largest activation; AGN sigmas start at `sigma_init`.
     pub fn new(
         root: nn::Path<'a>,
         input: Shape,
@@ -162,6 +169,7 @@ impl<'a> Builder<'a> {
         self.push(name, input, NodeOp::Mac(Box::new(m)), out)
     }
 
+    /// Add a conv layer reading tensor `input`; returns the new tensor id.
     pub fn conv(&mut self, name: &str, input: usize, s: ConvSpec) -> usize {
         let x = self.shape(input);
         let size = |n| window(name, n, s.kernel, s.stride, s.padding);
@@ -198,6 +206,7 @@ impl<'a> Builder<'a> {
         )
     }
 
+    /// Add max pooling; returns the new tensor id.
     pub fn max_pool(&mut self, name: &str, input: usize, kernel: usize, stride: usize) -> usize {
         let x = self.shape(input);
         let out = Shape {
@@ -208,6 +217,7 @@ impl<'a> Builder<'a> {
         self.push(name, input, NodeOp::MaxPool { kernel, stride }, out)
     }
 
+    /// Add average pooling; returns the new tensor id.
     pub fn avg_pool(&mut self, name: &str, input: usize, kernel: usize, stride: usize) -> usize {
         let x = self.shape(input);
         let out = Shape {
@@ -218,6 +228,7 @@ impl<'a> Builder<'a> {
         self.push(name, input, NodeOp::AvgPool { kernel, stride }, out)
     }
 
+    /// Add global average pooling to `[c, 1, 1]`; returns the new tensor id.
     pub fn global_avg_pool(&mut self, name: &str, input: usize) -> usize {
         let x = self.shape(input);
         self.push(
@@ -228,6 +239,7 @@ impl<'a> Builder<'a> {
         )
     }
 
+    /// Add a flatten to `[c*h*w, 1, 1]`; returns the new tensor id.
     pub fn flatten(&mut self, name: &str, input: usize) -> usize {
         let x = self.shape(input);
         self.push(
@@ -254,6 +266,7 @@ impl<'a> Builder<'a> {
         self.push(name, a, NodeOp::Add { other: b, scale }, out)
     }
 
+    /// The finished network.
     pub fn finish(self) -> Net {
         self.net
     }

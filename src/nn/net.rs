@@ -25,15 +25,23 @@ pub const BN_EPS: f64 = 1e-5;
 /// batch norm, then either requantization with ReLU or raw accumulators.
 #[derive(Debug)]
 pub struct MacNode {
+    /// A fully-connected layer (run as a 1x1 conv on a 1x1 map) rather than a conv.
     pub linear: bool,
+    /// Input channels (input features for linear).
     pub in_ch: usize,
+    /// Output channels (output features for linear).
     pub out_ch: usize,
+    /// Square kernel size (1 for linear).
     pub kernel: usize,
+    /// Convolution stride.
     pub stride: usize,
+    /// Zero padding on each side, pixels.
     pub padding: usize,
     /// `[out, in, k, k]` (conv) or `[out, in]` (linear).
     pub weight: Tensor,
+    /// `[out]` float bias, if the layer has one.
     pub bias: Option<Tensor>,
+    /// Batch norm after the layer, folded into weight and bias when quantizing.
     pub bn: Option<nn::BatchNorm>,
     /// Requantized through ReLU (true) or raw accumulators (false: the last
     /// layer, whose accumulators are the logits). Raw layers use one weight
@@ -50,43 +58,66 @@ pub struct MacNode {
 /// What a node computes.
 #[derive(Debug)]
 pub enum NodeOp {
+    /// A conv or linear layer.
     Mac(Box<MacNode>),
+    /// Max pooling over square windows.
     MaxPool {
+        /// Window size.
         kernel: usize,
+        /// Window stride.
         stride: usize,
     },
+    /// Average pooling over square windows.
     AvgPool {
+        /// Window size.
         kernel: usize,
+        /// Window stride.
         stride: usize,
     },
+    /// Mean over each channel's whole map, to `[c, 1, 1]`.
     GlobalAvgPool,
+    /// Reshape `[c, h, w]` to `[c*h*w, 1, 1]` for a following linear layer.
     Flatten,
     /// ReLU(input + tensor `other`), requantized to `scale`.
     Add {
+        /// Index of the other summand's tensor (0 = network input).
         other: usize,
+        /// Output activation scale (real = scale * int).
         scale: Tensor,
     },
 }
 
 #[derive(Debug)]
+/// One node: `op` applied to tensor `input`.
 pub struct Node {
+    /// Layer name, the same as in the sidecar and the integer network.
     pub name: String,
+    /// Index of the input tensor (0 = network input, node `i` makes tensor `i + 1`).
     pub input: usize,
+    /// What the node computes.
     pub op: NodeOp,
+    /// Output shape.
     pub out: Shape,
 }
 
 /// A network over one `nn::Path`.
 #[derive(Debug)]
 pub struct Net {
+    /// Input image shape.
     pub input: Shape,
+    /// Number of classes (logits).
     pub classes: usize,
     /// Largest activation value (255 unsigned, 127 signed).
     pub act_max: i32,
     /// Input pixels are shifted right by this (1 for signed multipliers).
     pub input_shift: u32,
+    /// Nodes in execution order.
     pub nodes: Vec<Node>,
 }
+
+/// Approximate-product hook: `(mac_index, node, x_int, w_int) -> acc`, the
+/// approximate pre-bias accumulators of one MAC node.
+pub type ApproxFn<'a> = dyn Fn(usize, &MacNode, &Tensor, &Tensor) -> Tensor + 'a;
 
 /// Options of the quantized forward pass.
 #[derive(Default)]
@@ -96,7 +127,7 @@ pub struct QuantOpts<'a> {
     /// Replace the exact products: `(mac_index, node, x_int, w_int) -> acc`
     /// with the approximate accumulators (bias excluded), used as
     /// `exact + (approx - exact).detach()`.
-    pub approx: Option<&'a dyn Fn(usize, &MacNode, &Tensor, &Tensor) -> Tensor>,
+    pub approx: Option<&'a ApproxFn<'a>>,
     /// Keep every node's integer parameters and pre-bias accumulators.
     pub record: bool,
 }
@@ -104,6 +135,7 @@ pub struct QuantOpts<'a> {
 /// Integer parameters of one node, as the forward pass used them.
 #[derive(Debug)]
 pub enum NodeParams {
+    /// A conv or linear layer.
     Mac {
         /// `[out, in, k, k]` integer-valued `f32`.
         w: Tensor,
@@ -113,13 +145,19 @@ pub enum NodeParams {
         requant: Option<(Tensor, Tensor)>,
         /// Input scale and per-channel weight scales (`f64`).
         in_scale: f64,
+        /// Per-output-channel weight scales (`f64`).
         w_scale: Tensor,
     },
+    /// A residual addition ([`crate::intnet::arith::residual_add`]).
     Add {
+        /// Multiplier applied to this node's input.
         mult_a: f64,
+        /// Multiplier applied to the other summand.
         mult_b: f64,
+        /// Right shift after the weighted sum.
         shift: f64,
     },
+    /// Nodes without integer parameters (pooling, flatten).
     None,
 }
 

@@ -36,6 +36,7 @@ impl ApproxProducts {
         }
     }
 
+    /// Number of multiplying layers.
     pub fn layers(&self) -> usize {
         self.tables.len()
     }

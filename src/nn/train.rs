@@ -25,15 +25,21 @@ use tch::{nn, nn::OptimizerConfig, Device, Kind, Tensor};
 /// The training stages, in order.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
+    /// Float training from scratch.
     Baseline,
+    /// Quantization-aware training (fake-quantized 8-bit weights and activations).
     Qat,
+    /// AGN noise search: trainable per-layer sigmas with the noise reward.
     Agn,
+    /// Retraining with the assigned approximate multipliers in the loop.
     Retrain,
 }
 
 impl Stage {
+    /// The stages `codesign train` runs by default, in order.
     pub const TRAIN: [Stage; 3] = [Stage::Baseline, Stage::Qat, Stage::Agn];
 
+    /// Name used in file names and on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Stage::Baseline => "baseline",
@@ -43,6 +49,7 @@ impl Stage {
         }
     }
 
+    /// Parse a stage name (`baseline`, `qat`, `agn`, `retrain`); an unknown name is an input error.
     pub fn parse(s: &str) -> Result<Stage> {
         match s.trim() {
             "baseline" => Ok(Stage::Baseline),
@@ -136,11 +143,17 @@ fn augment_into(ds: &Dataset, img: &[u8], rng: &mut ChaCha8Rng, out: &mut Vec<u8
 
 /// One training session: config, data, network and its variables.
 pub struct Session {
+    /// The run's configuration.
     pub cfg: Config,
+    /// Run directory: checkpoints and sidecars go here.
     pub run_dir: PathBuf,
+    /// libtorch device the network runs on.
     pub device: Device,
+    /// Variables of the network (group 1: the AGN sigmas).
     pub vs: nn::VarStore,
+    /// The network being trained.
     pub net: Net,
+    /// Training and test images.
     pub data: Split,
     /// Draw progress bars on stderr.
     pub progress: bool,
@@ -149,9 +162,13 @@ pub struct Session {
 /// What one stage produced.
 #[derive(Clone, Debug)]
 pub struct StageReport {
+    /// Which stage.
     pub stage: Stage,
+    /// Top-1 accuracy on the test set, in `[0, 1]`.
     pub test_accuracy: f64,
+    /// Mean training loss over the last epoch.
     pub final_loss: f64,
+    /// Learned AGN sigma per multiplying layer.
     pub sigmas: Vec<f64>,
 }
 
@@ -196,6 +213,7 @@ impl Session {
         })
     }
 
+    /// The hyper-parameters of `stage`; an error if the config has none (retrain without a `retrain:` section).
     pub fn stage_config(&self, stage: Stage) -> Result<&StageConfig> {
         match stage {
             Stage::Baseline => Ok(&self.cfg.stages.baseline),
@@ -248,7 +266,7 @@ impl Session {
     pub fn train_stage_with(
         &mut self,
         stage: Stage,
-        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+        approx: Option<&crate::nn::net::ApproxFn<'_>>,
     ) -> Result<StageReport> {
         let sc = self.stage_config(stage)?.clone();
         self.reseed(stage);
@@ -318,7 +336,7 @@ impl Session {
         stage: Stage,
         x: &Tensor,
         y: &Tensor,
-        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+        approx: Option<&crate::nn::net::ApproxFn<'_>>,
     ) -> (Tensor, Tensor) {
         if stage == Stage::Baseline {
             let logits = self.net.forward_float(x, true);
@@ -348,7 +366,7 @@ impl Session {
         &self,
         stage: Stage,
         ds: &Dataset,
-        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+        approx: Option<&crate::nn::net::ApproxFn<'_>>,
     ) -> f64 {
         let preds = self.predict(stage, ds, approx);
         let correct = preds
@@ -364,7 +382,7 @@ impl Session {
         &self,
         stage: Stage,
         ds: &Dataset,
-        approx: Option<&dyn Fn(usize, &crate::nn::net::MacNode, &Tensor, &Tensor) -> Tensor>,
+        approx: Option<&crate::nn::net::ApproxFn<'_>>,
     ) -> Vec<i64> {
         let idx: Vec<usize> = (0..ds.len()).collect();
         let mut preds = Vec::with_capacity(ds.len());

@@ -13,6 +13,7 @@ pub const VERSION: f64 = 0.3;
 /// One action of a component.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Action {
+    /// Accelergy action name (`mult_random`, `add`, `idle`, ...).
     pub name: String,
     /// Always null: our actions take no arguments.
     pub arguments: Option<serde_yaml_ng::Value>,
@@ -23,13 +24,18 @@ pub struct Action {
 /// One component's energy table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErtTable {
+    /// Component name (`exact_multiplier`, `adder8`, `<layer>.<part>`, ...).
     pub name: String,
+    /// The component's actions with their energies.
     pub actions: Vec<Action>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Body of `ERT.yaml`.
 pub struct ErtBody {
+    /// Table format version ([`VERSION`]).
     pub version: f64,
+    /// One table per component.
     pub tables: Vec<ErtTable>,
 }
 
@@ -37,20 +43,25 @@ pub struct ErtBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub struct Ert {
+    /// The energy reference table.
     pub ert: ErtBody,
 }
 
 /// One component's area.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ArtTable {
+    /// Component name.
     pub name: String,
     /// um^2.
     pub area: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Body of `ART.yaml`.
 pub struct ArtBody {
+    /// Table format version ([`VERSION`]).
     pub version: f64,
+    /// One table per component.
     pub tables: Vec<ArtTable>,
 }
 
@@ -58,6 +69,7 @@ pub struct ArtBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub struct Art {
+    /// The area reference table.
     pub art: ArtBody,
 }
 

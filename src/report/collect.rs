@@ -361,11 +361,7 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         layer.fan_in = layer.shape.iter().skip(1).product::<usize>() as u64;
         let mut work = LayerWork {
             macs: layer.macs,
-            outputs: if layer.fan_in > 0 {
-                layer.macs / layer.fan_in
-            } else {
-                0
-            },
+            outputs: layer.macs.checked_div(layer.fan_in).unwrap_or(0),
             weight_bytes: weights,
             activation_bytes: 0,
             requantized: i + 1 < n_layers,

@@ -21,10 +21,15 @@ pub use crate::config::EnergyConfig;
 /// One per-operation constant as printed in the report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Constant {
+    /// Field name (`add8_pj`, ...).
     pub name: String,
+    /// The value, in `unit`.
     pub value: f64,
+    /// Unit (`pJ` or `um^2`).
     pub unit: String,
+    /// What operation it is the cost of.
     pub meaning: String,
+    /// Where the figure comes from (paper, or the config's override source).
     pub source: String,
 }
 
@@ -204,15 +209,22 @@ pub struct LayerWork {
 /// Energy of one layer per inference, by operation, in pJ.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Breakdown {
+    /// Multiplications, pJ.
     pub multiply_pj: f64,
+    /// 32-bit accumulations, pJ.
     pub accumulate_pj: f64,
+    /// Bias addition (32-bit add) and requantization (32-bit multiply, requantized layers only), pJ.
     pub bias_requant_pj: f64,
+    /// Weight buffer reads (64-bit accesses), pJ.
     pub weight_reads_pj: f64,
+    /// Activation buffer reads (64-bit accesses), pJ.
     pub activation_reads_pj: f64,
+    /// Activation buffer writes (64-bit accesses), pJ.
     pub activation_writes_pj: f64,
 }
 
 impl Breakdown {
+    /// Sum of all parts, pJ.
     pub fn total_pj(&self) -> f64 {
         self.multiply_pj
             + self.accumulate_pj
@@ -221,6 +233,7 @@ impl Breakdown {
             + self.activation_reads_pj
             + self.activation_writes_pj
     }
+    /// Add another breakdown part by part.
     pub fn add(&mut self, o: &Breakdown) {
         self.multiply_pj += o.multiply_pj;
         self.accumulate_pj += o.accumulate_pj;

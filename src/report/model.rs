@@ -53,6 +53,7 @@ pub struct Energy {
     pub datapath_approx_pj: Option<f64>,
     /// Network totals by operation.
     pub breakdown_exact: Breakdown,
+    /// The same with the assigned multipliers (`None` before assignment).
     pub breakdown_approx: Option<Breakdown>,
     /// Every per-operation constant with its source.
     pub constants: Vec<Constant>,
@@ -101,35 +102,46 @@ pub struct AreaBreakdown {
 /// RTL co-simulation against the Rust integer simulation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cosim {
+    /// Images co-simulated.
     pub images: Option<u64>,
+    /// Images whose RTL outputs differ from the integer simulation.
     pub mismatches: Option<u64>,
+    /// Mean clock cycles per image in RTL simulation.
     pub cycles_per_inference: Option<f64>,
+    /// Simulator used (`iverilog` or `verilator`).
     pub simulator: Option<String>,
     /// Multiplier modules checked on their own (exhaustive simulation and
     /// equivalence proof), and how many of them failed.
     #[serde(default)]
     pub multipliers_checked: Option<u64>,
     #[serde(default)]
+    /// Of those, how many failed a check.
     pub multipliers_failed: Option<u64>,
 }
 
 /// The assigned multiplier of a layer and its library record.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Multiplier {
+    /// Library id of the multiplier.
     pub id: String,
+    /// Generator family (e.g. `truncated`, `drum`), if recorded.
     pub family: Option<String>,
+    /// Error metrics from the library record.
     pub metrics: Option<Metrics>,
+    /// Synthesized area, delay and power from the library record.
     pub cost: Option<Cost>,
 }
 
 /// One multiplying layer.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Layer {
+    /// Layer name in the network.
     pub name: String,
     /// `conv` or `linear`.
     pub kind: String,
     /// Weight shape.
     pub shape: Vec<usize>,
+    /// Multiply-accumulates per inference.
     pub macs: u64,
     /// Products summed per output value.
     pub fan_in: u64,
@@ -139,6 +151,7 @@ pub struct Layer {
     pub sigma: Option<f64>,
     /// `sigma_l * std(y_l)`, accumulator units.
     pub tolerance: Option<f64>,
+    /// The multiplier the assignment chose (`None` before assignment).
     pub multiplier: Option<Multiplier>,
     /// Error std at the layer output predicted by the error model.
     pub predicted_std: Option<f64>,
@@ -156,10 +169,13 @@ pub struct Layer {
     pub activation_access_pj: f64,
     /// Multiplication energy of the layer per inference, pJ (assigned / exact).
     pub multiplication_pj: f64,
+    /// Of which the exact multiplications, pJ (for `energy_rel`).
     pub multiplication_exact_pj: f64,
     /// Datapath energy of the layer per inference, pJ (assigned / exact).
     pub datapath_pj: f64,
+    /// Of which with exact multipliers, pJ.
     pub datapath_exact_pj: f64,
+    /// The layer's energy by operation, pJ per inference.
     pub breakdown: Breakdown,
     /// Synthesized area of the layer's engine, NAND2 equivalents.
     pub engine_area_ge: Option<f64>,
@@ -170,11 +186,13 @@ pub struct Layer {
 /// One point of a lambda sweep.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SweepPoint {
+    /// AGN weight `lambda` of this run.
     pub lambda: f64,
     /// Accuracy of the integer network with the assigned multipliers.
     pub accuracy: Option<f64>,
     /// Accuracy with exact multipliers (same AGN checkpoint).
     pub exact_accuracy: Option<f64>,
+    /// Multiplication energy with the assigned multipliers over exact ones.
     pub relative_energy: f64,
     /// Learned sigma per layer.
     pub sigmas: Vec<f64>,
@@ -185,7 +203,9 @@ pub struct SweepPoint {
 /// `sweep.json`, written by `codesign sweep`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sweep {
+    /// Path of the config the sweep ran.
     pub config: String,
+    /// Sweep points in lambda order.
     pub points: Vec<SweepPoint>,
 }
 
@@ -202,29 +222,46 @@ pub struct ErrorModelSummary {
 /// One predicted-vs-measured error pair.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ErrorPair {
+    /// Layer name.
     pub layer: String,
+    /// Library id of the multiplier.
     pub multiplier: String,
+    /// Error model that made the prediction.
     pub model: String,
+    /// Predicted error std at the layer output, accumulator units.
     pub predicted_std: f64,
+    /// Measured error std at the layer output, accumulator units.
     pub measured_std: f64,
 }
 
 /// The whole report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// Report format version.
     pub version: u32,
+    /// Run name (from the config).
     pub name: String,
+    /// Model kind, if the config names one.
     pub model: Option<String>,
+    /// Data set, if the config names one.
     pub dataset: Option<String>,
+    /// Multiplier library path.
     pub library: Option<String>,
     /// Per stage: `done` or `not run`.
     pub stages: std::collections::BTreeMap<String, String>,
+    /// Test accuracies by stage.
     pub accuracy: Accuracy,
+    /// Energy estimate per inference.
     pub energy: Energy,
+    /// Synthesized area.
     pub area: Area,
+    /// RTL co-simulation results.
     pub cosim: Cosim,
+    /// Multiplying layers in network order.
     pub layers: Vec<Layer>,
+    /// Error-model validation summary, when it ran.
     pub error_model: Option<ErrorModelSummary>,
+    /// Lambda sweep, when `sweep.json` exists.
     pub sweep: Option<Sweep>,
     /// The HTML report as headless Chromium rendered it (`None`: not checked).
     pub browser: Option<super::browser::BrowserCheck>,

@@ -11,8 +11,11 @@ use std::fmt::Write;
 pub struct Table {
     /// File stem of the CSV and anchor of the section.
     pub id: &'static str,
+    /// Section heading.
     pub title: &'static str,
+    /// Column headings.
     pub headers: Vec<String>,
+    /// Cells, row by row (each as long as `headers`).
     pub rows: Vec<Vec<String>>,
 }
 

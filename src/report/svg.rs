@@ -25,7 +25,9 @@ pub fn esc(s: &str) -> String {
 
 /// One series of a bar chart.
 pub struct Bars<'a> {
+    /// Legend label.
     pub name: &'a str,
+    /// One value per category.
     pub values: Vec<f64>,
     /// Optional text above each bar.
     pub labels: Vec<String>,
@@ -44,7 +46,7 @@ fn header(out: &mut String, id: &str, title: &str) {
 
 /// Round `x` up to a "nice" axis maximum.
 pub fn nice_max(x: f64) -> f64 {
-    if !(x > 0.0) || !x.is_finite() {
+    if x.is_nan() || x <= 0.0 || !x.is_finite() {
         return 1.0;
     }
     let p = 10f64.powf(x.log10().floor());
@@ -173,6 +175,7 @@ fn axes(out: &mut String, y_label: &str, x_label: &str) {
 
 /// One series of a scatter plot.
 pub struct Points<'a> {
+    /// Legend label.
     pub name: &'a str,
     /// `(x, y, tooltip)`.
     pub points: Vec<(f64, f64, String)>,

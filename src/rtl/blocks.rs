@@ -4,12 +4,19 @@
 /// `(file name, text)` of a block.
 pub type Block = (&'static str, &'static str);
 
+/// Activation buffer memory macro.
 pub const ACT_MEM: Block = ("act_mem.v", include_str!("../../rtl/act_mem.v"));
+/// Read-only memory macro (weights, bias, requantization constants).
 pub const ROM: Block = ("rom.v", include_str!("../../rtl/rom.v"));
+/// Sequencer: starts the units one after another.
 pub const SEQUENCER: Block = ("sequencer.v", include_str!("../../rtl/sequencer.v"));
+/// Parameterized MAC engine.
 pub const MAC_ENGINE: Block = ("mac_engine.v", include_str!("../../rtl/mac_engine.v"));
+/// Max / average pooling unit.
 pub const POOL: Block = ("pool.v", include_str!("../../rtl/pool.v"));
+/// Residual addition unit.
 pub const RESIDUAL_ADD: Block = ("residual_add.v", include_str!("../../rtl/residual_add.v"));
+/// Testbench of the whole accelerator.
 pub const TB_ACCEL: Block = ("tb_accel.v", include_str!("../../rtl/tb_accel.v"));
 
 /// Module names of the blocks (reserved in every design's module scope).

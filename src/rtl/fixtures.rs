@@ -60,7 +60,7 @@ mod tests {
             (0..8)
                 .flat_map(|i| (0..8).map(move |j| (i, j)))
                 .filter(|(i, j)| i + j < 5)
-                .map(|(i, j)| ((x >> i) & 1) * ((y >> j) & 1) << (i + j))
+                .map(|(i, j)| (((x >> i) & 1) * ((y >> j) & 1)) << (i + j))
                 .sum()
         };
         assert_eq!(t, ErrorMap::from_fn(false, |x, y| x * y - dropped(x, y)));

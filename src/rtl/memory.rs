@@ -65,6 +65,7 @@ pub enum MemoryKind {
 pub struct MemoryInfo {
     /// Instance path from the top (`buf_conv1`, `u_conv1.w_rom`).
     pub name: String,
+    /// Activation buffer or ROM.
     pub kind: MemoryKind,
     /// Macro module (`act_mem` or `rom`).
     pub module: String,
@@ -75,6 +76,7 @@ pub struct MemoryInfo {
     pub depth: usize,
     /// Bits per word.
     pub width: u32,
+    /// Read ports (an activation buffer read by two units has 2).
     pub read_ports: u32,
     /// 0 for a ROM.
     pub write_ports: u32,
@@ -95,14 +97,22 @@ impl MemoryInfo {
 /// A memory with its modelled area and energy, as `synth.json` reports it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemoryArea {
+    /// Instance path from the top.
     pub name: String,
+    /// Activation buffer or ROM.
     pub kind: MemoryKind,
     #[serde(default)]
+    /// Layer whose engine holds it (ROMs); `None` for activation buffers.
     pub unit: Option<String>,
+    /// Words.
     pub depth: usize,
+    /// Bits per word.
     pub width: u32,
+    /// Read ports.
     pub read_ports: u32,
+    /// Write ports (0 for a ROM).
     pub write_ports: u32,
+    /// Stored bits (`depth * width`).
     pub bits: u64,
     /// Modelled area (µm², 45 nm).
     pub area_um2: f64,

@@ -6,5 +6,6 @@
 
 pub mod accel;
 pub mod blocks;
+#[doc(hidden)]
 pub mod fixtures;
 pub mod memory;

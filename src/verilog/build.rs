@@ -83,14 +83,17 @@ pub fn konst(width: u32, value: u64) -> Expr {
     Expr::Const { width, value }
 }
 
+/// Reference to a whole wire, reg or port.
 pub fn r(name: &Ident) -> Expr {
     Expr::Ref(name.clone())
 }
 
+/// `name[b]`.
 pub fn bit(name: &Ident, b: u32) -> Expr {
     Expr::Bit(name.clone(), b)
 }
 
+/// `name[hi:lo]`; panics unless `hi >= lo` (a generator bug).
 pub fn slice(name: &Ident, hi: u32, lo: u32) -> Expr {
     assert!(hi >= lo, "slice {}[{hi}:{lo}]", name.0);
     Expr::Slice(name.clone(), hi, lo)
@@ -102,18 +105,22 @@ pub fn part(name: &Ident, lo: u32, width: u32) -> Expr {
     slice(name, lo + width - 1, lo)
 }
 
+/// `~a`.
 pub fn not(a: Expr) -> Expr {
     Expr::Unary(UnOp::Not, Box::new(a))
 }
 
+/// `a op b`.
 pub fn bin(op: BinOp, a: Expr, b: Expr) -> Expr {
     Expr::Binary(op, Box::new(a), Box::new(b))
 }
 
+/// `c ? t : e`.
 pub fn cond(c: Expr, t: Expr, e: Expr) -> Expr {
     Expr::Cond(Box::new(c), Box::new(t), Box::new(e))
 }
 
+/// `{parts...}`, first part most significant.
 pub fn concat(parts: Vec<Expr>) -> Expr {
     assert!(!parts.is_empty(), "empty concatenation");
     if parts.len() == 1 {

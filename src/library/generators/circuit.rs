@@ -8,12 +8,16 @@ use crate::netlist::{Builder, GateKind, NetId, Netlist};
 /// A signal: a constant or a net.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Sig {
+    /// Constant 0.
     Zero,
+    /// Constant 1.
     One,
+    /// A net of the netlist being built.
     Net(NetId),
 }
 
 impl Sig {
+    /// The constant `v`.
     pub fn bit(v: bool) -> Sig {
         if v {
             Sig::One
@@ -45,6 +49,7 @@ impl Circuit {
         Sig::Net(self.b.gate(kind, ins))
     }
 
+    /// `!a`, folding constants; makes a gate only for a net.
     pub fn not(&mut self, a: Sig) -> Sig {
         match a {
             Sig::Zero => Sig::One,
@@ -53,6 +58,7 @@ impl Circuit {
         }
     }
 
+    /// `a & b`, folding constants.
     pub fn and(&mut self, a: Sig, b: Sig) -> Sig {
         match (a, b) {
             (Sig::Zero, _) | (_, Sig::Zero) => Sig::Zero,
@@ -62,6 +68,7 @@ impl Circuit {
         }
     }
 
+    /// `a | b`, folding constants.
     pub fn or(&mut self, a: Sig, b: Sig) -> Sig {
         match (a, b) {
             (Sig::One, _) | (_, Sig::One) => Sig::One,
@@ -71,6 +78,7 @@ impl Circuit {
         }
     }
 
+    /// `a ^ b`, folding constants.
     pub fn xor(&mut self, a: Sig, b: Sig) -> Sig {
         match (a, b) {
             (Sig::Zero, y) | (y, Sig::Zero) => y,
@@ -80,6 +88,7 @@ impl Circuit {
         }
     }
 
+    /// `!(a & b)`, folding constants.
     pub fn nand(&mut self, a: Sig, b: Sig) -> Sig {
         match (a, b) {
             (Sig::Net(p), Sig::Net(q)) if p != q => self.gate(GateKind::Nand, &[p, q]),

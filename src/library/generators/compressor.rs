@@ -15,12 +15,16 @@ use super::circuit::{Circuit, Sig};
 use super::matrix::{self, pp_bits, pp_constant, pp_sig, pp_value, Pp};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// Which approximate 4:2 compressor (see the module docs).
 pub enum Kind {
+    /// Momeni et al.'s design 2: errs whenever both pairs have a one.
     A,
+    /// Errs only for four ones (2 instead of 4).
     B,
 }
 
 impl Kind {
+    /// Name in design ids (`a`, `b`).
     pub fn name(self) -> &'static str {
         match self {
             Kind::A => "a",
@@ -65,6 +69,7 @@ fn group_bits(signed: bool, g: usize, col: usize) -> [Option<Pp>; 4] {
     out
 }
 
+/// Product bits, LSB first, of operand bits `a` and `x` (LSB first) with `kind` compressors in the columns below `t`.
 pub fn build(
     c: &mut Circuit,
     a: &[Sig],

@@ -22,6 +22,7 @@ fn segment(c: &mut Circuit, v: &[Sig], k: usize) -> (Vec<Sig>, Vec<Sig>) {
     (seg, s)
 }
 
+/// Product bits, LSB first, of unsigned operand bits `a` and `x` (LSB first): DRUM with `k`-bit segments.
 pub fn build(c: &mut Circuit, a: &[Sig], x: &[Sig], k: usize) -> Vec<Sig> {
     let (sa, sha) = segment(c, a, k);
     let (sb, shb) = segment(c, x, k);

@@ -22,6 +22,7 @@ fn block(c: &mut Circuit, a: [Sig; 2], b: [Sig; 2], approx: bool) -> Vec<Sig> {
     }
 }
 
+/// Product bits, LSB first, of unsigned operand bits `a` and `x` (LSB first): Kulkarni 2x2 blocks, approximate where the block's digit sum is below `level`.
 pub fn build(c: &mut Circuit, a: &[Sig], x: &[Sig], level: usize) -> Vec<Sig> {
     let mut cols = matrix::columns();
     for i in 0..4 {

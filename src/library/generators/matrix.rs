@@ -21,6 +21,7 @@ pub struct Pp {
 }
 
 impl Pp {
+    /// Column (weight `2^col`) of the partial product: `i + j`.
     pub fn col(&self) -> usize {
         self.i + self.j
     }
@@ -183,7 +184,7 @@ pub fn array(c: &mut Circuit, rows: Vec<Vec<(usize, Sig)>>, constant: u32) -> Ve
         }
         for col in 0..16 {
             let mut bits = std::mem::take(&mut pending[col]);
-            bits.extend(add[col].drain(..));
+            bits.append(&mut add[col]);
             // Prior carries from this row go into `next[col]`; keep the
             // invariant of at most two bits per column.
             while bits.len() + next[col].len() > 2 && bits.len() >= 2 {

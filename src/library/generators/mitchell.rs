@@ -18,6 +18,7 @@ fn log2(c: &mut Circuit, v: &[Sig], w: usize) -> (Vec<Sig>, Sig) {
     (log, nz)
 }
 
+/// Product bits, LSB first, of unsigned operand bits `a` and `x` (LSB first): Mitchell's logarithmic multiplier with `w` fraction bits.
 pub fn build(c: &mut Circuit, a: &[Sig], x: &[Sig], w: usize) -> Vec<Sig> {
     let (la, za) = log2(c, a, w);
     let (lb, zb) = log2(c, x, w);

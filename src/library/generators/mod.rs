@@ -24,19 +24,48 @@ pub enum Spec {
     Exact(Reducer),
     /// Partial-product columns below `k` dropped (Dadda tree); with
     /// `compensated`, their expected value is added back as a constant.
-    Truncation { k: usize, compensated: bool },
+    Truncation {
+        /// Columns `0..k` of the partial-product matrix are dropped.
+        k: usize,
+        /// Add the dropped bits' expected value back as a constant.
+        compensated: bool,
+    },
     /// Broken-array multiplier (carry-save array).
-    Broken { hbl: usize, vbl: usize },
+    Broken {
+        /// Horizontal break level: partial-product rows below it omitted.
+        hbl: usize,
+        /// Vertical break level: cells in columns below it omitted.
+        vbl: usize,
+    },
     /// Operand `A` loses `ka` low bits, `B` loses `kb` (exact Dadda core).
-    OperandTrunc { ka: usize, kb: usize },
+    OperandTrunc {
+        /// Low bits of `A` forced to 0.
+        ka: usize,
+        /// Low bits of `B` forced to 0.
+        kb: usize,
+    },
     /// Kulkarni 2x2-block multiplier; blocks with digit sum `< level` approximate.
-    Kulkarni { level: usize },
+    Kulkarni {
+        /// Blocks whose digit sum is below this use the approximate 2x2 block.
+        level: usize,
+    },
     /// DRUM with `k`-bit segments.
-    Drum { k: usize },
+    Drum {
+        /// Segment width, bits.
+        k: usize,
+    },
     /// Mitchell logarithmic multiplier with `w` fraction bits.
-    Mitchell { w: usize },
+    Mitchell {
+        /// Fraction bits of the logarithm.
+        w: usize,
+    },
     /// Approximate 4:2 compressors in the columns below `t`.
-    Compressor { kind: CompressorKind, t: usize },
+    Compressor {
+        /// Which approximate 4:2 compressor.
+        kind: CompressorKind,
+        /// Columns `0..t` use it; the others are exact.
+        t: usize,
+    },
 }
 
 impl Spec {
@@ -53,11 +82,14 @@ impl Spec {
 /// One built-in design.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Design {
+    /// The family and its parameters.
     pub spec: Spec,
+    /// Two's complement operands (else unsigned).
     pub signed: bool,
 }
 
 impl Design {
+    /// A design of `spec` for unsigned or signed operands.
     pub fn new(spec: Spec, signed: bool) -> Self {
         Design { spec, signed }
     }

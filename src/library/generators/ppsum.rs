@@ -11,7 +11,9 @@ use super::matrix::{self, pp_bits, pp_constant, pp_mean, pp_sig, pp_value, Pp};
 pub enum Reducer {
     /// Carry-save array with a ripple-carry final adder.
     Array,
+    /// Dadda tree (column compression with the fewest adders per stage).
     Dadda,
+    /// Wallace tree (greedy column compression).
     Wallace,
 }
 

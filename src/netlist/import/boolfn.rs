@@ -11,11 +11,17 @@ use crate::netlist::{GateKind, NetId};
 /// A parsed function; `Pin(k)` is the `k`-th input pin of the cell.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Func {
+    /// Constant 0 or 1.
     Const(bool),
+    /// The `k`-th input pin.
     Pin(usize),
+    /// Negation.
     Not(Box<Func>),
+    /// Conjunction.
     And(Box<Func>, Box<Func>),
+    /// Disjunction.
     Or(Box<Func>, Box<Func>),
+    /// Exclusive or.
     Xor(Box<Func>, Box<Func>),
 }
 

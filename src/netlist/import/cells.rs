@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 
 /// Something that can make gates (the elaborator).
 pub trait Gates {
+    /// Add a gate of `kind` on `inputs`; returns its output net.
     fn gate(&mut self, kind: GateKind, inputs: &[NetId]) -> NetId;
 }
 
@@ -35,7 +36,9 @@ pub struct CellDef {
     pub name: String,
     /// Library the definition comes from (`NanGate45`, a Liberty file, ...).
     pub library: String,
+    /// Input pin names, in order.
     pub inputs: Vec<String>,
+    /// Output pins, each with its Boolean function of the inputs.
     pub outputs: Vec<(String, Func)>,
     /// Power and ground pins (`VPWR`, `VGND`, ...): connections to them
     /// are accepted and carry no logic.
@@ -84,11 +87,13 @@ type Row = (
 
 /// A built-in library: its name, how instance names map to base names, rows.
 pub struct Family {
+    /// Library name as messages print it.
     pub library: &'static str,
     /// Base name of a cell name of this library (drive suffix removed).
     pub base: fn(&str) -> Option<&str>,
     /// The name of the cell of base `b` in the library's published files.
     pub published: fn(&str) -> String,
+    /// The library's combinational cells.
     pub rows: &'static [Row],
     /// Power and ground pins of every cell (powered netlists connect them).
     pub power: &'static [&'static str],
@@ -103,6 +108,7 @@ fn strip_drive<'a>(name: &'a str, sep: &str) -> Option<&'a str> {
     digits.strip_suffix(sep).filter(|b| !b.is_empty())
 }
 
+/// EvoApprox8b's cells (OSU FreePDK45 names, `PDKGEN` prefix).
 pub static EVOAPPROX: Family = Family {
     library: "EvoApprox8b 45nm (OSU FreePDK45 names)",
     base: |n| strip_drive(n.strip_prefix("PDKGEN").unwrap_or(n), "X"),
@@ -142,6 +148,7 @@ pub static EVOAPPROX: Family = Family {
     ],
 };
 
+/// The NanGate45 (FreePDK45 Open Cell Library) cells.
 pub static NANGATE45: Family = Family {
     library: "NanGate45 (FreePDK45 Open Cell Library)",
     base: |n| strip_drive(n, "_X"),
@@ -240,6 +247,7 @@ pub static NANGATE45: Family = Family {
     ],
 };
 
+/// SkyWater SKY130 high-density standard cells (`sky130_fd_sc_hd__*`).
 pub static SKY130_HD: Family = Family {
     library: "sky130_fd_sc_hd",
     base: |n| strip_drive(n.strip_prefix("sky130_fd_sc_hd__")?, "_"),

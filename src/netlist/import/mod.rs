@@ -11,10 +11,10 @@
 
 pub mod boolfn;
 pub mod cells;
-pub mod elab;
-pub mod lex;
+pub(crate) mod elab;
+pub(crate) mod lex;
 pub mod liberty;
-pub mod parse;
+pub(crate) mod parse;
 pub mod yosys;
 
 use super::validate::{Parts, Ports};
@@ -41,12 +41,15 @@ pub struct ImportOptions {
 
 /// Route names reported in [`Imported::importer`].
 pub const STRUCTURAL: &str = "verilog-structural";
+/// Route name: Yosys JSON read directly.
 pub const YOSYS_JSON: &str = "yosys-json";
+/// Route name: behavioural Verilog synthesized by Yosys first.
 pub const YOSYS_SYNTH: &str = "yosys-synth";
 
 /// A netlist and the route that read it.
 #[derive(Clone, Debug)]
 pub struct Imported {
+    /// The validated netlist.
     pub netlist: Netlist,
     /// [`STRUCTURAL`], [`YOSYS_JSON`] or [`YOSYS_SYNTH`].
     pub importer: String,
@@ -98,10 +101,13 @@ pub fn load(path: &Path, opts: &ImportOptions) -> Result<Imported> {
 
 /// What the structural reader made of a file.
 pub enum Route {
+    /// A gate-level netlist, read without Yosys.
     Netlist(Netlist),
     /// A module the top uses is behavioural: synthesize `top` with Yosys.
     Yosys {
+        /// Where and why the source is behavioural.
         why: String,
+        /// Top module to synthesize.
         top: String,
     },
 }

@@ -43,6 +43,7 @@ pub struct TensorInfo {
     pub id: usize,
     /// Node that produced it (`input` for tensor 0).
     pub producer: String,
+    /// Number of values (`c*h*w`).
     pub len: usize,
     /// Buffer instance holding it.
     pub memory: String,
@@ -70,6 +71,7 @@ pub struct UnitInfo {
     #[serde(default)]
     pub lanes_module: Option<String>,
     #[serde(default)]
+    /// Parallel multiplier lanes (engines only; 0 otherwise).
     pub lanes: usize,
     /// Clock cycles the unit takes once started (from its schedule).
     pub cycles: u64,
@@ -79,16 +81,25 @@ pub struct UnitInfo {
 /// `synth` to run without the network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// Manifest format version.
     pub version: u32,
+    /// Name of the integer network.
     pub network: String,
+    /// Name of the top module.
     pub top: String,
+    /// Signed (two's complement) multipliers.
     pub signed: bool,
+    /// Bytes per input image (`c*h*w`).
     pub input_len: usize,
+    /// Number of logits.
     pub classes: usize,
+    /// Every tensor with its buffer, in id order.
     pub tensors: Vec<TensorInfo>,
+    /// Units in the order the sequencer starts them.
     pub units: Vec<UnitInfo>,
     /// Design sources in compile order (blocks first).
     pub sources: Vec<String>,
+    /// Testbench file name.
     pub testbench: String,
     /// Sum of the units' cycles (the sequencer adds 2 per unit).
     pub cycles_estimate: u64,
@@ -101,9 +112,11 @@ pub struct Manifest {
 /// A complete accelerator, ready to be written to a directory.
 #[derive(Clone, Debug)]
 pub struct Design {
+    /// The manifest written beside the Verilog.
     pub manifest: Manifest,
     /// Generated modules (multipliers, lanes, top), in one file.
     pub verilog: File,
+    /// Hand-written blocks the design instantiates.
     pub blocks: Vec<Block>,
     /// `(file name, contents)` of memory images.
     pub hex: Vec<(String, String)>,
