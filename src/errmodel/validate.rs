@@ -194,10 +194,11 @@ pub struct ModelSummary {
     pub share_within: f64,
     /// Median of predicted / measured over the counted pairs.
     pub median_ratio: f64,
-    /// 10th and 90th percentiles of predicted / measured (nearest rank):
-    /// the spread the median hides.
+    /// 10th percentile of predicted / measured (nearest rank): with
+    /// `p90_ratio`, the spread the median hides.
     #[serde(default)]
     pub p10_ratio: f64,
+    /// 90th percentile of predicted / measured (nearest rank).
     #[serde(default)]
     pub p90_ratio: f64,
 }
