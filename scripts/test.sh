@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 cargo test --release --quiet "$@"
-# Style gates: rustfmt and clippy (warnings are errors) from the toolchain's
+# Style gates: rustfmt, clippy and rustdoc (warnings are errors) from the toolchain's
 # own components; under CI they are required, elsewhere skipped if absent.
 if cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1; then
     cargo fmt --check
     cargo clippy --release --all-targets --quiet -- -D warnings
+    RUSTDOCFLAGS="-D warnings" cargo doc --release --no-deps --quiet
 elif [ "${CI:-}" = true ]; then
     echo "test: rustfmt and clippy are required under CI" >&2
     exit 1

@@ -211,7 +211,7 @@ pub struct SweepArgs {
     #[arg(long, value_delimiter = ',', default_value = "0.05,0.2,0.5")]
     pub lambdas: Vec<f64>,
     /// Run directory holding (or receiving) the baseline and QAT
-    /// checkpoints; points go to DIR/sweep/lambda_<L>/, the summary to DIR/sweep.json.
+    /// checkpoints; points go to `DIR/sweep/lambda_<L>/`, the summary to DIR/sweep.json.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// libtorch device for training: cpu, cuda or auto.

@@ -1,7 +1,7 @@
 //! Co-simulation: run emitted Verilog in Icarus Verilog and compare it with
 //! the Rust side bit for bit. Multipliers are checked exhaustively against
 //! their error maps; the accelerator on real images against the integer
-//! simulation's traces ([`compare_traces`]).
+//! simulation's traces ([`compare`]).
 
 use crate::errmap::ErrorMap;
 use crate::error::{Error, Result};

@@ -4,11 +4,11 @@
 //! (accumulator units, bias excluded).
 //!
 //! Two models, both pure functions over histograms and error tables:
-//! * [`population`]: the paper's model, weights drawn from the layer's
+//! * [`population()`]: the paper's model, weights drawn from the layer's
 //!   weight histogram;
-//! * [`per_channel`]: each output channel's own weights, with the
+//! * [`per_channel()`]: each output channel's own weights, with the
 //!   deterministic per-channel error compensated in the bias;
-//! * [`sampled`]: the per-channel quantities evaluated exactly on the
+//! * [`sampled()`]: the per-channel quantities evaluated exactly on the
 //!   sampled receptive fields, keeping the activation/weight pairing.
 //!
 //! [`validate`] measures the error bit-exactly for comparison.
@@ -121,7 +121,7 @@ pub struct PairPrediction {
     pub sampled_correction: Vec<i32>,
 }
 
-/// Predictions for every layer (outer, [`IntNetwork::mac_layers`] order)
+/// Predictions for every layer (outer, [`crate::intnet::IntNetwork::mac_layers`] order)
 /// and candidate (inner). `calib` must have passed
 /// [`crate::calib::Calibration::check`].
 pub fn predict_all(

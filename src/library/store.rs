@@ -228,7 +228,7 @@ pub fn read_index(dir: &Path) -> Result<Index> {
 }
 
 impl Library {
-    /// Load `dir` and validate every entry (see [`check_entry`]).
+    /// Load `dir` and validate every entry (each entry's fields, files and error map are checked).
     pub fn load(dir: &Path) -> Result<Library> {
         let index = read_index(dir)?;
         let results: Vec<Result<()>> = index

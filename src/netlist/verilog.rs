@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::tool::{self, Tool};
 use std::path::Path;
 
-/// Name of the module [`write`] emits for `n`.
+/// Name of the module [`write()`] emits for `n`.
 pub fn module_name(n: &Netlist) -> String {
     crate::netlist::module::file_of(n).1.to_string()
 }

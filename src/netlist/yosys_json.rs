@@ -7,7 +7,7 @@ use crate::netlist::{GateKind, Netlist};
 use serde_json::{json, Map, Value};
 
 /// Yosys JSON text of `n` as module `module`, ports named as in
-/// [`super::mult::module_of`].
+/// [`super::module::module_of`].
 pub fn write(n: &Netlist, module: &str) -> String {
     // Yosys numbers bits from 2; constants are the strings "0" / "1".
     let mut bit: Vec<Value> = (0..n.num_nets).map(|i| json!(i + 2)).collect();
