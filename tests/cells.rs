@@ -17,12 +17,10 @@ fn pdk(rel: &str) -> Option<PathBuf> {
     if p.exists() {
         return Some(p);
     }
-    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
-    assert!(!ci, "{} is missing: run scripts/pdk.sh", p.display());
-    eprintln!(
-        "skipping: {} is missing (scripts/pdk.sh fetches it)",
+    codesign::tool::skip_test(&format!(
+        "{} is missing (scripts/pdk.sh fetches it)",
         p.display()
-    );
+    ));
     None
 }
 

@@ -12,29 +12,13 @@ use codesign::rtl::accel::Manifest;
 use codesign::tool::Tool;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const EXE: &str = env!("CARGO_BIN_EXE_codesign");
+mod common;
+use common::codesign_in;
 
 fn codesign(args: &[&str]) -> Output {
     codesign_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-/// `codesign args` run in folder `cwd` (relative paths are relative to it).
-fn codesign_in(cwd: &Path, args: &[&str]) -> Output {
-    let out = Command::new(EXE)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap();
-    eprintln!(
-        "$ (cd {}; codesign {})\n{}{}",
-        cwd.display(),
-        args.join(" "),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 fn copy_dir(from: &Path, to: &Path) {

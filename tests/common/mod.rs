@@ -1,0 +1,22 @@
+//! What the command-line integration tests share.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `codesign args` run in folder `cwd` (relative paths are relative to it),
+/// its output echoed for the test log.
+pub fn codesign_in(cwd: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_codesign"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    eprintln!(
+        "$ (cd {}; codesign {})\n{}{}",
+        cwd.display(),
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
