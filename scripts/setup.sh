@@ -57,4 +57,4 @@ scripts/pdk.sh
 
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
-cargo build --release --quiet
+cargo build --release --workspace --quiet

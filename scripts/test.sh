@@ -6,13 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-cargo test --release --quiet "$@"
+cargo test --release --workspace --quiet "$@"
 # Style gates: rustfmt, clippy and rustdoc (warnings are errors) from the toolchain's
 # own components; under CI they are required, elsewhere skipped if absent.
 if cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1; then
-    cargo fmt --check
-    cargo clippy --release --all-targets --quiet -- -D warnings
-    RUSTDOCFLAGS="-D warnings" cargo doc --release --no-deps --quiet
+    cargo fmt --all --check
+    cargo clippy --release --workspace --all-targets --quiet -- -D warnings
+    RUSTDOCFLAGS="-D warnings" cargo doc --release --workspace --no-deps --quiet
 elif [ "${CI:-}" = true ]; then
     echo "test: rustfmt and clippy are required under CI" >&2
     exit 1

@@ -29,9 +29,9 @@ pub enum Error {
     /// proof that did not hold, a stage whose own check failed.
     #[error("{0}")]
     Check(String),
-    /// libtorch reported an error.
+    /// libtorch reported an error (the `codesign-torch` commands).
     #[error("libtorch: {0}")]
-    Torch(#[from] tch::TchError),
+    Torch(String),
 }
 
 /// Library-wide result.

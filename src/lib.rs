@@ -21,12 +21,12 @@ pub mod library;
 pub mod netlist;
 
 // The network: the integer contract, calibration, error model, assignment,
-// and training (the only part that needs libtorch).
+// (training, the only part that needs libtorch, is the `codesign-torch`
+// crate in `torch/`).
 pub mod assign;
 pub mod calib;
 pub mod errmodel;
 pub mod intnet;
-pub mod nn;
 
 // Hardware: the accelerator emitter, then synthesis and co-simulation.
 pub mod eda;

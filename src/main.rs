@@ -54,27 +54,15 @@ enum Command {
 }
 
 fn main() {
-    // A closed pipe (`codesign library show --json | head`) ends the
-    // process quietly, as Unix tools do, instead of panicking in println!.
-    // SAFETY: called before any thread starts; SIG_DFL is always valid.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .without_time()
-        .init();
+    cli::init(&cli.log);
     let result = match cli.command {
         Command::Characterize(a) => cli::characterize::characterize(a),
         Command::Library(a) => cli::library::library(a),
-        Command::Train(a) => cli::train::train(a),
-        Command::Quantize(a) => cli::train::quantize(a),
-        Command::Retrain(a) => cli::train::retrain(a),
+        // Parsed here (one --help, one usage check), run by codesign-torch.
+        Command::Train(_) | Command::Quantize(_) | Command::Retrain(_) => {
+            cli::train::delegate_to_torch().map_err(Into::into)
+        }
         Command::Eval(a) => cli::eval::eval(a),
         Command::Assign(a) => cli::assign::assign(a),
         Command::ExportRtl(a) => cli::rtl::export_rtl(a),
@@ -85,23 +73,5 @@ fn main() {
         Command::Sweep(a) => cli::report::sweep(a),
         Command::Job(a) => cli::report::job(a),
     };
-    if let Err(e) = result {
-        // Each cause once: an error whose message already ends with its
-        // source's (`path: reason`) does not repeat it.
-        let mut msg = String::new();
-        for cause in e.chain().map(|c| c.to_string()) {
-            if !msg.ends_with(&cause) {
-                if !msg.is_empty() {
-                    msg.push_str(": ");
-                }
-                msg.push_str(&cause);
-            }
-        }
-        eprintln!("error: {}", codesign::io::one_line(&msg));
-        let code = e
-            .chain()
-            .find_map(|c| c.downcast_ref::<codesign::Error>())
-            .map_or(2, codesign::Error::exit_code);
-        std::process::exit(code);
-    }
+    cli::exit(result)
 }

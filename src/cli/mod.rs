@@ -8,3 +8,48 @@ pub mod library;
 pub mod report;
 pub mod rtl;
 pub mod train;
+
+/// Process set-up shared by the `codesign` and `codesign-torch` binaries:
+/// a closed pipe (`codesign library show --json | head`) ends the process
+/// quietly, as Unix tools do, instead of panicking in `println!`; logs go to
+/// stderr at `log` level (error, warn, info, debug, trace).
+pub fn init(log: &str) {
+    // SAFETY: called before any thread starts; SIG_DFL is always valid.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(log).unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}
+
+/// End the process with a command's outcome: on error, one line on stderr
+/// (each cause once) and the exit code of the [`crate::Error`] in the chain
+/// (1 a check that ran and failed, 2 anything else).
+pub fn exit(result: anyhow::Result<()>) -> ! {
+    let Err(e) = result else {
+        std::process::exit(0)
+    };
+    // An error whose message already ends with its source's (`path:
+    // reason`) does not repeat it.
+    let mut msg = String::new();
+    for cause in e.chain().map(|c| c.to_string()) {
+        if !msg.ends_with(&cause) {
+            if !msg.is_empty() {
+                msg.push_str(": ");
+            }
+            msg.push_str(&cause);
+        }
+    }
+    eprintln!("error: {}", crate::io::one_line(&msg));
+    let code = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<crate::Error>())
+        .map_or(2, crate::Error::exit_code);
+    std::process::exit(code)
+}

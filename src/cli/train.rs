@@ -1,10 +1,15 @@
-//! Command line of `codesign train`, `codesign quantize` and `codesign retrain`.
+//! Command line of `codesign train`, `codesign quantize` and `codesign
+//! retrain`: the commands that need libtorch.
+//!
+//! The `codesign` binary does not link libtorch (its start-up is then a few
+//! milliseconds instead of the ~0.5 s libtorch's shared libraries take to
+//! load); these three commands are parsed here, so that `codesign --help`
+//! and usage errors stay one program, and then run by the `codesign-torch`
+//! executable that is installed next to `codesign` (crate `torch/`).
 
-use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
-use crate::nn::train::{checkpoint_path, sidecar_path, Session, Stage};
+use crate::error::Error;
 
 /// Where a run directory keeps the config it was trained with.
 pub fn config_copy(run_dir: &Path) -> PathBuf {
@@ -39,93 +44,6 @@ pub struct TrainArgs {
     pub threads: Option<usize>,
 }
 
-/// Parse `--device`.
-pub fn device(name: &str) -> anyhow::Result<tch::Device> {
-    match name {
-        "cpu" => Ok(tch::Device::Cpu),
-        "cuda" => {
-            if !tch::Cuda::is_available() {
-                bail!("--device cuda: no CUDA device is visible to libtorch");
-            }
-            Ok(tch::Device::Cuda(0))
-        }
-        "auto" => Ok(tch::Device::cuda_if_available()),
-        other => bail!("--device: unknown device `{other}` (expected cpu, cuda or auto)"),
-    }
-}
-
-/// `codesign train`.
-pub fn train(args: TrainArgs) -> anyhow::Result<()> {
-    let mut cfg = Config::load(&args.config)?;
-    if let Some(l) = args.lambda {
-        cfg.agn.lambda = l;
-    }
-    if let Some(s) = args.seed {
-        cfg.seed = s;
-    }
-    if let Some(out) = &args.out {
-        cfg.out = out.clone();
-    }
-    cfg.validate()
-        .map_err(|m| anyhow::anyhow!("{}: {m}", args.config.display()))?;
-    let stages = args
-        .stages
-        .iter()
-        .map(|s| Stage::parse(s))
-        .collect::<crate::Result<Vec<_>>>()?;
-    if stages.contains(&Stage::Retrain) {
-        bail!("--stages: retrain needs an assignment; use `codesign retrain RUN_DIR --assignment FILE`");
-    }
-    if stages.windows(2).any(|w| w[0] >= w[1]) {
-        bail!("--stages: list stages once each, in pipeline order (baseline,qat,agn)");
-    }
-    if let Some(t) = args.threads {
-        cfg.threads = Some(t);
-    }
-    set_threads(&cfg);
-    let dev = device(&args.device)?;
-    let run_dir = cfg.out.clone();
-    crate::io::write_yaml(config_copy(&run_dir), &cfg)?;
-    let mut s = Session::new(cfg, run_dir.clone(), dev)?;
-    let mut loaded: Option<Stage> = None;
-    for &stage in &stages {
-        if args.resume
-            && checkpoint_path(&run_dir, stage).exists()
-            && sidecar_path(&run_dir, stage).exists()
-        {
-            tracing::info!(
-                "{}: resuming from {}",
-                stage.name(),
-                checkpoint_path(&run_dir, stage).display()
-            );
-            s.load_stage(stage)?;
-            loaded = Some(stage);
-            continue;
-        }
-        if let Some(prev) = stage.previous() {
-            if loaded != Some(prev) {
-                s.load_stage(prev)?;
-            }
-        }
-        let rep = s.train_stage(stage)?;
-        s.save(stage, &rep)?;
-        loaded = Some(stage);
-        let sig: Vec<String> = rep.sigmas.iter().map(|v| format!("{v:.3}")).collect();
-        println!(
-            "{:<8} test accuracy {:6.2}%  loss {:.4}{}",
-            stage.name(),
-            100.0 * rep.test_accuracy,
-            rep.final_loss,
-            if stage == Stage::Agn {
-                format!("  sigmas [{}]", sig.join(", "))
-            } else {
-                String::new()
-            }
-        );
-    }
-    Ok(())
-}
-
 /// Arguments of `codesign quantize`.
 #[derive(Debug, clap::Args)]
 pub struct QuantizeArgs {
@@ -137,67 +55,6 @@ pub struct QuantizeArgs {
     /// Output file (default RUN_DIR/intnet.json).
     #[arg(long)]
     pub out: Option<PathBuf>,
-}
-
-/// Apply the config's libtorch thread count.
-pub fn set_threads(cfg: &Config) {
-    if let Some(t) = cfg.threads.filter(|&t| t > 0) {
-        tch::set_num_threads(t as i32);
-    }
-}
-
-/// Open a run directory's session with `stage`'s weights (on the CPU).
-pub fn open_run(run_dir: &Path, stage: Stage) -> anyhow::Result<Session> {
-    let cfg = Config::load(config_copy(run_dir))
-        .with_context(|| format!("{}: not a run directory", run_dir.display()))?;
-    set_threads(&cfg);
-    let mut s = Session::new(cfg, run_dir.to_path_buf(), tch::Device::Cpu)?;
-    s.progress = false;
-    s.load_stage(stage)?;
-    Ok(s)
-}
-
-/// The stage to quantize: explicit, or the latest fake-quantized checkpoint.
-fn pick_stage(run_dir: &Path, stage: Option<&str>) -> anyhow::Result<Stage> {
-    if let Some(name) = stage {
-        let st = Stage::parse(name)?;
-        if !st.quantized() {
-            bail!(
-                "--stage: {} is not fake-quantized; quantize qat, agn or retrain",
-                st.name()
-            );
-        }
-        return Ok(st);
-    }
-    for st in [Stage::Agn, Stage::Qat] {
-        if checkpoint_path(run_dir, st).exists() {
-            return Ok(st);
-        }
-    }
-    bail!(
-        "{}: no qat or agn checkpoint; run `codesign train` first",
-        run_dir.join("train").display()
-    )
-}
-
-/// `codesign quantize`.
-pub fn quantize(args: QuantizeArgs) -> anyhow::Result<()> {
-    let stage = pick_stage(&args.run_dir, args.stage.as_deref())?;
-    let s = open_run(&args.run_dir, stage)?;
-    let net = crate::nn::quantize::to_intnet(&s.net, &s.cfg.name)?;
-    let out = args.out.unwrap_or_else(|| args.run_dir.join("intnet.json"));
-    crate::io::write_json(&out, &net)?;
-    crate::intnet::load(&out).context("the written integer network does not validate")?;
-    let acc = s.accuracy(stage, &s.data.test, None);
-    println!(
-        "{}: integer network of the {} checkpoint ({} nodes, {} multiplying layers); fake-quantized test accuracy {:.2}%",
-        out.display(),
-        stage.name(),
-        net.nodes.len(),
-        net.mac_layers().count(),
-        100.0 * acc
-    );
-    Ok(())
 }
 
 /// Arguments of `codesign retrain`.
@@ -216,107 +73,36 @@ pub struct RetrainArgs {
     pub device: String,
 }
 
-/// `codesign retrain`: fine-tune with the assigned multipliers in the
-/// forward pass, then write `RUN_DIR/retrain/intnet.json` and the
-/// bit-exact accuracy to `RUN_DIR/retrain/eval.json`.
-pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
-    use crate::intnet::evalfile::{self, EvalRecord, LayerMultiplier};
-    use crate::intnet::sim::{ProductTable, Simulator};
-    use crate::nn::quantize::to_intnet;
-    use crate::nn::retrain::ApproxProducts;
+/// The name of the executable that runs the libtorch commands.
+pub const TORCH_EXE: &str = "codesign-torch";
 
-    let from = if checkpoint_path(&args.run_dir, Stage::Agn).exists() {
-        Stage::Agn
+/// The `codesign-torch` executable next to the running `codesign`.
+///
+/// Errors: [`Error::Tool`] when it is not there (a build of the `codesign`
+/// package alone, without the workspace's `torch` member).
+pub fn torch_exe() -> crate::Result<PathBuf> {
+    let me = std::env::current_exe().map_err(|e| Error::tool(format!("codesign: {e}")))?;
+    let exe = me.with_file_name(TORCH_EXE);
+    if exe.is_file() {
+        Ok(exe)
     } else {
-        Stage::Qat
-    };
-    let mut s = open_run(&args.run_dir, from)?;
-    let dev = device(&args.device)?;
-    if dev != tch::Device::Cpu {
-        s.vs.set_device(dev);
-        s.device = dev;
+        Err(Error::tool(format!(
+            "{TORCH_EXE} (which runs train, quantize and retrain) is not installed next to {}: build the whole workspace (`cargo build --release --workspace`)",
+            me.display()
+        )))
     }
-    s.progress = true;
-    let assignment = crate::assign::Assignment::load(&args.assignment)?;
-    let lib_dir = args
-        .library
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&assignment.library));
-    let lib = crate::library::Library::load(&lib_dir)
-        .with_context(|| format!("library of {}", args.assignment.display()))?;
-    let name = s.cfg.name.clone();
-    let maps = assignment
-        .layer_maps(&to_intnet(&s.net, &name)?, &lib)
-        .with_context(|| args.assignment.display().to_string())?;
-    let approx = ApproxProducts::new(&maps);
-    let hook = approx.hook();
-    let test = s.data.test.clone();
-    let before = s.accuracy(Stage::Retrain, &test, Some(&hook));
-    let rep = s.train_stage_with(Stage::Retrain, Some(&hook))?;
-    s.save(Stage::Retrain, &rep)?;
+}
 
-    // The retrained integer network, evaluated bit-exactly with the assigned
-    // multipliers (bias corrections added to the biases, as eval does).
-    let int = to_intnet(&s.net, &name)?;
-    let out_dir = args.run_dir.join("retrain");
-    crate::io::write_json(out_dir.join("intnet.json"), &int)?;
-    let mut corrected = int.clone();
-    assignment
-        .apply_bias_corrections(&mut corrected, &lib)
-        .with_context(|| args.assignment.display().to_string())?;
-    let tables: Vec<ProductTable> = maps.iter().map(|(m, _)| ProductTable::new(m)).collect();
-    let approx_res = Simulator::new(&corrected, tables)?.evaluate(&test)?;
-    let exact_res = Simulator::exact(&int)?.evaluate(&test)?;
-    let key = args
-        .assignment
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "assignment".into());
-    let top5 = |r: &crate::intnet::sim::EvalResult| (int.classes > 5).then_some(r.top5);
-    let record = |assigned: bool, r: &crate::intnet::sim::EvalResult| EvalRecord {
-        network: int.name.clone(),
-        assignment: assigned.then(|| args.assignment.display().to_string()),
-        library: assigned.then(|| lib_dir.display().to_string()),
-        multipliers: int
-            .mac_layers()
-            .map(|(n, _)| LayerMultiplier {
-                layer: n.name.clone(),
-                multiplier: if assigned {
-                    assignment
-                        .layer(&n.name)
-                        .map(|c| c.multiplier.clone())
-                        .unwrap_or_default()
-                } else {
-                    "exact".into()
-                },
-            })
-            .collect(),
-        relative_energy: Some(if assigned {
-            assignment.relative_energy
-        } else {
-            1.0
-        }),
-        dataset: s.cfg.dataset.kind.name().into(),
-        split: "test".into(),
-        images: r.n,
-        top1: r.top1,
-        top5: top5(r),
-    };
-    let eval_path = out_dir.join("eval.json");
-    evalfile::update(&eval_path, "exact", record(false, &exact_res))?;
-    evalfile::update(&eval_path, &key, record(true, &approx_res))?;
-    println!(
-        "retrain: assigned multipliers (relative energy {:.4}): before {:.2}%, after {:.2}% (fake-quantized {:.2}%); exact multipliers after: {:.2}%",
-        assignment.relative_energy,
-        100.0 * before,
-        100.0 * approx_res.top1,
-        100.0 * rep.test_accuracy,
-        100.0 * exact_res.top1
-    );
-    tracing::info!(
-        "wrote {} and {}",
-        out_dir.join("intnet.json").display(),
-        eval_path.display()
-    );
-    Ok(())
+/// Run this process's command line (`codesign train|quantize|retrain ...`)
+/// in `codesign-torch`: the process is replaced (`exec`), so exit code,
+/// signals and output are the torch executable's own.
+///
+/// Errors: [`Error::Tool`] when `codesign-torch` is missing or cannot start.
+pub fn delegate_to_torch() -> crate::Result<()> {
+    use std::os::unix::process::CommandExt;
+    let exe = torch_exe()?;
+    let err = std::process::Command::new(&exe)
+        .args(std::env::args_os().skip(1))
+        .exec();
+    Err(Error::tool(format!("{}: {err}", exe.display())))
 }

@@ -1,5 +1,5 @@
 //! Fake quantization that reproduces the integer network's arithmetic
-//! ([`crate::intnet::arith`]) exactly in the forward pass, with
+//! ([`codesign::intnet::arith`]) exactly in the forward pass, with
 //! straight-through gradients in the backward pass.
 //!
 //! Values travel between layers in the *integer domain*: a float tensor whose
@@ -95,7 +95,7 @@ pub fn to_vec_f64(t: &Tensor) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::intnet::arith;
+    use codesign::intnet::arith;
     use rand::{Rng, SeedableRng};
 
     #[test]

@@ -7,14 +7,14 @@
 //! each stage reseeds libtorch (noise) with `seed + stage`, and the data order
 //! and augmentation come from a ChaCha RNG seeded by `(seed, stage, epoch)`.
 
-use crate::config::{Config, StageConfig};
-use crate::data::{Dataset, Split};
-use crate::error::{Error, Result};
-use crate::intnet::Shape;
 use crate::nn::net::{Net, NodeParams, QuantOpts};
 use crate::nn::quant::to_vec_f64;
 use crate::nn::{agn, models};
-use crate::sidecar::{LayerInfo, LayerQuant, Sidecar};
+use codesign::config::{Config, StageConfig};
+use codesign::data::{Dataset, Split};
+use codesign::error::{Error, Result};
+use codesign::intnet::Shape;
+use codesign::sidecar::{LayerInfo, LayerQuant, Sidecar};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -276,7 +276,9 @@ impl Session {
         if stage == Stage::Agn {
             self.net.reset_sigmas(self.cfg.agn.sigma_init);
         }
-        let mut opt = nn::sgd(sc.momentum, 0.0, sc.weight_decay, false).build(&self.vs, sc.lr)?;
+        let mut opt = nn::sgd(sc.momentum, 0.0, sc.weight_decay, false)
+            .build(&self.vs, sc.lr)
+            .map_err(super::torch_error)?;
         opt.set_weight_decay_group(1, 0.0); // no decay on sigma
         let train = &self.data.train;
         let steps_per_epoch = train.len().div_ceil(sc.batch_size);
@@ -502,9 +504,9 @@ impl Session {
         let dir = path.parent().unwrap();
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let tmp = dir.join(format!(".{}.partial.safetensors", stage.name()));
-        self.vs.save(&tmp)?;
+        self.vs.save(&tmp).map_err(super::torch_error)?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-        crate::io::write_yaml(
+        codesign::io::write_yaml(
             sidecar_path(&self.run_dir, stage),
             &self.sidecar(stage, rep)?,
         )

@@ -5,10 +5,10 @@
 use codesign::config::{Config, ModelKind};
 use codesign::intnet::sim::{reference_trace, ProductTable, Simulator};
 use codesign::intnet::{Op, Shape};
-use codesign::nn::models;
-use codesign::nn::net::QuantOpts;
-use codesign::nn::quantize::to_intnet;
-use codesign::nn::train::{Session, Stage};
+use codesign_torch::nn::models;
+use codesign_torch::nn::net::QuantOpts;
+use codesign_torch::nn::quantize::to_intnet;
+use codesign_torch::nn::train::{Session, Stage};
 use tch::{nn, Device, Kind, Tensor};
 
 /// A network of `kind` with trained-looking statistics: random weights,
@@ -143,7 +143,7 @@ fn digits_pipeline() {
     let sim = Simulator::exact(&int).unwrap();
     let test = &s.data.test;
     let logits = sim.dataset_logits(test).unwrap();
-    let (x, _) = codesign::nn::train::batch(
+    let (x, _) = codesign_torch::nn::train::batch(
         test,
         &(0..test.len()).collect::<Vec<_>>(),
         None,
@@ -174,7 +174,7 @@ fn digits_pipeline() {
 fn approximate_forward_equals_the_simulator() {
     use codesign::errmap::ErrorMap;
     use codesign::intnet::sim::ProductTable;
-    use codesign::nn::retrain::ApproxProducts;
+    use codesign_torch::nn::retrain::ApproxProducts;
     tch::manual_seed(5);
     let vs = nn::VarStore::new(Device::Cpu);
     let input = Shape { c: 3, h: 8, w: 8 };

@@ -1,12 +1,12 @@
 //! Turn a fake-quantized [`Net`] into the integer network
-//! (`crate::intnet::IntNetwork`). The integer parameters are not re-derived
+//! (`codesign::intnet::IntNetwork`). The integer parameters are not re-derived
 //! here: they are the very tensors the quantized forward pass used
 //! (`QuantOpts::record`), so the two agree by construction.
 
-use crate::error::{Error, Result};
-use crate::intnet::{self, IntNetwork, MacLayer, Op, Requant};
 use crate::nn::net::{Net, NodeOp, NodeParams, QuantOpts};
 use crate::nn::quant::to_vec_f64;
+use codesign::error::{Error, Result};
+use codesign::intnet::{self, IntNetwork, MacLayer, Op, Requant};
 use tch::{Kind, Tensor};
 
 /// The integer network of `net` (whose activation scales must be set).

@@ -10,9 +10,9 @@ use codesign::config::ModelKind;
 use codesign::eda::{cosim, synth};
 use codesign::intnet::{Op, Shape};
 use codesign::netlist::sim::exhaustive;
-use codesign::nn::{models, quantize::to_intnet};
 use codesign::rtl::{accel, fixtures::multiplier, memory::MemoryKind};
 use codesign::tool::Tool;
+use codesign_torch::nn::{models, quantize::to_intnet};
 use tch::{nn, Device, Kind, Tensor};
 
 #[test]

@@ -4,9 +4,9 @@
 //! layer, as `exact + (approx - exact).detach()`; the backward pass sees the
 //! exact product's gradient.
 
-use crate::errmap::ErrorMap;
-use crate::intnet::lut::{self, ProductTable};
 use crate::nn::net::MacNode;
+use codesign::errmap::ErrorMap;
+use codesign::intnet::lut::{self, ProductTable};
 use tch::{Device, Kind, Tensor};
 
 /// The approximate products of every multiplying layer.

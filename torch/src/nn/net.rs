@@ -1,5 +1,5 @@
 //! The trainable network as a list of nodes that mirrors the integer network
-//! node for node (`crate::intnet`: node `i` produces tensor `i + 1`, tensor 0
+//! node for node (`codesign::intnet`: node `i` produces tensor `i + 1`, tensor 0
 //! is the input), so that `quantize` is a walk over the same list and layer
 //! names agree everywhere.
 //!
@@ -12,10 +12,10 @@
 //!   multiplying layer's accumulators (before bias), and an optional hook
 //!   that replaces the exact products by approximate ones (retraining).
 
-use crate::intnet::Shape;
 use crate::nn::quant::{
     add_exact, add_params, avg_exact, requant_exact, requant_params, ste_round, W_MAX,
 };
+use codesign::intnet::Shape;
 use tch::{nn, Kind, Tensor};
 
 /// Batch-norm epsilon (libtorch's default), also used when folding.
@@ -148,7 +148,7 @@ pub enum NodeParams {
         /// Per-output-channel weight scales (`f64`).
         w_scale: Tensor,
     },
-    /// A residual addition ([`crate::intnet::arith::residual_add`]).
+    /// A residual addition ([`codesign::intnet::arith::residual_add`]).
     Add {
         /// Multiplier applied to this node's input.
         mult_a: f64,

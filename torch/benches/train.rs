@@ -15,9 +15,9 @@
 
 use codesign::config::ModelKind;
 use codesign::intnet::Shape;
-use codesign::nn::agn;
-use codesign::nn::models;
-use codesign::nn::net::{Net, QuantOpts};
+use codesign_torch::nn::agn;
+use codesign_torch::nn::models;
+use codesign_torch::nn::net::{Net, QuantOpts};
 use std::time::{Duration, Instant};
 use tch::nn::OptimizerConfig;
 use tch::{nn, Device, Kind, Tensor};

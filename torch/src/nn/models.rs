@@ -3,10 +3,10 @@
 //! `s2b1.conv2`, `fc`, ...) become variable prefixes in the checkpoint and
 //! node names in the integer network.
 
-use crate::config::ModelKind;
-use crate::error::{Error, Result};
-use crate::intnet::{window_out, Shape};
 use crate::nn::net::{MacNode, Net, Node, NodeOp, BN_EPS};
+use codesign::config::ModelKind;
+use codesign::error::{Error, Result};
+use codesign::intnet::{window_out, Shape};
 use tch::nn;
 
 /// Builds a [`Net`] node by node; tensor ids as in the integer network.

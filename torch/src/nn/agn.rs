@@ -41,11 +41,11 @@ pub fn loss(ce: &Tensor, layers: &[NoisyLayer], lambda: f64, sigma_max: f64) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ModelKind;
-    use crate::intnet::Shape;
     use crate::nn::models;
     use crate::nn::net::Net;
     use crate::nn::net::{NodeOp, QuantOpts};
+    use codesign::config::ModelKind;
+    use codesign::intnet::Shape;
     use tch::{nn, Device};
 
     fn digits_net(vs: &nn::VarStore) -> Net {
