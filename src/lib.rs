@@ -11,6 +11,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod io;
+pub mod rundir;
 pub mod sidecar;
 pub mod tool;
 pub mod verilog;
@@ -38,5 +39,8 @@ pub mod pipeline;
 pub mod report;
 
 pub mod cli;
+
+#[cfg(test)]
+mod golden;
 
 pub use error::{Error, Result};

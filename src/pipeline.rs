@@ -11,6 +11,7 @@
 //! unfinished stage without losing finished work.
 
 use crate::error::{Error, Result};
+use crate::rundir::{export, rel, RunDir};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -115,10 +116,11 @@ impl Run {
         let dir = p(d);
         let cfg = p(&self.config);
         let lib = p(&self.library);
-        let lib_index = self.library.join("index.yaml");
-        let assignment = p(&d.join("assignment.yaml"));
-        let rtl = p(&d.join("rtl"));
-        let rtl_exact = p(&d.join("rtl_exact"));
+        let lib_index = self.library.join(crate::library::store::INDEX);
+        let run = RunDir::new(d);
+        let assignment = p(&run.assignment());
+        let rtl = p(run.rtl().root());
+        let rtl_exact = p(run.rtl_exact().root());
         let f = |x: &str| Input::File(PathBuf::from(x));
         let out = |x: &str| Output::File(PathBuf::from(x));
         let mut stages = Vec::new();
@@ -149,16 +151,14 @@ impl Run {
                 ]],
                 inputs: prev
                     .iter()
-                    .flat_map(|p| {
-                        [
-                            f(&format!("train/{p}.safetensors")),
-                            f(&format!("train/{p}.yaml")),
-                        ]
-                    })
+                    .flat_map(|p| [f(&rel::checkpoint(p)), f(&rel::sidecar(p))])
                     .collect(),
+                // Each training stage also writes the config copy later
+                // stages read.
                 outputs: vec![
-                    out(&format!("train/{st}.safetensors")),
-                    out(&format!("train/{st}.yaml")),
+                    out(&rel::checkpoint(st)),
+                    out(&rel::sidecar(st)),
+                    out(rel::CONFIG),
                 ],
                 reads_config: true,
             });
@@ -168,19 +168,23 @@ impl Run {
             Stage {
                 name: "quantize",
                 commands: vec![vec![s("quantize"), dir.clone()]],
-                inputs: vec![f("train/agn.safetensors"), f("train/agn.yaml")],
-                outputs: vec![out("intnet.json")],
+                inputs: vec![f(&rel::checkpoint("agn")), f(&rel::sidecar("agn"))],
+                outputs: vec![out(rel::INTNET)],
                 reads_config: true,
             },
             Stage {
                 name: "assign",
                 commands: vec![vec![s("assign"), dir.clone(), s("--library"), lib.clone()]],
                 inputs: vec![
-                    f("intnet.json"),
-                    f("train/agn.yaml"),
+                    f(rel::INTNET),
+                    f(&rel::sidecar("agn")),
                     Input::File(lib_index.clone()),
                 ],
-                outputs: vec![out("assignment.yaml")],
+                outputs: vec![
+                    out(rel::ASSIGNMENT),
+                    out(rel::CALIBRATION),
+                    out(rel::ERROR_MODEL),
+                ],
                 reads_config: true,
             },
             Stage {
@@ -202,11 +206,11 @@ impl Run {
                     ],
                 ],
                 inputs: vec![
-                    f("intnet.json"),
-                    f("assignment.yaml"),
+                    f(rel::INTNET),
+                    f(rel::ASSIGNMENT),
                     Input::File(lib_index.clone()),
                 ],
-                outputs: vec![out("eval.json")],
+                outputs: vec![out(rel::EVAL)],
                 reads_config: true,
             },
             Stage {
@@ -218,12 +222,12 @@ impl Run {
                     assignment.clone(),
                 ]],
                 inputs: vec![
-                    f("train/agn.safetensors"),
-                    f("intnet.json"),
-                    f("assignment.yaml"),
+                    f(&rel::checkpoint("agn")),
+                    f(rel::INTNET),
+                    f(rel::ASSIGNMENT),
                     Input::File(lib_index.clone()),
                 ],
-                outputs: vec![out("retrain/intnet.json"), out("retrain/eval.json")],
+                outputs: vec![out(rel::RETRAIN_INTNET), out(rel::RETRAIN_EVAL)],
                 reads_config: true,
             },
             Stage {
@@ -238,7 +242,7 @@ impl Run {
                         s("--assignment"),
                         assignment.clone(),
                         s("--intnet"),
-                        p(&d.join("retrain/intnet.json")),
+                        p(&run.retrain_intnet()),
                         s("--out"),
                         rtl.clone(),
                     ],
@@ -253,14 +257,14 @@ impl Run {
                     ],
                 ],
                 inputs: vec![
-                    f("intnet.json"),
-                    f("retrain/intnet.json"),
-                    f("assignment.yaml"),
+                    f(rel::INTNET),
+                    f(rel::RETRAIN_INTNET),
+                    f(rel::ASSIGNMENT),
                     Input::File(lib_index.clone()),
                 ],
                 outputs: vec![
-                    Output::Dir(PathBuf::from("rtl")),
-                    Output::Dir(PathBuf::from("rtl_exact")),
+                    Output::Dir(PathBuf::from(rel::RTL)),
+                    Output::Dir(PathBuf::from(rel::RTL_EXACT)),
                 ],
                 reads_config: true,
             },
@@ -270,14 +274,14 @@ impl Run {
                 name: "synth",
                 commands: vec![vec![s("synth"), rtl.clone()]],
                 inputs: vec![Input::StageOutputs("export-rtl")],
-                outputs: vec![out("rtl/synth.json")],
+                outputs: vec![out(&rel::in_export(rel::RTL, export::SYNTH))],
                 reads_config: true,
             },
             Stage {
                 name: "synth-exact",
                 commands: vec![vec![s("synth"), rtl_exact.clone()]],
                 inputs: vec![Input::StageOutputs("export-rtl")],
-                outputs: vec![out("rtl_exact/synth.json")],
+                outputs: vec![out(&rel::in_export(rel::RTL_EXACT, export::SYNTH))],
                 reads_config: true,
             },
             Stage {
@@ -289,7 +293,7 @@ impl Run {
                     self.cosim_images.to_string(),
                 ]],
                 inputs: vec![Input::StageOutputs("export-rtl")],
-                outputs: vec![out("rtl/cosim.json")],
+                outputs: vec![out(&rel::in_export(rel::RTL, export::COSIM))],
                 reads_config: true,
             },
         ]);
@@ -308,11 +312,11 @@ impl Run {
                     self.device.clone(),
                 ]],
                 inputs: vec![
-                    f("train/qat.safetensors"),
-                    f("train/qat.yaml"),
+                    f(&rel::checkpoint("qat")),
+                    f(&rel::sidecar("qat")),
                     Input::File(lib_index.clone()),
                 ],
-                outputs: vec![out("sweep.json")],
+                outputs: vec![out(rel::SWEEP_JSON)],
                 reads_config: true,
             });
         }
@@ -323,10 +327,10 @@ impl Run {
                 .into_iter()
                 .map(Input::Optional)
                 .collect(),
+            // report.json, .md, .html, the plot's PNG, CSV tables, Accelergy files.
             outputs: vec![
-                out("report/report.json"),
-                out("report/report.html"),
-                out("report/report.md"),
+                out(&format!("{}/report.json", rel::REPORT)),
+                Output::Dir(PathBuf::from(rel::REPORT)),
             ],
             reads_config: true,
         }]);
@@ -376,7 +380,7 @@ impl Run {
 
     /// Path of a stage's record.
     pub fn record_path(&self, stage: &str) -> PathBuf {
-        self.dir.join(".stages").join(format!("{stage}.json"))
+        RunDir::new(&self.dir).record(stage)
     }
 
     /// The recorded run of `stage`, if any (an unreadable record counts as none).
@@ -521,6 +525,42 @@ impl Run {
         Ok(out)
     }
 
+    /// Files of the run directory written since `started` that no stage of
+    /// the run declares (under a declared file or directory output): a
+    /// stage whose declaration drifted from what it writes. Stages of one
+    /// wave run at the same time, so a file counts as declared when any
+    /// stage declares it. Hidden entries, `logs/` (the runner's own) and
+    /// `sweep/` (the sweep points' run directories, each checked as a run
+    /// of its own) are not looked at.
+    pub fn undeclared_writes(&self, started: SystemTime) -> Result<Vec<String>> {
+        let declared: Vec<PathBuf> = self
+            .stages()
+            .iter()
+            .flat_map(|s| s.outputs.iter())
+            .map(|o| match o {
+                Output::File(f) | Output::Dir(f) => self.resolve(f),
+            })
+            .collect();
+        let mut files = Vec::new();
+        if self.dir.is_dir() {
+            list_files(&self.dir, &mut files)?;
+        }
+        let skip = [self.dir.join(rel::LOGS), self.dir.join(rel::SWEEP)];
+        let mut undeclared = Vec::new();
+        for file in files {
+            if skip.iter().chain(&declared).any(|d| file.starts_with(d)) {
+                continue;
+            }
+            let modified = std::fs::metadata(&file)
+                .and_then(|m| m.modified())
+                .map_err(|e| Error::io(&file, e))?;
+            if modified >= started {
+                undeclared.push(self.rel(&file));
+            }
+        }
+        Ok(undeclared)
+    }
+
     fn rel(&self, path: &Path) -> String {
         p(path.strip_prefix(&self.dir).unwrap_or(path))
     }
@@ -543,7 +583,7 @@ pub enum Outcome {
 impl Run {
     /// Log file of a stage.
     pub fn log_path(&self, stage: &str) -> PathBuf {
-        self.dir.join("logs").join(format!("{stage}.log"))
+        RunDir::new(&self.dir).log(stage)
     }
 
     /// Run `stage` with the binary `exe` unless it is up to date. Every
@@ -613,6 +653,12 @@ impl Run {
             }
         }
         let outputs = self.collect_outputs(stage, started)?;
+        if let Some(file) = self.undeclared_writes(started)?.first() {
+            return Err(Error::check(format!(
+                "stage `{}` wrote {file}, which no stage of the run declares as an output (src/pipeline.rs)",
+                stage.name
+            )));
+        }
         let seconds = clock.elapsed().as_secs_f64();
         self.write_record(&StageRecord {
             stage: stage.name.to_string(),
@@ -838,6 +884,26 @@ mod tests {
         assert!(run.is_stale(&st, "other"));
         std::fs::remove_file(tmp.path().join("intnet.json")).unwrap();
         assert!(run.is_stale(&st, &key));
+    }
+
+    #[test]
+    fn a_file_no_stage_declares_is_found() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = run_in(tmp.path());
+        std::fs::write(tmp.path().join("before.json"), "{}").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let started = SystemTime::now();
+        for f in [rel::INTNET, rel::CALIBRATION, "stray.json", "logs/x.log"] {
+            let path = tmp.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "{}").unwrap();
+        }
+        std::fs::create_dir_all(tmp.path().join("rtl")).unwrap();
+        std::fs::write(tmp.path().join("rtl/top.v"), "").unwrap();
+        // Declared (intnet.json by quantize, calibration.json by assign,
+        // rtl/ by export-rtl), older than the stage, or the runner's log: not
+        // reported; the stray file is.
+        assert_eq!(run.undeclared_writes(started).unwrap(), ["stray.json"]);
     }
 
     #[test]

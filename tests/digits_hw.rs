@@ -285,4 +285,59 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
         "engines {engine_sum} GE, top {total} GE"
     );
     assert!(rtl.join("yosys.log").is_file());
+
+    // Every other subcommand, from the same folder with relative paths.
+    let lib = path(&run.join("library"));
+    let ok = |args: &[&str]| {
+        let out = codesign(args);
+        assert!(out.status.success(), "codesign {} failed", args.join(" "));
+        out
+    };
+    ok(&["library", "show", &lib]);
+    let netlist = run.join("mul.v");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import/cost_sop_abc.v"),
+        &netlist,
+    )
+    .unwrap();
+    ok(&["characterize", &path(&netlist), "--json"]);
+    ok(&[
+        "assign",
+        "digits",
+        "--library",
+        &lib,
+        "--out",
+        "digits/assignment_again.yaml",
+        "--no-validate",
+    ]);
+    let again: Value = codesign::io::read_yaml(run.join("assignment_again.yaml")).unwrap();
+    assert_eq!(
+        again["layers"], assignment["layers"],
+        "assign is deterministic"
+    );
+    ok(&[
+        "eval",
+        "digits",
+        "--assignment",
+        "digits/assignment_again.yaml",
+    ]);
+    ok(&[
+        "export-rtl",
+        "digits",
+        "--exact",
+        "--library",
+        &lib,
+        "--out",
+        "digits/rtl_again",
+    ]);
+    assert!(run.join("rtl_again/manifest.json").is_file());
+    ok(&["report", "digits", "--browser", "skip"]);
+    let report: Value = codesign::io::read_json(run.join("report/report.json")).unwrap();
+    assert_eq!(report["accuracy"]["exact"], eval_exact(&run));
+}
+
+/// The exact network's test accuracy as `eval.json` records it.
+fn eval_exact(run: &Path) -> Value {
+    let ev: Value = codesign::io::read_json(run.join("eval.json")).unwrap();
+    ev["exact"]["top1"].clone()
 }

@@ -4,6 +4,8 @@
 //! independent computation, the Accelergy tables are parsed back and checked
 //! against the report, and the HTML is rendered in headless Chromium.
 
+mod common;
+
 use codesign::assign::{Assignment, LayerChoice};
 use codesign::errmodel::validate::{
     model_summary, ErrorModelReport, ImageSet, PairEntry, ShareWithin, Summary, RELATIVE_THRESHOLD,
@@ -478,6 +480,9 @@ fn report_numbers_match_an_independent_computation() {
     );
     assert!(md.contains("| accuracy: float baseline | 98.10% |"));
     assert!(md.contains("test override"));
+    // The whole Markdown, reviewed (the run's temporary folder as `RUN`).
+    let stable = md.replace(&fx._tmp.path().display().to_string(), "RUN");
+    common::golden::check("report/report.md", &stable);
     let csv = std::fs::read_to_string(fx.run.join("report/layers.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4);
     assert!(csv.lines().nth(2).unwrap().starts_with(&format!(

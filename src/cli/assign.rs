@@ -9,6 +9,7 @@ use crate::data::{Dataset, Split};
 use crate::errmodel::validate::{self, ErrorModelReport};
 use crate::errmodel::{predict_all, Candidate};
 use crate::library::Library;
+use crate::rundir::RunDir;
 use crate::sidecar::Sidecar;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -54,10 +55,11 @@ pub struct AssignArgs {
 /// `codesign assign`.
 pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
     let run = &args.run_dir;
+    let dir = RunDir::new(run);
     let model = args.model;
-    let net = crate::intnet::load(run.join("intnet.json"))?;
+    let net = crate::intnet::load(dir.intnet())?;
     let mut data = RunData::new(run);
-    let calib_path = run.join("calibration.json");
+    let calib_path = dir.calibration();
     let calib = if calib_path.exists() && !args.recalibrate {
         let c: Calibration = crate::io::read_json(&calib_path)?;
         c.check(&net, &calib_path.display().to_string())?;
@@ -76,10 +78,7 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
         tracing::info!("wrote {}", calib_path.display());
         c
     };
-    let sidecar_path = args
-        .sidecar
-        .clone()
-        .unwrap_or_else(|| run.join("train").join("agn.yaml"));
+    let sidecar_path = args.sidecar.clone().unwrap_or_else(|| dir.sidecar("agn"));
     let sidecar: Sidecar = crate::io::read_yaml(&sidecar_path)?;
     let views = mac_views(&net)?;
     let sig = sigmas(&sidecar, &views, &sidecar_path.display().to_string())?;
@@ -137,10 +136,7 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
             missed = Some(rec);
         }
     }
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| run.join("assignment.yaml"));
+    let out = args.out.clone().unwrap_or_else(|| dir.assignment());
     crate::io::write_yaml(&out, &assignment)?;
     if assignment.repair.is_some() {
         print!("{}", assignment_table(&assignment, &sig));
@@ -172,7 +168,7 @@ pub fn assign(args: AssignArgs) -> anyhow::Result<()> {
     }
     let measured = validate::measure(&net, &train.images, &indices, &cands, &preds)?;
     let report = validate::report(&calib, &cands, &preds, &measured, &indices);
-    let path = run.join("error_model.json");
+    let path = dir.error_model();
     crate::io::write_json(&path, &report)?;
     print!("{}", validation_table(&report, &cands));
     tracing::info!("wrote {}", path.display());
@@ -198,7 +194,7 @@ impl<'a> RunData<'a> {
     /// `RUN_DIR/config.yaml`.
     fn config(&mut self) -> anyhow::Result<&crate::config::Config> {
         if self.config.is_none() {
-            let path = self.run.join("config.yaml");
+            let path = RunDir::new(self.run).config();
             let cfg = crate::config::Config::load(&path)
                 .context("calibration and the accuracy budget need the run's config")?;
             self.config = Some(cfg);

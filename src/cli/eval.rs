@@ -7,6 +7,7 @@ use crate::intnet::evalfile::{self, EvalRecord, LayerMultiplier};
 use crate::intnet::sim::{accuracy, ProductTable, Simulator};
 use crate::intnet::{self, IntNetwork};
 use crate::library::Library;
+use crate::rundir::RunDir;
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
@@ -43,7 +44,7 @@ pub struct EvalArgs {
 
 /// `codesign eval`.
 pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
-    let mut net = intnet::load(args.run_dir.join("intnet.json"))?;
+    let mut net = intnet::load(RunDir::new(&args.run_dir).intnet())?;
     let config_path = find_config(&args.run_dir)?;
     let config = Config::load(&config_path)?;
     let (tables, choices, library, energy) = match &args.assignment {
@@ -149,7 +150,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
         top1: result.top1,
         top5,
     };
-    let out = args.run_dir.join("eval.json");
+    let out = RunDir::new(&args.run_dir).eval();
     evalfile::update(&out, &key, record)?;
     tracing::info!("wrote {} (record '{key}')", out.display());
     Ok(())
@@ -157,12 +158,12 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
 
 /// `config.yaml` in the run directory or its parent.
 fn find_config(run_dir: &Path) -> anyhow::Result<PathBuf> {
-    let here = run_dir.join("config.yaml");
+    let here = RunDir::new(run_dir).config();
     if here.exists() {
         return Ok(here);
     }
     if let Some(parent) = run_dir.parent() {
-        let up = parent.join("config.yaml");
+        let up = RunDir::new(parent).config();
         if up.exists() {
             return Ok(up);
         }

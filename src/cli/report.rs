@@ -114,7 +114,7 @@ fn prepare(
         .with_context(|| format!("{}", config.display()))?;
     let (library, build_library) = match &cfg.library {
         Some(l) => (l.clone(), false),
-        None => (dir.join("library"), true),
+        None => (crate::rundir::RunDir::new(&dir).library(), true),
     };
     let run = Run {
         dir,
@@ -196,7 +196,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         "all {} stages done in {:.1} s; report: {}",
         stages.len(),
         clock.elapsed().as_secs_f64(),
-        run.dir.join("report/report.html").display()
+        crate::report::out_dir(&run.dir)
+            .join("report.html")
+            .display()
     );
     print!("{}", crate::report::summary(&r));
     Ok(())

@@ -11,6 +11,7 @@ use crate::intnet;
 use crate::library::Library;
 use crate::netlist::Netlist;
 use crate::rtl::accel::{self, Manifest};
+use crate::rundir::{ExportDir, RunDir};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -80,7 +81,7 @@ pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
     let net = intnet::load(
         args.intnet
             .clone()
-            .unwrap_or_else(|| args.run_dir.join("intnet.json")),
+            .unwrap_or_else(|| RunDir::new(&args.run_dir).intnet()),
     )?;
     let (assignment, lib_dir) = match (&args.assignment, args.exact) {
         (Some(p), _) => {
@@ -148,7 +149,7 @@ pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
         library: abs(&lib_dir),
         exact: args.exact,
     };
-    crate::io::write_json(out.join("source.json"), &source)?;
+    crate::io::write_json(ExportDir::new(&out).source(), &source)?;
     println!(
         "{}: {} units, top `{}`, about {} cycles per inference",
         out.display(),
@@ -173,9 +174,10 @@ pub struct SynthArgs {
 
 /// `codesign synth`.
 pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
-    let manifest: Manifest = crate::io::read_json(args.dir.join("manifest.json"))?;
+    let export = ExportDir::new(&args.dir);
+    let manifest: Manifest = crate::io::read_json(export.manifest())?;
     let rep = synth::synth(&args.dir, &manifest)?;
-    crate::io::write_json(args.dir.join("synth.json"), &rep)?;
+    crate::io::write_json(export.synth(), &rep)?;
     println!(
         "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12} {:>10}",
         "unit", "multiplier", "lanes", "cells", "FFs", "area (GE)", "mult (GE)"
@@ -259,8 +261,8 @@ pub struct CosimArgs {
 
 /// The first `n` test images of the run an export came from.
 fn test_images(dir: &Path, n: usize, data_dir: Option<&Path>) -> anyhow::Result<Vec<u8>> {
-    let source: Source = crate::io::read_json(dir.join("source.json"))?;
-    let config = Config::load(source.run_dir.join("config.yaml"))?;
+    let source: Source = crate::io::read_json(ExportDir::new(dir).source())?;
+    let config = Config::load(RunDir::new(&source.run_dir).config())?;
     let split = config.dataset.load_from(data_dir)?;
     if split.test.len() < n {
         bail!(
@@ -324,7 +326,7 @@ pub fn cosim(args: CosimArgs) -> anyhow::Result<()> {
         return Err(crate::Error::check(format!(
             "co-simulation found {} mismatching images and {bad_mults} failing multiplier modules (details in {})",
             rep.mismatches,
-            args.dir.join("cosim.json").display()
+            ExportDir::new(&args.dir).cosim().display()
         ))
         .into());
     }

@@ -13,7 +13,7 @@ use crate::error::Error;
 
 /// Where a run directory keeps the config it was trained with.
 pub fn config_copy(run_dir: &Path) -> PathBuf {
-    run_dir.join("config.yaml")
+    crate::rundir::RunDir::new(run_dir).config()
 }
 
 /// Arguments of `codesign train`.

@@ -5,6 +5,7 @@
 
 use crate::errmap::ErrorMap;
 use crate::error::{Error, Result};
+use crate::rundir::ExportDir;
 use crate::tool::{path_arg, run, Tool};
 use std::path::Path;
 
@@ -508,7 +509,7 @@ pub fn write_reference(
     net: &crate::intnet::IntNetwork,
     maps: &[(String, ErrorMap)],
 ) -> Result<()> {
-    crate::io::write_json(dir.join("intnet.json"), net)?;
+    crate::io::write_json(ExportDir::new(dir).intnet(), net)?;
     let sub = dir.join("errmaps");
     std::fs::create_dir_all(&sub).map_err(|e| Error::io(&sub, e))?;
     let ids: Vec<&str> = maps.iter().map(|(id, _)| id.as_str()).collect();
@@ -533,7 +534,8 @@ fn read_errmap(dir: &Path, id: &str, signed: bool) -> Result<ErrorMap> {
 
 /// The Rust simulator of an export directory (see [`write_reference`]).
 pub fn load_reference(dir: &Path) -> Result<crate::intnet::sim::Simulator> {
-    let net = crate::intnet::load(dir.join("intnet.json"))?;
+    let export = ExportDir::new(dir);
+    let net = crate::intnet::load(export.intnet())?;
     let ids: Vec<String> = crate::io::read_json(dir.join("errmaps/layers.json"))?;
     let mut tables = vec![];
     for id in &ids {
@@ -547,7 +549,8 @@ pub fn load_reference(dir: &Path) -> Result<crate::intnet::sim::Simulator> {
 /// with the Rust simulation, then check each multiplier module on its own
 /// ([`check_multipliers`]); writes `cosim.json`.
 pub fn cosimulate(dir: &Path, images: &[u8], sim: Sim, shards: usize) -> Result<CosimReport> {
-    let manifest: crate::rtl::accel::Manifest = crate::io::read_json(dir.join("manifest.json"))?;
+    let export = ExportDir::new(dir);
+    let manifest: crate::rtl::accel::Manifest = crate::io::read_json(export.manifest())?;
     let reference = load_reference(dir)?;
     let runs = run_accel(dir, &manifest, images, sim, shards)?;
     let expected: Vec<Vec<Vec<i32>>> = images
@@ -556,6 +559,6 @@ pub fn cosimulate(dir: &Path, images: &[u8], sim: Sim, shards: usize) -> Result<
         .collect();
     let mut report = compare(&manifest, &runs, &expected, sim);
     report.multipliers = check_multipliers(dir, &manifest)?;
-    crate::io::write_json(dir.join("cosim.json"), &report)?;
+    crate::io::write_json(export.cosim(), &report)?;
     Ok(report)
 }

@@ -276,7 +276,7 @@ pub fn synth(dir: &Path, manifest: &crate::rtl::accel::Manifest) -> Result<Synth
         dir,
         Some(&dir.join("yosys_run.log")),
     )?;
-    let stat_path = dir.join("synth_stat.json");
+    let stat_path = crate::rundir::ExportDir::new(dir).synth_stat();
     let text = crate::io::read_text(&stat_path)?;
     // Yosys may print a line before the JSON object.
     let json_start = text

@@ -390,7 +390,7 @@ pub struct Batch<'a> {
 
 impl Batch<'_> {
     fn jobs_dir(&self) -> PathBuf {
-        self.dir.join(".jobs")
+        crate::rundir::RunDir::new(&self.dir).jobs_dir()
     }
 
     fn record(&self) -> PathBuf {
@@ -399,7 +399,12 @@ impl Batch<'_> {
 
     /// The latest submission into this directory, if any.
     pub fn last_submission(dir: &Path) -> Option<Submission> {
-        crate::io::read_json(dir.join(".jobs").join("submission.json")).ok()
+        crate::io::read_json(
+            crate::rundir::RunDir::new(dir)
+                .jobs_dir()
+                .join("submission.json"),
+        )
+        .ok()
     }
 
     /// Task ids of `sub` that the scheduler reports pending or running.

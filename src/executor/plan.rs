@@ -7,6 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::pipeline::{Outcome, Run, Stage};
+use crate::rundir::{rel, RunDir};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -48,13 +49,18 @@ pub const SWEEP_POINT_STAGES: [&str; 4] = ["agn", "quantize", "assign", "eval"];
 pub const SWEEP_BASE_STAGES: [&str; 3] = ["library", "baseline", "qat"];
 
 /// Files of the run's QAT stage that each sweep point starts from.
-const QAT_CHECKPOINT: [&str; 2] = ["train/qat.safetensors", "train/qat.yaml"];
+fn qat_checkpoint() -> [String; 2] {
+    [rel::checkpoint("qat"), rel::sidecar("qat")]
+}
 
 /// The run of one sweep point (`DIR/sweep/lambda_<L>/`, sharing the run's
 /// library) and its stages, AGN search set to `lambda`.
 pub fn sweep_point(run: &Run, lambda: f64) -> (Run, Vec<Stage>) {
     let sub = Run {
-        dir: run.dir.join("sweep").join(format!("lambda_{lambda}")),
+        dir: RunDir::new(&run.dir)
+            .sweep_point(lambda)
+            .root()
+            .to_path_buf(),
         build_library: false,
         ..run.clone()
     };
@@ -71,7 +77,7 @@ pub fn sweep_point(run: &Run, lambda: f64) -> (Run, Vec<Stage>) {
 
 /// Whether the point's copy of the QAT checkpoint equals the run's.
 fn checkpoint_copied(run: &Run, sub: &Run) -> bool {
-    QAT_CHECKPOINT.iter().all(|f| {
+    qat_checkpoint().iter().all(|f| {
         let theirs = std::fs::read(run.dir.join(f));
         theirs.is_ok() && theirs.ok() == std::fs::read(sub.dir.join(f)).ok()
     })
@@ -83,7 +89,7 @@ impl Step {
         match self {
             Step::Stage { stage, .. } => stage.clone(),
             Step::SweepPoint { lambda, .. } => format!("lambda {lambda}"),
-            Step::SweepSummary { .. } => "sweep.json".to_string(),
+            Step::SweepSummary { .. } => rel::SWEEP_JSON.to_string(),
         }
     }
 
@@ -115,8 +121,8 @@ impl Step {
             Step::Stage { run, stage } => run.execute(&Self::stage(run, stage)?, exe, on_line),
             Step::SweepPoint { run, lambda } => {
                 let (sub, stages) = sweep_point(run, *lambda);
-                for f in QAT_CHECKPOINT {
-                    let (from, to) = (run.dir.join(f), sub.dir.join(f));
+                for f in qat_checkpoint() {
+                    let (from, to) = (run.dir.join(&f), sub.dir.join(&f));
                     let bytes = crate::io::read_bytes(&from)?;
                     if std::fs::read(&to).ok().as_ref() != Some(&bytes) {
                         crate::io::write_atomic(&to, &bytes)?;
@@ -168,14 +174,15 @@ impl Step {
 
 /// Where a sweep's summary goes.
 pub fn sweep_json(run: &Run) -> PathBuf {
-    run.dir.join("sweep.json")
+    RunDir::new(&run.dir).sweep_json()
 }
 
 /// One sweep point from a finished lambda directory.
 fn sweep_result(dir: &Path, lambda: f64) -> Result<crate::report::model::SweepPoint> {
-    let assignment = crate::assign::Assignment::load(dir.join("assignment.yaml"))?;
-    let evals = crate::intnet::evalfile::read(&dir.join("eval.json"))?;
-    let sidecar: crate::sidecar::Sidecar = crate::io::read_yaml(dir.join("train/agn.yaml"))?;
+    let run = RunDir::new(dir);
+    let assignment = crate::assign::Assignment::load(run.assignment())?;
+    let evals = crate::intnet::evalfile::read(&run.eval())?;
+    let sidecar: crate::sidecar::Sidecar = crate::io::read_yaml(run.sidecar("agn"))?;
     Ok(crate::report::model::SweepPoint {
         lambda,
         accuracy: evals.get("assignment").map(|r| r.top1),

@@ -157,22 +157,10 @@ mod tests {
         b.build()
     }
 
-    pub(crate) fn golden(name: &str, text: &str) -> PathBuf {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/golden/rtl")
-            .join(name);
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            crate::io::write_atomic(&path, text.as_bytes()).unwrap();
-        }
-        let want = std::fs::read_to_string(&path)
-            .unwrap_or_else(|_| panic!("{}: missing; run with UPDATE_GOLDEN=1", path.display()));
-        assert_eq!(
-            text,
-            want,
-            "{} differs from the emitter's output (UPDATE_GOLDEN=1 regenerates)",
-            path.display()
-        );
-        path
+    #[test]
+    fn every_gate_yosys_json_matches_golden() {
+        let text = crate::netlist::yosys_json::write(&every_gate(), "module_x");
+        crate::golden::check("netlist/every_gate.json", &text);
     }
 
     #[test]
@@ -180,7 +168,7 @@ mod tests {
         let n = every_gate();
         let (text, name) = file_of(&n);
         assert_eq!(name.as_str(), "module_x");
-        let path = golden("every_gate.v", &text);
+        let path = crate::golden::check("rtl/every_gate.v", &text);
         if !tools() {
             return;
         }

@@ -11,33 +11,40 @@ use crate::error::{Error, Result};
 use crate::intnet::evalfile::{EvalFile, EvalRecord};
 use crate::intnet::{IntNetwork, Op};
 use crate::library::Library;
+use crate::rundir::{export, rel, RunDir};
 use crate::sidecar::Sidecar;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Files of a run directory the report reads (relative paths), in order.
-pub const RUN_FILES: &[&str] = &[
-    "config.yaml",
-    "train/baseline.yaml",
-    "train/qat.yaml",
-    "train/agn.yaml",
-    "train/retrain.yaml",
-    "intnet.json",
-    "assignment.yaml",
-    "error_model.json",
-    "eval.json",
-    "retrain/eval.json",
-    "rtl/synth.json",
-    "rtl_exact/synth.json",
-    "rtl/cosim.json",
-    "sweep.json",
-];
+pub fn run_files() -> Vec<String> {
+    let mut v = vec![rel::CONFIG.to_string()];
+    v.extend(TRAIN_STAGES.iter().map(|st| rel::sidecar(st)));
+    v.extend(
+        [
+            rel::INTNET,
+            rel::ASSIGNMENT,
+            rel::ERROR_MODEL,
+            rel::EVAL,
+            rel::RETRAIN_EVAL,
+        ]
+        .map(String::from),
+    );
+    v.push(rel::in_export(rel::RTL, export::SYNTH));
+    v.push(rel::in_export(rel::RTL_EXACT, export::SYNTH));
+    v.push(rel::in_export(rel::RTL, export::COSIM));
+    v.push(rel::SWEEP_JSON.to_string());
+    v
+}
+
+/// The training stages whose sidecars the report reads.
+const TRAIN_STAGES: [&str; 4] = ["baseline", "qat", "agn", "retrain"];
 
 /// Every file the report may read: the run's files and the library index.
 pub fn input_files(run_dir: &Path, library: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = RUN_FILES.iter().map(|f| run_dir.join(f)).collect();
-    v.push(library.join("index.yaml"));
+    let mut v: Vec<PathBuf> = run_files().iter().map(|f| run_dir.join(f)).collect();
+    v.push(library.join(crate::library::store::INDEX));
     v
 }
 
@@ -127,17 +134,17 @@ fn approx_record(ev: &EvalFile) -> Option<&EvalRecord> {
 /// Gather the report of `run_dir`. `library` overrides the library
 /// directory named by the assignment (or `RUN_DIR/library`).
 pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
-    let at = |f: &str| run_dir.join(f);
+    let run = RunDir::new(run_dir);
     let mut r = Report {
         version: REPORT_VERSION,
         ..Default::default()
     };
-    for f in RUN_FILES {
-        if at(f).is_file() {
-            r.sources.push(f.to_string());
+    for f in run_files() {
+        if run.at(&f).is_file() {
+            r.sources.push(f);
         }
     }
-    let config = at("config.yaml");
+    let config = run.config();
     let consts = Constants::from_config(&energy_config(&config)?);
     let config_value = maybe_yaml::<serde_yaml_ng::Value>(&config)?;
     r.name = config_value
@@ -154,8 +161,8 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
 
     // Training sidecars.
     let mut sidecars: BTreeMap<&str, Sidecar> = BTreeMap::new();
-    for st in ["baseline", "qat", "agn", "retrain"] {
-        if let Some(s) = maybe_yaml::<Sidecar>(&at(&format!("train/{st}.yaml")))? {
+    for st in TRAIN_STAGES {
+        if let Some(s) = maybe_yaml::<Sidecar>(&run.sidecar(st))? {
             sidecars.insert(st, s);
         }
     }
@@ -171,15 +178,15 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         r.dataset = Some(s.dataset.clone());
     }
 
-    let intnet = maybe_json::<IntNetwork>(&at("intnet.json"))?;
-    let assignment = maybe_yaml::<Assignment>(&at("assignment.yaml"))?;
+    let intnet = maybe_json::<IntNetwork>(&run.intnet())?;
+    let assignment = maybe_yaml::<Assignment>(&run.assignment())?;
 
     // Library: explicit, else the assignment's, else the run's own.
     let lib_dir = library
         .map(Path::to_path_buf)
         .or_else(|| assignment.as_ref().map(|a| PathBuf::from(&a.library)))
-        .unwrap_or_else(|| at("library"));
-    let library = if lib_dir.join("index.yaml").is_file() {
+        .unwrap_or_else(|| run.library());
+    let library = if lib_dir.join(crate::library::store::INDEX).is_file() {
         Some(Library::load(&lib_dir)?)
     } else {
         None
@@ -193,7 +200,7 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     }
 
     // Evaluations (`intnet::evalfile`): `exact`, and the assignment's record.
-    let evals = maybe_json::<EvalFile>(&at("eval.json"))?;
+    let evals = maybe_json::<EvalFile>(&run.eval())?;
     if let Some(ev) = &evals {
         r.accuracy.exact = ev.get("exact").map(|x| x.top1);
         r.accuracy.approx = approx_record(ev).map(|x| x.top1);
@@ -201,7 +208,7 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         r.energy.relative_multiplication_paper =
             ev.get("assignment_paper").and_then(|x| x.relative_energy);
     }
-    if let Some(ev) = maybe_json::<EvalFile>(&at("retrain/eval.json"))? {
+    if let Some(ev) = maybe_json::<EvalFile>(&run.retrain_eval())? {
         r.accuracy.retrained = approx_record(&ev).map(|x| x.top1);
     }
 
@@ -212,7 +219,7 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     let per_channel = assignment
         .as_ref()
         .is_some_and(|a| a.model == "per-channel");
-    if let Some(em) = maybe_json::<ErrorModelReport>(&at("error_model.json"))? {
+    if let Some(em) = maybe_json::<ErrorModelReport>(&run.error_model())? {
         let mut summary = ErrorModelSummary::default();
         summary
             .share_within
@@ -252,8 +259,8 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
 
     // Synthesis (`eda::synth`): the heterogeneous design in `rtl/`, the
     // all-exact one in `rtl_exact/`.
-    let synth = maybe_json::<Value>(&at("rtl/synth.json"))?;
-    let synth_exact = maybe_json::<Value>(&at("rtl_exact/synth.json"))?;
+    let synth = maybe_json::<Value>(&run.rtl().synth())?;
+    let synth_exact = maybe_json::<Value>(&run.rtl_exact().synth())?;
     let engine_area = |s: &Option<Value>, layer: &str| -> Option<f64> {
         s.as_ref()?
             .get("engines")?
@@ -273,7 +280,7 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     r.area.breakdown_exact = synth_exact.as_ref().and_then(area_breakdown);
 
     // Co-simulation.
-    if let Some(c) = maybe_json::<Value>(&at("rtl/cosim.json"))? {
+    if let Some(c) = maybe_json::<Value>(&run.rtl().cosim())? {
         r.cosim = Cosim {
             images: num(&c, &["images"]).map(|x| x as u64),
             mismatches: num(&c, &["mismatches"]).map(|x| x as u64),
@@ -455,7 +462,7 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         }
     }
 
-    r.sweep = maybe_json::<Sweep>(&at("sweep.json"))?;
+    r.sweep = maybe_json::<Sweep>(&run.sweep_json())?;
 
     let mut status = |k: &str, done: bool| {
         r.stages.insert(
@@ -466,11 +473,11 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     status("train", sidecars.contains_key("agn"));
     status("quantize", intnet.is_some());
     status("assign", assignment.is_some());
-    status("eval", at("eval.json").is_file());
-    status("retrain", at("retrain/eval.json").is_file());
+    status("eval", run.eval().is_file());
+    status("retrain", run.retrain_eval().is_file());
     status("synth", synth.is_some());
-    status("cosim", at("rtl/cosim.json").is_file());
-    status("sweep", at("sweep.json").is_file());
+    status("cosim", run.rtl().cosim().is_file());
+    status("sweep", run.sweep_json().is_file());
     Ok(r)
 }
 

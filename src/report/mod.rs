@@ -38,8 +38,9 @@ pub fn write(
     browser: Browser,
 ) -> Result<model::Report> {
     let mut report = collect::collect(run_dir, library)?;
-    let consts =
-        energy::Constants::from_config(&collect::energy_config(&run_dir.join("config.yaml"))?);
+    let consts = energy::Constants::from_config(&collect::energy_config(
+        &crate::rundir::RunDir::new(run_dir).config(),
+    )?);
     let html_path = out_dir.join("report.html");
     crate::io::write_atomic(&html_path, render::html(&report).as_bytes())?;
     let expected = render::plots(&report).len();
@@ -82,7 +83,7 @@ pub fn write(
 
 /// Default output directory of a run's report.
 pub fn out_dir(run_dir: &Path) -> PathBuf {
-    run_dir.join("report")
+    crate::rundir::RunDir::new(run_dir).report_dir()
 }
 
 /// A one-screen text summary of a report (for `codesign run`).

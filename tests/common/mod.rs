@@ -1,6 +1,14 @@
 //! What the command-line integration tests share.
 
+// Each test crate includes this module and uses only part of it.
+#![allow(dead_code)]
+
 use std::path::Path;
+
+/// Golden files (`tests/golden/`, `UPDATE_GOLDEN=1` regenerates): the same
+/// rule as the unit tests'.
+#[path = "../../src/golden.rs"]
+pub mod golden;
 use std::process::{Command, Output};
 
 /// `codesign args` run in folder `cwd` (relative paths are relative to it),

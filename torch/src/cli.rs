@@ -2,6 +2,7 @@
 //! `codesign retrain` (their arguments are parsed by `codesign::cli::train`).
 
 use anyhow::{bail, Context};
+use codesign::rundir::RunDir;
 use std::path::{Path, PathBuf};
 
 use codesign::cli::train::{config_copy, QuantizeArgs, RetrainArgs, TrainArgs};
@@ -133,7 +134,7 @@ fn pick_stage(run_dir: &Path, stage: Option<&str>) -> anyhow::Result<Stage> {
     }
     bail!(
         "{}: no qat or agn checkpoint; run `codesign train` first",
-        run_dir.join("train").display()
+        RunDir::new(run_dir).train_dir().display()
     )
 }
 
@@ -142,7 +143,9 @@ pub fn quantize(args: QuantizeArgs) -> anyhow::Result<()> {
     let stage = pick_stage(&args.run_dir, args.stage.as_deref())?;
     let s = open_run(&args.run_dir, stage)?;
     let net = crate::nn::quantize::to_intnet(&s.net, &s.cfg.name)?;
-    let out = args.out.unwrap_or_else(|| args.run_dir.join("intnet.json"));
+    let out = args
+        .out
+        .unwrap_or_else(|| RunDir::new(&args.run_dir).intnet());
     codesign::io::write_json(&out, &net)?;
     codesign::intnet::load(&out).context("the written integer network does not validate")?;
     let acc = s.accuracy(stage, &s.data.test, None);
@@ -199,8 +202,8 @@ pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
     // The retrained integer network, evaluated bit-exactly with the assigned
     // multipliers (bias corrections added to the biases, as eval does).
     let int = to_intnet(&s.net, &name)?;
-    let out_dir = args.run_dir.join("retrain");
-    codesign::io::write_json(out_dir.join("intnet.json"), &int)?;
+    let run = RunDir::new(&args.run_dir);
+    codesign::io::write_json(run.retrain_intnet(), &int)?;
     let mut corrected = int.clone();
     assignment
         .apply_bias_corrections(&mut corrected, &lib)
@@ -243,7 +246,7 @@ pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
         top1: r.top1,
         top5: top5(r),
     };
-    let eval_path = out_dir.join("eval.json");
+    let eval_path = run.retrain_eval();
     evalfile::update(&eval_path, "exact", record(false, &exact_res))?;
     evalfile::update(&eval_path, &key, record(true, &approx_res))?;
     println!(
@@ -256,7 +259,7 @@ pub fn retrain(args: RetrainArgs) -> anyhow::Result<()> {
     );
     tracing::info!(
         "wrote {} and {}",
-        out_dir.join("intnet.json").display(),
+        run.retrain_intnet().display(),
         eval_path.display()
     );
     Ok(())

@@ -181,7 +181,10 @@ impl Design {
         ));
         crate::io::write_atomic(dir.join("read.ys"), read.as_bytes())?;
         crate::io::write_atomic(dir.join("synth.ys"), SYNTH_YS.as_bytes())?;
-        crate::io::write_json(dir.join("manifest.json"), &self.manifest)
+        crate::io::write_json(
+            crate::rundir::ExportDir::new(dir).manifest(),
+            &self.manifest,
+        )
     }
 }
 
@@ -814,6 +817,16 @@ mod tests {
     use crate::intnet::{sim::Simulator, testnet};
     use crate::rtl::fixtures::multiplier;
     use crate::tool::Tool;
+
+    #[test]
+    fn accelerator_top_of_a_small_network_matches_golden() {
+        let net = testnet::random(1, false);
+        let mults: Vec<(String, Netlist)> = (0..net.mac_layers().count())
+            .map(|_| ("exact".to_string(), multiplier("exact", false, 0)))
+            .collect();
+        let design = build(&net, &mults, Some(4)).unwrap();
+        crate::golden::check("rtl/accel_random_top.v", &design.verilog.to_string());
+    }
 
     #[test]
     fn random_network_cosimulates_with_exact_multipliers() {

@@ -84,14 +84,12 @@ impl Stage {
 
 /// `RUN_DIR/train/<stage>.safetensors`.
 pub fn checkpoint_path(run_dir: &Path, stage: Stage) -> PathBuf {
-    run_dir
-        .join("train")
-        .join(format!("{}.safetensors", stage.name()))
+    codesign::rundir::RunDir::new(run_dir).checkpoint(stage.name())
 }
 
 /// `RUN_DIR/train/<stage>.yaml`.
 pub fn sidecar_path(run_dir: &Path, stage: Stage) -> PathBuf {
-    run_dir.join("train").join(format!("{}.yaml", stage.name()))
+    codesign::rundir::RunDir::new(run_dir).sidecar(stage.name())
 }
 
 /// A batch: raw pixels `[n, c, h, w]` (`u8`) and labels `[n]` (`i64`).
