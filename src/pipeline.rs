@@ -525,17 +525,17 @@ impl Run {
         Ok(out)
     }
 
-    /// Files of the run directory written since `started` that no stage of
-    /// the run declares (under a declared file or directory output): a
+    /// Files of the run directory written since `started` that neither
+    /// `stage` nor any other stage of the run declares (under a declared file or directory output): a
     /// stage whose declaration drifted from what it writes. Stages of one
     /// wave run at the same time, so a file counts as declared when any
     /// stage declares it. Hidden entries, `logs/` (the runner's own) and
     /// `sweep/` (the sweep points' run directories, each checked as a run
     /// of its own) are not looked at.
-    pub fn undeclared_writes(&self, started: SystemTime) -> Result<Vec<String>> {
-        let declared: Vec<PathBuf> = self
-            .stages()
-            .iter()
+    pub fn undeclared_writes(&self, stage: &Stage, started: SystemTime) -> Result<Vec<String>> {
+        let stages = self.stages();
+        let declared: Vec<PathBuf> = std::iter::once(stage)
+            .chain(&stages)
             .flat_map(|s| s.outputs.iter())
             .map(|o| match o {
                 Output::File(f) | Output::Dir(f) => self.resolve(f),
@@ -653,7 +653,7 @@ impl Run {
             }
         }
         let outputs = self.collect_outputs(stage, started)?;
-        if let Some(file) = self.undeclared_writes(started)?.first() {
+        if let Some(file) = self.undeclared_writes(stage, started)?.first() {
             return Err(Error::check(format!(
                 "stage `{}` wrote {file}, which no stage of the run declares as an output (src/pipeline.rs)",
                 stage.name
@@ -903,7 +903,11 @@ mod tests {
         // Declared (intnet.json by quantize, calibration.json by assign,
         // rtl/ by export-rtl), older than the stage, or the runner's log: not
         // reported; the stray file is.
-        assert_eq!(run.undeclared_writes(started).unwrap(), ["stray.json"]);
+        let quantize = stage(vec![], vec![Output::File(rel::INTNET.into())]);
+        assert_eq!(
+            run.undeclared_writes(&quantize, started).unwrap(),
+            ["stray.json"]
+        );
     }
 
     #[test]
