@@ -3,6 +3,8 @@
 //! values are errors that name the key (and the file and line where serde
 //! knows it).
 
+pub mod slurm;
+
 use crate::data::DatasetKind;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -54,7 +56,7 @@ pub struct Config {
     /// (`executor::slurm`); no stage reads it, so it does not enter the
     /// stage keys.
     #[serde(default)]
-    pub slurm: Option<crate::executor::slurm::SlurmConfig>,
+    pub slurm: Option<slurm::SlurmConfig>,
 }
 
 /// The config's optional `energy:` section: any per-operation constant of
