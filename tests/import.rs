@@ -340,17 +340,19 @@ fn aoi21_x1_is_right_on_all_eight_combinations() {
 }
 
 /// One circuit, one cost: the sum-of-products file, its Yosys JSON and its
-/// ABC netlist have identical metrics, and on the canonical mapping their
-/// costs move far closer together than as written. Measured: as written
-/// 912 / 62 / 131 gates, canonical 96 / 43 / 50 gates (energy_rel
-/// 1.76 / 0.18 / 0.27 against 0.198 / 0.153 / 0.154): one Yosys/ABC pass
-/// still depends on the starting structure, so the 2 % target is
-/// not met (a function-based restart, ABC `collapse`, converges exactly on
-/// this 3x3 design but gives 65,141 AIG nodes and 17 s for an 8x8 multiplier).
+/// ABC netlist have identical metrics and, on the canonical NanGate45
+/// mapping, the same cost within 2 % (gates, area, energy), though as
+/// written their gate counts differ several-fold.
 #[test]
-fn three_forms_of_one_design_get_closer_costs_on_the_canonical_mapping() {
+fn three_forms_of_one_design_get_the_same_canonical_cost() {
     use codesign::library::{cost, metrics};
-    if !tool::tools_for_test(&[Tool::Yosys]) {
+    if !tool::tools_for_test(&[Tool::Yosys, Tool::YosysAbc]) {
+        return;
+    }
+    if !codesign::library::energy::nangate45_path().exists() {
+        codesign::tool::skip_test(
+            "the NanGate45 Liberty file is missing (scripts/pdk.sh fetches it)",
+        );
         return;
     }
     let forms = ["cost_sop.v", "cost_sop.json", "cost_sop_abc.v"];
@@ -367,22 +369,25 @@ fn three_forms_of_one_design_get_closer_costs_on_the_canonical_mapping() {
     }
     eprintln!("as written: {raw:?}\ncanonical: {canon:?}");
     assert!(maps.iter().all(|m| *m == maps[0]));
-    let spread = |v: &[f64]| {
+    let spread = |v: Vec<f64>| {
         v.iter().cloned().fold(f64::MIN, f64::max) / v.iter().cloned().fold(f64::MAX, f64::min)
     };
-    let gates =
-        |c: &[codesign::library::Cost]| c.iter().map(|c| c.gates as f64).collect::<Vec<_>>();
-    let energy = |c: &[codesign::library::Cost]| c.iter().map(|c| c.energy_rel).collect::<Vec<_>>();
-    let (rg, cg) = (spread(&gates(&raw)), spread(&gates(&canon)));
-    let (re, ce) = (spread(&energy(&raw)), spread(&energy(&canon)));
-    assert!(
-        cg < 2.5 && cg * 4.0 < rg,
-        "gates spread {rg} as written, {cg} canonical"
-    );
-    assert!(
-        ce < 1.35 && ce * 4.0 < re,
-        "energy spread {re} as written, {ce} canonical"
-    );
+    let of = |c: &[codesign::library::Cost], f: fn(&codesign::library::Cost) -> f64| {
+        spread(c.iter().map(f).collect())
+    };
+    let raw_gates = of(&raw, |c| c.gates as f64);
+    assert!(raw_gates > 2.0, "the forms differ as written: {raw_gates}");
+    for (what, s) in [
+        ("gates", of(&canon, |c| c.gates as f64)),
+        ("area_ge", of(&canon, |c| c.area_ge)),
+        ("area_um2", of(&canon, |c| c.area_um2.unwrap())),
+        ("energy_rel", of(&canon, |c| c.energy_rel)),
+    ] {
+        assert!(
+            s <= 1.02,
+            "canonical {what} spread {s} over the three forms"
+        );
+    }
 }
 
 /// `library import --evoapprox DIR` keeps the published figures, and the
@@ -412,7 +417,7 @@ fn evoapprox_import_keeps_published_power_for_the_assignment() {
     );
     let index = std::fs::read_to_string(lib.join("index.yaml")).unwrap();
     assert!(
-        index.contains("cost_flow:") && index.contains("synth -flatten"),
+        index.contains("cost_flow:") && index.contains("amap") && index.contains("NanGate45"),
         "{index}"
     );
     let l = Library::load(&lib).unwrap();

@@ -18,9 +18,10 @@
 //!   carry-save array, or the Baugh-Wooley array) on the same stream.
 //!
 //! Why zero delay by default: against the published 45 nm power of ten
-//! EvoApprox8b multipliers (tests/library.rs) it ranks designs better than
-//! the unit-delay model, whose glitch counts depend on delays the real
-//! synthesized cells do not have.
+//! EvoApprox8b multipliers it ranked designs better than the unit-delay
+//! model, whose glitch counts depend on delays the real synthesized cells
+//! do not have. Imported designs are costed on real cells instead
+//! ([`canonical_cost`], [`super::energy`]).
 
 use super::energy;
 use super::generators;
