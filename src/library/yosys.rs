@@ -38,7 +38,7 @@ pub fn canonical(n: &Netlist, lib: &PowerLibrary) -> Result<MappedNetlist> {
     let work = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let dir = work.path();
     crate::io::write_atomic(
-        &dir.join("design.v"),
+        dir.join("design.v"),
         crate::netlist::verilog::write(n).as_bytes(),
     )?;
     let top = crate::netlist::verilog::module_name(n);
