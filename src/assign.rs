@@ -652,6 +652,7 @@ mod tests {
                 gates: 1,
                 area_ge: 1.0,
                 energy_rel: 1.0,
+                ..Default::default()
             },
             published: Default::default(),
         };

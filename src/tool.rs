@@ -15,6 +15,8 @@ use std::process::Command;
 pub enum Tool {
     /// Yosys synthesis suite (`yosys`).
     Yosys,
+    /// The ABC logic synthesis system as Yosys ships it (`yosys-abc`).
+    YosysAbc,
     /// Icarus Verilog compiler (`iverilog`).
     Iverilog,
     /// Icarus Verilog runtime (`vvp`).
@@ -28,6 +30,7 @@ impl Tool {
     pub fn program(self) -> &'static str {
         match self {
             Tool::Yosys => "yosys",
+            Tool::YosysAbc => "yosys-abc",
             Tool::Iverilog => "iverilog",
             Tool::Vvp => "vvp",
             Tool::Verilator => "verilator",
@@ -36,7 +39,7 @@ impl Tool {
     /// Debian package that provides it.
     pub fn package(self) -> &'static str {
         match self {
-            Tool::Yosys => "yosys",
+            Tool::Yosys | Tool::YosysAbc => "yosys",
             Tool::Iverilog | Tool::Vvp => "iverilog",
             Tool::Verilator => "verilator",
         }
@@ -44,7 +47,11 @@ impl Tool {
     /// Whether the tool can be started.
     pub fn available(self) -> bool {
         Command::new(self.program())
-            .arg(if self == Tool::Vvp { "-V" } else { "--version" })
+            .arg(match self {
+                Tool::Vvp => "-V",
+                Tool::YosysAbc => "-h",
+                _ => "--version",
+            })
             .output()
             .is_ok()
     }

@@ -340,17 +340,19 @@ fn aoi21_x1_is_right_on_all_eight_combinations() {
 }
 
 /// One circuit, one cost: the sum-of-products file, its Yosys JSON and its
-/// ABC netlist have identical metrics, and on the canonical mapping their
-/// costs move far closer together than as written. Measured: as written
-/// 912 / 62 / 131 gates, canonical 96 / 43 / 50 gates (energy_rel
-/// 1.76 / 0.18 / 0.27 against 0.198 / 0.153 / 0.154): one Yosys/ABC pass
-/// still depends on the starting structure, so the issue's 2 % target is
-/// not met (a function-based restart, ABC `collapse`, converges exactly on
-/// this 3x3 design but gives 65,141 AIG nodes and 17 s for an 8x8 multiplier).
+/// ABC netlist have identical metrics and, on the canonical NanGate45
+/// mapping, the same cost within 2 % (gates, area, energy), though as
+/// written their gate counts differ several-fold.
 #[test]
-fn three_forms_of_one_design_get_closer_costs_on_the_canonical_mapping() {
+fn three_forms_of_one_design_get_the_same_canonical_cost() {
     use codesign::library::{cost, metrics};
-    if !tool::tools_for_test(&[Tool::Yosys]) {
+    if !tool::tools_for_test(&[Tool::Yosys, Tool::YosysAbc]) {
+        return;
+    }
+    if !codesign::library::energy::nangate45_path().exists() {
+        codesign::tool::skip_test(
+            "the NanGate45 Liberty file is missing (scripts/pdk.sh fetches it)",
+        );
         return;
     }
     let forms = ["cost_sop.v", "cost_sop.json", "cost_sop_abc.v"];
@@ -367,22 +369,99 @@ fn three_forms_of_one_design_get_closer_costs_on_the_canonical_mapping() {
     }
     eprintln!("as written: {raw:?}\ncanonical: {canon:?}");
     assert!(maps.iter().all(|m| *m == maps[0]));
-    let spread = |v: &[f64]| {
+    let spread = |v: Vec<f64>| {
         v.iter().cloned().fold(f64::MIN, f64::max) / v.iter().cloned().fold(f64::MAX, f64::min)
     };
-    let gates =
-        |c: &[codesign::library::Cost]| c.iter().map(|c| c.gates as f64).collect::<Vec<_>>();
-    let energy = |c: &[codesign::library::Cost]| c.iter().map(|c| c.energy_rel).collect::<Vec<_>>();
-    let (rg, cg) = (spread(&gates(&raw)), spread(&gates(&canon)));
-    let (re, ce) = (spread(&energy(&raw)), spread(&energy(&canon)));
-    assert!(
-        cg < 2.5 && cg * 4.0 < rg,
-        "gates spread {rg} as written, {cg} canonical"
-    );
-    assert!(
-        ce < 1.35 && ce * 4.0 < re,
-        "energy spread {re} as written, {ce} canonical"
-    );
+    let of = |c: &[codesign::library::Cost], f: fn(&codesign::library::Cost) -> f64| {
+        spread(c.iter().map(f).collect())
+    };
+    let raw_gates = of(&raw, |c| c.gates as f64);
+    assert!(raw_gates > 2.0, "the forms differ as written: {raw_gates}");
+    for (what, s) in [
+        ("gates", of(&canon, |c| c.gates as f64)),
+        ("area_ge", of(&canon, |c| c.area_ge)),
+        ("area_um2", of(&canon, |c| c.area_um2.unwrap())),
+        ("energy_rel", of(&canon, |c| c.energy_rel)),
+    ] {
+        assert!(
+            s <= 1.02,
+            "canonical {what} spread {s} over the three forms"
+        );
+    }
+}
+
+/// The same at full size: a published 8x8 approximate multiplier
+/// (EvoApprox8b mul8_404, structural OSU cells), its Yosys JSON after
+/// `synth; abc -g` and its ABC AIG netlist (`strash; write_verilog`) have
+/// identical metrics and canonical gates and area within 2 %. Too large
+/// for the function-derived start, all three take the structural one,
+/// which still depends a little on the starting structure: measured 121 /
+/// 123 / 123 cells, 116.0 / 117.3 / 117.6 um2, energy spread 3.0 % (the
+/// bound asserted for energy is 4 %).
+#[test]
+fn three_forms_of_an_8x8_design_get_close_canonical_costs() {
+    use codesign::library::{cost, metrics};
+    if !tool::tools_for_test(&[Tool::Yosys, Tool::YosysAbc]) {
+        return;
+    }
+    if !codesign::library::energy::nangate45_path().exists() {
+        codesign::tool::skip_test(
+            "the NanGate45 Liberty file is missing (scripts/pdk.sh fetches it)",
+        );
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let n1 = import::load(
+        &root.join("tests/data/evoapprox8b/mul8_404.v"),
+        &ImportOptions::default(),
+    )
+    .unwrap()
+    .netlist;
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    std::fs::write(dir.join("in.v"), codesign::netlist::verilog::write(&n1)).unwrap();
+    let script =
+        "read_verilog in.v; synth -flatten; abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; \
+                  opt_clean; write_json f2.json; write_blif f2.blif";
+    tool::run(Tool::Yosys, &["-q", "-p", script], dir, None).unwrap();
+    tool::run(
+        Tool::YosysAbc,
+        &["-c", "read_blif f2.blif; strash; write_verilog f3.v"],
+        dir,
+        None,
+    )
+    .unwrap();
+    let mut maps = vec![];
+    let mut costs = vec![];
+    for n in [
+        n1,
+        import::load(&dir.join("f2.json"), &ImportOptions::default())
+            .unwrap()
+            .netlist,
+        import::load(&dir.join("f3.v"), &ImportOptions::default())
+            .unwrap()
+            .netlist,
+    ] {
+        maps.push(metrics::metrics(&sim::exhaustive(&n, false).unwrap()));
+        costs.push((n.cell_count(), cost::canonical_cost(&n, false).unwrap()));
+    }
+    eprintln!("(cells as written, canonical cost): {costs:?}");
+    assert!(maps.iter().all(|m| *m == maps[0]));
+    let spread = |f: fn(&codesign::library::Cost) -> f64| {
+        let v: Vec<f64> = costs.iter().map(|c| f(&c.1)).collect();
+        v.iter().cloned().fold(f64::MIN, f64::max) / v.iter().cloned().fold(f64::MAX, f64::min)
+    };
+    for (what, s, bound) in [
+        ("gates", spread(|c| c.gates as f64), 1.02),
+        ("area_um2", spread(|c| c.area_um2.unwrap()), 1.02),
+        ("energy_rel", spread(|c| c.energy_rel), 1.04),
+    ] {
+        eprintln!("canonical {what} spread {s:.4}");
+        assert!(
+            s <= bound,
+            "canonical {what} spread {s} over the three forms"
+        );
+    }
 }
 
 /// `library import --evoapprox DIR` keeps the published figures, and the
@@ -412,7 +491,7 @@ fn evoapprox_import_keeps_published_power_for_the_assignment() {
     );
     let index = std::fs::read_to_string(lib.join("index.yaml")).unwrap();
     assert!(
-        index.contains("cost_flow:") && index.contains("synth -flatten"),
+        index.contains("cost_flow:") && index.contains("amap") && index.contains("NanGate45"),
         "{index}"
     );
     let l = Library::load(&lib).unwrap();

@@ -133,9 +133,8 @@ fn table(r: &Report) -> String {
     ];
     let mut t: String = rows.iter().map(|(k, v)| format!("{k:<11} {v}\n")).collect();
     t += &format!(
-        "\ncost on the canonical mapping (Yosys: {}); metrics of the netlist as given\n{}\n",
-        crate::library::yosys::CANONICAL_FLOW,
-        cost::ENERGY_MODEL
+        "\nmetrics of the netlist as given; {}\n",
+        crate::library::store::imported_cost_flow()
     );
     t
 }

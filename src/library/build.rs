@@ -188,7 +188,7 @@ pub fn add_imported(
     let index = store::Index {
         version: store::FORMAT_VERSION,
         energy_model: super::cost::ENERGY_MODEL.to_string(),
-        cost_flow: Some(store::IMPORTED_COST_FLOW.to_string()),
+        cost_flow: Some(store::imported_cost_flow()),
         entries,
     };
     crate::io::write_yaml(dir.join(store::INDEX), &index)?;

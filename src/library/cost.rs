@@ -18,10 +18,12 @@
 //!   carry-save array, or the Baugh-Wooley array) on the same stream.
 //!
 //! Why zero delay by default: against the published 45 nm power of ten
-//! EvoApprox8b multipliers (tests/library.rs) it ranks designs better than
-//! the unit-delay model, whose glitch counts depend on delays the real
-//! synthesized cells do not have.
+//! EvoApprox8b multipliers it ranked designs better than the unit-delay
+//! model, whose glitch counts depend on delays the real synthesized cells
+//! do not have. Imported designs are costed on real cells instead
+//! ([`canonical_cost`], [`super::energy`]).
 
+use super::energy;
 use super::generators;
 use super::Cost;
 use crate::error::{Error, Result};
@@ -112,15 +114,22 @@ pub fn cost(n: &Netlist, signed: bool) -> Result<Cost> {
     cost_with(n, signed, &Stimulus::Uniform)
 }
 
-/// Cost of `n` on its canonical mapping ([`super::yosys::CANONICAL_FLOW`]),
-/// relative to the exact reference multiplier mapped the same way: the
-/// cost of an imported design, independent of how its file was written.
-/// Needs Yosys.
+/// Cost of `n` on its canonical NanGate45 mapping
+/// ([`super::yosys::CANONICAL_FLOW`]): the cost of an imported design,
+/// independent of how its file was written. `gates` counts the mapped
+/// cells, `area_ge` is their area over that of the library's smallest
+/// NAND2, `energy_rel` the switching energy ([`super::energy`]) of the
+/// uniform stream ([`stream`]) over that of the exact reference
+/// multiplier of the same signedness mapped the same way; `area_um2` and
+/// `energy_pj` keep the absolute figures. Needs Yosys and the NanGate45
+/// Liberty file ([`super::energy::nangate45`]).
 pub fn canonical_cost(n: &Netlist, signed: bool) -> Result<Cost> {
     static REFERENCE: [std::sync::Mutex<Option<f64>>; 2] =
         [std::sync::Mutex::new(None), std::sync::Mutex::new(None)];
-    let c = super::yosys::canonical(n)?;
-    let e = energy(&c, &Stimulus::Uniform)?;
+    let lib = energy::nangate45()?;
+    let pairs = stream(&Stimulus::Uniform)?;
+    let c = super::yosys::canonical(n, &lib)?;
+    let e = energy::switching_energy(&c, &lib, &pairs)?;
     let reference = {
         let mut slot = REFERENCE[signed as usize]
             .lock()
@@ -129,18 +138,36 @@ pub fn canonical_cost(n: &Netlist, signed: bool) -> Result<Cost> {
             Some(r) => r,
             None => {
                 let exact =
-                    super::yosys::canonical(&generators::exact_reference(signed).netlist())?;
-                let r = energy(&exact, &Stimulus::Uniform)?;
+                    super::yosys::canonical(&generators::exact_reference(signed).netlist(), &lib)?;
+                let r = energy::switching_energy(&exact, &lib, &pairs)?;
                 *slot = Some(r);
                 r
             }
         }
     };
+    let area = energy::area_um2(&c, &lib)?;
     Ok(Cost {
-        gates: c.cell_count(),
-        area_ge: area_ge(&c),
+        gates: c.cells.len(),
+        area_ge: area / nand2_area(&lib)?,
         energy_rel: e / reference,
+        area_um2: Some(area),
+        energy_pj: Some(e),
     })
+}
+
+/// Area of the smallest two-input NAND cell of `lib` (the unit of `area_ge`).
+fn nand2_area(lib: &energy::PowerLibrary) -> Result<f64> {
+    use crate::netlist::import::boolfn::Func;
+    let nand = Func::Not(Box::new(Func::And(
+        Box::new(Func::Pin(0)),
+        Box::new(Func::Pin(1)),
+    )));
+    lib.cells
+        .values()
+        .filter(|c| c.inputs.len() == 2 && c.outputs.len() == 1 && c.outputs[0].function == nand)
+        .map(|c| c.area)
+        .min_by(f64::total_cmp)
+        .ok_or_else(|| Error::input(format!("{} has no NAND2 cell", lib.path.display())))
 }
 
 /// Cost of `n` for the given operand distribution.
@@ -155,6 +182,7 @@ pub fn cost_with(n: &Netlist, signed: bool, stimulus: &Stimulus) -> Result<Cost>
         gates: n.cell_count(),
         area_ge: area_ge(n),
         energy_rel: e / reference,
+        ..Default::default()
     })
 }
 
@@ -169,8 +197,10 @@ fn exact_energy_uniform(signed: bool) -> f64 {
     })
 }
 
-/// The operand stream: `TRANSITIONS + 1` pairs.
-fn stream(stimulus: &Stimulus) -> Result<Vec<(u8, u8)>> {
+/// The operand stream of the cost model: `TRANSITIONS + 1` pairs
+/// (uniform: independent uniform bytes from a ChaCha8 generator seeded
+/// with [`SEED`]). Errors: a malformed histogram.
+pub fn stream(stimulus: &Stimulus) -> Result<Vec<(u8, u8)>> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(SEED);
     match stimulus {
         Stimulus::Uniform => Ok((0..=TRANSITIONS)

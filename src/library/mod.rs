@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod cost;
+pub mod energy;
 pub mod evoapprox;
 pub mod generators;
 pub mod metrics;
@@ -55,6 +56,13 @@ pub struct Cost {
     /// Energy per multiplication relative to the exact multiplier of the
     /// same signedness (switching-activity model, uniform operands).
     pub energy_rel: f64,
+    /// Area in µm² of the canonical NanGate45 mapping ([`cost::canonical_cost`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_um2: Option<f64>,
+    /// Switching energy per multiplication in pJ of the canonical NanGate45
+    /// mapping, uniform operands ([`energy::switching_energy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_pj: Option<f64>,
 }
 
 /// One design in the library index.

@@ -17,13 +17,21 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Name of the index file.
 pub const INDEX: &str = "index.yaml";
 
-/// What `index.yaml` says about the cost of imported designs.
-pub const IMPORTED_COST_FLOW: &str = "imported designs (family `imported`): metrics from \
-exhaustive simulation of the netlist as given; cost (gates, area_ge, energy_rel) computed on its \
-canonical mapping: the netlist written as structural Verilog and re-synthesized by Yosys \
-`synth -flatten; abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; opt_clean`, energy_rel relative \
-to the exact reference multiplier mapped the same way; generated designs: cost of the generated \
-netlist";
+/// What `index.yaml` says about the cost of imported designs: how the
+/// metrics and the cost are obtained, the canonical flow
+/// ([`super::yosys::CANONICAL_FLOW`]) and its energy model
+/// ([`super::energy::ENERGY_MODEL`]).
+pub fn imported_cost_flow() -> String {
+    format!(
+        "imported designs (family `imported`): metrics from exhaustive simulation of the netlist as \
+given; cost (gates, area_ge, area_um2, energy_pj, energy_rel) computed on its canonical NanGate45 \
+mapping: {}; energy: {}; energy_rel relative to the exact reference multiplier of the same \
+signedness mapped the same way; area_ge = area over the NAND2_X1 area. Generated designs: cost of \
+the generated netlist (energy_model)",
+        super::yosys::CANONICAL_FLOW,
+        super::energy::ENERGY_MODEL
+    )
+}
 
 /// The index file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -33,7 +41,7 @@ pub struct Index {
     pub version: u32,
     /// How `cost.energy_rel` was obtained ([`cost::ENERGY_MODEL`]).
     pub energy_model: String,
-    /// How the cost of imported designs is computed ([`IMPORTED_COST_FLOW`]);
+    /// How the cost of imported designs is computed ([`imported_cost_flow`]);
     /// absent in a library of generated designs only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_flow: Option<String>,

@@ -4,6 +4,7 @@
 //! optional in `library build --yosys-area`; stored in
 //! `yosys_area.yaml` next to the index.
 
+use super::energy::{MappedNetlist, PowerLibrary};
 use super::Library;
 use crate::error::{Error, Result};
 use crate::netlist::Netlist;
@@ -18,32 +19,73 @@ pub const FILE: &str = "yosys_area.yaml";
 /// The gate set Yosys maps to.
 const GATES: &str = "AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX";
 
-/// The canonical mapping every imported design's cost is computed on, so
-/// that one circuit gets one cost however its file was written: the
-/// netlist (as imported) written as structural Verilog, then this Yosys
-/// script (the exact reference multiplier goes through the same flow).
-pub const CANONICAL_FLOW: &str =
-    "synth -flatten; abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX; opt_clean";
+/// ABC's `resyn2` script, spelled out (Yosys's ABC has no alias file).
+const RESYN2: &str =
+    "balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; refactor -z; rewrite -z; balance";
 
-/// `n` re-synthesized by [`CANONICAL_FLOW`] (a Yosys run in a temporary
-/// directory; the result computes the same function, checked by the caller
-/// where it matters).
-pub fn canonical(n: &Netlist) -> Result<Netlist> {
+/// Live-node limit of the global BDDs of the function-derived start.
+const BDD_LIMIT: u32 = 1000;
+
+/// The canonical mapping every imported design's cost is computed on, so
+/// that one circuit gets one cost however its file was written (the exact
+/// reference multiplier goes through the same flow).
+pub const CANONICAL_FLOW: &str = "the netlist as imported, written as Verilog and flattened to a BLIF netlist by Yosys (`proc; flatten; techmap; opt_clean`, ports in bus order); ABC (yosys-abc) then rebuilds it twice: from its structure (`strash; fraig; resyn2; resyn2; dc2; dch -f`) and, where the global BDDs of its outputs fit in 1000 live nodes, from its function (`collapse -r -B 1000; strash; fraig; resyn2; resyn2; dc2; dch -f`); each is mapped to the NanGate45 cells with the area-oriented `amap`, and the smaller area is kept (the function-derived one on a tie); the mapping is checked against the netlist on all 65,536 operand pairs";
+
+/// `n` mapped by [`CANONICAL_FLOW`] to the cells of `lib` (Yosys and ABC
+/// runs in a temporary directory). Errors: a tool fails, or the mapping
+/// does not compute the netlist's products (a tool fault, reported as such).
+pub fn canonical(n: &Netlist, lib: &PowerLibrary) -> Result<MappedNetlist> {
     let work = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let src = work.path().join("design.v");
-    crate::io::write_atomic(&src, crate::netlist::verilog::write(n).as_bytes())?;
+    let dir = work.path();
+    crate::io::write_atomic(
+        dir.join("design.v"),
+        crate::netlist::verilog::write(n).as_bytes(),
+    )?;
     let top = crate::netlist::verilog::module_name(n);
     let script = format!(
-        "read_verilog design.v; hierarchy -top {top}; {CANONICAL_FLOW}; write_json canonical.json"
+        "read_verilog design.v; hierarchy -top {top}; proc; flatten; techmap; opt_clean; write_blif design.blif"
     );
-    run(Tool::Yosys, &["-q", "-p", &script], work.path(), None)?;
-    let json = work.path().join("canonical.json");
-    let text = crate::io::read_text(&json)?;
-    let mut c =
-        crate::netlist::import::yosys::from_json(&text, &json, &Default::default(), None, None)
+    run(Tool::Yosys, &["-q", "-p", &script], dir, None)?;
+    let liberty = crate::tool::path_arg(&lib.path)?;
+    let opt = format!("strash; fraig; {RESYN2}; {RESYN2}; dc2; dch -f");
+    let mut best: Option<(f64, MappedNetlist)> = None;
+    for (out, start) in [
+        (
+            "function.blif",
+            format!("strash; collapse -r -B {BDD_LIMIT}; "),
+        ),
+        ("structure.blif", String::new()),
+    ] {
+        let script = format!(
+            "read_blif design.blif; {start}{opt}; read_lib -w \"{liberty}\"; amap; write_blif {out}"
+        );
+        let r = run(Tool::YosysAbc, &["-c", &script], dir, None)?;
+        if r.stdout.contains("Collapsing has failed") || !dir.join(out).exists() {
+            continue; // the function is too large for its BDDs
+        }
+        let path = dir.join(out);
+        let m = MappedNetlist::from_blif(&crate::io::read_text(&path)?, &path, lib)
             .map_err(|e| Error::tool(format!("canonical mapping of `{}`: {e}", n.name)))?;
-    c.name = n.name.clone();
-    Ok(c)
+        let area = super::energy::area_um2(&m, lib)?;
+        if best.as_ref().is_none_or(|(a, _)| area < *a) {
+            best = Some((area, m));
+        }
+    }
+    let (_, mut m) = best.ok_or_else(|| {
+        Error::tool(format!(
+            "canonical mapping of `{}`: ABC wrote no netlist",
+            n.name
+        ))
+    })?;
+    m.name = n.name.clone();
+    let want = crate::netlist::sim::Program::compile(n, "A", "B", "O")?.run();
+    if m.products(lib)? != want {
+        return Err(Error::tool(format!(
+            "canonical mapping of `{}` does not compute the same products (Yosys/ABC fault)",
+            n.name
+        )));
+    }
+    Ok(m)
 }
 
 /// Cell counts of one design after Yosys synthesis.
