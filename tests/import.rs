@@ -583,3 +583,35 @@ fn nangate45_netlists_of_evoapprox_designs_keep_their_published_metrics() {
         );
     }
 }
+
+/// `characterize --no-cost`: the same metrics as the full command, no cost
+/// fields (it skips the Yosys/ABC canonical mapping).
+#[test]
+fn characterize_without_cost_prints_the_same_metrics() {
+    let file = corpus().join("cost_sop_abc.v");
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_codesign"))
+            .arg("characterize")
+            .arg(&file)
+            .arg("--json")
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let fast = run(&["--no-cost"]);
+    assert!(fast.get("gates").is_none() && fast.get("area_ge").is_none());
+    if !codesign::tool::tools_for_test(&[codesign::tool::Tool::Yosys]) {
+        return;
+    }
+    let full = run(&[]);
+    assert!(full["gates"].as_u64().unwrap() > 0);
+    for k in ["mae", "wce", "ep_pct", "mre_pct", "bias", "err_std"] {
+        assert_eq!(fast[k], full[k], "{k}");
+    }
+}

@@ -53,6 +53,11 @@ pub struct CharacterizeArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Error metrics only: skip the cost, whose canonical mapping runs
+    /// Yosys and ABC (about a second); what a search that characterizes
+    /// many candidates wants.
+    #[arg(long)]
+    pub no_cost: bool,
 }
 
 /// What `characterize --json` prints.
@@ -68,8 +73,8 @@ pub struct Report {
     /// Error metrics over all 65,536 operand pairs.
     pub metrics: Metrics,
     #[serde(flatten)]
-    /// Gate count, area and relative energy.
-    pub cost: Cost,
+    /// Gate count, area and relative energy (`None` with `--no-cost`).
+    pub cost: Option<Cost>,
 }
 
 /// Characterize `args.file`.
@@ -83,7 +88,11 @@ pub fn report(args: &CharacterizeArgs) -> anyhow::Result<Report> {
         importer: imported.importer,
         metrics: metrics::metrics(&map),
         // Metrics from the netlist as given; cost on its canonical mapping.
-        cost: cost::canonical_cost(&imported.netlist, signed)?,
+        cost: if args.no_cost {
+            None
+        } else {
+            Some(cost::canonical_cost(&imported.netlist, signed)?)
+        },
     })
 }
 
@@ -101,22 +110,25 @@ pub fn characterize(args: CharacterizeArgs) -> anyhow::Result<()> {
 /// The report as a two-column table.
 fn table(r: &Report) -> String {
     let m = &r.metrics;
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows: Vec<(&str, String)> = vec![
         ("name", r.name.clone()),
         ("signed", r.signed.to_string()),
         ("importer", r.importer.clone()),
-        ("gates", r.cost.gates.to_string()),
-        (
-            "area_ge",
-            format!("{:.1}  (NAND2 equivalents)", r.cost.area_ge),
-        ),
-        (
-            "energy_rel",
-            format!(
-                "{:.4}  (switching energy per multiplication / exact multiplier's)",
-                r.cost.energy_rel
+    ];
+    if let Some(c) = &r.cost {
+        rows.extend([
+            ("gates", c.gates.to_string()),
+            ("area_ge", format!("{:.1}  (NAND2 equivalents)", c.area_ge)),
+            (
+                "energy_rel",
+                format!(
+                    "{:.4}  (switching energy per multiplication / exact multiplier's)",
+                    c.energy_rel
+                ),
             ),
-        ),
+        ]);
+    }
+    rows.extend([
         ("mae", format!("{:.3}", m.mae)),
         ("mae_pct", format!("{:.4} %  (MAE / 2^16)", m.mae_pct)),
         ("wce", format!("{}", m.wce)),
@@ -130,11 +142,15 @@ fn table(r: &Report) -> String {
         ("mse", format!("{:.3}", m.mse)),
         ("bias", format!("{:.3}", m.bias)),
         ("err_std", format!("{:.3}", m.err_std)),
-    ];
+    ]);
     let mut t: String = rows.iter().map(|(k, v)| format!("{k:<11} {v}\n")).collect();
-    t += &format!(
-        "\nmetrics of the netlist as given; {}\n",
-        crate::library::store::imported_cost_flow()
-    );
+    t += &if r.cost.is_some() {
+        format!(
+            "\nmetrics of the netlist as given; {}\n",
+            crate::library::store::imported_cost_flow()
+        )
+    } else {
+        "\nmetrics of the netlist as given; cost not computed (--no-cost)\n".to_string()
+    };
     t
 }
