@@ -64,8 +64,9 @@ pub struct RunArgs {
     /// libtorch device for training: cpu, cuda or auto.
     #[arg(long, default_value = "cpu")]
     pub device: String,
-    /// Also sweep AGN lambda over these values (`codesign sweep`) for the
-    /// report's accuracy-vs-energy plot, e.g. `--sweep 0.05,0.5`.
+    /// Sweep AGN lambda over these values (`codesign sweep`) for the
+    /// report's accuracy-vs-energy plot, e.g. `--sweep 0.05,0.5` [default:
+    /// the config's `sweep`, itself by default 0.05, 0.2, 0.8].
     #[arg(long, value_delimiter = ',')]
     pub sweep: Vec<f64>,
     /// Re-run every stage even if its inputs have not changed.
@@ -167,7 +168,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         args.cosim_images,
         &args.device,
     )?;
-    run.sweep = args.sweep.clone();
+    run.sweep = if args.sweep.is_empty() {
+        cfg.sweep.clone()
+    } else {
+        args.sweep.clone()
+    };
     let mut stages = run.stages();
     if let Some(last) = &args.until {
         let Some(i) = stages.iter().position(|s| s.name == last) else {
