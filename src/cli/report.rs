@@ -227,8 +227,8 @@ pub struct SweepArgs {
     pub executor: ExecutorArgs,
 }
 
-/// `codesign sweep`: AGN search, quantization, assignment and evaluation
-/// per lambda, reusing the run's library, baseline and QAT checkpoints
+/// `codesign sweep`: AGN search, quantization, assignment, evaluation and
+/// approximate retraining per lambda, reusing the run's library, baseline and QAT checkpoints
 /// (trained first if missing; up-to-date stages are skipped as in `run`).
 /// The points are independent: one job array with a batch executor.
 pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
@@ -246,8 +246,8 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let path = crate::executor::plan::sweep_json(&run);
     let sweep: crate::report::model::Sweep = crate::io::read_json(&path)?;
     println!(
-        "{:>8} {:>10} {:>10} {:>10}",
-        "lambda", "exact", "assigned", "rel. energy"
+        "{:>8} {:>10} {:>10} {:>12} {:>10} {:>10} {:>12}",
+        "lambda", "exact", "paper", "paper energy", "repaired", "retrained", "rel. energy"
     );
     for p in &sweep.points {
         let pct = |x: Option<f64>| {
@@ -255,10 +255,14 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
                 .unwrap_or_else(|| "-".into())
         };
         println!(
-            "{:>8} {:>10} {:>10} {:>10.4}",
+            "{:>8} {:>10} {:>10} {:>12} {:>10} {:>10} {:>12.4}",
             p.lambda,
             pct(p.exact_accuracy),
+            pct(p.accuracy_paper),
+            p.relative_energy_paper
+                .map_or_else(|| "-".into(), |e| format!("{e:.4}")),
             pct(p.accuracy),
+            pct(p.accuracy_retrained),
             p.relative_energy
         );
     }

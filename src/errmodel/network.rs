@@ -13,10 +13,11 @@
 //!   `s_l` the layer's local predicted error std (the assignment's error
 //!   model) and the input deviations taken as independent of each other,
 //!   of the weights and of the local error;
-//! * its requantized output: `v = var_acc * mean_j((mult_j / 2^shift_j)^2)
-//!   * rho`, `rho` the share of the exact network's outputs strictly inside
-//!   the clamp range `(0, act_max)` on the calibration images (a clamped
-//!   output does not pass a small deviation);
+//! * its requantized output: `v = var_acc * g * rho`, with
+//!   `g = mean_j((mult_j / 2^shift_j)^2)` and `rho` the share of the exact
+//!   network's outputs strictly inside the clamp range `(0, act_max)` on
+//!   the calibration images (a clamped output does not pass a small
+//!   deviation);
 //! * max pooling and flatten pass `v` on (the window's winner carries its
 //!   own deviation); average pooling over `k` values divides it by `k`;
 //! * a residual add: `(mult_a^2 v_a + mult_b^2 v_b) / 4^shift * rho`.
