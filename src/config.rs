@@ -37,6 +37,12 @@ pub struct Config {
     /// The accuracy budget of the assignment (see `assign::repair`).
     #[serde(default)]
     pub assign: AssignConfig,
+    /// AGN lambdas `codesign run` sweeps for the report's accuracy-vs-energy
+    /// plot (default [`DEFAULT_SWEEP`]; `[]` turns the sweep off; the
+    /// command line's `--sweep` overrides it). No stage of the main run
+    /// reads it, so it does not enter their keys.
+    #[serde(default = "default_sweep")]
+    pub sweep: Vec<f64>,
     /// Run directory (relative paths are relative to the working directory).
     pub out: PathBuf,
     /// libtorch intra-op threads (default: libtorch's choice). Results are
@@ -303,6 +309,23 @@ pub struct AssignConfig {
     /// Checked on the validation split (`dataset.validation_images`).
     #[serde(default = "default_max_drop")]
     pub max_accuracy_drop: Option<f64>,
+    /// `z` of the one-sided upper confidence bound of the validation drop
+    /// that must stay within the budget (default 1.645: 95 %; 0 checks the
+    /// measured drop itself). See [`crate::assign::repair`].
+    #[serde(default = "default_margin_z")]
+    pub margin_z: f64,
+}
+
+/// The default lambda sweep of `codesign run`: a quarter, one and four
+/// times the reference `lambda = 0.2` (DESIGN.md).
+pub const DEFAULT_SWEEP: [f64; 3] = [0.05, 0.2, 0.8];
+
+fn default_sweep() -> Vec<f64> {
+    DEFAULT_SWEEP.to_vec()
+}
+
+fn default_margin_z() -> f64 {
+    1.645
 }
 
 fn default_max_drop() -> Option<f64> {
@@ -313,6 +336,7 @@ impl Default for AssignConfig {
     fn default() -> Self {
         AssignConfig {
             max_accuracy_drop: default_max_drop(),
+            margin_z: default_margin_z(),
         }
     }
 }
@@ -384,6 +408,14 @@ impl Config {
             return Err(
                 "assign.max_accuracy_drop: must be a number >= 0 (percentage points)".into(),
             );
+        }
+        if let Some(bad) = self.sweep.iter().find(|l| !(l.is_finite() && **l >= 0.0)) {
+            return Err(format!(
+                "sweep: {bad} is not a lambda (a finite number >= 0)"
+            ));
+        }
+        if !(self.assign.margin_z >= 0.0 && self.assign.margin_z.is_finite()) {
+            return Err("assign.margin_z: must be a finite number >= 0".into());
         }
         if self.dataset.validation_images == Some(0) && self.assign.max_accuracy_drop.is_some() {
             return Err(

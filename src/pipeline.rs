@@ -752,15 +752,20 @@ fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// SHA-256 of the config as the stages see it: the file's contents, or,
 /// when it has a top-level `slurm:` section (where and with what resources
-/// the stages run, which no stage reads), the rest of it re-serialized, so
-/// that moving a run onto a cluster does not re-run finished stages.
+/// the stages run, which no stage reads) or `sweep:` (the sweep stage
+/// names its lambdas in its command), the rest of it re-serialized, so
+/// that moving a run onto a cluster or changing the sweep does not re-run
+/// finished stages.
 pub fn config_hash(path: &Path) -> Result<String> {
     let text = crate::io::read_text(path)?;
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text)
         .map_err(|e| Error::in_file(path, crate::io::one_line(&e.to_string())))?;
     let bytes = match value {
-        serde_yaml_ng::Value::Mapping(mut m) if m.contains_key("slurm") => {
+        serde_yaml_ng::Value::Mapping(mut m)
+            if m.contains_key("slurm") || m.contains_key("sweep") =>
+        {
             m.remove("slurm");
+            m.remove("sweep");
             serde_yaml_ng::to_string(&m)
                 .map_err(|e| Error::in_file(path, e))?
                 .into_bytes()

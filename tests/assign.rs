@@ -225,3 +225,154 @@ fn mismatches_are_one_line_errors() {
         "{err}"
     );
 }
+
+/// A multiplier whose error follows the activation (truncation drops the
+/// low product bits, so its error grows with `x * w`) on a layer whose
+/// weights follow the activation too (large where the digits' pixels are
+/// bright, zero on the dark border): the layer-local models pair
+/// activations and weights independently and miss the error; the report
+/// must flag that pair, as the bit-exact simulator measures it.
+#[test]
+fn report_flags_a_pair_the_layer_local_model_misses() {
+    use codesign::intnet::sim::{ProductTable, Simulator};
+    use codesign::intnet::{MacLayer, Node, Op, FORMAT_VERSION};
+    let tmp = tempfile::tempdir().unwrap();
+    let (run, lib) = (tmp.path().join("run"), tmp.path().join("lib"));
+    library(&lib, false);
+    run_dir(&run, false, 0.2);
+    // Flatten, then one linear layer: weight of pixel i = its mean
+    // brightness over the training images, scaled to 0..=120.
+    let train = codesign::data::digits().unwrap().train;
+    let mean: Vec<f64> = (0..64)
+        .map(|i| {
+            (0..train.len())
+                .map(|k| train.image(k)[i] as f64)
+                .sum::<f64>()
+                / train.len() as f64
+        })
+        .collect();
+    let top = mean.iter().cloned().fold(0.0, f64::max);
+    let weights: Vec<i8> = (0..10)
+        .flat_map(|j| {
+            mean.iter()
+                .map(move |&m| ((m / top * 120.0).round() as i32 - j).clamp(0, 127) as i8)
+        })
+        .collect();
+    let net = IntNetwork {
+        version: FORMAT_VERSION,
+        name: "correlated".into(),
+        input: Shape { c: 1, h: 8, w: 8 },
+        input_shift: 0,
+        act_max: 255,
+        signed: false,
+        nodes: vec![
+            Node {
+                name: "flatten".into(),
+                input: 0,
+                op: Op::Flatten,
+                out: Shape { c: 64, h: 1, w: 1 },
+            },
+            Node {
+                name: "fc".into(),
+                input: 1,
+                op: Op::Linear(MacLayer {
+                    in_ch: 64,
+                    out_ch: 10,
+                    kernel: 1,
+                    stride: 1,
+                    padding: 0,
+                    weights,
+                    bias: vec![0; 10],
+                    requant: None,
+                }),
+                out: Shape { c: 10, h: 1, w: 1 },
+            },
+        ],
+        classes: 10,
+    };
+    codesign::io::write_json(run.join("intnet.json"), &net).unwrap();
+    let sidecar: Sidecar = codesign::io::read_yaml(run.join("train/agn.yaml")).unwrap();
+    let sidecar = Sidecar {
+        layers: vec![LayerInfo {
+            name: "fc".into(),
+            kind: "linear".into(),
+            shape: vec![10, 64, 1, 1],
+            ..sidecar.layers[0].clone()
+        }],
+        ..sidecar
+    };
+    codesign::io::write_yaml(run.join("train/agn.yaml"), &sidecar).unwrap();
+    let (r, s) = (run.to_str().unwrap(), lib.to_str().unwrap());
+    let (code, _, err) = codesign(&["assign", r, "--library", s, "--no-repair"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = codesign(&["report", r, "--library", s]);
+    assert_eq!(code, 0, "{err}");
+
+    // The measurement, recomputed with the simulator: approximate minus
+    // exact logits (bias 0) on the held-out images error_model.json names.
+    let em: ErrorModelReport = codesign::io::read_json(run.join("error_model.json")).unwrap();
+    let lib_loaded = codesign::library::Library::load(&lib).unwrap();
+    let exact = Simulator::exact(&net).unwrap();
+    let report: serde_json::Value =
+        codesign::io::read_json(run.join("report/report.json")).unwrap();
+    let flag_of = |model: &str, multiplier: &str| -> Option<String> {
+        report["error_model"]["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["model"] == model && p["multiplier"] == multiplier)
+            .unwrap()["flag"]
+            .as_str()
+            .map(str::to_string)
+    };
+    let mut missed = 0;
+    for p in &em.pairs {
+        let approx = Simulator::new(
+            &net,
+            vec![ProductTable::new(
+                &lib_loaded.error_map(&p.multiplier).unwrap(),
+            )],
+        )
+        .unwrap();
+        let mut d = Vec::new();
+        for &i in &em.validation_images.indices {
+            let (a, e) = (
+                approx.forward(train.image(i)),
+                exact.forward(train.image(i)),
+            );
+            d.extend(a.iter().zip(&e).map(|(a, e)| (a - e) as f64));
+        }
+        let mean = d.iter().sum::<f64>() / d.len() as f64;
+        let std = (d.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / d.len() as f64).sqrt();
+        assert!(
+            (std - p.measured).abs() <= 1e-6 * std.max(1.0),
+            "{p:?}: {std}"
+        );
+        // Each layer-local model against its own measurement: the
+        // population model against the raw error, the per-channel model
+        // against what is left after its bias correction.
+        for (model, predicted, measured) in [
+            ("population", p.predicted_population, std),
+            (
+                "per-channel",
+                p.predicted_per_channel,
+                p.measured_compensated,
+            ),
+        ] {
+            let ratio = predicted / measured;
+            let visible = predicted / p.y_std > 1e-3;
+            let outside = visible && !(0.8..=1.25).contains(&ratio);
+            let want = outside.then_some(if ratio < 0.8 {
+                "under-predicted"
+            } else {
+                "over-predicted"
+            });
+            let got = flag_of(model, &p.multiplier);
+            assert_eq!(got.as_deref(), want, "{model} {p:?}: ratio {ratio}");
+            if p.multiplier.starts_with("u_truncation") && outside {
+                missed += 1;
+            }
+        }
+    }
+    assert!(missed > 0, "no truncation pair is missed: {:?}", em.pairs);
+}

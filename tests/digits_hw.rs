@@ -115,6 +115,18 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
     let budget = repair["max_accuracy_drop"].as_f64().unwrap();
     assert_eq!(repair["met"], Value::Bool(true), "{repair:?}");
     assert!((exact - final_acc) * 100.0 <= budget + 1e-9, "{repair:?}");
+    assert!(repair["drop_upper"].as_f64().unwrap() <= budget + 1e-9);
+    // The budget carries to the test split, which the repair never saw.
+    let evals: Value = codesign::io::read_json(run.join("eval.json")).unwrap();
+    let test_top1 = |k: &str| {
+        assert_eq!(evals[k]["split"], "test");
+        evals[k]["top1"].as_f64().unwrap()
+    };
+    let test_drop = (test_top1("exact") - test_top1("assignment")) * 100.0;
+    assert!(
+        test_drop <= budget + 1e-9,
+        "test split: {test_drop:.2} points below the exact network (budget {budget})"
+    );
     for step in repair["steps"].as_array().unwrap() {
         if step["kind"] == "repair" {
             assert!(

@@ -235,6 +235,7 @@ fn fixture(energy_override: bool) -> Fixture {
             per_channel,
             sampled: None,
         },
+        network: vec![],
     };
     codesign::io::write_json(run.join("error_model.json"), &em).unwrap();
     codesign::io::write_json(
@@ -289,10 +290,14 @@ fn fixture(energy_override: bool) -> Fixture {
             .map(|&(lambda, acc, rel)| codesign::report::model::SweepPoint {
                 lambda,
                 accuracy: Some(acc),
+                accuracy_paper: Some(acc - 0.3),
+                accuracy_retrained: Some(acc + 0.005),
                 exact_accuracy: Some(0.97),
                 relative_energy: rel,
+                relative_energy_paper: Some(0.8 * rel),
                 sigmas: sigmas.clone(),
                 multipliers: ids.clone(),
+                multipliers_paper: None,
             })
             .collect(),
     };
@@ -489,6 +494,37 @@ fn report_numbers_match_an_independent_computation() {
         "conv2,conv,\"[16, 8, 3, 3]\",{},",
         macs(&[16, 8, 3, 3], 256)
     )));
+    // The sweep's Pareto front over all three series of the fixture's
+    // points (energy, top-1 %): the paper's choice at (0.4, 63), and the
+    // retrained network at (0.5, 93.5), (0.7, 96.5), (0.9, 97.5); every
+    // other point has one of these at no more energy and no less accuracy.
+    let sweep = std::fs::read_to_string(fx.run.join("report/sweep.csv")).unwrap();
+    let front: Vec<String> = sweep
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(",\"").collect();
+            let lambda = l.split(',').next().unwrap().to_string();
+            let front = if l.contains("\"paper's choice, retrained\"") {
+                "paper's choice, retrained"
+            } else if l.contains(",retrained,") {
+                "retrained"
+            } else {
+                "-"
+            };
+            assert!(!cells.is_empty());
+            format!("{lambda}: {front}")
+        })
+        .collect();
+    assert_eq!(
+        front,
+        [
+            "0.05: retrained",
+            "0.2: retrained",
+            "0.5: paper's choice, retrained"
+        ],
+        "{sweep}"
+    );
 }
 
 #[test]
@@ -688,8 +724,10 @@ fn html_report_renders_in_headless_chromium() {
     assert!(dom.contains("data-plots-rendered=\"5\""));
     // One bar per layer in the sigma plot, two per layer in each energy plot.
     assert_eq!(dom.matches("class=\"bar\"").count(), 3 + 6 + 6);
-    // Both error models' 9 pairs each in the scatter plot, 3 sweep points.
-    assert_eq!(dom.matches("class=\"point\"").count(), 18 + 3);
+    // Both error models' 9 pairs each in the scatter plot; 3 sweep points
+    // each of the paper's choice, the repaired and the retrained network
+    // (the Pareto front is a line through some of them).
+    assert_eq!(dom.matches("class=\"point\"").count(), 18 + 9);
     // Labels: each layer's multiplier above its sigma bar.
     for id in &fx.ids {
         assert!(dom.contains(&format!(">{id}</text>")), "label {id}");

@@ -64,8 +64,9 @@ pub struct RunArgs {
     /// libtorch device for training: cpu, cuda or auto.
     #[arg(long, default_value = "cpu")]
     pub device: String,
-    /// Also sweep AGN lambda over these values (`codesign sweep`) for the
-    /// report's accuracy-vs-energy plot, e.g. `--sweep 0.05,0.5`.
+    /// Sweep AGN lambda over these values (`codesign sweep`) for the
+    /// report's accuracy-vs-energy plot, e.g. `--sweep 0.05,0.5` [default:
+    /// the config's `sweep`, itself by default 0.05, 0.2, 0.8].
     #[arg(long, value_delimiter = ',')]
     pub sweep: Vec<f64>,
     /// Re-run every stage even if its inputs have not changed.
@@ -167,7 +168,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         args.cosim_images,
         &args.device,
     )?;
-    run.sweep = args.sweep.clone();
+    run.sweep = if args.sweep.is_empty() {
+        cfg.sweep.clone()
+    } else {
+        args.sweep.clone()
+    };
     let mut stages = run.stages();
     if let Some(last) = &args.until {
         let Some(i) = stages.iter().position(|s| s.name == last) else {
@@ -224,8 +229,8 @@ pub struct SweepArgs {
     pub executor: ExecutorArgs,
 }
 
-/// `codesign sweep`: AGN search, quantization, assignment and evaluation
-/// per lambda, reusing the run's library, baseline and QAT checkpoints
+/// `codesign sweep`: AGN search, quantization, assignment, evaluation and
+/// approximate retraining per lambda, reusing the run's library, baseline and QAT checkpoints
 /// (trained first if missing; up-to-date stages are skipped as in `run`).
 /// The points are independent: one job array with a batch executor.
 pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
@@ -243,8 +248,8 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let path = crate::executor::plan::sweep_json(&run);
     let sweep: crate::report::model::Sweep = crate::io::read_json(&path)?;
     println!(
-        "{:>8} {:>10} {:>10} {:>10}",
-        "lambda", "exact", "assigned", "rel. energy"
+        "{:>8} {:>10} {:>10} {:>12} {:>10} {:>10} {:>12}",
+        "lambda", "exact", "paper", "paper energy", "repaired", "retrained", "rel. energy"
     );
     for p in &sweep.points {
         let pct = |x: Option<f64>| {
@@ -252,10 +257,14 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
                 .unwrap_or_else(|| "-".into())
         };
         println!(
-            "{:>8} {:>10} {:>10} {:>10.4}",
+            "{:>8} {:>10} {:>10} {:>12} {:>10} {:>10} {:>12.4}",
             p.lambda,
             pct(p.exact_accuracy),
+            pct(p.accuracy_paper),
+            p.relative_energy_paper
+                .map_or_else(|| "-".into(), |e| format!("{e:.4}")),
             pct(p.accuracy),
+            pct(p.accuracy_retrained),
             p.relative_energy
         );
     }

@@ -11,8 +11,10 @@
 //! * [`sampled()`]: the per-channel quantities evaluated exactly on the
 //!   sampled receptive fields, keeping the activation/weight pairing.
 //!
-//! [`validate`] measures the error bit-exactly for comparison.
+//! [`validate`] measures the error bit-exactly for comparison, layer by
+//! layer; [`network`] with every layer approximate at once.
 
+pub mod network;
 pub mod per_channel;
 pub mod population;
 pub mod sampled;

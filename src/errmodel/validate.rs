@@ -258,6 +258,32 @@ pub struct ErrorModelReport {
     pub pairs: Vec<PairEntry>,
     /// Agreement of each model over all pairs.
     pub summary: Summary,
+    /// Every layer approximate at once, on the same held-out images
+    /// ([`super::network`]): the repaired and the unrepaired assignment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network: Vec<super::network::NetworkCheck>,
+}
+
+/// Whether a prediction misses its measurement: `None` where the predicted
+/// error is invisible (at most [`RELATIVE_THRESHOLD`] of `y_std`) or
+/// predicted / measured lies in [`WINDOW`]; else `under-predicted` or
+/// `over-predicted`. The same pairs [`model_summary`] counts as outside.
+pub fn flag(predicted: f64, measured: f64, y_std: f64) -> Option<&'static str> {
+    if !(y_std > 0.0 && predicted / y_std > RELATIVE_THRESHOLD) {
+        return None;
+    }
+    let ratio = if measured > 0.0 {
+        predicted / measured
+    } else {
+        f64::INFINITY
+    };
+    if ratio < WINDOW[0] {
+        Some("under-predicted")
+    } else if ratio > WINDOW[1] {
+        Some("over-predicted")
+    } else {
+        None
+    }
 }
 
 /// How one model fares on `(predicted, measured, y_std)` triples.
@@ -366,6 +392,7 @@ pub fn report(
             per_channel,
             sampled,
         },
+        network: vec![],
     }
 }
 

@@ -42,8 +42,9 @@ pub enum Step {
     },
 }
 
-/// The stages a sweep point runs, in order.
-pub const SWEEP_POINT_STAGES: [&str; 4] = ["agn", "quantize", "assign", "eval"];
+/// The stages a sweep point runs, in order: each point has the paper's
+/// assignment, the repaired one and the retrained network.
+pub const SWEEP_POINT_STAGES: [&str; 5] = ["agn", "quantize", "assign", "eval", "retrain"];
 
 /// The shared stages a sweep reuses from its run directory.
 pub const SWEEP_BASE_STAGES: [&str; 3] = ["library", "baseline", "qat"];
@@ -69,8 +70,13 @@ pub fn sweep_point(run: &Run, lambda: f64) -> (Run, Vec<Stage>) {
         .into_iter()
         .filter(|s| SWEEP_POINT_STAGES.contains(&s.name))
         .collect();
-    for s in stages.iter_mut().filter(|s| s.name == "agn") {
-        s.commands[0].extend(["--lambda".to_string(), lambda.to_string()]);
+    for s in stages.iter_mut() {
+        match s.name {
+            "agn" => s.commands[0].extend(["--lambda".to_string(), lambda.to_string()]),
+            // The error model's check is the main run's business.
+            "assign" => s.commands[0].push("--no-validate".to_string()),
+            _ => {}
+        }
     }
     (sub, stages)
 }
@@ -183,11 +189,26 @@ fn sweep_result(dir: &Path, lambda: f64) -> Result<crate::report::model::SweepPo
     let assignment = crate::assign::Assignment::load(run.assignment())?;
     let evals = crate::intnet::evalfile::read(&run.eval())?;
     let sidecar: crate::sidecar::Sidecar = crate::io::read_yaml(run.sidecar("agn"))?;
+    let retrained = match run.retrain_eval() {
+        f if f.exists() => crate::intnet::evalfile::read(&f)?,
+        _ => Default::default(),
+    };
     Ok(crate::report::model::SweepPoint {
         lambda,
         accuracy: evals.get("assignment").map(|r| r.top1),
+        accuracy_paper: evals.get("assignment_paper").map(|r| r.top1),
+        accuracy_retrained: crate::report::collect::approx_record(&retrained).map(|r| r.top1),
         exact_accuracy: evals.get("exact").map(|r| r.top1),
         relative_energy: assignment.relative_energy,
+        relative_energy_paper: Some(assignment.paper_choice().relative_energy),
+        multipliers_paper: Some(
+            assignment
+                .paper_choice()
+                .layers
+                .iter()
+                .map(|c| c.multiplier.clone())
+                .collect(),
+        ),
         sigmas: sidecar.layers.iter().map(|l| l.sigma).collect(),
         multipliers: assignment
             .layers

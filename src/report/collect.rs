@@ -120,7 +120,9 @@ fn area_breakdown(synth: &Value) -> Option<super::model::AreaBreakdown> {
 
 /// The record of an evaluation with an assignment: `assignment` (the
 /// stem of `assignment.yaml`), else the only record that has one.
-fn approx_record(ev: &EvalFile) -> Option<&EvalRecord> {
+/// The record of the assignment the run uses: `assignment`, or the only
+/// record that names an assignment.
+pub fn approx_record(ev: &EvalFile) -> Option<&EvalRecord> {
     ev.get("assignment").or_else(|| {
         let with: Vec<&EvalRecord> = ev.values().filter(|r| r.assignment.is_some()).collect();
         if with.len() == 1 {
@@ -251,9 +253,12 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
                     model: model.into(),
                     predicted_std: predicted,
                     measured_std: meas,
+                    flag: crate::errmodel::validate::flag(predicted, meas, p.y_std)
+                        .map(str::to_string),
                 });
             }
         }
+        summary.network = em.network.clone();
         r.error_model = Some(summary);
     }
 

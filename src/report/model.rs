@@ -188,16 +188,29 @@ pub struct Layer {
 pub struct SweepPoint {
     /// AGN weight `lambda` of this run.
     pub lambda: f64,
-    /// Accuracy of the integer network with the assigned multipliers.
+    /// Accuracy (test split) of the integer network with the assigned
+    /// multipliers (after the accuracy-budget repair).
     pub accuracy: Option<f64>,
+    /// The same with the error model's unrepaired choice (the paper's).
+    #[serde(default)]
+    pub accuracy_paper: Option<f64>,
+    /// The same after approximate retraining (from the repaired assignment).
+    #[serde(default)]
+    pub accuracy_retrained: Option<f64>,
     /// Accuracy with exact multipliers (same AGN checkpoint).
     pub exact_accuracy: Option<f64>,
     /// Multiplication energy with the assigned multipliers over exact ones.
     pub relative_energy: f64,
+    /// The same of the error model's unrepaired choice.
+    #[serde(default)]
+    pub relative_energy_paper: Option<f64>,
     /// Learned sigma per layer.
     pub sigmas: Vec<f64>,
     /// Assigned multiplier per layer.
     pub multipliers: Vec<String>,
+    /// The error model's unrepaired choice per layer.
+    #[serde(default)]
+    pub multipliers_paper: Option<Vec<String>>,
 }
 
 /// `sweep.json`, written by `codesign sweep`.
@@ -217,6 +230,9 @@ pub struct ErrorModelSummary {
     pub share_within: std::collections::BTreeMap<String, f64>,
     /// Every (predicted, measured) pair, for the scatter plot.
     pub pairs: Vec<ErrorPair>,
+    /// Every layer approximate at once (`error_model.json` `network`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network: Vec<crate::errmodel::network::NetworkCheck>,
 }
 
 /// One predicted-vs-measured error pair.
@@ -232,6 +248,12 @@ pub struct ErrorPair {
     pub predicted_std: f64,
     /// Measured error std at the layer output, accumulator units.
     pub measured_std: f64,
+    /// Set where the prediction misses the measurement: the pair's
+    /// predicted error is visible (above `errmodel::validate::RELATIVE_THRESHOLD`
+    /// of `std(y)`) and predicted / measured lies outside
+    /// `errmodel::validate::WINDOW` (`under-predicted` or `over-predicted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
 }
 
 /// The whole report.

@@ -294,6 +294,7 @@ pub fn tables(r: &Report) -> Vec<Table> {
                 "predicted std",
                 "measured std",
                 "measured / predicted",
+                "flag",
             ]),
             rows: em
                 .pairs
@@ -310,10 +311,53 @@ pub fn tables(r: &Report) -> Vec<Table> {
                         } else {
                             "-".into()
                         },
+                        p.flag.clone().unwrap_or_default(),
                     ]
                 })
                 .collect(),
         });
+        if !em.network.is_empty() {
+            out.push(Table {
+                id: "error_model_network",
+                title: "Error model, every layer approximate at once: accumulator deviation std (held-out images)",
+                headers: h(&[
+                    "assignment",
+                    "layer",
+                    "multiplier",
+                    "local predicted std",
+                    "propagated predicted std",
+                    "measured std",
+                    "measured / predicted",
+                    "top-1 (exact)",
+                ]),
+                rows: em
+                    .network
+                    .iter()
+                    .flat_map(|c| {
+                        c.layers.iter().map(move |l| {
+                            vec![
+                                c.assignment.clone(),
+                                l.layer.clone(),
+                                l.multiplier.clone(),
+                                g(l.predicted_local_std),
+                                g(l.predicted_std),
+                                g(l.measured_std),
+                                if l.predicted_std > 0.0 {
+                                    format!("{:.3}", l.measured_std / l.predicted_std)
+                                } else {
+                                    "-".into()
+                                },
+                                format!(
+                                    "{:.2}% ({:.2}%)",
+                                    100.0 * c.top1,
+                                    100.0 * c.exact_top1
+                                ),
+                            ]
+                        })
+                    })
+                    .collect(),
+            });
+        }
     }
     if let Some(s) = &r.sweep {
         out.push(Table {
@@ -321,9 +365,13 @@ pub fn tables(r: &Report) -> Vec<Table> {
             title: "Lambda sweep",
             headers: h(&[
                 "lambda",
-                "accuracy (assigned)",
+                "accuracy (paper's choice)",
+                "accuracy (repaired)",
+                "accuracy (retrained)",
                 "accuracy (exact)",
-                "relative multiplication energy",
+                "relative multiplication energy (paper's choice)",
+                "relative multiplication energy (repaired)",
+                "Pareto front",
                 "sigmas",
                 "multipliers",
             ]),
@@ -331,11 +379,21 @@ pub fn tables(r: &Report) -> Vec<Table> {
                 .points
                 .iter()
                 .map(|p| {
+                    let front = sweep_front(s)
+                        .iter()
+                        .filter(|d| d.lambda == p.lambda)
+                        .map(|d| d.series)
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     vec![
                         p.lambda.to_string(),
+                        pct(p.accuracy_paper),
                         pct(p.accuracy),
+                        pct(p.accuracy_retrained),
                         pct(p.exact_accuracy),
+                        num(p.relative_energy_paper, 4),
                         format!("{:.4}", p.relative_energy),
+                        front,
                         p.sigmas
                             .iter()
                             .map(|x| format!("{x:.3}"))
@@ -348,6 +406,78 @@ pub fn tables(r: &Report) -> Vec<Table> {
         });
     }
     out
+}
+
+/// One point of the sweep plot.
+#[derive(Clone, Debug, PartialEq)]
+struct SweepDot {
+    /// Relative multiplication energy.
+    energy: f64,
+    /// Top-1 accuracy, percent.
+    accuracy: f64,
+    lambda: f64,
+    /// `paper's choice`, `repaired` or `retrained`.
+    series: &'static str,
+    /// Per-layer multipliers.
+    multipliers: String,
+}
+
+impl SweepDot {
+    fn point(&self) -> (f64, f64, String) {
+        (
+            self.energy,
+            self.accuracy,
+            format!(
+                "lambda {}, {}: {}",
+                self.lambda, self.series, self.multipliers
+            ),
+        )
+    }
+}
+
+/// The sweep's points per series: the paper's choice, the repaired
+/// assignment, after retraining.
+fn sweep_series(s: &super::model::Sweep) -> [Vec<SweepDot>; 3] {
+    let mut out: [Vec<SweepDot>; 3] = Default::default();
+    for p in &s.points {
+        let dot = |energy: f64, accuracy: f64, series, m: &[String]| SweepDot {
+            energy,
+            accuracy: 100.0 * accuracy,
+            lambda: p.lambda,
+            series,
+            multipliers: m.join(" "),
+        };
+        let paper_layers = p.multipliers_paper.as_deref().unwrap_or(&p.multipliers);
+        if let (Some(e), Some(a)) = (p.relative_energy_paper, p.accuracy_paper) {
+            out[0].push(dot(e, a, "paper's choice", paper_layers));
+        }
+        if let Some(a) = p.accuracy {
+            out[1].push(dot(p.relative_energy, a, "repaired", &p.multipliers));
+        }
+        if let Some(a) = p.accuracy_retrained {
+            out[2].push(dot(p.relative_energy, a, "retrained", &p.multipliers));
+        }
+    }
+    out
+}
+
+/// The Pareto front of every sweep point (lower energy, higher accuracy):
+/// the points no other point matches or beats in both, by energy.
+fn sweep_front(s: &super::model::Sweep) -> Vec<SweepDot> {
+    let all: Vec<SweepDot> = sweep_series(s).into_iter().flatten().collect();
+    let mut front: Vec<SweepDot> = all
+        .iter()
+        .filter(|p| {
+            !all.iter().any(|q| {
+                q.energy <= p.energy
+                    && q.accuracy >= p.accuracy
+                    && (q.energy < p.energy || q.accuracy > p.accuracy)
+            })
+        })
+        .cloned()
+        .collect();
+    front.sort_by(|a, b| a.energy.total_cmp(&b.energy));
+    front
 }
 
 /// One CSV file per table: `(file name, contents)`.
@@ -529,6 +659,7 @@ pub fn plots(r: &Report) -> Vec<(&'static str, String)> {
                 })
                 .collect(),
             line: false,
+            markers: true,
         })
         .collect();
     v.push((
@@ -540,20 +671,21 @@ pub fn plots(r: &Report) -> Vec<(&'static str, String)> {
             "measured std",
             &series,
             true,
+            &svg::NOT_RUN,
         ),
     ));
-    let sweep: Vec<(f64, f64, String)> = r
-        .sweep
-        .iter()
-        .flat_map(|s| s.points.iter())
-        .filter_map(|p| {
-            Some((
-                p.relative_energy,
-                100.0 * p.accuracy?,
-                format!("lambda {}", p.lambda),
-            ))
-        })
-        .collect();
+    let why = match &r.sweep {
+        None => "no lambda sweep (`sweep: []` in the config, or not run yet)",
+        Some(s) if s.points.is_empty() => "the sweep has no points",
+        Some(_) => "no sweep point was evaluated",
+    };
+    let (series, front) = match &r.sweep {
+        Some(s) => (sweep_series(s), sweep_front(s)),
+        None => (Default::default(), vec![]),
+    };
+    let pts = |d: &[SweepDot]| d.iter().map(SweepDot::point).collect::<Vec<_>>();
+    let [paper, repaired, retrained] = series.map(|d| pts(&d));
+    let front = pts(&front);
     v.push((
         "plot-sweep",
         svg::scatter(
@@ -561,12 +693,37 @@ pub fn plots(r: &Report) -> Vec<(&'static str, String)> {
             "Accuracy vs relative multiplication energy (lambda sweep)",
             "relative multiplication energy",
             "top-1 accuracy (%)",
-            &[Points {
-                name: "assigned multipliers",
-                points: sweep,
-                line: true,
-            }],
+            &[
+                Points {
+                    name: "paper's choice",
+                    points: paper,
+                    line: false,
+                    markers: true,
+                },
+                Points {
+                    name: "repaired",
+                    points: repaired,
+                    line: false,
+                    markers: true,
+                },
+                Points {
+                    name: "retrained",
+                    points: retrained,
+                    line: false,
+                    markers: true,
+                },
+                Points {
+                    name: "Pareto front",
+                    points: front,
+                    line: true,
+                    markers: false,
+                },
+            ],
             false,
+            &svg::Empty {
+                why,
+                range: [0.0, 1.0, 0.0, 100.0],
+            },
         ),
     ));
     v

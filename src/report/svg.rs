@@ -70,8 +70,9 @@ fn fmt_tick(v: f64) -> String {
 }
 
 fn legend(out: &mut String, names: &[&str]) {
+    let step = ((W - LEFT - RIGHT) / names.len().max(1) as f64).min(140.0);
     for (i, n) in names.iter().enumerate() {
-        let x = LEFT + 10.0 + i as f64 * 140.0;
+        let x = LEFT + 10.0 + i as f64 * step;
         let _ = write!(
             out,
             r#"<rect class="legend" x="{x}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}">{}</text>"#,
@@ -181,10 +182,29 @@ pub struct Points<'a> {
     pub points: Vec<(f64, f64, String)>,
     /// Join the points with a line (in the given order).
     pub line: bool,
+    /// Draw a marker at each point (without: the line alone, dashed, e.g.
+    /// a Pareto front through points another series marks).
+    pub markers: bool,
 }
 
+/// What an empty scatter plot shows: the reason, and the axis ranges
+/// `[x_lo, x_hi, y_lo, y_hi]` (linear plots) the data would have.
+pub struct Empty<'a> {
+    /// Why there are no points.
+    pub why: &'a str,
+    /// Axis ranges of the empty plot.
+    pub range: [f64; 4],
+}
+
+/// The empty-plot fallback of plots of stages that did not run.
+pub const NOT_RUN: Empty<'static> = Empty {
+    why: "no data (not run)",
+    range: [0.0, 1.0, 0.0, 1.0],
+};
+
 /// Scatter plot; `log` makes both axes logarithmic (non-positive points are
-/// dropped) and draws the `y = x` diagonal.
+/// dropped) and draws the `y = x` diagonal; `empty` says why when no series
+/// has a point.
 pub fn scatter(
     id: &str,
     title: &str,
@@ -192,6 +212,7 @@ pub fn scatter(
     y_label: &str,
     series: &[Points],
     log: bool,
+    empty: &Empty,
 ) -> String {
     let mut out = String::new();
     header(&mut out, id, title);
@@ -224,10 +245,9 @@ pub fn scatter(
         }
         ylo = lo;
         yhi = hi;
+    } else if !lo.is_finite() {
+        [lo, hi, ylo, yhi] = empty.range;
     } else {
-        if !lo.is_finite() {
-            (lo, hi, ylo, yhi) = (0.0, 1.0, 0.0, 1.0);
-        }
         let pad = |lo: f64, hi: f64| {
             let d = if hi > lo { (hi - lo) * 0.08 } else { 0.05 };
             (lo - d, hi + d)
@@ -282,9 +302,10 @@ pub fn scatter(
     if all.is_empty() {
         let _ = write!(
             out,
-            r##"<text class="nodata" x="{}" y="{}" text-anchor="middle" font-size="14" fill="#999">no data (not run)</text>"##,
+            r##"<text class="nodata" x="{}" y="{}" text-anchor="middle" font-size="14" fill="#999">{}</text>"##,
             LEFT + pw / 2.0,
-            TOP + ph / 2.0
+            TOP + ph / 2.0,
+            esc(empty.why)
         );
     }
     for (si, s) in series.iter().enumerate() {
@@ -299,13 +320,18 @@ pub fn scatter(
                 .iter()
                 .map(|p| format!("{:.1},{:.1}", sx(p.0), sy(p.1)))
                 .collect();
+            let dash = if s.markers {
+                ""
+            } else {
+                r#" stroke-dasharray="6 3" stroke-width="2""#
+            };
             let _ = write!(
                 out,
-                r#"<polyline points="{}" fill="none" stroke="{color}"/>"#,
+                r#"<polyline points="{}" fill="none" stroke="{color}"{dash}/>"#,
                 d.join(" ")
             );
         }
-        for p in pts {
+        for p in pts.into_iter().filter(|_| s.markers) {
             let _ = write!(
                 out,
                 r#"<circle class="point" cx="{:.1}" cy="{:.1}" r="4" fill="{color}" fill-opacity="0.8"><title>{}</title></circle>"#,
@@ -360,8 +386,10 @@ mod tests {
                     (10.0, 8.0, "b".into()),
                 ],
                 line: false,
+                markers: true,
             }],
             true,
+            &NOT_RUN,
         );
         assert_eq!(
             s.matches("class=\"point\"").count(),
