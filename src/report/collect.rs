@@ -194,6 +194,9 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         None
     };
     r.library = Some(lib_dir.display().to_string());
+    if library.is_some() {
+        r.library_cost_flow = crate::library::store::read_index(&lib_dir)?.cost_flow;
+    }
     if assignment.is_some() && library.is_none() {
         r.notes.push(format!(
             "library {} not found: multiplier metrics not shown",

@@ -269,6 +269,10 @@ pub struct Report {
     pub dataset: Option<String>,
     /// Multiplier library path.
     pub library: Option<String>,
+    /// How the library's imported designs were costed (its `index.yaml`
+    /// `cost_flow`: the canonical NanGate45 mapping), if it states one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_cost_flow: Option<String>,
     /// Per stage: `done` or `not run`.
     pub stages: std::collections::BTreeMap<String, String>,
     /// Test accuracies by stage.

@@ -519,6 +519,9 @@ pub fn markdown(r: &Report) -> String {
         r.dataset.as_deref().unwrap_or(NOT_RUN),
         r.library.as_deref().unwrap_or(NOT_RUN)
     );
+    if let Some(flow) = &r.library_cost_flow {
+        let _ = writeln!(s, "Cost of imported multipliers: {flow}.\n");
+    }
     for t in tables(r) {
         let _ = writeln!(s, "## {}\n", t.title);
         let _ = writeln!(
@@ -753,6 +756,9 @@ th{{background:#f3f3f3}}.plots{{display:flex;flex-wrap:wrap;gap:12px}}.notrun{{c
         esc(r.dataset.as_deref().unwrap_or(NOT_RUN)),
         esc(r.library.as_deref().unwrap_or(NOT_RUN))
     );
+    if let Some(flow) = &r.library_cost_flow {
+        let _ = writeln!(s, "<p>Cost of imported multipliers: {}.</p>", esc(flow));
+    }
     let tables = tables(r);
     let put = |s: &mut String, t: &Table| {
         let _ = writeln!(
@@ -820,6 +826,17 @@ th{{background:#f3f3f3}}.plots{{display:flex;flex-wrap:wrap;gap:12px}}.notrun{{c
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn library_cost_flow_is_stated() {
+        let r = Report {
+            library_cost_flow: Some("canonical <flow>".into()),
+            ..Default::default()
+        };
+        assert!(markdown(&r).contains("Cost of imported multipliers: canonical <flow>."));
+        assert!(html(&r).contains("Cost of imported multipliers: canonical &lt;flow&gt;."));
+        assert!(!markdown(&Report::default()).contains("Cost of imported"));
+    }
 
     #[test]
     fn empty_report_renders_not_run_everywhere() {
