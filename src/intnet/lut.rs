@@ -106,9 +106,6 @@ pub fn supported(path: Path) -> bool {
     }
 }
 
-/// Positions per work item (a multiple of 64).
-const TILE: usize = 192;
-
 /// `y[o][p] = sum_k prod(x[k][p], w[o][k])`: `w` is `[o_n][k_n]`, `x` is
 /// `[k_n][p_n]`, the result `[o_n][p_n]`. Multithreaded (rayon).
 pub fn gemm(
@@ -138,6 +135,84 @@ pub fn gemm_with(
         k_n * p_n,
         "lut::gemm: activations are not k_n x p_n"
     );
+    let pack = |p0: usize, len: usize, xt: &mut [u8], width: usize| {
+        for k in 0..k_n {
+            xt[k * width..][..len].copy_from_slice(&x[k * p_n + p0..][..len]);
+        }
+    };
+    run_tiles(
+        path,
+        table,
+        w,
+        o_n,
+        k_n,
+        p_n,
+        p_n.max(1),
+        below_128(x),
+        &pack,
+    )
+}
+
+/// Whether every activation is below 128 (then the AVX-512 path needs only
+/// one half of each table row). One branch-free pass that vectorizes.
+fn below_128(x: &[u8]) -> bool {
+    x.iter().fold(0u8, |m, &v| m | v) < 128
+}
+
+/// The output, written by all work items at once, each at its own positions.
+struct SharedOut {
+    ptr: *mut i32,
+    len: usize,
+}
+
+// SAFETY: work items write disjoint index sets (each its own positions), and
+// the vector outlives the parallel loop that writes through the pointer.
+unsafe impl Sync for SharedOut {}
+
+impl SharedOut {
+    /// Write `vals` at `at..at + vals.len()`.
+    ///
+    /// # Safety
+    /// No other thread writes the same indices concurrently.
+    unsafe fn write(&self, at: usize, vals: &[i32]) {
+        assert!(
+            at + vals.len() <= self.len,
+            "lut: output index out of range"
+        );
+        std::ptr::copy_nonoverlapping(vals.as_ptr(), self.ptr.add(at), vals.len());
+    }
+}
+
+/// Width of a work item in blocks of 64 positions: the one of 3, 4 or 2
+/// blocks that splits `p_n` positions most evenly over `threads` (the
+/// largest share, in blocks, is the wall time).
+fn tile_blocks(p_n: usize, threads: usize) -> usize {
+    let blocks = p_n.div_ceil(64);
+    let span = |tb: usize| blocks.div_ceil(tb).div_ceil(threads.max(1)) * tb;
+    [3, 4, 2]
+        .into_iter()
+        .min_by_key(|&tb| span(tb))
+        .unwrap_or(3)
+}
+
+/// The GEMM over position tiles, all threads: each work item packs a tile of
+/// activations (`pack(p0, len, xt, width)` writes rows `xt[k * width..][..len]`
+/// for positions `p0..p0 + len`), runs every output channel over it while it
+/// is in cache and writes the results straight to their place in the
+/// `[n][o_n][per]` output (`per` positions per image; `per = p_n` gives
+/// `[o_n][p_n]`). Packing, lookup and reordering all run in parallel.
+#[allow(clippy::too_many_arguments)] // the GEMM's operands and geometry, one value each
+fn run_tiles(
+    path: Path,
+    table: &ProductTable,
+    w: &[i8],
+    o_n: usize,
+    k_n: usize,
+    p_n: usize,
+    per: usize,
+    half: bool,
+    pack: &(dyn Fn(usize, usize, &mut [u8], usize) + Sync),
+) -> Vec<i32> {
     assert!(
         supported(path),
         "lut::gemm: {path:?} is not supported on this CPU"
@@ -147,45 +222,50 @@ pub fn gemm_with(
         return y;
     }
     let order = sign_orders(table, w, o_n, k_n);
-    // Activations below 128 need only one half of each table row.
-    let half = x.iter().all(|&v| v < 128);
-    // Each work item is a tile of TILE positions over every output channel,
-    // so that its activations (k_n x TILE bytes, packed contiguously and
-    // zero-padded) stay in cache while all weights pass over them.
-    let tiles = p_n.div_ceil(TILE);
-    let results: Vec<Vec<i32>> = (0..tiles)
-        .into_par_iter()
-        .map(|t| {
-            let p0 = t * TILE;
-            let len = TILE.min(p_n - p0);
-            let mut xt = vec![0u8; k_n * TILE];
-            for k in 0..k_n {
-                xt[k * TILE..][..len].copy_from_slice(&x[k * p_n + p0..][..len]);
+    let width = 64 * tile_blocks(p_n, rayon::current_num_threads());
+    let out = SharedOut {
+        ptr: y.as_mut_ptr(),
+        len: y.len(),
+    };
+    let out = &out;
+    (0..p_n.div_ceil(width)).into_par_iter().for_each_init(
+        || (vec![0u8; k_n * width], vec![0i32; width]),
+        |(xt, acc), t| {
+            let p0 = t * width;
+            let len = width.min(p_n - p0);
+            pack(p0, len, xt, width);
+            if len < width {
+                for k in 0..k_n {
+                    xt[k * width + len..][..width - len].fill(0);
+                }
             }
-            let mut out = vec![0i32; o_n * TILE];
-            for (o, acc) in out.chunks_mut(TILE).enumerate() {
+            for o in 0..o_n {
                 let wo = &w[o * k_n..][..k_n];
                 match path {
-                    Path::Scalar => scalar_tile(table, wo, &xt, TILE, 0, acc),
+                    Path::Scalar => {
+                        acc.fill(0);
+                        scalar_tile(table, wo, xt, width, 0, acc);
+                    }
                     Path::Avx512Vbmi => {
                         #[cfg(target_arch = "x86_64")]
                         // SAFETY: `supported(path)` checked the CPU features above.
                         unsafe {
-                            avx512::tile(table, wo, &order[o], &xt, TILE, 0, half, acc)
+                            avx512::tile(table, wo, &order[o], xt, width, half, acc)
                         }
                     }
                 }
+                // Positions p0..p0 + len, in runs that stay within one image.
+                let mut p = p0;
+                while p < p0 + len {
+                    let (img, q) = (p / per, p % per);
+                    let run = (per - q).min(p0 + len - p);
+                    // SAFETY: position p of channel o belongs to this tile only.
+                    unsafe { out.write((img * o_n + o) * per + q, &acc[p - p0..][..run]) };
+                    p += run;
+                }
             }
-            out
-        })
-        .collect();
-    y.par_chunks_mut(p_n).enumerate().for_each(|(o, row)| {
-        for (t, r) in results.iter().enumerate() {
-            let p0 = t * TILE;
-            let len = TILE.min(p_n - p0);
-            row[p0..p0 + len].copy_from_slice(&r[o * TILE..][..len]);
-        }
-    });
+        },
+    );
     y
 }
 
@@ -232,27 +312,27 @@ mod avx512 {
 
     type Acc<const NB: usize> = [[__m512i; 4]; NB];
 
-    /// One output channel over up to `TILE` positions starting at `p0`.
+    /// One output channel over the `out.len()` positions (whole blocks of
+    /// 64) of a packed tile: row `k` of the activations is
+    /// `x[k * width..][..out.len()]`.
     ///
     /// # Safety
     /// The CPU must support AVX-512 F, BW and VBMI.
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-    #[allow(clippy::too_many_arguments)] // the hot kernel takes its operands unbundled
     pub unsafe fn tile(
         table: &ProductTable,
         wo: &[i8],
         order: &SignOrder,
         x: &[u8],
-        p_n: usize,
-        p0: usize,
+        width: usize,
         half: bool,
         out: &mut [i32],
     ) {
         match (table.signed, half) {
-            (false, false) => tile_as::<false, false>(table, wo, order, x, p_n, p0, out),
-            (false, true) => tile_as::<false, true>(table, wo, order, x, p_n, p0, out),
-            (true, false) => tile_as::<true, false>(table, wo, order, x, p_n, p0, out),
-            (true, true) => tile_as::<true, true>(table, wo, order, x, p_n, p0, out),
+            (false, false) => tile_as::<false, false>(table, wo, order, x, width, out),
+            (false, true) => tile_as::<false, true>(table, wo, order, x, width, out),
+            (true, false) => tile_as::<true, false>(table, wo, order, x, width, out),
+            (true, true) => tile_as::<true, true>(table, wo, order, x, width, out),
         }
     }
 
@@ -264,49 +344,34 @@ mod avx512 {
         wo: &[i8],
         order: &SignOrder,
         x: &[u8],
-        p_n: usize,
-        p0: usize,
+        width: usize,
         out: &mut [i32],
     ) {
-        debug_assert!(order.ks.iter().all(|&k| (k as usize) < wo.len()));
-        debug_assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * p_n + p0 + out.len());
-        let len = out.len();
-        let full = len / 64;
-        // Whole blocks of 64, up to three at a time (12 accumulators).
+        let full = out.len() / 64;
+        assert!(out.len() % 64 == 0 && out.len() <= width);
+        assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * width + out.len());
+        assert!(order.ks.iter().all(|&k| (k as usize) < wo.len()));
+        // Blocks of 64, up to three at a time (12 accumulators); four as 2 + 2.
         let mut b = 0;
         while b < full {
-            let nb = (full - b).min(3);
-            let at = p0 + b * 64;
+            let nb = if full - b == 4 { 2 } else { (full - b).min(3) };
+            let at = b * 64;
+            let o = &mut out[at..];
             match nb {
                 3 => store(
-                    &blocks::<3, SIGNED, HALF>(table, wo, order, x, p_n, at),
-                    &mut out[b * 64..],
+                    &blocks::<3, SIGNED, HALF>(table, wo, order, x, width, at),
+                    o,
                 ),
                 2 => store(
-                    &blocks::<2, SIGNED, HALF>(table, wo, order, x, p_n, at),
-                    &mut out[b * 64..],
+                    &blocks::<2, SIGNED, HALF>(table, wo, order, x, width, at),
+                    o,
                 ),
                 _ => store(
-                    &blocks::<1, SIGNED, HALF>(table, wo, order, x, p_n, at),
-                    &mut out[b * 64..],
+                    &blocks::<1, SIGNED, HALF>(table, wo, order, x, width, at),
+                    o,
                 ),
             }
             b += nb;
-        }
-        // The ragged end: copy into a zero-padded block.
-        let rest = len - full * 64;
-        if rest > 0 {
-            let start = p0 + full * 64;
-            let mut xs = vec![0u8; wo.len() * 64];
-            for k in 0..wo.len() {
-                xs[k * 64..][..rest].copy_from_slice(&x[k * p_n + start..][..rest]);
-            }
-            let mut tmp = [0i32; 64];
-            store(
-                &blocks::<1, SIGNED, HALF>(table, wo, order, &xs, 64, 0),
-                &mut tmp,
-            );
-            out[full * 64..].copy_from_slice(&tmp[..rest]);
         }
     }
 
@@ -494,16 +559,97 @@ pub fn conv2d(
         "lut::conv2d: input is not n*c*h*w"
     );
     assert!(h + 2 * padding >= kernel && w + 2 * padding >= kernel && stride >= 1 && kernel >= 1);
-    let (cols, k_n, p_n) = im2col(input, dims, kernel, stride, padding);
-    let y = gemm(table, weights, out_ch, k_n, &cols, p_n);
-    let per = p_n / n.max(1);
-    let mut out = vec![0i32; n * out_ch * per];
-    for (o, row) in y.chunks(p_n.max(1)).enumerate().take(out_ch) {
-        for img in 0..n {
-            out[(img * out_ch + o) * per..][..per].copy_from_slice(&row[img * per..][..per]);
+    let oh = (h + 2 * padding - kernel) / stride + 1;
+    let ow = (w + 2 * padding - kernel) / stride + 1;
+    let geo = ConvGeometry {
+        dims,
+        kernel,
+        stride,
+        padding,
+        ow,
+    };
+    let pack = |p0: usize, len: usize, xt: &mut [u8], width: usize| {
+        pack_im2col(input, &geo, p0, len, xt, width)
+    };
+    let k_n = c * kernel * kernel;
+    assert_eq!(
+        weights.len(),
+        out_ch * k_n,
+        "lut::conv2d: weights are not out_ch x c x k x k"
+    );
+    run_tiles(
+        best_path(),
+        table,
+        weights,
+        out_ch,
+        k_n,
+        n * oh * ow,
+        oh * ow,
+        below_128(input),
+        &pack,
+    )
+}
+
+/// What im2col needs to know of a convolution.
+struct ConvGeometry {
+    dims: [usize; 4],
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    ow: usize,
+}
+
+/// im2col of positions `p0..p0 + len` only (`p = (image, oy, ox)`) into
+/// rows `xt[k * width..][..len]`, `k = (c, ky, kx)`; padding reads 0. The
+/// per-tile form of [`im2col`]: the tile stays in cache for the lookups.
+fn pack_im2col(input: &[u8], g: &ConvGeometry, p0: usize, len: usize, xt: &mut [u8], width: usize) {
+    let [_, c, h, w] = g.dims;
+    let (kernel, stride, pad, ow) = (g.kernel, g.stride, g.padding, g.ow);
+    let oh = (h + 2 * pad - kernel) / stride + 1;
+    let per = oh * ow;
+    let mut p = p0;
+    while p < p0 + len {
+        let (img, q) = (p / per, p % per);
+        let (oy, ox0) = (q / ow, q % ow);
+        let run = (ow - ox0).min(p0 + len - p);
+        let off = p - p0;
+        for ci in 0..c {
+            let plane = &input[(img * c + ci) * h * w..][..h * w];
+            for ky in 0..kernel {
+                let iy = (oy * stride + ky) as isize - pad as isize;
+                for kx in 0..kernel {
+                    let k = (ci * kernel + ky) * kernel + kx;
+                    let dst = &mut xt[k * width + off..][..run];
+                    if iy < 0 || iy >= h as isize {
+                        dst.fill(0);
+                        continue;
+                    }
+                    let src = &plane[iy as usize * w..][..w];
+                    // Output columns ox whose input column ox * stride + kx - pad
+                    // lies inside the row: lo <= ox < hi.
+                    let lo = pad.saturating_sub(kx).div_ceil(stride);
+                    let hi = (w + pad).saturating_sub(kx).div_ceil(stride);
+                    let (a, b) = (
+                        lo.clamp(ox0, ox0 + run) - ox0,
+                        hi.clamp(ox0, ox0 + run) - ox0,
+                    );
+                    dst[..a].fill(0);
+                    dst[b.max(a)..].fill(0);
+                    if b > a {
+                        let ix0 = (ox0 + a) * stride + kx - pad;
+                        if stride == 1 {
+                            dst[a..b].copy_from_slice(&src[ix0..][..b - a]);
+                        } else {
+                            for (i, d) in dst[a..b].iter_mut().enumerate() {
+                                *d = src[ix0 + i * stride];
+                            }
+                        }
+                    }
+                }
+            }
         }
+        p += run;
     }
-    out
 }
 
 #[cfg(test)]
