@@ -84,6 +84,9 @@ pub enum Path {
     Avx512Vbmi,
 }
 
+/// Every path, fastest first.
+pub const PATHS: [Path; 2] = [Path::Avx512Vbmi, Path::Scalar];
+
 /// The fastest path this CPU supports.
 pub fn best_path() -> Path {
     #[cfg(target_arch = "x86_64")]
@@ -552,6 +555,32 @@ pub fn conv2d(
     input: &[u8],
     dims: [usize; 4],
 ) -> Vec<i32> {
+    conv2d_with(
+        best_path(),
+        table,
+        weights,
+        out_ch,
+        kernel,
+        stride,
+        padding,
+        input,
+        dims,
+    )
+}
+
+/// [`conv2d`] on a given path; panics if the CPU lacks it (see [`supported`]).
+#[allow(clippy::too_many_arguments)] // the convolution's geometry, one value each
+pub fn conv2d_with(
+    path: Path,
+    table: &ProductTable,
+    weights: &[i8],
+    out_ch: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    input: &[u8],
+    dims: [usize; 4],
+) -> Vec<i32> {
     let [n, c, h, w] = dims;
     assert_eq!(
         input.len(),
@@ -578,7 +607,7 @@ pub fn conv2d(
         "lut::conv2d: weights are not out_ch x c x k x k"
     );
     run_tiles(
-        best_path(),
+        path,
         table,
         weights,
         out_ch,
