@@ -22,7 +22,7 @@ pub struct ProductTable {
     prod: Vec<i32>,
     /// Per weight byte, 512 bytes: the low then the high bytes of the 16-bit
     /// words `M(x, |w|)` (unsigned; negated afterwards when `w < 0`) or
-    /// `M(x, w)` (signed), for `x = 0..=255`.
+    /// `M(x, w) + 2^15` (signed, biased to an unsigned word), for `x = 0..=255`.
     planes: Vec<u8>,
 }
 
@@ -46,8 +46,11 @@ impl ProductTable {
             for x in 0..=255u8 {
                 prod[(wb as usize) << 8 | x as usize] = arith::product(signed, x, w, word);
                 let row = &mut planes[wb as usize * 512..][..512];
-                row[x as usize] = word(x, b) as u8;
-                row[256 + x as usize] = (word(x, b) >> 8) as u8;
+                // Signed words are stored biased by 2^15 (as unsigned
+                // values), so that the SIMD paths sum them unsigned.
+                let v = if signed { word(x, b) ^ 0x8000 } else { word(x, b) };
+                row[x as usize] = v as u8;
+                row[256 + x as usize] = (v >> 8) as u8;
             }
         }
         ProductTable {
@@ -395,54 +398,96 @@ mod avx512 {
         }
     }
 
-    #[inline(always)]
-    unsafe fn negate<const NB: usize>(acc: &mut Acc<NB>) {
-        for a in acc.iter_mut() {
-            for v in a.iter_mut() {
-                *v = _mm512_sub_epi32(_mm512_setzero_si512(), *v);
-            }
-        }
-    }
+    /// The 16-bit sums of one block: low-byte plane over all 32 words
+    /// (`s_lo`, wrapping) and over the odd bytes only (`o_lo`), the same for
+    /// the high-byte plane. A byte sum of at most [`CHUNK`] steps fits 16
+    /// bits, so the even bytes' sum is `s - (o << 8)` exactly.
+    type Acc16<const NB: usize> = [[__m512i; 4]; NB];
 
-    /// `NB` blocks of 64 positions at `p`, the whole reduction. Weights
-    /// whose words are subtracted come last: negate, add, negate.
+    /// Steps summed in 16 bits before they are added to the 32-bit sums
+    /// (`255 * 256 < 2^16`).
+    const CHUNK: usize = 256;
+
+    /// `NB` blocks of 64 positions at `p`, the whole reduction: the weights
+    /// that add their table word, then those that subtract it, each in
+    /// chunks of [`CHUNK`] steps summed in 16 bits and widened once.
     #[inline(always)]
     unsafe fn blocks<const NB: usize, const SIGNED: bool, const HALF: bool>(
         table: &ProductTable,
         wo: &[i8],
         order: &SignOrder,
         x: &[u8],
-        p_n: usize,
+        width: usize,
         p: usize,
     ) -> Acc<NB> {
         let mut acc: Acc<NB> = [[_mm512_setzero_si512(); 4]; NB];
         let planes = table.planes.as_ptr();
         let xp = x.as_ptr().add(p);
         let (plus, minus) = order.ks.split_at(order.split);
-        for &k in plus {
-            step::<NB, SIGNED, HALF>(&mut acc, planes, wo, xp, p_n, k as usize);
-        }
-        if !minus.is_empty() {
-            negate(&mut acc);
-            for &k in minus {
-                step::<NB, SIGNED, HALF>(&mut acc, planes, wo, xp, p_n, k as usize);
+        for (ks, sub) in [(plus, false), (minus, true)] {
+            for chunk in ks.chunks(CHUNK) {
+                let mut a16: Acc16<NB> = [[_mm512_setzero_si512(); 4]; NB];
+                for &k in chunk {
+                    step::<NB, HALF>(&mut a16, planes, wo, xp, width, k as usize);
+                }
+                // Signed tables store words biased by 2^15 (unsigned sums).
+                let bias = if SIGNED { 32768 * chunk.len() as i32 } else { 0 };
+                widen(&mut acc, &a16, sub, bias);
             }
-            negate(&mut acc);
         }
         acc
     }
 
-    /// Add weight `k`'s table words for the activations of row `k`.
+    /// Add (or with `sub` subtract) 16-bit block sums, less `bias` per
+    /// position, to the 32-bit sums.
     #[inline(always)]
-    unsafe fn step<const NB: usize, const SIGNED: bool, const HALF: bool>(
-        acc: &mut Acc<NB>,
+    unsafe fn widen<const NB: usize>(acc: &mut Acc<NB>, a16: &Acc16<NB>, sub: bool, bias: i32) {
+        let low16 = _mm512_set1_epi32(0xFFFF);
+        let bias = _mm512_set1_epi32(bias);
+        for (a, s) in acc.iter_mut().zip(a16) {
+            // Byte sums of even and odd positions, 16 bits each.
+            let lo_odd = s[1];
+            let lo_even = _mm512_sub_epi16(s[0], _mm512_slli_epi16(lo_odd, 8));
+            let hi_odd = s[3];
+            let hi_even = _mm512_sub_epi16(s[2], _mm512_slli_epi16(hi_odd, 8));
+            // Words of positions 4d, 4d+2 (even) and 4d+1, 4d+3 (odd).
+            let word = |lo: __m512i, hi: __m512i| {
+                (
+                    _mm512_add_epi32(
+                        _mm512_and_si512(lo, low16),
+                        _mm512_slli_epi32(_mm512_and_si512(hi, low16), 8),
+                    ),
+                    _mm512_add_epi32(
+                        _mm512_srli_epi32(lo, 16),
+                        _mm512_slli_epi32(_mm512_srli_epi32(hi, 16), 8),
+                    ),
+                )
+            };
+            let (w0, w1) = word(lo_even, hi_even);
+            let (w2, w3) = word(lo_odd, hi_odd);
+            for (r, wv) in [w0, w1, w2, w3].into_iter().enumerate() {
+                let wv = _mm512_sub_epi32(wv, bias);
+                a[r] = if sub {
+                    _mm512_sub_epi32(a[r], wv)
+                } else {
+                    _mm512_add_epi32(a[r], wv)
+                };
+            }
+        }
+    }
+
+    /// Add weight `k`'s table words for the activations of row `k` to the
+    /// 16-bit sums: two byte permutes per plane (one with `HALF`), then per
+    /// plane one add of the whole words and one of the odd bytes.
+    #[inline(always)]
+    unsafe fn step<const NB: usize, const HALF: bool>(
+        acc: &mut Acc16<NB>,
         planes: *const u8,
         wo: &[i8],
         xp: *const u8,
-        p_n: usize,
+        width: usize,
         k: usize,
     ) {
-        let odd_bytes: __mmask64 = 0xAAAA_AAAA_AAAA_AAAA;
         let row = planes.add(*wo.get_unchecked(k) as u8 as usize * 512);
         let ld = |o: usize| _mm512_loadu_si512(row.add(o) as *const _);
         let (l0, l1, h0, h1) = (ld(0), ld(64), ld(256), ld(320));
@@ -451,7 +496,7 @@ mod avx512 {
         } else {
             (ld(128), ld(192), ld(384), ld(448))
         };
-        let xrow = xp.add(k * p_n);
+        let xrow = xp.add(k * width);
         for (j, a) in acc.iter_mut().enumerate() {
             let xv = _mm512_loadu_si512(xrow.add(j * 64) as *const _);
             let (lo, hi) = if HALF {
@@ -474,30 +519,10 @@ mod avx512 {
                     ),
                 )
             };
-            // 16-bit words of even and odd positions.
-            let even = _mm512_mask_blend_epi8(odd_bytes, lo, _mm512_slli_epi16(hi, 8));
-            let odd = _mm512_mask_blend_epi8(odd_bytes, _mm512_srli_epi16(lo, 8), hi);
-            // Widen to 32 bits: positions 4d, 4d+2, 4d+1, 4d+3.
-            let (w0, w1, w2, w3) = if SIGNED {
-                (
-                    _mm512_srai_epi32(_mm512_slli_epi32(even, 16), 16),
-                    _mm512_srai_epi32(even, 16),
-                    _mm512_srai_epi32(_mm512_slli_epi32(odd, 16), 16),
-                    _mm512_srai_epi32(odd, 16),
-                )
-            } else {
-                let low16 = _mm512_set1_epi32(0xFFFF);
-                (
-                    _mm512_and_si512(even, low16),
-                    _mm512_srli_epi32(even, 16),
-                    _mm512_and_si512(odd, low16),
-                    _mm512_srli_epi32(odd, 16),
-                )
-            };
-            a[0] = _mm512_add_epi32(a[0], w0);
-            a[1] = _mm512_add_epi32(a[1], w1);
-            a[2] = _mm512_add_epi32(a[2], w2);
-            a[3] = _mm512_add_epi32(a[3], w3);
+            a[0] = _mm512_add_epi16(a[0], lo);
+            a[1] = _mm512_add_epi16(a[1], _mm512_srli_epi16(lo, 8));
+            a[2] = _mm512_add_epi16(a[2], hi);
+            a[3] = _mm512_add_epi16(a[3], _mm512_srli_epi16(hi, 8));
         }
     }
 }
@@ -590,15 +615,44 @@ pub fn conv2d_with(
     assert!(h + 2 * padding >= kernel && w + 2 * padding >= kernel && stride >= 1 && kernel >= 1);
     let oh = (h + 2 * padding - kernel) / stride + 1;
     let ow = (w + 2 * padding - kernel) / stride + 1;
-    let geo = ConvGeometry {
-        dims,
-        kernel,
-        stride,
-        padding,
-        ow,
-    };
+    // Zero-padded copy of the input, so that packing is plain copies.
+    let (hp, wp) = (h + 2 * padding, w + 2 * padding);
+    let mut padded = vec![0u8; n * c * hp * wp];
+    padded
+        .par_chunks_mut(hp * wp)
+        .zip(input.par_chunks(h * w))
+        .for_each(|(dst, src)| {
+            for (y, row) in src.chunks(w).enumerate() {
+                dst[(y + padding) * wp + padding..][..w].copy_from_slice(row);
+            }
+        });
+    let per = oh * ow;
     let pack = |p0: usize, len: usize, xt: &mut [u8], width: usize| {
-        pack_im2col(input, &geo, p0, len, xt, width)
+        let mut p = p0;
+        while p < p0 + len {
+            let (img, q) = (p / per, p % per);
+            let (oy, ox0) = (q / ow, q % ow);
+            let run = (ow - ox0).min(p0 + len - p);
+            let off = p - p0;
+            for ci in 0..c {
+                let plane = &padded[(img * c + ci) * hp * wp..][..hp * wp];
+                for ky in 0..kernel {
+                    let line = &plane[(oy * stride + ky) * wp + ox0 * stride..];
+                    for kx in 0..kernel {
+                        let k = (ci * kernel + ky) * kernel + kx;
+                        let dst = &mut xt[k * width + off..][..run];
+                        if stride == 1 {
+                            dst.copy_from_slice(&line[kx..][..run]);
+                        } else {
+                            for (i, d) in dst.iter_mut().enumerate() {
+                                *d = line[kx + i * stride];
+                            }
+                        }
+                    }
+                }
+            }
+            p += run;
+        }
     };
     let k_n = c * kernel * kernel;
     assert_eq!(
@@ -612,73 +666,11 @@ pub fn conv2d_with(
         weights,
         out_ch,
         k_n,
-        n * oh * ow,
-        oh * ow,
+        n * per,
+        per,
         below_128(input),
         &pack,
     )
-}
-
-/// What im2col needs to know of a convolution.
-struct ConvGeometry {
-    dims: [usize; 4],
-    kernel: usize,
-    stride: usize,
-    padding: usize,
-    ow: usize,
-}
-
-/// im2col of positions `p0..p0 + len` only (`p = (image, oy, ox)`) into
-/// rows `xt[k * width..][..len]`, `k = (c, ky, kx)`; padding reads 0. The
-/// per-tile form of [`im2col`]: the tile stays in cache for the lookups.
-fn pack_im2col(input: &[u8], g: &ConvGeometry, p0: usize, len: usize, xt: &mut [u8], width: usize) {
-    let [_, c, h, w] = g.dims;
-    let (kernel, stride, pad, ow) = (g.kernel, g.stride, g.padding, g.ow);
-    let oh = (h + 2 * pad - kernel) / stride + 1;
-    let per = oh * ow;
-    let mut p = p0;
-    while p < p0 + len {
-        let (img, q) = (p / per, p % per);
-        let (oy, ox0) = (q / ow, q % ow);
-        let run = (ow - ox0).min(p0 + len - p);
-        let off = p - p0;
-        for ci in 0..c {
-            let plane = &input[(img * c + ci) * h * w..][..h * w];
-            for ky in 0..kernel {
-                let iy = (oy * stride + ky) as isize - pad as isize;
-                for kx in 0..kernel {
-                    let k = (ci * kernel + ky) * kernel + kx;
-                    let dst = &mut xt[k * width + off..][..run];
-                    if iy < 0 || iy >= h as isize {
-                        dst.fill(0);
-                        continue;
-                    }
-                    let src = &plane[iy as usize * w..][..w];
-                    // Output columns ox whose input column ox * stride + kx - pad
-                    // lies inside the row: lo <= ox < hi.
-                    let lo = pad.saturating_sub(kx).div_ceil(stride);
-                    let hi = (w + pad).saturating_sub(kx).div_ceil(stride);
-                    let (a, b) = (
-                        lo.clamp(ox0, ox0 + run) - ox0,
-                        hi.clamp(ox0, ox0 + run) - ox0,
-                    );
-                    dst[..a].fill(0);
-                    dst[b.max(a)..].fill(0);
-                    if b > a {
-                        let ix0 = (ox0 + a) * stride + kx - pad;
-                        if stride == 1 {
-                            dst[a..b].copy_from_slice(&src[ix0..][..b - a]);
-                        } else {
-                            for (i, d) in dst[a..b].iter_mut().enumerate() {
-                                *d = src[ix0 + i * stride];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        p += run;
-    }
 }
 
 #[cfg(test)]
