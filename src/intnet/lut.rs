@@ -189,7 +189,7 @@ impl SharedOut {
     }
 }
 
-/// Width of a work item in blocks of 64 positions: the one of 3, 4 or 2
+/// Width of a work item in blocks of 64 positions: the one of 4, 3 or 2
 /// blocks that splits `p_n` positions most evenly over `threads` (the
 /// largest share, in blocks, is the wall time).
 fn tile_blocks(p_n: usize, threads: usize) -> usize {
@@ -357,13 +357,19 @@ mod avx512 {
         assert!(out.len() % 64 == 0 && out.len() <= width);
         assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * width + out.len());
         assert!(order.ks.iter().all(|&k| (k as usize) < wo.len()));
-        // Blocks of 64, up to three at a time (12 accumulators); four as 2 + 2.
+        // Blocks of 64, up to four at a time with half rows (16 + 4 registers
+        // of sums and table), else three (12 + 8); four as 2 + 2.
         let mut b = 0;
         while b < full {
-            let nb = if full - b == 4 { 2 } else { (full - b).min(3) };
+            let nb = match full - b {
+                4 if HALF => 4,
+                4 => 2,
+                r => r.min(3),
+            };
             let at = b * 64;
             let o = &mut out[at..];
             match nb {
+                4 => store(&blocks::<4, SIGNED, HALF>(table, wo, order, x, width, at), o),
                 3 => store(
                     &blocks::<3, SIGNED, HALF>(table, wo, order, x, width, at),
                     o,
