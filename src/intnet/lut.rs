@@ -48,7 +48,11 @@ impl ProductTable {
                 let row = &mut planes[wb as usize * 512..][..512];
                 // Signed words are stored biased by 2^15 (as unsigned
                 // values), so that the SIMD paths sum them unsigned.
-                let v = if signed { word(x, b) ^ 0x8000 } else { word(x, b) };
+                let v = if signed {
+                    word(x, b) ^ 0x8000
+                } else {
+                    word(x, b)
+                };
                 row[x as usize] = v as u8;
                 row[256 + x as usize] = (v >> 8) as u8;
             }
@@ -85,30 +89,64 @@ pub enum Path {
     Scalar,
     /// AVX-512 VBMI byte permutes (x86-64 with `avx512vbmi` and `avx512bw`).
     Avx512Vbmi,
+    /// AVX2 gathers of 8 table entries at a time (x86-64 with `avx2`), for
+    /// CPUs without AVX-512 VBMI.
+    Avx2,
 }
 
 /// Every path, fastest first.
-pub const PATHS: [Path; 2] = [Path::Avx512Vbmi, Path::Scalar];
+pub const PATHS: [Path; 3] = [Path::Avx512Vbmi, Path::Avx2, Path::Scalar];
 
 /// The fastest path this CPU supports.
 pub fn best_path() -> Path {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512vbmi")
-            && std::is_x86_feature_detected!("avx512bw")
-            && std::is_x86_feature_detected!("avx512f")
-        {
-            return Path::Avx512Vbmi;
+    PATHS
+        .into_iter()
+        .find(|&p| supported(p))
+        .unwrap_or(Path::Scalar)
+}
+
+thread_local! {
+    /// The path [`with_path`] forces on this thread.
+    static FORCED: std::cell::Cell<Option<Path>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with every [`gemm`] and [`conv2d`] called on this thread (and
+/// so every simulator run it makes) on `path` instead of [`best_path`]:
+/// how tests run whole networks on each path. Panics if the CPU lacks it.
+pub fn with_path<T>(path: Path, f: impl FnOnce() -> T) -> T {
+    assert!(
+        supported(path),
+        "lut: {path:?} is not supported on this CPU"
+    );
+    struct Restore(Option<Path>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FORCED.with(|c| c.set(self.0));
         }
     }
-    Path::Scalar
+    let _restore = Restore(FORCED.with(|c| c.replace(Some(path))));
+    f()
+}
+
+/// The path [`gemm`] and [`conv2d`] take on this thread.
+fn current_path() -> Path {
+    FORCED.with(|c| c.get()).unwrap_or_else(best_path)
 }
 
 /// Whether `path` runs on this CPU.
 pub fn supported(path: Path) -> bool {
     match path {
         Path::Scalar => true,
-        Path::Avx512Vbmi => best_path() == Path::Avx512Vbmi,
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx512Vbmi => {
+            std::is_x86_feature_detected!("avx512vbmi")
+                && std::is_x86_feature_detected!("avx512bw")
+                && std::is_x86_feature_detected!("avx512f")
+        }
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx2 => std::is_x86_feature_detected!("avx2"),
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => false,
     }
 }
 
@@ -122,7 +160,7 @@ pub fn gemm(
     x: &[u8],
     p_n: usize,
 ) -> Vec<i32> {
-    gemm_with(best_path(), table, w, o_n, k_n, x, p_n)
+    gemm_with(current_path(), table, w, o_n, k_n, x, p_n)
 }
 
 /// [`gemm`] on a given path; panics if the CPU lacks it (see [`supported`]).
@@ -259,6 +297,13 @@ fn run_tiles(
                             avx512::tile(table, wo, &order[o], xt, width, half, acc)
                         }
                     }
+                    Path::Avx2 => {
+                        #[cfg(target_arch = "x86_64")]
+                        // SAFETY: `supported(path)` checked the CPU features above.
+                        unsafe {
+                            avx2::tile(table, wo, xt, width, acc)
+                        }
+                    }
                 }
                 // Positions p0..p0 + len, in runs that stay within one image.
                 let mut p = p0;
@@ -303,6 +348,41 @@ fn scalar_tile(table: &ProductTable, wo: &[i8], x: &[u8], p_n: usize, p0: usize,
         let xs = &x[k * p_n + p0..][..out.len()];
         for (acc, &xv) in out.iter_mut().zip(xs) {
             *acc = acc.wrapping_add(row[xv as usize]);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::ProductTable;
+    use std::arch::x86_64::*;
+
+    /// One output channel over the `out.len()` positions (whole blocks of
+    /// 64) of a packed tile (row `k` at `x[k * width..]`): per block, eight
+    /// 8-lane sums stay in registers over the whole reduction, and each
+    /// step gathers 8 products of the weight's 256-entry `i32` row at once.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn tile(table: &ProductTable, wo: &[i8], x: &[u8], width: usize, out: &mut [i32]) {
+        assert!(out.len() % 64 == 0 && out.len() <= width);
+        assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * width + out.len());
+        for (b, o) in out.chunks_exact_mut(64).enumerate() {
+            let mut acc = [_mm256_setzero_si256(); 8];
+            let xp = x.as_ptr().add(b * 64);
+            for (k, &wv) in wo.iter().enumerate() {
+                let row = table.row(wv).as_ptr();
+                let xrow = xp.add(k * width);
+                for (j, a) in acc.iter_mut().enumerate() {
+                    let idx =
+                        _mm256_cvtepu8_epi32(_mm_loadl_epi64(xrow.add(j * 8) as *const __m128i));
+                    *a = _mm256_add_epi32(*a, _mm256_i32gather_epi32::<4>(row, idx));
+                }
+            }
+            for (j, a) in acc.iter().enumerate() {
+                _mm256_storeu_si256(o.as_mut_ptr().add(j * 8) as *mut __m256i, *a);
+            }
         }
     }
 }
@@ -369,7 +449,10 @@ mod avx512 {
             let at = b * 64;
             let o = &mut out[at..];
             match nb {
-                4 => store(&blocks::<4, SIGNED, HALF>(table, wo, order, x, width, at), o),
+                4 => store(
+                    &blocks::<4, SIGNED, HALF>(table, wo, order, x, width, at),
+                    o,
+                ),
                 3 => store(
                     &blocks::<3, SIGNED, HALF>(table, wo, order, x, width, at),
                     o,
@@ -437,7 +520,11 @@ mod avx512 {
                     step::<NB, HALF>(&mut a16, planes, wo, xp, width, k as usize);
                 }
                 // Signed tables store words biased by 2^15 (unsigned sums).
-                let bias = if SIGNED { 32768 * chunk.len() as i32 } else { 0 };
+                let bias = if SIGNED {
+                    32768 * chunk.len() as i32
+                } else {
+                    0
+                };
                 widen(&mut acc, &a16, sub, bias);
             }
         }
@@ -587,7 +674,7 @@ pub fn conv2d(
     dims: [usize; 4],
 ) -> Vec<i32> {
     conv2d_with(
-        best_path(),
+        current_path(),
         table,
         weights,
         out_ch,
@@ -726,10 +813,7 @@ mod tests {
     #[test]
     fn every_path_matches_the_naive_definition() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let paths: Vec<Path> = [Path::Scalar, Path::Avx512Vbmi]
-            .into_iter()
-            .filter(|&p| supported(p))
-            .collect();
+        let paths: Vec<Path> = PATHS.into_iter().filter(|&p| supported(p)).collect();
         for map in approx_maps() {
             let table = ProductTable::new(&map);
             for &(o_n, k_n, p_n) in &[
