@@ -22,7 +22,7 @@ pub struct ProductTable {
     prod: Vec<i32>,
     /// Per weight byte, 512 bytes: the low then the high bytes of the 16-bit
     /// words `M(x, |w|)` (unsigned; negated afterwards when `w < 0`) or
-    /// `M(x, w)` (signed), for `x = 0..=255`.
+    /// `M(x, w) + 2^15` (signed, biased to an unsigned word), for `x = 0..=255`.
     planes: Vec<u8>,
 }
 
@@ -46,8 +46,15 @@ impl ProductTable {
             for x in 0..=255u8 {
                 prod[(wb as usize) << 8 | x as usize] = arith::product(signed, x, w, word);
                 let row = &mut planes[wb as usize * 512..][..512];
-                row[x as usize] = word(x, b) as u8;
-                row[256 + x as usize] = (word(x, b) >> 8) as u8;
+                // Signed words are stored biased by 2^15 (as unsigned
+                // values), so that the SIMD paths sum them unsigned.
+                let v = if signed {
+                    word(x, b) ^ 0x8000
+                } else {
+                    word(x, b)
+                };
+                row[x as usize] = v as u8;
+                row[256 + x as usize] = (v >> 8) as u8;
             }
         }
         ProductTable {
@@ -82,32 +89,66 @@ pub enum Path {
     Scalar,
     /// AVX-512 VBMI byte permutes (x86-64 with `avx512vbmi` and `avx512bw`).
     Avx512Vbmi,
+    /// AVX2 gathers of 8 table entries at a time (x86-64 with `avx2`), for
+    /// CPUs without AVX-512 VBMI.
+    Avx2,
 }
+
+/// Every path, fastest first.
+pub const PATHS: [Path; 3] = [Path::Avx512Vbmi, Path::Avx2, Path::Scalar];
 
 /// The fastest path this CPU supports.
 pub fn best_path() -> Path {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512vbmi")
-            && std::is_x86_feature_detected!("avx512bw")
-            && std::is_x86_feature_detected!("avx512f")
-        {
-            return Path::Avx512Vbmi;
+    PATHS
+        .into_iter()
+        .find(|&p| supported(p))
+        .unwrap_or(Path::Scalar)
+}
+
+thread_local! {
+    /// The path [`with_path`] forces on this thread.
+    static FORCED: std::cell::Cell<Option<Path>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with every [`gemm`] and [`conv2d`] called on this thread (and
+/// so every simulator run it makes) on `path` instead of [`best_path`]:
+/// how tests run whole networks on each path. Panics if the CPU lacks it.
+pub fn with_path<T>(path: Path, f: impl FnOnce() -> T) -> T {
+    assert!(
+        supported(path),
+        "lut: {path:?} is not supported on this CPU"
+    );
+    struct Restore(Option<Path>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FORCED.with(|c| c.set(self.0));
         }
     }
-    Path::Scalar
+    let _restore = Restore(FORCED.with(|c| c.replace(Some(path))));
+    f()
+}
+
+/// The path [`gemm`] and [`conv2d`] take on this thread.
+fn current_path() -> Path {
+    FORCED.with(|c| c.get()).unwrap_or_else(best_path)
 }
 
 /// Whether `path` runs on this CPU.
 pub fn supported(path: Path) -> bool {
     match path {
         Path::Scalar => true,
-        Path::Avx512Vbmi => best_path() == Path::Avx512Vbmi,
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx512Vbmi => {
+            std::is_x86_feature_detected!("avx512vbmi")
+                && std::is_x86_feature_detected!("avx512bw")
+                && std::is_x86_feature_detected!("avx512f")
+        }
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx2 => std::is_x86_feature_detected!("avx2"),
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => false,
     }
 }
-
-/// Positions per work item (a multiple of 64).
-const TILE: usize = 192;
 
 /// `y[o][p] = sum_k prod(x[k][p], w[o][k])`: `w` is `[o_n][k_n]`, `x` is
 /// `[k_n][p_n]`, the result `[o_n][p_n]`. Multithreaded (rayon).
@@ -119,7 +160,7 @@ pub fn gemm(
     x: &[u8],
     p_n: usize,
 ) -> Vec<i32> {
-    gemm_with(best_path(), table, w, o_n, k_n, x, p_n)
+    gemm_with(current_path(), table, w, o_n, k_n, x, p_n)
 }
 
 /// [`gemm`] on a given path; panics if the CPU lacks it (see [`supported`]).
@@ -138,6 +179,84 @@ pub fn gemm_with(
         k_n * p_n,
         "lut::gemm: activations are not k_n x p_n"
     );
+    let pack = |p0: usize, len: usize, xt: &mut [u8], width: usize| {
+        for k in 0..k_n {
+            xt[k * width..][..len].copy_from_slice(&x[k * p_n + p0..][..len]);
+        }
+    };
+    run_tiles(
+        path,
+        table,
+        w,
+        o_n,
+        k_n,
+        p_n,
+        p_n.max(1),
+        below_128(x),
+        &pack,
+    )
+}
+
+/// Whether every activation is below 128 (then the AVX-512 path needs only
+/// one half of each table row). One branch-free pass that vectorizes.
+fn below_128(x: &[u8]) -> bool {
+    x.iter().fold(0u8, |m, &v| m | v) < 128
+}
+
+/// The output, written by all work items at once, each at its own positions.
+struct SharedOut {
+    ptr: *mut i32,
+    len: usize,
+}
+
+// SAFETY: work items write disjoint index sets (each its own positions), and
+// the vector outlives the parallel loop that writes through the pointer.
+unsafe impl Sync for SharedOut {}
+
+impl SharedOut {
+    /// Write `vals` at `at..at + vals.len()`.
+    ///
+    /// # Safety
+    /// No other thread writes the same indices concurrently.
+    unsafe fn write(&self, at: usize, vals: &[i32]) {
+        assert!(
+            at + vals.len() <= self.len,
+            "lut: output index out of range"
+        );
+        std::ptr::copy_nonoverlapping(vals.as_ptr(), self.ptr.add(at), vals.len());
+    }
+}
+
+/// Width of a work item in blocks of 64 positions: the one of 4, 3 or 2
+/// blocks that splits `p_n` positions most evenly over `threads` (the
+/// largest share, in blocks, is the wall time).
+fn tile_blocks(p_n: usize, threads: usize) -> usize {
+    let blocks = p_n.div_ceil(64);
+    let span = |tb: usize| blocks.div_ceil(tb).div_ceil(threads.max(1)) * tb;
+    [3, 4, 2]
+        .into_iter()
+        .min_by_key(|&tb| span(tb))
+        .unwrap_or(3)
+}
+
+/// The GEMM over position tiles, all threads: each work item packs a tile of
+/// activations (`pack(p0, len, xt, width)` writes rows `xt[k * width..][..len]`
+/// for positions `p0..p0 + len`), runs every output channel over it while it
+/// is in cache and writes the results straight to their place in the
+/// `[n][o_n][per]` output (`per` positions per image; `per = p_n` gives
+/// `[o_n][p_n]`). Packing, lookup and reordering all run in parallel.
+#[allow(clippy::too_many_arguments)] // the GEMM's operands and geometry, one value each
+fn run_tiles(
+    path: Path,
+    table: &ProductTable,
+    w: &[i8],
+    o_n: usize,
+    k_n: usize,
+    p_n: usize,
+    per: usize,
+    half: bool,
+    pack: &(dyn Fn(usize, usize, &mut [u8], usize) + Sync),
+) -> Vec<i32> {
     assert!(
         supported(path),
         "lut::gemm: {path:?} is not supported on this CPU"
@@ -147,45 +266,57 @@ pub fn gemm_with(
         return y;
     }
     let order = sign_orders(table, w, o_n, k_n);
-    // Activations below 128 need only one half of each table row.
-    let half = x.iter().all(|&v| v < 128);
-    // Each work item is a tile of TILE positions over every output channel,
-    // so that its activations (k_n x TILE bytes, packed contiguously and
-    // zero-padded) stay in cache while all weights pass over them.
-    let tiles = p_n.div_ceil(TILE);
-    let results: Vec<Vec<i32>> = (0..tiles)
-        .into_par_iter()
-        .map(|t| {
-            let p0 = t * TILE;
-            let len = TILE.min(p_n - p0);
-            let mut xt = vec![0u8; k_n * TILE];
-            for k in 0..k_n {
-                xt[k * TILE..][..len].copy_from_slice(&x[k * p_n + p0..][..len]);
+    let width = 64 * tile_blocks(p_n, rayon::current_num_threads());
+    let out = SharedOut {
+        ptr: y.as_mut_ptr(),
+        len: y.len(),
+    };
+    let out = &out;
+    (0..p_n.div_ceil(width)).into_par_iter().for_each_init(
+        || (vec![0u8; k_n * width], vec![0i32; width]),
+        |(xt, acc), t| {
+            let p0 = t * width;
+            let len = width.min(p_n - p0);
+            pack(p0, len, xt, width);
+            if len < width {
+                for k in 0..k_n {
+                    xt[k * width + len..][..width - len].fill(0);
+                }
             }
-            let mut out = vec![0i32; o_n * TILE];
-            for (o, acc) in out.chunks_mut(TILE).enumerate() {
+            for o in 0..o_n {
                 let wo = &w[o * k_n..][..k_n];
                 match path {
-                    Path::Scalar => scalar_tile(table, wo, &xt, TILE, 0, acc),
+                    Path::Scalar => {
+                        acc.fill(0);
+                        scalar_tile(table, wo, xt, width, 0, acc);
+                    }
                     Path::Avx512Vbmi => {
                         #[cfg(target_arch = "x86_64")]
                         // SAFETY: `supported(path)` checked the CPU features above.
                         unsafe {
-                            avx512::tile(table, wo, &order[o], &xt, TILE, 0, half, acc)
+                            avx512::tile(table, wo, &order[o], xt, width, half, acc)
+                        }
+                    }
+                    Path::Avx2 => {
+                        #[cfg(target_arch = "x86_64")]
+                        // SAFETY: `supported(path)` checked the CPU features above.
+                        unsafe {
+                            avx2::tile(table, wo, xt, width, acc)
                         }
                     }
                 }
+                // Positions p0..p0 + len, in runs that stay within one image.
+                let mut p = p0;
+                while p < p0 + len {
+                    let (img, q) = (p / per, p % per);
+                    let run = (per - q).min(p0 + len - p);
+                    // SAFETY: position p of channel o belongs to this tile only.
+                    unsafe { out.write((img * o_n + o) * per + q, &acc[p - p0..][..run]) };
+                    p += run;
+                }
             }
-            out
-        })
-        .collect();
-    y.par_chunks_mut(p_n).enumerate().for_each(|(o, row)| {
-        for (t, r) in results.iter().enumerate() {
-            let p0 = t * TILE;
-            let len = TILE.min(p_n - p0);
-            row[p0..p0 + len].copy_from_slice(&r[o * TILE..][..len]);
-        }
-    });
+        },
+    );
     y
 }
 
@@ -222,6 +353,41 @@ fn scalar_tile(table: &ProductTable, wo: &[i8], x: &[u8], p_n: usize, p0: usize,
 }
 
 #[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::ProductTable;
+    use std::arch::x86_64::*;
+
+    /// One output channel over the `out.len()` positions (whole blocks of
+    /// 64) of a packed tile (row `k` at `x[k * width..]`): per block, eight
+    /// 8-lane sums stay in registers over the whole reduction, and each
+    /// step gathers 8 products of the weight's 256-entry `i32` row at once.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn tile(table: &ProductTable, wo: &[i8], x: &[u8], width: usize, out: &mut [i32]) {
+        assert!(out.len() % 64 == 0 && out.len() <= width);
+        assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * width + out.len());
+        for (b, o) in out.chunks_exact_mut(64).enumerate() {
+            let mut acc = [_mm256_setzero_si256(); 8];
+            let xp = x.as_ptr().add(b * 64);
+            for (k, &wv) in wo.iter().enumerate() {
+                let row = table.row(wv).as_ptr();
+                let xrow = xp.add(k * width);
+                for (j, a) in acc.iter_mut().enumerate() {
+                    let idx =
+                        _mm256_cvtepu8_epi32(_mm_loadl_epi64(xrow.add(j * 8) as *const __m128i));
+                    *a = _mm256_add_epi32(*a, _mm256_i32gather_epi32::<4>(row, idx));
+                }
+            }
+            for (j, a) in acc.iter().enumerate() {
+                _mm256_storeu_si256(o.as_mut_ptr().add(j * 8) as *mut __m256i, *a);
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
 mod avx512 {
     use super::{ProductTable, SignOrder};
     use std::arch::x86_64::*;
@@ -232,27 +398,27 @@ mod avx512 {
 
     type Acc<const NB: usize> = [[__m512i; 4]; NB];
 
-    /// One output channel over up to `TILE` positions starting at `p0`.
+    /// One output channel over the `out.len()` positions (whole blocks of
+    /// 64) of a packed tile: row `k` of the activations is
+    /// `x[k * width..][..out.len()]`.
     ///
     /// # Safety
     /// The CPU must support AVX-512 F, BW and VBMI.
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-    #[allow(clippy::too_many_arguments)] // the hot kernel takes its operands unbundled
     pub unsafe fn tile(
         table: &ProductTable,
         wo: &[i8],
         order: &SignOrder,
         x: &[u8],
-        p_n: usize,
-        p0: usize,
+        width: usize,
         half: bool,
         out: &mut [i32],
     ) {
         match (table.signed, half) {
-            (false, false) => tile_as::<false, false>(table, wo, order, x, p_n, p0, out),
-            (false, true) => tile_as::<false, true>(table, wo, order, x, p_n, p0, out),
-            (true, false) => tile_as::<true, false>(table, wo, order, x, p_n, p0, out),
-            (true, true) => tile_as::<true, true>(table, wo, order, x, p_n, p0, out),
+            (false, false) => tile_as::<false, false>(table, wo, order, x, width, out),
+            (false, true) => tile_as::<false, true>(table, wo, order, x, width, out),
+            (true, false) => tile_as::<true, false>(table, wo, order, x, width, out),
+            (true, true) => tile_as::<true, true>(table, wo, order, x, width, out),
         }
     }
 
@@ -264,49 +430,43 @@ mod avx512 {
         wo: &[i8],
         order: &SignOrder,
         x: &[u8],
-        p_n: usize,
-        p0: usize,
+        width: usize,
         out: &mut [i32],
     ) {
-        debug_assert!(order.ks.iter().all(|&k| (k as usize) < wo.len()));
-        debug_assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * p_n + p0 + out.len());
-        let len = out.len();
-        let full = len / 64;
-        // Whole blocks of 64, up to three at a time (12 accumulators).
+        let full = out.len() / 64;
+        assert!(out.len() % 64 == 0 && out.len() <= width);
+        assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * width + out.len());
+        assert!(order.ks.iter().all(|&k| (k as usize) < wo.len()));
+        // Blocks of 64, up to four at a time with half rows (16 + 4 registers
+        // of sums and table), else three (12 + 8); four as 2 + 2.
         let mut b = 0;
         while b < full {
-            let nb = (full - b).min(3);
-            let at = p0 + b * 64;
+            let nb = match full - b {
+                4 if HALF => 4,
+                4 => 2,
+                r => r.min(3),
+            };
+            let at = b * 64;
+            let o = &mut out[at..];
             match nb {
+                4 => store(
+                    &blocks::<4, SIGNED, HALF>(table, wo, order, x, width, at),
+                    o,
+                ),
                 3 => store(
-                    &blocks::<3, SIGNED, HALF>(table, wo, order, x, p_n, at),
-                    &mut out[b * 64..],
+                    &blocks::<3, SIGNED, HALF>(table, wo, order, x, width, at),
+                    o,
                 ),
                 2 => store(
-                    &blocks::<2, SIGNED, HALF>(table, wo, order, x, p_n, at),
-                    &mut out[b * 64..],
+                    &blocks::<2, SIGNED, HALF>(table, wo, order, x, width, at),
+                    o,
                 ),
                 _ => store(
-                    &blocks::<1, SIGNED, HALF>(table, wo, order, x, p_n, at),
-                    &mut out[b * 64..],
+                    &blocks::<1, SIGNED, HALF>(table, wo, order, x, width, at),
+                    o,
                 ),
             }
             b += nb;
-        }
-        // The ragged end: copy into a zero-padded block.
-        let rest = len - full * 64;
-        if rest > 0 {
-            let start = p0 + full * 64;
-            let mut xs = vec![0u8; wo.len() * 64];
-            for k in 0..wo.len() {
-                xs[k * 64..][..rest].copy_from_slice(&x[k * p_n + start..][..rest]);
-            }
-            let mut tmp = [0i32; 64];
-            store(
-                &blocks::<1, SIGNED, HALF>(table, wo, order, &xs, 64, 0),
-                &mut tmp,
-            );
-            out[full * 64..].copy_from_slice(&tmp[..rest]);
         }
     }
 
@@ -327,54 +487,100 @@ mod avx512 {
         }
     }
 
-    #[inline(always)]
-    unsafe fn negate<const NB: usize>(acc: &mut Acc<NB>) {
-        for a in acc.iter_mut() {
-            for v in a.iter_mut() {
-                *v = _mm512_sub_epi32(_mm512_setzero_si512(), *v);
-            }
-        }
-    }
+    /// The 16-bit sums of one block: low-byte plane over all 32 words
+    /// (`s_lo`, wrapping) and over the odd bytes only (`o_lo`), the same for
+    /// the high-byte plane. A byte sum of at most [`CHUNK`] steps fits 16
+    /// bits, so the even bytes' sum is `s - (o << 8)` exactly.
+    type Acc16<const NB: usize> = [[__m512i; 4]; NB];
 
-    /// `NB` blocks of 64 positions at `p`, the whole reduction. Weights
-    /// whose words are subtracted come last: negate, add, negate.
+    /// Steps summed in 16 bits before they are added to the 32-bit sums
+    /// (`255 * 256 < 2^16`).
+    const CHUNK: usize = 256;
+
+    /// `NB` blocks of 64 positions at `p`, the whole reduction: the weights
+    /// that add their table word, then those that subtract it, each in
+    /// chunks of [`CHUNK`] steps summed in 16 bits and widened once.
     #[inline(always)]
     unsafe fn blocks<const NB: usize, const SIGNED: bool, const HALF: bool>(
         table: &ProductTable,
         wo: &[i8],
         order: &SignOrder,
         x: &[u8],
-        p_n: usize,
+        width: usize,
         p: usize,
     ) -> Acc<NB> {
         let mut acc: Acc<NB> = [[_mm512_setzero_si512(); 4]; NB];
         let planes = table.planes.as_ptr();
         let xp = x.as_ptr().add(p);
         let (plus, minus) = order.ks.split_at(order.split);
-        for &k in plus {
-            step::<NB, SIGNED, HALF>(&mut acc, planes, wo, xp, p_n, k as usize);
-        }
-        if !minus.is_empty() {
-            negate(&mut acc);
-            for &k in minus {
-                step::<NB, SIGNED, HALF>(&mut acc, planes, wo, xp, p_n, k as usize);
+        for (ks, sub) in [(plus, false), (minus, true)] {
+            for chunk in ks.chunks(CHUNK) {
+                let mut a16: Acc16<NB> = [[_mm512_setzero_si512(); 4]; NB];
+                for &k in chunk {
+                    step::<NB, HALF>(&mut a16, planes, wo, xp, width, k as usize);
+                }
+                // Signed tables store words biased by 2^15 (unsigned sums).
+                let bias = if SIGNED {
+                    32768 * chunk.len() as i32
+                } else {
+                    0
+                };
+                widen(&mut acc, &a16, sub, bias);
             }
-            negate(&mut acc);
         }
         acc
     }
 
-    /// Add weight `k`'s table words for the activations of row `k`.
+    /// Add (or with `sub` subtract) 16-bit block sums, less `bias` per
+    /// position, to the 32-bit sums.
     #[inline(always)]
-    unsafe fn step<const NB: usize, const SIGNED: bool, const HALF: bool>(
-        acc: &mut Acc<NB>,
+    unsafe fn widen<const NB: usize>(acc: &mut Acc<NB>, a16: &Acc16<NB>, sub: bool, bias: i32) {
+        let low16 = _mm512_set1_epi32(0xFFFF);
+        let bias = _mm512_set1_epi32(bias);
+        for (a, s) in acc.iter_mut().zip(a16) {
+            // Byte sums of even and odd positions, 16 bits each.
+            let lo_odd = s[1];
+            let lo_even = _mm512_sub_epi16(s[0], _mm512_slli_epi16(lo_odd, 8));
+            let hi_odd = s[3];
+            let hi_even = _mm512_sub_epi16(s[2], _mm512_slli_epi16(hi_odd, 8));
+            // Words of positions 4d, 4d+2 (even) and 4d+1, 4d+3 (odd).
+            let word = |lo: __m512i, hi: __m512i| {
+                (
+                    _mm512_add_epi32(
+                        _mm512_and_si512(lo, low16),
+                        _mm512_slli_epi32(_mm512_and_si512(hi, low16), 8),
+                    ),
+                    _mm512_add_epi32(
+                        _mm512_srli_epi32(lo, 16),
+                        _mm512_slli_epi32(_mm512_srli_epi32(hi, 16), 8),
+                    ),
+                )
+            };
+            let (w0, w1) = word(lo_even, hi_even);
+            let (w2, w3) = word(lo_odd, hi_odd);
+            for (r, wv) in [w0, w1, w2, w3].into_iter().enumerate() {
+                let wv = _mm512_sub_epi32(wv, bias);
+                a[r] = if sub {
+                    _mm512_sub_epi32(a[r], wv)
+                } else {
+                    _mm512_add_epi32(a[r], wv)
+                };
+            }
+        }
+    }
+
+    /// Add weight `k`'s table words for the activations of row `k` to the
+    /// 16-bit sums: two byte permutes per plane (one with `HALF`), then per
+    /// plane one add of the whole words and one of the odd bytes.
+    #[inline(always)]
+    unsafe fn step<const NB: usize, const HALF: bool>(
+        acc: &mut Acc16<NB>,
         planes: *const u8,
         wo: &[i8],
         xp: *const u8,
-        p_n: usize,
+        width: usize,
         k: usize,
     ) {
-        let odd_bytes: __mmask64 = 0xAAAA_AAAA_AAAA_AAAA;
         let row = planes.add(*wo.get_unchecked(k) as u8 as usize * 512);
         let ld = |o: usize| _mm512_loadu_si512(row.add(o) as *const _);
         let (l0, l1, h0, h1) = (ld(0), ld(64), ld(256), ld(320));
@@ -383,7 +589,7 @@ mod avx512 {
         } else {
             (ld(128), ld(192), ld(384), ld(448))
         };
-        let xrow = xp.add(k * p_n);
+        let xrow = xp.add(k * width);
         for (j, a) in acc.iter_mut().enumerate() {
             let xv = _mm512_loadu_si512(xrow.add(j * 64) as *const _);
             let (lo, hi) = if HALF {
@@ -406,30 +612,10 @@ mod avx512 {
                     ),
                 )
             };
-            // 16-bit words of even and odd positions.
-            let even = _mm512_mask_blend_epi8(odd_bytes, lo, _mm512_slli_epi16(hi, 8));
-            let odd = _mm512_mask_blend_epi8(odd_bytes, _mm512_srli_epi16(lo, 8), hi);
-            // Widen to 32 bits: positions 4d, 4d+2, 4d+1, 4d+3.
-            let (w0, w1, w2, w3) = if SIGNED {
-                (
-                    _mm512_srai_epi32(_mm512_slli_epi32(even, 16), 16),
-                    _mm512_srai_epi32(even, 16),
-                    _mm512_srai_epi32(_mm512_slli_epi32(odd, 16), 16),
-                    _mm512_srai_epi32(odd, 16),
-                )
-            } else {
-                let low16 = _mm512_set1_epi32(0xFFFF);
-                (
-                    _mm512_and_si512(even, low16),
-                    _mm512_srli_epi32(even, 16),
-                    _mm512_and_si512(odd, low16),
-                    _mm512_srli_epi32(odd, 16),
-                )
-            };
-            a[0] = _mm512_add_epi32(a[0], w0);
-            a[1] = _mm512_add_epi32(a[1], w1);
-            a[2] = _mm512_add_epi32(a[2], w2);
-            a[3] = _mm512_add_epi32(a[3], w3);
+            a[0] = _mm512_add_epi16(a[0], lo);
+            a[1] = _mm512_add_epi16(a[1], _mm512_srli_epi16(lo, 8));
+            a[2] = _mm512_add_epi16(a[2], hi);
+            a[3] = _mm512_add_epi16(a[3], _mm512_srli_epi16(hi, 8));
         }
     }
 }
@@ -487,6 +673,32 @@ pub fn conv2d(
     input: &[u8],
     dims: [usize; 4],
 ) -> Vec<i32> {
+    conv2d_with(
+        current_path(),
+        table,
+        weights,
+        out_ch,
+        kernel,
+        stride,
+        padding,
+        input,
+        dims,
+    )
+}
+
+/// [`conv2d`] on a given path; panics if the CPU lacks it (see [`supported`]).
+#[allow(clippy::too_many_arguments)] // the convolution's geometry, one value each
+pub fn conv2d_with(
+    path: Path,
+    table: &ProductTable,
+    weights: &[i8],
+    out_ch: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    input: &[u8],
+    dims: [usize; 4],
+) -> Vec<i32> {
     let [n, c, h, w] = dims;
     assert_eq!(
         input.len(),
@@ -494,16 +706,64 @@ pub fn conv2d(
         "lut::conv2d: input is not n*c*h*w"
     );
     assert!(h + 2 * padding >= kernel && w + 2 * padding >= kernel && stride >= 1 && kernel >= 1);
-    let (cols, k_n, p_n) = im2col(input, dims, kernel, stride, padding);
-    let y = gemm(table, weights, out_ch, k_n, &cols, p_n);
-    let per = p_n / n.max(1);
-    let mut out = vec![0i32; n * out_ch * per];
-    for (o, row) in y.chunks(p_n.max(1)).enumerate().take(out_ch) {
-        for img in 0..n {
-            out[(img * out_ch + o) * per..][..per].copy_from_slice(&row[img * per..][..per]);
+    let oh = (h + 2 * padding - kernel) / stride + 1;
+    let ow = (w + 2 * padding - kernel) / stride + 1;
+    // Zero-padded copy of the input, so that packing is plain copies.
+    let (hp, wp) = (h + 2 * padding, w + 2 * padding);
+    let mut padded = vec![0u8; n * c * hp * wp];
+    padded
+        .par_chunks_mut(hp * wp)
+        .zip(input.par_chunks(h * w))
+        .for_each(|(dst, src)| {
+            for (y, row) in src.chunks(w).enumerate() {
+                dst[(y + padding) * wp + padding..][..w].copy_from_slice(row);
+            }
+        });
+    let per = oh * ow;
+    let pack = |p0: usize, len: usize, xt: &mut [u8], width: usize| {
+        let mut p = p0;
+        while p < p0 + len {
+            let (img, q) = (p / per, p % per);
+            let (oy, ox0) = (q / ow, q % ow);
+            let run = (ow - ox0).min(p0 + len - p);
+            let off = p - p0;
+            for ci in 0..c {
+                let plane = &padded[(img * c + ci) * hp * wp..][..hp * wp];
+                for ky in 0..kernel {
+                    let line = &plane[(oy * stride + ky) * wp + ox0 * stride..];
+                    for kx in 0..kernel {
+                        let k = (ci * kernel + ky) * kernel + kx;
+                        let dst = &mut xt[k * width + off..][..run];
+                        if stride == 1 {
+                            dst.copy_from_slice(&line[kx..][..run]);
+                        } else {
+                            for (i, d) in dst.iter_mut().enumerate() {
+                                *d = line[kx + i * stride];
+                            }
+                        }
+                    }
+                }
+            }
+            p += run;
         }
-    }
-    out
+    };
+    let k_n = c * kernel * kernel;
+    assert_eq!(
+        weights.len(),
+        out_ch * k_n,
+        "lut::conv2d: weights are not out_ch x c x k x k"
+    );
+    run_tiles(
+        path,
+        table,
+        weights,
+        out_ch,
+        k_n,
+        n * per,
+        per,
+        below_128(input),
+        &pack,
+    )
 }
 
 #[cfg(test)]
@@ -553,10 +813,7 @@ mod tests {
     #[test]
     fn every_path_matches_the_naive_definition() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let paths: Vec<Path> = [Path::Scalar, Path::Avx512Vbmi]
-            .into_iter()
-            .filter(|&p| supported(p))
-            .collect();
+        let paths: Vec<Path> = PATHS.into_iter().filter(|&p| supported(p)).collect();
         for map in approx_maps() {
             let table = ProductTable::new(&map);
             for &(o_n, k_n, p_n) in &[

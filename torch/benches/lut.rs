@@ -1,16 +1,25 @@
 //! Lookup-table convolution on the conv shapes of ResNet-8 for CIFAR-10
-//! (batch 32, 3x3): our kernel (`intnet::lut`, fastest path and the portable
-//! path) against libtorch float32 convolution of the same shapes and a
-//! naive gather reference (the product table indexed per multiplication and
-//! summed, a direct convolution loop), all measured in this run. Checks the
-//! kernel bit for bit against the naive reference and prints GMAC/s and
-//! ratios. Targets: >= 1/8 of libtorch float32, >= 100x the naive reference.
+//! (batch 32, 3x3), all measured in this run:
 //!
-//! The machine this runs on is often shared, so the headline numbers are
-//! per core: every contender runs on one thread and is timed by process CPU
-//! time (what it got of a core, not how long it waited for one), best of
-//! interleaved rounds. Wall-clock throughput with all threads follows for
-//! reference; it is only meaningful on an otherwise idle machine.
+//! * our kernel (`intnet::lut::conv2d`, every SIMD path this CPU has);
+//! * libtorch float32 convolution of the same shapes (the speed of light a
+//!   user compares against; targets: >= 1/3 per core, >= 1/4 on 2 threads);
+//! * an im2col loop with one scalar table lookup per multiplication (the
+//!   AdaPT-style kernel; target >= 4x);
+//! * a libtorch unfold-and-gather of the same product table (how
+//!   TorchApprox-style code emulates a multiplier on CPU; target >= 100x);
+//! * the kernel on 1 and on 2 threads (target: 2 threads >= 1.8x 1 thread on
+//!   every shape).
+//!
+//! Every contender's result is checked bit for bit against a direct
+//! convolution that looks up each product in the error map.
+//!
+//! The machine this runs on is often shared, so the per-core figures run on
+//! one thread and are timed by process CPU time (what each got of a core),
+//! best of interleaved rounds; the 1- and 2-thread figures are wall time,
+//! interleaved the same way, and need the second core to be free: run it on
+//! a quiet machine (`uptime`). Ends with one line of JSON (geometric means
+//! over the shapes and both table kinds).
 //!
 //! `cargo bench --bench lut` (add `-- --quick` for fewer repetitions).
 
@@ -19,6 +28,7 @@ use codesign::intnet::lut::{self, Path, ProductTable};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
+use tch::{Kind, Tensor};
 
 struct Conv {
     name: &'static str,
@@ -111,9 +121,10 @@ fn time_interleaved(clock: fn() -> f64, reps: usize, fs: &mut [&mut dyn FnMut()]
     best
 }
 
-/// The naive gather reference: a direct convolution, one error-map lookup
-/// per multiplication (sign-magnitude for unsigned maps), single thread.
-fn naive(map: &ErrorMap, wts: &[i8], input: &[u8], s: &Conv) -> Vec<i32> {
+/// The definition, for the bit-exactness check: a direct convolution, one
+/// error-map lookup per multiplication (sign-magnitude for unsigned maps).
+/// Result `[n][o][oh][ow]`.
+fn direct(map: &ErrorMap, wts: &[i8], input: &[u8], s: &Conv) -> Vec<i32> {
     let oh = (s.hw + 2 * PAD - K) / s.stride + 1;
     let mut out = vec![0i32; N * s.o * oh * oh];
     for n in 0..N {
@@ -155,72 +166,153 @@ fn naive(map: &ErrorMap, wts: &[i8], input: &[u8], s: &Conv) -> Vec<i32> {
     out
 }
 
+/// The AdaPT-style kernel: im2col, then for each output channel and weight
+/// one scalar table lookup per position. Result `[o][n * oh * ow]`.
+fn scalar_im2col(table: &ProductTable, wts: &[i8], input: &[u8], s: &Conv) -> Vec<i32> {
+    let (cols, k_n, p_n) = lut::im2col(input, [N, s.c, s.hw, s.hw], K, s.stride, PAD);
+    let mut y = vec![0i32; s.o * p_n];
+    for (o, yo) in y.chunks_mut(p_n).enumerate() {
+        for k in 0..k_n {
+            let row = table.row(wts[o * k_n + k]);
+            for (acc, &x) in yo.iter_mut().zip(&cols[k * p_n..][..p_n]) {
+                *acc = acc.wrapping_add(row[x as usize]);
+            }
+        }
+    }
+    y
+}
+
+/// `[o][n * per]` to `[n][o][per]`.
+fn to_nchw(y: &[i32], o_n: usize, per: usize) -> Vec<i32> {
+    let mut out = vec![0i32; y.len()];
+    for o in 0..o_n {
+        for n in 0..N {
+            out[(n * o_n + o) * per..][..per].copy_from_slice(&y[(o * N + n) * per..][..per]);
+        }
+    }
+    out
+}
+
+/// The TorchApprox-style emulation: unfold the input, index the product
+/// table (`[256 * 256]`, `prod[(w as u8) << 8 | x]`) with weight and
+/// activation, sum over the reduction; one output channel at a time so that
+/// the index tensor fits in memory. Result `[n][o][oh * ow]`.
+fn torch_gather(table: &Tensor, xt: &Tensor, wbytes: &[i64], s: &Conv) -> Tensor {
+    let k_n = (s.c * K * K) as i64;
+    let cols = xt
+        .im2col([K as i64; 2], [1, 1], [PAD as i64; 2], [s.stride as i64; 2])
+        .to_kind(Kind::Int64);
+    let outs: Vec<Tensor> = wbytes
+        .chunks(k_n as usize)
+        .map(|wo| {
+            let w = Tensor::from_slice(wo).view([1, k_n, 1]) * 256;
+            table
+                .take(&(&cols + w))
+                .sum_dim_intlist(1, false, Kind::Int64)
+        })
+        .collect();
+    Tensor::stack(&outs, 1)
+}
+
+fn geo(v: &[f64]) -> f64 {
+    (v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64).exp()
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let reps = if quick { 5 } else { 20 };
-    let threads = rayon::current_num_threads();
-    let one = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("rayon pool");
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .expect("rayon pool")
+    };
+    let (one, two) = (pool(1), pool(2));
+    let paths: Vec<Path> = lut::PATHS
+        .into_iter()
+        .filter(|&p| p != Path::Scalar)
+        .collect();
+    for &p in &paths {
+        if !lut::supported(p) {
+            println!("path {p:?}: not supported by this CPU, skipped");
+        }
+    }
+    let paths: Vec<Path> = paths.into_iter().filter(|&p| lut::supported(p)).collect();
     let best = lut::best_path();
-    println!("lut bench: batch {N}, 3x3 kernels, kernel path {best:?}, {threads} hardware threads");
+    println!(
+        "lut bench: batch {N}, 3x3 kernels, fastest path {best:?}; {} CPUs; load average {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split(' ')
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     // A truncated multiplier (any table costs the same; it keeps the check honest).
     let maps = [
         ("unsigned", ErrorMap::from_fn(false, |a, b| (a * b) & !0x3f)),
         ("signed", ErrorMap::from_fn(true, |a, b| (a * b) & !0x3f)),
     ];
-    println!("per core (1 thread each, GMAC/s by CPU time)                                      | all {threads} threads (GMAC/s, wall)");
-    println!(
-        "{:<9} {:<14} {:>6} {:>7} {:>8} {:>7} {:>7} {:>9} {:>9} {:>6} | {:>7} {:>7} {:>9}",
-        "table",
-        "shape",
-        "MMAC",
-        "lut",
-        "portable",
+    let mut head = format!("{:<8} {:<14} {:>5} |", "table", "shape", "MMAC");
+    for p in &paths {
+        head += &format!(
+            " {:>9}",
+            format!("{p:?}").chars().take(9).collect::<String>()
+        );
+    }
+    head += &format!(
+        " {:>7} {:>7} {:>7} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} {:>6} {:>6} | exact",
+        "scalar",
+        "gather",
         "torch",
-        "naive",
-        "lut/torch",
-        "lut/naive",
-        "exact",
-        "lut",
-        "torch",
-        "lut/torch"
+        "/torch",
+        "/scal",
+        "/gath",
+        "lut 1t",
+        "lut 2t",
+        "scale",
+        "tch 2t",
+        "/torch"
     );
-    let mut ratios_torch = Vec::new();
-    let mut ratios_naive = Vec::new();
-    let mut ratios_wall = Vec::new();
+    println!("per core: GMAC/s by CPU time, 1 thread each | ratios of the fastest path | wall GMAC/s, 1 and 2 threads");
+    println!("{head}");
+    let (mut r_torch, mut r_scalar, mut r_gather) = (vec![], vec![], vec![]);
+    let (mut r_torch2, mut scaling) = (vec![], vec![]);
     let mut all_exact = true;
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     for (kind, map) in &maps {
         let table = ProductTable::new(map);
+        let prod: Vec<i32> = (0..=255u8)
+            .flat_map(|wb| table.row(wb as i8).to_vec())
+            .collect();
+        let table_t = Tensor::from_slice(&prod).to_kind(Kind::Int64);
         let xmax = if map.signed { 127u8 } else { 255 };
         for s in SHAPES {
             let oh = (s.hw + 2 * PAD - K) / s.stride + 1;
-            let macs = (N * s.o * oh * oh * s.c * K * K) as f64;
+            let per = oh * oh;
+            let macs = (N * s.o * per * s.c * K * K) as f64;
             let input: Vec<u8> = (0..N * s.c * s.hw * s.hw)
                 .map(|_| rng.random_range(0..=xmax))
                 .collect();
             let wts: Vec<i8> = (0..s.o * s.c * K * K)
                 .map(|_| rng.random_range(-127..=127))
                 .collect();
+            let wbytes: Vec<i64> = wts.iter().map(|&w| w as u8 as i64).collect();
             let dims = [N, s.c, s.hw, s.hw];
-            let lut_conv = || lut::conv2d(&table, &wts, s.o, K, s.stride, PAD, &input, dims);
-            let portable = || {
-                let (cols, k_n, p_n) = lut::im2col(&input, dims, K, s.stride, PAD);
-                lut::gemm_with(Path::Scalar, &table, &wts, s.o, k_n, &cols, p_n)
-            };
-            let xt = tch::Tensor::from_slice(&input)
+            let conv =
+                |p: Path| lut::conv2d_with(p, &table, &wts, s.o, K, s.stride, PAD, &input, dims);
+            let xt = Tensor::from_slice(&input)
                 .reshape([N as i64, s.c as i64, s.hw as i64, s.hw as i64])
-                .to_kind(tch::Kind::Float);
-            let wt = tch::Tensor::from_slice(&wts)
+                .to_kind(Kind::Float);
+            let wt = Tensor::from_slice(&wts)
                 .reshape([s.o as i64, s.c as i64, K as i64, K as i64])
-                .to_kind(tch::Kind::Float);
+                .to_kind(Kind::Float);
             let torch_conv = || {
                 tch::no_grad(|| {
                     xt.conv2d(
                         &wt,
-                        None::<tch::Tensor>,
+                        None::<Tensor>,
                         [s.stride as i64; 2],
                         [PAD as i64; 2],
                         [1, 1],
@@ -229,57 +321,67 @@ fn main() {
                 })
             };
 
-            // Bit-exactness: conv2d (best path) and the portable path vs naive.
-            let want = naive(map, &wts, &input, s);
-            let per = oh * oh;
-            let port = portable();
-            let mut port_nchw = vec![0i32; port.len()];
-            for o in 0..s.o {
-                for n in 0..N {
-                    port_nchw[(n * s.o + o) * per..][..per]
-                        .copy_from_slice(&port[o * N * per + n * per..][..per]);
-                }
-            }
-            let exact = lut_conv() == want && port_nchw == want;
+            // Bit-exactness of every contender against the definition.
+            let want = direct(map, &wts, &input, s);
+            let gathered: Vec<i64> = Vec::try_from(
+                tch::no_grad(|| torch_gather(&table_t, &xt, &wbytes, s)).flatten(0, -1),
+            )
+            .expect("gather result");
+            let exact = paths
+                .iter()
+                .chain([&Path::Scalar])
+                .all(|&p| conv(p) == want)
+                && to_nchw(&scalar_im2col(&table, &wts, &input, s), s.o, per) == want
+                && gathered.iter().map(|&v| v as i32).eq(want.iter().copied());
             all_exact &= exact;
 
-            // Per core: everything on one thread, CPU time.
+            // Per core: one thread each, CPU time.
             tch::set_num_threads(1);
-            let t = time_interleaved(
+            let mut per_core: Vec<f64> = vec![];
+            for &p in &paths {
+                let t = time_interleaved(
+                    cpu_time,
+                    reps,
+                    &mut [&mut || {
+                        one.install(|| std::hint::black_box(conv(p)));
+                    }],
+                );
+                per_core.push(t[0]);
+            }
+            let t_torch = time_interleaved(
                 cpu_time,
                 reps,
-                &mut [
-                    &mut || {
-                        one.install(|| std::hint::black_box(lut_conv()));
-                    },
-                    &mut || {
-                        let _ = std::hint::black_box(torch_conv());
-                    },
-                ],
-            );
-            let (t_lut, t_torch) = (t[0], t[1]);
-            let t_port = time_interleaved(
+                &mut [&mut || {
+                    let _ = std::hint::black_box(torch_conv());
+                }],
+            )[0];
+            let t_scalar = time_interleaved(
                 cpu_time,
                 reps.min(3),
                 &mut [&mut || {
-                    one.install(|| std::hint::black_box(portable()));
+                    std::hint::black_box(scalar_im2col(&table, &wts, &input, s));
                 }],
             )[0];
-            let t_naive = time_interleaved(
+            let t_gather = time_interleaved(
                 cpu_time,
                 if quick { 1 } else { 2 },
                 &mut [&mut || {
-                    std::hint::black_box(naive(map, &wts, &input, s));
+                    let _ = std::hint::black_box(tch::no_grad(|| {
+                        torch_gather(&table_t, &xt, &wbytes, s)
+                    }));
                 }],
             )[0];
-            // All threads, wall clock.
-            tch::set_num_threads(threads as i32);
+            // 1 and 2 threads, wall clock, interleaved.
+            tch::set_num_threads(2);
             let w = time_interleaved(
                 wall_time,
-                reps,
+                reps * 2,
                 &mut [
                     &mut || {
-                        std::hint::black_box(lut_conv());
+                        one.install(|| std::hint::black_box(conv(best)));
+                    },
+                    &mut || {
+                        two.install(|| std::hint::black_box(conv(best)));
                     },
                     &mut || {
                         let _ = std::hint::black_box(torch_conv());
@@ -287,36 +389,61 @@ fn main() {
                 ],
             );
             let g = |t: f64| macs / t / 1e9;
-            ratios_torch.push(t_torch / t_lut);
-            ratios_naive.push(t_naive / t_lut);
-            ratios_wall.push(w[1] / w[0]);
-            println!(
-                "{:<9} {:<14} {:>6.1} {:>7.2} {:>8.2} {:>7.2} {:>7.3} {:>9.3} {:>8.1}x {:>6} | {:>7.2} {:>7.2} {:>9.3}",
-                kind,
-                s.name,
-                macs / 1e6,
-                g(t_lut),
-                g(t_port),
+            let t_lut = per_core[0];
+            r_torch.push(t_torch / t_lut);
+            r_scalar.push(t_scalar / t_lut);
+            r_gather.push(t_gather / t_lut);
+            r_torch2.push(w[2] / w[1]);
+            scaling.push(w[0] / w[1]);
+            let mut line = format!("{:<8} {:<14} {:>5.1} |", kind, s.name, macs / 1e6);
+            for &t in &per_core {
+                line += &format!(" {:>9.2}", g(t));
+            }
+            line += &format!(
+                " {:>7.2} {:>7.3} {:>7.2} | {:>6.3} {:>5.1}x {:>5.0}x | {:>6.2} {:>6.2} {:>5.2}x {:>6.2} {:>6.3} | {}",
+                g(t_scalar),
+                g(t_gather),
                 g(t_torch),
-                g(t_naive),
                 t_torch / t_lut,
-                t_naive / t_lut,
-                if exact { "yes" } else { "NO" },
+                t_scalar / t_lut,
+                t_gather / t_lut,
                 g(w[0]),
                 g(w[1]),
-                w[1] / w[0]
+                w[0] / w[1],
+                g(w[2]),
+                w[2] / w[1],
+                if exact { "yes" } else { "NO" }
             );
+            println!("{line}");
         }
     }
-    let geo = |v: &[f64]| (v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64).exp();
+    let min_scaling = scaling.iter().copied().fold(f64::INFINITY, f64::min);
     println!("(lut includes im2col, packing and output reordering; best of interleaved rounds)");
     println!(
-        "geometric mean per core: lut/torch {:.3} (target >= 0.125), lut/naive {:.1}x (target >= 100x); \
-         all threads: lut/torch {:.3}; bit-exact: {}",
-        geo(&ratios_torch),
-        geo(&ratios_naive),
-        geo(&ratios_wall),
+        "geometric means: per core lut/torch f32 {:.3} (target >= 0.333), lut/scalar im2col {:.1}x (>= 4x), \
+         lut/torch gather {:.0}x (>= 100x); 2 threads lut/torch f32 {:.3} (>= 0.25); \
+         2 threads over 1: {:.2}x, lowest {:.2}x (>= 1.8x on every shape); bit-exact: {}",
+        geo(&r_torch),
+        geo(&r_scalar),
+        geo(&r_gather),
+        geo(&r_torch2),
+        geo(&scaling),
+        min_scaling,
         if all_exact { "yes" } else { "NO" }
+    );
+    println!(
+        "{}",
+        serde_json::json!({
+            "bench": "lut",
+            "path": format!("{best:?}"),
+            "ratio_fp32_per_core": geo(&r_torch),
+            "ratio_fp32_2threads": geo(&r_torch2),
+            "thread_scaling": geo(&scaling),
+            "thread_scaling_min": min_scaling,
+            "ratio_scalar_im2col": geo(&r_scalar),
+            "ratio_torch_gather": geo(&r_gather),
+            "bit_exact": all_exact,
+        })
     );
     if !all_exact {
         std::process::exit(1);

@@ -5,7 +5,9 @@
 //!   multiply-add per accumulator) and the penalty are all AGN adds;
 //! * ResNet-8 training throughput on 32x32x3 inputs (images/s) for the float
 //!   baseline, QAT and AGN steps;
-//! * the same for the digits CNN on 8x8 inputs.
+//! * the same for LeNet-5 on 28x28 inputs and the digits CNN on 8x8 inputs;
+//! * one closing line of JSON: AGN overhead per network (step-time ratio
+//!   minus 1) and QAT over float per network.
 //!
 //! Steps of the compared modes are interleaved (ABAB...) and the median per
 //! mode is reported, so machine-load drift affects both alike.
@@ -116,6 +118,13 @@ fn main() {
             15,
         ),
         (
+            "lenet5, 28x28x1, batch 64",
+            ModelKind::Lenet5,
+            Shape { c: 1, h: 28, w: 28 },
+            64,
+            40,
+        ),
+        (
             "digits_cnn, 8x8x1, batch 32",
             ModelKind::DigitsCnn,
             Shape { c: 1, h: 8, w: 8 },
@@ -123,6 +132,7 @@ fn main() {
             100,
         ),
     ];
+    let mut json = serde_json::json!({ "bench": "train" });
     for (label, kind, input, batch, rounds) in cases {
         let modes = [Mode::Float, Mode::Qat, Mode::Agn];
         let t = measure(kind, input, batch, &modes, rounds);
@@ -141,9 +151,22 @@ fn main() {
             100.0 * overhead,
             if overhead <= 0.10 { "met" } else { "NOT met" }
         );
+        let qat_over_float = t[1].as_secs_f64() / t[0].as_secs_f64();
         println!(
-            "  QAT over float: {:.2}x",
-            t[1].as_secs_f64() / t[0].as_secs_f64()
+            "  QAT over float: {qat_over_float:.2}x (target <= 1.3x: {})",
+            if qat_over_float <= 1.3 {
+                "met"
+            } else {
+                "NOT met"
+            }
         );
+        let name = match kind {
+            ModelKind::Resnet8 => "resnet8",
+            ModelKind::Lenet5 => "lenet5",
+            _ => "digits",
+        };
+        json[format!("agn_overhead_{name}")] = overhead.into();
+        json[format!("qat_over_float_{name}")] = qat_over_float.into();
     }
+    println!("{json}");
 }
