@@ -40,6 +40,7 @@ module mac_engine #(
   parameter P = 1,                     // lanes (output channels at once)
   parameter NGROUP = 1,                // ceil(OC / P)
   parameter SIGNED = 0, parameter REQUANT = 1, parameter ACT_MAX = 255,
+  parameter MW = 32,                   // significant bits of every mult[o]
   parameter IAW = 1, parameter OAW = 1
 ) (
   input  wire             clk,
@@ -155,7 +156,11 @@ module mac_engine #(
 
   // Requantization of lane wl's sum (write cycle).
   wire signed [31:0] sum    = $signed(accs[wl32*32 +: 32]) + $signed(bias);
-  wire signed [63:0] scaled = sum * $signed({1'b0, mult});
+  // The requantization multiplier has MW significant bits (the export
+  // sets MW from the layer's largest multiplier, 16 or 17 for trained
+  // networks): a 32 x (MW+1) bit multiplier instead of 32 x 33.
+  wire [MW-1:0]      mult_w = mult[MW-1:0];
+  wire signed [63:0] scaled = sum * $signed({1'b0, mult_w});
   wire signed [63:0] half   = 64'sd1 <<< (shift - 8'd1);
   wire signed [63:0] q      = (scaled + half) >>> shift;
   wire [31:0]        act    = (q < 0) ? 32'd0 : (q > ACT_MAX) ? ACT_MAX : q[31:0];

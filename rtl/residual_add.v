@@ -27,10 +27,15 @@ module residual_add #(
   reg [AW-1:0] i;                        // element addressed this cycle
   reg          v_q;                      // the read registers hold element i_q
   reg [AW-1:0] i_q;
-  wire signed [63:0] av = A_RAW ? {{32{a_data[31]}}, a_data} : {32'd0, a_data};
-  wire signed [63:0] bv = B_RAW ? {{32{b_data[31]}}, b_data} : {32'd0, b_data};
-  wire signed [63:0] s = av * MA + bv * MB + (64'sd1 <<< (SH - 1));
-  wire signed [63:0] q = s >>> SH;
+  // 33-bit operands times multipliers below 2^24 (the contract's bound):
+  // the sum fits 58 bits (a shift past 57 rounds every sum to 0, as the
+// contract's 64-bit arithmetic does after the clamp).
+  wire signed [32:0] av = A_RAW ? {a_data[31], a_data} : {1'b0, a_data};
+  wire signed [32:0] bv = B_RAW ? {b_data[31], b_data} : {1'b0, b_data};
+  localparam signed [24:0] MA25 = MA;
+  localparam signed [24:0] MB25 = MB;
+  wire signed [57:0] s = av * MA25 + bv * MB25 + (58'sd1 <<< (SH - 1));
+  wire signed [57:0] q = s >>> SH;
   wire [7:0] y = (q < 0) ? 8'd0 : (q > ACT_MAX) ? ACT_MAX[7:0] : q[7:0];
   assign a_addr = i;
   assign b_addr = i;

@@ -194,6 +194,18 @@ pub fn addr_bits(n: usize) -> u32 {
     b
 }
 
+/// Significant bits of a layer's largest requantization multiplier (at
+/// least 1): the width of its engine's requantizing multiplier.
+pub fn mult_bits(l: &crate::intnet::MacLayer) -> usize {
+    let max = l
+        .requant
+        .as_ref()
+        .and_then(|r| r.mult.iter().copied().max())
+        .unwrap_or(0)
+        .max(1) as u32;
+    (32 - max.leading_zeros()) as usize
+}
+
 /// Lanes of a layer with `out_ch` output channels given the requested
 /// count (a lane computes one output channel; more would idle).
 pub fn lanes_for(out_ch: usize, requested: Option<usize>) -> usize {
@@ -529,6 +541,7 @@ pub fn build(
                         }),
                     ),
                     ("ACT_MAX", Value::Int(net.act_max as i64)),
+                    ("MW", int(mult_bits(l))),
                     ("IAW", Value::Int(iaw as i64)),
                     ("OAW", Value::Int(oaw as i64)),
                 ];
