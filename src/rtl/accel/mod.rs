@@ -101,7 +101,8 @@ pub struct Manifest {
     pub sources: Vec<String>,
     /// Testbench file name.
     pub testbench: String,
-    /// Sum of the units' cycles (the sequencer adds 2 per unit).
+    /// Clock cycles per inference: the units' cycles plus the sequencer's
+    /// handshake (2 per unit, 1 to `done`), what the test bench counts.
     pub cycles_estimate: u64,
     /// Memory macros (engines' ROMs, then activation buffers); synthesis
     /// reads them as black boxes and models their area.
@@ -802,7 +803,10 @@ pub fn build(
     let top_file = format!("{top_name}.v");
     let mut sources: Vec<String> = used_blocks.iter().map(|b| b.0.to_string()).collect();
     sources.push(top_file);
-    let cycles_estimate = units.iter().map(|u| u.cycles).sum();
+    // The sequencer's handshake: 2 cycles per unit (its start pulse is
+    // registered, and it sees the unit's registered done a cycle later),
+    // plus 1 to the accelerator's own done.
+    let cycles_estimate = units.iter().map(|u| u.cycles).sum::<u64>() + 2 * units.len() as u64 + 1;
     let manifest = Manifest {
         version: MANIFEST_VERSION,
         network: net.name.clone(),
@@ -882,5 +886,10 @@ mod tests {
             .collect();
         let rep = cosim::compare(&design.manifest, &runs, &exp, cosim::Sim::Iverilog);
         assert_eq!(rep.mismatches, 0, "{:?}", rep.first_mismatches);
+        // The schedule is exact: units, handshakes and memory latencies.
+        assert_eq!(
+            rep.cycles_per_inference,
+            design.manifest.cycles_estimate as f64
+        );
     }
 }
