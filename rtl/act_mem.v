@@ -1,9 +1,11 @@
 // Activation buffer: a memory macro with one synchronous write port and RP
-// asynchronous read ports (the generated top gives every buffer one read
-// port, shared by its readers and the debug port through a multiplexer
-// on the sequencer's active unit; a second port only where one unit reads
-// the same buffer twice at once). Only one unit runs at a time, so readers
-// never race the writer.
+// synchronous read ports, as a real SRAM macro has: rdata is the word
+// addressed at the last clock edge (registered read; a read of the word
+// being written returns the old word). The generated top gives every
+// buffer one read port, shared by its readers and the debug port through
+// a multiplexer on the sequencer's active unit; a second port only where
+// one unit reads the same buffer twice at once. Only one unit runs at a
+// time, so readers never race the writer.
 //
 // Synthesis treats this module as a black-box SRAM macro (read with
 // `read_verilog -lib`, see yosys/synth.ys); this body is the behavioural
@@ -30,7 +32,9 @@ module act_mem #(
   genvar i;
   generate
     for (i = 0; i < RP; i = i + 1) begin : rd
-      assign rdata[i*W +: W] = mem[raddr[i*AW +: AW]];
+      reg [W-1:0] q;
+      always @(posedge clk) q <= mem[raddr[i*AW +: AW]];
+      assign rdata[i*W +: W] = q;
     end
   endgenerate
 endmodule

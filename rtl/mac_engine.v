@@ -5,24 +5,31 @@
 // every lane; lane l multiplies it by its channel's weight. The layer's
 // multipliers and ROMs live outside, in the generated engine module: the
 // engine drives P operand pairs (mul_a = x, mul_b = weight byte, or its
-// magnitude for unsigned multipliers) and receives P 16-bit products; it
-// addresses the weight ROM (registered read: the row arrives one cycle
-// later) and the per-channel bias/scale ROMs (read in the same cycle).
+// magnitude for unsigned multipliers) and receives P 16-bit products. Every
+// memory it reads has a registered read port, as SRAM macros do: the
+// activation buffer and the weight ROM return the word addressed one cycle
+// earlier, and the per-channel bias/scale ROMs are addressed one cycle
+// ahead of the write cycle that uses them.
 //
 // Arithmetic (the integer contract, src/intnet/mod.rs):
 //   acc[o][p] = bias[o] + sum_k prod(x[k][p], w[o][k])        (32-bit)
 //   prod = sign(w) * M(x, |w|)   (unsigned)   or   M(x, w)   (signed)
 //   zero padding feeds x = 0 into the multiplier (M(0, w) may be nonzero);
 //   y = clamp((acc * mult[o] + (1 << (shift[o]-1))) >>> shift[o], 0, ACT_MAX)
-//   or, without requantization (REQUANT = 0), y = acc (the logits).
+//   or, without requantization (REQUANT = 0), y = acc (the logits, or a
+//   residual branch), or rescaled without the clamp (REQUANT = 2, a
+//   residual branch): y = (acc * mult[o] + (1 << (shift[o]-1))) >>> shift[o].
 //
 // Schedule: for each channel group g (channels g*P .. g*P+P-1) and output
 // position (oy, ox): KK issue cycles, k = (ci, ky, kx) counted without
-// division; each issue reads x[k] and the weight row g*KK + k, which are
-// multiplied and accumulated in the next cycle (a two-stage pipeline: the
-// multipliers see registered operands). One drain cycle accumulates the
-// last product, then one write cycle per channel of the group that exists
-// (o < OC) requantizes that lane's sum. Cycles: OH*OW*(NGROUP*(KK+1) + OC).
+// division; each issue addresses x[k] and the weight row g*KK + k, which
+// arrive from the memories' read registers in the next cycle, are
+// multiplied and accumulated then (the multipliers see registered
+// operands; a padded position's x is forced to 0). One drain cycle
+// accumulates the last product and addresses the first channel's bias and
+// scale, then one write cycle per channel of the group that exists
+// (o < OC) requantizes that lane's sum while addressing the next channel's.
+// Cycles: OH*OW*(NGROUP*(KK+1) + OC).
 // Weight ROM row g*KK + k holds the P weights of the group at k, lane 0
 // lowest.
 `default_nettype none
@@ -33,6 +40,7 @@ module mac_engine #(
   parameter P = 1,                     // lanes (output channels at once)
   parameter NGROUP = 1,                // ceil(OC / P)
   parameter SIGNED = 0, parameter REQUANT = 1, parameter ACT_MAX = 255,
+  parameter MW = 32,                   // significant bits of every mult[o]
   parameter IAW = 1, parameter OAW = 1
 ) (
   input  wire             clk,
@@ -43,8 +51,8 @@ module mac_engine #(
   input  wire [7:0]       in_data,
   output wire [31:0]      w_addr,      // weight ROM row, read on the clock edge
   input  wire [P*8-1:0]   w_row,       // the row addressed one cycle earlier
-  output wire [31:0]      ch,          // output channel of the write cycle
-  input  wire [31:0]      bias,        // bias[ch]
+  output wire [31:0]      ch,          // per-channel ROM address (registered read)
+  input  wire [31:0]      bias,        // bias of the channel being written
   input  wire [31:0]      mult,        // requantization multiplier[ch]
   input  wire [7:0]       shift,       // requantization shift[ch]
   output wire [P*8-1:0]   mul_a,
@@ -98,8 +106,8 @@ module mac_engine #(
   wire [31:0] cb_next = cb32 + IHW;
   wire [31:0] wb_next = wb32 + KK;
   wire [31:0] ob_next = ob32 + P * OHW;
-  reg [7:0]         x_q;                 // operand stage: x of the last issue
-  reg               acc_q;               // ... and whether it accumulates
+  reg               inb_q;               // the last issue's x is inside the map
+  reg               acc_q;               // ... and that issue accumulates
 
   // The input activation of issue k at (oy, ox), shared by every lane.
   // Input row/column; below zero wraps around and fails "< IH".
@@ -120,7 +128,11 @@ module mac_engine #(
   wire        clear      = (start && !busy) || (write && last_write);
   // obase = g*P*OHW; channel o = g*P + wl sits at o*OHW + pos.
   wire [31:0] waddr      = ob32 + wl32 * OHW + ps32;
-  assign ch = o;
+  // Per-channel ROMs one cycle ahead: the drain cycle addresses lane 0's
+  // channel, write cycle wl the channel of lane wl + 1.
+  assign ch = write ? o + 1 : g32 * P;
+  // The activation read register holds x[k] of the last issue.
+  wire [7:0]  x_q        = inb_q ? in_data : 8'd0;
 
   // Lanes: one accumulator each.
   wire [P*32-1:0] accs;
@@ -144,7 +156,11 @@ module mac_engine #(
 
   // Requantization of lane wl's sum (write cycle).
   wire signed [31:0] sum    = $signed(accs[wl32*32 +: 32]) + $signed(bias);
-  wire signed [63:0] scaled = sum * $signed({1'b0, mult});
+  // The requantization multiplier has MW significant bits (the export
+  // sets MW from the layer's largest multiplier, 16 or 17 for trained
+  // networks): a 32 x (MW+1) bit multiplier instead of 32 x 33.
+  wire [MW-1:0]      mult_w = mult[MW-1:0];
+  wire signed [63:0] scaled = sum * $signed({1'b0, mult_w});
   wire signed [63:0] half   = 64'sd1 <<< (shift - 8'd1);
   wire signed [63:0] q      = (scaled + half) >>> shift;
   wire [31:0]        act    = (q < 0) ? 32'd0 : (q > ACT_MAX) ? ACT_MAX : q[31:0];
@@ -155,12 +171,12 @@ module mac_engine #(
       g <= {GW{1'b0}}; oy <= {OYW{1'b0}}; ox <= {OXW{1'b0}}; k <= {KIW{1'b0}};
       kx <= {KXW{1'b0}}; ky <= {KXW{1'b0}}; cbase <= {CBW{1'b0}}; wbase <= {WBW{1'b0}};
       obase <= {OBW{1'b0}}; pos <= {PSW{1'b0}}; wl <= {LAW{1'b0}};
-      x_q <= 8'd0; acc_q <= 1'b0;
+      inb_q <= 1'b0; acc_q <= 1'b0;
       out_addr <= {OAW{1'b0}}; out_data <= 32'd0;
     end else begin
       done   <= 1'b0;
       out_we <= 1'b0;
-      x_q    <= inb ? in_data : 8'd0;
+      inb_q  <= inb;
       acc_q  <= issue;
       if (start && !busy) begin
         busy <= 1'b1; phase <= ISSUE;
@@ -190,7 +206,7 @@ module mac_engine #(
         phase <= WRITE;
       end else if (write) begin
         out_we   <= 1'b1;
-        out_data <= REQUANT ? act : sum;
+        out_data <= (REQUANT == 1) ? act : (REQUANT == 2) ? q[31:0] : sum;
         out_addr <= waddr[OAW-1:0];
         if (last_write) begin
           wl    <= {LAW{1'b0}};

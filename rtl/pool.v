@@ -2,6 +2,10 @@
 // MODE 0: max over the window. MODE 1: average, (sum + N/2) / N with
 // N = KH*KW (round half up; the integer contract's AvgPool and, with the
 // window covering the whole map, GlobalAvgPool). No padding.
+// The input buffer has a registered read port: the word addressed in one
+// cycle arrives in the next, so each window's KH*KW read cycles fold in
+// the word of the cycle before, and its write cycle folds in the last one.
+// Cycles: OH*OW*C*(KH*KW + 1).
 `default_nettype none
 module pool #(
   parameter C = 1, parameter IH = 1, parameter IW = 1,
@@ -22,6 +26,7 @@ module pool #(
 );
   localparam N = KH * KW;
   reg        busy, wr;
+  reg        first_q;                    // the word arriving is a window's first
   reg [31:0] c, oy, ox, wy, wx;
   reg [31:0] acc;
   reg [OAW-1:0] optr;
@@ -29,8 +34,9 @@ module pool #(
   wire [31:0] addr  = c * (IH * IW) + (oy * S + wy) * IW + ox * S + wx;
   wire        first = (wy == 32'd0) && (wx == 32'd0);
   wire [31:0] v     = {24'd0, in_data};
-  wire [31:0] next  = first ? v : (MODE != 0) ? acc + v : (v > acc ? v : acc);
-  wire [31:0] avg   = (acc + N / 2) / N;
+  // The window so far with the word addressed last cycle folded in.
+  wire [31:0] next  = first_q ? v : (MODE != 0) ? acc + v : (v > acc ? v : acc);
+  wire [31:0] avg   = (next + N / 2) / N;
   assign in_addr = addr[IAW-1:0];
 
   always @(posedge clk) begin
@@ -38,6 +44,7 @@ module pool #(
       busy <= 1'b0; wr <= 1'b0; done <= 1'b0; out_we <= 1'b0;
       c <= 32'd0; oy <= 32'd0; ox <= 32'd0; wy <= 32'd0; wx <= 32'd0;
       acc <= 32'd0; optr <= {OAW{1'b0}}; out_addr <= {OAW{1'b0}}; out_data <= 8'd0;
+      first_q <= 1'b0;
     end else begin
       done   <= 1'b0;
       out_we <= 1'b0;
@@ -46,7 +53,9 @@ module pool #(
         c <= 32'd0; oy <= 32'd0; ox <= 32'd0; wy <= 32'd0; wx <= 32'd0;
         optr <= {OAW{1'b0}};
       end else if (busy && !wr) begin
-        acc <= next;
+        // The window's first read cycle has no word of this window yet.
+        if (!first) acc <= next;
+        first_q <= first;
         if (wx == KW - 1) begin
           wx <= 32'd0;
           if (wy == KH - 1) begin
@@ -63,7 +72,7 @@ module pool #(
         out_we   <= 1'b1;
         out_addr <= optr;
         optr     <= optr + 1'b1;
-        out_data <= (MODE != 0) ? avg[7:0] : acc[7:0];
+        out_data <= (MODE != 0) ? avg[7:0] : next[7:0];
         if (ox == OW - 1) begin
           ox <= 32'd0;
           if (oy == OH - 1) begin

@@ -62,7 +62,10 @@ module tb_accel;
       for (t = 0; t < N_TENSORS; t = t + 1) begin
         $fwrite(fd, "tensor %0d\n", t);
         for (i = 0; i < lens[t]; i = i + 1) begin
+          // The buffers' read ports are registered: the word arrives
+          // after the next clock edge.
           dbg_sel = t; dbg_addr = i;
+          @(posedge clk);
           #1;
           $fwrite(fd, "%h\n", dbg_data);
         end

@@ -515,6 +515,7 @@ pub(crate) mod tests {
             requant: Some(Requant {
                 mult: vec![1; out_ch],
                 shift: vec![6; out_ch],
+                relu: true,
             }),
         }
     }

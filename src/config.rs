@@ -23,6 +23,10 @@ pub struct Config {
     pub dataset: DatasetConfig,
     /// Network architecture.
     pub model: ModelKind,
+    /// Where a ResNet basic block applies its last ReLU (ignored by other
+    /// models); default: the paper's `add_then_relu`.
+    #[serde(default)]
+    pub residual: ResidualForm,
     /// Multiplier family the network is quantized for.
     #[serde(default)]
     pub multipliers: Signedness,
@@ -177,6 +181,20 @@ impl ModelKind {
             ModelKind::Vgg => "vgg",
         }
     }
+}
+
+/// The form of a ResNet basic block (see `nn::models`).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResidualForm {
+    /// `relu(bn2(conv2(h)) + shortcut(x))` as in He et al. (2016) and the
+    /// paper's ResNets: the second conv and a projection shortcut output
+    /// raw accumulators, the residual add requantizes through one ReLU.
+    #[default]
+    AddThenRelu,
+    /// `relu(bn2(conv2(h))) + relu(shortcut(x))`, requantized and clamped
+    /// again: every tensor stays an 8-bit activation (narrower buffers).
+    ReluThenAdd,
 }
 
 /// Unsigned (8x8, sign-magnitude weights) or signed (two's complement) multipliers.

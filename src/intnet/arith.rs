@@ -56,13 +56,20 @@ pub fn accumulate(acc: i32, prod: i32) -> i32 {
     acc.wrapping_add(prod)
 }
 
+/// Rescaling of accumulator `acc` (bias included) without clamping:
+/// `(acc * mult + 2^(shift-1)) >> shift` in `i64`, `>>` arithmetic (floor),
+/// i.e. round half up. `mult >= 0`, `1 <= shift <= 62`.
+#[inline]
+pub fn rescale(acc: i64, mult: i64, shift: u32) -> i64 {
+    (acc * mult + (1i64 << (shift - 1))) >> shift
+}
+
 /// Requantization of accumulator `acc` (bias included):
-/// `clamp((acc * mult + 2^(shift-1)) >> shift, 0, act_max)` in `i64`, `>>`
-/// arithmetic (floor), i.e. round half up; ReLU is the clamp at 0.
-/// `mult >= 0`, `1 <= shift <= 62`.
+/// `clamp((acc * mult + 2^(shift-1)) >> shift, 0, act_max)`, the
+/// [`rescale`] clamped to the activation range; ReLU is the clamp at 0.
 #[inline]
 pub fn requant(acc: i64, mult: i64, shift: u32, act_max: i32) -> i32 {
-    ((acc * mult + (1i64 << (shift - 1))) >> shift).clamp(0, act_max as i64) as i32
+    rescale(acc, mult, shift).clamp(0, act_max as i64) as i32
 }
 
 /// Residual addition: both operands rescaled to the output scale with one
@@ -114,6 +121,17 @@ mod tests {
         // (32 + 63 + 1) >> 1 = 48 (47.5 rounds up).
         assert_eq!(residual_add(32, 63, 1, 1, 1, 255), 48);
         assert_eq!(residual_add(-40, 3, 1, 1, 1, 255), 0);
+        // Raw accumulators: (300000 + 200000 + 32768) >> 16 = 8 (8.13),
+        // (-300000 + 200000 + 32768) >> 16 = -2 (floor of -1.03), ReLU 0.
+        assert_eq!(residual_add(100_000, 200, 3, 1000, 16, 255), 8);
+        assert_eq!(residual_add(-100_000, 200, 3, 1000, 16, 255), 0);
+    }
+
+    #[test]
+    fn rescale_rounds_half_up_without_clamping() {
+        assert_eq!(rescale(-3, 1, 1), -1); // -1.5 -> -1
+        assert_eq!(rescale(-5, 3, 2), -4); // -3.75 -> -4
+        assert_eq!(rescale(1000, 1, 1), 500);
     }
 
     #[test]

@@ -30,8 +30,13 @@
 //! * **Requantization** (per output channel `o`, `mult >= 0`, `1 <= shift <= 62`):
 //!   `y = clamp((acc * mult[o] + (1 << (shift[o] - 1))) >> shift[o], 0, act_max)`
 //!   in `i64`, `>>` arithmetic (floor): round half up. ReLU is the clamp at 0.
-//!   A node without requantization outputs its raw accumulators (logits);
-//!   only the last node may do so.
+//!   A node without requantization outputs its raw accumulators (signed
+//!   `i32`): the last node (the logits), or a node whose tensor only
+//!   residual additions read (the paper's ResNet block adds before the ReLU).
+//!   A residual branch may instead rescale without the clamp
+//!   (`requant.relu: false`): `y = (acc * mult[o] + (1 << (shift[o] - 1))) >> shift[o]`,
+//!   signed, with `mult[o] <= 2^shift[o]` so that `|y| <= |acc| + 1` fits
+//!   `i32`: per-channel weight scales brought to one unit before the add.
 //! * **MaxPool**: max over the window, no padding; output size per axis
 //!   `(H - kernel) / stride + 1`.
 //! * **AvgPool / GlobalAvgPool**: `(sum + n / 2) / n` (sums are >= 0; round
@@ -40,7 +45,11 @@
 //! * **Add** (residual): `y = clamp((a * mult_a + b * mult_b + (1 << (shift - 1))) >> shift, 0, act_max)`
 //!   in `i64`, both operands rescaled to a common scale before adding;
 //!   `a` is the node's input tensor, `b` tensor `other` (same shape),
-//!   `mult_a, mult_b >= 0`, `1 <= shift <= 62`.
+//!   `0 <= mult_a, mult_b < 2^24`, `1 <= shift <= 62`. Either operand may
+//!   be an activation tensor (`0..=act_max`) or raw accumulators (`i32`):
+//!   `relu(bn2(conv2(h)) + shortcut(x))` is conv2 and a projection shortcut
+//!   without requantization, then this one rounding and one clamp (the ReLU),
+//!   and `|a * mult_a| + |b * mult_b| < 2^56` keeps the sum exact in `i64`.
 //! * **Flatten**: `C x H x W` to `CHW x 1 x 1`, same order.
 //! * **Output**: the last node's tensor, `classes` values.
 //!
@@ -90,6 +99,39 @@ pub struct Requant {
     pub mult: Vec<i32>,
     /// Right shifts (>= 1), one per output channel.
     pub shift: Vec<u32>,
+    /// Clamp to `0..=act_max` (ReLU, an activation tensor); `false`: a
+    /// residual branch rescaled to one signed unit for all channels, read
+    /// only by residual additions.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub relu: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(v: &bool) -> bool {
+    *v
+}
+
+impl MacLayer {
+    /// Output value of channel `o` for accumulator `acc` (bias included):
+    /// [`arith::requant`] (ReLU), [`arith::rescale`] (residual branch), or
+    /// `acc` itself (raw accumulators).
+    #[inline]
+    pub fn output(&self, o: usize, acc: i32, act_max: i32) -> i32 {
+        match &self.requant {
+            Some(r) if r.relu => arith::requant(acc as i64, r.mult[o] as i64, r.shift[o], act_max),
+            Some(r) => arith::rescale(acc as i64, r.mult[o] as i64, r.shift[o]) as i32,
+            None => acc,
+        }
+    }
+
+    /// Whether the output is signed 32-bit (raw accumulators or a rescaled
+    /// residual branch) rather than an activation.
+    pub fn raw_output(&self) -> bool {
+        self.requant.as_ref().is_none_or(|r| !r.relu)
+    }
 }
 
 /// A multiplying layer (conv, or linear as a 1x1 conv on a 1x1 map).
@@ -275,6 +317,7 @@ pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
     }
     let mut shapes = vec![net.input];
     let last = net.nodes.len() - 1;
+    let raw_readers_ok = raw_tensor_readers_ok(net);
     for (i, node) in net.nodes.iter().enumerate() {
         let at = |field: &str, msg: String| format!("node {i} '{}': {field}: {msg}", node.name);
         if node.input > i {
@@ -290,7 +333,8 @@ pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
         let expected = match &node.op {
             Op::Conv(l) | Op::Linear(l) => {
                 let linear = matches!(node.op, Op::Linear(_));
-                check_mac(l, s, linear, i == last).map_err(|(f, m)| at(f, m))?
+                check_mac(l, s, linear, i == last || raw_readers_ok[i + 1])
+                    .map_err(|(f, m)| at(f, m))?
             }
             Op::MaxPool { kernel, stride } | Op::AvgPool { kernel, stride } => {
                 let oh = window_out(s.h, *kernel, *stride, 0);
@@ -337,10 +381,10 @@ pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
                         ),
                     ));
                 }
-                if *mult_a < 0 || *mult_b < 0 {
+                if !(0..MAX_ADD_MULT).contains(mult_a) || !(0..MAX_ADD_MULT).contains(mult_b) {
                     return Err(at(
                         "mult_a/mult_b",
-                        format!("must be >= 0 (got {mult_a}, {mult_b})"),
+                        format!("must be in 0..2^24 (got {mult_a}, {mult_b})"),
                     ));
                 }
                 if !(1..=62).contains(shift) {
@@ -371,13 +415,39 @@ pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// Largest residual multiplier plus one: `2^24`, so that raw `i32`
+/// operands times their multipliers stay below `2^56` (exact in `i64`).
+pub const MAX_ADD_MULT: i32 = 1 << 24;
+
+/// Per tensor id: true when at least one node reads it and every reader is
+/// a residual addition (as its input or its other summand): the tensors
+/// that may hold raw accumulators.
+pub fn raw_tensor_readers_ok(net: &IntNetwork) -> Vec<bool> {
+    let n = net.nodes.len() + 1;
+    let mut read = vec![false; n];
+    let mut only_add = vec![true; n];
+    for node in &net.nodes {
+        let add = matches!(node.op, Op::Add { .. });
+        if node.input < n {
+            read[node.input] = true;
+            only_add[node.input] &= add;
+        }
+        if let Op::Add { other, .. } = node.op {
+            if other < n {
+                read[other] = true;
+            }
+        }
+    }
+    read.iter().zip(only_add).map(|(r, o)| *r && o).collect()
+}
+
 /// Check one multiplying layer against its input shape; the output shape,
 /// or the offending field and message.
 fn check_mac(
     l: &MacLayer,
     s: Shape,
     linear: bool,
-    is_last: bool,
+    raw_ok: bool,
 ) -> std::result::Result<Shape, (&'static str, String)> {
     if l.in_ch == 0 || l.out_ch == 0 {
         return Err(("in_ch/out_ch", "must be >= 1".into()));
@@ -462,14 +532,33 @@ fn check_mac(
         return Err(("bias", format!("value {j} ({}) exceeds +-2^30", l.bias[j])));
     }
     match &l.requant {
-        None if !is_last => {
+        None if !raw_ok => {
             return Err((
                 "requant",
-                "missing (only the last node may output raw accumulators)".into(),
+                "missing (only the last node and nodes read only by residual additions may output raw accumulators)".into(),
             ))
         }
         None => {}
+        Some(r) if !r.relu && !raw_ok => {
+            return Err((
+                "requant.relu",
+                "false (no clamp) is only allowed where residual additions alone read the output".into(),
+            ))
+        }
         Some(r) => {
+            if !r.relu {
+                if let Some(j) = (0..r.mult.len().min(r.shift.len())).find(|&j| {
+                    (1..=62).contains(&r.shift[j]) && r.mult[j] as i64 > 1i64 << r.shift[j]
+                }) {
+                    return Err((
+                        "requant.mult",
+                        format!(
+                            "value {j} ({}) exceeds 2^shift without the clamp (the output must fit 32 bits)",
+                            r.mult[j]
+                        ),
+                    ));
+                }
+            }
             if r.mult.len() != l.out_ch {
                 return Err((
                     "requant.mult",
@@ -545,6 +634,20 @@ mod tests {
             }
         });
         assert!(e.contains("'add1': other: tensor 0 has shape"), "{e}");
+        // No clamp only on a tensor that residual additions alone read,
+        // with multipliers that keep the output in 32 bits.
+        let e = broken(|n| mac_of(n, 0).requant.as_mut().unwrap().relu = false);
+        assert!(e.contains("'conv1': requant.relu"), "{e}");
+        let short = testnet::random(3, false)
+            .nodes
+            .iter()
+            .position(|n| n.name == "short4")
+            .unwrap();
+        let e = broken(|n| {
+            let r = mac_of(n, short).requant.as_mut().unwrap();
+            r.mult[0] = (1 << r.shift[0]) + 1;
+        });
+        assert!(e.contains("'short4': requant.mult: value 0"), "{e}");
         let e = broken(|n| n.classes = 4);
         assert!(e.starts_with("classes:"), "{e}");
         let last = testnet::random(3, false).nodes.len() - 1;

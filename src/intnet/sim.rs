@@ -342,13 +342,8 @@ fn finish_mac(l: &MacLayer, acc: &[i32], positions: usize, act_max: i32) -> Vec<
         .enumerate()
         .flat_map(|(j, ch)| {
             let o = j % l.out_ch;
-            ch.iter().map(move |&a| {
-                let a = arith::accumulate(a, l.bias[o]);
-                match &l.requant {
-                    Some(r) => arith::requant(a as i64, r.mult[o] as i64, r.shift[o], act_max),
-                    None => a,
-                }
-            })
+            ch.iter()
+                .map(move |&a| l.output(o, arith::accumulate(a, l.bias[o]), act_max))
         })
         .collect()
 }
@@ -467,15 +462,7 @@ pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) 
                             let at = (oc * o.h + oy) * o.w + ox;
                             acc[at] = sum;
                             let a = arith::accumulate(sum, l.bias[oc]);
-                            y[at] = match &l.requant {
-                                Some(r) => arith::requant(
-                                    a as i64,
-                                    r.mult[oc] as i64,
-                                    r.shift[oc],
-                                    net.act_max,
-                                ),
-                                None => a,
-                            };
+                            y[at] = l.output(oc, a, net.act_max);
                         }
                     }
                 }
@@ -633,6 +620,7 @@ mod tests {
         let rq = Requant {
             mult: vec![3, 1],
             shift: vec![2, 1],
+            relu: true,
         };
         let conv = mac(1, 2, 1, 1, 0, vec![1, -2], vec![3, 50], Some(rq));
         let fc = mac(

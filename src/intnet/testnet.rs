@@ -47,8 +47,9 @@ pub fn random_images(seed: u64, net: &IntNetwork, n: usize) -> Vec<u8> {
 }
 
 /// A random network: conv (3x3, pad 1) -> conv (3x3, pad 1) -> add with the
-/// first conv's output -> conv (stride 2, random padding) -> max or avg
-/// pool (when the map is large enough) -> global average pool -> flatten ->
+/// first conv's output -> conv (stride 2, random padding) -> a residual
+/// block with raw accumulators on both branches (3x3 conv, 1x1 projection)
+/// -> one with a raw conv and the identity -> max or avg pool (when the map is large enough) -> global average pool -> flatten ->
 /// linear (raw logits).
 pub fn random_with(seed: u64, opt: &Options) -> IntNetwork {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -66,6 +67,26 @@ pub fn random_with(seed: u64, opt: &Options) -> IntNetwork {
     let pad = b.rng.random_range(0..=1);
     let c3 = c1 + b.rng.random_range(1..=4);
     let mut t = b.conv("conv3", t3, c3, 3, 2, pad, true);
+    // Two blocks in the paper's form (add before the ReLU): raw conv plus a
+    // raw 1x1 projection, then raw conv plus the identity.
+    let r1 = b.mac("conv4", t, c3, 3, 1, 1, false, false);
+    let r2 = b.mac("short4", t, c3, 1, 1, 0, false, false);
+    // The projection rescales its channels to one unit without the clamp.
+    let shift: Vec<u32> = (0..c3).map(|_| b.rng.random_range(2..=6)).collect();
+    let mult = shift
+        .iter()
+        .map(|&s| b.rng.random_range(1i32 << (s - 1)..=1 << s))
+        .collect();
+    if let Op::Conv(l) = &mut b.nodes[r2 - 1].op {
+        l.requant = Some(Requant {
+            mult,
+            shift,
+            relu: false,
+        });
+    }
+    t = b.add_scaled("add2", r1, r2, [true, true]);
+    let r3 = b.mac("conv5", t, c3, 3, 1, 1, false, false);
+    t = b.add_scaled("add3", r3, t, [true, false]);
     let s = b.shapes[t];
     if s.h >= 2 && s.w >= 2 {
         let max = b.rng.random_bool(0.5);
@@ -120,6 +141,13 @@ struct NetBuilder<'r> {
     rng: &'r mut ChaCha8Rng,
 }
 
+impl Node {
+    /// Fan-in of a multiplying node (1 for others).
+    fn op_fan_in(&self) -> usize {
+        self.mac().map_or(1, MacLayer::fan_in)
+    }
+}
+
 impl NetBuilder<'_> {
     fn push(&mut self, name: &str, input: usize, op: Op, out: Shape) -> usize {
         self.nodes.push(Node {
@@ -144,15 +172,36 @@ impl NetBuilder<'_> {
         pad: usize,
         requant: bool,
     ) -> usize {
+        self.mac(name, input, out_ch, k, stride, pad, !requant, requant)
+    }
+
+    /// Typical magnitude of a layer's accumulators for fan-in `fan_in`:
+    /// `sqrt(fan_in) * act_max / 2 * 64`.
+    fn spread(&self, fan_in: usize) -> f64 {
+        (fan_in as f64).sqrt() * (self.act_max as f64 / 2.0) * 64.0
+    }
+
+    /// A conv or linear layer, requantized or with raw accumulators.
+    #[allow(clippy::too_many_arguments)]
+    fn mac(
+        &mut self,
+        name: &str,
+        input: usize,
+        out_ch: usize,
+        k: usize,
+        stride: usize,
+        pad: usize,
+        linear: bool,
+        requant: bool,
+    ) -> usize {
         let s = self.shapes[input];
-        let linear = !requant;
         let in_ch = if linear { s.len() } else { s.c };
         let fan_in = in_ch * k * k;
         let weights: Vec<i8> = (0..out_ch * fan_in)
             .map(|_| self.rng.random_range(-127..=127))
             .collect();
         // Accumulator spread ~ sqrt(fan_in) * mean|x| * mean|w|.
-        let spread = (fan_in as f64).sqrt() * (self.act_max as f64 / 2.0) * 64.0;
+        let spread = self.spread(fan_in);
         let bias: Vec<i32> = (0..out_ch)
             .map(|_| self.rng.random_range(-(spread as i32)..=spread as i32) / 4)
             .collect();
@@ -168,7 +217,11 @@ impl NetBuilder<'_> {
                     ((f * (1u64 << sh) as f64).round() as i32).max(1)
                 })
                 .collect();
-            Requant { mult, shift }
+            Requant {
+                mult,
+                shift,
+                relu: true,
+            }
         });
         let layer = MacLayer {
             in_ch,
@@ -199,6 +252,37 @@ impl NetBuilder<'_> {
             };
             self.push(name, input, Op::Conv(layer), out)
         }
+    }
+
+    /// A residual add whose operands are raw accumulators (`raw[i]`, scaled
+    /// down by their spread) or activations, each mapped to about half the
+    /// activation range.
+    fn add_scaled(&mut self, name: &str, a: usize, other: usize, raw: [bool; 2]) -> usize {
+        let shift = self.rng.random_range(16..=20);
+        let mut mult = [0i32; 2];
+        for (m, (t, is_raw)) in mult.iter_mut().zip([a, other].into_iter().zip(raw)) {
+            let typical = if is_raw {
+                let node = &self.nodes[t - 1];
+                let fan_in = node.op_fan_in();
+                self.spread(fan_in)
+            } else {
+                self.act_max as f64 / 2.0
+            };
+            let f = self.rng.random_range(0.5..1.5) * self.act_max as f64 / 2.0 / typical;
+            *m = ((f * (1u64 << shift) as f64).round() as i32).max(1);
+        }
+        let out = self.shapes[a];
+        self.push(
+            name,
+            a,
+            Op::Add {
+                other,
+                mult_a: mult[0],
+                mult_b: mult[1],
+                shift,
+            },
+            out,
+        )
     }
 
     fn add(&mut self, name: &str, a: usize, other: usize) -> usize {

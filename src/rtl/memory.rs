@@ -52,7 +52,7 @@ pub enum MemoryKind {
     Activations,
     /// An engine's weight rows (`rom`, registered read).
     Weights,
-    /// An engine's per-channel bias (`rom`, asynchronous read).
+    /// An engine's per-channel bias (`rom`, registered read like every macro).
     Bias,
     /// An engine's per-channel requantization multiplier.
     RequantMult,

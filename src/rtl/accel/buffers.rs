@@ -107,7 +107,7 @@ pub(super) fn instantiate(
             width: m.width,
             read_ports: rp,
             write_ports: 1,
-            registered_read: false,
+            registered_read: true,
             init: None,
         });
     }

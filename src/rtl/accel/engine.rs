@@ -98,9 +98,9 @@ pub(super) fn lanes_module(name: Ident, mult: &Ident, p: usize) -> Module {
     )
 }
 
-/// ROM macros of one engine: `(file, width, depth)` of the weights (read on the
-/// clock edge) and of the per-channel bias, multiplier and shift (read in
-/// the same cycle).
+/// ROM macros of one engine: `(file, width, depth)` of the weights and of
+/// the per-channel bias, multiplier and shift (every one read on the clock
+/// edge, as an SRAM macro's registered read port).
 pub(super) struct EngineRoms {
     pub weights: (String, u32, usize),
     pub per_channel: [(String, u32); 3],
@@ -155,7 +155,7 @@ pub(super) fn engine_module(
         (fixed("mul_p"), r(&pr)),
     ]);
     // Weight ROM, read on the clock edge into `w_row`; per-channel ROMs,
-    // read in the same cycle at the channel being written.
+    // read on the clock edge too (the engine addresses them a cycle ahead).
     let (file, width, depth) = &roms.weights;
     let (w_addr, w_row) = (sc.fresh("w_addr"), sc.fresh("w_row"));
     items.extend([wire(w_addr.clone(), 32), wire(w_row.clone(), *width)]);
@@ -229,7 +229,7 @@ pub(super) fn engine_module(
             (file, *width, roms.channels),
             &ch,
             &data,
-            false,
+            true,
         );
         conns.push((fixed(port_name), r(&data)));
     }

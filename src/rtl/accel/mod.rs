@@ -101,7 +101,8 @@ pub struct Manifest {
     pub sources: Vec<String>,
     /// Testbench file name.
     pub testbench: String,
-    /// Sum of the units' cycles (the sequencer adds 2 per unit).
+    /// Clock cycles per inference: the units' cycles plus the sequencer's
+    /// handshake (2 per unit, 1 to `done`), what the test bench counts.
     pub cycles_estimate: u64,
     /// Memory macros (engines' ROMs, then activation buffers); synthesis
     /// reads them as black boxes and models their area.
@@ -197,6 +198,18 @@ pub fn addr_bits(n: usize) -> u32 {
     b
 }
 
+/// Significant bits of a layer's largest requantization multiplier (at
+/// least 1): the width of its engine's requantizing multiplier.
+pub fn mult_bits(l: &crate::intnet::MacLayer) -> usize {
+    let max = l
+        .requant
+        .as_ref()
+        .and_then(|r| r.mult.iter().copied().max())
+        .unwrap_or(0)
+        .max(1) as u32;
+    (32 - max.leading_zeros()) as usize
+}
+
 /// Lanes of a layer with `out_ch` output channels given the requested
 /// count (a lane computes one output channel; more would idle).
 pub fn lanes_for(out_ch: usize, requested: Option<usize>) -> usize {
@@ -227,6 +240,7 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
         .last()
         .ok_or_else(|| Error::input(format!("network '{}' has no nodes", net.name)))?;
     let shapes = net.tensor_shapes();
+    let raw_ok = crate::intnet::raw_tensor_readers_ok(net);
     for (i, node) in net.nodes.iter().enumerate() {
         let is_last = i + 1 == net.nodes.len();
         if shapes[i + 1].len() >= 1 << 16 {
@@ -238,11 +252,11 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
         }
         if let Some(l) = node.mac() {
             match (&l.requant, is_last) {
-                (None, false) => {
+                (None, false) if !raw_ok[i + 1] => {
                     return Err(unsupported(
                         net,
                         &node.name,
-                        "only the last layer may output raw accumulators",
+                        "only the last layer and layers read only by residual additions may output raw accumulators",
                     ))
                 }
                 (Some(_), true) => {
@@ -362,7 +376,15 @@ pub fn build(
         )));
     }
 
-    // Buffers: one per tensor, flatten shares its input's.
+    // Buffers: one per tensor, flatten shares its input's; 32-bit words
+    // for raw accumulators (the logits, residual branches), else 8-bit.
+    let raw: Vec<bool> = std::iter::once(false)
+        .chain(
+            net.nodes
+                .iter()
+                .map(|n| n.mac().is_some_and(|l| l.raw_output())),
+        )
+        .collect();
     let mut mems: Vec<Mem> = vec![];
     let mut mem_of: Vec<usize> = vec![];
     let n_tensors = shapes.len();
@@ -376,7 +398,7 @@ pub fn build(
         }
         let base = node.map(|n| n.name.as_str()).unwrap_or("input");
         let depth = shape.len().max(1);
-        let width = if t + 1 == n_tensors { 32 } else { 8 };
+        let width = if raw[t] { 32 } else { 8 };
         let aw = addr_bits(depth);
         let inst = s.fresh(&format!("buf_{base}"));
         let raddr = s.fresh(&format!("{inst}_raddr"));
@@ -513,8 +535,17 @@ pub fn build(
                     ("P", int(p)),
                     ("NGROUP", int(ngroup)),
                     ("SIGNED", int(net.signed as usize)),
-                    ("REQUANT", int(l.requant.is_some() as usize)),
+                    // 0: raw accumulators, 1: requantized (ReLU), 2: rescaled.
+                    (
+                        "REQUANT",
+                        int(match &l.requant {
+                            None => 0,
+                            Some(r) if r.relu => 1,
+                            Some(_) => 2,
+                        }),
+                    ),
                     ("ACT_MAX", Value::Int(net.act_max as i64)),
+                    ("MW", int(mult_bits(l))),
                     ("IAW", Value::Int(iaw as i64)),
                     ("OAW", Value::Int(oaw as i64)),
                 ];
@@ -620,8 +651,18 @@ pub fn build(
                 );
                 unit_items.push(wire(wa.clone(), iaw));
                 unit_items.push(wire(wb.clone(), iaw));
-                let ra = mems[in_m].reader(r(&wa), Some(unit_k));
-                let rb = mems[om].reader(r(&wb), Some(unit_k));
+                // Operands as 32-bit words: raw accumulators as they are,
+                // activations zero-extended.
+                let word = |m: &mut Mem, addr: &Ident| {
+                    let d = m.reader(r(addr), Some(unit_k));
+                    if m.width == 32 {
+                        d
+                    } else {
+                        concat(vec![konst(24, 0), d])
+                    }
+                };
+                let ra = word(&mut mems[in_m], &wa);
+                let rb = word(&mut mems[om], &wb);
                 conns.push((fixed("a_addr"), r(&wa)));
                 conns.push((fixed("a_data"), ra));
                 conns.push((fixed("b_addr"), r(&wb)));
@@ -633,12 +674,15 @@ pub fn build(
                     ("MB", Value::Int(*mult_b as i64)),
                     ("SH", Value::Int(*shift as i64)),
                     ("ACT_MAX", Value::Int(net.act_max as i64)),
+                    ("A_RAW", int(raw[node.input] as usize)),
+                    ("B_RAW", int(raw[*other] as usize)),
                 ];
                 // out_addr of residual_add is AW (= input) wide; same as output buffer.
+                // One cycle per element plus one: the buffers' read latency.
                 (
                     fixed("residual_add"),
                     named(params),
-                    in_shape.len() as u64,
+                    in_shape.len() as u64 + 1,
                     (None, None, None, 0),
                     blocks::RESIDUAL_ADD,
                     "residual_add",
@@ -762,7 +806,10 @@ pub fn build(
     let top_file = format!("{top_name}.v");
     let mut sources: Vec<String> = used_blocks.iter().map(|b| b.0.to_string()).collect();
     sources.push(top_file);
-    let cycles_estimate = units.iter().map(|u| u.cycles).sum();
+    // The sequencer's handshake: 2 cycles per unit (its start pulse is
+    // registered, and it sees the unit's registered done a cycle later),
+    // plus 1 to the accelerator's own done.
+    let cycles_estimate = units.iter().map(|u| u.cycles).sum::<u64>() + 2 * units.len() as u64 + 1;
     let manifest = Manifest {
         version: MANIFEST_VERSION,
         network: net.name.clone(),
@@ -852,5 +899,10 @@ mod tests {
             .collect();
         let rep = cosim::compare(&design.manifest, &runs, &exp, cosim::Sim::Iverilog);
         assert_eq!(rep.mismatches, 0, "{:?}", rep.first_mismatches);
+        // The schedule is exact: units, handshakes and memory latencies.
+        assert_eq!(
+            rep.cycles_per_inference,
+            design.manifest.cycles_estimate as f64
+        );
     }
 }

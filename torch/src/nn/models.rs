@@ -4,7 +4,7 @@
 //! node names in the integer network.
 
 use crate::nn::net::{MacNode, Net, Node, NodeOp, BN_EPS};
-use codesign::config::ModelKind;
+use codesign::config::{ModelKind, ResidualForm};
 use codesign::error::{Error, Result};
 use codesign::intnet::{window_out, Shape};
 use tch::nn;
@@ -280,9 +280,31 @@ fn window(layer: &str, size: usize, kernel: usize, stride: usize, padding: usize
         .unwrap_or_else(|| panic!("layer {layer}: a {kernel}-wide window does not fit {size}"))
 }
 
-/// Build `kind` for `input` images and `classes` classes.
+/// Build `kind` for `input` images and `classes` classes, ResNet blocks in
+/// the default [`ResidualForm`].
 pub fn build(
     kind: ModelKind,
+    root: nn::Path,
+    input: Shape,
+    classes: usize,
+    signed: bool,
+    sigma_init: f64,
+) -> Result<Net> {
+    build_with(
+        kind,
+        ResidualForm::default(),
+        root,
+        input,
+        classes,
+        signed,
+        sigma_init,
+    )
+}
+
+/// [`build`] with ResNet blocks in form `residual`.
+pub fn build_with(
+    kind: ModelKind,
+    residual: ResidualForm,
     root: nn::Path,
     input: Shape,
     classes: usize,
@@ -359,6 +381,7 @@ pub fn build(
                     let stride = if stage > 0 && block == 0 { 2 } else { 1 };
                     x = basic_block(
                         &mut b,
+                        residual,
                         &format!("s{}b{}", stage + 1, block + 1),
                         x,
                         width,
@@ -384,12 +407,24 @@ pub fn build(
     Ok(b.finish())
 }
 
-/// CIFAR ResNet basic block: conv-bn-relu, conv-bn-relu, shortcut (identity,
-/// or 1x1 conv-bn-relu when the shape changes), add, relu. The integer
-/// contract requantizes every layer but the last into `0..=act_max` (8-bit
-/// activations everywhere, so the accelerator's buffers stay 8 bits wide),
-/// so both branches pass a ReLU before the addition.
-fn basic_block(b: &mut Builder, name: &str, x: usize, width: usize, stride: usize) -> usize {
+/// CIFAR ResNet basic block (He et al., "Deep residual learning for image
+/// recognition", CVPR 2016): conv-bn-relu, conv-bn, shortcut (identity, or
+/// a 1x1 conv-bn with stride when the shape changes), add, relu.
+///
+/// [`ResidualForm::AddThenRelu`] (the paper's): the second conv and the
+/// projection shortcut output raw accumulators (signed, one weight scale per
+/// layer), and the residual add rescales both and requantizes through the
+/// block's one ReLU. [`ResidualForm::ReluThenAdd`]: both branches are
+/// requantized through a ReLU to 8-bit activations before the add.
+fn basic_block(
+    b: &mut Builder,
+    form: ResidualForm,
+    name: &str,
+    x: usize,
+    width: usize,
+    stride: usize,
+) -> usize {
+    let relu = form == ResidualForm::ReluThenAdd;
     let in_c = b.shape(x).c;
     let y = b.conv(
         &format!("{name}.conv1"),
@@ -399,7 +434,14 @@ fn basic_block(b: &mut Builder, name: &str, x: usize, width: usize, stride: usiz
             ..ConvSpec::c3(width)
         },
     );
-    let y = b.conv(&format!("{name}.conv2"), y, ConvSpec::c3(width));
+    let y = b.conv(
+        &format!("{name}.conv2"),
+        y,
+        ConvSpec {
+            relu,
+            ..ConvSpec::c3(width)
+        },
+    );
     let short = if stride != 1 || in_c != width {
         b.conv(
             &format!("{name}.shortcut"),
@@ -410,7 +452,7 @@ fn basic_block(b: &mut Builder, name: &str, x: usize, width: usize, stride: usiz
                 stride,
                 padding: 0,
                 bn: true,
-                relu: true,
+                relu,
             },
         )
     } else {

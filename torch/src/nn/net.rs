@@ -13,7 +13,8 @@
 //!   that replaces the exact products by approximate ones (retraining).
 
 use crate::nn::quant::{
-    add_exact, add_params, avg_exact, requant_exact, requant_params, ste_round, W_MAX,
+    add_exact, add_params, avg_exact, requant_exact, requant_params, rescale_exact, ste_round,
+    W_MAX,
 };
 use codesign::intnet::Shape;
 use tch::{nn, Kind, Tensor};
@@ -43,9 +44,11 @@ pub struct MacNode {
     pub bias: Option<Tensor>,
     /// Batch norm after the layer, folded into weight and bias when quantizing.
     pub bn: Option<nn::BatchNorm>,
-    /// Requantized through ReLU (true) or raw accumulators (false: the last
-    /// layer, whose accumulators are the logits). Raw layers use one weight
-    /// scale for all channels so their accumulators share one unit.
+    /// Requantized through ReLU (true) or not (false): the last layer, whose
+    /// raw accumulators are the logits (one weight scale for all channels,
+    /// so they share one unit), and the branches of a residual add before
+    /// its ReLU (per-channel weight scales, rescaled to one unit without the
+    /// clamp).
     pub relu: bool,
     /// AGN noise level `sigma_l` (scalar, trainable, optimizer group 1).
     pub sigma: Tensor,
@@ -141,7 +144,8 @@ pub enum NodeParams {
         w: Tensor,
         /// `[out]` integer-valued `f32`, in accumulator units.
         b: Tensor,
-        /// Per channel `f64`, `None` for raw layers.
+        /// Per channel `f64` `(mult, shift)`, `None` for the logits; a
+        /// residual branch's (no ReLU) are rescaled without the clamp.
         requant: Option<(Tensor, Tensor)>,
         /// Input scale and per-channel weight scales (`f64`).
         in_scale: f64,
@@ -321,13 +325,15 @@ impl Net {
         let mut accs = vec![];
         let mut params = vec![];
         let mut mac_index = 0;
-        for node in &self.nodes {
+        let last = self.nodes.len() - 1;
+        for (i, node) in self.nodes.iter().enumerate() {
             let x = &t[node.input];
             let (out, p) = match &node.op {
                 NodeOp::Mac(m) => {
                     let (wf, bf) = m.folded();
                     let mut amax = wf.detach().abs().amax([1i64, 2, 3].as_slice(), false);
-                    if !m.relu {
+                    // The logits share one unit: one weight scale.
+                    if !m.relu && i == last {
                         amax = amax.max().expand([m.out_ch as i64], false);
                     }
                     let w_scale = (amax.to_kind(Kind::Double) / W_MAX).clamp_min(1e-12);
@@ -361,6 +367,24 @@ impl Net {
                         );
                         let float =
                             (with_bias * view_c(&ratio.to_kind(Kind::Float))).clamp(0.0, act_max);
+                        let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
+                        (
+                            QT {
+                                v,
+                                exact,
+                                scale: out_scale,
+                            },
+                            Some((mult, shift)),
+                        )
+                    } else if i != last {
+                        // A residual branch: per-channel weight scales,
+                        // rescaled without the clamp to the coarsest
+                        // channel's unit (ratios <= 1: the values fit 32 bits).
+                        let out_scale = unit.max();
+                        let ratio = &unit / &out_scale;
+                        let (mult, shift) = requant_params(&ratio);
+                        let exact = rescale_exact(&acc_exact, &view_c(&mult), &view_c(&shift));
+                        let float = with_bias * view_c(&ratio.to_kind(Kind::Float));
                         let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
                         (
                             QT {

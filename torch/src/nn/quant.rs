@@ -18,6 +18,9 @@ use tch::{Kind, Tensor};
 
 /// Bits of precision of requantization multipliers.
 pub const MULT_BITS: i32 = 16;
+/// Bits of a residual addition's multipliers: below `2^24`, the contract's
+/// bound ([`codesign::intnet::MAX_ADD_MULT`]).
+pub const ADD_MULT_BITS: i32 = 24;
 /// Largest absolute weight value.
 pub const W_MAX: f64 = 127.0;
 
@@ -37,16 +40,26 @@ pub fn requant_params(ratio: &Tensor) -> (Tensor, Tensor) {
 }
 
 /// Fixed-point form of a residual addition: a common shift for both ratios
-/// (chosen for the larger one) and the two multipliers.
+/// and the two multipliers. The shift gives the smaller ratio
+/// [`MULT_BITS`] significant bits where the larger one's multiplier stays
+/// below [`ADD_MULT_BITS`] bits (the contract's bound): the operands of the
+/// paper's block differ in scale by orders of magnitude (raw accumulators
+/// against 8-bit activations), and a shift chosen for the larger ratio alone
+/// would leave the smaller one a few bits.
 pub fn add_params(ratio_a: &Tensor, ratio_b: &Tensor) -> (Tensor, Tensor, Tensor) {
     let ra = ratio_a.to_kind(Kind::Double).clamp_min(1e-30);
     let rb = ratio_b.to_kind(Kind::Double).clamp_min(1e-30);
-    let e = ra.maximum(&rb).log2().floor();
-    let shift = (-e + (MULT_BITS - 1) as f64).clamp(1.0, 62.0);
+    let for_min = -ra.minimum(&rb).log2().floor() + (MULT_BITS - 1) as f64;
+    let for_max = -ra.maximum(&rb).log2().floor() + (ADD_MULT_BITS - 1) as f64;
+    let shift = for_min.minimum(&for_max).clamp(1.0, 62.0);
     let p = shift.exp2();
     (
-        (&ra * &p).round().clamp_min(1.0),
-        (&rb * &p).round().clamp_min(1.0),
+        (&ra * &p)
+            .round()
+            .clamp(1.0, (1 << ADD_MULT_BITS) as f64 - 1.0),
+        (&rb * &p)
+            .round()
+            .clamp(1.0, (1 << ADD_MULT_BITS) as f64 - 1.0),
         shift,
     )
 }
@@ -54,11 +67,17 @@ pub fn add_params(ratio_a: &Tensor, ratio_b: &Tensor) -> (Tensor, Tensor, Tensor
 /// `clamp((acc * mult + 2^(shift-1)) >> shift, 0, act_max)` on `f64` tensors
 /// (broadcasting), exact for integer `acc` with `|acc * mult| < 2^53`.
 pub fn requant_exact(acc: &Tensor, mult: &Tensor, shift: &Tensor, act_max: i32) -> Tensor {
+    rescale_exact(acc, mult, shift).clamp(0.0, act_max as f64)
+}
+
+/// `(acc * mult + 2^(shift-1)) >> shift` on `f64` tensors (broadcasting):
+/// [`codesign::intnet::arith::rescale`], exact for integer `acc` with
+/// `|acc * mult| < 2^53` (dividing by a power of two is exact, `floor` is
+/// the arithmetic shift).
+pub fn rescale_exact(acc: &Tensor, mult: &Tensor, shift: &Tensor) -> Tensor {
     let acc = acc.to_kind(Kind::Double);
     let half = (shift - 1.0).exp2();
-    ((acc * mult + half) / shift.exp2())
-        .floor()
-        .clamp(0.0, act_max as f64)
+    ((acc * mult + half) / shift.exp2()).floor()
 }
 
 /// `clamp((a * mult_a + b * mult_b + 2^(shift-1)) >> shift, 0, act_max)` on
@@ -116,10 +135,16 @@ mod tests {
             assert!(((mi as f64 / 2f64.powi(si as i32)) / ratio - 1.0).abs() < 2e-5);
             let t = Tensor::from_slice(&accs).to_kind(Kind::Double);
             let got = to_vec_f64(&requant_exact(&t, &m, &s, 255));
-            for (a, g) in accs.iter().zip(got) {
+            let unclamped = to_vec_f64(&rescale_exact(&t, &m, &s));
+            for ((a, g), u) in accs.iter().zip(got).zip(unclamped) {
                 assert_eq!(
                     g as i32,
                     arith::requant(*a, mi, si, 255),
+                    "acc {a} ratio {ratio}"
+                );
+                assert_eq!(
+                    u as i64,
+                    arith::rescale(*a, mi, si),
                     "acc {a} ratio {ratio}"
                 );
             }

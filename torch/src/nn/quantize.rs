@@ -48,6 +48,7 @@ pub fn to_intnet(net: &Net, name: &str) -> Result<IntNetwork> {
                             .map(|v| to_i32(v, &node.name, "requantization multiplier"))
                             .collect::<Result<_>>()?,
                         shift: to_vec_f64(shift).into_iter().map(|v| v as u32).collect(),
+                        relu: m.relu,
                     }),
                     None => None,
                 };

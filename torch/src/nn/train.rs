@@ -192,8 +192,9 @@ impl Session {
             h: t.h,
             w: t.w,
         };
-        let net = models::build(
+        let net = models::build_with(
             cfg.model,
+            cfg.residual,
             vs.root(),
             input,
             t.classes,
