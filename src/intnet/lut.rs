@@ -239,6 +239,10 @@ fn tile_blocks(p_n: usize, threads: usize) -> usize {
         .unwrap_or(3)
 }
 
+/// Packs positions `p0..p0 + len` of the activations into rows
+/// `xt[k * width..][..len]`: `pack(p0, len, xt, width)`.
+type Pack<'a> = dyn Fn(usize, usize, &mut [u8], usize) + Sync + 'a;
+
 /// The GEMM over position tiles, all threads: each work item packs a tile of
 /// activations (`pack(p0, len, xt, width)` writes rows `xt[k * width..][..len]`
 /// for positions `p0..p0 + len`), runs every output channel over it while it
@@ -255,7 +259,7 @@ fn run_tiles(
     p_n: usize,
     per: usize,
     half: bool,
-    pack: &(dyn Fn(usize, usize, &mut [u8], usize) + Sync),
+    pack: &Pack<'_>,
 ) -> Vec<i32> {
     assert!(
         supported(path),
@@ -366,7 +370,7 @@ mod avx2 {
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
     pub unsafe fn tile(table: &ProductTable, wo: &[i8], x: &[u8], width: usize, out: &mut [i32]) {
-        assert!(out.len() % 64 == 0 && out.len() <= width);
+        assert!(out.len().is_multiple_of(64) && out.len() <= width);
         assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * width + out.len());
         for (b, o) in out.chunks_exact_mut(64).enumerate() {
             let mut acc = [_mm256_setzero_si256(); 8];
@@ -434,7 +438,7 @@ mod avx512 {
         out: &mut [i32],
     ) {
         let full = out.len() / 64;
-        assert!(out.len() % 64 == 0 && out.len() <= width);
+        assert!(out.len().is_multiple_of(64) && out.len() <= width);
         assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * width + out.len());
         assert!(order.ks.iter().all(|&k| (k as usize) < wo.len()));
         // Blocks of 64, up to four at a time with half rows (16 + 4 registers
