@@ -727,7 +727,7 @@ module conv1_engine (
     .W(32),
     .DEPTH(6),
     .AW(3),
-    .REG(0),
+    .REG(1),
     .INIT("conv1_b.hex")
   ) bias_rom (
     .clk(clk),
@@ -739,7 +739,7 @@ module conv1_engine (
     .W(32),
     .DEPTH(6),
     .AW(3),
-    .REG(0),
+    .REG(1),
     .INIT("conv1_m.hex")
   ) mult_rom (
     .clk(clk),
@@ -751,7 +751,7 @@ module conv1_engine (
     .W(8),
     .DEPTH(6),
     .AW(3),
-    .REG(0),
+    .REG(1),
     .INIT("conv1_s.hex")
   ) shift_rom (
     .clk(clk),
@@ -773,6 +773,7 @@ module conv1_engine (
     .SIGNED(0),
     .REQUANT(1),
     .ACT_MAX(255),
+    .MW(14),
     .IAW(8),
     .OAW(9)
   ) core (
@@ -864,7 +865,7 @@ module conv2_engine (
     .W(32),
     .DEPTH(6),
     .AW(3),
-    .REG(0),
+    .REG(1),
     .INIT("conv2_b.hex")
   ) bias_rom (
     .clk(clk),
@@ -876,7 +877,7 @@ module conv2_engine (
     .W(32),
     .DEPTH(6),
     .AW(3),
-    .REG(0),
+    .REG(1),
     .INIT("conv2_m.hex")
   ) mult_rom (
     .clk(clk),
@@ -888,7 +889,7 @@ module conv2_engine (
     .W(8),
     .DEPTH(6),
     .AW(3),
-    .REG(0),
+    .REG(1),
     .INIT("conv2_s.hex")
   ) shift_rom (
     .clk(clk),
@@ -910,6 +911,7 @@ module conv2_engine (
     .SIGNED(0),
     .REQUANT(1),
     .ACT_MAX(255),
+    .MW(13),
     .IAW(9),
     .OAW(9)
   ) core (
@@ -1001,7 +1003,7 @@ module conv3_engine (
     .W(32),
     .DEPTH(7),
     .AW(3),
-    .REG(0),
+    .REG(1),
     .INIT("conv3_b.hex")
   ) bias_rom (
     .clk(clk),
@@ -1013,7 +1015,7 @@ module conv3_engine (
     .W(32),
     .DEPTH(7),
     .AW(3),
-    .REG(0),
+    .REG(1),
     .INIT("conv3_m.hex")
   ) mult_rom (
     .clk(clk),
@@ -1025,7 +1027,7 @@ module conv3_engine (
     .W(8),
     .DEPTH(7),
     .AW(3),
-    .REG(0),
+    .REG(1),
     .INIT("conv3_s.hex")
   ) shift_rom (
     .clk(clk),
@@ -1047,6 +1049,7 @@ module conv3_engine (
     .SIGNED(0),
     .REQUANT(1),
     .ACT_MAX(255),
+    .MW(12),
     .IAW(9),
     .OAW(6)
   ) core (
@@ -1070,6 +1073,420 @@ module conv3_engine (
     .shift(shift)
   );
   conv3_lanes lanes (
+    .a(mul_a),
+    .b(mul_b),
+    .p(mul_p)
+  );
+endmodule
+
+// 4 MAC lanes, each a `mul_exact` multiplier.
+module conv4_lanes (
+  input  wire [31:0] a,
+  input  wire [31:0] b,
+  output wire [63:0] p
+);
+  mul_exact m0 (
+    .A(a[7:0]),
+    .B(b[7:0]),
+    .O(p[15:0])
+  );
+  mul_exact m1 (
+    .A(a[15:8]),
+    .B(b[15:8]),
+    .O(p[31:16])
+  );
+  mul_exact m2 (
+    .A(a[23:16]),
+    .B(b[23:16]),
+    .O(p[47:32])
+  );
+  mul_exact m3 (
+    .A(a[31:24]),
+    .B(b[31:24]),
+    .O(p[63:48])
+  );
+endmodule
+
+// Engine: mac_engine with 4 lanes of `conv4_lanes` and its ROMs.
+module conv4_engine (
+  input  wire clk,
+  input  wire rst,
+  input  wire start,
+  output wire done,
+  output wire [5:0] in_addr,
+  input  wire [7:0] in_data,
+  output wire out_we,
+  output wire [5:0] out_addr,
+  output wire [31:0] out_data
+);
+  wire [31:0] mul_a;
+  wire [31:0] mul_b;
+  wire [63:0] mul_p;
+  wire [31:0] w_addr;
+  wire [31:0] w_row;
+  rom #(
+    .W(32),
+    .DEPTH(126),
+    .AW(7),
+    .REG(1),
+    .INIT("conv4_w.hex")
+  ) w_rom (
+    .clk(clk),
+    .addr(w_addr[6:0]),
+    .data(w_row)
+  );
+  wire [31:0] ch;
+  wire [31:0] bias;
+  rom #(
+    .W(32),
+    .DEPTH(7),
+    .AW(3),
+    .REG(1),
+    .INIT("conv4_b.hex")
+  ) bias_rom (
+    .clk(clk),
+    .addr(ch[2:0]),
+    .data(bias)
+  );
+  wire [31:0] mult;
+  rom #(
+    .W(32),
+    .DEPTH(7),
+    .AW(3),
+    .REG(1),
+    .INIT("conv4_m.hex")
+  ) mult_rom (
+    .clk(clk),
+    .addr(ch[2:0]),
+    .data(mult)
+  );
+  wire [7:0] shift;
+  rom #(
+    .W(8),
+    .DEPTH(7),
+    .AW(3),
+    .REG(1),
+    .INIT("conv4_s.hex")
+  ) shift_rom (
+    .clk(clk),
+    .addr(ch[2:0]),
+    .data(shift)
+  );
+  mac_engine #(
+    .IC(7),
+    .IH(3),
+    .IW(3),
+    .K(3),
+    .OC(7),
+    .OH(3),
+    .OW(3),
+    .S(1),
+    .PAD(1),
+    .P(4),
+    .NGROUP(2),
+    .SIGNED(0),
+    .REQUANT(0),
+    .ACT_MAX(255),
+    .MW(1),
+    .IAW(6),
+    .OAW(6)
+  ) core (
+    .clk(clk),
+    .rst(rst),
+    .start(start),
+    .done(done),
+    .in_addr(in_addr),
+    .in_data(in_data),
+    .out_we(out_we),
+    .out_addr(out_addr),
+    .out_data(out_data),
+    .mul_a(mul_a),
+    .mul_b(mul_b),
+    .mul_p(mul_p),
+    .w_addr(w_addr),
+    .w_row(w_row),
+    .ch(ch),
+    .bias(bias),
+    .mult(mult),
+    .shift(shift)
+  );
+  conv4_lanes lanes (
+    .a(mul_a),
+    .b(mul_b),
+    .p(mul_p)
+  );
+endmodule
+
+// 4 MAC lanes, each a `mul_exact` multiplier.
+module short4_lanes (
+  input  wire [31:0] a,
+  input  wire [31:0] b,
+  output wire [63:0] p
+);
+  mul_exact m0 (
+    .A(a[7:0]),
+    .B(b[7:0]),
+    .O(p[15:0])
+  );
+  mul_exact m1 (
+    .A(a[15:8]),
+    .B(b[15:8]),
+    .O(p[31:16])
+  );
+  mul_exact m2 (
+    .A(a[23:16]),
+    .B(b[23:16]),
+    .O(p[47:32])
+  );
+  mul_exact m3 (
+    .A(a[31:24]),
+    .B(b[31:24]),
+    .O(p[63:48])
+  );
+endmodule
+
+// Engine: mac_engine with 4 lanes of `short4_lanes` and its ROMs.
+module short4_engine (
+  input  wire clk,
+  input  wire rst,
+  input  wire start,
+  output wire done,
+  output wire [5:0] in_addr,
+  input  wire [7:0] in_data,
+  output wire out_we,
+  output wire [5:0] out_addr,
+  output wire [31:0] out_data
+);
+  wire [31:0] mul_a;
+  wire [31:0] mul_b;
+  wire [63:0] mul_p;
+  wire [31:0] w_addr;
+  wire [31:0] w_row;
+  rom #(
+    .W(32),
+    .DEPTH(14),
+    .AW(4),
+    .REG(1),
+    .INIT("short4_w.hex")
+  ) w_rom (
+    .clk(clk),
+    .addr(w_addr[3:0]),
+    .data(w_row)
+  );
+  wire [31:0] ch;
+  wire [31:0] bias;
+  rom #(
+    .W(32),
+    .DEPTH(7),
+    .AW(3),
+    .REG(1),
+    .INIT("short4_b.hex")
+  ) bias_rom (
+    .clk(clk),
+    .addr(ch[2:0]),
+    .data(bias)
+  );
+  wire [31:0] mult;
+  rom #(
+    .W(32),
+    .DEPTH(7),
+    .AW(3),
+    .REG(1),
+    .INIT("short4_m.hex")
+  ) mult_rom (
+    .clk(clk),
+    .addr(ch[2:0]),
+    .data(mult)
+  );
+  wire [7:0] shift;
+  rom #(
+    .W(8),
+    .DEPTH(7),
+    .AW(3),
+    .REG(1),
+    .INIT("short4_s.hex")
+  ) shift_rom (
+    .clk(clk),
+    .addr(ch[2:0]),
+    .data(shift)
+  );
+  mac_engine #(
+    .IC(7),
+    .IH(3),
+    .IW(3),
+    .K(1),
+    .OC(7),
+    .OH(3),
+    .OW(3),
+    .S(1),
+    .PAD(0),
+    .P(4),
+    .NGROUP(2),
+    .SIGNED(0),
+    .REQUANT(2),
+    .ACT_MAX(255),
+    .MW(6),
+    .IAW(6),
+    .OAW(6)
+  ) core (
+    .clk(clk),
+    .rst(rst),
+    .start(start),
+    .done(done),
+    .in_addr(in_addr),
+    .in_data(in_data),
+    .out_we(out_we),
+    .out_addr(out_addr),
+    .out_data(out_data),
+    .mul_a(mul_a),
+    .mul_b(mul_b),
+    .mul_p(mul_p),
+    .w_addr(w_addr),
+    .w_row(w_row),
+    .ch(ch),
+    .bias(bias),
+    .mult(mult),
+    .shift(shift)
+  );
+  short4_lanes lanes (
+    .a(mul_a),
+    .b(mul_b),
+    .p(mul_p)
+  );
+endmodule
+
+// 4 MAC lanes, each a `mul_exact` multiplier.
+module conv5_lanes (
+  input  wire [31:0] a,
+  input  wire [31:0] b,
+  output wire [63:0] p
+);
+  mul_exact m0 (
+    .A(a[7:0]),
+    .B(b[7:0]),
+    .O(p[15:0])
+  );
+  mul_exact m1 (
+    .A(a[15:8]),
+    .B(b[15:8]),
+    .O(p[31:16])
+  );
+  mul_exact m2 (
+    .A(a[23:16]),
+    .B(b[23:16]),
+    .O(p[47:32])
+  );
+  mul_exact m3 (
+    .A(a[31:24]),
+    .B(b[31:24]),
+    .O(p[63:48])
+  );
+endmodule
+
+// Engine: mac_engine with 4 lanes of `conv5_lanes` and its ROMs.
+module conv5_engine (
+  input  wire clk,
+  input  wire rst,
+  input  wire start,
+  output wire done,
+  output wire [5:0] in_addr,
+  input  wire [7:0] in_data,
+  output wire out_we,
+  output wire [5:0] out_addr,
+  output wire [31:0] out_data
+);
+  wire [31:0] mul_a;
+  wire [31:0] mul_b;
+  wire [63:0] mul_p;
+  wire [31:0] w_addr;
+  wire [31:0] w_row;
+  rom #(
+    .W(32),
+    .DEPTH(126),
+    .AW(7),
+    .REG(1),
+    .INIT("conv5_w.hex")
+  ) w_rom (
+    .clk(clk),
+    .addr(w_addr[6:0]),
+    .data(w_row)
+  );
+  wire [31:0] ch;
+  wire [31:0] bias;
+  rom #(
+    .W(32),
+    .DEPTH(7),
+    .AW(3),
+    .REG(1),
+    .INIT("conv5_b.hex")
+  ) bias_rom (
+    .clk(clk),
+    .addr(ch[2:0]),
+    .data(bias)
+  );
+  wire [31:0] mult;
+  rom #(
+    .W(32),
+    .DEPTH(7),
+    .AW(3),
+    .REG(1),
+    .INIT("conv5_m.hex")
+  ) mult_rom (
+    .clk(clk),
+    .addr(ch[2:0]),
+    .data(mult)
+  );
+  wire [7:0] shift;
+  rom #(
+    .W(8),
+    .DEPTH(7),
+    .AW(3),
+    .REG(1),
+    .INIT("conv5_s.hex")
+  ) shift_rom (
+    .clk(clk),
+    .addr(ch[2:0]),
+    .data(shift)
+  );
+  mac_engine #(
+    .IC(7),
+    .IH(3),
+    .IW(3),
+    .K(3),
+    .OC(7),
+    .OH(3),
+    .OW(3),
+    .S(1),
+    .PAD(1),
+    .P(4),
+    .NGROUP(2),
+    .SIGNED(0),
+    .REQUANT(0),
+    .ACT_MAX(255),
+    .MW(1),
+    .IAW(6),
+    .OAW(6)
+  ) core (
+    .clk(clk),
+    .rst(rst),
+    .start(start),
+    .done(done),
+    .in_addr(in_addr),
+    .in_data(in_data),
+    .out_we(out_we),
+    .out_addr(out_addr),
+    .out_data(out_data),
+    .mul_a(mul_a),
+    .mul_b(mul_b),
+    .mul_p(mul_p),
+    .w_addr(w_addr),
+    .w_row(w_row),
+    .ch(ch),
+    .bias(bias),
+    .mult(mult),
+    .shift(shift)
+  );
+  conv5_lanes lanes (
     .a(mul_a),
     .b(mul_b),
     .p(mul_p)
@@ -1138,7 +1555,7 @@ module fc_engine (
     .W(32),
     .DEPTH(10),
     .AW(4),
-    .REG(0),
+    .REG(1),
     .INIT("fc_b.hex")
   ) bias_rom (
     .clk(clk),
@@ -1150,7 +1567,7 @@ module fc_engine (
     .W(32),
     .DEPTH(10),
     .AW(4),
-    .REG(0),
+    .REG(1),
     .INIT("fc_m.hex")
   ) mult_rom (
     .clk(clk),
@@ -1162,7 +1579,7 @@ module fc_engine (
     .W(8),
     .DEPTH(10),
     .AW(4),
-    .REG(0),
+    .REG(1),
     .INIT("fc_s.hex")
   ) shift_rom (
     .clk(clk),
@@ -1184,6 +1601,7 @@ module fc_engine (
     .SIGNED(0),
     .REQUANT(0),
     .ACT_MAX(255),
+    .MW(1),
     .IAW(3),
     .OAW(4)
   ) core (
@@ -1213,7 +1631,7 @@ module fc_engine (
   );
 endmodule
 
-// Accelerator of network `random1`: 7 units, 1 multiplier modules.
+// Accelerator of network `random1`: 12 units, 1 multiplier modules.
 // Generated by codesign export-rtl.
 module random1_top (
   input  wire clk,
@@ -1228,12 +1646,12 @@ module random1_top (
   output wire [31:0] dbg_data
 );
   // Sequencer: runs the units in node order.
-  wire [6:0] seq_unit_start;
-  wire [6:0] seq_unit_done;
-  wire [6:0] seq_unit_active;
+  wire [11:0] seq_unit_start;
+  wire [11:0] seq_unit_done;
+  wire [11:0] seq_unit_active;
   sequencer #(
-    .N(7),
-    .SW(3)
+    .N(12),
+    .SW(4)
   ) u_sequencer (
     .clk(clk),
     .rst(rst),
@@ -1243,7 +1661,7 @@ module random1_top (
     .active(seq_unit_active),
     .done(done)
   );
-  assign seq_unit_done = {u_fc_done, u_gap_done, u_pool_done, u_conv3_done, u_add1_done, u_conv2_done, u_conv1_done};
+  assign seq_unit_done = {u_fc_done, u_gap_done, u_avgpool_done, u_add3_done, u_conv5_done, u_add2_done, u_short4_done, u_conv4_done, u_conv3_done, u_add1_done, u_conv2_done, u_conv1_done};
   // Units.
   wire u_conv1_start;
   wire u_conv1_done;
@@ -1270,12 +1688,44 @@ module random1_top (
   wire [5:0] u_conv3_waddr;
   wire [31:0] u_conv3_wdata;
   wire [8:0] u_conv3_in_addr;
-  wire u_pool_start;
-  wire u_pool_done;
-  wire u_pool_we;
-  wire [2:0] u_pool_waddr;
-  wire [7:0] u_pool_wdata;
-  wire [5:0] u_pool_in_addr;
+  wire u_conv4_start;
+  wire u_conv4_done;
+  wire u_conv4_we;
+  wire [5:0] u_conv4_waddr;
+  wire [31:0] u_conv4_wdata;
+  wire [5:0] u_conv4_in_addr;
+  wire u_short4_start;
+  wire u_short4_done;
+  wire u_short4_we;
+  wire [5:0] u_short4_waddr;
+  wire [31:0] u_short4_wdata;
+  wire [5:0] u_short4_in_addr;
+  wire u_add2_start;
+  wire u_add2_done;
+  wire u_add2_we;
+  wire [5:0] u_add2_waddr;
+  wire [7:0] u_add2_wdata;
+  wire [5:0] u_add2_a_addr;
+  wire [5:0] u_add2_b_addr;
+  wire u_conv5_start;
+  wire u_conv5_done;
+  wire u_conv5_we;
+  wire [5:0] u_conv5_waddr;
+  wire [31:0] u_conv5_wdata;
+  wire [5:0] u_conv5_in_addr;
+  wire u_add3_start;
+  wire u_add3_done;
+  wire u_add3_we;
+  wire [5:0] u_add3_waddr;
+  wire [7:0] u_add3_wdata;
+  wire [5:0] u_add3_a_addr;
+  wire [5:0] u_add3_b_addr;
+  wire u_avgpool_start;
+  wire u_avgpool_done;
+  wire u_avgpool_we;
+  wire [2:0] u_avgpool_waddr;
+  wire [7:0] u_avgpool_wdata;
+  wire [5:0] u_avgpool_in_addr;
   wire u_gap_start;
   wire u_gap_done;
   wire u_gap_we;
@@ -1292,9 +1742,14 @@ module random1_top (
   assign u_conv2_start = seq_unit_start[1];
   assign u_add1_start = seq_unit_start[2];
   assign u_conv3_start = seq_unit_start[3];
-  assign u_pool_start = seq_unit_start[4];
-  assign u_gap_start = seq_unit_start[5];
-  assign u_fc_start = seq_unit_start[6];
+  assign u_conv4_start = seq_unit_start[4];
+  assign u_short4_start = seq_unit_start[5];
+  assign u_add2_start = seq_unit_start[6];
+  assign u_conv5_start = seq_unit_start[7];
+  assign u_add3_start = seq_unit_start[8];
+  assign u_avgpool_start = seq_unit_start[9];
+  assign u_gap_start = seq_unit_start[10];
+  assign u_fc_start = seq_unit_start[11];
   conv1_engine u_conv1 (
     .clk(clk),
     .rst(rst),
@@ -1323,7 +1778,9 @@ module random1_top (
     .MA(32),
     .MB(5),
     .SH(6),
-    .ACT_MAX(255)
+    .ACT_MAX(255),
+    .A_RAW(0),
+    .B_RAW(0)
   ) u_add1 (
     .clk(clk),
     .rst(rst),
@@ -1333,9 +1790,9 @@ module random1_top (
     .out_addr(u_add1_waddr),
     .out_data(u_add1_wdata),
     .a_addr(u_add1_a_addr),
-    .a_data(buf_conv2_rdata[7:0]),
+    .a_data({24'd0, buf_conv2_rdata[7:0]}),
     .b_addr(u_add1_b_addr),
-    .b_data(buf_conv1_rdata[7:0])
+    .b_data({24'd0, buf_conv1_rdata[7:0]})
   );
   conv3_engine u_conv3 (
     .clk(clk),
@@ -1348,6 +1805,83 @@ module random1_top (
     .in_addr(u_conv3_in_addr),
     .in_data(buf_add1_rdata[7:0])
   );
+  conv4_engine u_conv4 (
+    .clk(clk),
+    .rst(rst),
+    .start(u_conv4_start),
+    .done(u_conv4_done),
+    .out_we(u_conv4_we),
+    .out_addr(u_conv4_waddr),
+    .out_data(u_conv4_wdata),
+    .in_addr(u_conv4_in_addr),
+    .in_data(buf_conv3_rdata[7:0])
+  );
+  short4_engine u_short4 (
+    .clk(clk),
+    .rst(rst),
+    .start(u_short4_start),
+    .done(u_short4_done),
+    .out_we(u_short4_we),
+    .out_addr(u_short4_waddr),
+    .out_data(u_short4_wdata),
+    .in_addr(u_short4_in_addr),
+    .in_data(buf_conv3_rdata[7:0])
+  );
+  residual_add #(
+    .N(63),
+    .AW(6),
+    .MA(116),
+    .MB(569),
+    .SH(16),
+    .ACT_MAX(255),
+    .A_RAW(1),
+    .B_RAW(1)
+  ) u_add2 (
+    .clk(clk),
+    .rst(rst),
+    .start(u_add2_start),
+    .done(u_add2_done),
+    .out_we(u_add2_we),
+    .out_addr(u_add2_waddr),
+    .out_data(u_add2_wdata),
+    .a_addr(u_add2_a_addr),
+    .a_data(buf_conv4_rdata[31:0]),
+    .b_addr(u_add2_b_addr),
+    .b_data(buf_short4_rdata[31:0])
+  );
+  conv5_engine u_conv5 (
+    .clk(clk),
+    .rst(rst),
+    .start(u_conv5_start),
+    .done(u_conv5_done),
+    .out_we(u_conv5_we),
+    .out_addr(u_conv5_waddr),
+    .out_data(u_conv5_wdata),
+    .in_addr(u_conv5_in_addr),
+    .in_data(buf_add2_rdata[7:0])
+  );
+  residual_add #(
+    .N(63),
+    .AW(6),
+    .MA(184),
+    .MB(41676),
+    .SH(16),
+    .ACT_MAX(255),
+    .A_RAW(1),
+    .B_RAW(0)
+  ) u_add3 (
+    .clk(clk),
+    .rst(rst),
+    .start(u_add3_start),
+    .done(u_add3_done),
+    .out_we(u_add3_we),
+    .out_addr(u_add3_waddr),
+    .out_data(u_add3_wdata),
+    .a_addr(u_add3_a_addr),
+    .a_data(buf_conv5_rdata[31:0]),
+    .b_addr(u_add3_b_addr),
+    .b_data({24'd0, buf_add2_rdata[7:0]})
+  );
   pool #(
     .C(7),
     .IH(3),
@@ -1357,19 +1891,19 @@ module random1_top (
     .KH(2),
     .KW(2),
     .S(2),
-    .MODE(0),
+    .MODE(1),
     .IAW(6),
     .OAW(3)
-  ) u_pool (
+  ) u_avgpool (
     .clk(clk),
     .rst(rst),
-    .start(u_pool_start),
-    .done(u_pool_done),
-    .out_we(u_pool_we),
-    .out_addr(u_pool_waddr),
-    .out_data(u_pool_wdata),
-    .in_addr(u_pool_in_addr),
-    .in_data(buf_conv3_rdata[7:0])
+    .start(u_avgpool_start),
+    .done(u_avgpool_done),
+    .out_we(u_avgpool_we),
+    .out_addr(u_avgpool_waddr),
+    .out_data(u_avgpool_wdata),
+    .in_addr(u_avgpool_in_addr),
+    .in_data(buf_add3_rdata[7:0])
   );
   pool #(
     .C(7),
@@ -1392,7 +1926,7 @@ module random1_top (
     .out_addr(u_gap_waddr),
     .out_data(u_gap_wdata),
     .in_addr(u_gap_in_addr),
-    .in_data(buf_pool_rdata[7:0])
+    .in_data(buf_avgpool_rdata[7:0])
   );
   fc_engine u_fc (
     .clk(clk),
@@ -1472,7 +2006,7 @@ module random1_top (
   );
   wire [5:0] buf_conv3_raddr;
   wire [7:0] buf_conv3_rdata;
-  assign buf_conv3_raddr = (seq_unit_active[4] ? u_pool_in_addr : dbg_addr[5:0]);
+  assign buf_conv3_raddr = (seq_unit_active[5] ? u_short4_in_addr : (seq_unit_active[4] ? u_conv4_in_addr : dbg_addr[5:0]));
   act_mem #(
     .W(8),
     .DEPTH(63),
@@ -1486,25 +2020,105 @@ module random1_top (
     .raddr(buf_conv3_raddr),
     .rdata(buf_conv3_rdata)
   );
-  wire [2:0] buf_pool_raddr;
-  wire [7:0] buf_pool_rdata;
-  assign buf_pool_raddr = (seq_unit_active[5] ? u_gap_in_addr : dbg_addr[2:0]);
+  wire [5:0] buf_conv4_raddr;
+  wire [31:0] buf_conv4_rdata;
+  assign buf_conv4_raddr = (seq_unit_active[6] ? u_add2_a_addr : dbg_addr[5:0]);
+  act_mem #(
+    .W(32),
+    .DEPTH(63),
+    .AW(6),
+    .RP(1)
+  ) buf_conv4 (
+    .clk(clk),
+    .we(u_conv4_we),
+    .waddr(u_conv4_waddr),
+    .wdata(u_conv4_wdata),
+    .raddr(buf_conv4_raddr),
+    .rdata(buf_conv4_rdata)
+  );
+  wire [5:0] buf_short4_raddr;
+  wire [31:0] buf_short4_rdata;
+  assign buf_short4_raddr = (seq_unit_active[6] ? u_add2_b_addr : dbg_addr[5:0]);
+  act_mem #(
+    .W(32),
+    .DEPTH(63),
+    .AW(6),
+    .RP(1)
+  ) buf_short4 (
+    .clk(clk),
+    .we(u_short4_we),
+    .waddr(u_short4_waddr),
+    .wdata(u_short4_wdata),
+    .raddr(buf_short4_raddr),
+    .rdata(buf_short4_rdata)
+  );
+  wire [5:0] buf_add2_raddr;
+  wire [7:0] buf_add2_rdata;
+  assign buf_add2_raddr = (seq_unit_active[8] ? u_add3_b_addr : (seq_unit_active[7] ? u_conv5_in_addr : dbg_addr[5:0]));
+  act_mem #(
+    .W(8),
+    .DEPTH(63),
+    .AW(6),
+    .RP(1)
+  ) buf_add2 (
+    .clk(clk),
+    .we(u_add2_we),
+    .waddr(u_add2_waddr),
+    .wdata(u_add2_wdata[7:0]),
+    .raddr(buf_add2_raddr),
+    .rdata(buf_add2_rdata)
+  );
+  wire [5:0] buf_conv5_raddr;
+  wire [31:0] buf_conv5_rdata;
+  assign buf_conv5_raddr = (seq_unit_active[8] ? u_add3_a_addr : dbg_addr[5:0]);
+  act_mem #(
+    .W(32),
+    .DEPTH(63),
+    .AW(6),
+    .RP(1)
+  ) buf_conv5 (
+    .clk(clk),
+    .we(u_conv5_we),
+    .waddr(u_conv5_waddr),
+    .wdata(u_conv5_wdata),
+    .raddr(buf_conv5_raddr),
+    .rdata(buf_conv5_rdata)
+  );
+  wire [5:0] buf_add3_raddr;
+  wire [7:0] buf_add3_rdata;
+  assign buf_add3_raddr = (seq_unit_active[9] ? u_avgpool_in_addr : dbg_addr[5:0]);
+  act_mem #(
+    .W(8),
+    .DEPTH(63),
+    .AW(6),
+    .RP(1)
+  ) buf_add3 (
+    .clk(clk),
+    .we(u_add3_we),
+    .waddr(u_add3_waddr),
+    .wdata(u_add3_wdata[7:0]),
+    .raddr(buf_add3_raddr),
+    .rdata(buf_add3_rdata)
+  );
+  wire [2:0] buf_avgpool_raddr;
+  wire [7:0] buf_avgpool_rdata;
+  assign buf_avgpool_raddr = (seq_unit_active[10] ? u_gap_in_addr : dbg_addr[2:0]);
   act_mem #(
     .W(8),
     .DEPTH(7),
     .AW(3),
     .RP(1)
-  ) buf_pool (
+  ) buf_avgpool (
     .clk(clk),
-    .we(u_pool_we),
-    .waddr(u_pool_waddr),
-    .wdata(u_pool_wdata[7:0]),
-    .raddr(buf_pool_raddr),
-    .rdata(buf_pool_rdata)
+    .we(u_avgpool_we),
+    .waddr(u_avgpool_waddr),
+    .wdata(u_avgpool_wdata[7:0]),
+    .raddr(buf_avgpool_raddr),
+    .rdata(buf_avgpool_rdata)
   );
   wire [2:0] buf_gap_raddr;
   wire [7:0] buf_gap_rdata;
-  assign buf_gap_raddr = (seq_unit_active[6] ? u_fc_in_addr : dbg_addr[2:0]);
+  assign buf_gap_raddr = (seq_unit_active[11] ? u_fc_in_addr : dbg_addr[2:0]);
   act_mem #(
     .W(8),
     .DEPTH(7),
@@ -1535,7 +2149,7 @@ module random1_top (
     .rdata(buf_fc_rdata)
   );
   // Debug read-back of tensor dbg_sel.
-  assign dbg_data = ((dbg_sel == 8'd0) ? {24'd0, buf_input_rdata[7:0]} : ((dbg_sel == 8'd1) ? {24'd0, buf_conv1_rdata[7:0]} : ((dbg_sel == 8'd2) ? {24'd0, buf_conv2_rdata[7:0]} : ((dbg_sel == 8'd3) ? {24'd0, buf_add1_rdata[7:0]} : ((dbg_sel == 8'd4) ? {24'd0, buf_conv3_rdata[7:0]} : ((dbg_sel == 8'd5) ? {24'd0, buf_pool_rdata[7:0]} : ((dbg_sel == 8'd6) ? {24'd0, buf_gap_rdata[7:0]} : ((dbg_sel == 8'd7) ? {24'd0, buf_gap_rdata[7:0]} : ((dbg_sel == 8'd8) ? buf_fc_rdata[31:0] : 32'd0)))))))));
+  assign dbg_data = ((dbg_sel == 8'd0) ? {24'd0, buf_input_rdata[7:0]} : ((dbg_sel == 8'd1) ? {24'd0, buf_conv1_rdata[7:0]} : ((dbg_sel == 8'd2) ? {24'd0, buf_conv2_rdata[7:0]} : ((dbg_sel == 8'd3) ? {24'd0, buf_add1_rdata[7:0]} : ((dbg_sel == 8'd4) ? {24'd0, buf_conv3_rdata[7:0]} : ((dbg_sel == 8'd5) ? buf_conv4_rdata[31:0] : ((dbg_sel == 8'd6) ? buf_short4_rdata[31:0] : ((dbg_sel == 8'd7) ? {24'd0, buf_add2_rdata[7:0]} : ((dbg_sel == 8'd8) ? buf_conv5_rdata[31:0] : ((dbg_sel == 8'd9) ? {24'd0, buf_add3_rdata[7:0]} : ((dbg_sel == 8'd10) ? {24'd0, buf_avgpool_rdata[7:0]} : ((dbg_sel == 8'd11) ? {24'd0, buf_gap_rdata[7:0]} : ((dbg_sel == 8'd12) ? {24'd0, buf_gap_rdata[7:0]} : ((dbg_sel == 8'd13) ? buf_fc_rdata[31:0] : 32'd0))))))))))))));
 endmodule
 
 `default_nettype wire
