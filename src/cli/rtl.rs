@@ -169,13 +169,93 @@ pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
 pub struct SynthArgs {
     /// Export directory written by `codesign export-rtl`.
     pub dir: PathBuf,
+    /// Map the logic to this Liberty standard-cell library (areas in µm²,
+    /// netlist for static timing). Default: NanGate45 at
+    /// `.pdk/nangate45/stdcells.lib` (fetched by scripts/pdk.sh) when it
+    /// exists in the working directory, else the generic flow.
+    #[arg(long, conflicts_with = "generic")]
+    pub liberty: Option<PathBuf>,
+    /// Map to Yosys's generic gates (areas in NAND2 equivalents; fast, no PDK).
+    #[arg(long)]
+    pub generic: bool,
+    /// Target clock period for the Liberty flow's delay-driven mapping (ns).
+    #[arg(long, default_value_t = synth::DEFAULT_CLOCK_NS)]
+    pub clock_ns: f64,
+}
+
+impl SynthArgs {
+    /// The flow these arguments select (see [`SynthArgs::liberty`]).
+    pub fn flow(&self) -> anyhow::Result<synth::Flow> {
+        if !(self.clock_ns.is_finite() && self.clock_ns > 0.0) {
+            bail!(crate::Error::input(format!(
+                "--clock-ns {}: must be a positive number of nanoseconds",
+                self.clock_ns
+            )));
+        }
+        let lib = match (&self.liberty, self.generic) {
+            (_, true) => return Ok(synth::Flow::Generic),
+            (Some(l), _) => {
+                if !l.is_file() {
+                    bail!(crate::Error::input(format!(
+                        "--liberty {}: no such file",
+                        l.display()
+                    )));
+                }
+                l.clone()
+            }
+            (None, false) if Path::new(synth::NANGATE45_LIB).is_file() => {
+                PathBuf::from(synth::NANGATE45_LIB)
+            }
+            (None, false) => return Ok(synth::Flow::Generic),
+        };
+        Ok(synth::Flow::Liberty {
+            lib,
+            clock_ns: self.clock_ns,
+        })
+    }
 }
 
 /// `codesign synth`.
 pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
+    let flow = args.flow()?;
     let manifest: Manifest = crate::io::read_json(args.dir.join("manifest.json"))?;
-    let rep = synth::synth(&args.dir, &manifest)?;
+    let rep = synth::synth_with(&args.dir, &manifest, &flow)?;
     crate::io::write_json(args.dir.join("synth.json"), &rep)?;
+    if rep.liberty.is_some() {
+        println!(
+            "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12} {:>10}",
+            "unit", "multiplier", "lanes", "cells", "FFs", "area (um2)", "mult (um2)"
+        );
+        for e in &rep.engines {
+            println!(
+                "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1} {:>10.1}",
+                e.layer,
+                e.multiplier.as_deref().unwrap_or("-"),
+                e.lanes,
+                e.area.cells,
+                e.area.flip_flops,
+                e.area.area_um2,
+                e.multiplier_area.as_ref().map_or(0.0, |a| a.area_um2)
+            );
+        }
+        for (name, a) in [
+            ("buffers", &rep.buffers),
+            ("other", &rep.other),
+            ("logic", &rep.logic),
+            ("total", &rep.total),
+        ] {
+            println!(
+                "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1}",
+                name, "", "", a.cells, a.flip_flops, a.area_um2
+            );
+        }
+        println!(
+            "memories: {:.1} um2 of {:.1} um2 in all; model: {}",
+            rep.memory_area_um2, rep.total.area_um2, rep.memory_model
+        );
+        println!("area model: {}; log: {}", rep.area_model, rep.log);
+        return Ok(());
+    }
     println!(
         "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12} {:>10}",
         "unit", "multiplier", "lanes", "cells", "FFs", "area (GE)", "mult (GE)"

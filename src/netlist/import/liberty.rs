@@ -193,6 +193,42 @@ impl P<'_> {
 /// Errors name the file and line (syntax, a function that does not parse,
 /// a pin without direction).
 pub fn read(text: &str, path: &Path) -> Result<HashMap<String, CellDef>> {
+    let root = parse(text, path)?;
+    let lib = library(&root, path)?;
+    cells_of(lib, path)
+}
+
+/// The area of every cell of the Liberty library `text` (read from
+/// `path`) that states one, by name, in the library's area unit (µm² for
+/// NanGate45). Errors name the file and line.
+pub fn cell_areas(text: &str, path: &Path) -> Result<HashMap<String, f64>> {
+    let root = parse(text, path)?;
+    let lib = library(&root, path)?;
+    let mut out = HashMap::new();
+    for c in lib.groups.iter().filter(|g| g.kind == "cell") {
+        let name = c.args.first().cloned().unwrap_or_default();
+        if let Some((_, v, line)) = c.attrs.iter().find(|a| a.0 == "area") {
+            let a: f64 = v.trim().parse().map_err(|_| {
+                Error::at_line(
+                    path,
+                    *line as usize,
+                    format!("cell `{name}`: area `{v}` is not a number"),
+                )
+            })?;
+            out.insert(name, a);
+        }
+    }
+    Ok(out)
+}
+
+fn library<'a>(root: &'a Group, path: &Path) -> Result<&'a Group> {
+    root.groups
+        .iter()
+        .find(|g| g.kind == "library")
+        .ok_or_else(|| Error::in_file(path, "not a Liberty file: no `library (...) { ... }` group"))
+}
+
+fn parse(text: &str, path: &Path) -> Result<Group> {
     let mut p = P {
         t: lex(text, path)?,
         i: 0,
@@ -203,13 +239,10 @@ pub fn read(text: &str, path: &Path) -> Result<HashMap<String, CellDef>> {
     while p.i < p.t.len() {
         p.statement(&mut root)?;
     }
-    let lib = root
-        .groups
-        .iter()
-        .find(|g| g.kind == "library")
-        .ok_or_else(|| {
-            Error::in_file(path, "not a Liberty file: no `library (...) { ... }` group")
-        })?;
+    Ok(root)
+}
+
+fn cells_of(lib: &Group, path: &Path) -> Result<HashMap<String, CellDef>> {
     let mut cells = HashMap::new();
     for c in lib.groups.iter().filter(|g| g.kind == "cell") {
         let name = c.args.first().cloned().unwrap_or_default();
@@ -322,6 +355,13 @@ library (tiny) {
     pin(D) {direction:input;} pin(CK) {direction:input;} pin(Q) {direction:output; function:"IQ";} }
 }
 "#;
+
+    #[test]
+    fn reads_cell_areas() {
+        let a = cell_areas(LIB, Path::new("tiny.lib")).unwrap();
+        assert_eq!(a.get("AOI21_X1"), Some(&1.06));
+        assert_eq!(a.len(), 1, "{a:?}");
+    }
 
     #[test]
     fn reads_pins_functions_and_marks_sequential_cells() {
