@@ -1,5 +1,5 @@
 //! Runner for the external programs this crate drives: Yosys, Icarus
-//! Verilog (`iverilog`, `vvp`), Verilator and test benches they build. One
+//! Verilog (`iverilog`, `vvp`), Verilator, OpenSTA and test benches they build. One
 //! place starts them, so every caller gets the same behaviour: a missing
 //! tool is an error naming the Debian package to install, a failing run
 //! shows the tail of its output and keeps its log, and every path handed to
@@ -21,6 +21,8 @@ pub enum Tool {
     Vvp,
     /// Verilator (`verilator`).
     Verilator,
+    /// OpenSTA static timing analyser (`sta`).
+    Sta,
 }
 
 impl Tool {
@@ -31,6 +33,7 @@ impl Tool {
             Tool::Iverilog => "iverilog",
             Tool::Vvp => "vvp",
             Tool::Verilator => "verilator",
+            Tool::Sta => "sta",
         }
     }
     /// Debian package that provides it.
@@ -39,12 +42,17 @@ impl Tool {
             Tool::Yosys => "yosys",
             Tool::Iverilog | Tool::Vvp => "iverilog",
             Tool::Verilator => "verilator",
+            Tool::Sta => "opensta",
         }
     }
     /// Whether the tool can be started.
     pub fn available(self) -> bool {
         Command::new(self.program())
-            .arg(if self == Tool::Vvp { "-V" } else { "--version" })
+            .arg(match self {
+                Tool::Vvp => "-V",
+                Tool::Sta => "-version",
+                _ => "--version",
+            })
             .output()
             .is_ok()
     }

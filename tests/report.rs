@@ -281,6 +281,7 @@ fn fixture(energy_override: bool) -> Fixture {
             clock_ns: None,
             yosys_chip_area_um2: None,
             sta_netlist: None,
+            timing: None,
             memories: vec![],
             memory_model: "test".into(),
             log: "yosys.log".into(),

@@ -254,6 +254,17 @@ pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
             rep.memory_area_um2, rep.total.area_um2, rep.memory_model
         );
         println!("area model: {}; log: {}", rep.area_model, rep.log);
+        if let Some(t) = &rep.timing {
+            println!(
+                "timing (OpenSTA): critical path {:.3} ns from {} to {}; fmax {:.1} MHz; {:.0} inferences/s at {} cycles",
+                t.critical_path_ns,
+                t.critical_path.start,
+                t.critical_path.end,
+                t.fmax_mhz,
+                t.inferences_per_s,
+                t.cycles_per_inference
+            );
+        }
         return Ok(());
     }
     println!(

@@ -1,6 +1,7 @@
 //! The EDA steps on an exported accelerator: synthesis and formal checks
-//! with Yosys ([`synth`]) and co-simulation in Icarus Verilog and Verilator
+//! with Yosys ([`synth`]), static timing with OpenSTA ([`sta`]) and co-simulation in Icarus Verilog and Verilator
 //! ([`cosim`]), each through the one tool runner, [`crate::tool`].
 
 pub mod cosim;
+pub mod sta;
 pub mod synth;

@@ -297,6 +297,13 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     r.area.breakdown_exact_um2 = synth_exact.as_ref().and_then(area_breakdown_um2);
     r.area.approx_um2 = r.area.breakdown_approx_um2.as_ref().map(|b| b.total);
     r.area.exact_um2 = r.area.breakdown_exact_um2.as_ref().map(|b| b.total);
+    let timing = |s: &Option<Value>| {
+        s.as_ref()
+            .and_then(|s| s.get("timing"))
+            .and_then(|t| serde_json::from_value(t.clone()).ok())
+    };
+    r.timing.approx = timing(&synth);
+    r.timing.exact = timing(&synth_exact);
     r.area.liberty = synth
         .as_ref()
         .or(synth_exact.as_ref())

@@ -98,6 +98,17 @@ pub struct Area {
     pub breakdown_approx_um2: Option<AreaBreakdownUm2>,
 }
 
+/// Static timing of both accelerators (`synth.json`'s `timing`, see
+/// [`crate::eda::sta::Timing`]: `fmax_mhz`, `critical_path_ns`,
+/// `critical_path` {`start`, `end`}, `inferences_per_s`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// The all-exact accelerator.
+    pub exact: Option<crate::eda::sta::Timing>,
+    /// The heterogeneous accelerator.
+    pub approx: Option<crate::eda::sta::Timing>,
+}
+
 /// A Liberty-mapped accelerator's area by part (µm²); the parts sum to
 /// `total`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -287,6 +298,9 @@ pub struct Report {
     pub energy: Energy,
     /// Synthesized area.
     pub area: Area,
+    /// Static timing (OpenSTA) of the Liberty-mapped accelerators.
+    #[serde(default)]
+    pub timing: Timing,
     /// RTL co-simulation results.
     pub cosim: Cosim,
     /// Multiplying layers in network order.
