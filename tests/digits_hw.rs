@@ -183,10 +183,22 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
         );
     }
     let lib_arg = nangate45.to_str().unwrap().to_string();
+    let cacti = Path::new(env!("CARGO_MANIFEST_DIR")).join(codesign::eda::cacti::CACTI_DIR);
+    if liberty && !cacti.join("cacti").join("cacti").is_file() {
+        codesign::tool::skip_test("CACTI not built (scripts/pdk.sh)");
+    }
+    let cacti_arg = cacti.to_str().unwrap().to_string();
     let (synth, cosim, verilator) = std::thread::scope(|s| {
         let synth = s.spawn(|| {
             if liberty {
-                codesign(&["synth", &path(&rtl), "--liberty", &lib_arg])
+                codesign(&[
+                    "synth",
+                    &path(&rtl),
+                    "--liberty",
+                    &lib_arg,
+                    "--cacti",
+                    &cacti_arg,
+                ])
             } else {
                 codesign(&["synth", &path(&rtl), "--generic"])
             }
@@ -343,7 +355,12 @@ fn check_nangate45(rtl: &Path, rep: &Value, manifest: &Manifest) {
     let mems = rep["memories"].as_array().unwrap();
     assert_eq!(mems.len(), manifest.memories.len());
     let macros = std::fs::read_to_string(rtl.join("macros.lib")).unwrap();
+    let mut from_cacti = 0;
     for m in mems {
+        if m["source"].as_str().unwrap().starts_with("CACTI") {
+            from_cacti += 1;
+            assert!(f(&m["leakage_uw"]) > 0.0, "{m}");
+        }
         assert!(
             f(&m["area_um2"]) > 0.0 && f(&m["read_pj"]) > 0.0 && f(&m["access_ns"]) > 0.0,
             "{m}"
@@ -352,6 +369,17 @@ fn check_nangate45(rtl: &Path, rep: &Value, manifest: &Manifest) {
         let cell = codesign::eda::synth::macro_cell(m["name"].as_str().unwrap());
         assert!(macros.contains(&format!("cell ({cell})")), "{cell}");
     }
+    // Every activation buffer of digits is large enough for CACTI.
+    let buffers = manifest
+        .memories
+        .iter()
+        .filter(|m| m.module == "act_mem")
+        .count();
+    assert!(
+        from_cacti >= buffers,
+        "{from_cacti} of {} from CACTI",
+        mems.len()
+    );
     // OpenSTA: a named critical path and a positive fmax.
     let t = &rep["timing"];
     let (fmax, cp) = (f(&t["fmax_mhz"]), f(&t["critical_path_ns"]));

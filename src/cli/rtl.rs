@@ -178,6 +178,11 @@ pub struct SynthArgs {
     /// Map to Yosys's generic gates (areas in NAND2 equivalents; fast, no PDK).
     #[arg(long)]
     pub generic: bool,
+    /// CACTI build folder for the memory macros' figures (Liberty flow).
+    /// Default: `.cacti` (built by scripts/pdk.sh) when it exists in the
+    /// working directory, else the per-bit SRAM model.
+    #[arg(long)]
+    pub cacti: Option<PathBuf>,
     /// Target clock period for the Liberty flow's delay-driven mapping (ns).
     #[arg(long, default_value_t = synth::DEFAULT_CLOCK_NS)]
     pub clock_ns: f64,
@@ -208,9 +213,19 @@ impl SynthArgs {
             }
             (None, false) => return Ok(synth::Flow::Generic),
         };
+        let cacti = match &self.cacti {
+            Some(d) if d.join("cacti").join("cacti").is_file() => Some(d.clone()),
+            Some(d) => bail!(crate::Error::input(format!(
+                "--cacti {}: no CACTI build there (expected cacti/cacti; scripts/pdk.sh builds it)",
+                d.display()
+            ))),
+            None => Some(PathBuf::from(crate::eda::cacti::CACTI_DIR))
+                .filter(|d| d.join("cacti").join("cacti").is_file()),
+        };
         Ok(synth::Flow::Liberty {
             lib,
             clock_ns: self.clock_ns,
+            cacti,
         })
     }
 }

@@ -333,6 +333,9 @@ pub enum Flow {
         lib: std::path::PathBuf,
         /// Target clock period for ABC's delay-driven mapping (ns).
         clock_ns: f64,
+        /// CACTI build folder ([`super::cacti::CACTI_DIR`]) for the memory
+        /// macros; `None`: the per-bit model of [`memory::model`].
+        cacti: Option<std::path::PathBuf>,
     },
 }
 
@@ -420,7 +423,7 @@ pub fn synth_with(
             crate::io::write_atomic(dir.join("synth.ys"), SYNTH_YS.as_bytes())?;
             "synth.ys"
         }
-        Flow::Liberty { lib, clock_ns } => {
+        Flow::Liberty { lib, clock_ns, .. } => {
             let lib_abs = std::path::absolute(lib).map_err(|e| Error::io(lib, e))?;
             let text = liberty_script(&path_arg(&lib_abs)?, *clock_ns, manifest);
             crate::io::write_atomic(dir.join("synth_liberty.ys"), text.as_bytes())?;
@@ -458,7 +461,7 @@ pub fn synth_with(
             None,
             None,
         ),
-        Flow::Liberty { lib, clock_ns } => {
+        Flow::Liberty { lib, clock_ns, .. } => {
             let cells =
                 crate::netlist::import::liberty::cell_areas(&crate::io::read_text(lib)?, lib)?;
             let price = |ty: &str| cells.get(ty).map(|&a| (a / memory::NAND2_UM2, a));
@@ -485,7 +488,28 @@ pub fn synth_with(
         })
     };
     let logic = get(&manifest.top)?;
-    let memories: Vec<MemoryArea> = manifest.memories.iter().map(memory::model).collect();
+    let cacti = match flow {
+        Flow::Liberty {
+            cacti: Some(dir), ..
+        } => Some(dir),
+        _ => None,
+    };
+    let memories: Vec<MemoryArea> = match cacti {
+        Some(dir) => manifest
+            .memories
+            .iter()
+            .map(|m| super::cacti::model(m, dir))
+            .collect::<Result<_>>()?,
+        None => manifest.memories.iter().map(memory::model).collect(),
+    };
+    let memory_model = match cacti {
+        Some(_) => format!(
+            "{}; arrays CACTI does not model: {}",
+            super::cacti::CACTI_CONFIG,
+            memory::SRAM_MODEL
+        ),
+        None => memory::SRAM_MODEL.to_string(),
+    };
     let mut engines = vec![];
     let mut engine_sum = Area::default();
     for u in manifest.units.iter().filter(|u| u.kind == "mac_engine") {
@@ -533,7 +557,7 @@ pub fn synth_with(
         area_um2: total.area_um2 - engine_sum.area_um2 - buffers.area_um2,
     };
     let timing = match flow {
-        Flow::Liberty { lib, clock_ns } if Tool::Sta.available() => {
+        Flow::Liberty { lib, clock_ns, .. } if Tool::Sta.available() => {
             Some(super::sta::sta(dir, manifest, lib, &memories, *clock_ns)?)
         }
         Flow::Liberty { .. } => {
@@ -558,7 +582,7 @@ pub fn synth_with(
         yosys_chip_area_um2,
         sta_netlist,
         memories,
-        memory_model: memory::SRAM_MODEL.to_string(),
+        memory_model,
         log: log.display().to_string(),
     })
 }
@@ -649,6 +673,7 @@ mod tests {
         let flow = Flow::Liberty {
             lib: lib.clone(),
             clock_ns: 1.0,
+            cacti: None,
         };
         let rep = synth_with(dir.path(), &m, &flow).unwrap();
         // Independently: the cell counts Yosys reports times the areas a

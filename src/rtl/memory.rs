@@ -126,6 +126,9 @@ pub struct MemoryArea {
     pub read_pj: f64,
     /// Energy of one word write, all replicas (pJ); 0 for a ROM.
     pub write_pj: f64,
+    /// Standby leakage power (µW; 0 where the model has none).
+    #[serde(default)]
+    pub leakage_uw: f64,
     /// Read access time (ns): the delay of the macro's read arc in static
     /// timing ([`crate::eda::sta`]).
     #[serde(default)]
@@ -170,6 +173,7 @@ pub fn model(m: &MemoryInfo) -> MemoryArea {
         area_ge: area_um2 / NAND2_UM2,
         read_pj,
         write_pj,
+        leakage_uw: 0.0,
         access_ns: SRAM_ACCESS_NS,
         source: SRAM_MODEL.to_string(),
     }
