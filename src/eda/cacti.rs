@@ -85,6 +85,8 @@ fn parse_csv(text: &str, path: &Path) -> Result<Array> {
 /// its source folder `dir/cacti`. `Ok(None)`: CACTI ran but found no
 /// organization (or refused the size).
 pub fn array(dir: &Path, bytes: u64, block: u64) -> Result<Option<Array>> {
+    // Absolute: CACTI starts in its own source folder.
+    let dir = &std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
     let cache = dir.join("cache");
     std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
     let key = cache.join(format!("ram_45nm_{bytes}B_block{block}B.csv"));
