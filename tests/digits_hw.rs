@@ -369,7 +369,8 @@ fn check_nangate45(rtl: &Path, rep: &Value, manifest: &Manifest) {
         let cell = codesign::eda::synth::macro_cell(m["name"].as_str().unwrap());
         assert!(macros.contains(&format!("cell ({cell})")), "{cell}");
     }
-    // Every activation buffer of digits is large enough for CACTI.
+    // Most macros come from CACTI (measured: 14 of 23 on digits; the small
+    // bias/scale/shift ROMs and the 16-word logit buffer keep the per-bit model).
     let buffers = manifest
         .memories
         .iter()
