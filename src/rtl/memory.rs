@@ -40,8 +40,12 @@ pub const NAND2_UM2: f64 = 0.798;
 pub const HOROWITZ_SRAM_READ: [(f64, f64); 3] =
     [(8192.0, 10.0), (32768.0, 20.0), (1048576.0, 100.0)];
 
+/// Access time of every macro under the per-bit model (ns): CACTI 7's
+/// figure for the 8 KiB reference array at 45 nm.
+pub const SRAM_ACCESS_NS: f64 = 1.06;
+
 /// The model's source, as `synth.json` names it for every memory.
-pub const SRAM_MODEL: &str = "per-bit SRAM model: area 0.397 um2/bit (CACTI 7, 45 nm, 8 KiB of 64-bit words = 0.026 mm2) / 0.798 um2 per NAND2 (NanGate45 NAND2_X1); read energy from Horowitz ISSCC 2014 45 nm (64-bit read: 10 pJ 8 KB, 20 pJ 32 KB, 100 pJ 1 MB; log-log in size, linear in width); write = read; R read ports = R replicated arrays";
+pub const SRAM_MODEL: &str = "per-bit SRAM model: area 0.397 um2/bit (CACTI 7, 45 nm, 8 KiB of 64-bit words = 0.026 mm2) / 0.798 um2 per NAND2 (NanGate45 NAND2_X1); read energy from Horowitz ISSCC 2014 45 nm (64-bit read: 10 pJ 8 KB, 20 pJ 32 KB, 100 pJ 1 MB; log-log in size, linear in width); write = read; R read ports = R replicated arrays; access time 1.06 ns (CACTI 7, the same 8 KiB array)";
 
 /// What a memory holds.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +126,13 @@ pub struct MemoryArea {
     pub read_pj: f64,
     /// Energy of one word write, all replicas (pJ); 0 for a ROM.
     pub write_pj: f64,
+    /// Standby leakage power (µW; 0 where the model has none).
+    #[serde(default)]
+    pub leakage_uw: f64,
+    /// Read access time (ns): the delay of the macro's read arc in static
+    /// timing ([`crate::eda::sta`]).
+    #[serde(default)]
+    pub access_ns: f64,
     /// Where the figures come from.
     pub source: String,
 }
@@ -162,6 +173,8 @@ pub fn model(m: &MemoryInfo) -> MemoryArea {
         area_ge: area_um2 / NAND2_UM2,
         read_pj,
         write_pj,
+        leakage_uw: 0.0,
+        access_ns: SRAM_ACCESS_NS,
         source: SRAM_MODEL.to_string(),
     }
 }
