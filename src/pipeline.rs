@@ -231,7 +231,12 @@ impl Run {
                     f(rel::ASSIGNMENT),
                     Input::File(lib_index.clone()),
                 ],
-                outputs: vec![out(rel::RETRAIN_INTNET), out(rel::RETRAIN_EVAL)],
+                outputs: vec![
+                    out(rel::RETRAIN_INTNET),
+                    out(rel::RETRAIN_EVAL),
+                    out(&rel::checkpoint("retrain")),
+                    out(&rel::sidecar("retrain")),
+                ],
                 reads_config: true,
             },
             Stage {
