@@ -74,7 +74,12 @@ pub fn sweep_point(run: &Run, lambda: f64) -> (Run, Vec<Stage>) {
         match s.name {
             "agn" => s.commands[0].extend(["--lambda".to_string(), lambda.to_string()]),
             // The error model's check is the main run's business.
-            "assign" => s.commands[0].push("--no-validate".to_string()),
+            // (so the point writes no error_model.json).
+            "assign" => {
+                s.commands[0].push("--no-validate".to_string());
+                s.outputs
+                    .retain(|o| *o != crate::pipeline::Output::File(rel::ERROR_MODEL.into()));
+            }
             _ => {}
         }
     }
