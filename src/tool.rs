@@ -206,6 +206,18 @@ pub fn run_program(
     })
 }
 
+/// Where a file the set-up installs into the project (`scripts/pdk.sh`:
+/// the NanGate45 Liberty file, the CACTI build) is found: the environment
+/// variable `env` when set, else `rel` under the source tree this binary
+/// was built from. One rule for every command, whatever its working
+/// directory, so a stage picks the same flow wherever it runs.
+pub fn installed(rel: &str, env: &str) -> PathBuf {
+    match std::env::var_os(env) {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(rel),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,17 +242,5 @@ mod tests {
             "{msg}"
         );
         assert!(log.exists());
-    }
-}
-
-/// Where a file the set-up installs into the project (`scripts/pdk.sh`:
-/// the NanGate45 Liberty file, the CACTI build) is found: the environment
-/// variable `env` when set, else `rel` under the source tree this binary
-/// was built from. One rule for every command, whatever its working
-/// directory, so a stage picks the same flow wherever it runs.
-pub fn installed(rel: &str, env: &str) -> PathBuf {
-    match std::env::var_os(env) {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(rel),
     }
 }

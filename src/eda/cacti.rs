@@ -62,7 +62,7 @@ fn parse_csv(text: &str, path: &Path) -> Result<Array> {
         .map(str::trim)
         .collect();
     let row: Vec<&str> = lines
-        .last()
+        .next_back()
         .ok_or_else(|| Error::in_file(path, "CACTI output without a result row"))?
         .split(',')
         .map(str::trim)
@@ -102,7 +102,7 @@ pub fn array(dir: &Path, bytes: u64, block: u64) -> Result<Option<Array>> {
     if bytes < CACTI_MIN_BYTES {
         return Ok(None);
     }
-    let base = crate::io::read_text(&dir.join("default_cfg.cfg"))?;
+    let base = crate::io::read_text(dir.join("default_cfg.cfg"))?;
     let cfg = format!(
         "{base}\n-size (bytes) {bytes}\n-read-write port  1\n-block size (bytes) {block}\n\
          -technology (u) 0.045\n-output/input bus width  {}\n-UCA bank 1\n-cache type \"ram\"\n\

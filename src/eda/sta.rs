@@ -192,7 +192,7 @@ pub fn macro_liberty(
                 }
             } else {
                 cells += "      direction : input;\n      capacitance : 1.0;\n";
-                if !(is_read_addr && !m.registered_read) {
+                if !is_read_addr || m.registered_read {
                     cells += &format!(
                         "      timing () {{\n        related_pin : \"clk\";\n        timing_type : setup_rising;\n        rise_constraint (scalar) {{ values (\"{MACRO_SETUP_NS}\"); }}\n        fall_constraint (scalar) {{ values (\"{MACRO_SETUP_NS}\"); }}\n      }}\n"
                     );
@@ -282,10 +282,10 @@ pub fn sta(
     memories: &[MemoryArea],
     clock_ns: f64,
 ) -> Result<Timing> {
-    let netlist = crate::io::read_text(&dir.join("netlist_sta.v"))?;
+    let netlist = crate::io::read_text(dir.join("netlist_sta.v"))?;
     let mut blocks = String::new();
     for f in ["act_mem.v", "rom.v"] {
-        if let Ok(t) = crate::io::read_text(&dir.join(f)) {
+        if let Ok(t) = crate::io::read_text(dir.join(f)) {
             blocks += &t;
         }
     }

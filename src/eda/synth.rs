@@ -462,7 +462,7 @@ pub fn synth_with(
                 crate::netlist::import::liberty::cell_areas(&crate::io::read_text(lib)?, lib)?;
             let price = |ty: &str| cells.get(ty).map(|&a| (a / memory::NAND2_UM2, a));
             let name = lib.display().to_string();
-            let chip = crate::io::read_text(&dir.join("synth_stat.txt"))
+            let chip = crate::io::read_text(dir.join("synth_stat.txt"))
                 .ok()
                 .and_then(|t| chip_area(&t, &manifest.top));
             (
