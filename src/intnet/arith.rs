@@ -6,7 +6,7 @@
 //! ([`crate::intnet::sim`]), the product and error tables
 //! ([`crate::intnet::lut::ProductTable`], [`crate::errmodel::ErrorTable`]),
 //! the shape arithmetic of the float and integer graphs, and the tests of
-//! the fake-quantized training model ([`crate::nn::quant`], whose `f64`
+//! the fake-quantized training model (`codesign_torch::nn::quant` in `torch/`, whose `f64`
 //! tensor formulas are checked element by element against these). The
 //! Verilog blocks (`rtl/*.v`) stay hand-written and are checked against this
 //! module by co-simulation (`codesign cosim`).
