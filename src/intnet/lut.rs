@@ -474,20 +474,39 @@ mod avx512 {
         }
     }
 
-    /// Write blocks of accumulators to `out` in position order.
+    /// Write blocks of accumulators to `out` in position order: per block
+    /// a 4 x 16 transposition of 32-bit lanes (interleaves within 128-bit
+    /// lanes, then a 4 x 4 transposition of the 128-bit lanes).
     #[inline(always)]
     unsafe fn store<const NB: usize>(acc: &Acc<NB>, out: &mut [i32]) {
+        // `a[r]` lane `d` is position `4d + LANE_POS[r]`: a[0] 4d, a[2]
+        // 4d + 1, a[1] 4d + 2, a[3] 4d + 3.
+        assert!(LANE_POS == [0, 2, 1, 3] && out.len() >= NB * 64);
         for (j, a) in acc.iter().enumerate() {
-            let mut lanes = [[0i32; 16]; 4];
-            for r in 0..4 {
-                _mm512_storeu_si512(lanes[r].as_mut_ptr() as *mut _, a[r]);
-            }
-            let o = &mut out[j * 64..][..64];
-            for r in 0..4 {
-                for d in 0..16 {
-                    o[4 * d + LANE_POS[r]] = lanes[r][d];
-                }
-            }
+            let (u_lo, v_lo) = (
+                _mm512_unpacklo_epi32(a[0], a[2]),
+                _mm512_unpacklo_epi32(a[1], a[3]),
+            );
+            let (u_hi, v_hi) = (
+                _mm512_unpackhi_epi32(a[0], a[2]),
+                _mm512_unpackhi_epi32(a[1], a[3]),
+            );
+            // 128-bit lane c of q[i]: positions 16c + 4i ..= 16c + 4i + 3.
+            let q = [
+                _mm512_unpacklo_epi64(u_lo, v_lo),
+                _mm512_unpackhi_epi64(u_lo, v_lo),
+                _mm512_unpacklo_epi64(u_hi, v_hi),
+                _mm512_unpackhi_epi64(u_hi, v_hi),
+            ];
+            let t0 = _mm512_shuffle_i32x4::<0x44>(q[0], q[1]);
+            let t1 = _mm512_shuffle_i32x4::<0x44>(q[2], q[3]);
+            let t2 = _mm512_shuffle_i32x4::<0xEE>(q[0], q[1]);
+            let t3 = _mm512_shuffle_i32x4::<0xEE>(q[2], q[3]);
+            let o = out.as_mut_ptr().add(j * 64) as *mut __m512i;
+            _mm512_storeu_si512(o, _mm512_shuffle_i32x4::<0x88>(t0, t1));
+            _mm512_storeu_si512(o.add(1), _mm512_shuffle_i32x4::<0xDD>(t0, t1));
+            _mm512_storeu_si512(o.add(2), _mm512_shuffle_i32x4::<0x88>(t2, t3));
+            _mm512_storeu_si512(o.add(3), _mm512_shuffle_i32x4::<0xDD>(t2, t3));
         }
     }
 
@@ -662,6 +681,30 @@ pub fn im2col(
     (cols, k_n, p_n)
 }
 
+/// `dst.copy_from_slice(src)` for the short rows of packing (one output
+/// row, at most a few dozen bytes), in fixed-size pieces that compile to
+/// plain vector moves instead of a `memcpy` call per row.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    assert_eq!(dst.len(), src.len());
+    let mut d = dst.chunks_exact_mut(16);
+    let mut s = src.chunks_exact(16);
+    for (d, s) in (&mut d).zip(&mut s) {
+        d.copy_from_slice(s);
+    }
+    let (d, s) = (d.into_remainder(), s.remainder());
+    if d.len() >= 8 {
+        d[..8].copy_from_slice(&s[..8]);
+        for (d, s) in d[8..].iter_mut().zip(&s[8..]) {
+            *d = *s;
+        }
+    } else {
+        for (d, s) in d.iter_mut().zip(s) {
+            *d = *s;
+        }
+    }
+}
+
 /// Lookup-table convolution of a batch (bias excluded): `weights` is
 /// `[out_ch][c][kernel][kernel]`, `input` `[n][c][h][w]` (`dims`), the result
 /// `[n][out_ch][oh][ow]` accumulators. Padded positions multiply activation 0.
@@ -739,7 +782,13 @@ pub fn conv2d_with(
                         let k = (ci * kernel + ky) * kernel + kx;
                         let dst = &mut xt[k * width + off..][..run];
                         if stride == 1 {
-                            dst.copy_from_slice(&line[kx..][..run]);
+                            copy_short(dst, &line[kx..][..run]);
+                        } else if stride == 2 {
+                            // A constant stride: the compiler vectorizes it.
+                            let src = &line[kx..][..2 * run - 1];
+                            for (i, d) in dst.iter_mut().enumerate() {
+                                *d = src[2 * i];
+                            }
                         } else {
                             for (i, d) in dst.iter_mut().enumerate() {
                                 *d = line[kx + i * stride];

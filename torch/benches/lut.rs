@@ -27,7 +27,7 @@ use codesign::errmap::ErrorMap;
 use codesign::intnet::lut::{self, Path, ProductTable};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tch::{Kind, Tensor};
 
 struct Conv {
@@ -41,6 +41,8 @@ struct Conv {
 const N: usize = 32;
 const K: usize = 3;
 const PAD: usize = 1;
+/// Pause before each wall-clock call (see [`time_interleaved`]).
+const SETTLE: Duration = Duration::from_millis(20);
 
 /// ResNet-8 (CIFAR-10): stem, then one basic block per stage of 16/32/64.
 const SHAPES: &[Conv] = &[
@@ -106,11 +108,21 @@ fn wall_time() -> f64 {
 
 /// Best (least disturbed) time of each function over `reps` rounds by
 /// `clock`, the functions interleaved within each round so that all of them
-/// see the same machine load; one warm-up round first.
-fn time_interleaved(clock: fn() -> f64, reps: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<f64> {
+/// see the same machine load; one warm-up round first. Each call starts
+/// after `settle`: libtorch's OpenMP workers spin-wait for several
+/// milliseconds after a parallel region (libgomp's default spin count), as
+/// rayon's idle workers briefly do, and a contender timed while the
+/// previous one's threads still spin would run on fewer free cores.
+fn time_interleaved(
+    clock: fn() -> f64,
+    reps: usize,
+    settle: Duration,
+    fs: &mut [&mut dyn FnMut()],
+) -> Vec<f64> {
     let mut best = vec![f64::INFINITY; fs.len()];
     for round in 0..=reps {
         for (i, f) in fs.iter_mut().enumerate() {
+            std::thread::sleep(settle);
             let s = clock();
             f();
             if round > 0 {
@@ -342,6 +354,7 @@ fn main() {
                 let t = time_interleaved(
                     cpu_time,
                     reps,
+                    Duration::ZERO,
                     &mut [&mut || {
                         one.install(|| std::hint::black_box(conv(p)));
                     }],
@@ -351,6 +364,7 @@ fn main() {
             let t_torch = time_interleaved(
                 cpu_time,
                 reps,
+                Duration::ZERO,
                 &mut [&mut || {
                     let _ = std::hint::black_box(torch_conv());
                 }],
@@ -358,6 +372,7 @@ fn main() {
             let t_scalar = time_interleaved(
                 cpu_time,
                 reps.min(3),
+                Duration::ZERO,
                 &mut [&mut || {
                     std::hint::black_box(scalar_im2col(&table, &wts, &input, s));
                 }],
@@ -365,6 +380,7 @@ fn main() {
             let t_gather = time_interleaved(
                 cpu_time,
                 if quick { 1 } else { 2 },
+                Duration::ZERO,
                 &mut [&mut || {
                     let _ = std::hint::black_box(tch::no_grad(|| {
                         torch_gather(&table_t, &xt, &wbytes, s)
@@ -376,6 +392,7 @@ fn main() {
             let w = time_interleaved(
                 wall_time,
                 reps * 2,
+                SETTLE,
                 &mut [
                     &mut || {
                         one.install(|| std::hint::black_box(conv(best)));
