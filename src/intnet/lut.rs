@@ -819,6 +819,63 @@ pub fn conv2d_with(
     )
 }
 
+/// The definition, for tests and benchmarks: a direct convolution with one
+/// error-map lookup per multiplication (sign-magnitude for an unsigned map,
+/// as `intnet`'s contract says), independent of [`ProductTable`] and of the
+/// kernel's im2col and packing. Same operands and result as [`conv2d`].
+#[doc(hidden)]
+#[allow(clippy::too_many_arguments)] // the convolution's geometry, one value each
+pub fn direct_conv2d(
+    map: &ErrorMap,
+    weights: &[i8],
+    out_ch: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    input: &[u8],
+    dims: [usize; 4],
+) -> Vec<i32> {
+    let [n, c, h, w] = dims;
+    let oh = (h + 2 * padding - kernel) / stride + 1;
+    let ow = (w + 2 * padding - kernel) / stride + 1;
+    let mut out = vec![0i32; n * out_ch * oh * ow];
+    for img in 0..n {
+        for oc in 0..out_ch {
+            for oy in 0..oh {
+                for ox in 0..ow {
+                    let mut acc = 0i32;
+                    for ci in 0..c {
+                        for ky in 0..kernel {
+                            for kx in 0..kernel {
+                                let iy = (oy * stride + ky) as isize - padding as isize;
+                                let ix = (ox * stride + kx) as isize - padding as isize;
+                                let inside =
+                                    iy >= 0 && ix >= 0 && iy < h as isize && ix < w as isize;
+                                let xv = if inside {
+                                    input[((img * c + ci) * h + iy as usize) * w + ix as usize]
+                                } else {
+                                    0
+                                };
+                                let wv = weights[((oc * c + ci) * kernel + ky) * kernel + kx];
+                                let m = if map.signed {
+                                    map.product(xv, wv as u8)
+                                } else if wv < 0 {
+                                    -map.product(xv, wv.unsigned_abs())
+                                } else {
+                                    map.product(xv, wv as u8)
+                                };
+                                acc = acc.wrapping_add(m);
+                            }
+                        }
+                    }
+                    out[((img * out_ch + oc) * oh + oy) * ow + ox] = acc;
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -914,38 +971,10 @@ mod tests {
                 .map(|_| rng.random_range(-127..=127))
                 .collect();
             let got = conv2d(&table, &wts, o, k, s, pad, &input, [n, c, h, w]);
-            let oh = (h + 2 * pad - k) / s + 1;
-            let ow = (w + 2 * pad - k) / s + 1;
-            for img in 0..n {
-                for oc in 0..o {
-                    for oy in 0..oh {
-                        for ox in 0..ow {
-                            let mut acc = 0;
-                            for ci in 0..c {
-                                for ky in 0..k {
-                                    for kx in 0..k {
-                                        let iy = (oy * s + ky) as isize - pad as isize;
-                                        let ix = (ox * s + kx) as isize - pad as isize;
-                                        let inside = iy >= 0
-                                            && ix >= 0
-                                            && iy < h as isize
-                                            && ix < w as isize;
-                                        let xv = if inside {
-                                            input[((img * c + ci) * h + iy as usize) * w
-                                                + ix as usize]
-                                        } else {
-                                            0
-                                        };
-                                        acc +=
-                                            table.prod(xv, wts[((oc * c + ci) * k + ky) * k + kx]);
-                                    }
-                                }
-                            }
-                            assert_eq!(got[((img * o + oc) * oh + oy) * ow + ox], acc);
-                        }
-                    }
-                }
-            }
+            assert_eq!(
+                got,
+                direct_conv2d(&map, &wts, o, k, s, pad, &input, [n, c, h, w])
+            );
         }
     }
 

@@ -133,51 +133,6 @@ fn time_interleaved(
     best
 }
 
-/// The definition, for the bit-exactness check: a direct convolution, one
-/// error-map lookup per multiplication (sign-magnitude for unsigned maps).
-/// Result `[n][o][oh][ow]`.
-fn direct(map: &ErrorMap, wts: &[i8], input: &[u8], s: &Conv) -> Vec<i32> {
-    let oh = (s.hw + 2 * PAD - K) / s.stride + 1;
-    let mut out = vec![0i32; N * s.o * oh * oh];
-    for n in 0..N {
-        for o in 0..s.o {
-            for oy in 0..oh {
-                for ox in 0..oh {
-                    let mut acc = 0i32;
-                    for c in 0..s.c {
-                        for ky in 0..K {
-                            for kx in 0..K {
-                                let iy = (oy * s.stride + ky) as isize - PAD as isize;
-                                let ix = (ox * s.stride + kx) as isize - PAD as isize;
-                                let inside =
-                                    iy >= 0 && ix >= 0 && iy < s.hw as isize && ix < s.hw as isize;
-                                let x = if inside {
-                                    input[((n * s.c + c) * s.hw + iy as usize) * s.hw + ix as usize]
-                                } else {
-                                    0
-                                };
-                                let w = wts[((o * s.c + c) * K + ky) * K + kx];
-                                acc += if map.signed {
-                                    map.product(x, w as u8)
-                                } else {
-                                    let m = map.product(x, w.unsigned_abs());
-                                    if w < 0 {
-                                        -m
-                                    } else {
-                                        m
-                                    }
-                                };
-                            }
-                        }
-                    }
-                    out[((n * s.o + o) * oh + oy) * oh + ox] = acc;
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The AdaPT-style kernel: im2col, then for each output channel and weight
 /// one scalar table lookup per position. Result `[o][n * oh * ow]`.
 fn scalar_im2col(table: &ProductTable, wts: &[i8], input: &[u8], s: &Conv) -> Vec<i32> {
@@ -334,7 +289,7 @@ fn main() {
             };
 
             // Bit-exactness of every contender against the definition.
-            let want = direct(map, &wts, &input, s);
+            let want = lut::direct_conv2d(map, &wts, s.o, K, s.stride, PAD, &input, dims);
             let gathered: Vec<i64> = Vec::try_from(
                 tch::no_grad(|| torch_gather(&table_t, &xt, &wbytes, s)).flatten(0, -1),
             )
