@@ -210,7 +210,8 @@ struct SharedOut {
 }
 
 // SAFETY: work items write disjoint index sets (each its own positions), and
-// the vector outlives the parallel loop that writes through the pointer.
+// the vector (its capacity) outlives the parallel loop that writes through
+// the pointer.
 unsafe impl Sync for SharedOut {}
 
 impl SharedOut {
@@ -265,15 +266,16 @@ fn run_tiles(
         supported(path),
         "lut::gemm: {path:?} is not supported on this CPU"
     );
-    let mut y = vec![0i32; o_n * p_n];
     if o_n == 0 || p_n == 0 {
-        return y;
+        return vec![0i32; o_n * p_n];
     }
+    // Written once, by the tiles (no zero-filling pass over the output).
+    let mut y: Vec<i32> = Vec::with_capacity(o_n * p_n);
     let order = sign_orders(table, w, o_n, k_n);
     let width = 64 * tile_blocks(p_n, rayon::current_num_threads());
     let out = SharedOut {
         ptr: y.as_mut_ptr(),
-        len: y.len(),
+        len: o_n * p_n,
     };
     let out = &out;
     (0..p_n.div_ceil(width)).into_par_iter().for_each_init(
@@ -321,6 +323,9 @@ fn run_tiles(
             }
         },
     );
+    // SAFETY: the tiles cover positions `0..p_n` and each wrote every
+    // channel's values at its positions: all `o_n * p_n` are initialized.
+    unsafe { y.set_len(o_n * p_n) };
     y
 }
 
