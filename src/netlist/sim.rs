@@ -222,7 +222,7 @@ impl Program {
     /// [`Program::run`] compiled with 512-bit vectors.
     ///
     /// # Safety
-    /// The CPU must support [`avx512::FEATURES`].
+    /// The CPU must support AVX-512 F, BW and VBMI ([`avx512::supported`]).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
     unsafe fn run_avx512(&self) -> Vec<u16> {
