@@ -11,7 +11,8 @@
 //!
 //! Steps of the compared modes are interleaved (ABAB...) and the median per
 //! mode is reported, so machine-load drift affects both alike.
-//! `CODESIGN_BENCH_THREADS` sets libtorch's thread count (default: 2). The time
+//! `CODESIGN_BENCH_THREADS` sets libtorch's thread count (default: 2);
+//! `CODESIGN_BENCH_QUICK=1` takes a third of the rounds (while iterating). The time
 //! is spent in libtorch, so `cargo bench --bench train --profile dev` (no
 //! release build of libtorch bindings needed) measures the same thing.
 
@@ -115,7 +116,7 @@ fn main() {
             ModelKind::Resnet8,
             Shape { c: 3, h: 32, w: 32 },
             64,
-            15,
+            15usize,
         ),
         (
             "lenet5, 28x28x1, batch 64",
@@ -132,8 +133,10 @@ fn main() {
             100,
         ),
     ];
+    let quick = std::env::var("CODESIGN_BENCH_QUICK").is_ok_and(|v| v == "1");
     let mut json = serde_json::json!({ "bench": "train" });
     for (label, kind, input, batch, rounds) in cases {
+        let rounds: usize = if quick { rounds.div_ceil(3) } else { rounds };
         let modes = [Mode::Float, Mode::Qat, Mode::Agn];
         let t = measure(kind, input, batch, &modes, rounds);
         println!("\n{label}:");

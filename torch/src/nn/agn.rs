@@ -13,11 +13,14 @@ pub type NoisyLayer<'a> = (&'a Tensor, u64);
 
 /// `acc + sigma * std(acc) * N(0, 1)`; `std` is detached (it sets the unit of
 /// the noise, the gradient reaches `sigma` and the layer's inputs only).
-/// One fused multiply-add over the accumulators (`addcmul` with the scalar
-/// `sigma * std`), no intermediate tensor besides the normal draw.
-pub fn add_noise(acc: &Tensor, sigma: &Tensor) -> Tensor {
+/// One fused multiply-add (`addcmul` with the scalar `sigma * std`) in place
+/// on `acc` (a convolution's output, which its backward does not keep), no
+/// intermediate tensor besides the normal draw.
+pub fn add_noise(mut acc: Tensor, sigma: &Tensor) -> Tensor {
     let scale = sigma * acc.detach().std(true);
-    acc.addcmul(&acc.randn_like(), &scale)
+    let noise = acc.randn_like();
+    let _ = acc.addcmul_(&noise, &scale);
+    acc
 }
 
 /// `sum_l (macs_l / macs_total) * min(|sigma_l|, sigma_max)` (a scalar tensor)

@@ -13,8 +13,7 @@
 //!   that replaces the exact products by approximate ones (retraining).
 
 use crate::nn::quant::{
-    add_exact, add_params, avg_exact, requant_exact, requant_params, rescale_exact, ste_round,
-    W_MAX,
+    add_exact, add_params, avg_exact, requant_fused, requant_params, ste_round, W_MAX,
 };
 use codesign::intnet::Shape;
 use tch::{nn, Kind, Tensor};
@@ -179,12 +178,22 @@ pub struct QuantOutput {
 
 /// A tensor in the integer domain.
 struct QT {
-    /// Integer values as `f32`, carrying gradients.
+    /// Integer values as `f32` (exactly the integer network's), carrying
+    /// gradients.
     v: Tensor,
-    /// The same values computed exactly (`f64`, detached).
-    exact: Tensor,
     /// `f64` scalar: real = scale * int.
     scale: Tensor,
+}
+
+/// Straight-through estimate: the values of `exact` (rounded to `f32`,
+/// integers below `2^24` stay exact), the gradient of `float`.
+/// `exact + (float - float)` keeps `exact`'s values bit for bit (the
+/// difference is `+0`), unlike `float + (exact - float)`.
+fn ste(float: &Tensor, exact: &Tensor) -> Tensor {
+    let mut d = float - float.detach();
+    // In place, the f64 -> f32 conversion fused into the addition.
+    let _ = d.g_add_(exact);
+    d
 }
 
 impl MacNode {
@@ -312,16 +321,20 @@ impl Net {
     }
 
     /// Fake-quantized forward pass (see the module doc).
+    ///
+    /// Only the `f32` integer-domain values travel between nodes (they hold
+    /// the integer network's values exactly, see [`ste`]); the `f64`
+    /// arithmetic runs where rounding needs it (requantization, residual
+    /// additions, averages) on detached copies.
     pub fn forward_quant(&self, pixels: &Tensor, opts: &QuantOpts) -> QuantOutput {
         let act_max = self.act_max as f64;
         let dev = pixels.device();
         let scalar = |v: f64| Tensor::from(v).to_device(dev);
-        let x0 = self.input_int(pixels);
         let mut t = vec![QT {
-            exact: x0.to_kind(Kind::Double),
-            v: x0,
+            v: self.input_int(pixels),
             scale: scalar(self.input_scale()),
         }];
+        let mut exact_logits = None;
         let mut accs = vec![];
         let mut params = vec![];
         let mut mac_index = 0;
@@ -343,87 +356,80 @@ impl Net {
                     let b = ste_round(&(&bf / unit.to_kind(Kind::Float)));
                     let mut acc = m.conv(&x.v, &w, None);
                     if opts.noise {
-                        acc = crate::nn::agn::add_noise(&acc, &m.sigma);
+                        acc = crate::nn::agn::add_noise(acc, &m.sigma);
                     }
                     if let Some(approx) = opts.approx {
-                        let a = approx(mac_index, m, &x.exact, &w.detach());
+                        let x_exact = x.v.detach().to_kind(Kind::Double);
+                        let a = approx(mac_index, m, &x_exact, &w.detach());
                         acc = &acc + (a.to_kind(Kind::Float) - &acc).detach();
                     }
                     if opts.record {
                         accs.push(acc.detach());
                     }
-                    let acc_exact = acc.detach().to_kind(Kind::Double)
-                        + view_c(&b.detach().to_kind(Kind::Double));
-                    let with_bias = &acc + view_c(&b);
-                    let (qt, requant) = if m.relu {
-                        let out_scale = m.scale.to_kind(Kind::Double);
-                        let ratio = &unit / &out_scale;
-                        let (mult, shift) = requant_params(&ratio);
-                        let exact = requant_exact(
-                            &acc_exact,
-                            &view_c(&mult),
-                            &view_c(&shift),
-                            self.act_max,
-                        );
-                        let float =
-                            (with_bias * view_c(&ratio.to_kind(Kind::Float))).clamp(0.0, act_max);
-                        let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
-                        (
-                            QT {
-                                v,
-                                exact,
-                                scale: out_scale,
-                            },
-                            Some((mult, shift)),
-                        )
-                    } else if i != last {
-                        // A residual branch: per-channel weight scales,
+                    let b_exact = view_c(&b.detach().to_kind(Kind::Double));
+                    let (v, requant) = if m.relu || i != last {
+                        // ReLU: requantized to the calibrated scale. A
+                        // residual branch: per-channel weight scales,
                         // rescaled without the clamp to the coarsest
                         // channel's unit (ratios <= 1: the values fit 32 bits).
-                        let out_scale = unit.max();
+                        let (out_scale, clamp) = if m.relu {
+                            (m.scale.to_kind(Kind::Double), Some(self.act_max))
+                        } else {
+                            (unit.max(), None)
+                        };
                         let ratio = &unit / &out_scale;
                         let (mult, shift) = requant_params(&ratio);
-                        let exact = rescale_exact(&acc_exact, &view_c(&mult), &view_c(&shift));
-                        let float = with_bias * view_c(&ratio.to_kind(Kind::Float));
-                        let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
+                        let exact = requant_fused(
+                            &acc.detach(),
+                            &b_exact,
+                            &view_c(&mult),
+                            &view_c(&shift),
+                            clamp,
+                        );
+                        // (acc + b) * ratio as one multiply-add.
+                        let ratio = view_c(&ratio.to_kind(Kind::Float));
+                        let float = (view_c(&b) * &ratio).addcmul(&acc, &ratio);
+                        let float = if m.relu {
+                            float.clamp(0.0, act_max)
+                        } else {
+                            float
+                        };
                         (
                             QT {
-                                v,
-                                exact,
+                                v: ste(&float, &exact),
                                 scale: out_scale,
                             },
                             Some((mult, shift)),
                         )
                     } else {
+                        exact_logits = Some(acc.detach().to_kind(Kind::Double) + &b_exact);
                         (
                             QT {
-                                v: with_bias,
-                                exact: acc_exact,
+                                v: &acc + view_c(&b),
                                 scale: unit.get(0),
                             },
                             None,
                         )
                     };
                     mac_index += 1;
-                    let in_scale = x.scale.double_value(&[]);
-                    (
-                        qt,
+                    let p = if opts.record {
                         NodeParams::Mac {
                             w: w.detach(),
                             b: b.detach(),
                             requant,
-                            in_scale,
+                            in_scale: x.scale.double_value(&[]),
                             w_scale,
-                        },
-                    )
+                        }
+                    } else {
+                        NodeParams::None
+                    };
+                    (v, p)
                 }
                 NodeOp::MaxPool { kernel, stride } => {
                     let (k, s) = (*kernel as i64, *stride as i64);
-                    let pool = |t: &Tensor| t.max_pool2d([k, k], [s, s], [0, 0], [1, 1], false);
                     (
                         QT {
-                            v: pool(&x.v),
-                            exact: pool(&x.exact),
+                            v: x.v.max_pool2d([k, k], [s, s], [0, 0], [1, 1], false),
                             scale: x.scale.shallow_clone(),
                         },
                         NodeParams::None,
@@ -432,64 +438,63 @@ impl Net {
                 NodeOp::AvgPool { kernel, stride } => {
                     let (k, s) = (*kernel as i64, *stride as i64);
                     let float = x.v.avg_pool2d([k, k], [s, s], [0, 0], false, true, None);
-                    let sum = x.exact.avg_pool2d([k, k], [s, s], [0, 0], false, true, 1);
+                    // Window sums of integers below 2^24: exact in f32.
+                    let sum =
+                        x.v.detach()
+                            .avg_pool2d([k, k], [s, s], [0, 0], false, true, 1);
                     let exact = avg_exact(&sum, k * k);
-                    let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
                     (
                         QT {
-                            v,
-                            exact,
+                            v: ste(&float, &exact),
                             scale: x.scale.shallow_clone(),
                         },
                         NodeParams::None,
                     )
                 }
                 NodeOp::GlobalAvgPool => {
-                    let n = (x.v.size()[2] * x.v.size()[3]) as i64;
+                    let n = x.v.size()[2] * x.v.size()[3];
                     let float = x.v.mean_dim([2i64, 3].as_slice(), true, Kind::Float);
-                    let sum = x
-                        .exact
-                        .sum_dim_intlist([2i64, 3].as_slice(), true, Kind::Double);
+                    let sum =
+                        x.v.detach()
+                            .sum_dim_intlist([2i64, 3].as_slice(), true, Kind::Double);
                     let exact = avg_exact(&sum, n);
-                    let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
                     (
                         QT {
-                            v,
-                            exact,
+                            v: ste(&float, &exact),
                             scale: x.scale.shallow_clone(),
                         },
                         NodeParams::None,
                     )
                 }
-                NodeOp::Flatten => {
-                    let f = |t: &Tensor| t.flatten(1, -1).unsqueeze(-1).unsqueeze(-1);
-                    (
-                        QT {
-                            v: f(&x.v),
-                            exact: f(&x.exact),
-                            scale: x.scale.shallow_clone(),
-                        },
-                        NodeParams::None,
-                    )
-                }
+                NodeOp::Flatten => (
+                    QT {
+                        v: x.v.flatten(1, -1).unsqueeze(-1).unsqueeze(-1),
+                        scale: x.scale.shallow_clone(),
+                    },
+                    NodeParams::None,
+                ),
                 NodeOp::Add { other, scale } => {
                     let b = &t[*other];
                     let out_scale = scale.to_kind(Kind::Double);
                     let (ra, rb) = (&x.scale / &out_scale, &b.scale / &out_scale);
                     let (ma, mb, sh) = add_params(&ra, &rb);
-                    let exact = add_exact(&x.exact, &b.exact, &ma, &mb, &sh, self.act_max);
-                    let float = (&x.v * ra.to_kind(Kind::Float) + &b.v * rb.to_kind(Kind::Float))
+                    let exact =
+                        add_exact(&x.v.detach(), &b.v.detach(), &ma, &mb, &sh, self.act_max);
+                    let float = (&x.v * ra.to_kind(Kind::Float))
+                        .addcmul(&b.v, &rb.to_kind(Kind::Float))
                         .clamp(0.0, act_max);
-                    let v = &float + (exact.to_kind(Kind::Float) - &float).detach();
-                    let p = NodeParams::Add {
-                        mult_a: ma.double_value(&[]),
-                        mult_b: mb.double_value(&[]),
-                        shift: sh.double_value(&[]),
+                    let p = if opts.record {
+                        NodeParams::Add {
+                            mult_a: ma.double_value(&[]),
+                            mult_b: mb.double_value(&[]),
+                            shift: sh.double_value(&[]),
+                        }
+                    } else {
+                        NodeParams::None
                     };
                     (
                         QT {
-                            v,
-                            exact,
+                            v: ste(&float, &exact),
                             scale: out_scale,
                         },
                         p,
@@ -502,10 +507,13 @@ impl Net {
             }
         }
         let last = t.pop().unwrap();
-        let logits = (last.v * last.scale.to_kind(Kind::Float)).flatten(1, -1);
+        let logits = (&last.v * last.scale.to_kind(Kind::Float)).flatten(1, -1);
+        // A network ending in a requantizing node (not built today): its
+        // integer output.
+        let exact = exact_logits.unwrap_or_else(|| last.v.detach().to_kind(Kind::Double));
         QuantOutput {
             logits,
-            exact: last.exact.flatten(1, -1),
+            exact: exact.flatten(1, -1),
             accs,
             params,
         }

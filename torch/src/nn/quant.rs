@@ -80,9 +80,37 @@ pub fn rescale_exact(acc: &Tensor, mult: &Tensor, shift: &Tensor) -> Tensor {
     ((acc * mult + half) / shift.exp2()).floor()
 }
 
-/// `clamp((a * mult_a + b * mult_b + 2^(shift-1)) >> shift, 0, act_max)` on
-/// `f64` tensors (broadcasting): the residual addition of the contract,
-/// exact while every term stays below `2^53`.
+/// [`rescale_exact`] of `acc + bias` (then clamped to `0..=act_max` when
+/// given) in three passes over the accumulators, for the training step:
+/// `floor(acc * r + (bias * r + 1/2))` with `r = mult / 2^shift`.
+/// `acc` is integer-valued (any float kind, `[n, c, h, w]`), `bias`, `mult`
+/// and `shift` are `f64` broadcasting against it (`[1, c, 1, 1]`). Exact:
+/// `r` and every product `acc * r` are the contract's integers divided by a
+/// power of two, representable in `f64` while `|(acc + bias) * mult| < 2^53`,
+/// so neither the multiply-add nor the floor rounds.
+pub fn requant_fused(
+    acc: &Tensor,
+    bias: &Tensor,
+    mult: &Tensor,
+    shift: &Tensor,
+    act_max: Option<i32>,
+) -> Tensor {
+    let r = mult / shift.exp2();
+    let c = bias * &r + 0.5;
+    let mut y = c.addcmul(&acc.to_kind(Kind::Double), &r);
+    let _ = y.floor_();
+    if let Some(m) = act_max {
+        let _ = y.clamp_(0.0, m as f64);
+    }
+    y
+}
+
+/// `clamp((a * mult_a + b * mult_b + 2^(shift-1)) >> shift, 0, act_max)`
+/// (tensors broadcasting, any float kind, `mult_a`, `mult_b`, `shift` `f64`):
+/// the residual addition of the contract, computed in `f64` as
+/// `floor(a * ra + b * rb + 1/2)` with `r = mult / 2^shift`, exact while
+/// every term stays below `2^53` (the products are the contract's integers
+/// divided by a power of two).
 pub fn add_exact(
     a: &Tensor,
     b: &Tensor,
@@ -91,9 +119,13 @@ pub fn add_exact(
     shift: &Tensor,
     act_max: i32,
 ) -> Tensor {
-    ((a * mult_a + b * mult_b + (shift - 1.0).exp2()) / shift.exp2())
-        .floor()
-        .clamp(0.0, act_max as f64)
+    let p = shift.exp2();
+    let mut y = a.to_kind(Kind::Double) * (mult_a / &p);
+    let _ = y.addcmul_(&b.to_kind(Kind::Double), &(mult_b / &p));
+    let _ = y.g_add_scalar_(0.5);
+    let _ = y.floor_();
+    let _ = y.clamp_(0.0, act_max as f64);
+    y
 }
 
 /// `(sum + n / 2) / n` with integer division (sums are >= 0) on `f64` tensors.
@@ -136,6 +168,23 @@ mod tests {
             let t = Tensor::from_slice(&accs).to_kind(Kind::Double);
             let got = to_vec_f64(&requant_exact(&t, &m, &s, 255));
             let unclamped = to_vec_f64(&rescale_exact(&t, &m, &s));
+            // The training step's fused form, with a bias, from f32.
+            let bias = -37i64;
+            let fused = to_vec_f64(&requant_fused(
+                &t.to_kind(Kind::Float),
+                &Tensor::from(bias as f64),
+                &m,
+                &s,
+                Some(255),
+            ));
+            let fused_raw =
+                to_vec_f64(&requant_fused(&t, &Tensor::from(bias as f64), &m, &s, None));
+            for ((a, f), r) in accs.iter().zip(&fused).zip(&fused_raw) {
+                if a.abs() < 1 << 24 {
+                    assert_eq!(*f as i32, arith::requant(a + bias, mi, si, 255), "acc {a}");
+                }
+                assert_eq!(*r as i64, arith::rescale(a + bias, mi, si), "acc {a}");
+            }
             for ((a, g), u) in accs.iter().zip(got).zip(unclamped) {
                 assert_eq!(
                     g as i32,
