@@ -186,14 +186,14 @@ struct QT {
 }
 
 /// Straight-through estimate: the values of `exact` (rounded to `f32`,
-/// integers below `2^24` stay exact), the gradient of `float`.
-/// `exact + (float - float)` keeps `exact`'s values bit for bit (the
-/// difference is `+0`), unlike `float + (exact - float)`.
-fn ste(float: &Tensor, exact: &Tensor) -> Tensor {
-    let mut d = float - float.detach();
-    // In place, the f64 -> f32 conversion fused into the addition.
-    let _ = d.g_add_(exact);
-    d
+/// integers below `2^24` stay exact), the gradient of `float`. `exact` is
+/// copied into `float`'s storage outside autograd (one pass, no new tensor):
+/// `float` is the fresh output of an op whose backward keeps only its inputs
+/// (clamp, addcmul, average pooling, mean), so the gradient is that of
+/// `float + (exact - float).detach()` and nothing saved is overwritten.
+fn ste(float: Tensor, exact: &Tensor) -> Tensor {
+    tch::no_grad(|| float.shallow_clone().copy_(exact));
+    float
 }
 
 impl MacNode {
@@ -396,7 +396,7 @@ impl Net {
                         };
                         (
                             QT {
-                                v: ste(&float, &exact),
+                                v: ste(float, &exact),
                                 scale: out_scale,
                             },
                             Some((mult, shift)),
@@ -445,7 +445,7 @@ impl Net {
                     let exact = avg_exact(&sum, k * k);
                     (
                         QT {
-                            v: ste(&float, &exact),
+                            v: ste(float, &exact),
                             scale: x.scale.shallow_clone(),
                         },
                         NodeParams::None,
@@ -460,7 +460,7 @@ impl Net {
                     let exact = avg_exact(&sum, n);
                     (
                         QT {
-                            v: ste(&float, &exact),
+                            v: ste(float, &exact),
                             scale: x.scale.shallow_clone(),
                         },
                         NodeParams::None,
@@ -494,7 +494,7 @@ impl Net {
                     };
                     (
                         QT {
-                            v: ste(&float, &exact),
+                            v: ste(float, &exact),
                             scale: out_scale,
                         },
                         p,
