@@ -17,7 +17,8 @@
 //! wait and count as CPU time; `CODESIGN_BENCH_THREADS=1` gives the cleanest
 //! ratios on a loaded machine.
 //! `CODESIGN_BENCH_THREADS` sets libtorch's thread count (default: 2);
-//! `CODESIGN_BENCH_QUICK=1` takes a third of the rounds (while iterating). The time
+//! `CODESIGN_BENCH_QUICK=1` takes a third of the rounds (while iterating);
+//! `CODESIGN_BENCH_ONLY=resnet8` (or `lenet5`, `digits`) runs one network. The time
 //! is spent in libtorch, so `cargo bench --bench train --profile dev` (no
 //! release build of libtorch bindings needed) measures the same thing.
 
@@ -149,7 +150,7 @@ fn main() {
             40,
         ),
         (
-            "digits_cnn, 8x8x1, batch 32",
+            "digits, 8x8x1, batch 32",
             ModelKind::DigitsCnn,
             Shape { c: 1, h: 8, w: 8 },
             32,
@@ -158,7 +159,14 @@ fn main() {
     ];
     let quick = std::env::var("CODESIGN_BENCH_QUICK").is_ok_and(|v| v == "1");
     let mut json = serde_json::json!({ "bench": "train" });
+    let only = std::env::var("CODESIGN_BENCH_ONLY").ok();
     for (label, kind, input, batch, rounds) in cases {
+        if only
+            .as_ref()
+            .is_some_and(|o| !label.starts_with(o.as_str()))
+        {
+            continue;
+        }
         let rounds: usize = if quick { rounds.div_ceil(3) } else { rounds };
         let modes = [Mode::Float, Mode::Qat, Mode::Agn];
         let (wall, t) = measure(kind, input, batch, &modes, rounds);
