@@ -420,11 +420,7 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         };
         if let (Some((idx, nd)), Some(net)) = (node, intnet.as_ref()) {
             if let Op::Conv(l) | Op::Linear(l) = &nd.op {
-                let in_len = if nd.input == 0 {
-                    net.input.len()
-                } else {
-                    net.nodes[nd.input - 1].out.len()
-                };
+                let in_len = net.tensor_shapes()[nd.input].len();
                 work.outputs = nd.out.len() as u64;
                 work.weight_bytes = l.weights.len() as u64;
                 work.activation_bytes = (in_len + nd.out.len()) as u64;

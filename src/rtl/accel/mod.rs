@@ -16,7 +16,7 @@ mod engine;
 use super::blocks::{self, Block};
 use super::memory::MemoryInfo;
 use crate::error::{Error, Result};
-use crate::intnet::{IntNetwork, Op};
+use crate::intnet::{AddRescale, IntNetwork, Op, TensorId};
 use crate::netlist::Netlist;
 use crate::verilog::ast::*;
 use crate::verilog::build::*;
@@ -243,7 +243,8 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
     let raw_ok = crate::intnet::raw_tensor_readers_ok(net);
     for (i, node) in net.nodes.iter().enumerate() {
         let is_last = i + 1 == net.nodes.len();
-        if shapes[i + 1].len() >= 1 << 16 {
+        let t = TensorId::output_of(i);
+        if shapes[t].len() >= 1 << 16 {
             return Err(unsupported(
                 net,
                 &node.name,
@@ -252,7 +253,7 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
         }
         if let Some(l) = node.mac() {
             match (&l.requant, is_last) {
-                (None, false) if !raw_ok[i + 1] => {
+                (None, false) if !raw_ok[t] => {
                     return Err(unsupported(
                         net,
                         &node.name,
@@ -284,7 +285,11 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
                     ));
                 }
             }
-        } else if let Op::Add { shift, .. } = node.op {
+        } else if let Op::Add {
+            params: AddRescale { shift, .. },
+            ..
+        } = node.op
+        {
             if !(1..=62).contains(&shift) {
                 return Err(unsupported(
                     net,
@@ -632,9 +637,12 @@ pub fn build(
             }
             Op::Add {
                 other,
-                mult_a,
-                mult_b,
-                shift,
+                params:
+                    AddRescale {
+                        mult_a,
+                        mult_b,
+                        shift,
+                    },
             } => {
                 unit_items.push(wire(w_wdata.clone(), 8));
                 let om = mem_of[*other];
@@ -794,11 +802,9 @@ pub fn build(
     let tensors = (0..n_tensors)
         .map(|t| TensorInfo {
             id: t,
-            producer: if t == 0 {
-                "input".into()
-            } else {
-                net.nodes[t - 1].name.clone()
-            },
+            producer: TensorId(t)
+                .producer()
+                .map_or_else(|| "input".into(), |i| net.nodes[i].name.clone()),
             len: shapes[t].len(),
             memory: mems[mem_of[t]].inst.to_string(),
         })
