@@ -232,20 +232,6 @@ impl IntMoments {
     }
 }
 
-/// A progress bar on stderr.
-pub(crate) fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(len),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar.set_message(what.to_string());
-    bar
-}
-
 /// Draw the calibration images: `min(n_images, total)` distinct indices.
 fn draw_images(rng: &mut ChaCha8Rng, total: usize, n_images: usize) -> Vec<usize> {
     let mut idx = rand::seq::index::sample(rng, total, n_images.min(total)).into_vec();
@@ -321,7 +307,7 @@ pub fn calibrate_with(
         })
         .collect();
 
-    let bar = progress(indices.len() as u64, "calibrating");
+    let bar = crate::progress::bar(indices.len() as u64, "calibrating");
     // Per image slot: per layer, accumulator moments and (sample, histogram).
     type Slot = Vec<(IntMoments, Vec<(usize, Vec<u8>)>)>;
     let slots: Vec<Slot> = indices
