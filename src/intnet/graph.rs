@@ -315,7 +315,7 @@ mod tests {
 
     #[test]
     fn tensor_ids_index_per_tensor_lists() {
-        let v = vec![10, 11, 12];
+        let v: Vec<i32> = (10..13).collect();
         assert_eq!(v[TensorId::INPUT], 10);
         assert_eq!(v[TensorId::output_of(1)], 12);
         assert_eq!(TensorId(2).producer(), Some(1));
