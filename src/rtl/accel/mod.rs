@@ -447,7 +447,7 @@ pub fn build(
         let wdata = if owidth == 32 {
             r(&w_wdata)
         } else {
-            slice(&w_wdata, 7, 0)
+            slice(&w_wdata, owidth - 1, 0)
         };
         top.mems[out_m].write = Some((r(&w_we), r(&w_waddr), wdata));
         top.items.push(instance(
@@ -595,9 +595,29 @@ fn multiplier_modules(
     (of_layer, netlists)
 }
 
-/// One buffer per tensor (flatten shares its input's), 32-bit words for
-/// raw accumulators (the logits, residual branches; `raw`), else 8-bit: the
-/// buffers and each tensor's buffer index.
+/// Bits of a two's complement word that holds every output of layer `l`
+/// when it is not clamped (raw accumulators, or a residual branch rescaled
+/// by `mult / 2^shift`), for any multiplier: the contract bounds each
+/// product by `|prod| <= 2^16` (DESIGN.md, "The integer network"), so
+/// `|acc| <= |bias| + fan_in * 2^16`, and the rescaled value by
+/// `|acc| * mult / 2^shift + 1`. At most 32.
+pub fn raw_bits(l: &crate::intnet::MacLayer) -> u32 {
+    let acc = |o: usize| l.bias[o].unsigned_abs() as u64 + ((l.fan_in() as u64) << 16);
+    let bound = (0..l.out_ch)
+        .map(|o| match &l.requant {
+            Some(r) => ((acc(o) * r.mult[o] as u64) >> r.shift[o]) + 2,
+            None => acc(o),
+        })
+        .max()
+        .unwrap_or(0);
+    // Values in -bound..=bound need the magnitude's bits plus a sign bit.
+    (64 - bound.leading_zeros() + 1).min(32)
+}
+
+/// One buffer per tensor (flatten shares its input's): 8-bit words for
+/// activations, two's complement words of [`raw_bits`] for raw
+/// accumulators (the logits, residual branches; `raw`): the buffers and
+/// each tensor's buffer index.
 fn plan_buffers(
     net: &IntNetwork,
     shapes: &[Shape],
@@ -617,9 +637,14 @@ fn plan_buffers(
         let inst = s.fresh(&format!("buf_{base}"));
         let raddr = s.fresh(&format!("{inst}_raddr"));
         let rdata = s.fresh(&format!("{inst}_rdata"));
+        let producer = node.and_then(|n| n.mac());
         mems.push(Mem {
             inst,
-            width: if raw[t] { 32 } else { 8 },
+            width: match producer {
+                Some(l) if raw[t] => raw_bits(l),
+                _ => 8,
+            },
+            signed: raw[t],
             depth,
             aw: addr_bits(depth),
             reads: vec![],
@@ -680,11 +705,7 @@ fn debug_readback(mems: &[Mem], mem_of: &[usize], dbg_sel: &Ident, dbg_data: &Id
     let mut dbg = konst(32, 0);
     for t in (0..mem_of.len()).rev() {
         let m = &mems[mem_of[t]];
-        let word = if m.width == 32 {
-            slice(&m.rdata, 31, 0)
-        } else {
-            concat(vec![konst(24, 0), slice(&m.rdata, 7, 0)])
-        };
+        let word = m.word32(0);
         dbg = cond(bin(BinOp::Eq, r(dbg_sel), konst(8, t as u64)), word, dbg);
     }
     vec![
@@ -709,6 +730,36 @@ mod tests {
             .collect();
         let design = build(&net, &mults, Some(4)).unwrap();
         crate::golden::check("rtl/accel_random_top.v", &design.verilog.to_string());
+    }
+
+    /// A raw tensor's words hold the contract's worst case and no more: the
+    /// smallest two's complement width whose range covers the bound.
+    #[test]
+    fn raw_words_are_as_wide_as_the_worst_case_needs() {
+        let mut l = testnet::random(1, false)
+            .mac_layers()
+            .next()
+            .unwrap()
+            .1
+            .clone();
+        l.in_ch = 64;
+        l.kernel = 3;
+        l.bias = vec![0; l.out_ch];
+        let fits = |bound: i64| (1..=32u32).find(|w| bound < 1i64 << (w - 1)).unwrap();
+        l.requant = None;
+        // 576 products of at most 2^16 each.
+        assert_eq!(raw_bits(&l), fits(576 << 16));
+        assert_eq!(raw_bits(&l), 27);
+        let out = l.out_ch;
+        l.requant = Some(crate::intnet::Requant {
+            mult: vec![1; out],
+            shift: vec![8; out],
+            relu: false,
+        });
+        assert_eq!(raw_bits(&l), fits(((576i64 << 16) >> 8) + 2));
+        l.bias[0] = 1 << 30;
+        l.requant = None;
+        assert_eq!(raw_bits(&l), 32);
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub(super) struct Top<'a> {
     pub net: &'a IntNetwork,
     /// Shape of every tensor.
     pub shapes: Vec<Shape>,
-    /// Per tensor: 32-bit words (raw accumulators, residual branches).
+    /// Per tensor: two's complement words (raw accumulators, residual branches).
     pub raw: Vec<bool>,
     /// Names in the top module.
     pub s: Scope,
@@ -266,8 +266,8 @@ impl Top<'_> {
     }
 
     /// The residual adder of `node`: its input plus tensor `other`, both as
-    /// 32-bit words (raw accumulators as they are, activations
-    /// zero-extended), rescaled by `rescale`.
+    /// 32-bit words (raw accumulators and branches sign-extended,
+    /// activations zero-extended), rescaled by `rescale`.
     pub fn add_unit(
         &mut self,
         node: &Node,
@@ -294,14 +294,7 @@ impl Top<'_> {
         self.items.push(wire(wa.clone(), iaw));
         self.items.push(wire(wb.clone(), iaw));
         let k = u.k;
-        let word = |m: &mut Mem, addr: &Ident| {
-            let d = m.reader(r(addr), Some(k));
-            if m.width == 32 {
-                d
-            } else {
-                concat(vec![konst(24, 0), d])
-            }
-        };
+        let word = |m: &mut Mem, addr: &Ident| m.reader32(r(addr), Some(k));
         let ra = word(&mut self.mems[u.in_m], &wa);
         let rb = word(&mut self.mems[om], &wb);
         u.conns.push((fixed("a_addr"), r(&wa)));
