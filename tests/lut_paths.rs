@@ -1,7 +1,8 @@
 //! Every lookup-table kernel path against the contract's direct
 //! transcription (`intnet::sim::reference_trace`): a digits-shaped network
 //! (unsigned and signed, approximate tables) over real digits images, and
-//! random convolutions against a direct convolution. One test per path; a
+//! random convolutions against a direct convolution
+//! (`lut::direct_conv2d`, one error-map lookup per multiplication). One test per path; a
 //! path this CPU lacks is skipped with a message (also under CI: the CI
 //! machine's CPU is not known in advance).
 
@@ -86,47 +87,7 @@ fn random_convolutions(path: Path) {
                     .map(|_| rng.random_range(-128..=127))
                     .collect();
                 let got = lut::conv2d_with(path, &table, &wts, o, k, s, pad, &input, [n, c, h, w]);
-                let oh = (h + 2 * pad - k) / s + 1;
-                let ow = (w + 2 * pad - k) / s + 1;
-                let mut want = vec![0i32; n * o * oh * ow];
-                for img in 0..n {
-                    for oc in 0..o {
-                        for oy in 0..oh {
-                            for ox in 0..ow {
-                                let mut acc = 0i32;
-                                for ci in 0..c {
-                                    for ky in 0..k {
-                                        for kx in 0..k {
-                                            let iy = (oy * s + ky) as isize - pad as isize;
-                                            let ix = (ox * s + kx) as isize - pad as isize;
-                                            let inside = iy >= 0
-                                                && ix >= 0
-                                                && iy < h as isize
-                                                && ix < w as isize;
-                                            let xv = if inside {
-                                                input[((img * c + ci) * h + iy as usize) * w
-                                                    + ix as usize]
-                                            } else {
-                                                0
-                                            };
-                                            let wv = wts[((oc * c + ci) * k + ky) * k + kx];
-                                            // The contract's product from the map itself.
-                                            let m = if signed {
-                                                map.product(xv, wv as u8)
-                                            } else if wv < 0 {
-                                                -map.product(xv, wv.unsigned_abs())
-                                            } else {
-                                                map.product(xv, wv as u8)
-                                            };
-                                            acc = acc.wrapping_add(m);
-                                        }
-                                    }
-                                }
-                                want[((img * o + oc) * oh + oy) * ow + ox] = acc;
-                            }
-                        }
-                    }
-                }
+                let want = lut::direct_conv2d(&map, &wts, o, k, s, pad, &input, [n, c, h, w]);
                 assert_eq!(
                     got, want,
                     "{path:?} signed={signed} x<={xmax} conv {n}x{c}x{h}x{w} -> {o} k{k} s{s} p{pad}"

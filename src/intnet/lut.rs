@@ -210,7 +210,8 @@ struct SharedOut {
 }
 
 // SAFETY: work items write disjoint index sets (each its own positions), and
-// the vector outlives the parallel loop that writes through the pointer.
+// the vector (its capacity) outlives the parallel loop that writes through
+// the pointer.
 unsafe impl Sync for SharedOut {}
 
 impl SharedOut {
@@ -265,15 +266,16 @@ fn run_tiles(
         supported(path),
         "lut::gemm: {path:?} is not supported on this CPU"
     );
-    let mut y = vec![0i32; o_n * p_n];
     if o_n == 0 || p_n == 0 {
-        return y;
+        return vec![0i32; o_n * p_n];
     }
+    // Written once, by the tiles (no zero-filling pass over the output).
+    let mut y: Vec<i32> = Vec::with_capacity(o_n * p_n);
     let order = sign_orders(table, w, o_n, k_n);
     let width = 64 * tile_blocks(p_n, rayon::current_num_threads());
     let out = SharedOut {
         ptr: y.as_mut_ptr(),
-        len: y.len(),
+        len: o_n * p_n,
     };
     let out = &out;
     (0..p_n.div_ceil(width)).into_par_iter().for_each_init(
@@ -321,6 +323,9 @@ fn run_tiles(
             }
         },
     );
+    // SAFETY: the tiles cover positions `0..p_n` and each wrote every
+    // channel's values at its positions: all `o_n * p_n` are initialized.
+    unsafe { y.set_len(o_n * p_n) };
     y
 }
 
@@ -474,20 +479,39 @@ mod avx512 {
         }
     }
 
-    /// Write blocks of accumulators to `out` in position order.
+    /// Write blocks of accumulators to `out` in position order: per block
+    /// a 4 x 16 transposition of 32-bit lanes (interleaves within 128-bit
+    /// lanes, then a 4 x 4 transposition of the 128-bit lanes).
     #[inline(always)]
     unsafe fn store<const NB: usize>(acc: &Acc<NB>, out: &mut [i32]) {
+        // `a[r]` lane `d` is position `4d + LANE_POS[r]`: a[0] 4d, a[2]
+        // 4d + 1, a[1] 4d + 2, a[3] 4d + 3.
+        assert!(LANE_POS == [0, 2, 1, 3] && out.len() >= NB * 64);
         for (j, a) in acc.iter().enumerate() {
-            let mut lanes = [[0i32; 16]; 4];
-            for r in 0..4 {
-                _mm512_storeu_si512(lanes[r].as_mut_ptr() as *mut _, a[r]);
-            }
-            let o = &mut out[j * 64..][..64];
-            for r in 0..4 {
-                for d in 0..16 {
-                    o[4 * d + LANE_POS[r]] = lanes[r][d];
-                }
-            }
+            let (u_lo, v_lo) = (
+                _mm512_unpacklo_epi32(a[0], a[2]),
+                _mm512_unpacklo_epi32(a[1], a[3]),
+            );
+            let (u_hi, v_hi) = (
+                _mm512_unpackhi_epi32(a[0], a[2]),
+                _mm512_unpackhi_epi32(a[1], a[3]),
+            );
+            // 128-bit lane c of q[i]: positions 16c + 4i ..= 16c + 4i + 3.
+            let q = [
+                _mm512_unpacklo_epi64(u_lo, v_lo),
+                _mm512_unpackhi_epi64(u_lo, v_lo),
+                _mm512_unpacklo_epi64(u_hi, v_hi),
+                _mm512_unpackhi_epi64(u_hi, v_hi),
+            ];
+            let t0 = _mm512_shuffle_i32x4::<0x44>(q[0], q[1]);
+            let t1 = _mm512_shuffle_i32x4::<0x44>(q[2], q[3]);
+            let t2 = _mm512_shuffle_i32x4::<0xEE>(q[0], q[1]);
+            let t3 = _mm512_shuffle_i32x4::<0xEE>(q[2], q[3]);
+            let o = out.as_mut_ptr().add(j * 64) as *mut __m512i;
+            _mm512_storeu_si512(o, _mm512_shuffle_i32x4::<0x88>(t0, t1));
+            _mm512_storeu_si512(o.add(1), _mm512_shuffle_i32x4::<0xDD>(t0, t1));
+            _mm512_storeu_si512(o.add(2), _mm512_shuffle_i32x4::<0x88>(t2, t3));
+            _mm512_storeu_si512(o.add(3), _mm512_shuffle_i32x4::<0xDD>(t2, t3));
         }
     }
 
@@ -662,6 +686,30 @@ pub fn im2col(
     (cols, k_n, p_n)
 }
 
+/// `dst.copy_from_slice(src)` for the short rows of packing (one output
+/// row, at most a few dozen bytes), in fixed-size pieces that compile to
+/// plain vector moves instead of a `memcpy` call per row.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    assert_eq!(dst.len(), src.len());
+    let mut d = dst.chunks_exact_mut(16);
+    let mut s = src.chunks_exact(16);
+    for (d, s) in (&mut d).zip(&mut s) {
+        d.copy_from_slice(s);
+    }
+    let (d, s) = (d.into_remainder(), s.remainder());
+    if d.len() >= 8 {
+        d[..8].copy_from_slice(&s[..8]);
+        for (d, s) in d[8..].iter_mut().zip(&s[8..]) {
+            *d = *s;
+        }
+    } else {
+        for (d, s) in d.iter_mut().zip(s) {
+            *d = *s;
+        }
+    }
+}
+
 /// Lookup-table convolution of a batch (bias excluded): `weights` is
 /// `[out_ch][c][kernel][kernel]`, `input` `[n][c][h][w]` (`dims`), the result
 /// `[n][out_ch][oh][ow]` accumulators. Padded positions multiply activation 0.
@@ -739,7 +787,13 @@ pub fn conv2d_with(
                         let k = (ci * kernel + ky) * kernel + kx;
                         let dst = &mut xt[k * width + off..][..run];
                         if stride == 1 {
-                            dst.copy_from_slice(&line[kx..][..run]);
+                            copy_short(dst, &line[kx..][..run]);
+                        } else if stride == 2 {
+                            // A constant stride: the compiler vectorizes it.
+                            let src = &line[kx..][..2 * run - 1];
+                            for (i, d) in dst.iter_mut().enumerate() {
+                                *d = src[2 * i];
+                            }
                         } else {
                             for (i, d) in dst.iter_mut().enumerate() {
                                 *d = line[kx + i * stride];
@@ -768,6 +822,63 @@ pub fn conv2d_with(
         below_128(input),
         &pack,
     )
+}
+
+/// The definition, for tests and benchmarks: a direct convolution with one
+/// error-map lookup per multiplication (sign-magnitude for an unsigned map,
+/// as `intnet`'s contract says), independent of [`ProductTable`] and of the
+/// kernel's im2col and packing. Same operands and result as [`conv2d`].
+#[doc(hidden)]
+#[allow(clippy::too_many_arguments)] // the convolution's geometry, one value each
+pub fn direct_conv2d(
+    map: &ErrorMap,
+    weights: &[i8],
+    out_ch: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    input: &[u8],
+    dims: [usize; 4],
+) -> Vec<i32> {
+    let [n, c, h, w] = dims;
+    let oh = (h + 2 * padding - kernel) / stride + 1;
+    let ow = (w + 2 * padding - kernel) / stride + 1;
+    let mut out = vec![0i32; n * out_ch * oh * ow];
+    for img in 0..n {
+        for oc in 0..out_ch {
+            for oy in 0..oh {
+                for ox in 0..ow {
+                    let mut acc = 0i32;
+                    for ci in 0..c {
+                        for ky in 0..kernel {
+                            for kx in 0..kernel {
+                                let iy = (oy * stride + ky) as isize - padding as isize;
+                                let ix = (ox * stride + kx) as isize - padding as isize;
+                                let inside =
+                                    iy >= 0 && ix >= 0 && iy < h as isize && ix < w as isize;
+                                let xv = if inside {
+                                    input[((img * c + ci) * h + iy as usize) * w + ix as usize]
+                                } else {
+                                    0
+                                };
+                                let wv = weights[((oc * c + ci) * kernel + ky) * kernel + kx];
+                                let m = if map.signed {
+                                    map.product(xv, wv as u8)
+                                } else if wv < 0 {
+                                    -map.product(xv, wv.unsigned_abs())
+                                } else {
+                                    map.product(xv, wv as u8)
+                                };
+                                acc = acc.wrapping_add(m);
+                            }
+                        }
+                    }
+                    out[((img * out_ch + oc) * oh + oy) * ow + ox] = acc;
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -865,38 +976,10 @@ mod tests {
                 .map(|_| rng.random_range(-127..=127))
                 .collect();
             let got = conv2d(&table, &wts, o, k, s, pad, &input, [n, c, h, w]);
-            let oh = (h + 2 * pad - k) / s + 1;
-            let ow = (w + 2 * pad - k) / s + 1;
-            for img in 0..n {
-                for oc in 0..o {
-                    for oy in 0..oh {
-                        for ox in 0..ow {
-                            let mut acc = 0;
-                            for ci in 0..c {
-                                for ky in 0..k {
-                                    for kx in 0..k {
-                                        let iy = (oy * s + ky) as isize - pad as isize;
-                                        let ix = (ox * s + kx) as isize - pad as isize;
-                                        let inside = iy >= 0
-                                            && ix >= 0
-                                            && iy < h as isize
-                                            && ix < w as isize;
-                                        let xv = if inside {
-                                            input[((img * c + ci) * h + iy as usize) * w
-                                                + ix as usize]
-                                        } else {
-                                            0
-                                        };
-                                        acc +=
-                                            table.prod(xv, wts[((oc * c + ci) * k + ky) * k + kx]);
-                                    }
-                                }
-                            }
-                            assert_eq!(got[((img * o + oc) * oh + oy) * ow + ox], acc);
-                        }
-                    }
-                }
-            }
+            assert_eq!(
+                got,
+                direct_conv2d(&map, &wts, o, k, s, pad, &input, [n, c, h, w])
+            );
         }
     }
 

@@ -27,7 +27,7 @@ use codesign::errmap::ErrorMap;
 use codesign::intnet::lut::{self, Path, ProductTable};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tch::{Kind, Tensor};
 
 struct Conv {
@@ -41,6 +41,8 @@ struct Conv {
 const N: usize = 32;
 const K: usize = 3;
 const PAD: usize = 1;
+/// Pause before each wall-clock call (see [`time_interleaved`]).
+const SETTLE: Duration = Duration::from_millis(20);
 
 /// ResNet-8 (CIFAR-10): stem, then one basic block per stage of 16/32/64.
 const SHAPES: &[Conv] = &[
@@ -106,11 +108,21 @@ fn wall_time() -> f64 {
 
 /// Best (least disturbed) time of each function over `reps` rounds by
 /// `clock`, the functions interleaved within each round so that all of them
-/// see the same machine load; one warm-up round first.
-fn time_interleaved(clock: fn() -> f64, reps: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<f64> {
+/// see the same machine load; one warm-up round first. Each call starts
+/// after `settle`: libtorch's OpenMP workers spin-wait for several
+/// milliseconds after a parallel region (libgomp's default spin count), as
+/// rayon's idle workers briefly do, and a contender timed while the
+/// previous one's threads still spin would run on fewer free cores.
+fn time_interleaved(
+    clock: fn() -> f64,
+    reps: usize,
+    settle: Duration,
+    fs: &mut [&mut dyn FnMut()],
+) -> Vec<f64> {
     let mut best = vec![f64::INFINITY; fs.len()];
     for round in 0..=reps {
         for (i, f) in fs.iter_mut().enumerate() {
+            std::thread::sleep(settle);
             let s = clock();
             f();
             if round > 0 {
@@ -119,51 +131,6 @@ fn time_interleaved(clock: fn() -> f64, reps: usize, fs: &mut [&mut dyn FnMut()]
         }
     }
     best
-}
-
-/// The definition, for the bit-exactness check: a direct convolution, one
-/// error-map lookup per multiplication (sign-magnitude for unsigned maps).
-/// Result `[n][o][oh][ow]`.
-fn direct(map: &ErrorMap, wts: &[i8], input: &[u8], s: &Conv) -> Vec<i32> {
-    let oh = (s.hw + 2 * PAD - K) / s.stride + 1;
-    let mut out = vec![0i32; N * s.o * oh * oh];
-    for n in 0..N {
-        for o in 0..s.o {
-            for oy in 0..oh {
-                for ox in 0..oh {
-                    let mut acc = 0i32;
-                    for c in 0..s.c {
-                        for ky in 0..K {
-                            for kx in 0..K {
-                                let iy = (oy * s.stride + ky) as isize - PAD as isize;
-                                let ix = (ox * s.stride + kx) as isize - PAD as isize;
-                                let inside =
-                                    iy >= 0 && ix >= 0 && iy < s.hw as isize && ix < s.hw as isize;
-                                let x = if inside {
-                                    input[((n * s.c + c) * s.hw + iy as usize) * s.hw + ix as usize]
-                                } else {
-                                    0
-                                };
-                                let w = wts[((o * s.c + c) * K + ky) * K + kx];
-                                acc += if map.signed {
-                                    map.product(x, w as u8)
-                                } else {
-                                    let m = map.product(x, w.unsigned_abs());
-                                    if w < 0 {
-                                        -m
-                                    } else {
-                                        m
-                                    }
-                                };
-                            }
-                        }
-                    }
-                    out[((n * s.o + o) * oh + oy) * oh + ox] = acc;
-                }
-            }
-        }
-    }
-    out
 }
 
 /// The AdaPT-style kernel: im2col, then for each output channel and weight
@@ -322,7 +289,7 @@ fn main() {
             };
 
             // Bit-exactness of every contender against the definition.
-            let want = direct(map, &wts, &input, s);
+            let want = lut::direct_conv2d(map, &wts, s.o, K, s.stride, PAD, &input, dims);
             let gathered: Vec<i64> = Vec::try_from(
                 tch::no_grad(|| torch_gather(&table_t, &xt, &wbytes, s)).flatten(0, -1),
             )
@@ -342,6 +309,7 @@ fn main() {
                 let t = time_interleaved(
                     cpu_time,
                     reps,
+                    Duration::ZERO,
                     &mut [&mut || {
                         one.install(|| std::hint::black_box(conv(p)));
                     }],
@@ -351,6 +319,7 @@ fn main() {
             let t_torch = time_interleaved(
                 cpu_time,
                 reps,
+                Duration::ZERO,
                 &mut [&mut || {
                     let _ = std::hint::black_box(torch_conv());
                 }],
@@ -358,6 +327,7 @@ fn main() {
             let t_scalar = time_interleaved(
                 cpu_time,
                 reps.min(3),
+                Duration::ZERO,
                 &mut [&mut || {
                     std::hint::black_box(scalar_im2col(&table, &wts, &input, s));
                 }],
@@ -365,6 +335,7 @@ fn main() {
             let t_gather = time_interleaved(
                 cpu_time,
                 if quick { 1 } else { 2 },
+                Duration::ZERO,
                 &mut [&mut || {
                     let _ = std::hint::black_box(tch::no_grad(|| {
                         torch_gather(&table_t, &xt, &wbytes, s)
@@ -376,6 +347,7 @@ fn main() {
             let w = time_interleaved(
                 wall_time,
                 reps * 2,
+                SETTLE,
                 &mut [
                     &mut || {
                         one.install(|| std::hint::black_box(conv(best)));
