@@ -66,7 +66,9 @@ fn cosim_report(dir: &Path) -> CosimReport {
 
 #[test]
 fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
-    if !codesign::tool::tools_for_test(&[Tool::Yosys, Tool::Iverilog, Tool::Verilator]) {
+    if !codesign::tool::tools_for_test(&[Tool::Yosys, Tool::Iverilog, Tool::Verilator])
+        || !common::torch_for_test()
+    {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
