@@ -365,9 +365,15 @@ pub struct Mismatch {
     pub logits_differ: bool,
 }
 
+/// Layout version of `cosim.json` ([`CosimReport`]).
+pub const COSIM_VERSION: u32 = 1;
+
 /// `cosim.json`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CosimReport {
+    /// Layout version ([`COSIM_VERSION`]; 0: written before it was stated).
+    #[serde(default)]
+    pub version: u32,
     /// Images co-simulated.
     pub images: usize,
     /// Images whose tensors differ anywhere.
@@ -466,6 +472,7 @@ pub fn compare(
         f64::NAN
     };
     CosimReport {
+        version: COSIM_VERSION,
         images: runs.len(),
         mismatches: first.len(),
         logit_mismatches,

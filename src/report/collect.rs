@@ -32,8 +32,16 @@ pub fn run_files() -> Vec<String> {
         ]
         .map(String::from),
     );
-    v.push(rel::in_export(rel::RTL, export::SYNTH));
-    v.push(rel::in_export(rel::RTL_EXACT, export::SYNTH));
+    for e in [rel::RTL, rel::RTL_EXACT] {
+        for f in [
+            export::SYNTH,
+            export::MANIFEST,
+            export::INTNET,
+            export::STA_NETLIST,
+        ] {
+            v.push(rel::in_export(e, f));
+        }
+    }
     v.push(rel::in_export(rel::RTL, export::COSIM));
     v.push(rel::SWEEP_JSON.to_string());
     v
@@ -84,6 +92,26 @@ pub fn energy_config(config: &Path) -> Result<EnergyConfig> {
             )
         }),
     }
+}
+
+/// An error if `path`'s layout `version` is newer than this build reads.
+fn newer(path: &Path, version: u32, known: u32) -> Result<()> {
+    if version > known {
+        return Err(Error::in_file(
+            path,
+            format!("layout version {version} is newer than this codesign reads ({known})"),
+        ));
+    }
+    Ok(())
+}
+
+/// `synth.json` at `path` if it exists (`eda::synth::SynthReport`).
+fn read_synth(path: &Path) -> Result<Option<SynthReport>> {
+    let s = maybe_json::<SynthReport>(path)?;
+    if let Some(s) = &s {
+        newer(path, s.version, crate::eda::synth::SYNTH_VERSION)?;
+    }
+    Ok(s)
 }
 
 /// The area by part from a `synth.json`.
@@ -270,8 +298,8 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
 
     // Synthesis (`eda::synth`): the heterogeneous design in `rtl/`, the
     // all-exact one in `rtl_exact/`.
-    let synth = maybe_json::<SynthReport>(&run.rtl().synth())?;
-    let synth_exact = maybe_json::<SynthReport>(&run.rtl_exact().synth())?;
+    let synth = read_synth(&run.rtl().synth())?;
+    let synth_exact = read_synth(&run.rtl_exact().synth())?;
     let engine_area = |s: &Option<SynthReport>, layer: &str| -> Option<f64> {
         s.as_ref()?
             .engines
@@ -298,7 +326,12 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         .and_then(|s| s.liberty.clone());
 
     // Co-simulation.
-    if let Some(c) = maybe_json::<CosimReport>(&run.rtl().cosim())? {
+    let cosim_path = run.rtl().cosim();
+    let cosim = maybe_json::<CosimReport>(&cosim_path)?;
+    if let Some(c) = &cosim {
+        newer(&cosim_path, c.version, crate::eda::cosim::COSIM_VERSION)?;
+    }
+    if let Some(c) = cosim {
         r.cosim = Cosim {
             images: Some(c.images as u64),
             mismatches: Some(c.mismatches as u64),
@@ -328,7 +361,14 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         (run.rtl(), &synth, false),
         (run.rtl_exact(), &synth_exact, true),
     ] {
-        let Some(synth) = synth else { continue };
+        // Exports written before the network was stored beside them
+        // cannot be counted: no system energy, nothing to note.
+        let Some(synth) = synth
+            .as_ref()
+            .filter(|_| dir.manifest().is_file() && dir.intnet().is_file())
+        else {
+            continue;
+        };
         match super::system::for_export(&dir, synth, &consts, &mult_pj)? {
             Ok((b, memories)) => {
                 if exact {

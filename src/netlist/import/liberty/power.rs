@@ -314,6 +314,15 @@ impl Ctx<'_> {
         })
     }
 
+    /// The `internal_power` groups of pin group `g`, as energies.
+    fn internal(&self, g: &Group) -> Result<Vec<RiseFall>> {
+        g.groups
+            .iter()
+            .filter(|p| p.kind == "internal_power")
+            .map(|p| self.rise_fall(p, "rise_power", "fall_power", self.energy))
+            .collect()
+    }
+
     /// The `(rise_k, fall_k)` tables of group `g`.
     fn rise_fall(&self, g: &Group, rise: &str, fall: &str, scale: f64) -> Result<RiseFall> {
         let get = |k: &str| {
@@ -438,16 +447,10 @@ impl PowerLibrary {
             };
             let leakage_nw = number(path, c, "cell_leakage_power")?.unwrap_or(0.0) * leak;
             let input_pin = |g: &Group, name: &str| -> Result<InputPin> {
-                let internal = g
-                    .groups
-                    .iter()
-                    .filter(|p| p.kind == "internal_power")
-                    .map(|p| ctx.rise_fall(p, "rise_power", "fall_power", ctx.energy))
-                    .collect::<Result<Vec<_>>>()?;
                 Ok(InputPin {
                     name: name.to_string(),
                     capacitance: number(path, g, "capacitance")?.unwrap_or(0.0) * cap,
-                    internal,
+                    internal: ctx.internal(g)?,
                 })
             };
             if def.unusable.is_some() {
@@ -481,12 +484,7 @@ impl PowerLibrary {
             let mut outputs = vec![];
             for (o, f) in &def.outputs {
                 let g = pin(o).expect("cells_of found the pin");
-                let internal = g
-                    .groups
-                    .iter()
-                    .filter(|p| p.kind == "internal_power")
-                    .map(|p| ctx.rise_fall(p, "rise_power", "fall_power", ctx.energy))
-                    .collect::<Result<Vec<_>>>()?;
+                let internal = ctx.internal(g)?;
                 let transition = g
                     .groups
                     .iter()
