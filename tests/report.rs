@@ -263,6 +263,7 @@ fn fixture(energy_override: bool) -> Fixture {
             ],
             counters: vec![],
             counters_match_schedule: None,
+            stream_energy: vec![],
         };
         codesign::io::write_json(run.join("rtl/cosim.json"), &cosim).unwrap();
     }

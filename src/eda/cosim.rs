@@ -401,7 +401,16 @@ pub struct CosimReport {
     /// ([`super::activity::schedule`]); `None` if not compared.
     #[serde(default)]
     pub counters_match_schedule: Option<bool>,
+    /// Per engine layer, its multiplier's energy per multiplication on the
+    /// operand stream its lanes see on the first co-simulated images
+    /// ([`STREAM_IMAGES`]) and on uniform operands ([`super::stream`];
+    /// empty without the NanGate45 Liberty file).
+    #[serde(default)]
+    pub stream_energy: Vec<super::stream::LayerStream>,
 }
+
+/// Images whose operand streams give [`CosimReport::stream_energy`].
+pub const STREAM_IMAGES: usize = 2;
 
 impl CosimReport {
     /// Whether every check passed: the accelerator and each multiplier.
@@ -484,6 +493,7 @@ pub fn compare(
         multipliers: vec![],
         counters: vec![],
         counters_match_schedule: None,
+        stream_energy: vec![],
     }
 }
 
@@ -600,6 +610,12 @@ pub fn cosimulate(dir: &Path, images: &[u8], sim: Sim, shards: usize) -> Result<
     let net = crate::intnet::load(export.intnet())?;
     report.counters_match_schedule = Some(super::activity::schedule(&manifest, &net)? == counters);
     report.counters = counters;
+    if crate::library::energy::nangate45_path().is_file() {
+        let lib = crate::library::energy::nangate45()?;
+        let n = expected.len().min(STREAM_IMAGES);
+        report.stream_energy =
+            super::stream::layer_energies(dir, &manifest, &net, &expected[..n], &lib)?;
+    }
     crate::io::write_json(export.cosim(), &report)?;
     Ok(report)
 }

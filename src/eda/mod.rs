@@ -6,4 +6,5 @@ pub mod activity;
 pub mod cacti;
 pub mod cosim;
 pub mod sta;
+pub mod stream;
 pub mod synth;

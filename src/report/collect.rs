@@ -331,6 +331,10 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     if let Some(c) = &cosim {
         newer(&cosim_path, c.version, crate::eda::cosim::COSIM_VERSION)?;
     }
+    let streams: Vec<crate::eda::stream::LayerStream> = cosim
+        .as_ref()
+        .map(|c| c.stream_energy.clone())
+        .unwrap_or_default();
     if let Some(c) = cosim {
         r.cosim = Cosim {
             images: Some(c.images as u64),
@@ -510,6 +514,10 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         layer.breakdown = approx;
         layer.engine_area_ge = engine_area(&synth, name);
         layer.engine_area_exact_ge = engine_area(&synth_exact, name);
+        if let Some(st) = streams.iter().find(|st| &st.layer == name) {
+            layer.mult_real_stream_pj = Some(st.real_pj);
+            layer.mult_uniform_pj = Some(st.uniform_pj);
+        }
         rel_pairs.push((layer.macs, layer.energy_rel));
         r.layers.push(layer);
     }

@@ -276,6 +276,14 @@ pub struct Layer {
     pub engine_area_ge: Option<f64>,
     /// The same engine with the exact multiplier.
     pub engine_area_exact_ge: Option<f64>,
+    /// The assigned multiplier's energy per multiplication on the operand
+    /// stream this layer's lanes see on real images (pJ; NanGate45
+    /// switching energy, `rtl/cosim.json` `stream_energy`).
+    #[serde(default)]
+    pub mult_real_stream_pj: Option<f64>,
+    /// The same multiplier on uniform random operands (pJ).
+    #[serde(default)]
+    pub mult_uniform_pj: Option<f64>,
 }
 
 /// One point of a lambda sweep.

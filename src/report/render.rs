@@ -326,6 +326,29 @@ pub fn tables(r: &Report) -> Vec<Table> {
                 .collect(),
         });
     }
+    if r.layers.iter().any(|l| l.mult_real_stream_pj.is_some()) {
+        out.push(Table {
+            id: "stream_energy",
+            title: "Multiplier energy per multiplication: real operand stream vs uniform operands (pJ, NanGate45)",
+            headers: h(&["layer", "multiplier", "real stream", "uniform", "real / uniform"]),
+            rows: r
+                .layers
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.name.clone(),
+                        l.multiplier.as_ref().map(|m| m.id.clone()).unwrap_or_default(),
+                        num(l.mult_real_stream_pj, 4),
+                        num(l.mult_uniform_pj, 4),
+                        match (l.mult_real_stream_pj, l.mult_uniform_pj) {
+                            (Some(a), Some(b)) if b > 0.0 => format!("{:.3}", a / b),
+                            _ => NOT_RUN.into(),
+                        },
+                    ]
+                })
+                .collect(),
+        });
+    }
     if !r.memories.is_empty() {
         out.push(Table {
             id: "memories",
