@@ -188,7 +188,7 @@ pub fn system_energy(x: &SystemInputs) -> Result<SystemBreakdown> {
 /// `energy.system_model`).
 pub const MODEL: &[&str] = &[
     "access counts per inference from the schedule of the generated architecture (manifest.json and the network; src/eda/activity.rs), equal to the RTL's event counters in co-simulation (cosim.json counters_match_schedule)",
-    "multipliers: lane multiplications (every lane of an engine multiplies each issue cycle, a partial last channel group included) x the layer's multiplier energy per multiplication from the library (NanGate45 Liberty switching energy, uniform random operands)",
+    "multipliers: lane multiplications (every lane of an engine multiplies each issue cycle, a partial last channel group included) x the layer's multiplier energy per multiplication, NanGate45 Liberty switching energy on uniform random operands: the library's energy_pj, else the export's cosim.json stream_energy (the engine's multiplier mapped the library's canonical way)",
     "adders_accumulators: one 32-bit accumulate per lane multiplication and one 32-bit bias add per engine output, x add32_pj; requantization: per requantized output mult32_pj + add32_pj; pool_residual: add8_pj per pooling window read, 2 x mult32_pj + add32_pj per residual element (constants: energy.constants)",
     "sram_reads / sram_writes: word reads and writes per memory macro x its read_pj / write_pj (memories[].source: CACTI 7 or the per-bit model); a read per cycle in which the reader addresses the macro; the input image's writes counted, the test bench's debug read-back not",
     "clock: every flip-flop of the NanGate45 netlist clocked every cycle (no clock gating in the RTL): Liberty internal_power of its CK pin (rise + fall) + CK pin capacitance x V^2, per cycle; flip-flop output switching not counted",
@@ -215,12 +215,27 @@ pub fn for_export(
     let net = crate::intnet::load(&npath)?;
     let units = activity::schedule(&manifest, &net)?;
     let (accesses, ops) = activity::memory_accesses(&manifest, &net, &units)?;
+    // A library without absolute energies (the generated designs' gate
+    // model): the same NanGate45 figure from this export's co-simulation,
+    // which maps each engine's multiplier ([`crate::eda::stream`]).
+    let cosim_path = export.cosim();
+    let streams = if cosim_path.is_file() {
+        crate::io::read_json::<crate::eda::cosim::CosimReport>(&cosim_path)?.stream_energy
+    } else {
+        vec![]
+    };
     let mut per_layer = BTreeMap::new();
     for u in manifest.units.iter().filter(|u| u.kind == "mac_engine") {
         let id = u.multiplier.as_deref().unwrap_or_default();
-        let Some(pj) = mult_pj(id, manifest.signed) else {
+        let from_cosim = || {
+            streams
+                .iter()
+                .find(|s| s.layer == u.layer && s.multiplier == id)
+                .map(|s| s.uniform_pj)
+        };
+        let Some(pj) = mult_pj(id, manifest.signed).or_else(from_cosim) else {
             return Ok(Err(format!(
-                "multiplier `{id}` of layer `{}` has no energy_pj in the library",
+                "multiplier `{id}` of layer `{}` has no energy_pj in the library and the export's cosim.json has no stream_energy for it",
                 u.layer
             )));
         };
