@@ -26,7 +26,7 @@
 //! discards the word).
 
 use crate::error::{Error, Result};
-use crate::intnet::{IntNetwork, Op};
+use crate::intnet::{IntNetwork, Op, TensorId};
 use crate::rtl::accel::Manifest;
 use crate::rtl::memory::MemoryKind;
 use serde::{Deserialize, Serialize};
@@ -278,10 +278,10 @@ pub fn memory_accesses(
         .iter()
         .map(|m| (m.name.clone(), MemoryAccesses::default()))
         .collect();
-    let buffer = |t: usize| -> Result<String> {
+    let buffer = |t: TensorId| -> Result<String> {
         manifest
             .tensors
-            .get(t)
+            .get(t.index())
             .map(|t| t.memory.clone())
             .ok_or_else(|| Error::input(format!("manifest has no tensor {t}")))
     };
@@ -293,13 +293,13 @@ pub fn memory_accesses(
         m.writes += writes;
         Ok(())
     };
-    add(&buffer(0)?, 0, manifest.input_len as u64)?;
+    add(&buffer(TensorId::INPUT)?, 0, manifest.input_len as u64)?;
     let mut ops = Operations::default();
     for u in units {
         let (i, node) = node_of(net, &u.layer)?;
         let c = &u.counts;
         add(&buffer(node.input)?, c.act_reads, 0)?;
-        add(&buffer(i + 1)?, 0, c.writes)?;
+        add(&buffer(TensorId::output_of(i))?, 0, c.writes)?;
         match &node.op {
             Op::Conv(l) | Op::Linear(l) => {
                 let rom = |kind: MemoryKind| -> Result<String> {
