@@ -13,7 +13,8 @@
 //! included as activation 0 (the multipliers see those zeros too).
 
 use crate::error::{Error, Result};
-use crate::intnet::{IntNetwork, MacLayer, Op, Shape};
+use crate::intnet::sim::Trace;
+use crate::intnet::{IntNetwork, MacLayer, Op, Shape, TensorId};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -63,23 +64,6 @@ pub const DEFAULT_IMAGES: usize = 128;
 /// Default number of receptive fields per layer (DESIGN.md).
 pub const DEFAULT_SAMPLES: usize = 512;
 
-/// What calibration needs from one exact forward pass: every tensor
-/// (index = tensor id, 0 = input) and every multiplying layer's raw
-/// accumulators (bias excluded), in [`IntNetwork::mac_layers`] order.
-pub struct ImageTrace {
-    /// Every tensor, index = tensor id (0 = input).
-    pub tensors: Vec<Vec<i32>>,
-    /// Raw accumulators (bias excluded) of each multiplying layer.
-    pub accumulators: Vec<Vec<i32>>,
-}
-
-/// Shape of every tensor: 0 is the input, `i + 1` the output of node `i`.
-pub fn tensor_shapes(net: &IntNetwork) -> Vec<Shape> {
-    std::iter::once(net.input)
-        .chain(net.nodes.iter().map(|n| n.out))
-        .collect()
-}
-
 /// One multiplying layer seen from the error model: where its input comes
 /// from and how its receptive fields are laid out.
 #[derive(Clone, Debug)]
@@ -91,7 +75,7 @@ pub struct MacView<'a> {
     /// A linear layer reads its whole input tensor as one receptive field.
     pub linear: bool,
     /// Input tensor id and shape.
-    pub input: usize,
+    pub input: TensorId,
     /// Input tensor shape.
     pub in_shape: Shape,
     /// Output tensor shape.
@@ -149,7 +133,7 @@ impl MacView<'_> {
 /// The multiplying layers of `net`, in [`IntNetwork::mac_layers`] order,
 /// checked for the layout the error model relies on.
 pub fn mac_views(net: &IntNetwork) -> Result<Vec<MacView<'_>>> {
-    let shapes = tensor_shapes(net);
+    let shapes = net.tensor_shapes();
     let mut views = Vec::new();
     for node in &net.nodes {
         let (layer, linear) = match &node.op {
@@ -157,7 +141,7 @@ pub fn mac_views(net: &IntNetwork) -> Result<Vec<MacView<'_>>> {
             Op::Linear(l) => (l, true),
             _ => continue,
         };
-        let in_shape = *shapes.get(node.input).ok_or_else(|| {
+        let in_shape = *shapes.get(node.input.index()).ok_or_else(|| {
             Error::input(format!(
                 "layer '{}': input tensor {} does not exist",
                 node.name, node.input
@@ -248,20 +232,6 @@ impl IntMoments {
     }
 }
 
-/// A progress bar on stderr.
-pub(crate) fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(len),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar.set_message(what.to_string());
-    bar
-}
-
 /// Draw the calibration images: `min(n_images, total)` distinct indices.
 fn draw_images(rng: &mut ChaCha8Rng, total: usize, n_images: usize) -> Vec<usize> {
     let mut idx = rand::seq::index::sample(rng, total, n_images.min(total)).into_vec();
@@ -302,7 +272,7 @@ pub fn calibrate_with(
     n_images: usize,
     samples: usize,
     seed: u64,
-    trace: impl Fn(&[u8]) -> Result<ImageTrace> + Sync,
+    trace: impl Fn(&[u8]) -> Result<Trace> + Sync,
 ) -> Result<Calibration> {
     let img_len = net.input.len();
     if img_len == 0 || images.is_empty() || !images.len().is_multiple_of(img_len) {
@@ -337,7 +307,7 @@ pub fn calibrate_with(
         })
         .collect();
 
-    let bar = progress(indices.len() as u64, "calibrating");
+    let bar = crate::progress::bar(indices.len() as u64, "calibrating");
     // Per image slot: per layer, accumulator moments and (sample, histogram).
     type Slot = Vec<(IntMoments, Vec<(usize, Vec<u8>)>)>;
     let slots: Vec<Slot> = indices
@@ -420,11 +390,7 @@ pub fn calibrate(
 ) -> Result<Calibration> {
     let sim = crate::intnet::sim::Simulator::exact(net)?;
     calibrate_with(net, images, n_images, samples, seed, |img| {
-        let t = sim.forward_trace(img);
-        Ok(ImageTrace {
-            tensors: t.tensors,
-            accumulators: t.accumulators,
-        })
+        Ok(sim.forward_trace(img))
     })
 }
 
@@ -535,19 +501,19 @@ pub(crate) mod tests {
             nodes: vec![
                 Node {
                     name: "conv1".into(),
-                    input: 0,
+                    input: TensorId(0),
                     op: Op::Conv(conv(1, 2, 3, 1, 1, 1)),
                     out: s(2, 6, 6),
                 },
                 Node {
                     name: "flat".into(),
-                    input: 1,
+                    input: TensorId(1),
                     op: Op::Flatten,
                     out: s(72, 1, 1),
                 },
                 Node {
                     name: "fc".into(),
-                    input: 2,
+                    input: TensorId(2),
                     op: Op::Linear(lin),
                     out: s(3, 1, 1),
                 },
@@ -558,7 +524,7 @@ pub(crate) mod tests {
 
     /// Naive exact trace of [`toy_net`]: accumulators by the textbook
     /// convolution loop, activations a fixed function of them.
-    pub(crate) fn toy_trace(net: &IntNetwork, img: &[u8]) -> Result<ImageTrace> {
+    pub(crate) fn toy_trace(net: &IntNetwork, img: &[u8]) -> Result<Trace> {
         let Op::Conv(c1) = &net.nodes[0].op else {
             unreachable!()
         };
@@ -592,7 +558,7 @@ pub(crate) mod tests {
                     .sum()
             })
             .collect();
-        Ok(ImageTrace {
+        Ok(Trace {
             tensors: vec![x, act1.clone(), act1, acc2.clone()],
             accumulators: vec![acc1, acc2],
         })
@@ -612,7 +578,7 @@ pub(crate) mod tests {
                 name: "c",
                 layer: l,
                 linear: false,
-                input: 0,
+                input: TensorId(0),
                 in_shape: Shape { c: 1, h: 3, w: 3 },
                 out_shape: out,
             }

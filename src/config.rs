@@ -388,11 +388,28 @@ impl Default for CalibrationConfig {
 }
 
 impl Config {
-    /// Read and validate a config file.
+    /// Read and validate a config file. Relative input paths
+    /// (`dataset.path`, `library`) are taken relative to the config file's
+    /// folder and made absolute, so a run works from any working directory
+    /// and the copy `train` writes into the run directory names the same
+    /// files; `out` stays relative to the working directory (where outputs go).
     pub fn load(path: impl AsRef<Path>) -> Result<Config> {
         let path = path.as_ref();
-        let cfg: Config = crate::io::read_yaml(path)?;
+        let mut cfg: Config = crate::io::read_yaml(path)?;
         cfg.validate().map_err(|m| Error::in_file(path, m))?;
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let folder = std::path::absolute(folder).map_err(|e| Error::in_file(path, e))?;
+        for p in [cfg.dataset.path.as_mut(), cfg.library.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            if p.is_relative() {
+                *p = folder.join(&*p);
+            }
+        }
         Ok(cfg)
     }
 
@@ -546,6 +563,28 @@ mod tests {
         assert_eq!(c.multipliers, Signedness::Unsigned);
         assert_eq!(c.stages.baseline.batch_size, 128);
         assert!(!c.dataset.augment());
+    }
+
+    /// Input paths in a config are the config file's, wherever `codesign`
+    /// runs; `out` stays as written (relative to the working directory).
+    #[test]
+    fn relative_input_paths_follow_the_config_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("configs");
+        std::fs::create_dir(&dir).unwrap();
+        let text = MIN.replace(
+            "dataset: {kind: digits}",
+            "dataset: {kind: mnist, path: ../data/mnist}\nlibrary: lib",
+        );
+        std::fs::write(dir.join("c.yaml"), &text).unwrap();
+        let c = Config::load(dir.join("c.yaml")).unwrap();
+        assert_eq!(c.dataset.path, Some(dir.join("../data/mnist")));
+        assert_eq!(c.library, Some(dir.join("lib")));
+        assert_eq!(c.out, Path::new("runs/t"));
+        let text = text.replace("../data/mnist", "/srv/mnist");
+        std::fs::write(dir.join("c.yaml"), text).unwrap();
+        let c = Config::load(dir.join("c.yaml")).unwrap();
+        assert_eq!(c.dataset.path, Some(PathBuf::from("/srv/mnist")));
     }
 
     #[test]

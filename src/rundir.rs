@@ -181,6 +181,8 @@ pub mod export {
     pub const COSIM: &str = "cosim.json";
     /// The integer network the test bench checks against.
     pub const INTNET: &str = "intnet.json";
+    /// The flattened NanGate45 netlist for static timing (Liberty flow).
+    pub const STA_NETLIST: &str = "netlist_sta.v";
 }
 
 /// An accelerator export (`RUN_DIR/rtl`, `RUN_DIR/rtl_exact`, or any

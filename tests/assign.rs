@@ -269,13 +269,13 @@ fn report_flags_a_pair_the_layer_local_model_misses() {
         nodes: vec![
             Node {
                 name: "flatten".into(),
-                input: 0,
+                input: codesign::intnet::TensorId::INPUT,
                 op: Op::Flatten,
                 out: Shape { c: 64, h: 1, w: 1 },
             },
             Node {
                 name: "fc".into(),
-                input: 1,
+                input: codesign::intnet::TensorId(1),
                 op: Op::Linear(MacLayer {
                     in_ch: 64,
                     out_ch: 10,

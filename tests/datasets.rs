@@ -87,6 +87,7 @@ fn short_lenet5_fashion() -> String {
 fn lenet5_on_fashion_mnist_through_the_hardware() {
     if installed(DatasetKind::FashionMnist).is_none()
         || !codesign::tool::tools_for_test(&[Tool::Yosys, Tool::Verilator])
+        || !common::torch_for_test()
     {
         return;
     }

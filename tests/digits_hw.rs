@@ -66,7 +66,9 @@ fn cosim_report(dir: &Path) -> CosimReport {
 
 #[test]
 fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
-    if !codesign::tool::tools_for_test(&[Tool::Yosys, Tool::Iverilog, Tool::Verilator]) {
+    if !codesign::tool::tools_for_test(&[Tool::Yosys, Tool::Iverilog, Tool::Verilator])
+        || !common::torch_for_test()
+    {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -260,6 +262,25 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
         .collect();
     assert_eq!(checked, distinct_in_order(&engines));
     assert!(rep.passed(), "{:?}", rep.multipliers);
+    // The access counts of the schedule are the RTL's event counters, in
+    // every image; every unit reported, engines with MACs on all lanes.
+    assert_eq!(rep.counters_match_schedule, Some(true));
+    assert_eq!(rep.counters.len(), manifest.units.len());
+    let net = codesign::intnet::load(rtl.join("intnet.json")).unwrap();
+    for ((u, c), (node, layer)) in manifest
+        .units
+        .iter()
+        .zip(&rep.counters)
+        .filter(|(u, _)| u.kind == "mac_engine")
+        .zip(net.mac_layers())
+    {
+        assert_eq!(u.layer, node.name);
+        // One issue per (position, channel group, reduction index).
+        let issues =
+            (node.out.h * node.out.w * layer.out_ch.div_ceil(u.lanes) * layer.fan_in()) as u64;
+        assert_eq!(c.counts.mac_cycles, issues, "{}", u.layer);
+        assert_eq!(c.counts.writes, node.out.len() as u64, "{}", u.layer);
+    }
     // The schedule's cycle count is the measured one, up to the handshakes.
     let (measured, planned) = (rep.cycles_per_inference, rep.cycles_estimate as f64);
     assert!(
@@ -387,6 +408,32 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
     ok(&["report", "digits", "--browser", "skip"]);
     let report: Value = codesign::io::read_json(run.join("report/report.json")).unwrap();
     assert_eq!(report["accuracy"]["exact"], eval_exact(&run));
+    // System energy of the heterogeneous accelerator: its parts add up, and
+    // the SRAM parts are the memories' accesses times their energies.
+    let b = &report["energy"]["system_breakdown_approx"];
+    let part = |k: &str| b[k].as_f64().unwrap_or_else(|| panic!("{k}: {b}"));
+    let parts = [
+        "multipliers",
+        "adders_accumulators",
+        "requantization",
+        "pool_residual",
+        "sram_reads",
+        "sram_writes",
+        "clock",
+        "leakage",
+    ];
+    let sum: f64 = parts.iter().map(|k| part(k)).sum();
+    assert!((sum - part("total")).abs() <= 1e-9 * sum, "{b}");
+    assert!(parts.iter().all(|k| part(k) >= 0.0) && part("multipliers") > 0.0);
+    let mems = report["memories"].as_array().unwrap();
+    assert_eq!(mems.len(), manifest.memories.len());
+    let f = |m: &Value, k: &str| m[k].as_f64().unwrap();
+    let reads: f64 = mems.iter().map(|m| f(m, "reads") * f(m, "read_pj")).sum();
+    assert!((reads - part("sram_reads")).abs() <= 1e-9 * reads);
+    assert_eq!(
+        report["cosim"]["counters_match_schedule"],
+        Value::Bool(true)
+    );
 }
 
 /// The exact network's test accuracy as `eval.json` records it.

@@ -238,15 +238,35 @@ fn fixture(energy_override: bool) -> Fixture {
         network: vec![],
     };
     codesign::io::write_json(run.join("error_model.json"), &em).unwrap();
-    codesign::io::write_json(
-        run.join("rtl/cosim.json"),
-        &serde_json::json!({"images": 20, "mismatches": 0, "logit_mismatches": 0, "cycles_per_inference": 4321.0, "simulator": "iverilog",
-            "multipliers": [
-                {"module": "mul_a", "multiplier": "a", "mismatches": 0, "equivalent": true},
-                {"module": "mul_b", "multiplier": "b", "mismatches": 3, "equivalent": true},
-                {"module": "mul_c", "multiplier": "c", "mismatches": 0, "equivalent": false}]}),
-    )
-    .unwrap();
+    {
+        use codesign::eda::cosim::{CosimReport, MultCheck, Sim, COSIM_VERSION};
+        let check = |m: &str, mismatches: usize, equivalent: bool| MultCheck {
+            module: format!("mul_{m}"),
+            multiplier: m.into(),
+            mismatches,
+            equivalent,
+        };
+        let cosim = CosimReport {
+            version: COSIM_VERSION,
+            images: 20,
+            mismatches: 0,
+            logit_mismatches: 0,
+            cycles_per_inference: 4321.0,
+            cycles_estimate: 4321,
+            simulator: Sim::Iverilog,
+            first_mismatches: vec![],
+            top: "digits_top".into(),
+            multipliers: vec![
+                check("a", 0, true),
+                check("b", 3, true),
+                check("c", 0, false),
+            ],
+            counters: vec![],
+            counters_match_schedule: None,
+            stream_energy: vec![],
+        };
+        codesign::io::write_json(run.join("rtl/cosim.json"), &cosim).unwrap();
+    }
     // Synthesis of both designs (`eda::synth`'s format): engine areas per layer.
     for (dir, scale) in [("rtl", 1.0), ("rtl_exact", 2.0)] {
         use codesign::eda::synth::{Area, SynthReport, UnitArea};
@@ -257,6 +277,7 @@ fn fixture(energy_override: bool) -> Fixture {
             area_um2: ge * 0.798,
         };
         let rep = SynthReport {
+            version: codesign::eda::synth::SYNTH_VERSION,
             top: "digits_top".into(),
             area_model: "test".into(),
             total: area(10_000.0 * scale),

@@ -7,6 +7,7 @@
 //! job and log and cancels its dependents, and `squeue` is empty after every
 //! run. Without Slurm the test is skipped, unless `CI` is set.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -130,7 +131,7 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn digits_on_slurm_matches_local_and_failures_cancel_dependents() {
-    if !slurm_for_test() {
+    if !slurm_for_test() || !common::torch_for_test() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

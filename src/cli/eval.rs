@@ -232,14 +232,7 @@ fn assigned_tables(
 /// Logits of all images, in chunks, with a progress bar on stderr.
 fn run_with_progress(sim: &Simulator, images: &[u8], image_len: usize) -> Vec<i32> {
     let n = images.len() / image_len;
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(n as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("eval [{bar:30}] {pos}/{len} images {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let bar = crate::progress::bar(n as u64, "eval (images)");
     let mut logits = Vec::new();
     for chunk in images.chunks(512 * image_len) {
         logits.extend(sim.logits(chunk));

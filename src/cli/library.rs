@@ -146,7 +146,7 @@ pub fn table(rows: &[&Entry]) -> String {
 fn write_yosys_area(lib: &Library) -> anyhow::Result<()> {
     use rayon::prelude::*;
     let work = tempfile::tempdir()?;
-    let bar = library::build::progress(lib.entries.len() as u64, "yosys area");
+    let bar = crate::progress::bar(lib.entries.len() as u64, "yosys area");
     let stats: Vec<(String, library::yosys::YosysArea)> = lib
         .entries
         .par_iter()

@@ -9,6 +9,81 @@ pub mod report;
 pub mod rtl;
 pub mod train;
 
+/// The `codesign` command line (the binary's `main` parses it; the pipeline's
+/// tests parse every stage's argument list with it).
+#[derive(clap::Parser)]
+#[command(
+    name = "codesign",
+    version,
+    about = "Co-design quantized neural networks and approximate multiplier hardware"
+)]
+pub struct Cli {
+    /// Log level (error, warn, info, debug, trace).
+    #[arg(long, global = true, default_value = "info")]
+    pub log: String,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Characterize one multiplier netlist exhaustively.
+    Characterize(characterize::CharacterizeArgs),
+    /// Build, import into, or show a multiplier library.
+    Library(library::LibraryArgs),
+    /// Train a network: float baseline, QAT, AGN search.
+    Train(train::TrainArgs),
+    /// Turn a QAT/AGN checkpoint into the integer network.
+    Quantize(train::QuantizeArgs),
+    /// Fine-tune with the assigned approximate multipliers in the loop.
+    Retrain(train::RetrainArgs),
+    /// Evaluate the integer network bit-exactly with an assignment.
+    Eval(eval::EvalArgs),
+    /// Assign multipliers to layers with the error model.
+    Assign(assign::AssignArgs),
+    /// Emit the heterogeneous accelerator as Verilog.
+    ExportRtl(rtl::ExportRtlArgs),
+    /// Synthesize an exported accelerator with Yosys.
+    Synth(rtl::SynthArgs),
+    /// Co-simulate an exported accelerator against the Rust simulation.
+    Cosim(rtl::CosimArgs),
+    /// Write the report of a run directory.
+    Report(report::ReportArgs),
+    /// Run every stage of a config.
+    Run(report::RunArgs),
+    /// Sweep AGN lambda and collect accuracy/energy points.
+    Sweep(report::SweepArgs),
+    /// One step of a batch job (run by `--executor slurm` jobs).
+    #[command(hide = true)]
+    Job(report::JobArgs),
+}
+
+impl Command {
+    /// Run the subcommand (train, quantize and retrain are handed to
+    /// `codesign-torch`, see [`train::delegate_to_torch`]).
+    pub fn run(self) -> anyhow::Result<()> {
+        match self {
+            Command::Characterize(a) => characterize::characterize(a),
+            Command::Library(a) => library::library(a),
+            // Parsed here (one --help, one usage check), run by codesign-torch.
+            Command::Train(_) | Command::Quantize(_) | Command::Retrain(_) => {
+                train::delegate_to_torch().map_err(Into::into)
+            }
+            Command::Eval(a) => eval::eval(a),
+            Command::Assign(a) => assign::assign(a),
+            Command::ExportRtl(a) => rtl::export_rtl(a),
+            Command::Synth(a) => rtl::synth(a),
+            Command::Cosim(a) => rtl::cosim(a),
+            Command::Report(a) => report::report(a),
+            Command::Run(a) => report::run(a),
+            Command::Sweep(a) => report::sweep(a),
+            Command::Job(a) => report::job(a),
+        }
+    }
+}
+
 /// Process set-up shared by the `codesign` and `codesign-torch` binaries:
 /// a closed pipe (`codesign library show --json | head`) ends the process
 /// quietly, as Unix tools do, instead of panicking in `println!`; logs go to
@@ -23,6 +98,8 @@ pub fn init(log: &str) {
             tracing_subscriber::EnvFilter::try_new(log).unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour only on a terminal: job logs and captured stderr stay plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .without_time()
         .init();

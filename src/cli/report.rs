@@ -128,6 +128,7 @@ fn prepare(
         binary: Some(crate::pipeline::hash_file(
             &std::env::current_exe().context("cannot locate the codesign binary")?,
         )?),
+        sweep_point: None,
     };
     Ok((run, cfg))
 }

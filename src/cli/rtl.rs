@@ -239,55 +239,28 @@ pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
     let manifest: Manifest = crate::io::read_json(export.manifest())?;
     let rep = synth::synth_with(&args.dir, &manifest, &flow)?;
     crate::io::write_json(export.synth(), &rep)?;
-    if rep.liberty.is_some() {
-        println!(
-            "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12} {:>10}",
-            "unit", "multiplier", "lanes", "cells", "FFs", "area (um2)", "mult (um2)"
-        );
-        for e in &rep.engines {
-            println!(
-                "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1} {:>10.1}",
-                e.layer,
-                e.multiplier.as_deref().unwrap_or("-"),
-                e.lanes,
-                e.area.cells,
-                e.area.flip_flops,
-                e.area.area_um2,
-                e.multiplier_area.as_ref().map_or(0.0, |a| a.area_um2)
-            );
-        }
-        for (name, a) in [
-            ("buffers", &rep.buffers),
-            ("other", &rep.other),
-            ("logic", &rep.logic),
-            ("total", &rep.total),
-        ] {
-            println!(
-                "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1}",
-                name, "", "", a.cells, a.flip_flops, a.area_um2
-            );
-        }
-        println!(
-            "memories: {:.1} um2 of {:.1} um2 in all; model: {}",
-            rep.memory_area_um2, rep.total.area_um2, rep.memory_model
-        );
-        println!("area model: {}; log: {}", rep.area_model, rep.log);
-        if let Some(t) = &rep.timing {
-            println!(
-                "timing (OpenSTA): critical path {:.3} ns from {} to {}; fmax {:.1} MHz; {:.0} inferences/s at {} cycles",
-                t.critical_path_ns,
-                t.critical_path.start,
-                t.critical_path.end,
-                t.fmax_mhz,
-                t.inferences_per_s,
-                t.cycles_per_inference
-            );
-        }
-        return Ok(());
-    }
+    print_synth(&rep);
+    Ok(())
+}
+
+/// The synthesis table: per unit and part, in µm² for a Liberty flow and
+/// NAND2 equivalents for the generic one; the memory macros; the timing.
+fn print_synth(rep: &synth::SynthReport) {
+    type Pick = fn(&synth::Area) -> f64;
+    let (unit, area, memories_total): (&str, Pick, f64) = if rep.liberty.is_some() {
+        ("um2", |a| a.area_um2, rep.memory_area_um2)
+    } else {
+        ("GE", |a| a.area_ge, rep.memory_area_ge)
+    };
     println!(
         "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12} {:>10}",
-        "unit", "multiplier", "lanes", "cells", "FFs", "area (GE)", "mult (GE)"
+        "unit",
+        "multiplier",
+        "lanes",
+        "cells",
+        "FFs",
+        format!("area ({unit})"),
+        format!("mult ({unit})")
     );
     for e in &rep.engines {
         println!(
@@ -297,8 +270,8 @@ pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
             e.lanes,
             e.area.cells,
             e.area.flip_flops,
-            e.area.area_ge,
-            e.multiplier_area.as_ref().map_or(0.0, |a| a.area_ge)
+            area(&e.area),
+            e.multiplier_area.as_ref().map_or(0.0, area)
         );
     }
     for (name, a) in [
@@ -309,12 +282,17 @@ pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
     ] {
         println!(
             "{:<20} {:<22} {:>5} {:>9} {:>7} {:>12.1}",
-            name, "", "", a.cells, a.flip_flops, a.area_ge
+            name,
+            "",
+            "",
+            a.cells,
+            a.flip_flops,
+            area(a)
         );
     }
     if !rep.memories.is_empty() {
         println!(
-            "\n{:<28} {:>8} {:>6} {:>5} {:>10} {:>10} {:>9} {:>9}",
+            "\n{:<28} {:>8} {:>6} {:>5} {:>10} {:>10} {:>9} {:>9} {:>10}",
             "memory macro",
             "depth",
             "width",
@@ -322,11 +300,12 @@ pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
             "area (um2)",
             "area (GE)",
             "read pJ",
-            "write pJ"
+            "write pJ",
+            "leak (uW)"
         );
         for m in &rep.memories {
             println!(
-                "{:<28} {:>8} {:>6} {:>5} {:>10.1} {:>10.1} {:>9.3} {:>9.3}",
+                "{:<28} {:>8} {:>6} {:>5} {:>10.1} {:>10.1} {:>9.3} {:>9.3} {:>10.3}",
                 m.name,
                 m.depth,
                 m.width,
@@ -334,16 +313,28 @@ pub fn synth(args: SynthArgs) -> anyhow::Result<()> {
                 m.area_um2,
                 m.area_ge,
                 m.read_pj,
-                m.write_pj
+                m.write_pj,
+                m.leakage_uw
             );
         }
+    }
+    println!(
+        "memories: {memories_total:.1} {unit} of {:.1} {unit} in all; model: {}",
+        area(&rep.total),
+        rep.memory_model
+    );
+    println!("area model: {}; log: {}", rep.area_model, rep.log);
+    if let Some(t) = &rep.timing {
         println!(
-            "memories: {:.1} GE of {:.1} GE in all; model: {}",
-            rep.memory_area_ge, rep.total.area_ge, rep.memory_model
+            "timing (OpenSTA): critical path {:.3} ns from {} to {}; fmax {:.1} MHz; {:.0} inferences/s at {} cycles",
+            t.critical_path_ns,
+            t.critical_path.start,
+            t.critical_path.end,
+            t.fmax_mhz,
+            t.inferences_per_s,
+            t.cycles_per_inference
         );
     }
-    println!("area model: {}; log: {}", rep.area_model, rep.log);
-    Ok(())
 }
 
 /// Arguments of `codesign cosim`.

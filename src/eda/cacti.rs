@@ -156,29 +156,17 @@ pub fn model(m: &MemoryInfo, dir: &Path) -> Result<MemoryArea> {
         );
         return Ok(fallback);
     };
-    let copies = m.read_ports.max(1) as f64;
-    let area_um2 = a.area_um2 * copies;
-    Ok(MemoryArea {
-        name: m.name.clone(),
-        kind: m.kind,
-        unit: m.unit.clone(),
-        depth: m.depth,
-        width: m.width,
-        read_ports: m.read_ports,
-        write_ports: m.write_ports,
-        bits: m.bits(),
-        area_um2,
-        area_ge: area_um2 / memory::NAND2_UM2,
-        read_pj: a.read_pj,
-        write_pj: if m.write_ports == 0 {
-            0.0
-        } else {
-            a.write_pj * copies
+    Ok(memory::replicated(
+        m,
+        memory::ArrayFigures {
+            area_um2: a.area_um2,
+            read_pj: a.read_pj,
+            write_pj: a.write_pj,
+            leakage_uw: a.leakage_uw,
+            access_ns: a.access_ns,
+            source: CACTI_CONFIG.to_string(),
         },
-        leakage_uw: a.leakage_uw * copies,
-        access_ns: a.access_ns,
-        source: CACTI_CONFIG.to_string(),
-    })
+    ))
 }
 
 #[cfg(test)]

@@ -149,6 +149,18 @@ pub fn run_accel(
     sim: Sim,
     shards: usize,
 ) -> Result<Vec<ImageRun>> {
+    Ok(run_accel_counted(dir, manifest, images, sim, shards)?.0)
+}
+
+/// [`run_accel`], plus the per-inference event counts every unit of the
+/// RTL reported ([`super::activity::measured`]: the same in every image).
+pub fn run_accel_counted(
+    dir: &Path,
+    manifest: &crate::rtl::accel::Manifest,
+    images: &[u8],
+    sim: Sim,
+    shards: usize,
+) -> Result<(Vec<ImageRun>, Vec<super::activity::UnitActivity>)> {
     let n = images.len() / manifest.input_len.max(1);
     if n == 0 || n * manifest.input_len != images.len() {
         return Err(Error::input(format!(
@@ -160,7 +172,7 @@ pub fn run_accel(
     let per_shard = n.div_ceil(shards.clamp(1, n));
     let slices: Vec<&[u8]> = images.chunks(per_shard * manifest.input_len).collect();
     let exe = compile_testbench(dir, manifest, per_shard, sim)?;
-    let runs: Vec<Result<Vec<ImageRun>>> = std::thread::scope(|scope| {
+    let runs: Vec<Result<(Vec<ImageRun>, String)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = slices
             .iter()
             .enumerate()
@@ -175,10 +187,14 @@ pub fn run_accel(
             .collect()
     });
     let mut all = Vec::with_capacity(n);
+    let mut dumps = vec![];
     for r in runs {
-        all.extend(r?);
+        let (images, stdout) = r?;
+        all.extend(images);
+        dumps.extend(super::activity::parse_counters(&stdout)?);
     }
-    Ok(all)
+    let counts = super::activity::measured(manifest, &dumps, n)?;
+    Ok((all, counts))
 }
 
 /// How to start the compiled test bench: the program and its fixed
@@ -252,7 +268,8 @@ fn compile_testbench(
     Ok(exe)
 }
 
-/// Run shard `k` of the images (`slice`) and parse what it read back.
+/// Run shard `k` of the images (`slice`) and parse what it read back;
+/// also returns the simulator's standard output (the units' counters).
 /// Files: `images_<k>.hex` in, `cosim_out_<k>.txt` and `sim_<k>.log` out.
 fn run_shard(
     dir: &Path,
@@ -260,7 +277,7 @@ fn run_shard(
     exe: &TestbenchExe,
     k: usize,
     slice: &[u8],
-) -> Result<Vec<ImageRun>> {
+) -> Result<(Vec<ImageRun>, String)> {
     let images = format!("images_{k}.hex");
     let out = dir.join(format!("cosim_out_{k}.txt"));
     let log = dir.join(format!("sim_{k}.log"));
@@ -274,8 +291,11 @@ fn run_shard(
         format!("+out={}", out.file_name().unwrap().to_string_lossy()),
     ]);
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
-    crate::tool::run_program(exe.program.clone(), &a, dir, Some(&log))?;
-    parse_accel_output(&out, manifest.tensors.len())
+    let run = crate::tool::run_program(exe.program.clone(), &a, dir, Some(&log))?;
+    Ok((
+        parse_accel_output(&out, manifest.tensors.len())?,
+        run.stdout,
+    ))
 }
 
 /// Parse the test bench's output file.
@@ -345,9 +365,15 @@ pub struct Mismatch {
     pub logits_differ: bool,
 }
 
+/// Layout version of `cosim.json` ([`CosimReport`]).
+pub const COSIM_VERSION: u32 = 1;
+
 /// `cosim.json`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CosimReport {
+    /// Layout version ([`COSIM_VERSION`]; 0: written before it was stated).
+    #[serde(default)]
+    pub version: u32,
     /// Images co-simulated.
     pub images: usize,
     /// Images whose tensors differ anywhere.
@@ -367,12 +393,30 @@ pub struct CosimReport {
     /// Every emitted multiplier module, checked on its own.
     #[serde(default)]
     pub multipliers: Vec<MultCheck>,
+    /// Per-inference event counts of every unit, as the RTL counted them
+    /// ([`super::activity`]; the same in every image).
+    #[serde(default)]
+    pub counters: Vec<super::activity::UnitActivity>,
+    /// Whether `counters` equal the schedule's counts
+    /// ([`super::activity::schedule`]); `None` if not compared.
+    #[serde(default)]
+    pub counters_match_schedule: Option<bool>,
+    /// Per engine layer, its multiplier's energy per multiplication on the
+    /// operand stream its lanes see on the first co-simulated images
+    /// ([`STREAM_IMAGES`]) and on uniform operands ([`super::stream`];
+    /// empty without the NanGate45 Liberty file).
+    #[serde(default)]
+    pub stream_energy: Vec<super::stream::LayerStream>,
 }
+
+/// Images whose operand streams give [`CosimReport::stream_energy`].
+pub const STREAM_IMAGES: usize = 2;
 
 impl CosimReport {
     /// Whether every check passed: the accelerator and each multiplier.
     pub fn passed(&self) -> bool {
         self.mismatches == 0
+            && self.counters_match_schedule != Some(false)
             && self
                 .multipliers
                 .iter()
@@ -437,6 +481,7 @@ pub fn compare(
         f64::NAN
     };
     CosimReport {
+        version: COSIM_VERSION,
         images: runs.len(),
         mismatches: first.len(),
         logit_mismatches,
@@ -446,6 +491,9 @@ pub fn compare(
         first_mismatches: first,
         top: manifest.top.clone(),
         multipliers: vec![],
+        counters: vec![],
+        counters_match_schedule: None,
+        stream_energy: vec![],
     }
 }
 
@@ -552,13 +600,22 @@ pub fn cosimulate(dir: &Path, images: &[u8], sim: Sim, shards: usize) -> Result<
     let export = ExportDir::new(dir);
     let manifest: crate::rtl::accel::Manifest = crate::io::read_json(export.manifest())?;
     let reference = load_reference(dir)?;
-    let runs = run_accel(dir, &manifest, images, sim, shards)?;
+    let (runs, counters) = run_accel_counted(dir, &manifest, images, sim, shards)?;
     let expected: Vec<Vec<Vec<i32>>> = images
         .chunks(manifest.input_len)
         .map(|im| reference.forward_trace(im).tensors)
         .collect();
     let mut report = compare(&manifest, &runs, &expected, sim);
     report.multipliers = check_multipliers(dir, &manifest)?;
+    let net = crate::intnet::load(export.intnet())?;
+    report.counters_match_schedule = Some(super::activity::schedule(&manifest, &net)? == counters);
+    report.counters = counters;
+    if crate::library::energy::nangate45_path().is_file() {
+        let lib = crate::library::energy::nangate45()?;
+        let n = expected.len().min(STREAM_IMAGES);
+        report.stream_energy =
+            super::stream::layer_energies(dir, &manifest, &net, &expected[..n], &lib)?;
+    }
     crate::io::write_json(export.cosim(), &report)?;
     Ok(report)
 }

@@ -2,7 +2,9 @@
 //! with Yosys ([`synth`]), static timing with OpenSTA ([`sta`]), SRAM macros from CACTI ([`cacti`]) and co-simulation in Icarus Verilog and Verilator
 //! ([`cosim`]), each through the one tool runner, [`crate::tool`].
 
+pub mod activity;
 pub mod cacti;
 pub mod cosim;
 pub mod sta;
+pub mod stream;
 pub mod synth;

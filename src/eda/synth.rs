@@ -163,11 +163,17 @@ pub struct UnitArea {
     pub multiplier_area: Option<Area>,
 }
 
+/// Layout version of `synth.json` ([`SynthReport`]).
+pub const SYNTH_VERSION: u32 = 1;
+
 /// `synth.json`. Memories are black-box macros whose area comes from the
 /// stated SRAM model ([`crate::rtl::memory`]); everything else is the
 /// synthesized logic. Areas in NAND2 equivalents.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SynthReport {
+    /// Layout version ([`SYNTH_VERSION`]; 0: written before it was stated).
+    #[serde(default)]
+    pub version: u32,
     /// Top module synthesized.
     pub top: String,
     /// How cell areas convert to NAND2 equivalents, with its source.
@@ -471,7 +477,7 @@ pub fn synth_with(
                 Some(name),
                 Some(*clock_ns),
                 chip,
-                Some("netlist_sta.v".to_string()),
+                Some(crate::rundir::export::STA_NETLIST.to_string()),
             )
         }
     };
@@ -563,6 +569,7 @@ pub fn synth_with(
         Flow::Generic => None,
     };
     Ok(SynthReport {
+        version: SYNTH_VERSION,
         timing,
         top: manifest.top.clone(),
         area_model,

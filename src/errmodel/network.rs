@@ -26,10 +26,10 @@
 //! neighbouring outputs (a multiplier's bias is shared by every output of
 //! a channel) are left out; the measurement shows what that costs.
 
-use crate::calib::{tensor_shapes, IntMoments};
+use crate::calib::IntMoments;
 use crate::error::Result;
 use crate::intnet::sim::{argmax, Simulator};
-use crate::intnet::{IntNetwork, Op};
+use crate::intnet::{AddRescale, IntNetwork, Op, TensorId};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -79,7 +79,7 @@ pub fn linear_share(net: &IntNetwork, images: &[u8]) -> Result<Vec<f64>> {
                 .iter()
                 .enumerate()
                 .map(|(i, _)| {
-                    let out = &t.tensors[i + 1];
+                    let out = &t.tensors[TensorId::output_of(i)];
                     let inside = out.iter().filter(|&&v| v > 0 && v < net.act_max).count();
                     (inside as u64, out.len() as u64)
                 })
@@ -117,12 +117,12 @@ pub fn linear_share(net: &IntNetwork, images: &[u8]) -> Result<Vec<f64>> {
 /// every layer approximate (module docs). `local[l]`: layer `l`'s local
 /// predicted error std (accumulator units); `share`: [`linear_share`].
 pub fn propagate(net: &IntNetwork, local: &[f64], share: &[f64]) -> Vec<f64> {
-    let shapes = tensor_shapes(net);
+    let shapes = net.tensor_shapes();
     let mut v = vec![0.0f64; net.nodes.len() + 1];
     let mut out = Vec::new();
     for (i, node) in net.nodes.iter().enumerate() {
         let vin = v[node.input];
-        v[i + 1] = match &node.op {
+        v[TensorId::output_of(i)] = match &node.op {
             Op::Conv(l) | Op::Linear(l) => {
                 let n = (l.in_ch * l.kernel * l.kernel) as f64;
                 let w2 = l.weights.iter().map(|&w| (w as f64).powi(2)).sum::<f64>()
@@ -152,9 +152,12 @@ pub fn propagate(net: &IntNetwork, local: &[f64], share: &[f64]) -> Vec<f64> {
             }
             Op::Add {
                 other,
-                mult_a,
-                mult_b,
-                shift,
+                params:
+                    AddRescale {
+                        mult_a,
+                        mult_b,
+                        shift,
+                    },
             } => {
                 let scale = 4f64.powi(*shift as i32);
                 ((*mult_a as f64).powi(2) * vin + (*mult_b as f64).powi(2) * v[*other]) / scale

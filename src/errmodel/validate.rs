@@ -130,7 +130,7 @@ pub fn measure(
                 .collect()
         })
         .collect();
-    let bar = crate::calib::progress(indices.len() as u64, "measuring");
+    let bar = crate::progress::bar(indices.len() as u64, "measuring");
     let zero = || vec![vec![PairMeasurement::default(); cands.len()]; views.len()];
     let total = indices
         .par_iter()

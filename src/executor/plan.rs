@@ -63,26 +63,14 @@ pub fn sweep_point(run: &Run, lambda: f64) -> (Run, Vec<Stage>) {
             .root()
             .to_path_buf(),
         build_library: false,
+        sweep_point: Some(lambda),
         ..run.clone()
     };
-    let mut stages: Vec<Stage> = sub
+    let stages: Vec<Stage> = sub
         .stages()
         .into_iter()
         .filter(|s| SWEEP_POINT_STAGES.contains(&s.name))
         .collect();
-    for s in stages.iter_mut() {
-        match s.name {
-            "agn" => s.commands[0].extend(["--lambda".to_string(), lambda.to_string()]),
-            // The error model's check is the main run's business.
-            // (so the point writes no error_model.json).
-            "assign" => {
-                s.commands[0].push("--no-validate".to_string());
-                s.outputs
-                    .retain(|o| *o != crate::pipeline::Output::File(rel::ERROR_MODEL.into()));
-            }
-            _ => {}
-        }
-    }
     (sub, stages)
 }
 

@@ -59,6 +59,7 @@
 
 pub mod arith;
 pub mod evalfile;
+pub mod graph;
 pub mod lut;
 pub mod sim;
 #[doc(hidden)]
@@ -155,56 +156,37 @@ pub struct MacLayer {
     pub requant: Option<Requant>,
 }
 
-/// What a node computes.
+/// How a residual addition brings its two summands to one scale
+/// ([`arith::residual_add`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Op {
-    /// Convolution.
-    Conv(MacLayer),
-    /// Fully-connected layer, stored as a 1x1 conv on a `[in_ch, 1, 1]` input.
-    Linear(MacLayer),
-    /// Max pooling over square windows.
-    MaxPool {
-        /// Window size.
-        kernel: usize,
-        /// Window stride.
-        stride: usize,
-    },
-    /// Average pooling over square windows.
-    AvgPool {
-        /// Window size.
-        kernel: usize,
-        /// Window stride.
-        stride: usize,
-    },
-    /// Mean over each channel's whole map, to `[c, 1, 1]`.
-    GlobalAvgPool,
-    /// Reshape `[c, h, w]` to `[c*h*w, 1, 1]` for a following linear layer.
-    Flatten,
-    /// Residual addition of this node's input and tensor `other`.
-    Add {
-        /// Index of the other summand's tensor (0 = network input).
-        other: usize,
-        /// Multiplier of this node's input ([`arith::residual_add`]).
-        mult_a: i32,
-        /// Multiplier of the other summand.
-        mult_b: i32,
-        /// Right shift after the weighted sum (rounded, then clamped to `0..=act_max`).
-        shift: u32,
-    },
+pub struct AddRescale {
+    /// Multiplier of the node's input.
+    pub mult_a: i32,
+    /// Multiplier of the other summand.
+    pub mult_b: i32,
+    /// Right shift after the weighted sum (rounded, then clamped to `0..=act_max`).
+    pub shift: u32,
 }
 
-/// One node: `op` applied to tensor `input`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Node {
-    /// Layer name, the same as in training's sidecar and in the assignment.
-    pub name: String,
-    /// Index of the input tensor (0 = network input).
-    pub input: usize,
-    /// What the node computes.
-    pub op: Op,
-    /// Output shape.
-    pub out: Shape,
+/// What an integer node computes ([`graph::Op`] with the contract's payloads).
+pub type Op = graph::Op<MacLayer, AddRescale>;
+
+/// One integer node: `op` applied to tensor `input`.
+pub type Node = graph::Node<MacLayer, AddRescale>;
+
+impl graph::MacGeometry for MacLayer {
+    fn out_ch(&self) -> usize {
+        self.out_ch
+    }
+    fn kernel(&self) -> usize {
+        self.kernel
+    }
+    fn stride(&self) -> usize {
+        self.stride
+    }
+    fn padding(&self) -> usize {
+        self.padding
+    }
 }
 
 /// The whole integer network.
@@ -229,12 +211,9 @@ pub struct IntNetwork {
 }
 
 impl IntNetwork {
-    /// Names of the multiplying layers, in order.
+    /// The multiplying layers with their nodes, in order.
     pub fn mac_layers(&self) -> impl Iterator<Item = (&Node, &MacLayer)> {
-        self.nodes.iter().filter_map(|n| match &n.op {
-            Op::Conv(l) | Op::Linear(l) => Some((n, l)),
-            _ => None,
-        })
+        graph::mac_nodes(&self.nodes).map(|(_, n, l)| (n, l))
     }
 }
 
@@ -245,22 +224,10 @@ impl MacLayer {
     }
 }
 
-impl Node {
-    /// The multiplying layer of this node, if it is one.
-    pub fn mac(&self) -> Option<&MacLayer> {
-        match &self.op {
-            Op::Conv(l) | Op::Linear(l) => Some(l),
-            _ => None,
-        }
-    }
-}
-
 impl IntNetwork {
     /// Shape of every tensor (index = tensor id); assumes a valid network.
     pub fn tensor_shapes(&self) -> Vec<Shape> {
-        std::iter::once(self.input)
-            .chain(self.nodes.iter().map(|n| n.out))
-            .collect()
+        graph::tensor_shapes(self.input, &self.nodes)
     }
 
     /// Multiplications per image of each multiplying layer, in
@@ -273,6 +240,7 @@ impl IntNetwork {
 }
 
 pub use arith::window_out;
+pub use graph::TensorId;
 
 /// Read and validate an integer network file (`intnet.json`).
 pub fn load(path: impl AsRef<std::path::Path>) -> Result<IntNetwork> {
@@ -320,65 +288,43 @@ pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
     let raw_readers_ok = raw_tensor_readers_ok(net);
     for (i, node) in net.nodes.iter().enumerate() {
         let at = |field: &str, msg: String| format!("node {i} '{}': {field}: {msg}", node.name);
-        if node.input > i {
-            return Err(at(
-                "input",
-                format!(
-                    "tensor {} is not produced before this node (tensors 0..={i} are)",
-                    node.input
-                ),
-            ));
-        }
-        let s = shapes[node.input];
-        let expected = match &node.op {
+        let readable = |t: TensorId, field: &'static str| {
+            if t.index() > i {
+                Err(at(
+                    field,
+                    format!("tensor {t} is not produced before this node (tensors 0..={i} are)"),
+                ))
+            } else {
+                Ok(shapes[t])
+            }
+        };
+        let s = readable(node.input, "input")?;
+        let expected = node.op.out_shape(s).map_err(|(f, m)| at(f, m))?;
+        match &node.op {
             Op::Conv(l) | Op::Linear(l) => {
                 let linear = matches!(node.op, Op::Linear(_));
-                check_mac(l, s, linear, i == last || raw_readers_ok[i + 1])
-                    .map_err(|(f, m)| at(f, m))?
+                check_mac(
+                    l,
+                    s,
+                    linear,
+                    i == last || raw_readers_ok[TensorId::output_of(i)],
+                )
+                .map_err(|(f, m)| at(f, m))?
             }
-            Op::MaxPool { kernel, stride } | Op::AvgPool { kernel, stride } => {
-                let oh = window_out(s.h, *kernel, *stride, 0);
-                let ow = window_out(s.w, *kernel, *stride, 0);
-                match (oh, ow) {
-                    (Some(h), Some(w)) => Shape { c: s.c, h, w },
-                    _ => {
-                        return Err(at(
-                            "kernel",
-                            format!(
-                                "window {kernel} stride {stride} does not fit a {}x{} input",
-                                s.h, s.w
-                            ),
-                        ))
-                    }
-                }
-            }
-            Op::GlobalAvgPool => Shape { c: s.c, h: 1, w: 1 },
-            Op::Flatten => Shape {
-                c: s.len(),
-                h: 1,
-                w: 1,
-            },
             Op::Add {
                 other,
-                mult_a,
-                mult_b,
-                shift,
+                params:
+                    AddRescale {
+                        mult_a,
+                        mult_b,
+                        shift,
+                    },
             } => {
-                if *other > i {
+                let o = readable(*other, "other")?;
+                if o != s {
                     return Err(at(
                         "other",
-                        format!(
-                            "tensor {other} is not produced before this node (tensors 0..={i} are)"
-                        ),
-                    ));
-                }
-                if shapes[*other] != s {
-                    return Err(at(
-                        "other",
-                        format!(
-                            "tensor {other} has shape {:?}, the input {:?}",
-                            shapes[*other], s
-                        ),
+                        format!("tensor {other} has shape {o:?}, the input {s:?}"),
                     ));
                 }
                 if !(0..MAX_ADD_MULT).contains(mult_a) || !(0..MAX_ADD_MULT).contains(mult_b) {
@@ -390,9 +336,9 @@ pub fn validate(net: &IntNetwork) -> std::result::Result<(), String> {
                 if !(1..=62).contains(shift) {
                     return Err(at("shift", format!("{shift} is outside 1..=62")));
                 }
-                s
             }
-        };
+            _ => {}
+        }
         if node.out != expected {
             return Err(at(
                 "out",
@@ -428,31 +374,29 @@ pub fn raw_tensor_readers_ok(net: &IntNetwork) -> Vec<bool> {
     let mut only_add = vec![true; n];
     for node in &net.nodes {
         let add = matches!(node.op, Op::Add { .. });
-        if node.input < n {
+        if node.input.index() < n {
             read[node.input] = true;
             only_add[node.input] &= add;
         }
-        if let Op::Add { other, .. } = node.op {
-            if other < n {
-                read[other] = true;
-            }
+        if let Some(other) = node.op.other().filter(|o| o.index() < n) {
+            read[other] = true;
         }
     }
     read.iter().zip(only_add).map(|(r, o)| *r && o).collect()
 }
 
-/// Check one multiplying layer against its input shape; the output shape,
-/// or the offending field and message.
+/// Check one multiplying layer against its input shape (its output shape
+/// is [`graph::Op::out_shape`]'s); `Err`: the offending field and message.
 fn check_mac(
     l: &MacLayer,
     s: Shape,
     linear: bool,
     raw_ok: bool,
-) -> std::result::Result<Shape, (&'static str, String)> {
+) -> std::result::Result<(), (&'static str, String)> {
     if l.in_ch == 0 || l.out_ch == 0 {
         return Err(("in_ch/out_ch", "must be >= 1".into()));
     }
-    let out = if linear {
+    if linear {
         if l.kernel != 1 || l.stride != 1 || l.padding != 0 {
             return Err((
                 "kernel",
@@ -472,33 +416,12 @@ fn check_mac(
                 ),
             ));
         }
-        Shape {
-            c: l.out_ch,
-            h: 1,
-            w: 1,
-        }
-    } else {
-        if l.in_ch != s.c {
-            return Err((
-                "in_ch",
-                format!("{} does not match the input's {} channels", l.in_ch, s.c),
-            ));
-        }
-        let oh = window_out(s.h, l.kernel, l.stride, l.padding);
-        let ow = window_out(s.w, l.kernel, l.stride, l.padding);
-        match (oh, ow) {
-            (Some(h), Some(w)) => Shape { c: l.out_ch, h, w },
-            _ => {
-                return Err((
-                    "kernel",
-                    format!(
-                        "kernel {} stride {} padding {} does not fit a {}x{} input",
-                        l.kernel, l.stride, l.padding, s.h, s.w
-                    ),
-                ))
-            }
-        }
-    };
+    } else if l.in_ch != s.c {
+        return Err((
+            "in_ch",
+            format!("{} does not match the input's {} channels", l.in_ch, s.c),
+        ));
+    }
     if l.fan_in() > MAX_FAN_IN {
         return Err((
             "in_ch",
@@ -585,7 +508,7 @@ fn check_mac(
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -603,6 +526,28 @@ mod tests {
             Op::Conv(l) | Op::Linear(l) => l,
             _ => panic!("node {i} is not a mac layer"),
         }
+    }
+
+    /// The file format is unchanged by the generic graph: an addition's
+    /// fields sit beside `"op": "add"`, tensor ids are plain numbers, and a
+    /// network reads back equal.
+    #[test]
+    fn file_format_round_trips() {
+        let net = testnet::random(3, false);
+        let json = serde_json::to_value(&net).unwrap();
+        let add = json["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["op"]["op"] == "add")
+            .expect("the test network has a residual addition");
+        assert!(add["input"].is_u64(), "{add}");
+        let op = &add["op"];
+        assert!(op["other"].is_u64(), "{add}");
+        assert!(op["mult_a"].is_i64() && op["shift"].is_u64(), "{add}");
+        assert!(op.get("params").is_none(), "{add}");
+        let back: IntNetwork = serde_json::from_value(json).unwrap();
+        assert_eq!(back, net);
     }
 
     #[test]
@@ -626,11 +571,11 @@ mod tests {
         assert!(e.contains("'conv1': bias: "), "{e}");
         let e = broken(|n| n.nodes[0].out.h += 1);
         assert!(e.contains("'conv1': out: "), "{e}");
-        let e = broken(|n| n.nodes[1].input = 7);
+        let e = broken(|n| n.nodes[1].input = TensorId(7));
         assert!(e.contains("node 1 'conv2': input: tensor 7"), "{e}");
         let e = broken(|n| {
             if let Op::Add { other, .. } = &mut n.nodes[2].op {
-                *other = 0;
+                *other = TensorId::INPUT;
             }
         });
         assert!(e.contains("'add1': other: tensor 0 has shape"), "{e}");

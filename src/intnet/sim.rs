@@ -6,7 +6,7 @@
 
 pub use super::lut::ProductTable;
 use super::{arith, lut};
-use super::{IntNetwork, MacLayer, Op, Shape};
+use super::{AddRescale, IntNetwork, MacLayer, Op, Shape};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -265,9 +265,12 @@ impl Simulator {
                 Op::Flatten => input.clone(),
                 Op::Add {
                     other,
-                    mult_a,
-                    mult_b,
-                    shift,
+                    params:
+                        AddRescale {
+                            mult_a,
+                            mult_b,
+                            shift,
+                        },
                 } => add(
                     input,
                     &tensors[*other],
@@ -501,9 +504,12 @@ pub fn reference_trace(net: &IntNetwork, tables: &[ProductTable], image: &[u8]) 
             Op::Flatten => y.copy_from_slice(x),
             Op::Add {
                 other,
-                mult_a,
-                mult_b,
-                shift,
+                params:
+                    AddRescale {
+                        mult_a,
+                        mult_b,
+                        shift,
+                    },
             } => {
                 let b = &tensors[*other];
                 for j in 0..y.len() {
@@ -531,11 +537,12 @@ mod tests {
     use super::super::{testnet, validate, Node, Requant, FORMAT_VERSION};
     use super::*;
     use crate::errmap::ErrorMap;
+    use crate::intnet::TensorId;
 
     fn node(name: &str, input: usize, op: Op, c: usize, h: usize, w: usize) -> Node {
         Node {
             name: name.into(),
-            input,
+            input: TensorId(input),
             op,
             out: Shape { c, h, w },
         }
@@ -664,10 +671,12 @@ mod tests {
                     "add",
                     2,
                     Op::Add {
-                        other: 3,
-                        mult_a: 1,
-                        mult_b: 3,
-                        shift: 1,
+                        other: TensorId(3),
+                        params: AddRescale {
+                            mult_a: 1,
+                            mult_b: 3,
+                            shift: 1,
+                        },
                     },
                     2,
                     1,

@@ -4,7 +4,10 @@
 //! options give the same network bit for bit. Requantization is scaled so
 //! that activations spread over the range instead of saturating.
 
-use super::{window_out, IntNetwork, MacLayer, Node, Op, Requant, Shape, FORMAT_VERSION};
+use super::{
+    window_out, AddRescale, IntNetwork, MacLayer, Node, Op, Requant, Shape, TensorId,
+    FORMAT_VERSION,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -152,7 +155,7 @@ impl NetBuilder<'_> {
     fn push(&mut self, name: &str, input: usize, op: Op, out: Shape) -> usize {
         self.nodes.push(Node {
             name: name.into(),
-            input,
+            input: TensorId(input),
             op,
             out,
         });
@@ -262,7 +265,7 @@ impl NetBuilder<'_> {
         let mut mult = [0i32; 2];
         for (m, (t, is_raw)) in mult.iter_mut().zip([a, other].into_iter().zip(raw)) {
             let typical = if is_raw {
-                let node = &self.nodes[t - 1];
+                let node = &self.nodes[TensorId(t).producer().expect("a node's output")];
                 let fan_in = node.op_fan_in();
                 self.spread(fan_in)
             } else {
@@ -276,10 +279,12 @@ impl NetBuilder<'_> {
             name,
             a,
             Op::Add {
-                other,
-                mult_a: mult[0],
-                mult_b: mult[1],
-                shift,
+                other: TensorId(other),
+                params: AddRescale {
+                    mult_a: mult[0],
+                    mult_b: mult[1],
+                    shift,
+                },
             },
             out,
         )
@@ -294,10 +299,12 @@ impl NetBuilder<'_> {
             name,
             a,
             Op::Add {
-                other,
-                mult_a,
-                mult_b,
-                shift,
+                other: TensorId(other),
+                params: AddRescale {
+                    mult_a,
+                    mult_b,
+                    shift,
+                },
             },
             out,
         )

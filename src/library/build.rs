@@ -9,21 +9,6 @@ use crate::netlist::Netlist;
 use rayon::prelude::*;
 use std::path::Path;
 
-/// Progress bar on stderr for `len` steps of `what`.
-pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(len),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} {elapsed}")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(what.to_string());
-    bar
-}
-
 /// Build one generated design, checking its netlist against its
 /// arithmetic reference (a mismatch is a generator bug, reported as such).
 fn build_one(g: &Generated) -> Result<Design> {
@@ -39,7 +24,7 @@ fn build_one(g: &Generated) -> Result<Design> {
 
 /// Build the given generated designs (in parallel, with a progress bar).
 pub fn build_designs(designs: &[Generated]) -> Result<Vec<Design>> {
-    let bar = progress(designs.len() as u64, "characterizing multipliers");
+    let bar = crate::progress::bar(designs.len() as u64, "characterizing multipliers");
     let out: Vec<Result<Design>> = designs
         .par_iter()
         .map(|g| {
@@ -162,7 +147,7 @@ pub fn add_imported(
             published,
         ));
     }
-    let bar = progress(plan.len() as u64, "characterizing imported multipliers");
+    let bar = crate::progress::bar(plan.len() as u64, "characterizing imported multipliers");
     let designs: Vec<Result<Design>> = plan
         .into_par_iter()
         .map(|(id, params, n, published)| {

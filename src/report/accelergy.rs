@@ -28,6 +28,10 @@ pub struct ErtTable {
     pub name: String,
     /// The component's actions with their energies.
     pub actions: Vec<Action>,
+    /// Where the energies come from (CACTI configuration, Liberty model),
+    /// where they are not the report's per-operation constants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,6 +58,10 @@ pub struct ArtTable {
     pub name: String,
     /// um^2.
     pub area: f64,
+    /// Where the area comes from, where it is not NAND2 equivalents times
+    /// `nand2_um2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,20 +96,29 @@ fn action(name: &str, energy: f64) -> Action {
     }
 }
 
-/// Energy reference table of the report's accelerator.
+/// Source of the `<layer>.multiplier_nangate45` energies.
+pub const NANGATE45_SOURCE: &str = "NanGate45 Liberty switching energy of the layer's multiplier on its canonical mapping (src/library/energy.rs): uniform random operands, and the operand stream the layer's lanes see on real images (src/eda/stream.rs)";
+
+/// Energy reference table of the report's accelerator: the per-operation
+/// constants' components, and where the run has them, each memory macro
+/// (`memory.<instance>`, CACTI or the per-bit model) and each layer's
+/// multiplier in NanGate45 (`<layer>.multiplier_nangate45`), with sources.
 pub fn ert(r: &Report, c: &Constants) -> Ert {
     let mut tables = vec![
         ErtTable {
             name: "exact_multiplier".into(),
             actions: vec![action("mult_random", c.mult8_pj), action("idle", 0.0)],
+            source: None,
         },
         ErtTable {
             name: "adder8".into(),
             actions: vec![action("add", c.add8_pj), action("idle", 0.0)],
+            source: None,
         },
         ErtTable {
             name: "adder32".into(),
             actions: vec![action("add", c.add32_pj), action("idle", 0.0)],
+            source: None,
         },
         ErtTable {
             name: "requantizer".into(),
@@ -109,6 +126,7 @@ pub fn ert(r: &Report, c: &Constants) -> Ert {
                 action("mult_random", c.mult32_pj + c.add32_pj),
                 action("idle", 0.0),
             ],
+            source: None,
         },
     ];
     for l in &r.layers {
@@ -118,6 +136,7 @@ pub fn ert(r: &Report, c: &Constants) -> Ert {
                 action("mult_random", l.energy_per_mult_pj),
                 action("idle", 0.0),
             ],
+            source: None,
         });
         tables.push(ErtTable {
             name: component(&l.name, "mac"),
@@ -125,10 +144,12 @@ pub fn ert(r: &Report, c: &Constants) -> Ert {
                 action("mac_random", l.energy_per_mac_pj),
                 action("idle", 0.0),
             ],
+            source: None,
         });
         tables.push(ErtTable {
             name: component(&l.name, "weight_buffer"),
             actions: vec![action("read", l.weight_access_pj), action("idle", 0.0)],
+            source: None,
         });
         tables.push(ErtTable {
             name: component(&l.name, "activation_buffer"),
@@ -137,6 +158,30 @@ pub fn ert(r: &Report, c: &Constants) -> Ert {
                 action("write", l.activation_access_pj),
                 action("idle", 0.0),
             ],
+            source: None,
+        });
+        if let (Some(u), Some(real)) = (l.mult_uniform_pj, l.mult_real_stream_pj) {
+            tables.push(ErtTable {
+                name: component(&l.name, "multiplier_nangate45"),
+                actions: vec![
+                    action("mult_random", u),
+                    action("mult_real_stream", real),
+                    action("idle", 0.0),
+                ],
+                source: Some(NANGATE45_SOURCE.into()),
+            });
+        }
+    }
+    for m in &r.memories {
+        let mut actions = vec![action("read", m.read_pj)];
+        if m.write_ports > 0 {
+            actions.push(action("write", m.write_pj));
+        }
+        actions.push(action("idle", 0.0));
+        tables.push(ErtTable {
+            name: format!("memory.{}", m.name),
+            actions,
+            source: Some(m.source.clone()),
         });
     }
     Ert {
@@ -156,12 +201,14 @@ pub fn art(r: &Report, c: &Constants) -> Art {
             tables.push(ArtTable {
                 name: component(&l.name, "multiplier"),
                 area: cost.area_ge * c.nand2_um2,
+                source: None,
             });
         }
         if let Some(a) = l.engine_area_ge {
             tables.push(ArtTable {
                 name: component(&l.name, "engine"),
                 area: a * c.nand2_um2,
+                source: None,
             });
         }
     }
@@ -169,13 +216,36 @@ pub fn art(r: &Report, c: &Constants) -> Art {
         tables.push(ArtTable {
             name: "accelerator".into(),
             area: a * c.nand2_um2,
+            source: None,
         });
     }
     if let Some(a) = r.area.exact_ge {
         tables.push(ArtTable {
             name: "accelerator_exact".into(),
             area: a * c.nand2_um2,
+            source: None,
         });
+    }
+    for m in &r.memories {
+        tables.push(ArtTable {
+            name: format!("memory.{}", m.name),
+            area: m.area_um2,
+            source: Some(m.source.clone()),
+        });
+    }
+    for (name, a) in [
+        ("accelerator_nangate45", r.area.approx_um2),
+        ("accelerator_exact_nangate45", r.area.exact_um2),
+    ] {
+        if let Some(a) = a {
+            tables.push(ArtTable {
+                name: name.into(),
+                area: a,
+                source: r.area.liberty.as_ref().map(|l| {
+                    format!("logic: cell areas of the Liberty library {l}; memories: their model")
+                }),
+            });
+        }
     }
     Art {
         art: ArtBody {

@@ -6,6 +6,8 @@
 use super::energy::{self, Breakdown, Constants, EnergyConfig, LayerWork};
 use super::model::*;
 use crate::assign::Assignment;
+use crate::eda::cosim::CosimReport;
+use crate::eda::synth::SynthReport;
 use crate::errmodel::validate::ErrorModelReport;
 use crate::error::{Error, Result};
 use crate::intnet::evalfile::{EvalFile, EvalRecord};
@@ -13,7 +15,6 @@ use crate::intnet::{IntNetwork, Op};
 use crate::library::Library;
 use crate::rundir::{export, rel, RunDir};
 use crate::sidecar::Sidecar;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -31,8 +32,16 @@ pub fn run_files() -> Vec<String> {
         ]
         .map(String::from),
     );
-    v.push(rel::in_export(rel::RTL, export::SYNTH));
-    v.push(rel::in_export(rel::RTL_EXACT, export::SYNTH));
+    for e in [rel::RTL, rel::RTL_EXACT] {
+        for f in [
+            export::SYNTH,
+            export::MANIFEST,
+            export::INTNET,
+            export::STA_NETLIST,
+        ] {
+            v.push(rel::in_export(e, f));
+        }
+    }
     v.push(rel::in_export(rel::RTL, export::COSIM));
     v.push(rel::SWEEP_JSON.to_string());
     v
@@ -85,57 +94,57 @@ pub fn energy_config(config: &Path) -> Result<EnergyConfig> {
     }
 }
 
-/// Look up the first of several dotted paths that holds a number.
-pub fn num(v: &Value, paths: &[&str]) -> Option<f64> {
-    paths.iter().find_map(|p| get(v, p).and_then(Value::as_f64))
+/// An error if `path`'s layout `version` is newer than this build reads.
+fn newer(path: &Path, version: u32, known: u32) -> Result<()> {
+    if version > known {
+        return Err(Error::in_file(
+            path,
+            format!("layout version {version} is newer than this codesign reads ({known})"),
+        ));
+    }
+    Ok(())
 }
 
-fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(v, |v, k| v.get(k))
+/// `synth.json` at `path` if it exists (`eda::synth::SynthReport`).
+fn read_synth(path: &Path) -> Result<Option<SynthReport>> {
+    let s = maybe_json::<SynthReport>(path)?;
+    if let Some(s) = &s {
+        newer(path, s.version, crate::eda::synth::SYNTH_VERSION)?;
+    }
+    Ok(s)
 }
 
-fn text(v: &Value, paths: &[&str]) -> Option<String> {
-    paths
-        .iter()
-        .find_map(|p| get(v, p).and_then(Value::as_str).map(str::to_string))
-}
-
-/// The area by part from a `synth.json` (`eda::synth::SynthReport`).
-fn area_breakdown(synth: &Value) -> Option<super::model::AreaBreakdown> {
-    let engines = synth.get("engines")?.as_array()?;
+/// The area by part from a `synth.json`.
+fn area_breakdown(synth: &SynthReport) -> super::model::AreaBreakdown {
     let mut b = super::model::AreaBreakdown {
-        buffers_ge: num(synth, &["buffers.area_ge"])?,
-        other_ge: num(synth, &["other.area_ge"])?,
-        // Absent from synth.json files written before memories were macros.
-        memories_ge: num(synth, &["memory_area_ge"]).unwrap_or(0.0),
+        buffers_ge: synth.buffers.area_ge,
+        other_ge: synth.other.area_ge,
+        memories_ge: synth.memory_area_ge,
         ..Default::default()
     };
-    for e in engines {
-        b.engines_ge += num(e, &["area.area_ge"])?;
-        let lanes = num(e, &["lanes"]).unwrap_or(0.0);
-        b.multipliers_ge += lanes * num(e, &["multiplier_area.area_ge"]).unwrap_or(0.0);
+    for e in &synth.engines {
+        b.engines_ge += e.area.area_ge;
+        b.multipliers_ge += e.lanes as f64 * e.multiplier_area.as_ref().map_or(0.0, |a| a.area_ge);
     }
-    Some(b)
+    b
 }
 
 /// The µm² by part from a Liberty-flow `synth.json` (`None` for the
 /// generic flow, whose areas are NAND2 equivalents).
-fn area_breakdown_um2(synth: &Value) -> Option<super::model::AreaBreakdownUm2> {
-    text(synth, &["liberty"])?;
-    let total = num(synth, &["total.area_um2"])?;
-    let memories = num(synth, &["memory_area_um2"])?;
+fn area_breakdown_um2(synth: &SynthReport) -> Option<super::model::AreaBreakdownUm2> {
+    synth.liberty.as_ref()?;
+    let total = synth.total.area_um2;
+    let memories = synth.memory_area_um2;
     let (mut multipliers, mut engines) = (0.0, 0.0);
-    for e in synth.get("engines")?.as_array()? {
-        let lanes = num(e, &["lanes"]).unwrap_or(0.0);
-        multipliers += lanes * num(e, &["multiplier_area.area_um2"]).unwrap_or(0.0);
-        engines += num(e, &["area.area_um2"])? - num(e, &["rom_area_um2"]).unwrap_or(0.0);
+    for e in &synth.engines {
+        multipliers += e.lanes as f64 * e.multiplier_area.as_ref().map_or(0.0, |a| a.area_um2);
+        engines += e.area.area_um2 - e.rom_area_um2;
     }
-    let buffers_and_roms = memories;
     Some(super::model::AreaBreakdownUm2 {
         multipliers,
         engine_logic: engines - multipliers,
         memories,
-        other: total - engines - buffers_and_roms,
+        other: total - engines - memories,
         total,
     })
 }
@@ -289,58 +298,100 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
 
     // Synthesis (`eda::synth`): the heterogeneous design in `rtl/`, the
     // all-exact one in `rtl_exact/`.
-    let synth = maybe_json::<Value>(&run.rtl().synth())?;
-    let synth_exact = maybe_json::<Value>(&run.rtl_exact().synth())?;
-    let engine_area = |s: &Option<Value>, layer: &str| -> Option<f64> {
+    let synth = read_synth(&run.rtl().synth())?;
+    let synth_exact = read_synth(&run.rtl_exact().synth())?;
+    let engine_area = |s: &Option<SynthReport>, layer: &str| -> Option<f64> {
         s.as_ref()?
-            .get("engines")?
-            .as_array()?
+            .engines
             .iter()
-            .find(|e| text(e, &["layer"]).is_some_and(|n| n == layer))
-            .and_then(|e| num(e, &["area.area_ge"]))
+            .find(|e| e.layer == layer)
+            .map(|e| e.area.area_ge)
     };
-    r.area.approx_ge = synth.as_ref().and_then(|s| num(s, &["total.area_ge"]));
-    r.area.exact_ge = synth_exact
-        .as_ref()
-        .and_then(|s| num(s, &["total.area_ge"]));
+    r.area.approx_ge = synth.as_ref().map(|s| s.total.area_ge);
+    r.area.exact_ge = synth_exact.as_ref().map(|s| s.total.area_ge);
     if let (Some(a), Some(e)) = (r.area.approx_ge, r.area.exact_ge) {
         r.area.relative = Some(a / e);
     }
-    r.area.breakdown_approx = synth.as_ref().and_then(area_breakdown);
-    r.area.breakdown_exact = synth_exact.as_ref().and_then(area_breakdown);
+    r.area.breakdown_approx = synth.as_ref().map(area_breakdown);
+    r.area.breakdown_exact = synth_exact.as_ref().map(area_breakdown);
     r.area.breakdown_approx_um2 = synth.as_ref().and_then(area_breakdown_um2);
     r.area.breakdown_exact_um2 = synth_exact.as_ref().and_then(area_breakdown_um2);
     r.area.approx_um2 = r.area.breakdown_approx_um2.as_ref().map(|b| b.total);
     r.area.exact_um2 = r.area.breakdown_exact_um2.as_ref().map(|b| b.total);
-    let timing = |s: &Option<Value>| {
-        s.as_ref()
-            .and_then(|s| s.get("timing"))
-            .and_then(|t| serde_json::from_value(t.clone()).ok())
-    };
-    r.timing.approx = timing(&synth);
-    r.timing.exact = timing(&synth_exact);
+    r.timing.approx = synth.as_ref().and_then(|s| s.timing.clone());
+    r.timing.exact = synth_exact.as_ref().and_then(|s| s.timing.clone());
     r.area.liberty = synth
         .as_ref()
         .or(synth_exact.as_ref())
-        .and_then(|s| text(s, &["liberty"]));
+        .and_then(|s| s.liberty.clone());
 
     // Co-simulation.
-    if let Some(c) = maybe_json::<Value>(&run.rtl().cosim())? {
+    let cosim_path = run.rtl().cosim();
+    let cosim = maybe_json::<CosimReport>(&cosim_path)?;
+    if let Some(c) = &cosim {
+        newer(&cosim_path, c.version, crate::eda::cosim::COSIM_VERSION)?;
+    }
+    let streams: Vec<crate::eda::stream::LayerStream> = cosim
+        .as_ref()
+        .map(|c| c.stream_energy.clone())
+        .unwrap_or_default();
+    if let Some(c) = cosim {
         r.cosim = Cosim {
-            images: num(&c, &["images"]).map(|x| x as u64),
-            mismatches: num(&c, &["mismatches"]).map(|x| x as u64),
-            cycles_per_inference: num(&c, &["cycles_per_inference", "cycles"]),
-            simulator: text(&c, &["simulator", "sim"]),
-            ..Default::default()
+            images: Some(c.images as u64),
+            mismatches: Some(c.mismatches as u64),
+            cycles_per_inference: Some(c.cycles_per_inference),
+            simulator: serde_json::to_value(c.simulator)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string)),
+            multipliers_checked: Some(c.multipliers.len() as u64),
+            multipliers_failed: Some(
+                c.multipliers
+                    .iter()
+                    .filter(|m| m.mismatches != 0 || !m.equivalent)
+                    .count() as u64,
+            ),
+            counters_match_schedule: c.counters_match_schedule,
         };
-        if let Some(ms) = c.get("multipliers").and_then(Value::as_array) {
-            let failed = ms.iter().filter(|m| {
-                num(m, &["mismatches"]) != Some(0.0)
-                    || m.get("equivalent") != Some(&Value::Bool(true))
-            });
-            r.cosim.multipliers_checked = Some(ms.len() as u64);
-            r.cosim.multipliers_failed = Some(failed.count() as u64);
+    }
+
+    // System energy of each design that was exported and synthesized.
+    let mult_pj = |id: &str, signed: bool| -> Option<f64> {
+        library
+            .as_ref()?
+            .entry(id)
+            .and_then(|e| (e.signed == signed).then_some(e.cost.energy_pj).flatten())
+    };
+    for (dir, synth, exact) in [
+        (run.rtl(), &synth, false),
+        (run.rtl_exact(), &synth_exact, true),
+    ] {
+        // Exports written before the network was stored beside them
+        // cannot be counted: no system energy, nothing to note.
+        let Some(synth) = synth
+            .as_ref()
+            .filter(|_| dir.manifest().is_file() && dir.intnet().is_file())
+        else {
+            continue;
+        };
+        match super::system::for_export(&dir, synth, &consts, &mult_pj)? {
+            Ok((b, memories)) => {
+                if exact {
+                    r.energy.system_exact_pj = Some(b.total);
+                    r.energy.system_breakdown_exact = Some(b);
+                } else {
+                    r.energy.system_approx_pj = Some(b.total);
+                    r.energy.system_breakdown_approx = Some(b);
+                    r.memories = memories;
+                }
+            }
+            Err(why) => r.notes.push(format!(
+                "{}: no system energy: {why}",
+                rel::in_export(if exact { rel::RTL_EXACT } else { rel::RTL }, export::SYNTH)
+            )),
         }
+    }
+    if r.energy.system_exact_pj.is_some() || r.energy.system_approx_pj.is_some() {
+        r.energy.system_model = super::system::MODEL.iter().map(|s| s.to_string()).collect();
     }
 
     // Layers: the AGN sidecar's list (else the assignment's), joined by name.
@@ -420,11 +471,7 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         };
         if let (Some((idx, nd)), Some(net)) = (node, intnet.as_ref()) {
             if let Op::Conv(l) | Op::Linear(l) = &nd.op {
-                let in_len = if nd.input == 0 {
-                    net.input.len()
-                } else {
-                    net.nodes[nd.input - 1].out.len()
-                };
+                let in_len = net.tensor_shapes()[nd.input].len();
                 work.outputs = nd.out.len() as u64;
                 work.weight_bytes = l.weights.len() as u64;
                 work.activation_bytes = (in_len + nd.out.len()) as u64;
@@ -463,6 +510,10 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         layer.breakdown = approx;
         layer.engine_area_ge = engine_area(&synth, name);
         layer.engine_area_exact_ge = engine_area(&synth_exact, name);
+        if let Some(st) = streams.iter().find(|st| &st.layer == name) {
+            layer.mult_real_stream_pj = Some(st.real_pj);
+            layer.mult_uniform_pj = Some(st.uniform_pj);
+        }
         rel_pairs.push((layer.macs, layer.energy_rel));
         r.layers.push(layer);
     }

@@ -13,6 +13,7 @@ pub mod energy;
 pub mod model;
 pub mod render;
 pub mod svg;
+pub mod system;
 
 use crate::error::Result;
 use std::path::{Path, PathBuf};

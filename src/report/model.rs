@@ -59,6 +59,55 @@ pub struct Energy {
     pub constants: Vec<Constant>,
     /// How the datapath estimate counts.
     pub assumptions: Vec<String>,
+    /// System energy per inference of the all-exact accelerator that was
+    /// built: its access counts times per-access energies, every part
+    /// (pJ; [`super::system`]). `None` without its export and synthesis.
+    #[serde(default)]
+    pub system_exact_pj: Option<f64>,
+    /// The same of the heterogeneous accelerator.
+    #[serde(default)]
+    pub system_approx_pj: Option<f64>,
+    /// `system_exact_pj` by part.
+    #[serde(default)]
+    pub system_breakdown_exact: Option<super::system::SystemBreakdown>,
+    /// `system_approx_pj` by part.
+    #[serde(default)]
+    pub system_breakdown_approx: Option<super::system::SystemBreakdown>,
+    /// How the system energy counts, with the sources of its figures.
+    #[serde(default)]
+    pub system_model: Vec<String>,
+}
+
+/// One memory macro of the heterogeneous accelerator with its model
+/// figures (`synth.json`) and accesses per inference (the schedule).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemoryRow {
+    /// Instance path from the top (`buf_conv1`, `u_conv1.w_rom`).
+    pub name: String,
+    /// `activations`, `weights`, `bias`, `requant_mult`, `requant_shift`.
+    pub kind: String,
+    /// Words.
+    pub depth: usize,
+    /// Bits per word.
+    pub width: u32,
+    /// Read ports.
+    pub read_ports: u32,
+    /// Write ports (0 for a ROM).
+    pub write_ports: u32,
+    /// Area (µm², 45 nm).
+    pub area_um2: f64,
+    /// Energy per word read (pJ).
+    pub read_pj: f64,
+    /// Energy per word write (pJ).
+    pub write_pj: f64,
+    /// Standby leakage (µW).
+    pub leakage_uw: f64,
+    /// Word reads per inference.
+    pub reads: u64,
+    /// Word writes per inference.
+    pub writes: u64,
+    /// Where the figures come from (CACTI configuration or the per-bit model).
+    pub source: String,
 }
 
 /// Area from synthesis (NAND2 equivalents).
@@ -160,6 +209,9 @@ pub struct Cosim {
     #[serde(default)]
     /// Of those, how many failed a check.
     pub multipliers_failed: Option<u64>,
+    /// Whether the RTL's event counters equal the schedule's access counts.
+    #[serde(default)]
+    pub counters_match_schedule: Option<bool>,
 }
 
 /// The assigned multiplier of a layer and its library record.
@@ -224,6 +276,14 @@ pub struct Layer {
     pub engine_area_ge: Option<f64>,
     /// The same engine with the exact multiplier.
     pub engine_area_exact_ge: Option<f64>,
+    /// The assigned multiplier's energy per multiplication on the operand
+    /// stream this layer's lanes see on real images (pJ; NanGate45
+    /// switching energy, `rtl/cosim.json` `stream_energy`).
+    #[serde(default)]
+    pub mult_real_stream_pj: Option<f64>,
+    /// The same multiplier on uniform random operands (pJ).
+    #[serde(default)]
+    pub mult_uniform_pj: Option<f64>,
 }
 
 /// One point of a lambda sweep.
@@ -327,6 +387,9 @@ pub struct Report {
     /// Static timing (OpenSTA) of the Liberty-mapped accelerators.
     #[serde(default)]
     pub timing: Timing,
+    /// Memory macros of the heterogeneous accelerator.
+    #[serde(default)]
+    pub memories: Vec<MemoryRow>,
     /// RTL co-simulation results.
     pub cosim: Cosim,
     /// Multiplying layers in network order.

@@ -169,6 +169,26 @@ pub fn tables(r: &Report) -> Vec<Table> {
             ]);
         }
     }
+    if let (Some(x), Some(a)) = (&e.system_breakdown_exact, &e.system_breakdown_approx) {
+        summary.push(vec![
+            "system energy per inference, exact / heterogeneous (pJ)".into(),
+            format!("{} / {} ({:.4})", g(x.total), g(a.total), a.total / x.total),
+        ]);
+        summary.push(vec![
+            "multipliers' share of system energy, exact / heterogeneous".into(),
+            format!(
+                "{:.2}% / {:.2}%",
+                100.0 * x.multipliers / x.total,
+                100.0 * a.multipliers / a.total
+            ),
+        ]);
+    }
+    if let Some(m) = r.cosim.counters_match_schedule {
+        summary.push(vec![
+            "co-simulation: RTL event counters equal the schedule's access counts".into(),
+            if m { "yes" } else { "NO" }.into(),
+        ]);
+    }
     out.push(Table {
         id: "summary",
         title: "Summary",
@@ -263,6 +283,112 @@ pub fn tables(r: &Report) -> Vec<Table> {
             row("total", |x| x.total_pj()),
         ],
     });
+
+    if e.system_breakdown_exact.is_some() || e.system_breakdown_approx.is_some() {
+        type Part = fn(&super::system::SystemBreakdown) -> f64;
+        let parts: [(&str, Part); 9] = [
+            ("multipliers", |x| x.multipliers),
+            ("adders and accumulators", |x| x.adders_accumulators),
+            ("requantization", |x| x.requantization),
+            ("pooling and residual units", |x| x.pool_residual),
+            ("SRAM reads", |x| x.sram_reads),
+            ("SRAM writes", |x| x.sram_writes),
+            ("clock (registers)", |x| x.clock),
+            ("leakage", |x| x.leakage),
+            ("total", |x| x.total),
+        ];
+        let cell = |b: &Option<super::system::SystemBreakdown>, f: Part| {
+            b.as_ref()
+                .map(|x| g(f(x)))
+                .unwrap_or_else(|| NOT_RUN.into())
+        };
+        let share = |b: &Option<super::system::SystemBreakdown>, f: Part| {
+            b.as_ref()
+                .filter(|x| x.total > 0.0)
+                .map(|x| format!("{:.1}%", 100.0 * f(x) / x.total))
+                .unwrap_or_else(|| NOT_RUN.into())
+        };
+        out.push(Table {
+            id: "system_energy",
+            title: "System energy per inference of the built accelerators by part (pJ; access counts x per-access energies)",
+            headers: h(&["part", "exact", "share", "heterogeneous", "share"]),
+            rows: parts
+                .iter()
+                .map(|(name, f)| {
+                    vec![
+                        name.to_string(),
+                        cell(&e.system_breakdown_exact, *f),
+                        share(&e.system_breakdown_exact, *f),
+                        cell(&e.system_breakdown_approx, *f),
+                        share(&e.system_breakdown_approx, *f),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    if r.layers.iter().any(|l| l.mult_real_stream_pj.is_some()) {
+        out.push(Table {
+            id: "stream_energy",
+            title: "Multiplier energy per multiplication: real operand stream vs uniform operands (pJ, NanGate45)",
+            headers: h(&["layer", "multiplier", "real stream", "uniform", "real / uniform"]),
+            rows: r
+                .layers
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.name.clone(),
+                        l.multiplier.as_ref().map(|m| m.id.clone()).unwrap_or_default(),
+                        num(l.mult_real_stream_pj, 4),
+                        num(l.mult_uniform_pj, 4),
+                        match (l.mult_real_stream_pj, l.mult_uniform_pj) {
+                            (Some(a), Some(b)) if b > 0.0 => format!("{:.3}", a / b),
+                            _ => NOT_RUN.into(),
+                        },
+                    ]
+                })
+                .collect(),
+        });
+    }
+    if !r.memories.is_empty() {
+        out.push(Table {
+            id: "memories",
+            title: "Memory macros of the heterogeneous accelerator",
+            headers: h(&[
+                "memory",
+                "kind",
+                "depth",
+                "width",
+                "ports (r/w)",
+                "area (um^2)",
+                "read (pJ)",
+                "write (pJ)",
+                "leakage (uW)",
+                "reads",
+                "writes",
+                "source",
+            ]),
+            rows: r
+                .memories
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.name.clone(),
+                        m.kind.clone(),
+                        m.depth.to_string(),
+                        m.width.to_string(),
+                        format!("{}/{}", m.read_ports, m.write_ports),
+                        format!("{:.0}", m.area_um2),
+                        format!("{:.4}", m.read_pj),
+                        format!("{:.4}", m.write_pj),
+                        format!("{:.3}", m.leakage_uw),
+                        m.reads.to_string(),
+                        m.writes.to_string(),
+                        m.source.clone(),
+                    ]
+                })
+                .collect(),
+        });
+    }
 
     out.push(Table {
         id: "constants",

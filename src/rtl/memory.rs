@@ -149,17 +149,31 @@ pub fn read_pj_64(bytes: f64) -> f64 {
     e0 * (bytes / s0).powf(slope)
 }
 
-/// Area and per-access energy of `m` under the stated model.
-pub fn model(m: &MemoryInfo) -> MemoryArea {
+/// The figures of one single-read-port array of a memory's depth and
+/// width, from whichever model produced them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArrayFigures {
+    /// Area (µm²).
+    pub area_um2: f64,
+    /// Energy of one word read (pJ).
+    pub read_pj: f64,
+    /// Energy of one word write (pJ).
+    pub write_pj: f64,
+    /// Standby leakage (µW).
+    pub leakage_uw: f64,
+    /// Read access time (ns).
+    pub access_ns: f64,
+    /// Where the figures come from.
+    pub source: String,
+}
+
+/// Memory `m` built from `R = read_ports` replicas of the array `one`
+/// sharing the write (see the module doc): area, write energy and leakage
+/// scale with `R`, a read costs one array's read; a ROM has no write
+/// energy.
+pub fn replicated(m: &MemoryInfo, one: ArrayFigures) -> MemoryArea {
     let copies = m.read_ports.max(1) as f64;
-    let area_um2 = m.bits() as f64 * SRAM_UM2_PER_BIT * copies;
-    let bytes = m.bits() as f64 / 8.0;
-    let read_pj = read_pj_64(bytes) * m.width as f64 / 64.0;
-    let write_pj = if m.write_ports == 0 {
-        0.0
-    } else {
-        read_pj * copies
-    };
+    let area_um2 = one.area_um2 * copies;
     MemoryArea {
         name: m.name.clone(),
         kind: m.kind,
@@ -171,12 +185,32 @@ pub fn model(m: &MemoryInfo) -> MemoryArea {
         bits: m.bits(),
         area_um2,
         area_ge: area_um2 / NAND2_UM2,
-        read_pj,
-        write_pj,
-        leakage_uw: 0.0,
-        access_ns: SRAM_ACCESS_NS,
-        source: SRAM_MODEL.to_string(),
+        read_pj: one.read_pj,
+        write_pj: if m.write_ports == 0 {
+            0.0
+        } else {
+            one.write_pj * copies
+        },
+        leakage_uw: one.leakage_uw * copies,
+        access_ns: one.access_ns,
+        source: one.source,
     }
+}
+
+/// Area and per-access energy of `m` under the stated per-bit model.
+pub fn model(m: &MemoryInfo) -> MemoryArea {
+    let read_pj = read_pj_64(m.bits() as f64 / 8.0) * m.width as f64 / 64.0;
+    replicated(
+        m,
+        ArrayFigures {
+            area_um2: m.bits() as f64 * SRAM_UM2_PER_BIT,
+            read_pj,
+            write_pj: read_pj,
+            leakage_uw: 0.0,
+            access_ns: SRAM_ACCESS_NS,
+            source: SRAM_MODEL.to_string(),
+        },
+    )
 }
 
 #[cfg(test)]

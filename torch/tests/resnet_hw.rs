@@ -9,7 +9,7 @@
 
 use codesign::config::ModelKind;
 use codesign::eda::{cosim, synth};
-use codesign::intnet::{Op, Shape};
+use codesign::intnet::{Op, Shape, TensorId};
 use codesign::netlist::sim::exhaustive;
 use codesign::rtl::{accel, fixtures::multiplier, memory::MemoryKind};
 use codesign::tool::Tool;
@@ -40,21 +40,15 @@ fn resnet8_exports_cosimulates_in_verilator_and_synthesizes() {
     let int = to_intnet(&net, "resnet8").unwrap();
     // Both shortcut kinds: an add whose other operand is the block input
     // (identity) and one whose other operand a 1x1 conv made.
-    let adds: Vec<usize> = int
-        .nodes
-        .iter()
-        .filter_map(|n| match n.op {
-            Op::Add { other, .. } => Some(other),
-            _ => None,
-        })
-        .collect();
+    let adds: Vec<TensorId> = int.nodes.iter().filter_map(|n| n.op.other()).collect();
+    let producer = |t: TensorId| t.producer().map(|i| &int.nodes[i]);
     let by_conv =
-        |t: usize| t > 0 && matches!(int.nodes[t - 1].op, Op::Conv(ref l) if l.kernel == 1);
+        |t: TensorId| producer(t).is_some_and(|n| matches!(n.op, Op::Conv(ref l) if l.kernel == 1));
     assert!(adds.iter().any(|&t| by_conv(t)) && adds.iter().any(|&t| !by_conv(t)));
     // The paper's block, relu(bn2(conv2(.)) + shortcut(x)): the second conv
     // and the projection are residual branches without the ReLU (signed,
     // 32-bit tensors), the identity an activation; the add holds the ReLU.
-    let raw = |t: usize| t > 0 && int.nodes[t - 1].mac().is_some_and(|l| l.raw_output());
+    let raw = |t: TensorId| producer(t).is_some_and(|n| n.mac().is_some_and(|l| l.raw_output()));
     for n in &int.nodes {
         if let Op::Add { other, .. } = n.op {
             assert!(raw(n.input), "{}: conv2 must not be clamped", n.name);

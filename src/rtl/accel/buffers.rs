@@ -10,7 +10,11 @@ use crate::verilog::names::fixed;
 /// One activation buffer being wired up.
 pub(super) struct Mem {
     pub inst: Ident,
+    /// Word width: 8 for activations; for signed tensors (raw accumulators,
+    /// residual branches) the bits their values need ([`super::raw_bits`]).
     pub width: u32,
+    /// Words are two's complement (raw accumulators, residual branches).
+    pub signed: bool,
     pub depth: usize,
     pub aw: u32,
     /// Readers: (unit index, or `None` for the debug port; address; port).
@@ -32,6 +36,32 @@ impl Mem {
         };
         self.reads.push((unit, addr, port));
         part(&self.rdata, port * self.width, self.width)
+    }
+
+    /// The word of read port `port` widened to 32 bits: sign-extended for
+    /// signed tensors, zero-extended for activations.
+    pub fn word32(&self, port: u32) -> Expr {
+        let lo = port * self.width;
+        let data = part(&self.rdata, lo, self.width);
+        if self.width >= 32 {
+            return data;
+        }
+        let fill = 32 - self.width;
+        let mut parts = if self.signed {
+            vec![bit(&self.rdata, lo + self.width - 1); fill as usize]
+        } else {
+            vec![konst(fill, 0)]
+        };
+        parts.push(data);
+        concat(parts)
+    }
+
+    /// Add a reader like [`Mem::reader`]; returns its word widened to 32
+    /// bits ([`Mem::word32`]).
+    pub fn reader32(&mut self, addr: Expr, unit: Option<usize>) -> Expr {
+        self.reader(addr, unit);
+        let port = self.reads.last().map_or(0, |r| r.2);
+        self.word32(port)
     }
 
     /// Read ports of the macro.

@@ -8,23 +8,25 @@
 //! Only the top module, the engine and lanes modules and the multipliers
 //! are generated (through the typed AST); every buffer and ROM is a memory
 //! macro ([`super::memory`]), ROM contents in `.hex` files read with
-//! `$readmemh`. Engines live in `engine`, buffers in `buffers`.
+//! `$readmemh`. Engines live in `engine`, buffers in `buffers`, the emitter of each
+//! unit kind in `units`.
 
 mod buffers;
 mod engine;
+mod units;
 
 use super::blocks::{self, Block};
 use super::memory::MemoryInfo;
 use crate::error::{Error, Result};
-use crate::intnet::{IntNetwork, Op};
+use crate::intnet::{AddRescale, IntNetwork, Op, Shape, TensorId};
 use crate::netlist::Netlist;
 use crate::verilog::ast::*;
 use crate::verilog::build::*;
 use crate::verilog::names::{fixed, sanitize, Scope};
 use buffers::Mem;
-use engine::{engine_hex, engine_input, engine_module, lanes_module, EngineRoms};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use units::{Top, UnitPorts};
 
 /// The synthesis script (`yosys/synth.ys`) the export ships beside its
 /// Verilog, so that `yosys -s synth.ys` (and `codesign synth`) run in it.
@@ -243,7 +245,8 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
     let raw_ok = crate::intnet::raw_tensor_readers_ok(net);
     for (i, node) in net.nodes.iter().enumerate() {
         let is_last = i + 1 == net.nodes.len();
-        if shapes[i + 1].len() >= 1 << 16 {
+        let t = TensorId::output_of(i);
+        if shapes[t].len() >= 1 << 16 {
             return Err(unsupported(
                 net,
                 &node.name,
@@ -252,7 +255,7 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
         }
         if let Some(l) = node.mac() {
             match (&l.requant, is_last) {
-                (None, false) if !raw_ok[i + 1] => {
+                (None, false) if !raw_ok[t] => {
                     return Err(unsupported(
                         net,
                         &node.name,
@@ -284,7 +287,11 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
                     ));
                 }
             }
-        } else if let Op::Add { shift, .. } = node.op {
+        } else if let Op::Add {
+            params: AddRescale { shift, .. },
+            ..
+        } = node.op
+        {
             if !(1..=62).contains(&shift) {
                 return Err(unsupported(
                     net,
@@ -313,37 +320,13 @@ pub fn build(
     lanes: Option<usize>,
 ) -> Result<Design> {
     validate(net, mults)?;
-    let shapes = net.tensor_shapes();
     let mut modules_scope = Scope::new();
     for m in blocks::MODULE_NAMES {
         modules_scope.reserve(m);
     }
     let top_name = modules_scope.fresh(&format!("{}_top", net.name));
     let mut modules: Vec<Module> = vec![];
-
-    // Multiplier modules, one per distinct (id, netlist).
-    let mut mult_modules: Vec<(&str, &Netlist, Ident)> = vec![];
-    let mut mult_of_layer: Vec<Ident> = vec![];
-    let mut netlists: Vec<(String, String)> = vec![];
-    for (id, n) in mults {
-        let ident = match mult_modules
-            .iter()
-            .find(|(mid, mn, _)| mid == id && *mn == n)
-        {
-            Some((_, _, ident)) => ident.clone(),
-            None => {
-                let ident = modules_scope.fresh(&format!("mul_{id}"));
-                modules.push(crate::netlist::module::module_of(n, ident.clone()));
-                netlists.push((
-                    ident.to_string(),
-                    crate::netlist::yosys_json::write(n, NETLIST_MODULE),
-                ));
-                mult_modules.push((id, n, ident.clone()));
-                ident
-            }
-        };
-        mult_of_layer.push(ident);
-    }
+    let (mult_of_layer, netlists) = multiplier_modules(mults, &mut modules_scope, &mut modules);
 
     // Top-level names.
     let mut s = Scope::new();
@@ -369,15 +352,13 @@ pub fn build(
         port(Dir::Input, dbg_addr.clone(), 32),
         port(Dir::Output, dbg_data.clone(), 32),
     ];
+    let shapes = net.tensor_shapes();
     if shapes.len() > 256 {
         return Err(Error::input(format!(
             "network '{}' has more than 255 nodes; the debug port selects 256 tensors",
             net.name
         )));
     }
-
-    // Buffers: one per tensor, flatten shares its input's; 32-bit words
-    // for raw accumulators (the logits, residual branches), else 8-bit.
     let raw: Vec<bool> = std::iter::once(false)
         .chain(
             net.nodes
@@ -385,37 +366,7 @@ pub fn build(
                 .map(|n| n.mac().is_some_and(|l| l.raw_output())),
         )
         .collect();
-    let mut mems: Vec<Mem> = vec![];
-    let mut mem_of: Vec<usize> = vec![];
-    let n_tensors = shapes.len();
-    for (t, shape) in shapes.iter().enumerate() {
-        let node = t.checked_sub(1).map(|i| &net.nodes[i]);
-        if let Some(nd) = node {
-            if matches!(nd.op, Op::Flatten) {
-                mem_of.push(mem_of[nd.input]);
-                continue;
-            }
-        }
-        let base = node.map(|n| n.name.as_str()).unwrap_or("input");
-        let depth = shape.len().max(1);
-        let width = if raw[t] { 32 } else { 8 };
-        let aw = addr_bits(depth);
-        let inst = s.fresh(&format!("buf_{base}"));
-        let raddr = s.fresh(&format!("{inst}_raddr"));
-        let rdata = s.fresh(&format!("{inst}_rdata"));
-        let m = Mem {
-            inst,
-            width,
-            depth,
-            aw,
-            reads: vec![],
-            write: None,
-            raddr,
-            rdata,
-        };
-        mems.push(m);
-        mem_of.push(mems.len() - 1);
-    }
+    let (mut mems, mem_of) = plan_buffers(net, &shapes, &raw, &mut s);
     // Tensor 0 is written by the test bench (input shift applied here).
     {
         let m = &mut mems[0];
@@ -426,339 +377,127 @@ pub fn build(
         };
         m.write = Some((r(&in_we), slice(&in_addr, m.aw - 1, 0), data));
     }
+    let n_tensors = shapes.len();
+    let mut top = Top {
+        net,
+        shapes,
+        raw,
+        s,
+        modules_scope,
+        modules,
+        mems,
+        mem_of,
+        items: vec![],
+        hex: vec![],
+        hex_scope: Scope::new(),
+        memories: vec![],
+        used_blocks: vec![blocks::ACT_MEM, blocks::SEQUENCER],
+    };
 
-    let mut items: Vec<Item> = vec![];
-    let mut unit_items: Vec<Item> = vec![];
     let mut units: Vec<UnitInfo> = vec![];
     let mut unit_done: Vec<Ident> = vec![];
     let mut unit_start: Vec<Ident> = vec![];
-    let mut hex: Vec<(String, String)> = vec![];
-    let mut memories: Vec<MemoryInfo> = vec![];
-    let mut used_blocks: Vec<Block> = vec![blocks::ACT_MEM, blocks::SEQUENCER];
-    let mut mac_i = 0;
-    let mut hex_scope = Scope::new();
-
+    let mut macs = mults.iter().zip(&mult_of_layer);
     for (i, node) in net.nodes.iter().enumerate() {
         if matches!(node.op, Op::Flatten) {
             continue;
         }
-        let out_t = i + 1;
-        let out_m = mem_of[out_t];
-        // This unit's index in the sequencer.
-        let unit_k = unit_start.len();
-        let inst = s.fresh(&format!("u_{}", node.name));
-        let w_start = s.fresh(&format!("{inst}_start"));
-        let w_done = s.fresh(&format!("{inst}_done"));
-        let w_we = s.fresh(&format!("{inst}_we"));
-        let w_waddr = s.fresh(&format!("{inst}_waddr"));
-        let w_wdata = s.fresh(&format!("{inst}_wdata"));
-        let (oaw, owidth) = (mems[out_m].aw, mems[out_m].width);
-        let in_m = mem_of[node.input];
-        let in_shape = shapes[node.input];
-        let iaw = mems[in_m].aw;
-        let mut conns = vec![
-            (fixed("clk"), r(&clk)),
-            (fixed("rst"), r(&rst)),
-            (fixed("start"), r(&w_start)),
-            (fixed("done"), r(&w_done)),
-            (fixed("out_we"), r(&w_we)),
-            (fixed("out_addr"), r(&w_waddr)),
-            (fixed("out_data"), r(&w_wdata)),
-        ];
-        unit_items.push(wire(w_start.clone(), 1));
-        unit_items.push(wire(w_done.clone(), 1));
-        unit_items.push(wire(w_we.clone(), 1));
-        unit_items.push(wire(w_waddr.clone(), oaw));
-        let int = |v: usize| Value::Int(v as i64);
-        let named = |ps: Vec<(&str, Value)>| -> Vec<(Ident, Value)> {
-            ps.into_iter().map(|(k, v)| (fixed(k), v)).collect()
+        let out_m = top.mem_of[TensorId::output_of(i)];
+        let inst = top.s.fresh(&format!("u_{}", node.name));
+        let w_start = top.s.fresh(&format!("{inst}_start"));
+        let w_done = top.s.fresh(&format!("{inst}_done"));
+        let w_we = top.s.fresh(&format!("{inst}_we"));
+        let w_waddr = top.s.fresh(&format!("{inst}_waddr"));
+        let w_wdata = top.s.fresh(&format!("{inst}_wdata"));
+        let (oaw, owidth) = (top.mems[out_m].aw, top.mems[out_m].width);
+        let mut u = UnitPorts {
+            k: unit_start.len(),
+            inst: inst.clone(),
+            conns: vec![
+                (fixed("clk"), r(&clk)),
+                (fixed("rst"), r(&rst)),
+                (fixed("start"), r(&w_start)),
+                (fixed("done"), r(&w_done)),
+                (fixed("out_we"), r(&w_we)),
+                (fixed("out_addr"), r(&w_waddr)),
+                (fixed("out_data"), r(&w_wdata)),
+            ],
+            wdata: w_wdata.clone(),
+            in_m: top.mem_of[node.input],
+            in_shape: top.shapes[node.input],
         };
-        let (inst_module, params, cycles, info_extra, block, kind) = match &node.op {
+        top.items.push(wire(w_start.clone(), 1));
+        top.items.push(wire(w_done.clone(), 1));
+        top.items.push(wire(w_we.clone(), 1));
+        top.items.push(wire(w_waddr.clone(), oaw));
+        let unit = match &node.op {
             Op::Conv(l) | Op::Linear(l) => {
-                unit_items.push(wire(w_wdata.clone(), 32));
-                let (ic, ih, iw) = engine_input(&node.op, l, in_shape);
-                if ic * ih * iw != in_shape.len() || ic != l.in_ch {
-                    return Err(unsupported(
-                        net,
-                        &node.name,
-                        format!(
-                            "input tensor has {} values, layer expects {ic}x{ih}x{iw}",
-                            in_shape.len()
-                        ),
-                    ));
-                }
-                let kk = l.in_ch * l.kernel * l.kernel;
-                let p = lanes_for(l.out_ch, lanes);
-                let ngroup = l.out_ch.div_ceil(p);
-                if ngroup * kk >= 1 << 24 {
-                    return Err(unsupported(
-                        net,
-                        &node.name,
-                        "weight memory too deep for the engine",
-                    ));
-                }
-                let prefix = hex_scope.fresh(&node.name);
-                let files: Vec<String> = ["w", "b", "m", "s"]
-                    .iter()
-                    .map(|k| format!("{prefix}_{k}.hex"))
-                    .collect();
-                for (f, text) in files.iter().zip(engine_hex(l, p)) {
-                    hex.push((f.clone(), text));
-                }
-                let roms = EngineRoms {
-                    weights: (files[0].clone(), 8 * p as u32, ngroup * kk),
-                    per_channel: [
-                        (files[1].clone(), 32),
-                        (files[2].clone(), 32),
-                        (files[3].clone(), 8),
-                    ],
-                    channels: l.out_ch,
-                };
-                let lanes_name = modules_scope.fresh(&format!("{}_lanes", node.name));
-                modules.push(lanes_module(lanes_name.clone(), &mult_of_layer[mac_i], p));
-                let w_ia = s.fresh(&format!("{inst}_in_addr"));
-                unit_items.push(wire(w_ia.clone(), iaw));
-                let rd = mems[in_m].reader(r(&w_ia), Some(unit_k));
-                conns.push((fixed("in_addr"), r(&w_ia)));
-                conns.push((fixed("in_data"), rd));
-                let o = node.out;
-                let params = vec![
-                    ("IC", int(ic)),
-                    ("IH", int(ih)),
-                    ("IW", int(iw)),
-                    ("K", int(l.kernel)),
-                    ("OC", int(o.c)),
-                    ("OH", int(o.h)),
-                    ("OW", int(o.w)),
-                    ("S", int(l.stride)),
-                    ("PAD", int(l.padding)),
-                    ("P", int(p)),
-                    ("NGROUP", int(ngroup)),
-                    ("SIGNED", int(net.signed as usize)),
-                    // 0: raw accumulators, 1: requantized (ReLU), 2: rescaled.
-                    (
-                        "REQUANT",
-                        int(match &l.requant {
-                            None => 0,
-                            Some(r) if r.relu => 1,
-                            Some(_) => 2,
-                        }),
-                    ),
-                    ("ACT_MAX", Value::Int(net.act_max as i64)),
-                    ("MW", int(mult_bits(l))),
-                    ("IAW", Value::Int(iaw as i64)),
-                    ("OAW", Value::Int(oaw as i64)),
-                ];
-                // Per output position and channel group: kk issue cycles,
-                // one drain cycle, then one write per channel.
-                let cycles = (o.h * o.w * (ngroup * (kk + 1) + o.c)) as u64;
-                let engine_name = modules_scope.fresh(&format!("{}_engine", node.name));
-                let params: Vec<(Ident, Value)> =
-                    params.into_iter().map(|(k, v)| (fixed(k), v)).collect();
-                let (engine, roms) = engine_module(
-                    engine_name.clone(),
-                    &lanes_name,
-                    params,
-                    p as u32,
-                    iaw,
-                    oaw,
-                    &roms,
-                );
-                modules.push(engine);
-                memories.extend(roms.into_iter().map(|m| MemoryInfo {
-                    name: format!("{inst}.{}", m.name),
-                    unit: Some(node.name.clone()),
-                    ..m
-                }));
-                if !used_blocks.contains(&blocks::ROM) {
-                    used_blocks.push(blocks::ROM);
-                }
-                let extra = (
-                    Some(mults[mac_i].0.clone()),
-                    Some(mult_of_layer[mac_i].to_string()),
-                    Some(lanes_name.to_string()),
-                    p,
-                );
-                mac_i += 1;
-                (
-                    engine_name,
-                    vec![],
-                    cycles,
-                    extra,
-                    blocks::MAC_ENGINE,
-                    "mac_engine",
-                )
+                let ((id, _), module) = macs.next().expect("validate: one multiplier per layer");
+                top.mac_unit(node, l, &mut u, (id, module), lanes, out_m)?
             }
             Op::MaxPool { .. } | Op::AvgPool { .. } | Op::GlobalAvgPool => {
-                // A global average pool is an average pool whose window is
-                // the whole map.
-                let (kh, kw, stride, mode) = match node.op {
-                    Op::MaxPool { kernel, stride } => (kernel, kernel, stride, 0),
-                    Op::AvgPool { kernel, stride } => (kernel, kernel, stride, 1),
-                    _ => (in_shape.h, in_shape.w, 1, 1),
-                };
-                unit_items.push(wire(w_wdata.clone(), 8));
-                pool_unit(
-                    &mut mems[in_m],
-                    &mut s,
-                    &inst,
-                    &mut unit_items,
-                    &mut conns,
-                    iaw,
-                    unit_k,
-                );
-                let o = node.out;
-                let params = vec![
-                    ("C", int(in_shape.c)),
-                    ("IH", int(in_shape.h)),
-                    ("IW", int(in_shape.w)),
-                    ("OH", int(o.h)),
-                    ("OW", int(o.w)),
-                    ("KH", int(kh)),
-                    ("KW", int(kw)),
-                    ("S", int(stride)),
-                    ("MODE", int(mode)),
-                    ("IAW", Value::Int(iaw as i64)),
-                    ("OAW", Value::Int(oaw as i64)),
-                ];
-                (
-                    fixed("pool"),
-                    named(params),
-                    (o.len() * (kh * kw + 1)) as u64,
-                    (None, None, None, 0),
-                    blocks::POOL,
-                    "pool",
-                )
+                top.pool_unit(node, &mut u, out_m)
             }
-            Op::Add {
-                other,
-                mult_a,
-                mult_b,
-                shift,
-            } => {
-                unit_items.push(wire(w_wdata.clone(), 8));
-                let om = mem_of[*other];
-                if shapes[*other].len() != in_shape.len() || mems[om].aw != iaw {
-                    return Err(unsupported(
-                        net,
-                        &node.name,
-                        "residual operands differ in size",
-                    ));
-                }
-                let (wa, wb) = (
-                    s.fresh(&format!("{inst}_a_addr")),
-                    s.fresh(&format!("{inst}_b_addr")),
-                );
-                unit_items.push(wire(wa.clone(), iaw));
-                unit_items.push(wire(wb.clone(), iaw));
-                // Operands as 32-bit words: raw accumulators as they are,
-                // activations zero-extended.
-                let word = |m: &mut Mem, addr: &Ident| {
-                    let d = m.reader(r(addr), Some(unit_k));
-                    if m.width == 32 {
-                        d
-                    } else {
-                        concat(vec![konst(24, 0), d])
-                    }
-                };
-                let ra = word(&mut mems[in_m], &wa);
-                let rb = word(&mut mems[om], &wb);
-                conns.push((fixed("a_addr"), r(&wa)));
-                conns.push((fixed("a_data"), ra));
-                conns.push((fixed("b_addr"), r(&wb)));
-                conns.push((fixed("b_data"), rb));
-                let params = vec![
-                    ("N", int(in_shape.len())),
-                    ("AW", Value::Int(iaw as i64)),
-                    ("MA", Value::Int(*mult_a as i64)),
-                    ("MB", Value::Int(*mult_b as i64)),
-                    ("SH", Value::Int(*shift as i64)),
-                    ("ACT_MAX", Value::Int(net.act_max as i64)),
-                    ("A_RAW", int(raw[node.input] as usize)),
-                    ("B_RAW", int(raw[*other] as usize)),
-                ];
-                // out_addr of residual_add is AW (= input) wide; same as output buffer.
-                // One cycle per element plus one: the buffers' read latency.
-                (
-                    fixed("residual_add"),
-                    named(params),
-                    in_shape.len() as u64 + 1,
-                    (None, None, None, 0),
-                    blocks::RESIDUAL_ADD,
-                    "residual_add",
-                )
-            }
-            Op::Flatten => unreachable!(),
+            Op::Add { other, params } => top.add_unit(node, &mut u, *other, params)?,
+            Op::Flatten => unreachable!("flatten shares its input's buffer"),
         };
-        if !used_blocks.contains(&block) {
-            used_blocks.push(block);
+        if !top.used_blocks.contains(&unit.block) {
+            top.used_blocks.push(unit.block);
         }
         let wdata = if owidth == 32 {
             r(&w_wdata)
         } else {
-            slice(&w_wdata, 7, 0)
+            slice(&w_wdata, owidth - 1, 0)
         };
-        mems[out_m].write = Some((r(&w_we), r(&w_waddr), wdata));
-        unit_items.push(instance(inst_module.clone(), inst.clone(), params, conns));
+        top.mems[out_m].write = Some((r(&w_we), r(&w_waddr), wdata));
+        top.items.push(instance(
+            unit.module.clone(),
+            inst.clone(),
+            unit.params,
+            u.conns,
+        ));
         unit_start.push(w_start);
         unit_done.push(w_done);
+        let (multiplier, multiplier_module, lanes_module, lanes) = match unit.mac {
+            Some((id, m, l, p)) => (Some(id), Some(m), Some(l), p),
+            None => (None, None, None, 0),
+        };
         units.push(UnitInfo {
             layer: node.name.clone(),
             instance: inst.to_string(),
-            module: inst_module.to_string(),
-            kind: kind.to_string(),
-            multiplier: info_extra.0,
-            multiplier_module: info_extra.1,
-            lanes_module: info_extra.2,
-            lanes: info_extra.3,
-            cycles,
+            module: unit.module.to_string(),
+            kind: unit.kind.to_string(),
+            multiplier,
+            multiplier_module,
+            lanes_module,
+            lanes,
+            cycles: unit.cycles,
         });
     }
+    let Top {
+        shapes,
+        mut s,
+        mut modules,
+        mems,
+        mem_of,
+        items: unit_items,
+        hex,
+        mut memories,
+        used_blocks,
+        ..
+    } = top;
 
-    // Sequencer.
-    let n_units = unit_start.len() as u32;
-    let seq_start = s.fresh("seq_unit_start");
-    let seq_done = s.fresh("seq_unit_done");
-    let seq_active = s.fresh("seq_unit_active");
-    items.push(comment("Sequencer: runs the units in node order."));
-    items.push(wire(seq_start.clone(), n_units));
-    items.push(wire(seq_done.clone(), n_units));
-    items.push(wire(seq_active.clone(), n_units));
-    items.push(instance(
-        fixed("sequencer"),
-        s.fresh("u_sequencer"),
-        vec![
-            (fixed("N"), Value::Int(n_units as i64)),
-            (
-                fixed("SW"),
-                Value::Int(addr_bits(n_units as usize + 1) as i64),
-            ),
-        ],
-        vec![
-            (fixed("clk"), r(&clk)),
-            (fixed("rst"), r(&rst)),
-            (fixed("start"), r(&start)),
-            (fixed("unit_done"), r(&seq_done)),
-            (fixed("unit_start"), r(&seq_start)),
-            (fixed("active"), r(&seq_active)),
-            (fixed("done"), r(&done)),
-        ],
-    ));
-    items.push(assign(
-        r(&seq_done),
-        concat(unit_done.iter().rev().map(r).collect()),
-    ));
+    let (mut items, seq_start, seq_active) =
+        sequencer(&mut s, [&clk, &rst, &start, &done], &unit_done);
     items.push(comment("Units."));
-    let mut unit_items2 = vec![];
-    for (k, st) in unit_start.iter().enumerate() {
-        unit_items2.push(assign(r(st), bit(&seq_start, k as u32)));
-    }
     // Wires of units must be declared before their use in assigns.
     let (decls, rest): (Vec<Item>, Vec<Item>) = unit_items
         .into_iter()
         .partition(|it| matches!(it, Item::Wire { .. }));
     items.extend(decls);
-    items.extend(unit_items2);
+    for (k, st) in unit_start.iter().enumerate() {
+        items.push(assign(r(st), bit(&seq_start, k as u32)));
+    }
     items.extend(rest);
 
     // Buffers.
@@ -766,26 +505,14 @@ pub fn build(
         buffers::instantiate(&mems, &clk, &dbg_addr, &seq_active)?;
     items.extend(buffer_items);
     memories.extend(buffer_memories);
-    // Debug read-back: tensor `dbg_sel`, word `dbg_addr`.
-    items.push(comment("Debug read-back of tensor dbg_sel."));
-    let mut dbg = konst(32, 0);
-    for t in (0..n_tensors).rev() {
-        let m = &mems[mem_of[t]];
-        let word = if m.width == 32 {
-            slice(&m.rdata, 31, 0)
-        } else {
-            concat(vec![konst(24, 0), slice(&m.rdata, 7, 0)])
-        };
-        dbg = cond(bin(BinOp::Eq, r(&dbg_sel), konst(8, t as u64)), word, dbg);
-    }
-    items.push(assign(r(&dbg_data), dbg));
+    items.extend(debug_readback(&mems, &mem_of, &dbg_sel, &dbg_data));
 
     let doc = vec![
         format!(
             "Accelerator of network `{}`: {} units, {} multiplier modules.",
             net.name,
             units.len(),
-            mult_modules.len()
+            netlists.len()
         ),
         "Generated by codesign export-rtl.".to_string(),
     ];
@@ -794,11 +521,9 @@ pub fn build(
     let tensors = (0..n_tensors)
         .map(|t| TensorInfo {
             id: t,
-            producer: if t == 0 {
-                "input".into()
-            } else {
-                net.nodes[t - 1].name.clone()
-            },
+            producer: TensorId(t)
+                .producer()
+                .map_or_else(|| "input".into(), |i| net.nodes[i].name.clone()),
             len: shapes[t].len(),
             memory: mems[mem_of[t]].inst.to_string(),
         })
@@ -840,21 +565,153 @@ pub fn build(
     })
 }
 
-/// Wire a pooling unit's single read port to its input buffer.
-fn pool_unit(
-    m: &mut Mem,
+/// One module per distinct multiplier (library id and netlist): the
+/// module of each multiplying layer in order, and each module's Yosys JSON
+/// netlist (for the equivalence proof).
+fn multiplier_modules(
+    mults: &[(String, Netlist)],
+    scope: &mut Scope,
+    modules: &mut Vec<Module>,
+) -> (Vec<Ident>, Vec<(String, String)>) {
+    let mut distinct: Vec<(&str, &Netlist, Ident)> = vec![];
+    let mut of_layer: Vec<Ident> = vec![];
+    let mut netlists: Vec<(String, String)> = vec![];
+    for (id, n) in mults {
+        let ident = match distinct.iter().find(|(mid, mn, _)| mid == id && *mn == n) {
+            Some((_, _, ident)) => ident.clone(),
+            None => {
+                let ident = scope.fresh(&format!("mul_{id}"));
+                modules.push(crate::netlist::module::module_of(n, ident.clone()));
+                netlists.push((
+                    ident.to_string(),
+                    crate::netlist::yosys_json::write(n, NETLIST_MODULE),
+                ));
+                distinct.push((id, n, ident.clone()));
+                ident
+            }
+        };
+        of_layer.push(ident);
+    }
+    (of_layer, netlists)
+}
+
+/// Bits of a two's complement word that holds every output of layer `l`
+/// when it is not clamped (raw accumulators, or a residual branch rescaled
+/// by `mult / 2^shift`), for any multiplier: the contract bounds each
+/// product by `|prod| <= 2^16` (DESIGN.md, "The integer network"), so
+/// `|acc| <= |bias| + fan_in * 2^16`, and the rescaled value by
+/// `|acc| * mult / 2^shift + 1`. At most 32.
+pub fn raw_bits(l: &crate::intnet::MacLayer) -> u32 {
+    let acc = |o: usize| l.bias[o].unsigned_abs() as u64 + ((l.fan_in() as u64) << 16);
+    let bound = (0..l.out_ch)
+        .map(|o| match &l.requant {
+            Some(r) => ((acc(o) * r.mult[o] as u64) >> r.shift[o]) + 2,
+            None => acc(o),
+        })
+        .max()
+        .unwrap_or(0);
+    // Values in -bound..=bound need the magnitude's bits plus a sign bit.
+    (64 - bound.leading_zeros() + 1).min(32)
+}
+
+/// One buffer per tensor (flatten shares its input's): 8-bit words for
+/// activations, two's complement words of [`raw_bits`] for raw
+/// accumulators (the logits, residual branches; `raw`): the buffers and
+/// each tensor's buffer index.
+fn plan_buffers(
+    net: &IntNetwork,
+    shapes: &[Shape],
+    raw: &[bool],
     s: &mut Scope,
-    inst: &Ident,
-    items: &mut Vec<Item>,
-    conns: &mut Vec<(Ident, Expr)>,
-    iaw: u32,
-    unit: usize,
-) {
-    let wa = s.fresh(&format!("{inst}_in_addr"));
-    items.push(wire(wa.clone(), iaw));
-    let rd = m.reader(r(&wa), Some(unit));
-    conns.push((fixed("in_addr"), r(&wa)));
-    conns.push((fixed("in_data"), rd));
+) -> (Vec<Mem>, Vec<usize>) {
+    let mut mems: Vec<Mem> = vec![];
+    let mut mem_of: Vec<usize> = vec![];
+    for (t, shape) in shapes.iter().enumerate() {
+        let node = TensorId(t).producer().map(|i| &net.nodes[i]);
+        if let Some(nd) = node.filter(|n| matches!(n.op, Op::Flatten)) {
+            mem_of.push(mem_of[nd.input]);
+            continue;
+        }
+        let base = node.map(|n| n.name.as_str()).unwrap_or("input");
+        let depth = shape.len().max(1);
+        let inst = s.fresh(&format!("buf_{base}"));
+        let raddr = s.fresh(&format!("{inst}_raddr"));
+        let rdata = s.fresh(&format!("{inst}_rdata"));
+        let producer = node.and_then(|n| n.mac());
+        mems.push(Mem {
+            inst,
+            width: match producer {
+                Some(l) if raw[t] => raw_bits(l),
+                _ => 8,
+            },
+            signed: raw[t],
+            depth,
+            aw: addr_bits(depth),
+            reads: vec![],
+            write: None,
+            raddr,
+            rdata,
+        });
+        mem_of.push(mems.len() - 1);
+    }
+    (mems, mem_of)
+}
+
+/// The sequencer that runs the units in node order (`ports`: clk, rst,
+/// start, done of the top), its done inputs wired to `unit_done`: its items
+/// and the wires of its start pulses and active unit.
+fn sequencer(s: &mut Scope, ports: [&Ident; 4], unit_done: &[Ident]) -> (Vec<Item>, Ident, Ident) {
+    let [clk, rst, start, done] = ports;
+    let n_units = unit_done.len() as u32;
+    let seq_start = s.fresh("seq_unit_start");
+    let seq_done = s.fresh("seq_unit_done");
+    let seq_active = s.fresh("seq_unit_active");
+    let items = vec![
+        comment("Sequencer: runs the units in node order."),
+        wire(seq_start.clone(), n_units),
+        wire(seq_done.clone(), n_units),
+        wire(seq_active.clone(), n_units),
+        instance(
+            fixed("sequencer"),
+            s.fresh("u_sequencer"),
+            vec![
+                (fixed("N"), Value::Int(n_units as i64)),
+                (
+                    fixed("SW"),
+                    Value::Int(addr_bits(n_units as usize + 1) as i64),
+                ),
+            ],
+            vec![
+                (fixed("clk"), r(clk)),
+                (fixed("rst"), r(rst)),
+                (fixed("start"), r(start)),
+                (fixed("unit_done"), r(&seq_done)),
+                (fixed("unit_start"), r(&seq_start)),
+                (fixed("active"), r(&seq_active)),
+                (fixed("done"), r(done)),
+            ],
+        ),
+        assign(
+            r(&seq_done),
+            concat(unit_done.iter().rev().map(r).collect()),
+        ),
+    ];
+    (items, seq_start, seq_active)
+}
+
+/// The debug read-back: tensor `dbg_sel`'s word at the buffers' debug
+/// address, zero-extended to 32 bits, on `dbg_data`.
+fn debug_readback(mems: &[Mem], mem_of: &[usize], dbg_sel: &Ident, dbg_data: &Ident) -> Vec<Item> {
+    let mut dbg = konst(32, 0);
+    for t in (0..mem_of.len()).rev() {
+        let m = &mems[mem_of[t]];
+        let word = m.word32(0);
+        dbg = cond(bin(BinOp::Eq, r(dbg_sel), konst(8, t as u64)), word, dbg);
+    }
+    vec![
+        comment("Debug read-back of tensor dbg_sel."),
+        assign(r(dbg_data), dbg),
+    ]
 }
 
 #[cfg(test)]
@@ -873,6 +730,36 @@ mod tests {
             .collect();
         let design = build(&net, &mults, Some(4)).unwrap();
         crate::golden::check("rtl/accel_random_top.v", &design.verilog.to_string());
+    }
+
+    /// A raw tensor's words hold the contract's worst case and no more: the
+    /// smallest two's complement width whose range covers the bound.
+    #[test]
+    fn raw_words_are_as_wide_as_the_worst_case_needs() {
+        let mut l = testnet::random(1, false)
+            .mac_layers()
+            .next()
+            .unwrap()
+            .1
+            .clone();
+        l.in_ch = 64;
+        l.kernel = 3;
+        l.bias = vec![0; l.out_ch];
+        let fits = |bound: i64| (1..=32u32).find(|w| bound < 1i64 << (w - 1)).unwrap();
+        l.requant = None;
+        // 576 products of at most 2^16 each.
+        assert_eq!(raw_bits(&l), fits(576 << 16));
+        assert_eq!(raw_bits(&l), 27);
+        let out = l.out_ch;
+        l.requant = Some(crate::intnet::Requant {
+            mult: vec![1; out],
+            shift: vec![8; out],
+            relu: false,
+        });
+        assert_eq!(raw_bits(&l), fits(((576i64 << 16) >> 8) + 2));
+        l.bias[0] = 1 << 30;
+        l.requant = None;
+        assert_eq!(raw_bits(&l), 32);
     }
 
     #[test]

@@ -1845,9 +1845,9 @@ module random1_top (
     .out_addr(u_add2_waddr),
     .out_data(u_add2_wdata),
     .a_addr(u_add2_a_addr),
-    .a_data(buf_conv4_rdata[31:0]),
+    .a_data({buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22:0]}),
     .b_addr(u_add2_b_addr),
-    .b_data(buf_short4_rdata[31:0])
+    .b_data({buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19:0]})
   );
   conv5_engine u_conv5 (
     .clk(clk),
@@ -1878,7 +1878,7 @@ module random1_top (
     .out_addr(u_add3_waddr),
     .out_data(u_add3_wdata),
     .a_addr(u_add3_a_addr),
-    .a_data(buf_conv5_rdata[31:0]),
+    .a_data({buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22:0]}),
     .b_addr(u_add3_b_addr),
     .b_data({24'd0, buf_add2_rdata[7:0]})
   );
@@ -2021,10 +2021,10 @@ module random1_top (
     .rdata(buf_conv3_rdata)
   );
   wire [5:0] buf_conv4_raddr;
-  wire [31:0] buf_conv4_rdata;
+  wire [22:0] buf_conv4_rdata;
   assign buf_conv4_raddr = (seq_unit_active[6] ? u_add2_a_addr : dbg_addr[5:0]);
   act_mem #(
-    .W(32),
+    .W(23),
     .DEPTH(63),
     .AW(6),
     .RP(1)
@@ -2032,15 +2032,15 @@ module random1_top (
     .clk(clk),
     .we(u_conv4_we),
     .waddr(u_conv4_waddr),
-    .wdata(u_conv4_wdata),
+    .wdata(u_conv4_wdata[22:0]),
     .raddr(buf_conv4_raddr),
     .rdata(buf_conv4_rdata)
   );
   wire [5:0] buf_short4_raddr;
-  wire [31:0] buf_short4_rdata;
+  wire [19:0] buf_short4_rdata;
   assign buf_short4_raddr = (seq_unit_active[6] ? u_add2_b_addr : dbg_addr[5:0]);
   act_mem #(
-    .W(32),
+    .W(20),
     .DEPTH(63),
     .AW(6),
     .RP(1)
@@ -2048,7 +2048,7 @@ module random1_top (
     .clk(clk),
     .we(u_short4_we),
     .waddr(u_short4_waddr),
-    .wdata(u_short4_wdata),
+    .wdata(u_short4_wdata[19:0]),
     .raddr(buf_short4_raddr),
     .rdata(buf_short4_rdata)
   );
@@ -2069,10 +2069,10 @@ module random1_top (
     .rdata(buf_add2_rdata)
   );
   wire [5:0] buf_conv5_raddr;
-  wire [31:0] buf_conv5_rdata;
+  wire [22:0] buf_conv5_rdata;
   assign buf_conv5_raddr = (seq_unit_active[8] ? u_add3_a_addr : dbg_addr[5:0]);
   act_mem #(
-    .W(32),
+    .W(23),
     .DEPTH(63),
     .AW(6),
     .RP(1)
@@ -2080,7 +2080,7 @@ module random1_top (
     .clk(clk),
     .we(u_conv5_we),
     .waddr(u_conv5_waddr),
-    .wdata(u_conv5_wdata),
+    .wdata(u_conv5_wdata[22:0]),
     .raddr(buf_conv5_raddr),
     .rdata(buf_conv5_rdata)
   );
@@ -2133,10 +2133,10 @@ module random1_top (
     .rdata(buf_gap_rdata)
   );
   wire [3:0] buf_fc_raddr;
-  wire [31:0] buf_fc_rdata;
+  wire [19:0] buf_fc_rdata;
   assign buf_fc_raddr = dbg_addr[3:0];
   act_mem #(
-    .W(32),
+    .W(20),
     .DEPTH(10),
     .AW(4),
     .RP(1)
@@ -2144,12 +2144,12 @@ module random1_top (
     .clk(clk),
     .we(u_fc_we),
     .waddr(u_fc_waddr),
-    .wdata(u_fc_wdata),
+    .wdata(u_fc_wdata[19:0]),
     .raddr(buf_fc_raddr),
     .rdata(buf_fc_rdata)
   );
   // Debug read-back of tensor dbg_sel.
-  assign dbg_data = ((dbg_sel == 8'd0) ? {24'd0, buf_input_rdata[7:0]} : ((dbg_sel == 8'd1) ? {24'd0, buf_conv1_rdata[7:0]} : ((dbg_sel == 8'd2) ? {24'd0, buf_conv2_rdata[7:0]} : ((dbg_sel == 8'd3) ? {24'd0, buf_add1_rdata[7:0]} : ((dbg_sel == 8'd4) ? {24'd0, buf_conv3_rdata[7:0]} : ((dbg_sel == 8'd5) ? buf_conv4_rdata[31:0] : ((dbg_sel == 8'd6) ? buf_short4_rdata[31:0] : ((dbg_sel == 8'd7) ? {24'd0, buf_add2_rdata[7:0]} : ((dbg_sel == 8'd8) ? buf_conv5_rdata[31:0] : ((dbg_sel == 8'd9) ? {24'd0, buf_add3_rdata[7:0]} : ((dbg_sel == 8'd10) ? {24'd0, buf_avgpool_rdata[7:0]} : ((dbg_sel == 8'd11) ? {24'd0, buf_gap_rdata[7:0]} : ((dbg_sel == 8'd12) ? {24'd0, buf_gap_rdata[7:0]} : ((dbg_sel == 8'd13) ? buf_fc_rdata[31:0] : 32'd0))))))))))))));
+  assign dbg_data = ((dbg_sel == 8'd0) ? {24'd0, buf_input_rdata[7:0]} : ((dbg_sel == 8'd1) ? {24'd0, buf_conv1_rdata[7:0]} : ((dbg_sel == 8'd2) ? {24'd0, buf_conv2_rdata[7:0]} : ((dbg_sel == 8'd3) ? {24'd0, buf_add1_rdata[7:0]} : ((dbg_sel == 8'd4) ? {24'd0, buf_conv3_rdata[7:0]} : ((dbg_sel == 8'd5) ? {buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22], buf_conv4_rdata[22:0]} : ((dbg_sel == 8'd6) ? {buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19], buf_short4_rdata[19:0]} : ((dbg_sel == 8'd7) ? {24'd0, buf_add2_rdata[7:0]} : ((dbg_sel == 8'd8) ? {buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22], buf_conv5_rdata[22:0]} : ((dbg_sel == 8'd9) ? {24'd0, buf_add3_rdata[7:0]} : ((dbg_sel == 8'd10) ? {24'd0, buf_avgpool_rdata[7:0]} : ((dbg_sel == 8'd11) ? {24'd0, buf_gap_rdata[7:0]} : ((dbg_sel == 8'd12) ? {24'd0, buf_gap_rdata[7:0]} : ((dbg_sel == 8'd13) ? {buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19], buf_fc_rdata[19:0]} : 32'd0))))))))))))));
 endmodule
 
 `default_nettype wire

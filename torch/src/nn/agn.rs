@@ -58,7 +58,7 @@ mod tests {
     use super::*;
     use crate::nn::models;
     use crate::nn::net::Net;
-    use crate::nn::net::{NodeOp, QuantOpts};
+    use crate::nn::net::QuantOpts;
     use codesign::config::ModelKind;
     use codesign::intnet::Shape;
     use tch::{nn, Device};
@@ -154,7 +154,7 @@ mod tests {
         let f1 = net.forward_float(&x, false);
         let f2 = net.forward_float(&x, false);
         assert!(f1.equal(&f2));
-        assert!(matches!(net.nodes[0].op, NodeOp::Mac(_)));
+        assert!(net.nodes[0].mac().is_some());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::nn::net::{MacNode, Net, Node, NodeOp, BN_EPS};
 use codesign::config::{ModelKind, ResidualForm};
 use codesign::error::{Error, Result};
-use codesign::intnet::{window_out, Shape};
+use codesign::intnet::{Shape, TensorId};
 use tch::nn;
 
 /// Builds a [`Net`] node by node; tensor ids as in the integer network.
@@ -78,11 +78,17 @@ impl<'a> Builder<'a> {
             .fold(self.root.set_group(0), |p, part| p.sub(part))
     }
 
-    fn shape(&self, t: usize) -> Shape {
+    fn shape(&self, t: TensorId) -> Shape {
         self.shapes[t]
     }
 
-    fn push(&mut self, name: &str, input: usize, op: NodeOp, out: Shape) -> usize {
+    /// Append `op` reading `input`; its output shape is the contract's
+    /// ([`NodeOp::out_shape`]). A window that does not fit is a bug in a model
+    /// definition ([`build`] checks the image size first), not bad input.
+    fn push(&mut self, name: &str, input: TensorId, op: NodeOp) -> TensorId {
+        let out = op
+            .out_shape(self.shape(input))
+            .unwrap_or_else(|(_, msg)| panic!("layer {name}: {msg}"));
         self.net.nodes.push(Node {
             name: name.to_string(),
             input,
@@ -90,18 +96,12 @@ impl<'a> Builder<'a> {
             out,
         });
         self.shapes.push(out);
-        self.shapes.len() - 1
+        TensorId::output_of(self.net.nodes.len() - 1)
     }
 
-    fn mac(
-        &mut self,
-        name: &str,
-        input: usize,
-        linear: bool,
-        in_ch: usize,
-        s: ConvSpec,
-        out: Shape,
-    ) -> usize {
+    fn mac(&mut self, name: &str, input: TensorId, linear: bool, s: ConvSpec) -> TensorId {
+        let x = self.shape(input);
+        let in_ch = if linear { x.len() } else { x.c };
         let p = self.path(name);
         let (o, i, k) = (s.out_ch as i64, in_ch as i64, s.kernel as i64);
         let fan_in = (in_ch * s.kernel * s.kernel) as f64;
@@ -150,9 +150,7 @@ impl<'a> Builder<'a> {
             .set_group(1)
             .var("sigma", &[], nn::Init::Const(self.sigma_init));
         let scale = p.zeros_no_train("act_scale", &[]);
-        let macs = (out.len() * in_ch * s.kernel * s.kernel) as u64;
-        let m = MacNode {
-            linear,
+        let m = Box::new(MacNode {
             in_ch,
             out_ch: s.out_ch,
             kernel: s.kernel,
@@ -164,21 +162,32 @@ impl<'a> Builder<'a> {
             relu: s.relu,
             sigma,
             scale,
-            macs,
-        };
-        self.push(name, input, NodeOp::Mac(Box::new(m)), out)
+            macs: 0,
+        });
+        let t = self.push(
+            name,
+            input,
+            if linear {
+                NodeOp::Linear(m)
+            } else {
+                NodeOp::Conv(m)
+            },
+        );
+        let node = self.net.nodes.last_mut().expect("just pushed");
+        let out = node.out.len();
+        if let Some(m) = node.op.mac_mut() {
+            m.macs = (out * m.in_ch * m.kernel * m.kernel) as u64;
+        }
+        t
     }
 
-    /// Add a conv layer reading tensor `input`; returns the new tensor id.
-    pub fn conv(&mut self, name: &str, input: usize, s: ConvSpec) -> usize {
-        let x = self.shape(input);
-        let size = |n| window(name, n, s.kernel, s.stride, s.padding);
-        let (h, w) = (size(x.h), size(x.w));
-        self.mac(name, input, false, x.c, s, Shape { c: s.out_ch, h, w })
+    /// Add a conv layer reading tensor `input`; returns the new tensor.
+    pub fn conv(&mut self, name: &str, input: TensorId, s: ConvSpec) -> TensorId {
+        self.mac(name, input, false, s)
     }
 
     /// Linear layer on a `C x 1 x 1` tensor (flatten first).
-    pub fn linear(&mut self, name: &str, input: usize, out_ch: usize, relu: bool) -> usize {
+    pub fn linear(&mut self, name: &str, input: TensorId, out_ch: usize, relu: bool) -> TensorId {
         let x = self.shape(input);
         assert!(
             x.h == 1 && x.w == 1,
@@ -192,92 +201,63 @@ impl<'a> Builder<'a> {
             bn: false,
             relu,
         };
-        self.mac(
-            name,
-            input,
-            true,
-            x.c,
-            s,
-            Shape {
-                c: out_ch,
-                h: 1,
-                w: 1,
-            },
-        )
+        self.mac(name, input, true, s)
     }
 
-    /// Add max pooling; returns the new tensor id.
-    pub fn max_pool(&mut self, name: &str, input: usize, kernel: usize, stride: usize) -> usize {
-        let x = self.shape(input);
-        let out = Shape {
-            c: x.c,
-            h: window(name, x.h, kernel, stride, 0),
-            w: window(name, x.w, kernel, stride, 0),
-        };
-        self.push(name, input, NodeOp::MaxPool { kernel, stride }, out)
+    /// Add max pooling; returns the new tensor.
+    pub fn max_pool(
+        &mut self,
+        name: &str,
+        input: TensorId,
+        kernel: usize,
+        stride: usize,
+    ) -> TensorId {
+        self.push(name, input, NodeOp::MaxPool { kernel, stride })
     }
 
-    /// Add average pooling; returns the new tensor id.
-    pub fn avg_pool(&mut self, name: &str, input: usize, kernel: usize, stride: usize) -> usize {
-        let x = self.shape(input);
-        let out = Shape {
-            c: x.c,
-            h: window(name, x.h, kernel, stride, 0),
-            w: window(name, x.w, kernel, stride, 0),
-        };
-        self.push(name, input, NodeOp::AvgPool { kernel, stride }, out)
+    /// Add average pooling; returns the new tensor.
+    pub fn avg_pool(
+        &mut self,
+        name: &str,
+        input: TensorId,
+        kernel: usize,
+        stride: usize,
+    ) -> TensorId {
+        self.push(name, input, NodeOp::AvgPool { kernel, stride })
     }
 
-    /// Add global average pooling to `[c, 1, 1]`; returns the new tensor id.
-    pub fn global_avg_pool(&mut self, name: &str, input: usize) -> usize {
-        let x = self.shape(input);
-        self.push(
-            name,
-            input,
-            NodeOp::GlobalAvgPool,
-            Shape { c: x.c, h: 1, w: 1 },
-        )
+    /// Add global average pooling to `[c, 1, 1]`; returns the new tensor.
+    pub fn global_avg_pool(&mut self, name: &str, input: TensorId) -> TensorId {
+        self.push(name, input, NodeOp::GlobalAvgPool)
     }
 
-    /// Add a flatten to `[c*h*w, 1, 1]`; returns the new tensor id.
-    pub fn flatten(&mut self, name: &str, input: usize) -> usize {
-        let x = self.shape(input);
-        self.push(
-            name,
-            input,
-            NodeOp::Flatten,
-            Shape {
-                c: x.len(),
-                h: 1,
-                w: 1,
-            },
-        )
+    /// Add a flatten to `[c*h*w, 1, 1]`; returns the new tensor.
+    pub fn flatten(&mut self, name: &str, input: TensorId) -> TensorId {
+        self.push(name, input, NodeOp::Flatten)
     }
 
     /// ReLU(a + b), requantized.
-    pub fn add(&mut self, name: &str, a: usize, b: usize) -> usize {
+    pub fn add(&mut self, name: &str, a: TensorId, b: TensorId) -> TensorId {
         assert_eq!(
             self.shape(a),
             self.shape(b),
             "residual {name}: shapes differ"
         );
         let scale = self.path(name).zeros_no_train("act_scale", &[]);
-        let out = self.shape(a);
-        self.push(name, a, NodeOp::Add { other: b, scale }, out)
+        self.push(
+            name,
+            a,
+            NodeOp::Add {
+                other: b,
+                params: scale,
+            },
+        )
     }
 
     /// The finished network.
     pub fn finish(self) -> Net {
         self.net
     }
-}
-
-/// Output length along one axis ([`window_out`], the contract's size rule).
-/// [`build`] checks the image size first, so a window that does not fit is
-/// a bug in a model definition, not bad input.
-fn window(layer: &str, size: usize, kernel: usize, stride: usize, padding: usize) -> usize {
-    window_out(size, kernel, stride, padding)
-        .unwrap_or_else(|| panic!("layer {layer}: a {kernel}-wide window does not fit {size}"))
 }
 
 /// Build `kind` for `input` images and `classes` classes, ResNet blocks in
@@ -326,7 +306,7 @@ pub fn build_with(
     match kind {
         ModelKind::DigitsCnn => {
             need(4)?;
-            let x = b.conv("conv1", 0, ConvSpec::c3(16));
+            let x = b.conv("conv1", TensorId::INPUT, ConvSpec::c3(16));
             let x = b.conv("conv2", x, ConvSpec::c3(32));
             let x = b.max_pool("pool1", x, 2, 2);
             let x = b.conv("conv3", x, ConvSpec::c3(32));
@@ -338,7 +318,7 @@ pub fn build_with(
             need(20)?;
             let x = b.conv(
                 "conv1",
-                0,
+                TensorId::INPUT,
                 ConvSpec {
                     out_ch: 6,
                     kernel: 5,
@@ -375,7 +355,7 @@ pub fn build_with(
                 ModelKind::Resnet20 => 3,
                 _ => 5,
             };
-            let mut x = b.conv("conv1", 0, ConvSpec::c3(16));
+            let mut x = b.conv("conv1", TensorId::INPUT, ConvSpec::c3(16));
             for (stage, width) in [16usize, 32, 64].into_iter().enumerate() {
                 for block in 0..blocks {
                     let stride = if stage > 0 && block == 0 { 2 } else { 1 };
@@ -394,7 +374,7 @@ pub fn build_with(
         }
         ModelKind::Vgg => {
             need(8)?;
-            let mut x = 0;
+            let mut x = TensorId::INPUT;
             for (i, width) in [64usize, 128, 256].into_iter().enumerate() {
                 x = b.conv(&format!("conv{}_1", i + 1), x, ConvSpec::c3(width));
                 x = b.conv(&format!("conv{}_2", i + 1), x, ConvSpec::c3(width));
@@ -420,10 +400,10 @@ fn basic_block(
     b: &mut Builder,
     form: ResidualForm,
     name: &str,
-    x: usize,
+    x: TensorId,
     width: usize,
     stride: usize,
-) -> usize {
+) -> TensorId {
     let relu = form == ResidualForm::ReluThenAdd;
     let in_c = b.shape(x).c;
     let y = b.conv(

@@ -15,7 +15,7 @@
 use crate::nn::quant::{
     add_exact, add_params, avg_exact, requant_fused, requant_params, ste_round, W_MAX,
 };
-use codesign::intnet::Shape;
+use codesign::intnet::{graph, Shape};
 use tch::{nn, Kind, Tensor};
 
 /// Batch-norm epsilon (libtorch's default), also used when folding.
@@ -25,8 +25,6 @@ pub const BN_EPS: f64 = 1e-5;
 /// batch norm, then either requantization with ReLU or raw accumulators.
 #[derive(Debug)]
 pub struct MacNode {
-    /// A fully-connected layer (run as a 1x1 conv on a 1x1 map) rather than a conv.
-    pub linear: bool,
     /// Input channels (input features for linear).
     pub in_ch: usize,
     /// Output channels (output features for linear).
@@ -57,49 +55,27 @@ pub struct MacNode {
     pub macs: u64,
 }
 
-/// What a node computes.
-#[derive(Debug)]
-pub enum NodeOp {
-    /// A conv or linear layer.
-    Mac(Box<MacNode>),
-    /// Max pooling over square windows.
-    MaxPool {
-        /// Window size.
-        kernel: usize,
-        /// Window stride.
-        stride: usize,
-    },
-    /// Average pooling over square windows.
-    AvgPool {
-        /// Window size.
-        kernel: usize,
-        /// Window stride.
-        stride: usize,
-    },
-    /// Mean over each channel's whole map, to `[c, 1, 1]`.
-    GlobalAvgPool,
-    /// Reshape `[c, h, w]` to `[c*h*w, 1, 1]` for a following linear layer.
-    Flatten,
-    /// ReLU(input + tensor `other`), requantized to `scale`.
-    Add {
-        /// Index of the other summand's tensor (0 = network input).
-        other: usize,
-        /// Output activation scale (real = scale * int).
-        scale: Tensor,
-    },
-}
+/// What a float node computes: [`graph::Op`] whose multiplying layers are
+/// [`MacNode`]s and whose residual additions carry their output activation
+/// scale (`f64` scalar tensor, real = scale * int; `ReLU(input + other)`).
+pub type NodeOp = graph::Op<Box<MacNode>, Tensor>;
 
-#[derive(Debug)]
-/// One node: `op` applied to tensor `input`.
-pub struct Node {
-    /// Layer name, the same as in the sidecar and the integer network.
-    pub name: String,
-    /// Index of the input tensor (0 = network input, node `i` makes tensor `i + 1`).
-    pub input: usize,
-    /// What the node computes.
-    pub op: NodeOp,
-    /// Output shape.
-    pub out: Shape,
+/// One float node: `op` applied to tensor `input`.
+pub type Node = graph::Node<Box<MacNode>, Tensor>;
+
+impl graph::MacGeometry for MacNode {
+    fn out_ch(&self) -> usize {
+        self.out_ch
+    }
+    fn kernel(&self) -> usize {
+        self.kernel
+    }
+    fn stride(&self) -> usize {
+        self.stride
+    }
+    fn padding(&self) -> usize {
+        self.padding
+    }
 }
 
 /// A network over one `nn::Path`.
@@ -239,13 +215,7 @@ fn view_c(t: &Tensor) -> Tensor {
 impl Net {
     /// Indices of the multiplying nodes, in order.
     pub fn mac_nodes(&self) -> impl Iterator<Item = (usize, &Node, &MacNode)> {
-        self.nodes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| match &n.op {
-                NodeOp::Mac(m) => Some((i, n, m.as_ref())),
-                _ => None,
-            })
+        graph::mac_nodes(&self.nodes).map(|(i, n, m)| (i, n, m.as_ref()))
     }
 
     /// Total multiply-accumulates per image.
@@ -284,7 +254,7 @@ impl Net {
         for node in &self.nodes {
             let x = &t[node.input];
             let y = match &node.op {
-                NodeOp::Mac(m) => {
+                NodeOp::Conv(m) | NodeOp::Linear(m) => {
                     let mut y = m.conv(x, &m.weight4(), m.bias.as_ref());
                     if let Some(bn) = &m.bn {
                         y = y.apply_t(bn, train);
@@ -342,7 +312,7 @@ impl Net {
         for (i, node) in self.nodes.iter().enumerate() {
             let x = &t[node.input];
             let (out, p) = match &node.op {
-                NodeOp::Mac(m) => {
+                NodeOp::Conv(m) | NodeOp::Linear(m) => {
                     let (wf, bf) = m.folded();
                     let mut amax = wf.detach().abs().amax([1i64, 2, 3].as_slice(), false);
                     // The logits share one unit: one weight scale.
@@ -473,7 +443,10 @@ impl Net {
                     },
                     NodeParams::None,
                 ),
-                NodeOp::Add { other, scale } => {
+                NodeOp::Add {
+                    other,
+                    params: scale,
+                } => {
                     let b = &t[*other];
                     let out_scale = scale.to_kind(Kind::Double);
                     let (ra, rb) = (&x.scale / &out_scale, &b.scale / &out_scale);
@@ -525,8 +498,8 @@ impl Net {
             .iter()
             .enumerate()
             .filter_map(|(i, n)| match &n.op {
-                NodeOp::Mac(m) if m.relu => Some((i, &m.scale)),
-                NodeOp::Add { scale, .. } => Some((i, scale)),
+                NodeOp::Conv(m) | NodeOp::Linear(m) if m.relu => Some((i, &m.scale)),
+                NodeOp::Add { params: scale, .. } => Some((i, scale)),
                 _ => None,
             })
             .collect()
@@ -549,7 +522,7 @@ impl Net {
             for pixels in batches {
                 let all = self.forward_float_all(pixels, false);
                 for (k, &i) in idx.iter().enumerate() {
-                    sums[k] += all[i + 1].max().double_value(&[]);
+                    sums[k] += all[graph::TensorId::output_of(i)].max().double_value(&[]);
                 }
             }
             for ((_, s), sum) in self.act_scales().into_iter().zip(sums) {

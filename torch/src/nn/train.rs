@@ -7,7 +7,7 @@
 //! each stage reseeds libtorch (noise) with `seed + stage`, and the data order
 //! and augmentation come from a ChaCha RNG seeded by `(seed, stage, epoch)`.
 
-use crate::nn::net::{Net, NodeParams, QuantOpts};
+use crate::nn::net::{Net, NodeOp, NodeParams, QuantOpts};
 use crate::nn::quant::to_vec_f64;
 use crate::nn::{agn, models};
 use codesign::config::{Config, StageConfig};
@@ -433,17 +433,20 @@ impl Session {
             .net
             .mac_nodes()
             .enumerate()
-            .map(|(k, (_, node, m))| LayerInfo {
-                name: node.name.clone(),
-                kind: if m.linear { "linear" } else { "conv" }.to_string(),
-                shape: if m.linear {
-                    vec![m.out_ch, m.in_ch]
-                } else {
-                    vec![m.out_ch, m.in_ch, m.kernel, m.kernel]
-                },
-                macs: m.macs,
-                sigma: m.sigma.double_value(&[]).abs(),
-                quant: quant.as_ref().map(|q| q[k].clone()),
+            .map(|(k, (_, node, m))| {
+                let linear = matches!(node.op, NodeOp::Linear(_));
+                LayerInfo {
+                    name: node.name.clone(),
+                    kind: if linear { "linear" } else { "conv" }.to_string(),
+                    shape: if linear {
+                        vec![m.out_ch, m.in_ch]
+                    } else {
+                        vec![m.out_ch, m.in_ch, m.kernel, m.kernel]
+                    },
+                    macs: m.macs,
+                    sigma: m.sigma.double_value(&[]).abs(),
+                    quant: quant.as_ref().map(|q| q[k].clone()),
+                }
             })
             .collect();
         Ok(Sidecar {
@@ -481,9 +484,9 @@ impl Session {
             .nodes
             .iter()
             .zip(&out.params)
-            .filter_map(|(node, p)| match (&node.op, p) {
+            .filter_map(|(node, p)| match (node.op.mac(), p) {
                 (
-                    crate::nn::net::NodeOp::Mac(m),
+                    Some(m),
                     NodeParams::Mac {
                         in_scale, w_scale, ..
                     },

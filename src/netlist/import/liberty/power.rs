@@ -176,6 +176,20 @@ pub struct PowerLibrary {
     pub register_pin_capacitance: Option<f64>,
     /// The default wire-load model, if the library names one.
     pub wire_load: Option<WireLoad>,
+    /// Cells left out of `cells` (sequential and other cells without a
+    /// function for every output), by name: their leakage and clock pin.
+    pub registers: HashMap<String, Register>,
+}
+
+/// A cell left out of [`PowerLibrary::cells`] (a flip-flop, latch, ...):
+/// what the system energy needs of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Register {
+    /// Mean leakage power (nW).
+    pub leakage_nw: f64,
+    /// The input pin with `clock : true`, if any (its internal energy per
+    /// transition and capacitance).
+    pub clock: Option<InputPin>,
 }
 
 /// Scale of a unit string such as `1ns`, `1ps`, `1V`, `1mW`, `1nW` relative to
@@ -300,6 +314,15 @@ impl Ctx<'_> {
         })
     }
 
+    /// The `internal_power` groups of pin group `g`, as energies.
+    fn internal(&self, g: &Group) -> Result<Vec<RiseFall>> {
+        g.groups
+            .iter()
+            .filter(|p| p.kind == "internal_power")
+            .map(|p| self.rise_fall(p, "rise_power", "fall_power", self.energy))
+            .collect()
+    }
+
     /// The `(rise_k, fall_k)` tables of group `g`.
     fn rise_fall(&self, g: &Group, rise: &str, fall: &str, scale: f64) -> Result<RiseFall> {
         let get = |k: &str| {
@@ -412,6 +435,7 @@ impl PowerLibrary {
         let defs = super::cells_of(lib, path)?;
         let mut cells = HashMap::new();
         let mut register_pin_capacitance: Option<(f64, f64)> = None;
+        let mut registers = HashMap::new();
         for c in lib.groups.iter().filter(|g| g.kind == "cell") {
             let name = c.args.first().cloned().unwrap_or_default();
             let Some(def) = defs.get(&name) else { continue };
@@ -421,7 +445,25 @@ impl PowerLibrary {
                     .iter()
                     .find(|g| g.kind == "pin" && g.args.first().map(String::as_str) == Some(p))
             };
+            let leakage_nw = number(path, c, "cell_leakage_power")?.unwrap_or(0.0) * leak;
+            let input_pin = |g: &Group, name: &str| -> Result<InputPin> {
+                Ok(InputPin {
+                    name: name.to_string(),
+                    capacitance: number(path, g, "capacitance")?.unwrap_or(0.0) * cap,
+                    internal: ctx.internal(g)?,
+                })
+            };
             if def.unusable.is_some() {
+                let clock = c
+                    .groups
+                    .iter()
+                    .find(|g| {
+                        g.kind == "pin"
+                            && attr(g, "clock").is_some_and(|(_, v, _)| v.trim() == "true")
+                    })
+                    .map(|g| input_pin(g, g.args.first().map(String::as_str).unwrap_or("")))
+                    .transpose()?;
+                registers.insert(name.clone(), Register { leakage_nw, clock });
                 // The smallest D flip-flop's D pin loads each product bit.
                 let is_dff = c.groups.iter().any(|g| g.kind == "ff")
                     && def.inputs.iter().any(|i| i == "D")
@@ -437,28 +479,12 @@ impl PowerLibrary {
             }
             let mut inputs = vec![];
             for i in &def.inputs {
-                let g = pin(i).expect("cells_of found the pin");
-                let internal = g
-                    .groups
-                    .iter()
-                    .filter(|p| p.kind == "internal_power")
-                    .map(|p| ctx.rise_fall(p, "rise_power", "fall_power", ctx.energy))
-                    .collect::<Result<Vec<_>>>()?;
-                inputs.push(InputPin {
-                    name: i.clone(),
-                    capacitance: number(path, g, "capacitance")?.unwrap_or(0.0) * cap,
-                    internal,
-                });
+                inputs.push(input_pin(pin(i).expect("cells_of found the pin"), i)?);
             }
             let mut outputs = vec![];
             for (o, f) in &def.outputs {
                 let g = pin(o).expect("cells_of found the pin");
-                let internal = g
-                    .groups
-                    .iter()
-                    .filter(|p| p.kind == "internal_power")
-                    .map(|p| ctx.rise_fall(p, "rise_power", "fall_power", ctx.energy))
-                    .collect::<Result<Vec<_>>>()?;
+                let internal = ctx.internal(g)?;
                 let transition = g
                     .groups
                     .iter()
@@ -477,7 +503,7 @@ impl PowerLibrary {
                 Cell {
                     name,
                     area,
-                    leakage_nw: number(path, c, "cell_leakage_power")?.unwrap_or(0.0) * leak,
+                    leakage_nw,
                     inputs,
                     outputs,
                 },
@@ -529,6 +555,7 @@ impl PowerLibrary {
             cells,
             register_pin_capacitance: register_pin_capacitance.map(|x| x.1),
             wire_load,
+            registers,
         })
     }
 }
