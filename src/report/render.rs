@@ -61,7 +61,26 @@ fn h(v: &[&str]) -> Vec<String> {
 
 /// All tables of the report.
 pub fn tables(r: &Report) -> Vec<Table> {
+    let sections: [fn(&Report, &mut Vec<Table>); 9] = [
+        summary,
+        layers,
+        datapath_energy,
+        system_energy,
+        stream_energy,
+        memories,
+        constants,
+        error_model,
+        sweep,
+    ];
     let mut out = Vec::new();
+    for section in sections {
+        section(r, &mut out);
+    }
+    out
+}
+
+/// The summary table: accuracies, energies, area, timing and co-simulation checks.
+fn summary(r: &Report, out: &mut Vec<Table>) {
     let a = &r.accuracy;
     let e = &r.energy;
     let mut summary = vec![
@@ -195,7 +214,10 @@ pub fn tables(r: &Report) -> Vec<Table> {
         headers: h(&["quantity", "value"]),
         rows: summary,
     });
+}
 
+/// Per layer: multiplier, error, energy and area.
+fn layers(r: &Report, out: &mut Vec<Table>) {
     out.push(Table {
         id: "layers",
         title: "Layers",
@@ -254,7 +276,11 @@ pub fn tables(r: &Report) -> Vec<Table> {
             })
             .collect(),
     });
+}
 
+/// The datapath energy model by operation (DESIGN.md constants).
+fn datapath_energy(r: &Report, out: &mut Vec<Table>) {
+    let e = &r.energy;
     let b = |f: fn(&super::energy::Breakdown) -> f64| {
         vec![
             g(f(&e.breakdown_exact)),
@@ -283,7 +309,11 @@ pub fn tables(r: &Report) -> Vec<Table> {
             row("total", |x| x.total_pj()),
         ],
     });
+}
 
+/// The system energy of the built architecture by part, when synthesized and co-simulated.
+fn system_energy(r: &Report, out: &mut Vec<Table>) {
+    let e = &r.energy;
     if e.system_breakdown_exact.is_some() || e.system_breakdown_approx.is_some() {
         type Part = fn(&super::system::SystemBreakdown) -> f64;
         let parts: [(&str, Part); 9] = [
@@ -326,6 +356,10 @@ pub fn tables(r: &Report) -> Vec<Table> {
                 .collect(),
         });
     }
+}
+
+/// Multiplier energy on the real operand stream beside uniform operands.
+fn stream_energy(r: &Report, out: &mut Vec<Table>) {
     if r.layers.iter().any(|l| l.mult_real_stream_pj.is_some()) {
         out.push(Table {
             id: "stream_energy",
@@ -349,6 +383,10 @@ pub fn tables(r: &Report) -> Vec<Table> {
                 .collect(),
         });
     }
+}
+
+/// The memory macros: geometry, area, energy per access, accesses per inference.
+fn memories(r: &Report, out: &mut Vec<Table>) {
     if !r.memories.is_empty() {
         out.push(Table {
             id: "memories",
@@ -389,7 +427,11 @@ pub fn tables(r: &Report) -> Vec<Table> {
                 .collect(),
         });
     }
+}
 
+/// The per-operation energy constants and their sources.
+fn constants(r: &Report, out: &mut Vec<Table>) {
+    let e = &r.energy;
     out.push(Table {
         id: "constants",
         title: "Per-operation constants",
@@ -408,7 +450,10 @@ pub fn tables(r: &Report) -> Vec<Table> {
             })
             .collect(),
     });
+}
 
+/// The error model: predicted vs measured error, per layer and through the network.
+fn error_model(r: &Report, out: &mut Vec<Table>) {
     if let Some(em) = &r.error_model {
         out.push(Table {
             id: "error_model",
@@ -485,6 +530,10 @@ pub fn tables(r: &Report) -> Vec<Table> {
             });
         }
     }
+}
+
+/// The lambda sweep points.
+fn sweep(r: &Report, out: &mut Vec<Table>) {
     if let Some(s) = &r.sweep {
         out.push(Table {
             id: "sweep",
@@ -531,7 +580,6 @@ pub fn tables(r: &Report) -> Vec<Table> {
                 .collect(),
         });
     }
-    out
 }
 
 /// One point of the sweep plot.
