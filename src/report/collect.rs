@@ -251,50 +251,10 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     // Error model validation (`errmodel::validate`): the population model
     // is compared with the raw error std, the per-channel model with the
     // error left after its bias correction.
-    let mut measured: BTreeMap<(String, String), f64> = BTreeMap::new();
     let per_channel = assignment
         .as_ref()
         .is_some_and(|a| a.model == "per-channel");
-    if let Some(em) = maybe_json::<ErrorModelReport>(&run.error_model())? {
-        let mut summary = ErrorModelSummary::default();
-        summary
-            .share_within
-            .insert("population".into(), em.summary.share_within.population);
-        summary
-            .share_within
-            .insert("per-channel".into(), em.summary.share_within.per_channel);
-        for p in &em.pairs {
-            let key = (p.layer.clone(), p.multiplier.clone());
-            measured.insert(
-                key,
-                if per_channel {
-                    p.measured_compensated
-                } else {
-                    p.measured
-                },
-            );
-            for (model, predicted, meas) in [
-                ("population", p.predicted_population, p.measured),
-                (
-                    "per-channel",
-                    p.predicted_per_channel,
-                    p.measured_compensated,
-                ),
-            ] {
-                summary.pairs.push(ErrorPair {
-                    layer: p.layer.clone(),
-                    multiplier: p.multiplier.clone(),
-                    model: model.into(),
-                    predicted_std: predicted,
-                    measured_std: meas,
-                    flag: crate::errmodel::validate::flag(predicted, meas, p.y_std)
-                        .map(str::to_string),
-                });
-            }
-        }
-        summary.network = em.network.clone();
-        r.error_model = Some(summary);
-    }
+    let measured = error_model(&run, per_channel, &mut r)?;
 
     // Synthesis (`eda::synth`): the heterogeneous design in `rtl/`, the
     // all-exact one in `rtl_exact/`.
@@ -307,23 +267,7 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
             .find(|e| e.layer == layer)
             .map(|e| e.area.area_ge)
     };
-    r.area.approx_ge = synth.as_ref().map(|s| s.total.area_ge);
-    r.area.exact_ge = synth_exact.as_ref().map(|s| s.total.area_ge);
-    if let (Some(a), Some(e)) = (r.area.approx_ge, r.area.exact_ge) {
-        r.area.relative = Some(a / e);
-    }
-    r.area.breakdown_approx = synth.as_ref().map(area_breakdown);
-    r.area.breakdown_exact = synth_exact.as_ref().map(area_breakdown);
-    r.area.breakdown_approx_um2 = synth.as_ref().and_then(area_breakdown_um2);
-    r.area.breakdown_exact_um2 = synth_exact.as_ref().and_then(area_breakdown_um2);
-    r.area.approx_um2 = r.area.breakdown_approx_um2.as_ref().map(|b| b.total);
-    r.area.exact_um2 = r.area.breakdown_exact_um2.as_ref().map(|b| b.total);
-    r.timing.approx = synth.as_ref().and_then(|s| s.timing.clone());
-    r.timing.exact = synth_exact.as_ref().and_then(|s| s.timing.clone());
-    r.area.liberty = synth
-        .as_ref()
-        .or(synth_exact.as_ref())
-        .and_then(|s| s.liberty.clone());
+    area_and_timing(&mut r, &synth, &synth_exact);
 
     // Co-simulation.
     let cosim_path = run.rtl().cosim();
@@ -336,63 +280,16 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
         .map(|c| c.stream_energy.clone())
         .unwrap_or_default();
     if let Some(c) = cosim {
-        r.cosim = Cosim {
-            images: Some(c.images as u64),
-            mismatches: Some(c.mismatches as u64),
-            cycles_per_inference: Some(c.cycles_per_inference),
-            simulator: serde_json::to_value(c.simulator)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string)),
-            multipliers_checked: Some(c.multipliers.len() as u64),
-            multipliers_failed: Some(
-                c.multipliers
-                    .iter()
-                    .filter(|m| m.mismatches != 0 || !m.equivalent)
-                    .count() as u64,
-            ),
-            counters_match_schedule: c.counters_match_schedule,
-        };
+        r.cosim = cosim_summary(c);
     }
 
-    // System energy of each design that was exported and synthesized.
-    let mult_pj = |id: &str, signed: bool| -> Option<f64> {
-        library
-            .as_ref()?
-            .entry(id)
-            .and_then(|e| (e.signed == signed).then_some(e.cost.energy_pj).flatten())
-    };
-    for (dir, synth, exact) in [
-        (run.rtl(), &synth, false),
-        (run.rtl_exact(), &synth_exact, true),
-    ] {
-        // Exports written before the network was stored beside them
-        // cannot be counted: no system energy, nothing to note.
-        let Some(synth) = synth
-            .as_ref()
-            .filter(|_| dir.manifest().is_file() && dir.intnet().is_file())
-        else {
-            continue;
-        };
-        match super::system::for_export(&dir, synth, &consts, &mult_pj)? {
-            Ok((b, memories)) => {
-                if exact {
-                    r.energy.system_exact_pj = Some(b.total);
-                    r.energy.system_breakdown_exact = Some(b);
-                } else {
-                    r.energy.system_approx_pj = Some(b.total);
-                    r.energy.system_breakdown_approx = Some(b);
-                    r.memories = memories;
-                }
-            }
-            Err(why) => r.notes.push(format!(
-                "{}: no system energy: {why}",
-                rel::in_export(if exact { rel::RTL_EXACT } else { rel::RTL }, export::SYNTH)
-            )),
-        }
-    }
-    if r.energy.system_exact_pj.is_some() || r.energy.system_approx_pj.is_some() {
-        r.energy.system_model = super::system::MODEL.iter().map(|s| s.to_string()).collect();
-    }
+    system_energy(
+        &mut r,
+        &run,
+        [&synth, &synth_exact],
+        &consts,
+        library.as_ref(),
+    )?;
 
     // Layers: the AGN sidecar's list (else the assignment's), joined by name.
     let layer_src = sidecars
@@ -578,6 +475,151 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
 }
 
 /// Signedness of the assigned designs (unsigned when unknown).
+/// Error model validation (`errmodel::validate`) into `r.error_model`: the
+/// population model is compared with the raw error std, the per-channel
+/// model with the error left after its bias correction. Returns the
+/// measured std per (layer, multiplier) of the assignment's model.
+fn error_model(
+    run: &RunDir,
+    per_channel: bool,
+    r: &mut Report,
+) -> Result<BTreeMap<(String, String), f64>> {
+    let mut measured: BTreeMap<(String, String), f64> = BTreeMap::new();
+    if let Some(em) = maybe_json::<ErrorModelReport>(&run.error_model())? {
+        let mut summary = ErrorModelSummary::default();
+        summary
+            .share_within
+            .insert("population".into(), em.summary.share_within.population);
+        summary
+            .share_within
+            .insert("per-channel".into(), em.summary.share_within.per_channel);
+        for p in &em.pairs {
+            let key = (p.layer.clone(), p.multiplier.clone());
+            measured.insert(
+                key,
+                if per_channel {
+                    p.measured_compensated
+                } else {
+                    p.measured
+                },
+            );
+            for (model, predicted, meas) in [
+                ("population", p.predicted_population, p.measured),
+                (
+                    "per-channel",
+                    p.predicted_per_channel,
+                    p.measured_compensated,
+                ),
+            ] {
+                summary.pairs.push(ErrorPair {
+                    layer: p.layer.clone(),
+                    multiplier: p.multiplier.clone(),
+                    model: model.into(),
+                    predicted_std: predicted,
+                    measured_std: meas,
+                    flag: crate::errmodel::validate::flag(predicted, meas, p.y_std)
+                        .map(str::to_string),
+                });
+            }
+        }
+        summary.network = em.network.clone();
+        r.error_model = Some(summary);
+    }
+    Ok(measured)
+}
+
+/// Area and timing of the heterogeneous (`rtl/`) and the all-exact
+/// (`rtl_exact/`) design from their synthesis reports.
+fn area_and_timing(r: &mut Report, synth: &Option<SynthReport>, synth_exact: &Option<SynthReport>) {
+    r.area.approx_ge = synth.as_ref().map(|s| s.total.area_ge);
+    r.area.exact_ge = synth_exact.as_ref().map(|s| s.total.area_ge);
+    if let (Some(a), Some(e)) = (r.area.approx_ge, r.area.exact_ge) {
+        r.area.relative = Some(a / e);
+    }
+    r.area.breakdown_approx = synth.as_ref().map(area_breakdown);
+    r.area.breakdown_exact = synth_exact.as_ref().map(area_breakdown);
+    r.area.breakdown_approx_um2 = synth.as_ref().and_then(area_breakdown_um2);
+    r.area.breakdown_exact_um2 = synth_exact.as_ref().and_then(area_breakdown_um2);
+    r.area.approx_um2 = r.area.breakdown_approx_um2.as_ref().map(|b| b.total);
+    r.area.exact_um2 = r.area.breakdown_exact_um2.as_ref().map(|b| b.total);
+    r.timing.approx = synth.as_ref().and_then(|s| s.timing.clone());
+    r.timing.exact = synth_exact.as_ref().and_then(|s| s.timing.clone());
+    r.area.liberty = synth
+        .as_ref()
+        .or(synth_exact.as_ref())
+        .and_then(|s| s.liberty.clone());
+}
+
+/// The report's co-simulation summary of `cosim.json`.
+fn cosim_summary(c: CosimReport) -> Cosim {
+    Cosim {
+        images: Some(c.images as u64),
+        mismatches: Some(c.mismatches as u64),
+        cycles_per_inference: Some(c.cycles_per_inference),
+        simulator: serde_json::to_value(c.simulator)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string)),
+        multipliers_checked: Some(c.multipliers.len() as u64),
+        multipliers_failed: Some(
+            c.multipliers
+                .iter()
+                .filter(|m| m.mismatches != 0 || !m.equivalent)
+                .count() as u64,
+        ),
+        counters_match_schedule: c.counters_match_schedule,
+    }
+}
+
+/// System energy (`report::system`) of each design that was exported and
+/// synthesized (`[heterogeneous, exact]` synthesis reports), multipliers
+/// priced by the library's absolute energy where it has one.
+fn system_energy(
+    r: &mut Report,
+    run: &RunDir,
+    [synth, synth_exact]: [&Option<SynthReport>; 2],
+    consts: &Constants,
+    library: Option<&Library>,
+) -> Result<()> {
+    let mult_pj = |id: &str, signed: bool| -> Option<f64> {
+        library?
+            .entry(id)
+            .and_then(|e| (e.signed == signed).then_some(e.cost.energy_pj).flatten())
+    };
+    for (dir, synth, exact) in [
+        (run.rtl(), synth, false),
+        (run.rtl_exact(), synth_exact, true),
+    ] {
+        // Exports written before the network was stored beside them
+        // cannot be counted: no system energy, nothing to note.
+        let Some(synth) = synth
+            .as_ref()
+            .filter(|_| dir.manifest().is_file() && dir.intnet().is_file())
+        else {
+            continue;
+        };
+        match super::system::for_export(&dir, synth, consts, &mult_pj)? {
+            Ok((b, memories)) => {
+                if exact {
+                    r.energy.system_exact_pj = Some(b.total);
+                    r.energy.system_breakdown_exact = Some(b);
+                } else {
+                    r.energy.system_approx_pj = Some(b.total);
+                    r.energy.system_breakdown_approx = Some(b);
+                    r.memories = memories;
+                }
+            }
+            Err(why) => r.notes.push(format!(
+                "{}: no system energy: {why}",
+                rel::in_export(if exact { rel::RTL_EXACT } else { rel::RTL }, export::SYNTH)
+            )),
+        }
+    }
+    if r.energy.system_exact_pj.is_some() || r.energy.system_approx_pj.is_some() {
+        r.energy.system_model = super::system::MODEL.iter().map(|s| s.to_string()).collect();
+    }
+    Ok(())
+}
+
 fn lib_signed(assignment: &Option<Assignment>, lib: &Library) -> bool {
     assignment
         .as_ref()
