@@ -293,7 +293,7 @@ impl Net {
     /// Fake-quantized forward pass (see the module doc).
     ///
     /// Only the `f32` integer-domain values travel between nodes (they hold
-    /// the integer network's values exactly, see [`ste`]); the `f64`
+    /// the integer network's values exactly, see the straight-through copy `ste`); the `f64`
     /// arithmetic runs where rounding needs it (requantization, residual
     /// additions, averages) on detached copies.
     pub fn forward_quant(&self, pixels: &Tensor, opts: &QuantOpts) -> QuantOutput {
