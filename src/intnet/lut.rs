@@ -648,6 +648,17 @@ mod avx512 {
     }
 }
 
+/// Output height and width of a `kernel`-wide window over an `h x w` map
+/// ([`arith::window_out`], the contract's size rule). A window that does
+/// not fit is a caller's bug, not user input.
+fn out_size(h: usize, w: usize, kernel: usize, stride: usize, padding: usize) -> (usize, usize) {
+    let size = |n| {
+        arith::window_out(n, kernel, stride, padding)
+            .unwrap_or_else(|| panic!("lut: a {kernel}-wide window does not fit {n}"))
+    };
+    (size(h), size(w))
+}
+
 /// im2col of a batch: `input` is `[n][c][h][w]`, the result `[k][p]` with
 /// `k = (c, ky, kx)` and `p = (image, oy, ox)`; padding reads activation 0.
 pub fn im2col(
@@ -658,8 +669,7 @@ pub fn im2col(
     padding: usize,
 ) -> (Vec<u8>, usize, usize) {
     let [n, c, h, w] = dims;
-    let oh = (h + 2 * padding - kernel) / stride + 1;
-    let ow = (w + 2 * padding - kernel) / stride + 1;
+    let (oh, ow) = out_size(h, w, kernel, stride, padding);
     let k_n = c * kernel * kernel;
     let p_n = n * oh * ow;
     let mut cols = vec![0u8; k_n * p_n];
@@ -758,8 +768,7 @@ pub fn conv2d_with(
         "lut::conv2d: input is not n*c*h*w"
     );
     assert!(h + 2 * padding >= kernel && w + 2 * padding >= kernel && stride >= 1 && kernel >= 1);
-    let oh = (h + 2 * padding - kernel) / stride + 1;
-    let ow = (w + 2 * padding - kernel) / stride + 1;
+    let (oh, ow) = out_size(h, w, kernel, stride, padding);
     // Zero-padded copy of the input, so that packing is plain copies.
     let (hp, wp) = (h + 2 * padding, w + 2 * padding);
     let mut padded = vec![0u8; n * c * hp * wp];
@@ -841,8 +850,7 @@ pub fn direct_conv2d(
     dims: [usize; 4],
 ) -> Vec<i32> {
     let [n, c, h, w] = dims;
-    let oh = (h + 2 * padding - kernel) / stride + 1;
-    let ow = (w + 2 * padding - kernel) / stride + 1;
+    let (oh, ow) = out_size(h, w, kernel, stride, padding);
     let mut out = vec![0i32; n * out_ch * oh * ow];
     for img in 0..n {
         for oc in 0..out_ch {
