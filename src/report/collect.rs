@@ -149,8 +149,6 @@ fn area_breakdown_um2(synth: &SynthReport) -> Option<super::model::AreaBreakdown
     })
 }
 
-/// The record of an evaluation with an assignment: `assignment` (the
-/// stem of `assignment.yaml`), else the only record that has one.
 /// The record of the assignment the run uses: `assignment`, or the only
 /// record that names an assignment.
 pub fn approx_record(ev: &EvalFile) -> Option<&EvalRecord> {
@@ -164,142 +162,185 @@ pub fn approx_record(ev: &EvalFile) -> Option<&EvalRecord> {
     })
 }
 
+/// Every file of a run directory the report reads, each loaded once and
+/// checked against the layout version this build reads; `None` where the
+/// stage that writes it has not run.
+struct Sources {
+    run: RunDir,
+    /// The run's name: the config's `name`, else the directory's.
+    name: String,
+    consts: Constants,
+    /// Training sidecars by stage ([`TRAIN_STAGES`]).
+    sidecars: BTreeMap<&'static str, Sidecar>,
+    intnet: Option<IntNetwork>,
+    assignment: Option<Assignment>,
+    /// The library directory: explicit, else the assignment's, else the run's own.
+    lib_dir: PathBuf,
+    library: Option<Library>,
+    library_cost_flow: Option<String>,
+    evals: Option<EvalFile>,
+    retrain_evals: Option<EvalFile>,
+    error_model: Option<ErrorModelReport>,
+    /// Synthesis of the heterogeneous (`rtl/`) and the all-exact (`rtl_exact/`) design.
+    synth: Option<SynthReport>,
+    synth_exact: Option<SynthReport>,
+    cosim: Option<CosimReport>,
+    sweep: Option<Sweep>,
+}
+
+impl Sources {
+    fn load(run_dir: &Path, library: Option<&Path>) -> Result<Self> {
+        let run = RunDir::new(run_dir);
+        let config = run.config();
+        let consts = Constants::from_config(&energy_config(&config)?);
+        let name = maybe_yaml::<serde_yaml_ng::Value>(&config)?
+            .and_then(|v| v.get("name")?.as_str().map(str::to_string))
+            .unwrap_or_else(|| {
+                run_dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+        let mut sidecars = BTreeMap::new();
+        for st in TRAIN_STAGES {
+            if let Some(s) = maybe_yaml::<Sidecar>(&run.sidecar(st))? {
+                sidecars.insert(st, s);
+            }
+        }
+        let assignment = maybe_yaml::<Assignment>(&run.assignment())?;
+        let lib_dir = library
+            .map(Path::to_path_buf)
+            .or_else(|| assignment.as_ref().map(|a| PathBuf::from(&a.library)))
+            .unwrap_or_else(|| run.library());
+        let (library, library_cost_flow) = if lib_dir.join(crate::library::store::INDEX).is_file() {
+            (
+                Some(Library::load(&lib_dir)?),
+                crate::library::store::read_index(&lib_dir)?.cost_flow,
+            )
+        } else {
+            (None, None)
+        };
+        let cosim_path = run.rtl().cosim();
+        let cosim = maybe_json::<CosimReport>(&cosim_path)?;
+        if let Some(c) = &cosim {
+            newer(&cosim_path, c.version, crate::eda::cosim::COSIM_VERSION)?;
+        }
+        Ok(Sources {
+            name,
+            consts,
+            sidecars,
+            intnet: maybe_json(&run.intnet())?,
+            assignment,
+            lib_dir,
+            library,
+            library_cost_flow,
+            evals: maybe_json(&run.eval())?,
+            retrain_evals: maybe_json(&run.retrain_eval())?,
+            error_model: maybe_json(&run.error_model())?,
+            synth: read_synth(&run.rtl().synth())?,
+            synth_exact: read_synth(&run.rtl_exact().synth())?,
+            cosim,
+            sweep: maybe_json(&run.sweep_json())?,
+            run,
+        })
+    }
+
+    /// The sidecar that lists the layers: the last training stage that ran.
+    fn layer_sidecar(&self) -> Option<&Sidecar> {
+        ["agn", "qat", "baseline"]
+            .iter()
+            .find_map(|st| self.sidecars.get(st))
+    }
+}
+
 /// Gather the report of `run_dir`. `library` overrides the library
 /// directory named by the assignment (or `RUN_DIR/library`).
 pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
-    let run = RunDir::new(run_dir);
+    let s = Sources::load(run_dir, library)?;
     let mut r = Report {
         version: REPORT_VERSION,
+        name: s.name.clone(),
+        sources: run_files()
+            .into_iter()
+            .filter(|f| s.run.at(f).is_file())
+            .collect(),
         ..Default::default()
     };
-    for f in run_files() {
-        if run.at(&f).is_file() {
-            r.sources.push(f);
-        }
+    header_and_accuracy(&s, &mut r);
+    let measured = error_model(&s, &mut r);
+    area_and_timing(&mut r, &s.synth, &s.synth_exact);
+    if let Some(c) = &s.cosim {
+        r.cosim = cosim_summary(c);
     }
-    let config = run.config();
-    let consts = Constants::from_config(&energy_config(&config)?);
-    let config_value = maybe_yaml::<serde_yaml_ng::Value>(&config)?;
-    r.name = config_value
-        .as_ref()
-        .and_then(|v| v.get("name"))
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            run_dir
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        });
+    system_energy(&mut r, &s)?;
+    layers_and_energy(&s, &measured, &mut r);
+    r.sweep = s.sweep.clone();
+    stages(&s, &mut r);
+    Ok(r)
+}
 
-    // Training sidecars.
-    let mut sidecars: BTreeMap<&str, Sidecar> = BTreeMap::new();
-    for st in TRAIN_STAGES {
-        if let Some(s) = maybe_yaml::<Sidecar>(&run.sidecar(st))? {
-            sidecars.insert(st, s);
-        }
+/// Model, data set, library and the accuracy of every stage that ran.
+fn header_and_accuracy(s: &Sources, r: &mut Report) {
+    if let Some(sc) = s.layer_sidecar() {
+        r.model = Some(sc.model.clone());
+        r.dataset = Some(sc.dataset.clone());
     }
-    r.accuracy.baseline = sidecars.get("baseline").map(|s| s.test_accuracy);
-    r.accuracy.qat = sidecars.get("qat").map(|s| s.test_accuracy);
-    r.accuracy.agn = sidecars.get("agn").map(|s| s.test_accuracy);
-    if let Some(s) = sidecars
-        .get("agn")
-        .or(sidecars.get("qat"))
-        .or(sidecars.get("baseline"))
-    {
-        r.model = Some(s.model.clone());
-        r.dataset = Some(s.dataset.clone());
-    }
-
-    let intnet = maybe_json::<IntNetwork>(&run.intnet())?;
-    let assignment = maybe_yaml::<Assignment>(&run.assignment())?;
-
-    // Library: explicit, else the assignment's, else the run's own.
-    let lib_dir = library
-        .map(Path::to_path_buf)
-        .or_else(|| assignment.as_ref().map(|a| PathBuf::from(&a.library)))
-        .unwrap_or_else(|| run.library());
-    let library = if lib_dir.join(crate::library::store::INDEX).is_file() {
-        Some(Library::load(&lib_dir)?)
-    } else {
-        None
-    };
-    r.library = Some(lib_dir.display().to_string());
-    if library.is_some() {
-        r.library_cost_flow = crate::library::store::read_index(&lib_dir)?.cost_flow;
-    }
-    if assignment.is_some() && library.is_none() {
+    r.library = Some(s.lib_dir.display().to_string());
+    r.library_cost_flow = s.library_cost_flow.clone();
+    if s.assignment.is_some() && s.library.is_none() {
         r.notes.push(format!(
             "library {} not found: multiplier metrics not shown",
-            lib_dir.display()
+            s.lib_dir.display()
         ));
     }
-
+    let acc = |st: &str| s.sidecars.get(st).map(|sc| sc.test_accuracy);
+    r.accuracy.baseline = acc("baseline");
+    r.accuracy.qat = acc("qat");
+    r.accuracy.agn = acc("agn");
     // Evaluations (`intnet::evalfile`): `exact`, and the assignment's record.
-    let evals = maybe_json::<EvalFile>(&run.eval())?;
-    if let Some(ev) = &evals {
+    if let Some(ev) = &s.evals {
         r.accuracy.exact = ev.get("exact").map(|x| x.top1);
         r.accuracy.approx = approx_record(ev).map(|x| x.top1);
         r.accuracy.approx_paper = ev.get("assignment_paper").map(|x| x.top1);
         r.energy.relative_multiplication_paper =
             ev.get("assignment_paper").and_then(|x| x.relative_energy);
     }
-    if let Some(ev) = maybe_json::<EvalFile>(&run.retrain_eval())? {
-        r.accuracy.retrained = approx_record(&ev).map(|x| x.top1);
-    }
-
-    // Error model validation (`errmodel::validate`): the population model
-    // is compared with the raw error std, the per-channel model with the
-    // error left after its bias correction.
-    let per_channel = assignment
+    r.accuracy.retrained = s
+        .retrain_evals
         .as_ref()
-        .is_some_and(|a| a.model == "per-channel");
-    let measured = error_model(&run, per_channel, &mut r)?;
+        .and_then(approx_record)
+        .map(|x| x.top1);
+}
 
-    // Synthesis (`eda::synth`): the heterogeneous design in `rtl/`, the
-    // all-exact one in `rtl_exact/`.
-    let synth = read_synth(&run.rtl().synth())?;
-    let synth_exact = read_synth(&run.rtl_exact().synth())?;
-    let engine_area = |s: &Option<SynthReport>, layer: &str| -> Option<f64> {
-        s.as_ref()?
-            .engines
-            .iter()
-            .find(|e| e.layer == layer)
-            .map(|e| e.area.area_ge)
-    };
-    area_and_timing(&mut r, &synth, &synth_exact);
-
-    // Co-simulation.
-    let cosim_path = run.rtl().cosim();
-    let cosim = maybe_json::<CosimReport>(&cosim_path)?;
-    if let Some(c) = &cosim {
-        newer(&cosim_path, c.version, crate::eda::cosim::COSIM_VERSION)?;
+/// Which stages have run, from the files they leave.
+fn stages(s: &Sources, r: &mut Report) {
+    for (k, done) in [
+        ("train", s.sidecars.contains_key("agn")),
+        ("quantize", s.intnet.is_some()),
+        ("assign", s.assignment.is_some()),
+        ("eval", s.evals.is_some()),
+        ("retrain", s.retrain_evals.is_some()),
+        ("synth", s.synth.is_some()),
+        ("cosim", s.cosim.is_some()),
+        ("sweep", s.sweep.is_some()),
+    ] {
+        r.stages.insert(
+            k.to_string(),
+            if done { "done" } else { "not run" }.to_string(),
+        );
     }
-    let streams: Vec<crate::eda::stream::LayerStream> = cosim
-        .as_ref()
-        .map(|c| c.stream_energy.clone())
-        .unwrap_or_default();
-    if let Some(c) = cosim {
-        r.cosim = cosim_summary(c);
-    }
+}
 
-    system_energy(
-        &mut r,
-        &run,
-        [&synth, &synth_exact],
-        &consts,
-        library.as_ref(),
-    )?;
-
-    // Layers: the AGN sidecar's list (else the assignment's), joined by name.
-    let layer_src = sidecars
-        .get("agn")
-        .or(sidecars.get("qat"))
-        .or(sidecars.get("baseline"));
-    let mut names: Vec<String> = match (layer_src, &assignment) {
-        (Some(s), _) => s.layers.iter().map(|l| l.name.clone()).collect(),
+/// The multiplying layers (the training sidecar's list, else the
+/// assignment's, else the integer network's), each joined by name with
+/// its assignment, library entry, integer-network node, synthesized engine
+/// and operand stream; then the network's datapath energy.
+fn layers_and_energy(s: &Sources, measured: &BTreeMap<(String, String), f64>, r: &mut Report) {
+    let mut names: Vec<String> = match (s.layer_sidecar(), &s.assignment) {
+        (Some(sc), _) => sc.layers.iter().map(|l| l.name.clone()).collect(),
         (None, Some(a)) => a.layers.iter().map(|l| l.layer.clone()).collect(),
-        (None, None) => intnet
+        (None, None) => s
+            .intnet
             .as_ref()
             .map(|n| n.mac_layers().map(|(n, _)| n.name.clone()).collect())
             .unwrap_or_default(),
@@ -310,182 +351,203 @@ pub fn collect(run_dir: &Path, library: Option<&Path>) -> Result<Report> {
     let mut total_exact = Breakdown::default();
     let mut total_approx = Breakdown::default();
     for (i, name) in names.iter().enumerate() {
-        let info = layer_src.and_then(|s| s.layers.iter().find(|l| &l.name == name));
-        let choice = assignment
-            .as_ref()
-            .and_then(|a| a.layers.iter().find(|l| &l.layer == name));
-        let node = intnet.as_ref().and_then(|n| {
-            n.nodes
-                .iter()
-                .enumerate()
-                .find(|(_, nd)| &nd.name == name && matches!(nd.op, Op::Conv(_) | Op::Linear(_)))
-        });
-        let mut layer = Layer {
-            name: name.clone(),
-            ..Default::default()
-        };
-        if let Some(info) = info {
-            layer.kind = info.kind.clone();
-            layer.shape = info.shape.clone();
-            layer.macs = info.macs;
-            layer.sigma = Some(info.sigma);
-        }
-        if let Some(c) = choice {
-            if layer.macs == 0 {
-                layer.macs = c.macs;
-            }
-            layer.tolerance = Some(c.tolerance);
-            layer.predicted_std = Some(c.predicted_std);
-            let entry = library.as_ref().and_then(|l| l.entry(&c.multiplier));
-            if library.is_some() && entry.is_none() {
-                r.notes.push(format!(
-                    "assignment.yaml: layer `{name}`: multiplier `{}` is not in library {}",
-                    c.multiplier,
-                    lib_dir.display()
-                ));
-            }
-            layer.energy_rel = entry.map(|e| e.cost.energy_rel).unwrap_or(c.energy_rel);
-            layer.multiplier = Some(Multiplier {
-                id: c.multiplier.clone(),
-                family: entry.map(|e| e.family.clone()),
-                metrics: entry.map(|e| e.metrics.clone()),
-                cost: entry.map(|e| e.cost.clone()),
-            });
-            layer.measured_std = measured.get(&(name.clone(), c.multiplier.clone())).copied();
-        } else {
-            layer.energy_rel = 1.0;
-        }
-        // Work of the layer: from the integer network where present, else
-        // from the sidecar's weight shape (macs = outputs * fan-in).
-        let weights: u64 = layer.shape.iter().product::<usize>() as u64;
-        layer.fan_in = layer.shape.iter().skip(1).product::<usize>() as u64;
-        let mut work = LayerWork {
-            macs: layer.macs,
-            outputs: layer.macs.checked_div(layer.fan_in).unwrap_or(0),
-            weight_bytes: weights,
-            activation_bytes: 0,
-            requantized: i + 1 < n_layers,
-        };
-        if let (Some((idx, nd)), Some(net)) = (node, intnet.as_ref()) {
-            if let Op::Conv(l) | Op::Linear(l) = &nd.op {
-                let in_len = net.tensor_shapes()[nd.input].len();
-                work.outputs = nd.out.len() as u64;
-                work.weight_bytes = l.weights.len() as u64;
-                work.activation_bytes = (in_len + nd.out.len()) as u64;
-                work.requantized = l.requant.is_some();
-                layer.fan_in = (l.in_ch * l.kernel * l.kernel) as u64;
-                if layer.macs == 0 {
-                    layer.macs = work.outputs * layer.fan_in;
-                    work.macs = layer.macs;
-                }
-                if layer.kind.is_empty() {
-                    layer.kind = if matches!(nd.op, Op::Conv(_)) {
-                        "conv".into()
-                    } else {
-                        "linear".into()
-                    };
-                }
-                let _ = idx;
-            }
-        }
-        if work.activation_bytes == 0 {
-            work.activation_bytes = 2 * work.outputs;
-        }
-        layer.outputs = work.outputs;
-        layer.energy_per_mult_pj = consts.mult8_pj * layer.energy_rel;
-        layer.energy_per_mac_pj = layer.energy_per_mult_pj + consts.add32_pj;
-        layer.weight_access_pj = consts.buffer_access_pj(work.weight_bytes);
-        layer.activation_access_pj = consts.buffer_access_pj(work.activation_bytes);
-        let exact = energy::layer_energy(&consts, &work, 1.0);
-        let approx = energy::layer_energy(&consts, &work, layer.energy_rel);
-        layer.multiplication_exact_pj = exact.multiply_pj;
-        layer.multiplication_pj = approx.multiply_pj;
-        layer.datapath_exact_pj = exact.total_pj();
-        layer.datapath_pj = approx.total_pj();
+        let (layer, exact, approx) = layer(s, name, i + 1 < n_layers, measured, &mut r.notes);
         total_exact.add(&exact);
         total_approx.add(&approx);
-        layer.breakdown = approx;
-        layer.engine_area_ge = engine_area(&synth, name);
-        layer.engine_area_exact_ge = engine_area(&synth_exact, name);
-        if let Some(st) = streams.iter().find(|st| &st.layer == name) {
-            layer.mult_real_stream_pj = Some(st.real_pj);
-            layer.mult_uniform_pj = Some(st.uniform_pj);
-        }
         rel_pairs.push((layer.macs, layer.energy_rel));
         r.layers.push(layer);
     }
+    network_energy(s, r, &rel_pairs, total_exact, total_approx);
+}
 
-    // Network energy.
-    let assigned = assignment.is_some();
-    r.energy.constants = consts.table();
+/// One layer of the report with its exact and assigned datapath energy.
+/// `requantized`: whether its outputs are requantized when the integer
+/// network does not say (all but the last layer).
+fn layer(
+    s: &Sources,
+    name: &str,
+    requantized: bool,
+    measured: &BTreeMap<(String, String), f64>,
+    notes: &mut Vec<String>,
+) -> (Layer, Breakdown, Breakdown) {
+    let consts = &s.consts;
+    let mut layer = Layer {
+        name: name.to_string(),
+        ..Default::default()
+    };
+    if let Some(info) = s
+        .layer_sidecar()
+        .and_then(|sc| sc.layers.iter().find(|l| l.name == name))
+    {
+        layer.kind = info.kind.clone();
+        layer.shape = info.shape.clone();
+        layer.macs = info.macs;
+        layer.sigma = Some(info.sigma);
+    }
+    let choice = s
+        .assignment
+        .as_ref()
+        .and_then(|a| a.layers.iter().find(|l| l.layer == name));
+    if let Some(c) = choice {
+        if layer.macs == 0 {
+            layer.macs = c.macs;
+        }
+        layer.tolerance = Some(c.tolerance);
+        layer.predicted_std = Some(c.predicted_std);
+        let entry = s.library.as_ref().and_then(|l| l.entry(&c.multiplier));
+        if s.library.is_some() && entry.is_none() {
+            notes.push(format!(
+                "assignment.yaml: layer `{name}`: multiplier `{}` is not in library {}",
+                c.multiplier,
+                s.lib_dir.display()
+            ));
+        }
+        layer.energy_rel = entry.map(|e| e.cost.energy_rel).unwrap_or(c.energy_rel);
+        layer.multiplier = Some(Multiplier {
+            id: c.multiplier.clone(),
+            family: entry.map(|e| e.family.clone()),
+            metrics: entry.map(|e| e.metrics.clone()),
+            cost: entry.map(|e| e.cost.clone()),
+        });
+        layer.measured_std = measured
+            .get(&(name.to_string(), c.multiplier.clone()))
+            .copied();
+    } else {
+        layer.energy_rel = 1.0;
+    }
+    // Work of the layer: from the integer network where present, else
+    // from the sidecar's weight shape (macs = outputs * fan-in).
+    layer.fan_in = layer.shape.iter().skip(1).product::<usize>() as u64;
+    let mut work = LayerWork {
+        macs: layer.macs,
+        outputs: layer.macs.checked_div(layer.fan_in).unwrap_or(0),
+        weight_bytes: layer.shape.iter().product::<usize>() as u64,
+        activation_bytes: 0,
+        requantized,
+    };
+    let node = s.intnet.as_ref().and_then(|net| {
+        let nd = net.nodes.iter().find(|nd| nd.name == name)?;
+        match &nd.op {
+            Op::Conv(l) | Op::Linear(l) => Some((net, nd, l)),
+            _ => None,
+        }
+    });
+    if let Some((net, nd, l)) = node {
+        let in_len = net.tensor_shapes()[nd.input].len();
+        work.outputs = nd.out.len() as u64;
+        work.weight_bytes = l.weights.len() as u64;
+        work.activation_bytes = (in_len + nd.out.len()) as u64;
+        work.requantized = l.requant.is_some();
+        layer.fan_in = (l.in_ch * l.kernel * l.kernel) as u64;
+        if layer.macs == 0 {
+            layer.macs = work.outputs * layer.fan_in;
+            work.macs = layer.macs;
+        }
+        if layer.kind.is_empty() {
+            layer.kind = if matches!(nd.op, Op::Conv(_)) {
+                "conv"
+            } else {
+                "linear"
+            }
+            .into();
+        }
+    }
+    if work.activation_bytes == 0 {
+        work.activation_bytes = 2 * work.outputs;
+    }
+    layer.outputs = work.outputs;
+    layer.energy_per_mult_pj = consts.mult8_pj * layer.energy_rel;
+    layer.energy_per_mac_pj = layer.energy_per_mult_pj + consts.add32_pj;
+    layer.weight_access_pj = consts.buffer_access_pj(work.weight_bytes);
+    layer.activation_access_pj = consts.buffer_access_pj(work.activation_bytes);
+    let exact = energy::layer_energy(consts, &work, 1.0);
+    let approx = energy::layer_energy(consts, &work, layer.energy_rel);
+    layer.multiplication_exact_pj = exact.multiply_pj;
+    layer.multiplication_pj = approx.multiply_pj;
+    layer.datapath_exact_pj = exact.total_pj();
+    layer.datapath_pj = approx.total_pj();
+    layer.breakdown = approx.clone();
+    let engine_area = |synth: &Option<SynthReport>| {
+        synth
+            .as_ref()?
+            .engines
+            .iter()
+            .find(|e| e.layer == name)
+            .map(|e| e.area.area_ge)
+    };
+    layer.engine_area_ge = engine_area(&s.synth);
+    layer.engine_area_exact_ge = engine_area(&s.synth_exact);
+    if let Some(st) = s
+        .cosim
+        .iter()
+        .flat_map(|c| &c.stream_energy)
+        .find(|st| st.layer == name)
+    {
+        layer.mult_real_stream_pj = Some(st.real_pj);
+        layer.mult_uniform_pj = Some(st.uniform_pj);
+    }
+    (layer, exact, approx)
+}
+
+/// The network's datapath energy from its layers' (`rel_pairs`: MACs and
+/// relative multiplier energy per layer), and the multipliers' area from
+/// the library, one lane per layer.
+fn network_energy(
+    s: &Sources,
+    r: &mut Report,
+    rel_pairs: &[(u64, f64)],
+    total_exact: Breakdown,
+    total_approx: Breakdown,
+) {
+    r.energy.constants = s.consts.table();
     r.energy.assumptions = energy::ASSUMPTIONS.iter().map(|s| s.to_string()).collect();
     r.energy.multiplication_exact_pj = total_exact.multiply_pj;
     r.energy.datapath_exact_pj = total_exact.total_pj();
-    r.energy.breakdown_exact = total_exact.clone();
-    if assigned && !r.layers.is_empty() {
-        r.energy.relative_multiplication = Some(energy::relative_multiplication(&rel_pairs));
-        r.energy.relative_datapath = Some(total_approx.total_pj() / total_exact.total_pj());
-        r.energy.multiplication_approx_pj = Some(total_approx.multiply_pj);
-        r.energy.datapath_approx_pj = Some(total_approx.total_pj());
-        r.energy.breakdown_approx = Some(total_approx);
-        if let Some(a) = &assignment {
-            let own = energy::relative_multiplication(&rel_pairs);
-            if (own - a.relative_energy).abs() > 1e-6 * a.relative_energy.abs().max(1.0) {
-                r.notes.push(format!(
-                    "assignment.yaml states relative energy {:.6}; recomputed from the library: {:.6}",
-                    a.relative_energy, own
-                ));
-            }
-        }
-        // Multiplier area, one lane per layer, from the library.
-        if let Some(lib) = &library {
-            let exact = lib
-                .entries
-                .iter()
-                .filter(|e| e.metrics.ep_pct == 0.0 && e.signed == lib_signed(&assignment, lib))
-                .map(|e| e.cost.area_ge)
-                .fold(None, |m: Option<f64>, a| Some(m.map_or(a, |m| m.min(a))));
-            let approx: Option<f64> = r
-                .layers
-                .iter()
-                .map(|l| l.multiplier.as_ref()?.cost.as_ref().map(|c| c.area_ge))
-                .sum();
-            r.area.multipliers_approx_ge = approx;
-            r.area.multipliers_exact_ge = exact.map(|e| e * r.layers.len() as f64);
-        }
-    }
-
-    r.sweep = maybe_json::<Sweep>(&run.sweep_json())?;
-
-    let mut status = |k: &str, done: bool| {
-        r.stages.insert(
-            k.to_string(),
-            if done { "done" } else { "not run" }.to_string(),
-        );
+    let Some(a) = s.assignment.as_ref().filter(|_| !r.layers.is_empty()) else {
+        r.energy.breakdown_exact = total_exact;
+        return;
     };
-    status("train", sidecars.contains_key("agn"));
-    status("quantize", intnet.is_some());
-    status("assign", assignment.is_some());
-    status("eval", run.eval().is_file());
-    status("retrain", run.retrain_eval().is_file());
-    status("synth", synth.is_some());
-    status("cosim", run.rtl().cosim().is_file());
-    status("sweep", run.sweep_json().is_file());
-    Ok(r)
+    let own = energy::relative_multiplication(rel_pairs);
+    r.energy.relative_multiplication = Some(own);
+    r.energy.relative_datapath = Some(total_approx.total_pj() / total_exact.total_pj());
+    r.energy.multiplication_approx_pj = Some(total_approx.multiply_pj);
+    r.energy.datapath_approx_pj = Some(total_approx.total_pj());
+    r.energy.breakdown_approx = Some(total_approx);
+    r.energy.breakdown_exact = total_exact;
+    if (own - a.relative_energy).abs() > 1e-6 * a.relative_energy.abs().max(1.0) {
+        r.notes.push(format!(
+            "assignment.yaml states relative energy {:.6}; recomputed from the library: {:.6}",
+            a.relative_energy, own
+        ));
+    }
+    if let Some(lib) = &s.library {
+        let signed = lib_signed(a, lib);
+        let exact = lib
+            .entries
+            .iter()
+            .filter(|e| e.metrics.ep_pct == 0.0 && e.signed == signed)
+            .map(|e| e.cost.area_ge)
+            .fold(None, |m: Option<f64>, a| Some(m.map_or(a, |m| m.min(a))));
+        r.area.multipliers_approx_ge = r
+            .layers
+            .iter()
+            .map(|l| l.multiplier.as_ref()?.cost.as_ref().map(|c| c.area_ge))
+            .sum();
+        r.area.multipliers_exact_ge = exact.map(|e| e * r.layers.len() as f64);
+    }
 }
 
-/// Signedness of the assigned designs (unsigned when unknown).
 /// Error model validation (`errmodel::validate`) into `r.error_model`: the
 /// population model is compared with the raw error std, the per-channel
 /// model with the error left after its bias correction. Returns the
 /// measured std per (layer, multiplier) of the assignment's model.
-fn error_model(
-    run: &RunDir,
-    per_channel: bool,
-    r: &mut Report,
-) -> Result<BTreeMap<(String, String), f64>> {
+fn error_model(s: &Sources, r: &mut Report) -> BTreeMap<(String, String), f64> {
+    let per_channel = s
+        .assignment
+        .as_ref()
+        .is_some_and(|a| a.model == "per-channel");
     let mut measured: BTreeMap<(String, String), f64> = BTreeMap::new();
-    if let Some(em) = maybe_json::<ErrorModelReport>(&run.error_model())? {
+    if let Some(em) = &s.error_model {
         let mut summary = ErrorModelSummary::default();
         summary
             .share_within
@@ -525,7 +587,7 @@ fn error_model(
         summary.network = em.network.clone();
         r.error_model = Some(summary);
     }
-    Ok(measured)
+    measured
 }
 
 /// Area and timing of the heterogeneous (`rtl/`) and the all-exact
@@ -551,12 +613,12 @@ fn area_and_timing(r: &mut Report, synth: &Option<SynthReport>, synth_exact: &Op
 }
 
 /// The report's co-simulation summary of `cosim.json`.
-fn cosim_summary(c: CosimReport) -> Cosim {
+fn cosim_summary(c: &CosimReport) -> Cosim {
     Cosim {
         images: Some(c.images as u64),
         mismatches: Some(c.mismatches as u64),
         cycles_per_inference: Some(c.cycles_per_inference),
-        simulator: serde_json::to_value(c.simulator)
+        simulator: serde_json::to_value(&c.simulator)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string)),
         multipliers_checked: Some(c.multipliers.len() as u64),
@@ -573,21 +635,17 @@ fn cosim_summary(c: CosimReport) -> Cosim {
 /// System energy (`report::system`) of each design that was exported and
 /// synthesized (`[heterogeneous, exact]` synthesis reports), multipliers
 /// priced by the library's absolute energy where it has one.
-fn system_energy(
-    r: &mut Report,
-    run: &RunDir,
-    [synth, synth_exact]: [&Option<SynthReport>; 2],
-    consts: &Constants,
-    library: Option<&Library>,
-) -> Result<()> {
+fn system_energy(r: &mut Report, s: &Sources) -> Result<()> {
+    let (run, consts) = (&s.run, &s.consts);
     let mult_pj = |id: &str, signed: bool| -> Option<f64> {
-        library?
+        s.library
+            .as_ref()?
             .entry(id)
             .and_then(|e| (e.signed == signed).then_some(e.cost.energy_pj).flatten())
     };
     for (dir, synth, exact) in [
-        (run.rtl(), synth, false),
-        (run.rtl_exact(), synth_exact, true),
+        (run.rtl(), &s.synth, false),
+        (run.rtl_exact(), &s.synth_exact, true),
     ] {
         // Exports written before the network was stored beside them
         // cannot be counted: no system energy, nothing to note.
@@ -620,10 +678,11 @@ fn system_energy(
     Ok(())
 }
 
-fn lib_signed(assignment: &Option<Assignment>, lib: &Library) -> bool {
+/// Signedness of the assigned designs (unsigned when unknown).
+fn lib_signed(assignment: &Assignment, lib: &Library) -> bool {
     assignment
-        .as_ref()
-        .and_then(|a| a.layers.first())
+        .layers
+        .first()
         .and_then(|c| lib.entry(&c.multiplier))
         .map(|e| e.signed)
         .unwrap_or(false)
