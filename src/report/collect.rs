@@ -618,7 +618,7 @@ fn cosim_summary(c: &CosimReport) -> Cosim {
         images: Some(c.images as u64),
         mismatches: Some(c.mismatches as u64),
         cycles_per_inference: Some(c.cycles_per_inference),
-        simulator: serde_json::to_value(&c.simulator)
+        simulator: serde_json::to_value(c.simulator)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string)),
         multipliers_checked: Some(c.multipliers.len() as u64),
