@@ -40,6 +40,7 @@ pub mod pipeline;
 pub mod report;
 
 pub mod cli;
+pub mod commands;
 
 #[cfg(test)]
 mod golden;

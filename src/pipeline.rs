@@ -10,6 +10,12 @@
 //! and only after success, so an interrupted run resumes at the first
 //! unfinished stage without losing finished work.
 
+use crate::commands::argv::{argv, defaults};
+use crate::commands::Command;
+use crate::commands::{
+    AssignArgs, CosimArgs, EvalArgs, ExportRtlArgs, LibraryArgs, LibraryCommand, QuantizeArgs,
+    ReportArgs, RetrainArgs, SweepArgs, SynthArgs, TrainArgs,
+};
 use crate::error::{Error, Result};
 use crate::rundir::{export, rel, RunDir};
 use serde::{Deserialize, Serialize};
@@ -107,33 +113,34 @@ pub struct Run {
     pub sweep_point: Option<f64>,
 }
 
-fn s(x: impl AsRef<str>) -> String {
-    x.as_ref().to_string()
-}
-
 fn p(x: &Path) -> String {
     x.display().to_string()
+}
+
+/// The argument list of one stage command (typed, see [`crate::commands::argv`]).
+fn cmd(c: Command) -> Vec<String> {
+    argv(&c)
 }
 
 impl Run {
     /// The stages of a full run, in order (DESIGN.md's run directory layout).
     pub fn stages(&self) -> Vec<Stage> {
         let d = &self.dir;
-        let dir = p(d);
-        let cfg = p(&self.config);
-        let lib = p(&self.library);
-        let lib_index = self.library.join(crate::library::store::INDEX);
         let run = RunDir::new(d);
-        let assignment = p(&run.assignment());
-        let rtl = p(run.rtl().root());
-        let rtl_exact = p(run.rtl_exact().root());
+        let lib_index = self.library.join(crate::library::store::INDEX);
+        let assignment = run.assignment();
         let f = |x: &str| Input::File(PathBuf::from(x));
         let out = |x: &str| Output::File(PathBuf::from(x));
         let mut stages = Vec::new();
         if self.build_library {
             stages.push(Stage {
                 name: "library",
-                commands: vec![vec![s("library"), s("build"), s("--out"), lib.clone()]],
+                commands: vec![cmd(Command::Library(LibraryArgs {
+                    command: LibraryCommand::Build {
+                        out: self.library.clone(),
+                        yosys_area: false,
+                    },
+                }))],
                 inputs: vec![],
                 // index.yaml, and a netlist and an error map per design.
                 outputs: vec![
@@ -147,22 +154,17 @@ impl Run {
         // the finished ones and a sweep can reuse baseline and QAT.
         let mut prev: Option<&str> = None;
         for st in ["baseline", "qat", "agn"] {
-            let mut command = vec![
-                s("train"),
-                cfg.clone(),
-                s("--stages"),
-                s(st),
-                s("--out"),
-                dir.clone(),
-                s("--device"),
-                self.device.clone(),
-            ];
-            if let (Some(lambda), "agn") = (self.sweep_point, st) {
-                command.extend([s("--lambda"), lambda.to_string()]);
-            }
+            let command = Command::Train(TrainArgs {
+                config: self.config.clone(),
+                stages: vec![st.to_string()],
+                out: Some(d.clone()),
+                device: self.device.clone(),
+                lambda: self.sweep_point.filter(|_| st == "agn"),
+                ..defaults()
+            });
             stages.push(Stage {
                 name: st,
-                commands: vec![command],
+                commands: vec![cmd(command)],
                 inputs: prev
                     .iter()
                     .flat_map(|p| [f(&rel::checkpoint(p)), f(&rel::sidecar(p))])
@@ -181,24 +183,22 @@ impl Run {
         stages.extend([
             Stage {
                 name: "quantize",
-                commands: vec![vec![s("quantize"), dir.clone()]],
+                commands: vec![cmd(Command::Quantize(QuantizeArgs {
+                    run_dir: d.clone(),
+                    ..defaults()
+                }))],
                 inputs: vec![f(&rel::checkpoint("agn")), f(&rel::sidecar("agn"))],
                 outputs: vec![out(rel::INTNET)],
                 reads_config: true,
             },
             Stage {
                 name: "assign",
-                commands: vec![if self.sweep_point.is_some() {
-                    vec![
-                        s("assign"),
-                        dir.clone(),
-                        s("--library"),
-                        lib.clone(),
-                        s("--no-validate"),
-                    ]
-                } else {
-                    vec![s("assign"), dir.clone(), s("--library"), lib.clone()]
-                }],
+                commands: vec![cmd(Command::Assign(AssignArgs {
+                    run_dir: d.clone(),
+                    library: self.library.clone(),
+                    no_validate: self.sweep_point.is_some(),
+                    ..defaults()
+                }))],
                 inputs: vec![
                     f(rel::INTNET),
                     f(&rel::sidecar("agn")),
@@ -213,22 +213,20 @@ impl Run {
             },
             Stage {
                 name: "eval",
-                commands: vec![
-                    vec![s("eval"), dir.clone()],
-                    vec![
-                        s("eval"),
-                        dir.clone(),
-                        s("--assignment"),
-                        assignment.clone(),
-                    ],
-                    vec![
-                        s("eval"),
-                        dir.clone(),
-                        s("--assignment"),
-                        assignment.clone(),
-                        s("--paper"),
-                    ],
-                ],
+                commands: [
+                    (None, false),
+                    (Some(&assignment), false),
+                    (Some(&assignment), true),
+                ]
+                .map(|(a, paper)| {
+                    cmd(Command::Eval(EvalArgs {
+                        run_dir: d.clone(),
+                        assignment: a.cloned(),
+                        paper,
+                        ..defaults()
+                    }))
+                })
+                .to_vec(),
                 inputs: vec![
                     f(rel::INTNET),
                     f(rel::ASSIGNMENT),
@@ -239,12 +237,11 @@ impl Run {
             },
             Stage {
                 name: "retrain",
-                commands: vec![vec![
-                    s("retrain"),
-                    dir.clone(),
-                    s("--assignment"),
-                    assignment.clone(),
-                ]],
+                commands: vec![cmd(Command::Retrain(RetrainArgs {
+                    run_dir: d.clone(),
+                    assignment: assignment.clone(),
+                    ..defaults()
+                }))],
                 inputs: vec![
                     f(&rel::checkpoint("agn")),
                     f(rel::INTNET),
@@ -265,25 +262,20 @@ impl Run {
                 // same network with the exact multiplier everywhere.
                 commands: vec![
                     // The retrained network is the one that ships.
-                    vec![
-                        s("export-rtl"),
-                        dir.clone(),
-                        s("--assignment"),
-                        assignment.clone(),
-                        s("--intnet"),
-                        p(&run.retrain_intnet()),
-                        s("--out"),
-                        rtl.clone(),
-                    ],
-                    vec![
-                        s("export-rtl"),
-                        dir.clone(),
-                        s("--exact"),
-                        s("--library"),
-                        lib.clone(),
-                        s("--out"),
-                        rtl_exact.clone(),
-                    ],
+                    cmd(Command::ExportRtl(ExportRtlArgs {
+                        run_dir: d.clone(),
+                        assignment: Some(assignment.clone()),
+                        intnet: Some(run.retrain_intnet()),
+                        out: Some(run.rtl().root().to_path_buf()),
+                        ..defaults()
+                    })),
+                    cmd(Command::ExportRtl(ExportRtlArgs {
+                        run_dir: d.clone(),
+                        exact: true,
+                        library: Some(self.library.clone()),
+                        out: Some(run.rtl_exact().root().to_path_buf()),
+                        ..defaults()
+                    })),
                 ],
                 inputs: vec![
                     f(rel::INTNET),
@@ -301,45 +293,46 @@ impl Run {
             // the export: they form one wave and run at the same time.
             Stage {
                 name: "synth",
-                commands: vec![vec![s("synth"), rtl.clone()]],
+                commands: vec![cmd(Command::Synth(SynthArgs {
+                    dir: run.rtl().root().to_path_buf(),
+                    ..defaults()
+                }))],
                 inputs: vec![Input::StageOutputs("export-rtl")],
                 outputs: vec![out(&rel::in_export(rel::RTL, export::SYNTH))],
                 reads_config: true,
             },
             Stage {
                 name: "synth-exact",
-                commands: vec![vec![s("synth"), rtl_exact.clone()]],
+                commands: vec![cmd(Command::Synth(SynthArgs {
+                    dir: run.rtl_exact().root().to_path_buf(),
+                    ..defaults()
+                }))],
                 inputs: vec![Input::StageOutputs("export-rtl")],
                 outputs: vec![out(&rel::in_export(rel::RTL_EXACT, export::SYNTH))],
                 reads_config: true,
             },
             Stage {
                 name: "cosim",
-                commands: vec![vec![
-                    s("cosim"),
-                    rtl.clone(),
-                    s("--images"),
-                    self.cosim_images.to_string(),
-                ]],
+                commands: vec![cmd(Command::Cosim(CosimArgs {
+                    dir: run.rtl().root().to_path_buf(),
+                    images: self.cosim_images,
+                    ..defaults()
+                }))],
                 inputs: vec![Input::StageOutputs("export-rtl")],
                 outputs: vec![out(&rel::in_export(rel::RTL, export::COSIM))],
                 reads_config: true,
             },
         ]);
         if !self.sweep.is_empty() {
-            let lambdas: Vec<String> = self.sweep.iter().map(|l| l.to_string()).collect();
             stages.push(Stage {
                 name: "sweep",
-                commands: vec![vec![
-                    s("sweep"),
-                    cfg.clone(),
-                    s("--lambdas"),
-                    lambdas.join(","),
-                    s("--out"),
-                    dir.clone(),
-                    s("--device"),
-                    self.device.clone(),
-                ]],
+                commands: vec![cmd(Command::Sweep(SweepArgs {
+                    config: self.config.clone(),
+                    lambdas: self.sweep.clone(),
+                    out: Some(d.clone()),
+                    device: self.device.clone(),
+                    executor: defaults(),
+                }))],
                 inputs: vec![
                     f(&rel::checkpoint("qat")),
                     f(&rel::sidecar("qat")),
@@ -351,7 +344,10 @@ impl Run {
         }
         stages.extend([Stage {
             name: "report",
-            commands: vec![vec![s("report"), dir.clone()]],
+            commands: vec![cmd(Command::Report(ReportArgs {
+                run_dir: d.clone(),
+                ..defaults()
+            }))],
             inputs: crate::report::collect::input_files(d, &self.library)
                 .into_iter()
                 .map(Input::Optional)
@@ -838,6 +834,10 @@ mod tests {
     use super::test_run as run_in;
     use super::*;
 
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
     fn stage(inputs: Vec<Input>, outputs: Vec<Output>) -> Stage {
         Stage {
             name: "quantize",
@@ -869,7 +869,8 @@ mod tests {
         let main_stages = run.stages();
         for st in main_stages.iter().chain(&point_stages) {
             for argv in &st.commands {
-                parse(argv);
+                // Built from typed arguments: parsing and writing back is a fixpoint.
+                assert_eq!(crate::commands::argv::argv(&parse(argv)), *argv);
             }
         }
         let command = |stages: &[Stage], name: &str| {

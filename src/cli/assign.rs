@@ -3,8 +3,9 @@
 //! and validate the predictions against bit-exact measurements.
 
 use crate::assign::repair::{self, Problem};
-use crate::assign::{choose, sigmas, Assignment, Model};
+use crate::assign::{choose, sigmas, Assignment};
 use crate::calib::{calibrate, held_out_images, mac_views, Calibration};
+pub use crate::commands::AssignArgs;
 use crate::data::{Dataset, Split};
 use crate::errmodel::network;
 use crate::errmodel::validate::{self, ErrorModelReport};
@@ -14,45 +15,7 @@ use crate::library::Library;
 use crate::rundir::RunDir;
 use crate::sidecar::Sidecar;
 use anyhow::Context;
-use std::path::{Path, PathBuf};
-
-/// Arguments of `codesign assign`.
-#[derive(Debug, clap::Args)]
-pub struct AssignArgs {
-    /// Run directory: reads intnet.json, train/agn.yaml and calibration.json
-    /// (computed from config.yaml's data set if missing); writes
-    /// assignment.yaml and error_model.json.
-    pub run_dir: PathBuf,
-    /// Multiplier library directory.
-    #[arg(long)]
-    pub library: PathBuf,
-    /// Error model that drives the choice.
-    #[arg(long, value_enum, default_value_t = Model::Population)]
-    pub model: Model,
-    /// Sidecar with the learned sigma per layer [default: RUN_DIR/train/agn.yaml].
-    #[arg(long)]
-    pub sidecar: Option<PathBuf>,
-    /// Where to write the assignment [default: RUN_DIR/assignment.yaml].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Recompute calibration.json even if it exists.
-    #[arg(long)]
-    pub recalibrate: bool,
-    /// Do not measure the errors (no error_model.json).
-    #[arg(long)]
-    pub no_validate: bool,
-    /// Keep the error model's choice as it is (no accuracy-budget repair,
-    /// whatever the config's `assign.max_accuracy_drop`).
-    #[arg(long)]
-    pub no_repair: bool,
-    /// Held-out training images to measure on [default: as many as calibration drew].
-    #[arg(long)]
-    pub validate_images: Option<usize>,
-    /// The cost minimized: the library's energy model, or the published
-    /// 45 nm power of imported EvoApprox designs (`PDK45_PWR`, as the paper).
-    #[arg(long, default_value = "energy", value_parser = ["energy", "published-power"])]
-    pub cost: String,
-}
+use std::path::Path;
 
 /// `codesign assign`.
 pub fn assign(args: AssignArgs) -> anyhow::Result<()> {

@@ -2,33 +2,11 @@
 //! (the importer is chosen from the file), simulate it on all 65,536
 //! operand pairs, and print its error metrics and cost.
 
+pub use crate::commands::{CharacterizeArgs, ImportArgs};
 use crate::library::{cost, metrics, Cost, Metrics};
 use crate::netlist::import::{self, ImportOptions};
 use crate::netlist::{sim, Ports};
 use serde::Serialize;
-use std::path::PathBuf;
-
-/// How to read a netlist: options shared by `characterize` and `library import`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ImportArgs {
-    /// Operands and product are two's complement.
-    #[arg(long)]
-    pub signed: bool,
-    /// Verilog file defining further cells the netlist instantiates (a
-    /// vendor cell library; its behavioural, UDP and sequential cells are
-    /// skipped unless used).
-    #[arg(long)]
-    pub cells: Option<PathBuf>,
-    /// Liberty file whose combinational cells the netlist instantiates.
-    #[arg(long)]
-    pub liberty: Option<PathBuf>,
-    /// Names of the operand and product ports in the file.
-    #[arg(long, default_value = "A,B,O", value_name = "A,B,O")]
-    pub ports: String,
-    /// The multiplier's module (default: the one no other module instantiates).
-    #[arg(long)]
-    pub top: Option<String>,
-}
 
 impl ImportArgs {
     /// The importer's options.
@@ -40,24 +18,6 @@ impl ImportArgs {
             top: self.top.clone(),
         })
     }
-}
-
-/// Arguments of `codesign characterize`.
-#[derive(Debug, clap::Args)]
-pub struct CharacterizeArgs {
-    /// Netlist: structural or behavioural Verilog (`.v`, `.sv`), or Yosys JSON (`.json`).
-    pub file: PathBuf,
-    #[command(flatten)]
-    /// Import options: signedness, cell library or Liberty file, port names.
-    pub import: ImportArgs,
-    /// Print one JSON object instead of a table.
-    #[arg(long)]
-    pub json: bool,
-    /// Error metrics only: skip the cost, whose canonical mapping runs
-    /// Yosys and ABC (about a second); what a search that characterizes
-    /// many candidates wants.
-    #[arg(long)]
-    pub no_cost: bool,
 }
 
 /// What `characterize --json` prints.

@@ -2,6 +2,7 @@
 //! network with exact multipliers or an assignment, on its data set.
 
 use crate::assign::Assignment;
+pub use crate::commands::EvalArgs;
 use crate::config::Config;
 use crate::intnet::evalfile::{self, EvalRecord, LayerMultiplier};
 use crate::intnet::sim::{accuracy, ProductTable, Simulator};
@@ -10,37 +11,6 @@ use crate::library::Library;
 use crate::rundir::RunDir;
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
-
-/// Arguments of `codesign eval`.
-#[derive(Debug, clap::Args)]
-pub struct EvalArgs {
-    /// Run directory holding `intnet.json` (and `config.yaml`, here or in
-    /// the parent directory, e.g. for `RUN_DIR/retrain`).
-    pub run_dir: PathBuf,
-    /// Assignment (`assignment.yaml`); without it every layer is exact.
-    #[arg(long)]
-    pub assignment: Option<PathBuf>,
-    /// Library directory (default: the one the assignment names).
-    #[arg(long)]
-    pub library: Option<PathBuf>,
-    /// Data set directory (default: the config's `dataset.path`).
-    #[arg(long)]
-    pub data: Option<PathBuf>,
-    /// Which split to evaluate.
-    #[arg(long, default_value = "test", value_parser = ["test", "train"])]
-    pub split: String,
-    /// Evaluate only the first N images.
-    #[arg(long)]
-    pub limit: Option<usize>,
-    /// Record name in eval.json (default: `exact`, or the assignment's
-    /// file stem, with `_paper` under `--paper`).
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Evaluate the error model's choice recorded in the assignment before
-    /// its accuracy-budget repair (the paper's assignment).
-    #[arg(long, requires = "assignment")]
-    pub paper: bool,
-}
 
 /// `codesign eval`.
 pub fn eval(args: EvalArgs) -> anyhow::Result<()> {

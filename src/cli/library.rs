@@ -1,58 +1,10 @@
 //! Command line of `codesign library`: build the default library, import
 //! external netlists into a library, show a library as a table or JSON.
 
+pub use crate::commands::{LibraryArgs, LibraryCommand};
 use crate::library::{self, Entry, Library};
 use crate::netlist::import::load;
 use std::path::PathBuf;
-
-/// Arguments of `codesign library`.
-#[derive(Debug, clap::Args)]
-pub struct LibraryArgs {
-    #[command(subcommand)]
-    /// Which `library` subcommand.
-    pub command: LibraryCommand,
-}
-
-#[derive(Debug, clap::Subcommand)]
-/// The `library` subcommands.
-pub enum LibraryCommand {
-    /// Build the default library of built-in designs.
-    Build {
-        /// Library directory to write (replaced atomically).
-        #[arg(long)]
-        out: PathBuf,
-        /// Also synthesize every design with Yosys and keep its mapped cell
-        /// statistics (`yosys_area.yaml`; slow).
-        #[arg(long)]
-        yosys_area: bool,
-    },
-    /// Characterize external netlists and add them to a library.
-    Import {
-        /// Netlist files (structural Verilog, Yosys JSON, or Verilog that
-        /// Yosys synthesizes).
-        #[arg(required_unless_present = "evoapprox")]
-        files: Vec<PathBuf>,
-        /// An EvoApproxLib checkout (or part of it): imports every 8x8
-        /// multiplier `mul8*.v` under it, `mul8s_*` as signed, keeping the
-        /// header's published figures (`PDK45_PWR`, ...) as extra columns.
-        #[arg(long)]
-        evoapprox: Option<PathBuf>,
-        /// Library directory (created if missing).
-        #[arg(long)]
-        out: PathBuf,
-        #[command(flatten)]
-        /// Import options: signedness, cell library or Liberty file, port names.
-        import: crate::cli::characterize::ImportArgs,
-    },
-    /// Show a library: one row per design, sorted by energy.
-    Show {
-        /// Library directory.
-        dir: PathBuf,
-        /// Print the entries as JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
-}
 
 /// `codesign library`.
 pub fn library(args: LibraryArgs) -> anyhow::Result<()> {

@@ -9,56 +9,7 @@ pub mod report;
 pub mod rtl;
 pub mod train;
 
-/// The `codesign` command line (the binary's `main` parses it; the pipeline's
-/// tests parse every stage's argument list with it).
-#[derive(clap::Parser)]
-#[command(
-    name = "codesign",
-    version,
-    about = "Co-design quantized neural networks and approximate multiplier hardware"
-)]
-pub struct Cli {
-    /// Log level (error, warn, info, debug, trace).
-    #[arg(long, global = true, default_value = "info")]
-    pub log: String,
-    /// The subcommand.
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// The subcommands.
-#[derive(clap::Subcommand)]
-pub enum Command {
-    /// Characterize one multiplier netlist exhaustively.
-    Characterize(characterize::CharacterizeArgs),
-    /// Build, import into, or show a multiplier library.
-    Library(library::LibraryArgs),
-    /// Train a network: float baseline, QAT, AGN search.
-    Train(train::TrainArgs),
-    /// Turn a QAT/AGN checkpoint into the integer network.
-    Quantize(train::QuantizeArgs),
-    /// Fine-tune with the assigned approximate multipliers in the loop.
-    Retrain(train::RetrainArgs),
-    /// Evaluate the integer network bit-exactly with an assignment.
-    Eval(eval::EvalArgs),
-    /// Assign multipliers to layers with the error model.
-    Assign(assign::AssignArgs),
-    /// Emit the heterogeneous accelerator as Verilog.
-    ExportRtl(rtl::ExportRtlArgs),
-    /// Synthesize an exported accelerator with Yosys.
-    Synth(rtl::SynthArgs),
-    /// Co-simulate an exported accelerator against the Rust simulation.
-    Cosim(rtl::CosimArgs),
-    /// Write the report of a run directory.
-    Report(report::ReportArgs),
-    /// Run every stage of a config.
-    Run(report::RunArgs),
-    /// Sweep AGN lambda and collect accuracy/energy points.
-    Sweep(report::SweepArgs),
-    /// One step of a batch job (run by `--executor slurm` jobs).
-    #[command(hide = true)]
-    Job(report::JobArgs),
-}
+pub use crate::commands::{Cli, Command};
 
 impl Command {
     /// Run the subcommand (train, quantize and retrain are handed to

@@ -1,28 +1,13 @@
 //! Command line of `codesign report`, `codesign run` and `codesign sweep`.
 
+pub use crate::commands::{ExecutorArgs, JobArgs, ReportArgs, RunArgs, SweepArgs};
 use crate::config::Config;
 use crate::executor::batch::Done;
 use crate::executor::plan::Plan;
-use crate::executor::{Executor, ExecutorKind};
+use crate::executor::Executor;
 use crate::pipeline::Run;
 use anyhow::{bail, Context};
-use std::path::{Path, PathBuf};
-
-/// Arguments of `codesign report`.
-#[derive(Debug, clap::Args)]
-pub struct ReportArgs {
-    /// Run directory (as written by `codesign run`).
-    pub run_dir: PathBuf,
-    /// Library directory (default: the one the assignment names, else RUN_DIR/library).
-    #[arg(long)]
-    pub library: Option<PathBuf>,
-    /// Output directory (default: RUN_DIR/report).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Browser check of the HTML: auto (when chromium is installed), require, skip.
-    #[arg(long, value_enum, default_value_t = crate::report::Browser::IfAvailable)]
-    pub browser: crate::report::Browser,
-}
+use std::path::Path;
 
 /// `codesign report`.
 pub fn report(args: ReportArgs) -> anyhow::Result<()> {
@@ -48,50 +33,6 @@ pub fn report(args: ReportArgs) -> anyhow::Result<()> {
     tracing::info!("report written to {}", out.display());
     print!("{}", crate::report::summary(&r));
     Ok(())
-}
-
-/// Arguments of `codesign run`.
-#[derive(Debug, clap::Args)]
-pub struct RunArgs {
-    /// Experiment config (YAML), e.g. configs/digits.yaml.
-    pub config: PathBuf,
-    /// Run directory; every stage reads and writes here (default: the config's `out`).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Test images co-simulated in RTL.
-    #[arg(long, default_value_t = 20)]
-    pub cosim_images: usize,
-    /// libtorch device for training: cpu, cuda or auto.
-    #[arg(long, default_value = "cpu")]
-    pub device: String,
-    /// Sweep AGN lambda over these values (`codesign sweep`) for the
-    /// report's accuracy-vs-energy plot, e.g. `--sweep 0.05,0.5` [default:
-    /// the config's `sweep`, itself by default 0.05, 0.2, 0.8].
-    #[arg(long, value_delimiter = ',')]
-    pub sweep: Vec<f64>,
-    /// Re-run every stage even if its inputs have not changed.
-    #[arg(long)]
-    pub force: bool,
-    /// Stop after this stage (e.g. `export-rtl`); the report is written
-    /// only by a complete run.
-    #[arg(long)]
-    pub until: Option<String>,
-    #[command(flatten)]
-    /// Where the stages run (local or a batch scheduler).
-    pub executor: ExecutorArgs,
-}
-
-/// Where the stages run (`codesign run`, `codesign sweep`).
-#[derive(Debug, clap::Args)]
-pub struct ExecutorArgs {
-    /// local: child processes of this machine; slurm: one batch job per
-    /// stage (the run directory must be on a file system the nodes share).
-    #[arg(long, value_enum, default_value_t = ExecutorKind::Local)]
-    pub executor: ExecutorKind,
-    /// With a batch executor: submit, print the job ids and return; running
-    /// the same command again follows the jobs.
-    #[arg(long)]
-    pub no_wait: bool,
 }
 
 /// The stage runner for `config` into `out` (default: the config's `out`),
@@ -210,26 +151,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Arguments of `codesign sweep`.
-#[derive(Debug, clap::Args)]
-pub struct SweepArgs {
-    /// Experiment config (YAML).
-    pub config: PathBuf,
-    /// AGN lambdas to sweep, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "0.05,0.2,0.5")]
-    pub lambdas: Vec<f64>,
-    /// Run directory holding (or receiving) the baseline and QAT
-    /// checkpoints; points go to `DIR/sweep/lambda_<L>/`, the summary to DIR/sweep.json.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// libtorch device for training: cpu, cuda or auto.
-    #[arg(long, default_value = "cpu")]
-    pub device: String,
-    #[command(flatten)]
-    /// Where the sweep points run (local or a batch scheduler).
-    pub executor: ExecutorArgs,
-}
-
 /// `codesign sweep`: AGN search, quantization, assignment, evaluation and
 /// approximate retraining per lambda, reusing the run's library, baseline and QAT checkpoints
 /// (trained first if missing; up-to-date stages are skipped as in `run`).
@@ -271,16 +192,6 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     }
     tracing::info!("wrote {}", path.display());
     Ok(())
-}
-
-/// Arguments of the hidden `codesign job`, which a batch job runs.
-#[derive(Debug, clap::Args)]
-pub struct JobArgs {
-    /// Job spec written at submission (`RUN_DIR/.jobs/<submission>/<node>.json`).
-    pub spec: PathBuf,
-    /// Which of the spec's steps (the array index; 0 for a single job).
-    #[arg(long, default_value_t = 0)]
-    pub task: usize,
 }
 
 /// `codesign job`: one step of a submitted plan, recorded as a local run

@@ -3,8 +3,9 @@
 //! synthesis, and its co-simulation against the Rust integer simulation.
 
 use crate::assign::Assignment;
+pub use crate::commands::{CosimArgs, ExportRtlArgs, SynthArgs};
 use crate::config::Config;
-use crate::eda::cosim::{self, Sim};
+use crate::eda::cosim;
 use crate::eda::synth;
 use crate::errmap::ErrorMap;
 use crate::intnet;
@@ -15,33 +16,6 @@ use crate::rundir::{ExportDir, RunDir};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-
-/// Arguments of `codesign export-rtl`.
-#[derive(Debug, clap::Args)]
-pub struct ExportRtlArgs {
-    /// Run directory holding `intnet.json` and `config.yaml`.
-    pub run_dir: PathBuf,
-    /// Assignment (`assignment.yaml`); required unless `--exact`.
-    #[arg(long)]
-    pub assignment: Option<PathBuf>,
-    /// Library directory (default: the one the assignment names).
-    #[arg(long)]
-    pub library: Option<PathBuf>,
-    /// Output directory (default: RUN_DIR/rtl, or RUN_DIR/rtl_exact).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// MAC lanes per engine, each computing one output channel (default:
-    /// min(output channels, 8) per layer).
-    #[arg(long)]
-    pub lanes: Option<usize>,
-    /// Integer network to export (default: RUN_DIR/intnet.json; e.g.
-    /// RUN_DIR/retrain/intnet.json for the retrained network).
-    #[arg(long)]
-    pub intnet: Option<PathBuf>,
-    /// The baseline design: the library's exact multiplier in every layer.
-    #[arg(long)]
-    pub exact: bool,
-}
 
 /// Where an export came from (`source.json`), so `cosim` can find test images.
 #[derive(Debug, Serialize, Deserialize)]
@@ -163,31 +137,6 @@ pub fn export_rtl(args: ExportRtlArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Arguments of `codesign synth`.
-#[derive(Debug, clap::Args)]
-pub struct SynthArgs {
-    /// Export directory written by `codesign export-rtl`.
-    pub dir: PathBuf,
-    /// Map the logic to this Liberty standard-cell library (areas in µm²,
-    /// netlist for static timing). Default: NanGate45
-    /// (`$CODESIGN_NANGATE45_LIB`, else `.pdk/nangate45/stdcells.lib` of the
-    /// source tree, fetched by scripts/pdk.sh) when it exists, else the
-    /// generic flow.
-    #[arg(long, conflicts_with = "generic")]
-    pub liberty: Option<PathBuf>,
-    /// Map to Yosys's generic gates (areas in NAND2 equivalents; fast, no PDK).
-    #[arg(long)]
-    pub generic: bool,
-    /// CACTI build folder for the memory macros' figures (Liberty flow).
-    /// Default: `$CODESIGN_CACTI`, else `.cacti` of the source tree (built by
-    /// scripts/pdk.sh), when it exists; else the per-bit SRAM model.
-    #[arg(long)]
-    pub cacti: Option<PathBuf>,
-    /// Target clock period for the Liberty flow's delay-driven mapping (ns).
-    #[arg(long, default_value_t = synth::DEFAULT_CLOCK_NS)]
-    pub clock_ns: f64,
 }
 
 impl SynthArgs {
@@ -335,26 +284,6 @@ fn print_synth(rep: &synth::SynthReport) {
             t.cycles_per_inference
         );
     }
-}
-
-/// Arguments of `codesign cosim`.
-#[derive(Debug, clap::Args)]
-pub struct CosimArgs {
-    /// Export directory written by `codesign export-rtl`.
-    pub dir: PathBuf,
-    /// Number of test images.
-    #[arg(long, default_value_t = 20)]
-    pub images: usize,
-    /// Simulator.
-    #[arg(long, value_enum, default_value_t = Sim::Iverilog)]
-    pub sim: Sim,
-    /// Data set directory (default: the run config's `dataset.path`).
-    #[arg(long)]
-    pub data: Option<PathBuf>,
-    /// Simulator processes run at once, each on a slice of the images
-    /// (default: the number of CPU cores).
-    #[arg(long)]
-    pub jobs: Option<usize>,
 }
 
 /// The first `n` test images of the run an export came from.

@@ -9,68 +9,12 @@
 
 use std::path::{Path, PathBuf};
 
+pub use crate::commands::{QuantizeArgs, RetrainArgs, TrainArgs};
 use crate::error::Error;
 
 /// Where a run directory keeps the config it was trained with.
 pub fn config_copy(run_dir: &Path) -> PathBuf {
     crate::rundir::RunDir::new(run_dir).config()
-}
-
-/// Arguments of `codesign train`.
-#[derive(Debug, clap::Args)]
-pub struct TrainArgs {
-    /// Experiment config (YAML).
-    pub config: PathBuf,
-    /// Stages to run, comma-separated, in order: baseline,qat,agn.
-    #[arg(long, default_value = "baseline,qat,agn", value_delimiter = ',')]
-    pub stages: Vec<String>,
-    /// Skip stages whose checkpoint already exists in the run directory.
-    #[arg(long)]
-    pub resume: bool,
-    /// Run directory (default: the config's `out`).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Override `agn.lambda`.
-    #[arg(long)]
-    pub lambda: Option<f64>,
-    /// Override the seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// cpu, cuda, or auto (cuda when available).
-    #[arg(long, default_value = "cpu")]
-    pub device: String,
-    /// libtorch intra-op threads (default: the config's `threads`).
-    #[arg(long)]
-    pub threads: Option<usize>,
-}
-
-/// Arguments of `codesign quantize`.
-#[derive(Debug, clap::Args)]
-pub struct QuantizeArgs {
-    /// Run directory written by `codesign train`.
-    pub run_dir: PathBuf,
-    /// Checkpoint to quantize (default: agn if present, else qat).
-    #[arg(long)]
-    pub stage: Option<String>,
-    /// Output file (default RUN_DIR/intnet.json).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-}
-
-/// Arguments of `codesign retrain`.
-#[derive(Debug, clap::Args)]
-pub struct RetrainArgs {
-    /// Run directory (with the agn or qat checkpoint).
-    pub run_dir: PathBuf,
-    /// Multiplier assignment (assignment.yaml).
-    #[arg(long)]
-    pub assignment: PathBuf,
-    /// Library directory (default: the one the assignment names).
-    #[arg(long)]
-    pub library: Option<PathBuf>,
-    /// cpu, cuda, or auto.
-    #[arg(long, default_value = "cpu")]
-    pub device: String,
 }
 
 /// The name of the executable that runs the libtorch commands.

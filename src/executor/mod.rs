@@ -16,15 +16,7 @@ use batch::{Batch, Done, Scheduler};
 use plan::Plan;
 use std::path::Path;
 
-/// `--executor`.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExecutorKind {
-    /// Child processes of this machine, independent stages side by side.
-    #[default]
-    Local,
-    /// One Slurm batch job per stage (`sbatch`), sweep points as a job array.
-    Slurm,
-}
+pub use crate::commands::ExecutorKind;
 
 /// An executor with its settings.
 pub enum Executor {

@@ -19,13 +19,16 @@ use crate::error::Result;
 use std::path::{Path, PathBuf};
 
 /// Whether to check the HTML in headless Chromium.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Browser {
     /// Check when Chromium is installed; otherwise say so in the notes.
     #[value(name = "auto")]
+    #[serde(rename = "auto")]
     IfAvailable,
     /// Check, and fail when Chromium is missing or a plot does not render.
     #[value(name = "require")]
+    #[serde(rename = "require")]
     Required,
     /// No browser check.
     Skip,
