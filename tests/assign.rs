@@ -377,3 +377,83 @@ fn report_flags_a_pair_the_layer_local_model_misses() {
     }
     assert!(missed > 0, "no truncation pair is missed: {:?}", em.pairs);
 }
+
+/// `eval --paper` evaluates the paper's choice; where the repair changed no
+/// layer that is the plain evaluation's network, whose record is copied
+/// instead of evaluating again. A changed layer is evaluated.
+#[test]
+fn paper_evaluation_reuses_the_plain_record_only_when_nothing_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (run, lib) = (tmp.path().join("run"), tmp.path().join("lib"));
+    library(&lib, false);
+    run_dir(&run, false, 0.2);
+    let (r, s) = (run.to_str().unwrap(), lib.to_str().unwrap());
+    let (code, _, err) = codesign(&["assign", r, "--library", s, "--no-validate"]);
+    assert_eq!(code, 0, "{err}");
+    let path = run.join("assignment.yaml");
+    let a = Assignment::load(&path).unwrap();
+    let p = path.to_str().unwrap();
+    let eval = |paper: bool| {
+        let mut args = vec!["eval", r, "--assignment", p, "--limit", "40"];
+        if paper {
+            args.push("--paper");
+        }
+        let (code, _, err) = codesign(&args);
+        assert_eq!(code, 0, "{err}");
+        (
+            err,
+            codesign::intnet::evalfile::read(&run.join("eval.json")).unwrap(),
+        )
+    };
+    eval(false);
+    // No repair, or a repair that kept the choice: copied.
+    let same = Assignment {
+        repair: None,
+        ..a.clone()
+    };
+    codesign::io::write_yaml(&path, &same).unwrap();
+    eval(false);
+    let (err, ev) = eval(true);
+    assert!(err.contains("record copied"), "{err}");
+    assert_eq!(ev["assignment_paper"].top1, ev["assignment"].top1);
+    assert_eq!(
+        ev["assignment_paper"].multipliers,
+        ev["assignment"].multipliers
+    );
+    // The paper's choice differs in one layer: evaluated, with its own multipliers.
+    let lib_loaded = codesign::library::Library::load(&lib).unwrap();
+    let other = lib_loaded
+        .entries
+        .iter()
+        .find(|e| e.id != a.layers[0].multiplier)
+        .unwrap()
+        .id
+        .clone();
+    let mut paper_layers = a.layers.clone();
+    paper_layers[0].multiplier = other.clone();
+    let repaired = Assignment {
+        repair: Some(codesign::assign::repair::Repair {
+            max_accuracy_drop: 0.01,
+            margin_z: 0.0,
+            validation_images: 40,
+            exact_accuracy: 0.5,
+            paper_accuracy: 0.5,
+            paper_relative_energy: a.relative_energy,
+            paper_layers,
+            accuracy: 0.5,
+            drop_upper: 0.0,
+            met: true,
+            steps: vec![],
+        }),
+        ..a.clone()
+    };
+    codesign::io::write_yaml(&path, &repaired).unwrap();
+    eval(false);
+    let (err, ev) = eval(true);
+    assert!(!err.contains("record copied"), "{err}");
+    assert_eq!(ev["assignment_paper"].multipliers[0].multiplier, other);
+    assert_ne!(
+        ev["assignment_paper"].multipliers,
+        ev["assignment"].multipliers
+    );
+}
