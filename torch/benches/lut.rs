@@ -229,7 +229,7 @@ fn main() {
         );
     }
     head += &format!(
-        " {:>7} {:>7} {:>7} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} {:>6} {:>6} | exact",
+        " {:>7} {:>7} {:>7} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} | exact",
         "scalar",
         "gather",
         "torch",
@@ -240,12 +240,13 @@ fn main() {
         "lut 2t",
         "scale",
         "tch 2t",
-        "/torch"
+        "/torch",
+        "cpu2/1"
     );
-    println!("per core: GMAC/s by CPU time, 1 thread each | ratios of the fastest path | wall GMAC/s, 1 and 2 threads");
+    println!("per core: GMAC/s by CPU time, 1 thread each | ratios of the fastest path | wall GMAC/s, 1 and 2 threads; cpu2/1: CPU time of the 2-thread run over the 1-thread run (1.00: the second thread adds no work; unlike the wall-clock scaling it does not depend on the second core being free)");
     println!("{head}");
     let (mut r_torch, mut r_scalar, mut r_gather) = (vec![], vec![], vec![]);
-    let (mut r_torch2, mut scaling) = (vec![], vec![]);
+    let (mut r_torch2, mut scaling, mut cpu_overhead) = (vec![], vec![], vec![]);
     let mut all_exact = true;
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     for (kind, map) in &maps {
@@ -360,6 +361,21 @@ fn main() {
                     },
                 ],
             );
+            // The same two runs by process CPU time: the work the second thread adds.
+            let c = time_interleaved(
+                cpu_time,
+                reps,
+                SETTLE,
+                &mut [
+                    &mut || {
+                        one.install(|| std::hint::black_box(conv(best)));
+                    },
+                    &mut || {
+                        two.install(|| std::hint::black_box(conv(best)));
+                    },
+                ],
+            );
+            cpu_overhead.push(c[1] / c[0]);
             let g = |t: f64| macs / t / 1e9;
             let t_lut = per_core[0];
             r_torch.push(t_torch / t_lut);
@@ -372,7 +388,7 @@ fn main() {
                 line += &format!(" {:>9.2}", g(t));
             }
             line += &format!(
-                " {:>7.2} {:>7.3} {:>7.2} | {:>6.3} {:>5.1}x {:>5.0}x | {:>6.2} {:>6.2} {:>5.2}x {:>6.2} {:>6.3} | {}",
+                " {:>7.2} {:>7.3} {:>7.2} | {:>6.3} {:>5.1}x {:>5.0}x | {:>6.2} {:>6.2} {:>5.2}x {:>6.2} {:>6.3} {:>6.3} | {}",
                 g(t_scalar),
                 g(t_gather),
                 g(t_torch),
@@ -384,6 +400,7 @@ fn main() {
                 w[0] / w[1],
                 g(w[2]),
                 w[2] / w[1],
+                c[1] / c[0],
                 if exact { "yes" } else { "NO" }
             );
             println!("{line}");
@@ -394,13 +411,14 @@ fn main() {
     println!(
         "geometric means: per core lut/torch f32 {:.3} (target >= 0.333), lut/scalar im2col {:.1}x (>= 4x), \
          lut/torch gather {:.0}x (>= 100x); 2 threads lut/torch f32 {:.3} (>= 0.25); \
-         2 threads over 1: {:.2}x, lowest {:.2}x (>= 1.8x on every shape); bit-exact: {}",
+         2 threads over 1: {:.2}x, lowest {:.2}x (>= 1.8x on every shape), CPU time 2 threads over 1: {:.3}; bit-exact: {}",
         geo(&r_torch),
         geo(&r_scalar),
         geo(&r_gather),
         geo(&r_torch2),
         geo(&scaling),
         min_scaling,
+        geo(&cpu_overhead),
         if all_exact { "yes" } else { "NO" }
     );
     println!(
@@ -412,6 +430,7 @@ fn main() {
             "ratio_fp32_2threads": geo(&r_torch2),
             "thread_scaling": geo(&scaling),
             "thread_scaling_min": min_scaling,
+            "thread_cpu_ratio": geo(&cpu_overhead),
             "ratio_scalar_im2col": geo(&r_scalar),
             "ratio_torch_gather": geo(&r_gather),
             "bit_exact": all_exact,
