@@ -153,10 +153,7 @@ fn unbounded_abc(dir: &std::path::Path, name: &str) {
 /// Yosys `stat` text.
 fn design_cells(stat: &std::path::Path) -> String {
     let text = std::fs::read_to_string(stat).unwrap();
-    let last = text
-        .lines()
-        .filter(|l| l.contains("Number of cells:"))
-        .last();
+    let last = text.lines().rfind(|l| l.contains("Number of cells:"));
     last.and_then(|l| l.split(':').nth(1))
         .unwrap_or("?")
         .trim()
