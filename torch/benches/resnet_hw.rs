@@ -6,7 +6,12 @@
 //! Yosys (generic flow, memories as macros); ResNet-20 exported and
 //! synthesized. Prints wall times, cycles per inference (measured and
 //! scheduled) and areas. `RESNET_HW_DIR=DIR` keeps the exports in
-//! `DIR/resnet8`, `DIR/resnet20`; `RESNET_HW=8` runs ResNet-8 only.
+//! `DIR/resnet8`, `DIR/resnet20`; `RESNET_HW=8` runs ResNet-8 only;
+//! `RESNET_HW_COSIM=0` skips co-simulation (about 25 min of Verilator and
+//! 35 min of Icarus for ResNet-8 here); `RESNET_HW_BEFORE=1` also times
+//! Yosys's own default ABC script (unbounded SAT sweeping, the flow before
+//! `synth::ABC_SCRIPT`) on the same export, for the before/after figure
+//! (ResNet-8: about 14 min).
 
 use codesign::config::ModelKind;
 use codesign::eda::{cosim, synth};
@@ -46,6 +51,8 @@ fn main() {
     }
     let keep = std::env::var_os("RESNET_HW_DIR").map(PathBuf::from);
     let only8 = std::env::var("RESNET_HW").is_ok_and(|v| v == "8");
+    let cosim_on = !std::env::var("RESNET_HW_COSIM").is_ok_and(|v| v == "0");
+    let before = std::env::var("RESNET_HW_BEFORE").is_ok_and(|v| v == "1");
     let mut targets = vec![(ModelKind::Resnet8, "resnet8", true)];
     if !only8 {
         targets.push((ModelKind::Resnet20, "resnet20", false));
@@ -76,7 +83,7 @@ fn main() {
             t.elapsed().as_secs_f64(),
             m.cycles_estimate
         );
-        if run_cosim {
+        if run_cosim && cosim_on {
             let len = int.input.len();
             for (sim, n) in [(cosim::Sim::Verilator, 5), (cosim::Sim::Iverilog, 1)] {
                 let t = Instant::now();
@@ -105,5 +112,50 @@ fn main() {
             mem,
             syn.total.area_ge
         );
+        if before {
+            unbounded_abc(&dir, name);
+        }
     }
+}
+
+/// Times the export in `dir` under `yosys/synth.ys` with its ABC line
+/// replaced by Yosys's default script (plain `abc -g`), and prints the
+/// wall time and cell count from its `stat`.
+fn unbounded_abc(dir: &std::path::Path, name: &str) {
+    let script: String = codesign::rtl::accel::SYNTH_YS
+        .lines()
+        .map(|l| {
+            if l.starts_with("abc ") {
+                "abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX".to_string()
+            } else {
+                l.replace("synth_stat", "default_abc_stat")
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(dir.join("default_abc.ys"), script).unwrap();
+    let t = Instant::now();
+    let st = std::process::Command::new("yosys")
+        .args(["-q", "-l", "default_abc.log", "-s", "default_abc.ys"])
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(st.success(), "yosys with the default ABC script failed");
+    println!(
+        "{name}: synthesis with Yosys's default (unbounded) ABC script {:.0} s; {} cells in the hierarchy (bounded: {})",
+        t.elapsed().as_secs_f64(),
+        design_cells(&dir.join("default_abc_stat.txt")),
+        design_cells(&dir.join("synth_stat.txt"))
+    );
+}
+
+/// The whole hierarchy's cell count: the last "Number of cells" of a
+/// Yosys `stat` text.
+fn design_cells(stat: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(stat).unwrap();
+    let last = text.lines().rfind(|l| l.contains("Number of cells:"));
+    last.and_then(|l| l.split(':').nth(1))
+        .unwrap_or("?")
+        .trim()
+        .to_string()
 }
