@@ -666,7 +666,7 @@ pub fn switching_words(
                 (0..lanes).fold(0u64, |acc, l| {
                     let (x, y) = pairs[base + l + off];
                     let v = if of_b { y } else { x };
-                    acc | ((v >> bit & 1) as u64) << l
+                    acc | (v >> bit & 1) << l
                 })
             };
             let settle = |off: usize| {

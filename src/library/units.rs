@@ -84,10 +84,28 @@ fn random_words(rng: &mut rand_chacha::ChaCha8Rng, bits: usize) -> u64 {
     }
 }
 
+/// The uniform random operand pairs of unit `u` (fixed seed).
+fn operands(u: &Unit) -> Vec<(u64, u64)> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(SEED);
+    (0..PAIRS)
+        .map(|_| {
+            let a = random_words(&mut rng, u.widths[0]);
+            (a, random_words(&mut rng, u.widths[1]))
+        })
+        .collect()
+}
+
 /// Map `u` to the cells of `lib` and return its switching energy per
 /// operation (pJ) on uniform random operands. Errors: a tool failing, or
 /// the mapping not computing the unit's arithmetic (a tool fault).
 fn unit_energy(u: &Unit, lib: &PowerLibrary, work: &std::path::Path) -> Result<f64> {
+    let m = map_unit(u, lib, work)?;
+    Ok(switching_words(&m, lib, &operands(u))?.energy_pj)
+}
+
+/// `u` mapped to the cells of `lib` by Yosys and ABC, checked on its
+/// operands against its arithmetic.
+fn map_unit(u: &Unit, lib: &PowerLibrary, work: &std::path::Path) -> Result<MappedNetlist> {
     let [wa, wb, wo] = u.widths;
     let src = format!(
         "module {n} (input [{a}:0] A, input [{b}:0] B, output [{o}:0] O);\n  assign O = {e};\nendmodule\n",
@@ -109,10 +127,7 @@ fn unit_energy(u: &Unit, lib: &PowerLibrary, work: &std::path::Path) -> Result<f
     );
     run(Tool::Yosys, &["-q", "-p", &script], work, None)?;
     let m = MappedNetlist::from_blif_ports(&crate::io::read_text(&blif)?, &blif, lib, u.widths)?;
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(SEED);
-    let pairs: Vec<(u64, u64)> = (0..PAIRS)
-        .map(|_| (random_words(&mut rng, wa), random_words(&mut rng, wb)))
-        .collect();
+    let pairs = operands(u);
     let got = m.outputs(lib, &pairs)?;
     let mask = if wo >= 64 { !0 } else { (1u64 << wo) - 1 };
     for (&(a, b), &o) in pairs.iter().zip(&got) {
@@ -128,7 +143,7 @@ fn unit_energy(u: &Unit, lib: &PowerLibrary, work: &std::path::Path) -> Result<f
             )));
         }
     }
-    Ok(switching_words(&m, lib, &pairs)?.energy_pj)
+    Ok(m)
 }
 
 /// The energies of every unit mapped to `lib` (Yosys and ABC runs in a
@@ -200,6 +215,21 @@ mod tests {
         assert!(e.add32_pj > 2.0 * e.add8_pj, "{e:?}");
         assert!(e.mult32x17_pj > 8.0 * e.add32_pj, "{e:?}");
         assert!(e.mult33x25_pj > e.mult32x17_pj, "{e:?}");
+        // The simulated output toggles of the 32-bit adder equal the bit
+        // flips of consecutive sums computed here by integer arithmetic.
+        let work = tempfile::tempdir().unwrap();
+        let m = map_unit(&UNITS[1], &lib, work.path()).unwrap();
+        let pairs = operands(&UNITS[1]);
+        let s = switching_words(&m, &lib, &pairs).unwrap();
+        let simulated: u64 =
+            m.o.iter()
+                .map(|&n| s.rises[n as usize] + s.falls[n as usize])
+                .sum();
+        let flips: u64 = pairs
+            .windows(2)
+            .map(|w| ((w[0].0 + w[0].1) ^ (w[1].0 + w[1].1)).count_ones() as u64)
+            .sum();
+        assert_eq!(simulated, flips);
         // Deterministic: the same figures again.
         assert_eq!(unit_energies(&lib).unwrap(), e);
     }
