@@ -93,20 +93,12 @@ module pool #(
     end
   end
 `ifndef SYNTHESIS
-  // Simulation only: this run's events, printed when it finishes for the
-  // co-simulation's access counts (src/eda/activity.rs).
-  integer n_act = 0, n_other = 0, n_wrow = 0, n_mac = 0, n_write = 0;
-  always @(posedge clk) begin
-    if (start && !busy) begin
-      n_act <= 0; n_other <= 0; n_wrow <= 0; n_mac <= 0; n_write <= 0;
-    end else begin
-      if (busy && !wr) n_act <= n_act + 1;
-      if (busy && wr) n_write <= n_write + 1;
-    end
-    if (done)
-      $display("counters %m act_reads %0d other_reads %0d weight_rows %0d mac_cycles %0d writes %0d",
-               n_act, n_other, n_wrow, n_mac, n_write);
-  end
+  // Simulation only: this run's events for the co-simulation's access
+  // counts (rtl/sim_counters.v, src/eda/activity.rs).
+  sim_counters counters (
+    .clk(clk), .clear(start && !busy), .done(done),
+    .act(busy && !wr), .other(1'b0), .wrow(1'b0), .mac(1'b0), .write(busy && wr)
+  );
 `endif
 endmodule
 `default_nettype wire

@@ -425,6 +425,21 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
     let sum: f64 = parts.iter().map(|k| part(k)).sum();
     assert!((sum - part("total")).abs() <= 1e-9 * sum, "{b}");
     assert!(parts.iter().all(|k| part(k) >= 0.0) && part("multipliers") > 0.0);
+    // Liberty flow: the adders are costed from the library's cells
+    // (library::units), a whole number of 32-bit adds each.
+    if let Some(u) = b["unit_energies"].as_object() {
+        let add32 = u["add32_pj"].as_f64().unwrap();
+        assert!(add32 > 0.0 && add32.is_finite(), "{b}");
+        let adds = part("adders_accumulators") / add32;
+        assert!(
+            adds >= 1.0 && (adds - adds.round()).abs() < 1e-6 * adds,
+            "{b}"
+        );
+        assert!(
+            u["source"].as_str().unwrap().contains("abc -liberty"),
+            "{b}"
+        );
+    }
     let mems = report["memories"].as_array().unwrap();
     assert_eq!(mems.len(), manifest.memories.len());
     let f = |m: &Value, k: &str| m[k].as_f64().unwrap();

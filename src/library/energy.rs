@@ -112,6 +112,18 @@ impl MappedNetlist {
     /// becomes the library's smallest inverter cell). `path` is for
     /// messages only.
     pub fn from_blif(text: &str, path: &Path, lib: &PowerLibrary) -> Result<MappedNetlist> {
+        Self::from_blif_ports(text, path, lib, [8, 8, 16])
+    }
+
+    /// [`Self::from_blif`] for a unit with ports `A`, `B` and `O` of
+    /// `widths` bits (at most 64 each), e.g. a 32-bit adder `[32, 32, 33]`.
+    pub fn from_blif_ports(
+        text: &str,
+        path: &Path,
+        lib: &PowerLibrary,
+        widths: [usize; 3],
+    ) -> Result<MappedNetlist> {
+        let [wa, wb, wo] = widths;
         // Join continuation lines, drop comments.
         let mut lines: Vec<(usize, String)> = vec![];
         let mut cont = false;
@@ -139,7 +151,7 @@ impl MappedNetlist {
                 num_nets - 1
             })
         };
-        let (mut a, mut b, mut o) = (vec![None; 8], vec![None; 8], vec![None; 16]);
+        let (mut a, mut b, mut o) = (vec![None; wa], vec![None; wb], vec![None; wo]);
         let mut name = String::new();
         let mut cells = vec![];
         // Buffers and constants: alias net -> source (resolved below).
@@ -155,9 +167,9 @@ impl MappedNetlist {
                     for p in w {
                         let id = net(p, &mut nets);
                         let slot = match port_bit(p) {
-                            Some(("A", k)) if kw == ".inputs" && k < 8 => &mut a[k],
-                            Some(("B", k)) if kw == ".inputs" && k < 8 => &mut b[k],
-                            Some(("O", k)) if kw == ".outputs" && k < 16 => &mut o[k],
+                            Some(("A", k)) if kw == ".inputs" && k < wa => &mut a[k],
+                            Some(("B", k)) if kw == ".inputs" && k < wb => &mut b[k],
+                            Some(("O", k)) if kw == ".outputs" && k < wo => &mut o[k],
                             _ => return Err(bad(*ln, format!("unexpected port `{p}`"))),
                         };
                         *slot = Some(id);
@@ -394,6 +406,38 @@ impl MappedNetlist {
         Ok(out)
     }
 
+    /// Output words `O` of the netlist for each operand pair (bit `k` of
+    /// a pair drives `A[k]` / `B[k]`; `O` at most 64 bits): to check a
+    /// unit's mapping against the arithmetic it implements.
+    pub fn outputs(&self, lib: &PowerLibrary, pairs: &[(u64, u64)]) -> Result<Vec<u64>> {
+        let funcs = self.functions(lib)?;
+        let mut out = vec![];
+        for chunk in pairs.chunks(64) {
+            let lanes = |bit: usize, of_b: bool| -> u64 {
+                chunk.iter().enumerate().fold(0u64, |acc, (l, &(x, y))| {
+                    let v = if of_b { y } else { x };
+                    acc | (v >> bit & 1) << l
+                })
+            };
+            let mut v = vec![0u64; self.num_nets as usize];
+            v[1] = !0;
+            for (k, &n) in self.a.iter().enumerate() {
+                v[n as usize] = lanes(k, false);
+            }
+            for (k, &n) in self.b.iter().enumerate() {
+                v[n as usize] = lanes(k, true);
+            }
+            self.eval(&funcs, &mut v);
+            out.extend((0..chunk.len()).map(|l| {
+                self.o
+                    .iter()
+                    .enumerate()
+                    .fold(0u64, |acc, (k, &n)| acc | (v[n as usize] >> l & 1) << k)
+            }));
+        }
+        Ok(out)
+    }
+
     /// Each instance's output functions, checked against the library.
     fn functions<'l>(&self, lib: &'l PowerLibrary) -> Result<Vec<Vec<&'l Func>>> {
         self.cells
@@ -590,6 +634,17 @@ pub struct Switching {
 
 /// [`switching_energy`] with the per-net rise and fall counts.
 pub fn switching(m: &MappedNetlist, lib: &PowerLibrary, pairs: &[(u8, u8)]) -> Result<Switching> {
+    let wide: Vec<(u64, u64)> = pairs.iter().map(|&(x, y)| (x as u64, y as u64)).collect();
+    switching_words(m, lib, &wide)
+}
+
+/// [`switching`] for a unit of any operand widths (`m.a`, `m.b`, at most
+/// 64 bits): operand pairs as words, bit `k` of each driving `A[k]` / `B[k]`.
+pub fn switching_words(
+    m: &MappedNetlist,
+    lib: &PowerLibrary,
+    pairs: &[(u64, u64)],
+) -> Result<Switching> {
     if pairs.len() < 2 {
         return Err(Error::input(format!(
             "operand stream of {} pair(s): at least 2 are needed for one transition",
@@ -611,15 +666,17 @@ pub fn switching(m: &MappedNetlist, lib: &PowerLibrary, pairs: &[(u8, u8)]) -> R
                 (0..lanes).fold(0u64, |acc, l| {
                     let (x, y) = pairs[base + l + off];
                     let v = if of_b { y } else { x };
-                    acc | ((v >> bit & 1) as u64) << l
+                    acc | (v >> bit & 1) << l
                 })
             };
             let settle = |off: usize| {
                 let mut v = vec![0u64; n];
                 v[1] = !0;
-                for k in 0..8 {
-                    v[m.a[k] as usize] = word(off, k, false);
-                    v[m.b[k] as usize] = word(off, k, true);
+                for (k, &net) in m.a.iter().enumerate() {
+                    v[net as usize] = word(off, k, false);
+                }
+                for (k, &net) in m.b.iter().enumerate() {
+                    v[net as usize] = word(off, k, true);
                 }
                 m.eval(&funcs, &mut v);
                 v

@@ -14,6 +14,7 @@ pub mod evoapprox;
 pub mod generators;
 pub mod metrics;
 pub mod store;
+pub mod units;
 pub mod yosys;
 
 pub use build::build_default;

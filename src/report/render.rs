@@ -355,6 +355,45 @@ fn system_energy(r: &Report, out: &mut Vec<Table>) {
                 })
                 .collect(),
         });
+        // The per-operation energies behind the adders, requantization
+        // and pool/residual rows, with their source.
+        let b = e
+            .system_breakdown_approx
+            .as_ref()
+            .or(e.system_breakdown_exact.as_ref());
+        let c = |name: &str| {
+            r.energy
+                .constants
+                .iter()
+                .find(|k| k.name == name)
+                .map_or(f64::NAN, |k| k.value)
+        };
+        let (vals, source) = match b.and_then(|b| b.unit_energies.as_ref()) {
+            Some(u) => (
+                [u.add8_pj, u.add32_pj, u.mult32x17_pj, u.mult33x25_pj],
+                u.source.clone(),
+            ),
+            None => (
+                [c("add8_pj"), c("add32_pj"), c("mult32_pj"), c("mult32_pj")],
+                "energy.constants (add8_pj, add32_pj, mult32_pj)".to_string(),
+            ),
+        };
+        let names = [
+            "8-bit add (pool)",
+            "32-bit add (accumulate, bias, rounding)",
+            "requantization multiply (32 x 17 bit)",
+            "residual multiply (33 x 25 bit)",
+        ];
+        out.push(Table {
+            id: "system_unit_energies",
+            title: "Energy per operation of the adders, requantization and residual units (pJ)",
+            headers: h(&["operation", "pJ", "source"]),
+            rows: names
+                .iter()
+                .zip(vals)
+                .map(|(n, v)| vec![n.to_string(), g(v), source.clone()])
+                .collect(),
+        });
     }
 }
 

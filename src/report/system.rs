@@ -8,13 +8,12 @@
 //!   [`crate::library::energy::switching_energy`]);
 //! - `adders_accumulators`: one 32-bit accumulation per lane
 //!   multiplication and one 32-bit bias add per engine output, at the
-//!   report's `add32_pj` constant (Horowitz, ISSCC 2014, 45 nm, unless the
-//!   config overrides it);
-//! - `requantization`: per requantized output one 32-bit multiply and one
-//!   32-bit add (rounding), `mult32_pj + add32_pj`;
-//! - `pool_residual`: per pooling window read one 8-bit compare/add
-//!   (`add8_pj`), per residual element two 32-bit constant multiplies and
-//!   one add (`2 * mult32_pj + add32_pj`);
+//!   32-bit adder's energy;
+//! - `requantization`: per requantized output one 32 x 17-bit multiply
+//!   and one 32-bit add (rounding);
+//! - `pool_residual`: per pooling window read one 8-bit compare/add, per
+//!   residual element two 33 x 25-bit constant multiplies and one add
+//!   (these per-operation energies: see below);
 //! - `sram_reads`, `sram_writes`: words read and written per memory macro
 //!   times that macro's `read_pj` / `write_pj` (CACTI 7 where installed,
 //!   else the per-bit model; `synth.json`'s `memories`);
@@ -27,6 +26,13 @@
 //! - `leakage`: the Liberty `cell_leakage_power` of every cell of the
 //!   netlist plus the memories' leakage (CACTI), times the latency
 //!   (`cycles_per_inference / fmax`, OpenSTA's fmax).
+//!
+//! The adders', requantizers' and pool/residual units' energies per
+//! operation come, in the Liberty flow, from the library's cells
+//! ([`crate::library::units`]: each unit mapped and its switching energy
+//! simulated); in the generic flow from the report's constants (Horowitz,
+//! ISSCC 2014, 45 nm, unless the config overrides them: `add32_pj`,
+//! `mult32_pj` for both multiplies, `add8_pj`).
 //!
 //! The netlist-derived parts (`clock`, logic leakage) need the Liberty flow
 //! (`synth.json`'s `sta_netlist` and `liberty`); without them they are 0
@@ -61,6 +67,10 @@ pub struct SystemBreakdown {
     pub leakage: f64,
     /// Sum of the parts.
     pub total: f64,
+    /// The Liberty-derived energies of the adders, requantization and
+    /// residual multipliers used (`None`: the report's constants).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_energies: Option<crate::library::units::UnitEnergies>,
 }
 
 /// What the synthesized netlist contributes: clock energy and leakage.
@@ -125,6 +135,8 @@ pub struct SystemInputs<'a> {
     pub mult_pj: &'a BTreeMap<String, f64>,
     /// Per-operation constants (adders, requantizer, pool, residual).
     pub consts: &'a Constants,
+    /// Liberty-derived energies of those units, used instead of `consts`.
+    pub units: Option<&'a crate::library::units::UnitEnergies>,
     /// Clock and leakage of the synthesized netlist (`None`: not counted).
     pub cells: Option<&'a NetlistCells>,
     /// Clock cycles per inference.
@@ -147,10 +159,16 @@ pub fn system_energy(x: &SystemInputs) -> Result<SystemBreakdown> {
         })?;
         b.multipliers += *macs as f64 * pj;
     }
-    b.adders_accumulators = (x.ops.accumulations + x.ops.bias_adds) as f64 * c.add32_pj;
-    b.requantization = x.ops.requantizations as f64 * (c.mult32_pj + c.add32_pj);
-    b.pool_residual = x.ops.pool_ops as f64 * c.add8_pj
-        + x.ops.residual_ops as f64 * (2.0 * c.mult32_pj + c.add32_pj);
+    // (add8, add32, requantization multiply, residual multiply).
+    let (add8, add32, requant_mult, residual_mult) = match x.units {
+        Some(u) => (u.add8_pj, u.add32_pj, u.mult32x17_pj, u.mult33x25_pj),
+        None => (c.add8_pj, c.add32_pj, c.mult32_pj, c.mult32_pj),
+    };
+    b.unit_energies = x.units.cloned();
+    b.adders_accumulators = (x.ops.accumulations + x.ops.bias_adds) as f64 * add32;
+    b.requantization = x.ops.requantizations as f64 * (requant_mult + add32);
+    b.pool_residual =
+        x.ops.pool_ops as f64 * add8 + x.ops.residual_ops as f64 * (2.0 * residual_mult + add32);
     let mut mem_leak_uw = 0.0;
     for m in x.memories {
         mem_leak_uw += m.leakage_uw;
@@ -189,7 +207,7 @@ pub fn system_energy(x: &SystemInputs) -> Result<SystemBreakdown> {
 pub const MODEL: &[&str] = &[
     "access counts per inference from the schedule of the generated architecture (manifest.json and the network; src/eda/activity.rs), equal to the RTL's event counters in co-simulation (cosim.json counters_match_schedule)",
     "multipliers: lane multiplications (every lane of an engine multiplies each issue cycle, a partial last channel group included) x the layer's multiplier energy per multiplication, NanGate45 Liberty switching energy on uniform random operands: the library's energy_pj, else the export's cosim.json stream_energy (the engine's multiplier mapped the library's canonical way)",
-    "adders_accumulators: one 32-bit accumulate per lane multiplication and one 32-bit bias add per engine output, x add32_pj; requantization: per requantized output mult32_pj + add32_pj; pool_residual: add8_pj per pooling window read, 2 x mult32_pj + add32_pj per residual element (constants: energy.constants)",
+    "adders_accumulators: one 32-bit accumulate per lane multiplication and one 32-bit bias add per engine output, x the 32-bit add energy; requantization: per requantized output a 32x17-bit multiply + a 32-bit add; pool_residual: an 8-bit add per pooling window read, 2 x a 33x25-bit multiply + a 32-bit add per residual element; energies: Liberty flow: the units mapped to the library's cells and simulated (energy.system_breakdown_*.unit_energies, src/library/units.rs); generic flow: energy.constants add32_pj, mult32_pj (both multiplies), add8_pj (Horowitz 45 nm unless configured)",
     "sram_reads / sram_writes: word reads and writes per memory macro x its read_pj / write_pj (memories[].source: CACTI 7 or the per-bit model); a read per cycle in which the reader addresses the macro; the input image's writes counted, the test bench's debug read-back not",
     "clock: every flip-flop of the NanGate45 netlist clocked every cycle (no clock gating in the RTL): Liberty internal_power of its CK pin (rise + fall) + CK pin capacitance x V^2, per cycle; flip-flop output switching not counted",
     "leakage: Liberty cell_leakage_power of every cell of the netlist + the memories' leakage_uw, x latency = cycles_per_inference / fmax (OpenSTA)",
@@ -253,12 +271,20 @@ pub fn for_export(
         }
         _ => None,
     };
+    let units = match &synth.liberty {
+        Some(lib) => match crate::library::units::cached(std::path::Path::new(lib)) {
+            Ok(u) => Some(u),
+            Err(e) => return Ok(Err(format!("energies of the adders and requantizers: {e}"))),
+        },
+        None => None,
+    };
     let b = system_energy(&SystemInputs {
         ops: &ops,
         accesses: &accesses,
         memories: &synth.memories,
         mult_pj: &per_layer,
         consts,
+        units: units.as_ref(),
         cells: cells.as_ref(),
         cycles: manifest.cycles_estimate,
         fmax_mhz: synth.timing.as_ref().map(|t| t.fmax_mhz),
@@ -358,6 +384,7 @@ mod tests {
             memories: &memories,
             mult_pj: &mult_pj,
             consts: &consts,
+            units: None,
             cells: Some(&cells),
             cycles: 1000,
             fmax_mhz: Some(500.0),
@@ -381,6 +408,32 @@ mod tests {
             + b.clock
             + b.leakage;
         assert!((b.total - sum).abs() < 1e-9);
+        assert!(b.unit_energies.is_none());
+        // Liberty-derived unit energies replace the constants.
+        let units = crate::library::units::UnitEnergies {
+            add8_pj: 0.5,
+            add32_pj: 2.0,
+            mult32x17_pj: 8.0,
+            mult33x25_pj: 16.0,
+            source: "test".into(),
+        };
+        let u = system_energy(&SystemInputs {
+            ops: &ops,
+            accesses: &accesses,
+            memories: &memories,
+            mult_pj: &mult_pj,
+            consts: &consts,
+            units: Some(&units),
+            cells: Some(&cells),
+            cycles: 1000,
+            fmax_mhz: Some(500.0),
+        })
+        .unwrap();
+        assert_eq!(u.adders_accumulators, 117.0 * 2.0);
+        assert_eq!(u.requantization, 5.0 * (8.0 + 2.0));
+        assert_eq!(u.pool_residual, 20.0 * 0.5 + 3.0 * (2.0 * 16.0 + 2.0));
+        assert_eq!(u.multipliers, b.multipliers);
+        assert_eq!(u.unit_energies.as_ref(), Some(&units));
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub const MAC_ENGINE: Block = ("mac_engine.v", include_str!("../../rtl/mac_engin
 pub const POOL: Block = ("pool.v", include_str!("../../rtl/pool.v"));
 /// Residual addition unit.
 pub const RESIDUAL_ADD: Block = ("residual_add.v", include_str!("../../rtl/residual_add.v"));
+/// Simulation-only event counters, one definition for every unit that
+/// counts (MAC engine, pool, residual add); empty for synthesis.
+pub const SIM_COUNTERS: Block = ("sim_counters.v", include_str!("../../rtl/sim_counters.v"));
 /// Testbench of the whole accelerator.
 pub const TB_ACCEL: Block = ("tb_accel.v", include_str!("../../rtl/tb_accel.v"));
 
@@ -27,6 +30,7 @@ pub const MODULE_NAMES: &[&str] = &[
     "mac_engine",
     "pool",
     "residual_add",
+    "sim_counters",
     "tb_accel",
     "tb_mult",
 ];

@@ -391,7 +391,7 @@ pub fn build(
         hex: vec![],
         hex_scope: Scope::new(),
         memories: vec![],
-        used_blocks: vec![blocks::ACT_MEM, blocks::SEQUENCER],
+        used_blocks: vec![blocks::ACT_MEM, blocks::SEQUENCER, blocks::SIM_COUNTERS],
     };
 
     let mut units: Vec<UnitInfo> = vec![];
