@@ -26,7 +26,7 @@ use crate::verilog::names::{fixed, sanitize, Scope};
 use buffers::Mem;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use units::{Top, UnitPorts};
+use units::{Handshake, Top};
 
 /// The synthesis script (`yosys/synth.ys`) the export ships beside its
 /// Verilog, so that `yosys -s synth.ys` (and `codesign synth`) run in it.
@@ -311,6 +311,69 @@ fn validate(net: &IntNetwork, mults: &[(String, Netlist)]) -> Result<()> {
     Ok(())
 }
 
+/// The top module's ports: clock, reset, the start/done handshake, the
+/// test bench's input write port and the debug read-back port.
+struct TopPorts {
+    clk: Ident,
+    rst: Ident,
+    start: Ident,
+    done: Ident,
+    in_we: Ident,
+    in_addr: Ident,
+    in_data: Ident,
+    dbg_sel: Ident,
+    dbg_addr: Ident,
+    dbg_data: Ident,
+}
+
+impl TopPorts {
+    /// Reserve the port names first, so no generated name takes them.
+    fn reserve(s: &mut Scope) -> Self {
+        TopPorts {
+            clk: s.reserve("clk"),
+            rst: s.reserve("rst"),
+            start: s.reserve("start"),
+            done: s.reserve("done"),
+            in_we: s.reserve("in_we"),
+            in_addr: s.reserve("in_addr"),
+            in_data: s.reserve("in_data"),
+            dbg_sel: s.reserve("dbg_sel"),
+            dbg_addr: s.reserve("dbg_addr"),
+            dbg_data: s.reserve("dbg_data"),
+        }
+    }
+
+    fn ports(&self) -> Vec<Port> {
+        vec![
+            port(Dir::Input, self.clk.clone(), 1),
+            port(Dir::Input, self.rst.clone(), 1),
+            port(Dir::Input, self.start.clone(), 1),
+            port(Dir::Output, self.done.clone(), 1),
+            port(Dir::Input, self.in_we.clone(), 1),
+            port(Dir::Input, self.in_addr.clone(), 32),
+            port(Dir::Input, self.in_data.clone(), 8),
+            port(Dir::Input, self.dbg_sel.clone(), 8),
+            port(Dir::Input, self.dbg_addr.clone(), 32),
+            port(Dir::Output, self.dbg_data.clone(), 32),
+        ]
+    }
+
+    /// The input buffer's write port: the test bench writes tensor 0, with
+    /// the network's input shift applied here.
+    fn input_write(&self, net: &IntNetwork, aw: u32) -> (Expr, Expr, Expr) {
+        let data = if net.input_shift == 0 {
+            r(&self.in_data)
+        } else {
+            bin(
+                BinOp::Shr,
+                r(&self.in_data),
+                konst(8, net.input_shift as u64),
+            )
+        };
+        (r(&self.in_we), slice(&self.in_addr, aw - 1, 0), data)
+    }
+}
+
 /// Build the accelerator of `net` with `mults[i] = (library id, netlist)`
 /// for the i-th multiplying layer, `lanes` per engine (default
 /// `min(output channels, 8)`).
@@ -328,30 +391,8 @@ pub fn build(
     let mut modules: Vec<Module> = vec![];
     let (mult_of_layer, netlists) = multiplier_modules(mults, &mut modules_scope, &mut modules);
 
-    // Top-level names.
     let mut s = Scope::new();
-    let clk = s.reserve("clk");
-    let rst = s.reserve("rst");
-    let start = s.reserve("start");
-    let done = s.reserve("done");
-    let in_we = s.reserve("in_we");
-    let in_addr = s.reserve("in_addr");
-    let in_data = s.reserve("in_data");
-    let dbg_sel = s.reserve("dbg_sel");
-    let dbg_addr = s.reserve("dbg_addr");
-    let dbg_data = s.reserve("dbg_data");
-    let ports = vec![
-        port(Dir::Input, clk.clone(), 1),
-        port(Dir::Input, rst.clone(), 1),
-        port(Dir::Input, start.clone(), 1),
-        port(Dir::Output, done.clone(), 1),
-        port(Dir::Input, in_we.clone(), 1),
-        port(Dir::Input, in_addr.clone(), 32),
-        port(Dir::Input, in_data.clone(), 8),
-        port(Dir::Input, dbg_sel.clone(), 8),
-        port(Dir::Input, dbg_addr.clone(), 32),
-        port(Dir::Output, dbg_data.clone(), 32),
-    ];
+    let io = TopPorts::reserve(&mut s);
     let shapes = net.tensor_shapes();
     if shapes.len() > 256 {
         return Err(Error::input(format!(
@@ -367,17 +408,7 @@ pub fn build(
         )
         .collect();
     let (mut mems, mem_of) = plan_buffers(net, &shapes, &raw, &mut s);
-    // Tensor 0 is written by the test bench (input shift applied here).
-    {
-        let m = &mut mems[0];
-        let data = if net.input_shift == 0 {
-            r(&in_data)
-        } else {
-            bin(BinOp::Shr, r(&in_data), konst(8, net.input_shift as u64))
-        };
-        m.write = Some((r(&in_we), slice(&in_addr, m.aw - 1, 0), data));
-    }
-    let n_tensors = shapes.len();
+    mems[0].write = Some(io.input_write(net, mems[0].aw));
     let mut top = Top {
         net,
         shapes,
@@ -395,84 +426,20 @@ pub fn build(
     };
 
     let mut units: Vec<UnitInfo> = vec![];
-    let mut unit_done: Vec<Ident> = vec![];
-    let mut unit_start: Vec<Ident> = vec![];
+    let mut handshakes: Vec<Handshake> = vec![];
     let mut macs = mults.iter().zip(&mult_of_layer);
     for (i, node) in net.nodes.iter().enumerate() {
         if matches!(node.op, Op::Flatten) {
             continue;
         }
-        let out_m = top.mem_of[TensorId::output_of(i)];
-        let inst = top.s.fresh(&format!("u_{}", node.name));
-        let w_start = top.s.fresh(&format!("{inst}_start"));
-        let w_done = top.s.fresh(&format!("{inst}_done"));
-        let w_we = top.s.fresh(&format!("{inst}_we"));
-        let w_waddr = top.s.fresh(&format!("{inst}_waddr"));
-        let w_wdata = top.s.fresh(&format!("{inst}_wdata"));
-        let (oaw, owidth) = (top.mems[out_m].aw, top.mems[out_m].width);
-        let mut u = UnitPorts {
-            k: unit_start.len(),
-            inst: inst.clone(),
-            conns: vec![
-                (fixed("clk"), r(&clk)),
-                (fixed("rst"), r(&rst)),
-                (fixed("start"), r(&w_start)),
-                (fixed("done"), r(&w_done)),
-                (fixed("out_we"), r(&w_we)),
-                (fixed("out_addr"), r(&w_waddr)),
-                (fixed("out_data"), r(&w_wdata)),
-            ],
-            wdata: w_wdata.clone(),
-            in_m: top.mem_of[node.input],
-            in_shape: top.shapes[node.input],
-        };
-        top.items.push(wire(w_start.clone(), 1));
-        top.items.push(wire(w_done.clone(), 1));
-        top.items.push(wire(w_we.clone(), 1));
-        top.items.push(wire(w_waddr.clone(), oaw));
-        let unit = match &node.op {
-            Op::Conv(l) | Op::Linear(l) => {
-                let ((id, _), module) = macs.next().expect("validate: one multiplier per layer");
-                top.mac_unit(node, l, &mut u, (id, module), lanes, out_m)?
-            }
-            Op::MaxPool { .. } | Op::AvgPool { .. } | Op::GlobalAvgPool => {
-                top.pool_unit(node, &mut u, out_m)
-            }
-            Op::Add { other, params } => top.add_unit(node, &mut u, *other, params)?,
-            Op::Flatten => unreachable!("flatten shares its input's buffer"),
-        };
-        if !top.used_blocks.contains(&unit.block) {
-            top.used_blocks.push(unit.block);
-        }
-        let wdata = if owidth == 32 {
-            r(&w_wdata)
-        } else {
-            slice(&w_wdata, owidth - 1, 0)
-        };
-        top.mems[out_m].write = Some((r(&w_we), r(&w_waddr), wdata));
-        top.items.push(instance(
-            unit.module.clone(),
-            inst.clone(),
-            unit.params,
-            u.conns,
-        ));
-        unit_start.push(w_start);
-        unit_done.push(w_done);
-        let (multiplier, multiplier_module, lanes_module, lanes) = match unit.mac {
-            Some((id, m, l, p)) => (Some(id), Some(m), Some(l), p),
-            None => (None, None, None, 0),
-        };
-        units.push(UnitInfo {
-            layer: node.name.clone(),
-            instance: inst.to_string(),
-            module: unit.module.to_string(),
-            kind: unit.kind.to_string(),
-            multiplier,
-            multiplier_module,
-            lanes_module,
-            lanes,
-            cycles: unit.cycles,
+        let mac = node.mac().map(|_| {
+            let ((id, _), module) = macs.next().expect("validate: one multiplier per layer");
+            (id.as_str(), module)
         });
+        let (info, handshake) =
+            top.unit(i, node, mac, lanes, [&io.clk, &io.rst], handshakes.len())?;
+        units.push(info);
+        handshakes.push(handshake);
     }
     let Top {
         shapes,
@@ -487,26 +454,8 @@ pub fn build(
         ..
     } = top;
 
-    let (mut items, seq_start, seq_active) =
-        sequencer(&mut s, [&clk, &rst, &start, &done], &unit_done);
-    items.push(comment("Units."));
-    // Wires of units must be declared before their use in assigns.
-    let (decls, rest): (Vec<Item>, Vec<Item>) = unit_items
-        .into_iter()
-        .partition(|it| matches!(it, Item::Wire { .. }));
-    items.extend(decls);
-    for (k, st) in unit_start.iter().enumerate() {
-        items.push(assign(r(st), bit(&seq_start, k as u32)));
-    }
-    items.extend(rest);
-
-    // Buffers.
-    let (buffer_items, buffer_memories) =
-        buffers::instantiate(&mems, &clk, &dbg_addr, &seq_active)?;
-    items.extend(buffer_items);
+    let (items, buffer_memories) = top_items(&mut s, &io, unit_items, &handshakes, &mems, &mem_of)?;
     memories.extend(buffer_memories);
-    items.extend(debug_readback(&mems, &mem_of, &dbg_sel, &dbg_data));
-
     let doc = vec![
         format!(
             "Accelerator of network `{}`: {} units, {} multiplier modules.",
@@ -516,21 +465,11 @@ pub fn build(
         ),
         "Generated by codesign export-rtl.".to_string(),
     ];
-    modules.push(module(top_name.clone(), doc, vec![], ports, items));
+    modules.push(module(top_name.clone(), doc, vec![], io.ports(), items));
 
-    let tensors = (0..n_tensors)
-        .map(|t| TensorInfo {
-            id: t,
-            producer: TensorId(t)
-                .producer()
-                .map_or_else(|| "input".into(), |i| net.nodes[i].name.clone()),
-            len: shapes[t].len(),
-            memory: mems[mem_of[t]].inst.to_string(),
-        })
-        .collect();
-    let top_file = format!("{top_name}.v");
+    let tensors = tensor_infos(net, &shapes, &mems, &mem_of);
     let mut sources: Vec<String> = used_blocks.iter().map(|b| b.0.to_string()).collect();
-    sources.push(top_file);
+    sources.push(format!("{top_name}.v"));
     // The sequencer's handshake: 2 cycles per unit (its start pulse is
     // registered, and it sees the unit's registered done a cycle later),
     // plus 1 to the accelerator's own done.
@@ -563,6 +502,56 @@ pub fn build(
         hex,
         netlists,
     })
+}
+
+/// The top module's body: the sequencer, the units (`unit_items`, their
+/// wires declared first, started by `handshakes`), the buffers and the
+/// debug read-back; with the buffers' memory macros.
+fn top_items(
+    s: &mut Scope,
+    io: &TopPorts,
+    unit_items: Vec<Item>,
+    handshakes: &[Handshake],
+    mems: &[Mem],
+    mem_of: &[usize],
+) -> Result<(Vec<Item>, Vec<MemoryInfo>)> {
+    let unit_done: Vec<Ident> = handshakes.iter().map(|h| h.done.clone()).collect();
+    let (mut items, seq_start, seq_active) =
+        sequencer(s, [&io.clk, &io.rst, &io.start, &io.done], &unit_done);
+    items.push(comment("Units."));
+    // Wires of units must be declared before their use in assigns.
+    let (decls, rest): (Vec<Item>, Vec<Item>) = unit_items
+        .into_iter()
+        .partition(|it| matches!(it, Item::Wire { .. }));
+    items.extend(decls);
+    for (k, h) in handshakes.iter().enumerate() {
+        items.push(assign(r(&h.start), bit(&seq_start, k as u32)));
+    }
+    items.extend(rest);
+    let (buffer_items, memories) = buffers::instantiate(mems, &io.clk, &io.dbg_addr, &seq_active)?;
+    items.extend(buffer_items);
+    items.extend(debug_readback(mems, mem_of, &io.dbg_sel, &io.dbg_data));
+    Ok((items, memories))
+}
+
+/// Every tensor as the test bench reads it back: its producer, length and
+/// buffer.
+fn tensor_infos(
+    net: &IntNetwork,
+    shapes: &[Shape],
+    mems: &[Mem],
+    mem_of: &[usize],
+) -> Vec<TensorInfo> {
+    (0..shapes.len())
+        .map(|t| TensorInfo {
+            id: t,
+            producer: TensorId(t)
+                .producer()
+                .map_or_else(|| "input".into(), |i| net.nodes[i].name.clone()),
+            len: shapes[t].len(),
+            memory: mems[mem_of[t]].inst.to_string(),
+        })
+        .collect()
 }
 
 /// One module per distinct multiplier (library id and netlist): the

@@ -1,12 +1,12 @@
 //! The units of the accelerator, one emitter per node kind: the MAC engine
 //! of a conv or linear layer, the pooling unit, the residual adder. Each
 //! wires its reads to the activation buffers and returns what the top
-//! instantiates and the manifest records ([`Unit`]); the caller wires the
-//! common handshake and the output buffer's write port.
+//! instantiates and the manifest records ([`Unit`]); [`Top::unit`] wires
+//! the common handshake and the output buffer's write port around them.
 
 use super::buffers::Mem;
 use super::engine::{engine_hex, engine_input, engine_module, lanes_module, EngineRoms};
-use super::{lanes_for, mult_bits, unsupported};
+use super::{lanes_for, mult_bits, unsupported, UnitInfo};
 use crate::error::Result;
 use crate::intnet::{AddRescale, IntNetwork, MacLayer, Node, Op, Shape, TensorId};
 use crate::rtl::blocks::{self, Block};
@@ -80,6 +80,14 @@ pub(super) struct Unit {
     pub kind: &'static str,
 }
 
+/// A unit's handshake wires with the sequencer.
+pub(super) struct Handshake {
+    /// The sequencer's start pulse to the unit.
+    pub start: Ident,
+    /// The unit's done back to the sequencer.
+    pub done: Ident,
+}
+
 fn int(v: usize) -> Value {
     Value::Int(v as i64)
 }
@@ -89,6 +97,92 @@ fn named(ps: Vec<(&str, Value)>) -> Vec<(Ident, Value)> {
 }
 
 impl Top<'_> {
+    /// Emit the unit of node `i` (not a flatten), the `k`-th the sequencer
+    /// starts: its handshake and output-write wires, the unit itself
+    /// (`mac`: library id and multiplier module of a multiplying layer),
+    /// its instance and the output buffer's write port. Returns what the
+    /// manifest records and the handshake wires.
+    pub fn unit(
+        &mut self,
+        i: usize,
+        node: &Node,
+        mac: Option<(&str, &Ident)>,
+        lanes: Option<usize>,
+        [clk, rst]: [&Ident; 2],
+        k: usize,
+    ) -> Result<(UnitInfo, Handshake)> {
+        let out_m = self.mem_of[TensorId::output_of(i)];
+        let inst = self.s.fresh(&format!("u_{}", node.name));
+        let start = self.s.fresh(&format!("{inst}_start"));
+        let done = self.s.fresh(&format!("{inst}_done"));
+        let we = self.s.fresh(&format!("{inst}_we"));
+        let waddr = self.s.fresh(&format!("{inst}_waddr"));
+        let wdata = self.s.fresh(&format!("{inst}_wdata"));
+        let (oaw, owidth) = (self.mems[out_m].aw, self.mems[out_m].width);
+        let mut u = UnitPorts {
+            k,
+            inst: inst.clone(),
+            conns: vec![
+                (fixed("clk"), r(clk)),
+                (fixed("rst"), r(rst)),
+                (fixed("start"), r(&start)),
+                (fixed("done"), r(&done)),
+                (fixed("out_we"), r(&we)),
+                (fixed("out_addr"), r(&waddr)),
+                (fixed("out_data"), r(&wdata)),
+            ],
+            wdata: wdata.clone(),
+            in_m: self.mem_of[node.input],
+            in_shape: self.shapes[node.input],
+        };
+        self.items.push(wire(start.clone(), 1));
+        self.items.push(wire(done.clone(), 1));
+        self.items.push(wire(we.clone(), 1));
+        self.items.push(wire(waddr.clone(), oaw));
+        let unit = match (&node.op, mac) {
+            (Op::Conv(l) | Op::Linear(l), Some(mult)) => {
+                self.mac_unit(node, l, &mut u, mult, lanes, out_m)?
+            }
+            (Op::MaxPool { .. } | Op::AvgPool { .. } | Op::GlobalAvgPool, _) => {
+                self.pool_unit(node, &mut u, out_m)
+            }
+            (Op::Add { other, params }, _) => self.add_unit(node, &mut u, *other, params)?,
+            (Op::Conv(_) | Op::Linear(_), None) => unreachable!("build: a multiplier per layer"),
+            (Op::Flatten, _) => unreachable!("flatten shares its input's buffer"),
+        };
+        if !self.used_blocks.contains(&unit.block) {
+            self.used_blocks.push(unit.block);
+        }
+        let out_data = if owidth == 32 {
+            r(&wdata)
+        } else {
+            slice(&wdata, owidth - 1, 0)
+        };
+        self.mems[out_m].write = Some((r(&we), r(&waddr), out_data));
+        self.items.push(instance(
+            unit.module.clone(),
+            inst.clone(),
+            unit.params,
+            u.conns,
+        ));
+        let (multiplier, multiplier_module, lanes_module, lanes) = match unit.mac {
+            Some((id, m, l, p)) => (Some(id), Some(m), Some(l), p),
+            None => (None, None, None, 0),
+        };
+        let info = UnitInfo {
+            layer: node.name.clone(),
+            instance: inst.to_string(),
+            module: unit.module.to_string(),
+            kind: unit.kind.to_string(),
+            multiplier,
+            multiplier_module,
+            lanes_module,
+            lanes,
+            cycles: unit.cycles,
+        };
+        Ok((info, Handshake { start, done }))
+    }
+
     /// Address bits of buffer `m`.
     fn aw(&self, m: usize) -> u32 {
         self.mems[m].aw
