@@ -1,10 +1,12 @@
 //! The EDA steps on an exported accelerator: synthesis and formal checks
-//! with Yosys ([`synth`]), static timing with OpenSTA ([`sta`]), SRAM macros from CACTI ([`cacti`]) and co-simulation in Icarus Verilog and Verilator
+//! with Yosys ([`synth`]), static timing with OpenSTA ([`sta`]), OpenSTA's power of a mapped
+//! multiplier against the library's energy model ([`power`]), SRAM macros from CACTI ([`cacti`]) and co-simulation in Icarus Verilog and Verilator
 //! ([`cosim`]), each through the one tool runner, [`crate::tool`].
 
 pub mod activity;
 pub mod cacti;
 pub mod cosim;
+pub mod power;
 pub mod sta;
 pub mod stream;
 pub mod synth;

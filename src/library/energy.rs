@@ -526,8 +526,26 @@ pub fn leakage_nw(m: &MappedNetlist, lib: &PowerLibrary) -> Result<f64> {
         .sum()
 }
 
-/// Energy (fJ) of one rise and one fall of every net of `m`.
-fn net_energies(m: &MappedNetlist, lib: &PowerLibrary) -> Result<Vec<(f64, f64)>> {
+/// Energy (fJ) of one transition of a net: the internal energies of its
+/// rise and fall (its driver's output pin and the input pins it drives)
+/// and the ½·C·V² of charging its load.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct NetEnergy {
+    internal: (f64, f64),
+    switching: f64,
+}
+
+impl NetEnergy {
+    fn rise(&self) -> f64 {
+        self.internal.0 + self.switching
+    }
+    fn fall(&self) -> f64 {
+        self.internal.1 + self.switching
+    }
+}
+
+/// The energy of one transition of every net of `m`.
+fn net_energies(m: &MappedNetlist, lib: &PowerLibrary) -> Result<Vec<NetEnergy>> {
     let n = m.num_nets as usize;
     let mut load = vec![0f64; n];
     let mut fanout = vec![0u32; n];
@@ -603,11 +621,100 @@ fn net_energies(m: &MappedNetlist, lib: &PowerLibrary) -> Result<Vec<(f64, f64)>
     }
     let v2 = lib.nom_voltage * lib.nom_voltage;
     Ok((0..n)
-        .map(|k| {
-            let sw = 0.5 * load[k] * v2;
-            (internal[k].0 + sw, internal[k].1 + sw)
+        .map(|k| NetEnergy {
+            internal: internal[k],
+            switching: 0.5 * load[k] * v2,
         })
         .collect())
+}
+
+/// Dynamic energy per cycle (pJ), by kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EnergySplit {
+    /// Internal energy of the cells (Liberty `internal_power`).
+    pub internal_pj: f64,
+    /// Energy of charging the nets' loads (½·C·V² per transition).
+    pub switching_pj: f64,
+}
+
+/// Energy per cycle of `m` if every net toggled `activity` times per
+/// cycle, as many rises as falls: the per-transition energies of
+/// [`switching_energy`] with a given activity instead of a simulated one.
+/// The operands' nets count only the internal energy of the pins they
+/// drive (their load is charged by whatever drives the operands), the
+/// constants nothing. This is what OpenSTA's `report_power` computes at
+/// `set_power_activity -global` from the same Liberty file: the
+/// cross-check of the per-transition model (`eda::power`). Errors: a cell
+/// not in `lib`.
+pub fn energy_at_activity(
+    m: &MappedNetlist,
+    lib: &PowerLibrary,
+    activity: f64,
+) -> Result<EnergySplit> {
+    let per = net_energies(m, lib)?;
+    let operand: std::collections::HashSet<u32> = m.a.iter().chain(&m.b).copied().collect();
+    let (mut internal, mut switching) = (0.0, 0.0);
+    for (k, e) in per.iter().enumerate().skip(2) {
+        internal += (e.internal.0 + e.internal.1) / 2.0;
+        if !operand.contains(&(k as u32)) {
+            switching += e.switching;
+        }
+    }
+    // fJ per transition x transitions per cycle, in pJ.
+    Ok(EnergySplit {
+        internal_pj: internal * activity / 1000.0,
+        switching_pj: switching * activity / 1000.0,
+    })
+}
+
+/// Structural Verilog of `m` as module `mapped` with ports `A`, `B`, `O`
+/// (buses of `m`'s widths), one instance per cell with its pins named as
+/// in `lib`, the product bits by single-bit assigns (OpenSTA's Verilog
+/// reader rejects concatenations on the left of an assign). What OpenSTA
+/// reads for the cross-check in `eda::power`. Errors: a cell not in `lib`.
+pub fn verilog(m: &MappedNetlist, lib: &PowerLibrary) -> Result<String> {
+    let mut name: Vec<String> = (0..m.num_nets).map(|k| format!("n{k}")).collect();
+    name[0] = "1'b0".into();
+    name[1] = "1'b1".into();
+    for (bus, nets) in [("A", &m.a), ("B", &m.b)] {
+        for (k, &net) in nets.iter().enumerate() {
+            name[net as usize] = format!("{bus}[{k}]");
+        }
+    }
+    let mut v = format!(
+        "module mapped (A, B, O);\n  input [{}:0] A;\n  input [{}:0] B;\n  output [{}:0] O;\n",
+        m.a.len() - 1,
+        m.b.len() - 1,
+        m.o.len() - 1
+    );
+    let driven: Vec<u32> = m
+        .cells
+        .iter()
+        .flat_map(|c| c.outputs.iter().flatten().copied())
+        .collect();
+    for net in &driven {
+        v += &format!("  wire n{net};\n");
+    }
+    for (i, c) in m.cells.iter().enumerate() {
+        let def = lib
+            .cells
+            .get(&c.cell)
+            .ok_or_else(|| Error::input(format!("cell `{}` is not in {}", c.cell, lib.name)))?;
+        let pins: Vec<String> =
+            c.inputs
+                .iter()
+                .zip(&def.inputs)
+                .map(|(net, p)| format!(".{}({})", p.name, name[*net as usize]))
+                .chain(c.outputs.iter().zip(&def.outputs).filter_map(|(net, p)| {
+                    net.map(|n| format!(".{}({})", p.name, name[n as usize]))
+                }))
+                .collect();
+        v += &format!("  {} u{i} ({});\n", c.cell, pins.join(", "));
+    }
+    for (k, &net) in m.o.iter().enumerate() {
+        v += &format!("  assign O[{k}] = {};\n", name[net as usize]);
+    }
+    Ok(v + "endmodule\n")
 }
 
 /// Mean switching energy per multiplication (pJ) of the mapped multiplier
@@ -699,7 +806,7 @@ pub fn switching_words(
             },
         );
     let fj: f64 = (0..n)
-        .map(|k| rises[k] as f64 * per[k].0 + falls[k] as f64 * per[k].1)
+        .map(|k| rises[k] as f64 * per[k].rise() + falls[k] as f64 * per[k].fall())
         .sum();
     Ok(Switching {
         energy_pj: fj / transitions as f64 / 1000.0,
