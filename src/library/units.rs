@@ -198,7 +198,7 @@ mod tests {
     fn nangate45_units_are_ordered_by_size() {
         let path = crate::library::energy::nangate45_path();
         if !path.is_file() {
-            eprintln!("skipped: no NanGate45 Liberty file (scripts/pdk.sh)");
+            crate::tool::skip_test("no NanGate45 Liberty file (scripts/pdk.sh)");
             return;
         }
         if !tools_for_test(&[Tool::Yosys]) {
