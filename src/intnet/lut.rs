@@ -292,10 +292,7 @@ fn run_tiles(
             for o in 0..o_n {
                 let wo = &w[o * k_n..][..k_n];
                 match path {
-                    Path::Scalar => {
-                        acc.fill(0);
-                        scalar_tile(table, wo, xt, width, 0, acc);
-                    }
+                    Path::Scalar => scalar_tile(table, wo, xt, width, acc),
                     Path::Avx512Vbmi => {
                         #[cfg(target_arch = "x86_64")]
                         // SAFETY: `supported(path)` checked the CPU features above.
@@ -350,26 +347,46 @@ fn sign_orders(table: &ProductTable, w: &[i8], o_n: usize, k_n: usize) -> Vec<Si
         .collect()
 }
 
-/// Portable path: one table row per weight, one lookup per product.
-fn scalar_tile(table: &ProductTable, wo: &[i8], x: &[u8], p_n: usize, p0: usize, out: &mut [i32]) {
-    for (k, &wv) in wo.iter().enumerate() {
-        let row = table.row(wv);
-        let xs = &x[k * p_n + p0..][..out.len()];
-        for (acc, &xv) in out.iter_mut().zip(xs) {
-            *acc = acc.wrapping_add(row[xv as usize]);
+/// Weights per chunk of the reduction in the portable and AVX2 paths: their
+/// 1 KiB `i32` rows (16 KiB) stay in L1 while the chunk sweeps the tile.
+const K_CHUNK: usize = 16;
+
+/// Portable path: one table lookup per product, eight positions at a time.
+/// The reduction runs in chunks of [`K_CHUNK`] weights; per chunk and group
+/// of 8 positions the eight sums stay in registers, and one 64-bit load
+/// brings the group's activation bytes of one weight (the lookups, not the
+/// loads and stores of the sums, are the work).
+fn scalar_tile(table: &ProductTable, wo: &[i8], x: &[u8], width: usize, out: &mut [i32]) {
+    assert!(out.len().is_multiple_of(8) && out.len() <= width);
+    out.fill(0);
+    for (c, chunk) in wo.chunks(K_CHUNK).enumerate() {
+        let xc = &x[c * K_CHUNK * width..];
+        for (g, o) in out.chunks_exact_mut(8).enumerate() {
+            let mut a: [i32; 8] = o.try_into().expect("groups of 8");
+            for (k, &wv) in chunk.iter().enumerate() {
+                let row: &[i32; 256] = table.row(wv).try_into().expect("256 products per row");
+                let xs: &[u8; 8] = xc[k * width + g * 8..][..8].try_into().expect("8 bytes");
+                for (aj, &xj) in a.iter_mut().zip(xs) {
+                    *aj = aj.wrapping_add(row[xj as usize]);
+                }
+            }
+            o.copy_from_slice(&a);
         }
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::ProductTable;
+    use super::{ProductTable, K_CHUNK};
     use std::arch::x86_64::*;
 
     /// One output channel over the `out.len()` positions (whole blocks of
-    /// 64) of a packed tile (row `k` at `x[k * width..]`): per block, eight
-    /// 8-lane sums stay in registers over the whole reduction, and each
-    /// step gathers 8 products of the weight's 256-entry `i32` row at once.
+    /// 64) of a packed tile (row `k` at `x[k * width..]`). The reduction
+    /// runs in chunks of [`K_CHUNK`] weights; per chunk and block of 64
+    /// positions, eight 8-lane sums stay in registers and each step
+    /// gathers 8 products of the weight's 256-entry `i32` row at once,
+    /// from L1 (all weights' rows per block would not fit: the gathers
+    /// then wait on L2).
     ///
     /// # Safety
     /// The CPU must support AVX2.
@@ -377,20 +394,29 @@ mod avx2 {
     pub unsafe fn tile(table: &ProductTable, wo: &[i8], x: &[u8], width: usize, out: &mut [i32]) {
         assert!(out.len().is_multiple_of(64) && out.len() <= width);
         assert!(wo.is_empty() || x.len() >= (wo.len() - 1) * width + out.len());
-        for (b, o) in out.chunks_exact_mut(64).enumerate() {
-            let mut acc = [_mm256_setzero_si256(); 8];
-            let xp = x.as_ptr().add(b * 64);
-            for (k, &wv) in wo.iter().enumerate() {
-                let row = table.row(wv).as_ptr();
-                let xrow = xp.add(k * width);
+        out.fill(0);
+        for (c, chunk) in wo.chunks(K_CHUNK).enumerate() {
+            let k0 = c * K_CHUNK;
+            for (b, o) in out.chunks_exact_mut(64).enumerate() {
+                let op = o.as_mut_ptr() as *mut __m256i;
+                let mut acc = [_mm256_setzero_si256(); 8];
                 for (j, a) in acc.iter_mut().enumerate() {
-                    let idx =
-                        _mm256_cvtepu8_epi32(_mm_loadl_epi64(xrow.add(j * 8) as *const __m128i));
-                    *a = _mm256_add_epi32(*a, _mm256_i32gather_epi32::<4>(row, idx));
+                    *a = _mm256_loadu_si256(op.add(j));
                 }
-            }
-            for (j, a) in acc.iter().enumerate() {
-                _mm256_storeu_si256(o.as_mut_ptr().add(j * 8) as *mut __m256i, *a);
+                let xp = x.as_ptr().add(k0 * width + b * 64);
+                for (k, &wv) in chunk.iter().enumerate() {
+                    let row = table.row(wv).as_ptr();
+                    let xrow = xp.add(k * width);
+                    for (j, a) in acc.iter_mut().enumerate() {
+                        let idx = _mm256_cvtepu8_epi32(_mm_loadl_epi64(
+                            xrow.add(j * 8) as *const __m128i
+                        ));
+                        *a = _mm256_add_epi32(*a, _mm256_i32gather_epi32::<4>(row, idx));
+                    }
+                }
+                for (j, a) in acc.iter().enumerate() {
+                    _mm256_storeu_si256(op.add(j), *a);
+                }
             }
         }
     }
