@@ -172,6 +172,22 @@ const CASES: &[Case] = &[
         }),
     },
     Case {
+        file: "gate_arrays.v",
+        args: &[],
+        // O[7:0] = A & B (nand array into `wire [0:7]`, then not array),
+        // O[11:8] = A[7:4] ^ B[0] (one bit shared), O[15:12] = A[3:0] ^
+        // B[7:4]. Icarus Verilog agrees on all 65536 inputs.
+        expect: Expect::Map(|a, b| {
+            let b0 = if b & 1 == 1 { 15 } else { 0 };
+            (a & b & 255) | ((a >> 4 ^ b0) & 15) << 8 | ((a ^ b >> 4) & 15) << 12
+        }),
+    },
+    Case {
+        file: "gate_array_width.v",
+        args: &[],
+        expect: Expect::Refuse(&["gate_array_width.v:3:", "`and` gate `g`[7:0]", "4 bits"]),
+    },
+    Case {
         file: "liberty_sequential.v",
         args: &["--liberty", "lib/tiny.lib"],
         expect: Expect::Refuse(&[

@@ -321,6 +321,7 @@ impl<'m> Elab<'m> {
             Item::Prim {
                 kind,
                 name,
+                array,
                 terms,
                 line,
             } => {
@@ -342,45 +343,69 @@ impl<'m> Elab<'m> {
                     ));
                 }
                 let n_out = if unary { terms.len() - 1 } else { 1 };
-                let mut ins = vec![];
-                for t in &terms[n_out..] {
-                    ins.push(self.bit(t, scope)?);
-                }
-                let out = match kind.as_str() {
-                    "not" => self.gate(GateKind::Not, &ins),
-                    "buf" => ins[0],
-                    k => {
-                        let (chain, last) = match k {
-                            "and" => (GateKind::And, GateKind::And),
-                            "or" => (GateKind::Or, GateKind::Or),
-                            "xor" => (GateKind::Xor, GateKind::Xor),
-                            "nand" => (GateKind::And, GateKind::Nand),
-                            "nor" => (GateKind::Or, GateKind::Nor),
-                            _ => (GateKind::Xor, GateKind::Xnor),
-                        };
-                        let mut acc = ins[0];
-                        for (j, &x) in ins[1..].iter().enumerate() {
-                            acc =
-                                self.gate(if j + 2 == ins.len() { last } else { chain }, &[acc, x]);
-                        }
-                        acc
-                    }
-                };
-                for t in &terms[..n_out] {
-                    let dst = self.lvalue(t, scope)?;
-                    if dst.len() != 1 {
+                // Terminal nets per instance: one instance, or an array of
+                // `n` whose terminals are `n` bits (bit k to the k-th
+                // instance from the right-hand index) or one bit (shared).
+                let n = array.map_or(1, |(a, b)| (a - b).unsigned_abs() as usize + 1);
+                let mut cols: Vec<Vec<NetId>> = vec![];
+                for (j, t) in terms.iter().enumerate() {
+                    let v = if j < n_out {
+                        self.lvalue(t, scope)?
+                    } else if array.is_none() {
+                        vec![self.bit(t, scope)?]
+                    } else {
+                        let w = self.width(t, scope)?;
+                        self.expr(t, scope, w)?
+                    };
+                    if v.len() != 1 && v.len() != n {
+                        let what = if j < n_out { "output" } else { "input" };
                         return Err(self.err(
                             *line,
-                            format!("output of {} must be one bit, got {}", self.cell, dst.len()),
+                            match array {
+                                None => format!(
+                                    "{what} of {} must be one bit, got {}",
+                                    self.cell,
+                                    v.len()
+                                ),
+                                Some((a, b)) => format!(
+                                    "{what} {} of {}[{a}:{b}] is {} bits: an array of {n} instances takes {n} bits or 1",
+                                    j + 1,
+                                    self.cell,
+                                    v.len()
+                                ),
+                            },
                         ));
                     }
-                    self.parts.drive(
-                        GateKind::Buf,
-                        vec![out],
-                        dst[0],
-                        self.loc,
-                        self.cell.clone(),
-                    );
+                    cols.push(v);
+                }
+                for k in 0..n {
+                    let at = |v: &Vec<NetId>| if v.len() == 1 { v[0] } else { v[k] };
+                    let ins: Vec<NetId> = cols[n_out..].iter().map(at).collect();
+                    let out = match kind.as_str() {
+                        "not" => self.gate(GateKind::Not, &ins),
+                        "buf" => ins[0],
+                        k => {
+                            let (chain, last) = match k {
+                                "and" => (GateKind::And, GateKind::And),
+                                "or" => (GateKind::Or, GateKind::Or),
+                                "xor" => (GateKind::Xor, GateKind::Xor),
+                                "nand" => (GateKind::And, GateKind::Nand),
+                                "nor" => (GateKind::Or, GateKind::Nor),
+                                _ => (GateKind::Xor, GateKind::Xnor),
+                            };
+                            let mut acc = ins[0];
+                            for (j, &x) in ins[1..].iter().enumerate() {
+                                acc = self
+                                    .gate(if j + 2 == ins.len() { last } else { chain }, &[acc, x]);
+                            }
+                            acc
+                        }
+                    };
+                    for dst in &cols[..n_out] {
+                        let d = at(dst);
+                        self.parts
+                            .drive(GateKind::Buf, vec![out], d, self.loc, self.cell.clone());
+                    }
                 }
             }
             Item::Inst {

@@ -92,6 +92,8 @@ pub enum Item {
     Prim {
         kind: String,
         name: String,
+        /// Instance array range (`and g[7:0] (y, a, b);`), if any.
+        array: Option<(i64, i64)>,
         terms: Vec<Expr>,
         line: u32,
     },
@@ -569,6 +571,19 @@ impl<'a> Parser<'a> {
         }
         self.i += 1;
         if word == "assign" {
+            // A delay (`assign #1 y = a;`) is timing only: skip it.
+            if self.eat_sym("#") {
+                if self.eat_sym("(") {
+                    while !self.eat_sym(")") {
+                        if self.peek().is_none() {
+                            return Err(self.syntax("expected `)`"));
+                        }
+                        self.i += 1;
+                    }
+                } else {
+                    self.i += 1;
+                }
+            }
             loop {
                 let lhs = self.expr()?;
                 self.expect("=")?;
@@ -606,8 +621,18 @@ impl<'a> Parser<'a> {
                 _ if PRIMITIVES.contains(&word.as_str()) => String::new(),
                 _ => return Err(self.syntax(&format!("expected an instance name after `{word}`"))),
             };
+            let mut array = None;
             if self.is_sym("[") {
-                return Err(self.behavioural("instance arrays"));
+                if !PRIMITIVES.contains(&word.as_str()) {
+                    return Err(self.behavioural("instance arrays"));
+                }
+                // A gate array: `and g[7:0] (y, a, b);`.
+                self.i += 1;
+                let msb = self.int()?;
+                self.expect(":")?;
+                let lsb = self.int()?;
+                self.expect("]")?;
+                array = Some((msb, lsb));
             }
             self.expect("(")?;
             if PRIMITIVES.contains(&word.as_str()) {
@@ -622,6 +647,7 @@ impl<'a> Parser<'a> {
                 m.items.push(Item::Prim {
                     kind: word.clone(),
                     name,
+                    array,
                     terms,
                     line,
                 });
