@@ -188,6 +188,16 @@ const CASES: &[Case] = &[
         expect: Expect::Refuse(&["gate_array_width.v:3:", "`and` gate `g`[7:0]", "4 bits"]),
     },
     Case {
+        file: "yosys_gates.v",
+        args: &[],
+        expect: Expect::Map(yosys_gates),
+    },
+    Case {
+        file: "yosys_gates.json",
+        args: &[],
+        expect: Expect::Map(yosys_gates),
+    },
+    Case {
         file: "liberty_sequential.v",
         args: &["--liberty", "lib/tiny.lib"],
         expect: Expect::Refuse(&[
@@ -199,6 +209,21 @@ const CASES: &[Case] = &[
         ]),
     },
 ];
+
+/// yosys_gates.v / .json: `$_MUX4_` (T = B[1], S = B[0] pick A[3:0]),
+/// `$_NMUX_`, `$_OAI4_`, `$_ORNOT_`, `$_AOI3_` on single bits (functions
+/// of Yosys's simcells.v; Icarus Verilog with simcells.v agrees on the
+/// .v on all 65536 inputs; the .json is Yosys `abc -g ...,AOI3,OAI4,...`
+/// of the same functions).
+fn yosys_gates(a: u32, b: u32) -> u32 {
+    let bit = |x: u32, k: u32| x >> k & 1;
+    let o0 = bit(a, b & 3);
+    let o1 = 1 ^ if bit(b, 2) == 1 { bit(a, 5) } else { bit(a, 4) };
+    let o2 = 1 ^ ((bit(a, 6) | bit(a, 7)) & (bit(b, 3) | bit(b, 4)));
+    let o3 = bit(b, 5) | (1 ^ bit(b, 6));
+    let o4 = 1 ^ ((bit(a, 0) & bit(b, 7)) | bit(a, 7));
+    o0 | o1 << 1 | o2 << 2 | o3 << 3 | o4 << 4
+}
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import")

@@ -578,6 +578,70 @@ pub static SKY130_HD: Family = Family {
     ],
 };
 
+/// Yosys's internal single-bit gate cells, as `write_verilog -noexpr` and
+/// `write_json` name them (`$_AND_`, `$_AOI3_`, ...; functions as in
+/// Yosys's `simcells.v`). Not a library of its own: [`CellSet::get`] and
+/// the Yosys JSON reader fall back to it.
+pub static YOSYS_GATES: Family = Family {
+    library: "Yosys internal gate cells",
+    base: |n| Some(n).filter(|n| n.starts_with("$_") && n.ends_with('_')),
+    published: |b| b.to_string(),
+    power: &[],
+    rows: &[
+        ("$_BUF_", &["A"], &[("Y", "A")]),
+        ("$_NOT_", &["A"], &[("Y", "!A")]),
+        ("$_AND_", &["A", "B"], &[("Y", "A & B")]),
+        ("$_NAND_", &["A", "B"], &[("Y", "!(A & B)")]),
+        ("$_OR_", &["A", "B"], &[("Y", "A | B")]),
+        ("$_NOR_", &["A", "B"], &[("Y", "!(A | B)")]),
+        ("$_XOR_", &["A", "B"], &[("Y", "A ^ B")]),
+        ("$_XNOR_", &["A", "B"], &[("Y", "!(A ^ B)")]),
+        ("$_ANDNOT_", &["A", "B"], &[("Y", "A & !B")]),
+        ("$_ORNOT_", &["A", "B"], &[("Y", "A | !B")]),
+        ("$_MUX_", &["A", "B", "S"], &[("Y", "(S & B) | (!S & A)")]),
+        (
+            "$_NMUX_",
+            &["A", "B", "S"],
+            &[("Y", "!((S & B) | (!S & A))")],
+        ),
+        ("$_AOI3_", &["A", "B", "C"], &[("Y", "!((A & B) | C)")]),
+        ("$_OAI3_", &["A", "B", "C"], &[("Y", "!((A | B) & C)")]),
+        (
+            "$_AOI4_",
+            &["A", "B", "C", "D"],
+            &[("Y", "!((A & B) | (C & D))")],
+        ),
+        (
+            "$_OAI4_",
+            &["A", "B", "C", "D"],
+            &[("Y", "!((A | B) & (C | D))")],
+        ),
+        (
+            "$_MUX4_",
+            &["A", "B", "C", "D", "S", "T"],
+            &[(
+                "Y",
+                "(!T & !S & A) | (!T & S & B) | (T & !S & C) | (T & S & D)",
+            )],
+        ),
+    ],
+};
+
+/// The Yosys internal gate cell `name` ([`YOSYS_GATES`]), if it is one.
+pub fn yosys_gate(name: &str) -> Option<&'static CellDef> {
+    static DEFS: OnceLock<Vec<CellDef>> = OnceLock::new();
+    let base = (YOSYS_GATES.base)(name)?;
+    DEFS.get_or_init(|| {
+        YOSYS_GATES
+            .rows
+            .iter()
+            .map(|r| def_of(&YOSYS_GATES, r))
+            .collect()
+    })
+    .iter()
+    .find(|d| d.name == base)
+}
+
 /// Every built-in library.
 pub fn families() -> [&'static Family; 3] {
     [&EVOAPPROX, &NANGATE45, &SKY130_HD]
@@ -740,6 +804,7 @@ impl CellSet {
             .get(name)
             .or_else(|| self.liberty.get(name))
             .or_else(|| builtin(name))
+            .or_else(|| yosys_gate(name))
     }
 }
 

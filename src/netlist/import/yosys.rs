@@ -84,6 +84,25 @@ fn cell_kind(ty: &str) -> Option<(&'static [&'static str], GateKind, bool)> {
     })
 }
 
+/// Simple gates for one compound Yosys gate cell, added to [`Parts`].
+struct PartsGates<'p> {
+    parts: &'p mut Parts,
+    name: String,
+    loc: Loc,
+    what: String,
+    n: usize,
+}
+
+impl super::cells::Gates for PartsGates<'_> {
+    fn gate(&mut self, kind: GateKind, inputs: &[NetId]) -> NetId {
+        self.n += 1;
+        let out = self.parts.net(format!("{}.t{}", self.name, self.n));
+        self.parts
+            .drive(kind, inputs.to_vec(), out, self.loc, self.what.clone());
+        out
+    }
+}
+
 /// Whether a Yosys cell type stores state.
 fn is_sequential(ty: &str) -> bool {
     let t = ty.to_ascii_lowercase();
@@ -367,16 +386,25 @@ impl Reader<'_> {
                     ty.trim_start_matches('\\')
                 )));
             }
-            let Some((pins, kind, invert)) = cell_kind(ty) else {
-                let hint = if ty.starts_with("$_") || !ty.starts_with('$') {
-                    "unknown cell (not a Yosys gate and not a module of the file)"
-                } else {
-                    "not a single-bit gate cell: synthesize to gates first, or pass the Verilog source"
-                };
-                return Err(Error::input(format!(
-                    "{}: {what}: {hint}",
-                    self.parts.at(loc)
-                )));
+            // Yosys reading its own `write_verilog -noexpr` output keeps
+            // the escape: `\$_AOI3_` is the gate `$_AOI3_`.
+            let gty = ty.strip_prefix('\\').unwrap_or(ty);
+            let spec = cell_kind(gty);
+            let gate = super::cells::yosys_gate(gty);
+            let pins: Vec<&str> = match (spec, gate) {
+                (Some((pins, _, _)), _) => pins.to_vec(),
+                (None, Some(def)) => def.inputs.iter().map(String::as_str).collect(),
+                (None, None) => {
+                    let hint = if ty.starts_with("$_") || !ty.starts_with('$') {
+                        "unknown cell (not a Yosys gate and not a module of the file)"
+                    } else {
+                        "not a single-bit gate cell: synthesize to gates first, or pass the Verilog source"
+                    };
+                    return Err(Error::input(format!(
+                        "{}: {what}: {hint}",
+                        self.parts.at(loc)
+                    )));
+                }
             };
             let at = self.parts.at(loc);
             let pin = |p: &str| -> Result<Value> {
@@ -407,12 +435,27 @@ impl Reader<'_> {
                 )));
             }
             let y = self.bit(&mut nets, &names, prefix, &yb, loc, &what)?;
-            if invert {
-                let t = self.parts.net(format!("{prefix}{short}.t"));
-                self.parts.drive(kind, ins, t, loc, what.clone());
-                self.parts.drive(GateKind::Not, vec![t], y, loc, what);
-            } else {
-                self.parts.drive(kind, ins, y, loc, what);
+            match (spec, gate) {
+                (Some((_, kind, true)), _) => {
+                    let t = self.parts.net(format!("{prefix}{short}.t"));
+                    self.parts.drive(kind, ins, t, loc, what.clone());
+                    self.parts.drive(GateKind::Not, vec![t], y, loc, what);
+                }
+                (Some((_, kind, false)), _) => self.parts.drive(kind, ins, y, loc, what),
+                (None, Some(def)) => {
+                    // A compound gate ($_AOI3_, $_MUX4_, ...): its function
+                    // as simple gates.
+                    let mut g = PartsGates {
+                        parts: &mut self.parts,
+                        name: format!("{prefix}{short}"),
+                        loc,
+                        what: what.clone(),
+                        n: 0,
+                    };
+                    let out = def.outputs[0].1.build(&mut g, &ins);
+                    self.parts.drive(GateKind::Buf, vec![out], y, loc, what);
+                }
+                (None, None) => unreachable!("refused above"),
             }
         }
         Ok(())
