@@ -198,6 +198,15 @@ const CASES: &[Case] = &[
         expect: Expect::Map(yosys_gates),
     },
     Case {
+        file: "undriven_lsb_big_endian.v",
+        args: &[],
+        expect: Expect::Refuse(&[
+            "undriven_lsb_big_endian.v:3:",
+            "output `O` bit 0 counted from the LSB (net `O[15]`) is undriven",
+            "assign O[15] = 1'b0;",
+        ]),
+    },
+    Case {
         file: "liberty_sequential.v",
         args: &["--liberty", "lib/tiny.lib"],
         expect: Expect::Refuse(&[

@@ -410,12 +410,21 @@ pub fn from_parts(mut parts: Parts, ports: &Ports) -> Result<Netlist> {
             .enumerate()
             .find(|(_, x)| driver[x.0 as usize] == Driver::None)
         {
+            // Name the bit as the source does: for `output [0:15] O` the
+            // least significant bit is `O[15]`.
+            let net = p.name_of(u);
+            let which = if net == format!("{}[{bit}]", q.bus.name) {
+                format!("output `{net}`")
+            } else {
+                format!(
+                    "output `{}` bit {bit} counted from the LSB (net `{net}`)",
+                    q.bus.name
+                )
+            };
             return Err(p.err(
                 q.loc,
                 format!(
-                    "output `{}[{bit}]` (net `{}`) is undriven",
-                    q.bus.name,
-                    p.name_of(u)
+                    "{which} is undriven: nothing drives it, so its value is unknown (if it is meant to be 0, tie it: `assign {net} = 1'b0;`)"
                 ),
             ));
         }
