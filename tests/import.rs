@@ -207,6 +207,26 @@ const CASES: &[Case] = &[
         ]),
     },
     Case {
+        file: "osu_mux2.v",
+        args: &[],
+        expect: Expect::Refuse(&[
+            "osu_mux2.v:7:",
+            "instance `_1_`",
+            "`MUX2X1` is ambiguous",
+            "--liberty",
+        ]),
+    },
+    Case {
+        file: "osu_mux2.v",
+        args: &["--liberty", "lib/osu_mux.lib"],
+        // OSU MUX2X1: Y = !(S ? A : B) (osu018 Liberty and Verilog model);
+        // Icarus Verilog with osu018_stdcells.v agrees on all inputs.
+        expect: Expect::Map(|a, b| {
+            let m = if b & 1 == 1 { a & 1 } else { a >> 1 & 1 };
+            (1 ^ m) | (1 ^ (a >> 2 & b >> 2 & 1)) << 1
+        }),
+    },
+    Case {
         file: "liberty_sequential.v",
         args: &["--liberty", "lib/tiny.lib"],
         expect: Expect::Refuse(&[

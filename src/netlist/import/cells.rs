@@ -13,7 +13,9 @@
 //!   (`AND2X1`, `FAX1`, ..., optionally prefixed `PDKGEN`): OSU FreePDK45
 //!   names and pins; functions as EvoApproxLib's C models compute them,
 //!   which agree with the OSU Liberty (`qflow-tech-osu018`) except for
-//!   `MUX2X1`: EvoApprox's is `S ? B : A`, OSU's is inverting. For a real
+//!   `MUX2X1`: EvoApprox's is `S ? B : A`, OSU's is `!(S ? A : B)`. A bare
+//!   `MUX2X1` is therefore read only in a file that names EvoApproxLib
+//!   (its licence header does), and refused elsewhere ([`CellSet::ambiguous`]): for a real
 //!   OSU netlist, pass the OSU Liberty file with `--liberty`.
 //! - [`NANGATE45`]: the NanGate / FreePDK45 Open Cell Library (`AOI21_X1`, ...).
 //! - [`SKY130_HD`]: SkyWater sky130_fd_sc_hd (`sky130_fd_sc_hd__a21oi_1`, ...).
@@ -795,6 +797,9 @@ pub struct CellSet {
     pub udps: HashMap<String, CellDef>,
     /// Cells read from `--liberty`, by exact name.
     pub liberty: HashMap<String, CellDef>,
+    /// The netlist says it comes from EvoApproxLib: a bare `MUX2X1` is
+    /// EvoApprox's non-inverting one (see [`CellSet::ambiguous`]).
+    pub evoapprox: bool,
 }
 
 impl CellSet {
@@ -805,6 +810,28 @@ impl CellSet {
             .or_else(|| self.liberty.get(name))
             .or_else(|| builtin(name))
             .or_else(|| yosys_gate(name))
+    }
+
+    /// Why the built-in reading of cell `name` cannot be trusted, if so:
+    /// a bare OSU-named `MUX2X1` (any drive) is `S ? B : A` in EvoApprox8b
+    /// netlists but inverting in the OSU FreePDK45 / osu018 libraries that
+    /// Yosys and OpenROAD flows map to, so outside an EvoApproxLib file
+    /// (and without `--liberty` or `--cells` defining it) it is refused
+    /// rather than guessed.
+    pub fn ambiguous(&self, name: &str) -> Option<String> {
+        if self.evoapprox || self.udps.contains_key(name) || self.liberty.contains_key(name) {
+            return None;
+        }
+        let base = (EVOAPPROX.base)(name)?;
+        if base != "MUX2"
+            || name.starts_with("PDKGEN")
+            || builtin(name)?.library != EVOAPPROX.library
+        {
+            return None;
+        }
+        Some(format!(
+            "cell `{name}` is ambiguous: EvoApprox8b netlists use it as `S ? B : A`, the OSU FreePDK45 / osu018 libraries as `!(S ? A : B)`; for an OSU-mapped netlist pass the library with --liberty (e.g. osu018_stdcells.lib), for an EvoApprox8b one keep its EvoApproxLib licence header"
+        ))
     }
 }
 

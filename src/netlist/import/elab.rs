@@ -419,6 +419,8 @@ impl<'m> Elab<'m> {
                 let cells = self.cells;
                 if let Some(def) = self.defs.get(cell.as_str()).copied() {
                     self.instance(def, name, conns, scope, prefix, file, *line, depth)?;
+                } else if let Some(why) = cells.ambiguous(cell) {
+                    return Err(self.err(*line, format!("instance `{name}`: {why}")));
                 } else if let Some(c) = cells.get(cell) {
                     self.builtin(c, cell, conns, scope, *line)?;
                 } else {

@@ -81,7 +81,8 @@ pub fn load(path: &Path, opts: &ImportOptions) -> Result<Imported> {
             importer: YOSYS_JSON.into(),
         });
     }
-    let cells = cell_set(opts)?;
+    let mut cells = cell_set(opts)?;
+    cells.evoapprox = says_evoapprox(&text);
     match structural(&text, path, opts, &cells)? {
         Route::Netlist(netlist) => Ok(Imported {
             netlist,
@@ -97,6 +98,12 @@ pub fn load(path: &Path, opts: &ImportOptions) -> Result<Imported> {
             })
         }
     }
+}
+
+/// Whether a netlist names EvoApproxLib, as the licence header of its files
+/// does.
+pub fn says_evoapprox(text: &str) -> bool {
+    text.to_ascii_lowercase().contains("evoapproxlib")
 }
 
 /// What the structural reader made of a file.
@@ -135,6 +142,9 @@ fn used_cell_models(
         if let lex::Tok::Ident(name) = tok.tok {
             if defined.contains(&name) || !done.insert(name.clone()) {
                 continue;
+            }
+            if let Some(why) = cells.ambiguous(&name) {
+                return Err(Error::at_line(path, tok.line as usize, why));
             }
             if let Some(c) = cells.get(&name).filter(|c| c.unusable.is_none()) {
                 models += &c.verilog_model(&name);
