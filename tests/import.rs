@@ -227,6 +227,12 @@ const CASES: &[Case] = &[
         }),
     },
     Case {
+        file: "pnr_physical_cells.v",
+        args: &[],
+        // nand2 and XOR2_X1; the fill, tap, decap and antenna cells add nothing.
+        expect: Expect::Map(|a, b| (1 ^ (a & b & 1)) | ((a ^ b) & 2)),
+    },
+    Case {
         file: "liberty_sequential.v",
         args: &["--liberty", "lib/tiny.lib"],
         expect: Expect::Refuse(&[

@@ -157,6 +157,10 @@ pub static NANGATE45: Family = Family {
     published: |b| format!("{b}_X1"),
     power: &[],
     rows: &[
+        // Physical-only cells of placed-and-routed netlists: no logic.
+        ("FILLCELL", &[], &[]),
+        ("WELLTAP", &[], &[]),
+        ("ANTENNA", &["A"], &[]),
         ("AND2", &["A1", "A2"], &[("ZN", "A1 & A2")]),
         ("AND3", &["A1", "A2", "A3"], &[("ZN", "A1 & A2 & A3")]),
         (
@@ -394,6 +398,14 @@ pub static SKY130_HD: Family = Family {
             ],
         ),
         ("conb", &[], &[("HI", "1"), ("LO", "0")]),
+        // Physical-only cells of placed-and-routed netlists: no logic.
+        ("fill", &[], &[]),
+        ("decap", &[], &[]),
+        ("tap", &[], &[]),
+        ("tapvgnd", &[], &[]),
+        ("tapvgnd2", &[], &[]),
+        ("tapvpwrvgnd", &[], &[]),
+        ("diode", &["DIODE"], &[]),
         (
             "a2111o",
             &["A1", "A2", "B1", "C1", "D1"],

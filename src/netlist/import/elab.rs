@@ -447,6 +447,11 @@ impl<'m> Elab<'m> {
         let positional: Vec<(String, Option<Expr>)>;
         let list = match (conns, &c.positional) {
             (Conns::Named(list), _) => list,
+            // `FILLCELL_X4 f ();`: nothing connected.
+            (Conns::Positional(v), _) if v.is_empty() => {
+                positional = vec![];
+                &positional
+            }
             (Conns::Positional(v), Some(order)) if v.len() <= order.len() => {
                 positional = order.iter().cloned().zip(v.iter().cloned()).collect();
                 &positional
