@@ -233,6 +233,16 @@ const CASES: &[Case] = &[
         expect: Expect::Map(|a, b| (1 ^ (a & b & 1)) | ((a ^ b) & 2)),
     },
     Case {
+        file: "nangate_dff.v",
+        args: &[],
+        expect: Expect::Refuse(&[
+            "nangate_dff.v:5:",
+            "instance `r0`",
+            "`DFF_X1` is a NanGate45",
+            "flip-flop",
+        ]),
+    },
+    Case {
         file: "liberty_sequential.v",
         args: &["--liberty", "lib/tiny.lib"],
         expect: Expect::Refuse(&[

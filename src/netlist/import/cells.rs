@@ -656,6 +656,56 @@ pub fn yosys_gate(name: &str) -> Option<&'static CellDef> {
     .find(|d| d.name == base)
 }
 
+/// Why a cell of a built-in library that has no row cannot be read, if
+/// `name` is one: flip-flops, latches and clock gates store state,
+/// tristate buffers have no 0/1 function.
+pub fn unsupported(name: &str) -> Option<String> {
+    let state = "flip-flop, latch or clock gate: only combinational multipliers are supported";
+    let tri = "tristate buffer: only combinational 0/1 logic is supported";
+    let (library, why) = if let Some(b) = (NANGATE45.base)(name) {
+        let why = match b {
+            "TBUF" | "TINV" => tri,
+            b if b.starts_with("DFF")
+                || b.starts_with("SDFF")
+                || b.starts_with("CLKGATE")
+                || matches!(b, "DLH" | "DLL" | "TLAT") =>
+            {
+                state
+            }
+            _ => return None,
+        };
+        (NANGATE45.library, why)
+    } else if let Some(b) = (SKY130_HD.base)(name) {
+        let why = match b {
+            "ebufn" | "einvn" | "einvp" => tri,
+            b if ["df", "sdf", "edf", "sedf", "dl", "sdl"]
+                .iter()
+                .any(|p| b.starts_with(p)) =>
+            {
+                state
+            }
+            _ => return None,
+        };
+        (SKY130_HD.library, why)
+    } else {
+        let b = name.strip_prefix("PDKGEN").unwrap_or(name);
+        let why = if b.starts_with("TBUFX") {
+            tri
+        } else if b.starts_with("DFFPOSX")
+            || b.starts_with("DFFNEGX")
+            || b == "DFFSR"
+            || b == "LATCH"
+        {
+            state
+        } else {
+            return None;
+        };
+        ("OSU FreePDK45 / osu018", why)
+    };
+    let a = if library.starts_with('O') { "an" } else { "a" };
+    Some(format!("`{name}` is {a} {library} {why}"))
+}
+
 /// Every built-in library.
 pub fn families() -> [&'static Family; 3] {
     [&EVOAPPROX, &NANGATE45, &SKY130_HD]

@@ -423,6 +423,8 @@ impl<'m> Elab<'m> {
                     return Err(self.err(*line, format!("instance `{name}`: {why}")));
                 } else if let Some(c) = cells.get(cell) {
                     self.builtin(c, cell, conns, scope, *line)?;
+                } else if let Some(why) = super::cells::unsupported(cell) {
+                    return Err(self.err(*line, format!("instance `{name}`: {why}")));
                 } else {
                     return Err(self.err(
                         *line,
