@@ -11,6 +11,17 @@ use codesign_torch::nn::quantize::to_intnet;
 use codesign_torch::nn::train::{Session, Stage};
 use tch::{nn, Device, Kind, Tensor};
 
+/// libtorch's default random generator is one per process and the tests of
+/// this file run on parallel threads: each test that seeds it holds this
+/// lock while it draws, so that a fixed seed gives the same result whatever
+/// else runs (unlocked, a run of the whole file once gave `digits_pipeline`
+/// another baseline than the same test alone).
+static TORCH_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn torch_rng() -> std::sync::MutexGuard<'static, ()> {
+    TORCH_RNG.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// A network of `kind` with trained-looking statistics: random weights,
 /// batch-norm running statistics from a few float passes, calibrated scales.
 fn check_exact(kind: ModelKind, input: Shape, signed: bool) {
@@ -73,6 +84,7 @@ fn check_exact(kind: ModelKind, input: Shape, signed: bool) {
 
 #[test]
 fn fake_quantization_equals_integer_arithmetic() {
+    let _rng = torch_rng();
     check_exact(ModelKind::DigitsCnn, Shape { c: 1, h: 8, w: 8 }, false);
     check_exact(ModelKind::Resnet8, Shape { c: 3, h: 8, w: 8 }, false);
     check_exact(ModelKind::Lenet5, Shape { c: 1, h: 20, w: 20 }, true);
@@ -83,6 +95,7 @@ fn fake_quantization_equals_integer_arithmetic() {
 /// to the fake-quantized model image by image, and the sigmas spread.
 #[test]
 fn digits_pipeline() {
+    let _rng = torch_rng();
     let cfg = Config::from_yaml(
         "name: digits_test\nseed: 3\ndataset: {kind: digits}\nmodel: digits_cnn\nout: unused\nthreads: 1\nstages:\n  \
          baseline: {epochs: 12, lr: 0.05, batch_size: 32, weight_decay: 1.0e-4, lr_steps: [8]}\n  \
@@ -172,6 +185,7 @@ fn digits_pipeline() {
 /// one retraining epoch runs with exact gradients.
 #[test]
 fn approximate_forward_equals_the_simulator() {
+    let _rng = torch_rng();
     use codesign::errmap::ErrorMap;
     use codesign::intnet::sim::ProductTable;
     use codesign_torch::nn::retrain::ApproxProducts;
