@@ -513,6 +513,22 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Skip a delay after its `#`: one token (`#1`) or a parenthesized
+    /// list (`#(1, 2)`). Delays are timing only.
+    fn skip_delay(&mut self) -> PResult<()> {
+        if self.eat_sym("(") {
+            while !self.eat_sym(")") {
+                if self.peek().is_none() {
+                    return Err(self.syntax("expected `)`"));
+                }
+                self.i += 1;
+            }
+        } else {
+            self.i += 1;
+        }
+        Ok(())
+    }
+
     fn item(&mut self, m: &mut Module) -> PResult<()> {
         let line = self.line();
         if let Some(dir) = self.dir_keyword()? {
@@ -573,16 +589,7 @@ impl<'a> Parser<'a> {
         if word == "assign" {
             // A delay (`assign #1 y = a;`) is timing only: skip it.
             if self.eat_sym("#") {
-                if self.eat_sym("(") {
-                    while !self.eat_sym(")") {
-                        if self.peek().is_none() {
-                            return Err(self.syntax("expected `)`"));
-                        }
-                        self.i += 1;
-                    }
-                } else {
-                    self.i += 1;
-                }
+                self.skip_delay()?;
             }
             loop {
                 let lhs = self.expr()?;
@@ -601,16 +608,7 @@ impl<'a> Parser<'a> {
         if self.eat_sym("#") {
             if PRIMITIVES.contains(&word.as_str()) {
                 // A delay on a primitive: ignore it.
-                if self.eat_sym("(") {
-                    while !self.eat_sym(")") {
-                        if self.peek().is_none() {
-                            return Err(self.syntax("expected `)`"));
-                        }
-                        self.i += 1;
-                    }
-                } else {
-                    self.i += 1;
-                }
+                self.skip_delay()?;
             } else {
                 return Err(self.behavioural("instance parameters"));
             }
