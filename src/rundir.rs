@@ -183,6 +183,8 @@ pub mod export {
     pub const INTNET: &str = "intnet.json";
     /// The flattened NanGate45 netlist for static timing (Liberty flow).
     pub const STA_NETLIST: &str = "netlist_sta.v";
+    /// The gate-level simulation report (`codesign gatesim`).
+    pub const GATESIM: &str = "gatesim.json";
 }
 
 /// An accelerator export (`RUN_DIR/rtl`, `RUN_DIR/rtl_exact`, or any
@@ -222,5 +224,9 @@ impl ExportDir {
     /// `intnet.json`.
     pub fn intnet(&self) -> PathBuf {
         self.0.join(export::INTNET)
+    }
+    /// `gatesim.json`.
+    pub fn gatesim(&self) -> PathBuf {
+        self.0.join(export::GATESIM)
     }
 }

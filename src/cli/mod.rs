@@ -27,6 +27,7 @@ impl Command {
             Command::ExportRtl(a) => rtl::export_rtl(a),
             Command::Synth(a) => rtl::synth(a),
             Command::Cosim(a) => rtl::cosim(a),
+            Command::Gatesim(a) => rtl::gatesim(a),
             Command::Report(a) => report::report(a),
             Command::Run(a) => report::run(a),
             Command::Sweep(a) => report::sweep(a),

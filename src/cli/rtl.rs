@@ -3,7 +3,7 @@
 //! synthesis, and its co-simulation against the Rust integer simulation.
 
 use crate::assign::Assignment;
-pub use crate::commands::{CosimArgs, ExportRtlArgs, SynthArgs};
+pub use crate::commands::{CosimArgs, ExportRtlArgs, GatesimArgs, SynthArgs};
 use crate::config::Config;
 use crate::eda::cosim;
 use crate::eda::synth;
@@ -298,6 +298,50 @@ fn test_images(dir: &Path, n: usize, data_dir: Option<&Path>) -> anyhow::Result<
         );
     }
     Ok(split.test.take(n).images)
+}
+
+/// `codesign gatesim`.
+pub fn gatesim(args: GatesimArgs) -> anyhow::Result<()> {
+    if args.images == 0 {
+        bail!("--images must be at least 1");
+    }
+    let images = test_images(&args.dir, args.images, args.data.as_deref())?;
+    let start = std::time::Instant::now();
+    let rep = crate::eda::gatesim::gate_simulate(&args.dir, &images)?;
+    let e = &rep.energy;
+    println!(
+        "{}: {} ({} cells, {} flip-flops, {} macros): {} images in {:.1} s, {} mismatching ({} in the logits), {:.0} cycles per inference (schedule: {})",
+        args.dir.display(),
+        rep.netlist,
+        rep.cells,
+        rep.flip_flops,
+        rep.macros,
+        rep.images,
+        start.elapsed().as_secs_f64(),
+        rep.mismatches,
+        rep.logit_mismatches,
+        rep.cycles_per_inference,
+        rep.cycles_estimate
+    );
+    println!(
+        "  logic energy per inference from switching activity: {:.1} pJ (combinational nets {:.1}, register outputs {:.1}, macro and port nets {:.1}, clock {:.1})",
+        e.total_pj, e.logic_pj, e.register_outputs_pj, e.macro_and_port_nets_pj, e.clock_pj
+    );
+    for m in rep.first_mismatches.iter().take(5) {
+        println!(
+            "  image {}: first difference in tensor {} (layer {}) at index {}: netlist {} expected {}",
+            m.image, m.tensor, m.layer, m.index, m.rtl, m.expected
+        );
+    }
+    if !rep.passed() {
+        return Err(crate::Error::check(format!(
+            "gate-level simulation found {} mismatching images (details in {})",
+            rep.mismatches,
+            ExportDir::new(&args.dir).gatesim().display()
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// `codesign cosim`.

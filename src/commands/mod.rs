@@ -52,6 +52,9 @@ pub enum Command {
     Synth(SynthArgs),
     /// Co-simulate an exported accelerator against the Rust simulation.
     Cosim(CosimArgs),
+    /// Simulate the synthesized (Liberty-mapped) netlist on real images:
+    /// bit-exact check and energy from its switching activity.
+    Gatesim(GatesimArgs),
     /// Write the report of a run directory.
     Report(ReportArgs),
     /// Run every stage of a config.
@@ -351,6 +354,19 @@ pub struct CosimArgs {
     /// (default: the number of CPU cores).
     #[arg(long)]
     pub jobs: Option<usize>,
+}
+
+/// Arguments of `codesign gatesim`.
+#[derive(Debug, clap::Args, serde::Serialize)]
+pub struct GatesimArgs {
+    /// Export directory, synthesized with `codesign synth --liberty`.
+    pub dir: PathBuf,
+    /// Number of test images (64 are simulated at once).
+    #[arg(long, default_value_t = crate::eda::gatesim::LANES)]
+    pub images: usize,
+    /// Data set directory (default: the run config's `dataset.path`).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
 }
 
 /// Arguments of `codesign report`.

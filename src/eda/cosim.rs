@@ -438,14 +438,23 @@ pub struct MultCheck {
     pub equivalent: bool,
 }
 
-/// Compare the test bench's tensors with the expected ones (index = tensor
-/// id, as [`crate::intnet::sim::Trace::tensors`]).
-pub fn compare(
+/// How a simulation's tensors differ from the expected ones.
+pub struct Differences {
+    /// The first mismatch of each differing image.
+    pub first: Vec<Mismatch>,
+    /// Images whose logits differ.
+    pub logit_mismatches: usize,
+    /// Mean cycles per image (NaN if any run did not finish).
+    pub cycles_per_inference: f64,
+}
+
+/// Compare simulated tensors with the expected ones (index = tensor id,
+/// as [`crate::intnet::sim::Trace::tensors`]).
+pub fn differences(
     manifest: &crate::rtl::accel::Manifest,
     runs: &[ImageRun],
     expected: &[Vec<Vec<i32>>],
-    sim: Sim,
-) -> CosimReport {
+) -> Differences {
     let mut first = vec![];
     let mut logit_mismatches = 0;
     let last = manifest.tensors.len() - 1;
@@ -475,20 +484,36 @@ pub fn compare(
         }
     }
     let done: Vec<u64> = runs.iter().filter_map(|r| r.cycles).collect();
-    let cycles = if done.len() == runs.len() && !done.is_empty() {
+    let cycles_per_inference = if done.len() == runs.len() && !done.is_empty() {
         done.iter().sum::<u64>() as f64 / done.len() as f64
     } else {
         f64::NAN
     };
+    Differences {
+        first,
+        logit_mismatches,
+        cycles_per_inference,
+    }
+}
+
+/// Compare the test bench's tensors with the expected ones
+/// ([`differences`]) as a co-simulation report.
+pub fn compare(
+    manifest: &crate::rtl::accel::Manifest,
+    runs: &[ImageRun],
+    expected: &[Vec<Vec<i32>>],
+    sim: Sim,
+) -> CosimReport {
+    let d = differences(manifest, runs, expected);
     CosimReport {
         version: COSIM_VERSION,
         images: runs.len(),
-        mismatches: first.len(),
-        logit_mismatches,
-        cycles_per_inference: cycles,
+        mismatches: d.first.len(),
+        logit_mismatches: d.logit_mismatches,
+        cycles_per_inference: d.cycles_per_inference,
         cycles_estimate: manifest.cycles_estimate,
         simulator: sim,
-        first_mismatches: first,
+        first_mismatches: d.first,
         top: manifest.top.clone(),
         multipliers: vec![],
         counters: vec![],

@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod cacti;
 pub mod cosim;
+pub mod gatesim;
 pub mod power;
 pub mod sta;
 pub mod stream;

@@ -483,7 +483,7 @@ enum Alias {
 }
 
 /// `f` on 64 lanes at once (`pins[k]`: lanes of input pin `k`).
-fn eval_words(f: &Func, pins: &[u64]) -> u64 {
+pub(crate) fn eval_words(f: &Func, pins: &[u64]) -> u64 {
     match f {
         Func::Const(v) => {
             if *v {
@@ -529,45 +529,53 @@ pub fn leakage_nw(m: &MappedNetlist, lib: &PowerLibrary) -> Result<f64> {
 /// Energy (fJ) of one transition of a net: the internal energies of its
 /// rise and fall (its driver's output pin and the input pins it drives)
 /// and the ½·C·V² of charging its load.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct NetEnergy {
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct NetEnergy {
     internal: (f64, f64),
     switching: f64,
 }
 
 impl NetEnergy {
-    fn rise(&self) -> f64 {
+    /// Energy of one rise (fJ).
+    pub(crate) fn rise(&self) -> f64 {
         self.internal.0 + self.switching
     }
-    fn fall(&self) -> f64 {
+    /// Energy of one fall (fJ).
+    pub(crate) fn fall(&self) -> f64 {
         self.internal.1 + self.switching
     }
 }
 
-/// The energy of one transition of every net of `m`.
-fn net_energies(m: &MappedNetlist, lib: &PowerLibrary) -> Result<Vec<NetEnergy>> {
-    let n = m.num_nets as usize;
+/// One cell instance as the energy model sees it: its input pins and the
+/// nets on them, its output pins and the nets they drive.
+pub(crate) struct PinsOf<'a> {
+    pub inputs: &'a [crate::netlist::import::liberty::power::InputPin],
+    pub in_nets: &'a [u32],
+    pub outputs: &'a [crate::netlist::import::liberty::power::OutputPin],
+    pub out_nets: &'a [Option<u32>],
+}
+
+/// The energy of one transition of each of `n` nets driven and loaded by
+/// `cells` (in topological order, so that transitions propagate),
+/// plus `extra_load` fF on given nets (each one more fanout): the model of
+/// the module docs.
+pub(crate) fn transition_energies(
+    n: usize,
+    cells: &[PinsOf],
+    extra_load: &[(u32, f64)],
+    lib: &PowerLibrary,
+) -> Vec<NetEnergy> {
     let mut load = vec![0f64; n];
     let mut fanout = vec![0u32; n];
-    let defs: Vec<_> = m
-        .cells
-        .iter()
-        .map(|c| {
-            lib.cells
-                .get(&c.cell)
-                .ok_or_else(|| Error::input(format!("cell `{}` is not in {}", c.cell, lib.name)))
-        })
-        .collect::<Result<_>>()?;
-    for (c, d) in m.cells.iter().zip(&defs) {
-        for (i, p) in c.inputs.iter().zip(&d.inputs) {
+    for c in cells {
+        for (i, p) in c.in_nets.iter().zip(c.inputs) {
             load[*i as usize] += p.capacitance;
             fanout[*i as usize] += 1;
         }
     }
-    let reg = lib.register_pin_capacitance.unwrap_or(0.0);
-    for o in &m.o {
-        load[*o as usize] += reg;
-        fanout[*o as usize] += 1;
+    for &(net, c) in extra_load {
+        load[net as usize] += c;
+        fanout[net as usize] += 1;
     }
     if let Some(w) = &lib.wire_load {
         for (l, f) in load.iter_mut().zip(&fanout) {
@@ -577,13 +585,13 @@ fn net_energies(m: &MappedNetlist, lib: &PowerLibrary) -> Result<Vec<NetEnergy>>
     // Transitions, in topological order.
     let mut slew = vec![INPUT_TRANSITION_NS; n];
     let mut internal = vec![(0f64, 0f64); n];
-    for (c, d) in m.cells.iter().zip(&defs) {
+    for c in cells {
         let s_in = c
-            .inputs
+            .in_nets
             .iter()
             .map(|i| slew[*i as usize])
             .fold(0.0, f64::max);
-        for (o, p) in c.outputs.iter().zip(&d.outputs) {
+        for (o, p) in c.out_nets.iter().zip(c.outputs) {
             let Some(o) = o else { continue };
             let o = *o as usize;
             let mean = |v: &[crate::netlist::import::liberty::power::RiseFall]| {
@@ -604,8 +612,8 @@ fn net_energies(m: &MappedNetlist, lib: &PowerLibrary) -> Result<Vec<NetEnergy>>
         }
     }
     // Input-pin internal energy, by the net's transition.
-    for (c, d) in m.cells.iter().zip(&defs) {
-        for (i, p) in c.inputs.iter().zip(&d.inputs) {
+    for c in cells {
+        for (i, p) in c.in_nets.iter().zip(c.inputs) {
             if p.internal.is_empty() {
                 continue;
             }
@@ -620,12 +628,45 @@ fn net_energies(m: &MappedNetlist, lib: &PowerLibrary) -> Result<Vec<NetEnergy>>
         }
     }
     let v2 = lib.nom_voltage * lib.nom_voltage;
-    Ok((0..n)
+    (0..n)
         .map(|k| NetEnergy {
             internal: internal[k],
             switching: 0.5 * load[k] * v2,
         })
-        .collect())
+        .collect()
+}
+
+/// The energy of one transition of every net of `m`; each product bit
+/// also loads the register that captures it.
+fn net_energies(m: &MappedNetlist, lib: &PowerLibrary) -> Result<Vec<NetEnergy>> {
+    let defs: Vec<_> = m
+        .cells
+        .iter()
+        .map(|c| {
+            lib.cells
+                .get(&c.cell)
+                .ok_or_else(|| Error::input(format!("cell `{}` is not in {}", c.cell, lib.name)))
+        })
+        .collect::<Result<_>>()?;
+    let cells: Vec<PinsOf> = m
+        .cells
+        .iter()
+        .zip(&defs)
+        .map(|(c, d)| PinsOf {
+            inputs: &d.inputs,
+            in_nets: &c.inputs,
+            outputs: &d.outputs,
+            out_nets: &c.outputs,
+        })
+        .collect();
+    let reg = lib.register_pin_capacitance.unwrap_or(0.0);
+    let extra: Vec<(u32, f64)> = m.o.iter().map(|&o| (o, reg)).collect();
+    Ok(transition_energies(
+        m.num_nets as usize,
+        &cells,
+        &extra,
+        lib,
+    ))
 }
 
 /// Dynamic energy per cycle (pJ), by kind.

@@ -92,7 +92,6 @@ pub struct NetlistCells {
 /// `slew_ns`) plus `C_CK * V^2` (fF * V^2 = fJ).
 pub fn netlist_cells(text: &str, lib: &PowerLibrary, slew_ns: f64) -> NetlistCells {
     let mut n = NetlistCells::default();
-    let v2 = lib.nom_voltage * lib.nom_voltage;
     let mut fj = 0.0;
     let mut leak_nw = 0.0;
     for line in text.lines() {
@@ -107,15 +106,9 @@ pub fn netlist_cells(text: &str, lib: &PowerLibrary, slew_ns: f64) -> NetlistCel
             continue;
         };
         leak_nw += reg.leakage_nw;
-        if let Some(ck) = &reg.clock {
+        if reg.clock.is_some() {
             n.flip_flops += 1;
-            let k = ck.internal.len().max(1) as f64;
-            let (r, f) = ck
-                .internal
-                .iter()
-                .map(|t| t.at(slew_ns, 0.0))
-                .fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
-            fj += (r + f) / k + ck.capacitance * v2;
+            fj += reg.clock_fj_per_cycle(slew_ns, lib.nom_voltage);
         }
     }
     n.clock_pj_per_cycle = fj * 1e-3;

@@ -182,7 +182,7 @@ pub struct PowerLibrary {
 }
 
 /// A cell left out of [`PowerLibrary::cells`] (a flip-flop, latch, ...):
-/// what the system energy needs of it.
+/// what the system energy and gate-level simulation need of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Register {
     /// Mean leakage power (nW).
@@ -190,6 +190,49 @@ pub struct Register {
     /// The input pin with `clock : true`, if any (its internal energy per
     /// transition and capacitance).
     pub clock: Option<InputPin>,
+    /// Its behaviour, for an edge-triggered flip-flop (`ff` group) whose
+    /// functions this reader understands; `None` for latches and others.
+    pub ff: Option<FlipFlop>,
+}
+
+impl Register {
+    /// Energy of clocking it once (fJ per cycle): its clock pin's internal
+    /// energy of a rise and a fall (mean over the pin's `internal_power`
+    /// groups, at transition `slew_ns`) plus charging the pin's
+    /// capacitance once per cycle (`C * V^2` at supply `volts`). 0 without
+    /// a clock pin.
+    pub fn clock_fj_per_cycle(&self, slew_ns: f64, volts: f64) -> f64 {
+        let Some(ck) = &self.clock else { return 0.0 };
+        let k = ck.internal.len().max(1) as f64;
+        let (r, f) = ck
+            .internal
+            .iter()
+            .map(|t| t.at(slew_ns, 0.0))
+            .fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
+        (r + f) / k + ck.capacitance * volts * volts
+    }
+}
+
+/// An edge-triggered flip-flop's Liberty `ff` group: the state `IQ` takes
+/// `next_state` at the clock edge (`clocked_on`), forced to 0 by `clear`
+/// and to 1 by `preset` (clear wins where both hold; this reader applies
+/// them at the clock edge, which is exact for resets held over an edge).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlipFlop {
+    /// Input pins other than the clock, in the file's order: `Func::Pin(k)`
+    /// of every function below is `inputs[k]`.
+    pub inputs: Vec<InputPin>,
+    /// The clock pin's name.
+    pub clock: String,
+    /// Next state, a function of `inputs`.
+    pub next_state: Func,
+    /// Asynchronous clear, a function of `inputs`.
+    pub clear: Option<Func>,
+    /// Asynchronous preset, a function of `inputs`.
+    pub preset: Option<Func>,
+    /// Output pins; their functions read `Func::Pin(inputs.len())` as the
+    /// state `IQ` and `Func::Pin(inputs.len() + 1)` as `IQN`.
+    pub outputs: Vec<OutputPin>,
 }
 
 /// Scale of a unit string such as `1ns`, `1ps`, `1V`, `1mW`, `1nW` relative to
@@ -321,6 +364,80 @@ impl Ctx<'_> {
             .filter(|p| p.kind == "internal_power")
             .map(|p| self.rise_fall(p, "rise_power", "fall_power", self.energy))
             .collect()
+    }
+
+    /// The [`FlipFlop`] of cell group `c` with `ff` group `ff`, input pins
+    /// `inputs` and outputs `outputs` (as `cells_of` found them); `None`
+    /// if a function is not one this reader parses (the cell then cannot
+    /// be simulated, which the simulator reports by name).
+    fn flip_flop(
+        &self,
+        c: &Group,
+        ff: &Group,
+        inputs: &[String],
+        outputs: &[(String, Func)],
+    ) -> Result<Option<FlipFlop>> {
+        let text = |g: &Group, k: &str| attr(g, k).map(|a| a.1.trim().trim_matches('"').to_string());
+        let pin = |p: &str| {
+            c.groups
+                .iter()
+                .find(|g| g.kind == "pin" && g.args.first().map(String::as_str) == Some(p))
+        };
+        let (Some(clock), [iq, iqn]) = (text(ff, "clocked_on"), ff.args.as_slice()) else {
+            return Ok(None);
+        };
+        let data: Vec<&str> = inputs
+            .iter()
+            .map(String::as_str)
+            .filter(|p| *p != clock)
+            .collect();
+        let mut with_state = data.clone();
+        with_state.extend([iq.trim_matches('"'), iqn.trim_matches('"')]);
+        let parse = |k: &str| text(ff, k).map(|t| Func::parse(&t, &data));
+        let (Some(Ok(next_state)), clear, preset) =
+            (parse("next_state"), parse("clear"), parse("preset"))
+        else {
+            return Ok(None);
+        };
+        let (Ok(clear), Ok(preset)) = (clear.transpose(), preset.transpose()) else {
+            return Ok(None);
+        };
+        let mut outs = vec![];
+        for (o, _) in outputs {
+            let Some(g) = pin(o) else { return Ok(None) };
+            let Some(Ok(function)) = text(g, "function").map(|t| Func::parse(&t, &with_state))
+            else {
+                return Ok(None);
+            };
+            outs.push(OutputPin {
+                name: o.clone(),
+                function,
+                internal: self.internal(g)?,
+                transition: g
+                    .groups
+                    .iter()
+                    .filter(|p| p.kind == "timing")
+                    .map(|p| self.rise_fall(p, "rise_transition", "fall_transition", self.time))
+                    .collect::<Result<Vec<_>>>()?,
+            });
+        }
+        let mut ins = vec![];
+        for p in &data {
+            let Some(g) = pin(p) else { return Ok(None) };
+            ins.push(InputPin {
+                name: p.to_string(),
+                capacitance: number(self.path, g, "capacitance")?.unwrap_or(0.0) * self.cap,
+                internal: self.internal(g)?,
+            });
+        }
+        Ok(Some(FlipFlop {
+            inputs: ins,
+            clock,
+            next_state,
+            clear,
+            preset,
+            outputs: outs,
+        }))
     }
 
     /// The `(rise_k, fall_k)` tables of group `g`.
@@ -463,7 +580,18 @@ impl PowerLibrary {
                     })
                     .map(|g| input_pin(g, g.args.first().map(String::as_str).unwrap_or("")))
                     .transpose()?;
-                registers.insert(name.clone(), Register { leakage_nw, clock });
+                let ff = match c.groups.iter().find(|g| g.kind == "ff") {
+                    Some(g) => ctx.flip_flop(c, g, &def.inputs, &def.outputs)?,
+                    None => None,
+                };
+                registers.insert(
+                    name.clone(),
+                    Register {
+                        leakage_nw,
+                        clock,
+                        ff,
+                    },
+                );
                 // The smallest D flip-flop's D pin loads each product bit.
                 let is_dff = c.groups.iter().any(|g| g.kind == "ff")
                     && def.inputs.iter().any(|i| i == "D")

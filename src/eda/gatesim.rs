@@ -1,0 +1,1099 @@
+//! Gate-level simulation of the synthesized accelerator: the Liberty
+//! flow's mapped netlist (`netlist_sta.v`: library cells, flip-flops and
+//! one black-box cell per memory macro) run cycle by cycle in Rust, 64
+//! images at once (one per bit of a machine word), through the test
+//! bench's protocol (`rtl/tb_accel.v`). It does two things no RTL
+//! simulation does:
+//! - it checks the *synthesized* netlist bit-exactly against the integer
+//!   simulation ([`crate::eda::cosim::compare`]), so an error of synthesis
+//!   or mapping cannot hide behind a correct RTL;
+//! - it counts every net's rises and falls during each inference and
+//!   prices them with the library's per-transition energies
+//!   ([`crate::library::energy`]'s model: ½·C·V² of the net's load plus the
+//!   driver's and loads' internal energies), plus every flip-flop's clock
+//!   energy per cycle: the logic energy per inference from the activity of
+//!   real images, beside the architecture-count model of
+//!   [`crate::report::system`] (which prices operations, not nets).
+//!
+//! Semantics (zero delay, no glitches, as the multiplier energy model):
+//! each cycle the combinational cells settle (event-driven, in topological
+//! order); at the clock edge every flip-flop takes its Liberty
+//! `next_state` (clear and preset applied at the edge) and every macro
+//! acts as its behavioural model (`rtl/act_mem.v`, `rtl/rom.v`): a
+//! registered read returns the word addressed at the edge, before that
+//! edge's write; an asynchronous ROM read is combinational. All images
+//! share the control flow, so a memory address that differs between images
+//! is an error. Flip-flops start at 0 (the test bench resets them); macro
+//! inputs have no pin capacitance in the model (their access energy is the
+//! SRAM model's, not counted here).
+
+use crate::error::{Error, Result};
+use crate::library::energy::{eval_words, transition_energies, PinsOf};
+use crate::netlist::import::boolfn::Func;
+use crate::netlist::import::liberty::power::{Cell, FlipFlop, PowerLibrary};
+use crate::netlist::import::parse::{Conns, Decl, Expr, Item, Sel};
+use crate::rtl::accel::Manifest;
+use crate::rtl::memory::MemoryInfo;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Layout version of `gatesim.json` ([`GateSimReport`]).
+pub const GATESIM_VERSION: u32 = 1;
+
+/// Images simulated at once (the bits of a word).
+pub const LANES: usize = 64;
+
+/// One combinational library cell instance.
+struct CellInst<'l> {
+    def: &'l Cell,
+    inputs: Vec<u32>,
+    outputs: Vec<Option<u32>>,
+}
+
+/// One flip-flop instance.
+struct FlopInst<'l> {
+    def: &'l FlipFlop,
+    clock_fj: f64,
+    inputs: Vec<u32>,
+    outputs: Vec<Option<u32>>,
+}
+
+/// One memory macro instance: its ports' nets, LSB first.
+struct MacroInst {
+    info: MemoryInfo,
+    /// ROM contents (`depth` words), or `None` for an activation buffer.
+    init: Option<Vec<u64>>,
+    we: Option<u32>,
+    waddr: Vec<u32>,
+    wdata: Vec<u32>,
+    /// Read address and data nets of each read port.
+    raddr: Vec<Vec<u32>>,
+    rdata: Vec<Vec<u32>>,
+}
+
+/// A node of the combinational order.
+#[derive(Clone, Copy)]
+enum Node {
+    Cell(usize),
+    /// Asynchronous read port `port` of macro `m`.
+    Read(usize, usize),
+}
+
+/// The mapped netlist of an accelerator, ready to simulate.
+pub struct GateNetlist<'l> {
+    names: Vec<String>,
+    ports: HashMap<String, u32>,
+    cells: Vec<CellInst<'l>>,
+    flops: Vec<FlopInst<'l>>,
+    macros: Vec<MacroInst>,
+    /// Combinational nodes in topological order.
+    order: Vec<Node>,
+    /// Per net, the positions in `order` of the nodes it feeds.
+    fanout: Vec<Vec<u32>>,
+}
+
+impl<'l> GateNetlist<'l> {
+    /// Read module `manifest.top` of the mapped netlist `path` (as the
+    /// Liberty flow of [`super::synth`] writes it) with the cells of `lib`
+    /// and the macros of `manifest` (ROM contents from the export `dir`).
+    /// Errors name the file and line: a cell that is neither a
+    /// combinational cell nor a flip-flop of `lib` nor a macro, a
+    /// combinational loop, a net with two drivers.
+    pub fn read(
+        path: &Path,
+        dir: &Path,
+        lib: &'l PowerLibrary,
+        manifest: &Manifest,
+    ) -> Result<GateNetlist<'l>> {
+        let text = crate::io::read_text(path)?;
+        let tokens = crate::netlist::import::lex::lex(&text, path)?;
+        let modules = crate::netlist::import::parse::parse(&tokens).map_err(|e| match e {
+            crate::netlist::import::parse::ParseError::Behavioural { line, what }
+            | crate::netlist::import::parse::ParseError::Syntax { line, msg: what } => {
+                Error::at_line(path, line as usize, what)
+            }
+        })?;
+        let top = modules
+            .iter()
+            .find(|m| m.name == manifest.top)
+            .ok_or_else(|| {
+                Error::in_file(path, format!("no module `{}`", manifest.top))
+            })?;
+        let mut b = Builder {
+            path,
+            names: vec!["1'b0".into(), "1'b1".into()],
+            ids: HashMap::new(),
+            decls: top.decls.iter().map(|d| (d.name.clone(), d)).collect(),
+        };
+        let mut ports = HashMap::new();
+        for d in &top.decls {
+            if d.dir == crate::netlist::import::parse::Dir::Wire {
+                continue;
+            }
+            for (k, net) in b.decl_bits(d).into_iter().enumerate() {
+                let name = match d.range {
+                    None => d.name.clone(),
+                    Some((msb, lsb)) => format!("{}[{}]", d.name, lsb.min(msb) + k as i64),
+                };
+                ports.insert(name, net);
+            }
+        }
+        // Assigns alias nets; resolved after every instance is read.
+        let mut alias: Vec<(u32, u32)> = vec![];
+        let mut cells = vec![];
+        let mut flops = vec![];
+        let mut macros = vec![];
+        for item in &top.items {
+            match item {
+                Item::Assign { lhs, rhs, line } => {
+                    let (l, r) = (b.bits(lhs, *line)?, b.bits(rhs, *line)?);
+                    if l.len() != r.len() {
+                        return Err(Error::at_line(
+                            path,
+                            *line as usize,
+                            "assign of different widths",
+                        ));
+                    }
+                    alias.extend(l.into_iter().zip(r));
+                }
+                Item::Prim { line, .. } => {
+                    return Err(Error::at_line(
+                        path,
+                        *line as usize,
+                        "gate primitive in a mapped netlist",
+                    ))
+                }
+                Item::Inst {
+                    cell,
+                    conns,
+                    line,
+                    name,
+                } => {
+                    let Conns::Named(conns) = conns else {
+                        return Err(Error::at_line(
+                            path,
+                            *line as usize,
+                            format!("instance `{name}`: positional connections"),
+                        ));
+                    };
+                    let mut pin = HashMap::new();
+                    for (p, e) in conns {
+                        let nets = match e {
+                            Some(e) => b.bits(e, *line)?,
+                            None => vec![],
+                        };
+                        pin.insert(p.as_str(), nets);
+                    }
+                    let one = |p: &str| -> Option<u32> {
+                        pin.get(p).and_then(|v| v.first().copied())
+                    };
+                    if let Some(def) = lib.cells.get(cell) {
+                        let inputs = def
+                            .inputs
+                            .iter()
+                            .map(|p| {
+                                one(&p.name).ok_or_else(|| {
+                                    Error::at_line(
+                                        path,
+                                        *line as usize,
+                                        format!("`{cell} {name}`: input `{}` unconnected", p.name),
+                                    )
+                                })
+                            })
+                            .collect::<Result<_>>()?;
+                        let outputs = def.outputs.iter().map(|p| one(&p.name)).collect();
+                        cells.push(CellInst {
+                            def,
+                            inputs,
+                            outputs,
+                        });
+                    } else if let Some(reg) = lib.registers.get(cell) {
+                        let def = reg.ff.as_ref().ok_or_else(|| {
+                            Error::at_line(
+                                path,
+                                *line as usize,
+                                format!("`{cell}` is not an edge-triggered flip-flop this simulator reads"),
+                            )
+                        })?;
+                        let inputs = def
+                            .inputs
+                            .iter()
+                            .map(|p| one(&p.name).unwrap_or(0))
+                            .collect();
+                        let outputs = def.outputs.iter().map(|p| one(&p.name)).collect();
+                        flops.push(FlopInst {
+                            def,
+                            clock_fj: reg.clock_fj_per_cycle(
+                                crate::library::energy::INPUT_TRANSITION_NS,
+                                lib.nom_voltage,
+                            ),
+                            inputs,
+                            outputs,
+                        });
+                    } else if let Some(info) = manifest
+                        .memories
+                        .iter()
+                        .find(|m| super::synth::macro_cell(&m.name) == *cell)
+                    {
+                        macros.push(macro_inst(info, &pin, dir, path, *line)?);
+                    } else {
+                        return Err(Error::at_line(
+                            path,
+                            *line as usize,
+                            format!(
+                                "cell `{cell}` is not a cell of {} nor a memory macro of the manifest",
+                                lib.name
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        let n = b.names.len();
+        let mut rename: Vec<u32> = (0..n as u32).collect();
+        for (l, r) in alias {
+            rename[l as usize] = r;
+        }
+        let resolve = |mut x: u32| {
+            for _ in 0..n {
+                if rename[x as usize] == x {
+                    break;
+                }
+                x = rename[x as usize];
+            }
+            x
+        };
+        let fin: Vec<u32> = (0..n as u32).map(resolve).collect();
+        let map = |v: &mut Vec<u32>| v.iter_mut().for_each(|x| *x = fin[*x as usize]);
+        let map_out = |v: &mut Vec<Option<u32>>| {
+            v.iter_mut().flatten().for_each(|x| *x = fin[*x as usize])
+        };
+        for c in &mut cells {
+            map(&mut c.inputs);
+            map_out(&mut c.outputs);
+        }
+        for f in &mut flops {
+            map(&mut f.inputs);
+            map_out(&mut f.outputs);
+        }
+        for m in &mut macros {
+            for v in [&mut m.waddr, &mut m.wdata]
+                .into_iter()
+                .chain(m.raddr.iter_mut())
+                .chain(m.rdata.iter_mut())
+            {
+                map(v);
+            }
+            m.we = m.we.map(|x| fin[x as usize]);
+        }
+        for v in ports.values_mut() {
+            *v = fin[*v as usize];
+        }
+        let mut g = GateNetlist {
+            names: b.names,
+            ports,
+            cells,
+            flops,
+            macros,
+            order: vec![],
+            fanout: vec![],
+        };
+        g.sort(path)?;
+        Ok(g)
+    }
+
+    /// Cells (combinational and flip-flops) and macros.
+    pub fn size(&self) -> (usize, usize, usize) {
+        (self.cells.len(), self.flops.len(), self.macros.len())
+    }
+
+    /// Order the combinational nodes topologically and build the fanout
+    /// lists. Errors: a net with two drivers, a combinational loop.
+    fn sort(&mut self, path: &Path) -> Result<()> {
+        let n = self.names.len();
+        let mut nodes: Vec<Node> = (0..self.cells.len()).map(Node::Cell).collect();
+        for (m, mi) in self.macros.iter().enumerate() {
+            if !mi.info.registered_read {
+                nodes.extend((0..mi.raddr.len()).map(|p| Node::Read(m, p)));
+            }
+        }
+        let io: Vec<(Vec<u32>, Vec<u32>)> = nodes.iter().map(|&x| self.node_io(x)).collect();
+        // Drivers: nodes, flip-flops, registered macro reads, primary inputs.
+        let mut driver = vec![usize::MAX; n];
+        let mut sequential = vec![false; n];
+        for f in &self.flops {
+            f.outputs.iter().flatten().for_each(|&o| sequential[o as usize] = true);
+        }
+        for m in self.macros.iter().filter(|m| m.info.registered_read) {
+            m.rdata.iter().flatten().for_each(|&o| sequential[o as usize] = true);
+        }
+        for (k, (_, o)) in io.iter().enumerate() {
+            for &net in o {
+                if net < 2 || driver[net as usize] != usize::MAX || sequential[net as usize] {
+                    return Err(Error::in_file(
+                        path,
+                        format!("net `{}` has two drivers", self.names[net as usize]),
+                    ));
+                }
+                driver[net as usize] = k;
+            }
+        }
+        let mut order = Vec::with_capacity(nodes.len());
+        let mut state = vec![0u8; nodes.len()];
+        for root in 0..nodes.len() {
+            let mut stack = vec![(root, 0usize)];
+            while let Some((k, pin)) = stack.pop() {
+                if pin == 0 {
+                    if state[k] == 2 {
+                        continue;
+                    }
+                    state[k] = 1;
+                }
+                match io[k].0.get(pin) {
+                    Some(&i) => {
+                        stack.push((k, pin + 1));
+                        let d = driver[i as usize];
+                        if d != usize::MAX && state[d] != 2 {
+                            if state[d] == 1 {
+                                return Err(Error::in_file(
+                                    path,
+                                    format!(
+                                        "combinational loop through net `{}`",
+                                        self.names[i as usize]
+                                    ),
+                                ));
+                            }
+                            stack.push((d, 0));
+                        }
+                    }
+                    None => {
+                        state[k] = 2;
+                        order.push(nodes[k]);
+                    }
+                }
+            }
+        }
+        let mut fanout = vec![vec![]; n];
+        for (pos, &node) in order.iter().enumerate() {
+            for i in self.node_io(node).0 {
+                fanout[i as usize].push(pos as u32);
+            }
+        }
+        self.order = order;
+        self.fanout = fanout;
+        Ok(())
+    }
+
+    fn node_io(&self, node: Node) -> (Vec<u32>, Vec<u32>) {
+        match node {
+            Node::Cell(k) => (
+                self.cells[k].inputs.clone(),
+                self.cells[k].outputs.iter().flatten().copied().collect(),
+            ),
+            Node::Read(m, p) => (
+                self.macros[m].raddr[p].clone(),
+                self.macros[m].rdata[p].clone(),
+            ),
+        }
+    }
+}
+
+/// Nets by name while reading: `name` for a scalar, `name[k]` for a bit.
+struct Builder<'a> {
+    path: &'a Path,
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
+    decls: HashMap<String, &'a Decl>,
+}
+
+impl Builder<'_> {
+    fn net(&mut self, key: String) -> u32 {
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(key.clone());
+        self.ids.insert(key, id);
+        id
+    }
+
+    /// Indices of a declaration's bits, LSB (the range's right index) first.
+    fn indices(range: Option<(i64, i64)>) -> Vec<Option<i64>> {
+        match range {
+            None => vec![None],
+            Some((msb, lsb)) if msb >= lsb => (lsb..=msb).map(Some).collect(),
+            Some((msb, lsb)) => (msb..=lsb).rev().map(Some).collect(),
+        }
+    }
+
+    fn bit(&mut self, name: &str, k: Option<i64>) -> u32 {
+        match k {
+            None => self.net(name.to_string()),
+            Some(k) => self.net(format!("{name}[{k}]")),
+        }
+    }
+
+    fn decl_bits(&mut self, d: &Decl) -> Vec<u32> {
+        Self::indices(d.range)
+            .into_iter()
+            .map(|k| self.bit(&d.name, k))
+            .collect()
+    }
+
+    /// The nets of `e`, LSB first.
+    fn bits(&mut self, e: &Expr, line: u32) -> Result<Vec<u32>> {
+        let bad = |what: &str| Error::at_line(self.path, line as usize, what.to_string());
+        Ok(match e {
+            Expr::Ref { name, sel, .. } => {
+                let range = self.decls.get(name).and_then(|d| d.range);
+                match sel {
+                    Sel::All => Self::indices(range)
+                        .into_iter()
+                        .map(|k| self.bit(name, k))
+                        .collect(),
+                    Sel::Bit(k) => vec![self.bit(name, Some(*k))],
+                    Sel::Part(msb, lsb) => Self::indices(Some((*msb, *lsb)))
+                        .into_iter()
+                        .map(|k| self.bit(name, k))
+                        .collect(),
+                }
+            }
+            Expr::Const(bits) => bits
+                .iter()
+                .map(|b| b.map(|v| v as u32).ok_or_else(|| bad("x or z constant")))
+                .collect::<Result<_>>()?,
+            Expr::Concat(parts) => {
+                let mut v = vec![];
+                for p in parts.iter().rev() {
+                    v.extend(self.bits(p, line)?);
+                }
+                v
+            }
+            Expr::Repeat(n, e) => self.bits(e, line)?.repeat(*n),
+            _ => return Err(bad("an expression in a mapped netlist (write_verilog -noexpr)")),
+        })
+    }
+}
+
+/// A macro instance of `info` with pin connections `pin`.
+fn macro_inst(
+    info: &MemoryInfo,
+    pin: &HashMap<&str, Vec<u32>>,
+    dir: &Path,
+    path: &Path,
+    line: u32,
+) -> Result<MacroInst> {
+    let get = |p: &str| -> Result<Vec<u32>> {
+        pin.get(p).cloned().ok_or_else(|| {
+            Error::at_line(
+                path,
+                line as usize,
+                format!("memory `{}`: port `{p}` unconnected", info.name),
+            )
+        })
+    };
+    let w = info.width as usize;
+    let chunks = |v: Vec<u32>, ports: usize| -> Result<Vec<Vec<u32>>> {
+        if ports == 0 || v.len() % ports != 0 {
+            return Err(Error::at_line(
+                path,
+                line as usize,
+                format!("memory `{}`: port widths do not match the manifest", info.name),
+            ));
+        }
+        Ok(v.chunks(v.len() / ports).map(<[u32]>::to_vec).collect())
+    };
+    let m = if info.module == "rom" {
+        let init = info.init.as_ref().ok_or_else(|| {
+            Error::input(format!("memory `{}`: a ROM without contents", info.name))
+        })?;
+        let words = super::cosim::read_hex_words(&dir.join(init))?;
+        MacroInst {
+            info: info.clone(),
+            init: Some(words),
+            we: None,
+            waddr: vec![],
+            wdata: vec![],
+            raddr: vec![get("addr")?],
+            rdata: vec![get("data")?],
+        }
+    } else {
+        let ports = info.read_ports as usize;
+        MacroInst {
+            info: info.clone(),
+            init: None,
+            we: get("we")?.first().copied(),
+            waddr: get("waddr")?,
+            wdata: get("wdata")?,
+            raddr: chunks(get("raddr")?, ports)?,
+            rdata: chunks(get("rdata")?, ports)?,
+        }
+    };
+    if m.rdata.iter().any(|d| d.len() != w) || (m.init.is_none() && m.wdata.len() != w) {
+        return Err(Error::at_line(
+            path,
+            line as usize,
+            format!(
+                "memory `{}`: data ports are not {w} bits wide as the manifest says",
+                info.name
+            ),
+        ));
+    }
+    Ok(m)
+}
+
+/// The simulation state: a word of 64 lanes per net.
+struct State<'g, 'l> {
+    g: &'g GateNetlist<'l>,
+    v: Vec<u64>,
+    /// Lanes in use.
+    mask: u64,
+    counting: bool,
+    rises: Vec<u64>,
+    falls: Vec<u64>,
+    /// Clock edges counted.
+    edges: u64,
+    /// Positions of `g.order` to evaluate (bitset).
+    dirty: Vec<u64>,
+    /// Flip-flop states.
+    ff: Vec<u64>,
+    /// Per macro, `depth * width` words, bit `b` of word `a` at `a * width + b`.
+    mem: Vec<Vec<u64>>,
+    pins: Vec<u64>,
+}
+
+impl<'g, 'l> State<'g, 'l> {
+    fn new(g: &'g GateNetlist<'l>, lanes: usize) -> State<'g, 'l> {
+        let n = g.names.len();
+        let mask = if lanes >= 64 { !0 } else { (1u64 << lanes) - 1 };
+        let mem = g
+            .macros
+            .iter()
+            .map(|m| {
+                let w = m.info.width as usize;
+                let mut words = vec![0u64; m.info.depth * w];
+                if let Some(init) = &m.init {
+                    for (a, x) in init.iter().enumerate().take(m.info.depth) {
+                        for b in 0..w {
+                            words[a * w + b] = if x >> b & 1 == 1 { !0 } else { 0 };
+                        }
+                    }
+                }
+                words
+            })
+            .collect();
+        let mut s = State {
+            g,
+            v: vec![0; n],
+            mask,
+            counting: false,
+            rises: vec![0; n],
+            falls: vec![0; n],
+            edges: 0,
+            dirty: vec![!0; g.order.len().div_ceil(64)],
+            ff: vec![0; g.flops.len()],
+            mem,
+            pins: Vec::with_capacity(16),
+        };
+        if g.order.len() % 64 != 0 {
+            if let Some(last) = s.dirty.last_mut() {
+                *last = (1u64 << (g.order.len() % 64)) - 1;
+            }
+        }
+        s.set(1, !0);
+        for k in 0..g.flops.len() {
+            s.flop_outputs(k);
+        }
+        s
+    }
+
+    /// Drive net `net` with `w`, counting its transitions and scheduling
+    /// its fanout.
+    fn set(&mut self, net: u32, w: u64) {
+        let old = self.v[net as usize];
+        if old == w {
+            return;
+        }
+        if self.counting {
+            let d = (old ^ w) & self.mask;
+            self.rises[net as usize] += (d & w).count_ones() as u64;
+            self.falls[net as usize] += (d & old).count_ones() as u64;
+        }
+        self.v[net as usize] = w;
+        for &p in &self.g.fanout[net as usize] {
+            self.dirty[p as usize / 64] |= 1 << (p % 64);
+        }
+    }
+
+    /// The lanes' common value of address bits `bits` (LSB first).
+    fn address(&self, bits: &[u32], what: &str) -> Result<usize> {
+        let mut a = 0usize;
+        for (k, &net) in bits.iter().enumerate() {
+            match self.v[net as usize] & self.mask {
+                0 => {}
+                x if x == self.mask => a |= 1 << k,
+                _ => {
+                    return Err(Error::check(format!(
+                        "{what}: net `{}` differs between images (a data-dependent address or enable)",
+                        self.g.names[net as usize]
+                    )))
+                }
+            }
+        }
+        Ok(a)
+    }
+
+    /// The word at `addr` of macro `m` (0 beyond its depth).
+    fn read(&self, m: usize, addr: usize) -> Vec<u64> {
+        let info = &self.g.macros[m].info;
+        let w = info.width as usize;
+        if addr < info.depth {
+            self.mem[m][addr * w..(addr + 1) * w].to_vec()
+        } else {
+            vec![0; w]
+        }
+    }
+
+    /// Settle the combinational logic.
+    fn settle(&mut self) -> Result<()> {
+        let g = self.g;
+        let mut wi = 0;
+        while wi < self.dirty.len() {
+            let word = self.dirty[wi];
+            if word == 0 {
+                wi += 1;
+                continue;
+            }
+            let bit = word.trailing_zeros() as usize;
+            self.dirty[wi] &= !(1u64 << bit);
+            match g.order[wi * 64 + bit] {
+                Node::Cell(k) => {
+                    let c = &g.cells[k];
+                    self.pins.clear();
+                    self.pins.extend(c.inputs.iter().map(|&i| self.v[i as usize]));
+                    for (o, p) in c.outputs.iter().zip(&c.def.outputs) {
+                        if let Some(o) = *o {
+                            let x = eval_words(&p.function, &self.pins);
+                            self.set(o, x);
+                        }
+                    }
+                }
+                Node::Read(m, p) => {
+                    let mi = &g.macros[m];
+                    let a = self.address(&mi.raddr[p], &mi.info.name)?;
+                    for (&o, x) in mi.rdata[p].iter().zip(self.read(m, a)) {
+                        self.set(o, x);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Drive flip-flop `k`'s outputs from its state.
+    fn flop_outputs(&mut self, k: usize) {
+        let f = &self.g.flops[k];
+        self.pins.clear();
+        self.pins.extend(f.inputs.iter().map(|&i| self.v[i as usize]));
+        self.pins.extend([self.ff[k], !self.ff[k]]);
+        let outs: Vec<(u32, u64)> = f
+            .outputs
+            .iter()
+            .zip(&f.def.outputs)
+            .filter_map(|(o, p)| o.map(|o| (o, eval_words(&p.function, &self.pins))))
+            .collect();
+        for (o, x) in outs {
+            self.set(o, x);
+        }
+    }
+
+    /// One rising clock edge (the logic settled before it).
+    fn posedge(&mut self) -> Result<()> {
+        let g = self.g;
+        let mut next = Vec::with_capacity(g.flops.len());
+        for f in &g.flops {
+            self.pins.clear();
+            self.pins.extend(f.inputs.iter().map(|&i| self.v[i as usize]));
+            let on = |x: &Option<Func>, pins: &[u64]| x.as_ref().map_or(0, |x| eval_words(x, pins));
+            let d = eval_words(&f.def.next_state, &self.pins);
+            let (clr, pre) = (on(&f.def.clear, &self.pins), on(&f.def.preset, &self.pins));
+            next.push((d | pre) & !clr);
+        }
+        // Registered reads see the words before this edge's writes.
+        let mut reads = vec![];
+        for (m, mi) in g.macros.iter().enumerate() {
+            if !mi.info.registered_read {
+                continue;
+            }
+            for (p, bits) in mi.raddr.iter().enumerate() {
+                let a = self.address(bits, &mi.info.name)?;
+                reads.push((m, p, self.read(m, a)));
+            }
+        }
+        for (m, mi) in g.macros.iter().enumerate() {
+            let Some(we) = mi.we else { continue };
+            if self.address(&[we], &mi.info.name)? == 0 {
+                continue;
+            }
+            let a = self.address(&mi.waddr, &mi.info.name)?;
+            let w = mi.info.width as usize;
+            if a < mi.info.depth {
+                for (b, &net) in mi.wdata.iter().enumerate() {
+                    self.mem[m][a * w + b] = self.v[net as usize];
+                }
+            }
+        }
+        self.ff = next;
+        for k in 0..g.flops.len() {
+            self.flop_outputs(k);
+        }
+        for (m, p, word) in reads {
+            for (&o, x) in g.macros[m].rdata[p].iter().zip(word) {
+                self.set(o, x);
+            }
+        }
+        if self.counting {
+            self.edges += 1;
+        }
+        Ok(())
+    }
+
+    fn port(&self, name: &str) -> Result<u32> {
+        self.g.ports.get(name).copied().ok_or_else(|| {
+            Error::input(format!("the mapped netlist has no port `{name}`"))
+        })
+    }
+
+    /// Drive bus `name` (bits `name[0]`, ... as many as the netlist has)
+    /// with `value(lane)` in each lane.
+    fn drive(&mut self, name: &str, value: impl Fn(usize) -> u64) -> Result<()> {
+        if let Some(&net) = self.g.ports.get(name) {
+            let w = (0..64).fold(0u64, |acc, l| acc | (value(l) & 1) << l);
+            self.set(net, w);
+            return Ok(());
+        }
+        let mut k = 0;
+        while let Some(&net) = self.g.ports.get(&format!("{name}[{k}]")) {
+            let w = (0..64).fold(0u64, |acc, l| acc | (value(l) >> k & 1) << l);
+            self.set(net, w);
+            k += 1;
+        }
+        if k == 0 {
+            self.port(name)?;
+        }
+        Ok(())
+    }
+
+    /// Bus `name` in lane `lane` (at most 64 bits).
+    fn sample(&self, name: &str, lane: usize) -> u64 {
+        let mut x = 0;
+        let mut k = 0;
+        while let Some(&net) = self.g.ports.get(&format!("{name}[{k}]")) {
+            x |= (self.v[net as usize] >> lane & 1) << k;
+            k += 1;
+        }
+        x
+    }
+}
+
+/// Toggle counts of one simulation, for [`energy`].
+pub struct Activity {
+    /// Rises and falls of each net over the counted cycles, all lanes.
+    pub rises: Vec<u64>,
+    /// See `rises`.
+    pub falls: Vec<u64>,
+    /// Clock edges counted (the same in every lane).
+    pub edges: u64,
+    /// Images (lanes) the counts cover.
+    pub images: usize,
+}
+
+/// Run up to [`LANES`] images (`manifest.input_len` raw pixels each)
+/// through the netlist as the test bench does: reset for three cycles,
+/// then the pixels written through the input port one per cycle, a start
+/// pulse, the cycles until `done`, and every tensor read back through the
+/// debug port. Transitions are counted from the first pixel write to
+/// `done` (not the reset or the read-back). Errors: no image or more than
+/// [`LANES`], a port of the test bench missing from the netlist, a memory
+/// address or `done` that differs between images.
+pub fn simulate(
+    g: &GateNetlist,
+    manifest: &Manifest,
+    images: &[u8],
+) -> Result<(Vec<super::cosim::ImageRun>, Activity)> {
+    let len = manifest.input_len.max(1);
+    let n = images.len() / len;
+    if n == 0 || n > LANES || n * len != images.len() {
+        return Err(Error::input(format!(
+            "{} pixels are not 1 to {LANES} images of {len} pixels",
+            images.len()
+        )));
+    }
+    let pixel = |lane: usize, i: usize| images[lane.min(n - 1) * len + i] as u64;
+    let mut s = State::new(g, n);
+    let done = s.port("done")?;
+    s.drive("rst", |_| 1)?;
+    for _ in 0..3 {
+        s.settle()?;
+        s.posedge()?;
+    }
+    s.drive("rst", |_| 0)?;
+    s.counting = true;
+    for i in 0..len {
+        s.drive("in_we", |_| 1)?;
+        s.drive("in_addr", |_| i as u64)?;
+        s.drive("in_data", |l| pixel(l, i))?;
+        s.settle()?;
+        s.posedge()?;
+    }
+    s.drive("in_we", |_| 0)?;
+    s.drive("start", |_| 1)?;
+    s.settle()?;
+    s.posedge()?;
+    s.drive("start", |_| 0)?;
+    s.settle()?;
+    let limit = 10 * manifest.cycles_estimate + 1000;
+    let mut cycles = 1u64;
+    let mut finished = true;
+    loop {
+        if s.address(&[done], "done")? == 1 {
+            break;
+        }
+        if cycles >= limit {
+            finished = false;
+            break;
+        }
+        s.posedge()?;
+        s.settle()?;
+        cycles += 1;
+    }
+    s.counting = false;
+    let mut tensors = vec![vec![vec![]; manifest.tensors.len()]; n];
+    if finished {
+        for (t, info) in manifest.tensors.iter().enumerate() {
+            for i in 0..info.len {
+                s.drive("dbg_sel", |_| t as u64)?;
+                s.drive("dbg_addr", |_| i as u64)?;
+                s.settle()?;
+                s.posedge()?;
+                s.settle()?;
+                for (lane, img) in tensors.iter_mut().enumerate() {
+                    img[t].push(s.sample("dbg_data", lane) as u32 as i32);
+                }
+            }
+        }
+    }
+    let runs = tensors
+        .into_iter()
+        .map(|tensors| super::cosim::ImageRun {
+            cycles: finished.then_some(cycles),
+            tensors,
+        })
+        .collect();
+    Ok((
+        runs,
+        Activity {
+            rises: s.rises,
+            falls: s.falls,
+            edges: s.edges,
+            images: n,
+        },
+    ))
+}
+
+/// Energy per inference (pJ) from simulated activity, by what drives the
+/// nets.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GateEnergy {
+    /// Nets driven by combinational cells: their transitions' internal and
+    /// switching energy.
+    pub logic_pj: f64,
+    /// Nets driven by flip-flops (register outputs), likewise.
+    pub register_outputs_pj: f64,
+    /// Nets driven by memory macros and the top's inputs: their loads'
+    /// switching and input-pin internal energy.
+    pub macro_and_port_nets_pj: f64,
+    /// Every flip-flop clocked every cycle (`Register::clock_fj_per_cycle`).
+    pub clock_pj: f64,
+    /// The sum.
+    pub total_pj: f64,
+}
+
+/// Price `activity` with the library's per-transition energies of `g`'s
+/// nets (see the module doc): energy per inference.
+pub fn energy(g: &GateNetlist, lib: &PowerLibrary, activity: &Activity) -> GateEnergy {
+    let mut pins: Vec<PinsOf> = g
+        .flops
+        .iter()
+        .map(|f| PinsOf {
+            inputs: &f.def.inputs,
+            in_nets: &f.inputs,
+            outputs: &f.def.outputs,
+            out_nets: &f.outputs,
+        })
+        .collect();
+    pins.extend(g.order.iter().filter_map(|node| match node {
+        Node::Cell(k) => {
+            let c = &g.cells[*k];
+            Some(PinsOf {
+                inputs: &c.def.inputs,
+                in_nets: &c.inputs,
+                outputs: &c.def.outputs,
+                out_nets: &c.outputs,
+            })
+        }
+        Node::Read(..) => None,
+    }));
+    let macro_loads: Vec<(u32, f64)> = g
+        .macros
+        .iter()
+        .flat_map(|m| {
+            m.we.iter()
+                .chain(&m.waddr)
+                .chain(&m.wdata)
+                .chain(m.raddr.iter().flatten())
+                .map(|&n| (n, 0.0))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let per = transition_energies(g.names.len(), &pins, &macro_loads, lib);
+    let mut driver = vec![0u8; g.names.len()]; // 0 macro/port, 1 logic, 2 register
+    for c in &g.cells {
+        c.outputs.iter().flatten().for_each(|&o| driver[o as usize] = 1);
+    }
+    for f in &g.flops {
+        f.outputs.iter().flatten().for_each(|&o| driver[o as usize] = 2);
+    }
+    let mut fj = [0f64; 3];
+    for k in 2..g.names.len() {
+        fj[driver[k] as usize] +=
+            activity.rises[k] as f64 * per[k].rise() + activity.falls[k] as f64 * per[k].fall();
+    }
+    let images = activity.images.max(1) as f64;
+    let clock_fj: f64 = g.flops.iter().map(|f| f.clock_fj).sum::<f64>() * activity.edges as f64;
+    let pj = |x: f64| x / 1000.0;
+    let mut e = GateEnergy {
+        logic_pj: pj(fj[1] / images),
+        register_outputs_pj: pj(fj[2] / images),
+        macro_and_port_nets_pj: pj(fj[0] / images),
+        clock_pj: pj(clock_fj),
+        total_pj: 0.0,
+    };
+    e.total_pj = e.logic_pj + e.register_outputs_pj + e.macro_and_port_nets_pj + e.clock_pj;
+    e
+}
+
+/// `gatesim.json`: the synthesized netlist run on real images.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GateSimReport {
+    /// Layout version ([`GATESIM_VERSION`]).
+    pub version: u32,
+    /// The netlist simulated (file name in the export).
+    pub netlist: String,
+    /// The Liberty library of its cells.
+    pub liberty: String,
+    /// Combinational cells, flip-flops and memory macros of the netlist.
+    pub cells: usize,
+    /// See `cells`.
+    pub flip_flops: usize,
+    /// See `cells`.
+    pub macros: usize,
+    /// Images simulated.
+    pub images: usize,
+    /// Images whose tensors differ from the integer simulation anywhere.
+    pub mismatches: usize,
+    /// Images whose logits differ.
+    pub logit_mismatches: usize,
+    /// First difference of each differing image.
+    pub first_mismatches: Vec<super::cosim::Mismatch>,
+    /// Clock cycles from start to done (NaN: did not finish).
+    pub cycles_per_inference: f64,
+    /// The schedule's count.
+    pub cycles_estimate: u64,
+    /// Energy per inference from the simulated activity (pJ), logic only:
+    /// memory accesses and leakage are the system model's.
+    pub energy: GateEnergy,
+    /// How `energy` was computed.
+    pub model: String,
+}
+
+/// What [`GateSimReport::model`] says.
+pub const MODEL: &str = "zero-delay cycle simulation of the mapped netlist (Liberty functions of its cells, flip-flops' next_state, memory macros as their behavioural models) on the images; per net rise/fall between settled states from the first pixel write to done: 1/2 C V^2 (fanout input-pin capacitances + default wire-load model; macro pins 0) plus the driver's internal_power at its load and input transition plus input-pin internal_power; plus every flip-flop's clock pin per cycle (internal rise + fall + C V^2); pJ per inference";
+
+impl GateSimReport {
+    /// Whether the netlist matched the integer simulation on every image.
+    pub fn passed(&self) -> bool {
+        self.mismatches == 0 && self.cycles_per_inference.is_finite()
+    }
+}
+
+/// Simulate the Liberty-synthesized export in `dir` (`synth.json` naming
+/// its netlist and library) on `images` (whole images of
+/// `manifest.input_len` pixels, run [`LANES`] at a time), compare every
+/// tensor with the integer simulation and write `gatesim.json`. Errors: an
+/// export not synthesized with a Liberty library, unreadable files, a
+/// netlist this simulator cannot read (see [`GateNetlist::read`]).
+pub fn gate_simulate(dir: &Path, images: &[u8]) -> Result<GateSimReport> {
+    let export = crate::rundir::ExportDir::new(dir);
+    let manifest: Manifest = crate::io::read_json(export.manifest())?;
+    let synth: super::synth::SynthReport = crate::io::read_json(export.synth())?;
+    let (Some(netlist), Some(liberty)) = (&synth.sta_netlist, &synth.liberty) else {
+        return Err(Error::input(format!(
+            "{}: synthesized without a Liberty library (codesign synth --liberty): no mapped netlist to simulate",
+            export.synth().display()
+        )));
+    };
+    let lib = PowerLibrary::cached(Path::new(liberty))?;
+    let g = GateNetlist::read(&dir.join(netlist), dir, &lib, &manifest)?;
+    let reference = super::cosim::load_reference(dir)?;
+    let len = manifest.input_len.max(1);
+    let mut runs = vec![];
+    let mut total = GateEnergy::default();
+    let mut n = 0usize;
+    for batch in images.chunks(LANES * len) {
+        let (r, activity) = simulate(&g, &manifest, batch)?;
+        let e = energy(&g, &lib, &activity);
+        let k = activity.images as f64;
+        let add = |a: &mut f64, b: f64| *a += b * k;
+        add(&mut total.logic_pj, e.logic_pj);
+        add(&mut total.register_outputs_pj, e.register_outputs_pj);
+        add(&mut total.macro_and_port_nets_pj, e.macro_and_port_nets_pj);
+        add(&mut total.clock_pj, e.clock_pj);
+        n += activity.images;
+        runs.extend(r);
+    }
+    for x in [
+        &mut total.logic_pj,
+        &mut total.register_outputs_pj,
+        &mut total.macro_and_port_nets_pj,
+        &mut total.clock_pj,
+    ] {
+        *x /= n.max(1) as f64;
+    }
+    total.total_pj =
+        total.logic_pj + total.register_outputs_pj + total.macro_and_port_nets_pj + total.clock_pj;
+    let expected: Vec<Vec<Vec<i32>>> = images
+        .chunks(len)
+        .map(|im| reference.forward_trace(im).tensors)
+        .collect();
+    let d = super::cosim::differences(&manifest, &runs, &expected);
+    let (cells, flip_flops, macros) = g.size();
+    let report = GateSimReport {
+        version: GATESIM_VERSION,
+        netlist: netlist.clone(),
+        liberty: liberty.clone(),
+        cells,
+        flip_flops,
+        macros,
+        images: runs.len(),
+        mismatches: d.first.len(),
+        logit_mismatches: d.logit_mismatches,
+        first_mismatches: d.first,
+        cycles_per_inference: d.cycles_per_inference,
+        cycles_estimate: manifest.cycles_estimate,
+        energy: total,
+        model: MODEL.to_string(),
+    };
+    crate::io::write_json(export.gatesim(), &report)?;
+    Ok(report)
+}
