@@ -13,8 +13,8 @@
 use crate::commands::argv::{argv, defaults};
 use crate::commands::Command;
 use crate::commands::{
-    AssignArgs, CosimArgs, EvalArgs, ExportRtlArgs, LibraryArgs, LibraryCommand, QuantizeArgs,
-    ReportArgs, RetrainArgs, SweepArgs, SynthArgs, TrainArgs,
+    AssignArgs, CosimArgs, EvalArgs, ExportRtlArgs, GatesimArgs, LibraryArgs, LibraryCommand,
+    QuantizeArgs, ReportArgs, RetrainArgs, SweepArgs, SynthArgs, TrainArgs,
 };
 use crate::error::{Error, Result};
 use crate::rundir::{export, rel, RunDir};
@@ -98,6 +98,11 @@ pub struct Run {
     pub build_library: bool,
     /// Test images co-simulated in RTL.
     pub cosim_images: usize,
+    /// Test images run on the Liberty-mapped netlists (`codesign gatesim`;
+    /// 0: no gate-level simulation). Its stages exist only where synthesis
+    /// maps to a Liberty library (the NanGate45 default is installed).
+    #[serde(default)]
+    pub gatesim_images: usize,
     /// libtorch device for training (`cpu`, `cuda`, `auto`).
     pub device: String,
     /// AGN lambdas of an optional sweep (`codesign sweep`) before the report.
@@ -323,6 +328,29 @@ impl Run {
                 reads_config: true,
             },
         ]);
+        if self.gatesim_images > 0 && crate::library::energy::nangate45_path().is_file() {
+            for (name, synth, dir, export_rel) in [
+                ("gatesim", "synth", run.rtl(), rel::RTL),
+                (
+                    "gatesim-exact",
+                    "synth-exact",
+                    run.rtl_exact(),
+                    rel::RTL_EXACT,
+                ),
+            ] {
+                stages.push(Stage {
+                    name,
+                    commands: vec![cmd(Command::Gatesim(GatesimArgs {
+                        dir: dir.root().to_path_buf(),
+                        images: self.gatesim_images,
+                        ..defaults()
+                    }))],
+                    inputs: vec![Input::StageOutputs(synth)],
+                    outputs: vec![out(&rel::in_export(export_rel, export::GATESIM))],
+                    reads_config: true,
+                });
+            }
+        }
         if !self.sweep.is_empty() {
             stages.push(Stage {
                 name: "sweep",
@@ -822,6 +850,7 @@ pub(crate) fn test_run(dir: &Path) -> Run {
         library: dir.join("library"),
         build_library: true,
         cosim_images: 4,
+        gatesim_images: 0,
         device: "cpu".into(),
         sweep: vec![],
         binary: None,

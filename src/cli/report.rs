@@ -64,6 +64,7 @@ fn prepare(
         library,
         build_library,
         cosim_images,
+        gatesim_images: 0,
         device: device.to_string(),
         sweep: vec![],
         binary: Some(crate::pipeline::hash_file(
@@ -110,6 +111,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         args.cosim_images,
         &args.device,
     )?;
+    run.gatesim_images = args.gatesim_images;
     run.sweep = if args.sweep.is_empty() {
         cfg.sweep.clone()
     } else {

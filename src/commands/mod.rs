@@ -396,6 +396,11 @@ pub struct RunArgs {
     /// Test images co-simulated in RTL.
     #[arg(long, default_value_t = 20)]
     pub cosim_images: usize,
+    /// Test images run on the synthesized NanGate45 netlists (`codesign
+    /// gatesim`: bit-exact check and energy from switching activity; 64 at
+    /// once; 0: off). Only where synthesis maps to NanGate45.
+    #[arg(long, default_value_t = crate::eda::gatesim::LANES)]
+    pub gatesim_images: usize,
     /// libtorch device for training: cpu, cuda or auto.
     #[arg(long, default_value = "cpu")]
     pub device: String,

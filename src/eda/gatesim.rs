@@ -116,9 +116,7 @@ impl<'l> GateNetlist<'l> {
         let top = modules
             .iter()
             .find(|m| m.name == manifest.top)
-            .ok_or_else(|| {
-                Error::in_file(path, format!("no module `{}`", manifest.top))
-            })?;
+            .ok_or_else(|| Error::in_file(path, format!("no module `{}`", manifest.top)))?;
         let mut b = Builder {
             path,
             names: vec!["1'b0".into(), "1'b1".into()],
@@ -184,9 +182,8 @@ impl<'l> GateNetlist<'l> {
                         };
                         pin.insert(p.as_str(), nets);
                     }
-                    let one = |p: &str| -> Option<u32> {
-                        pin.get(p).and_then(|v| v.first().copied())
-                    };
+                    let one =
+                        |p: &str| -> Option<u32> { pin.get(p).and_then(|v| v.first().copied()) };
                     if let Some(def) = lib.cells.get(cell) {
                         let inputs = def
                             .inputs
@@ -265,9 +262,8 @@ impl<'l> GateNetlist<'l> {
         };
         let fin: Vec<u32> = (0..n as u32).map(resolve).collect();
         let map = |v: &mut Vec<u32>| v.iter_mut().for_each(|x| *x = fin[*x as usize]);
-        let map_out = |v: &mut Vec<Option<u32>>| {
-            v.iter_mut().flatten().for_each(|x| *x = fin[*x as usize])
-        };
+        let map_out =
+            |v: &mut Vec<Option<u32>>| v.iter_mut().flatten().for_each(|x| *x = fin[*x as usize]);
         for c in &mut cells {
             map(&mut c.inputs);
             map_out(&mut c.outputs);
@@ -322,10 +318,16 @@ impl<'l> GateNetlist<'l> {
         let mut driver = vec![usize::MAX; n];
         let mut sequential = vec![false; n];
         for f in &self.flops {
-            f.outputs.iter().flatten().for_each(|&o| sequential[o as usize] = true);
+            f.outputs
+                .iter()
+                .flatten()
+                .for_each(|&o| sequential[o as usize] = true);
         }
         for m in self.macros.iter().filter(|m| m.info.registered_read) {
-            m.rdata.iter().flatten().for_each(|&o| sequential[o as usize] = true);
+            m.rdata
+                .iter()
+                .flatten()
+                .for_each(|&o| sequential[o as usize] = true);
         }
         for (k, (_, o)) in io.iter().enumerate() {
             for &net in o {
@@ -470,7 +472,11 @@ impl Builder<'_> {
                 v
             }
             Expr::Repeat(n, e) => self.bits(e, line)?.repeat(*n),
-            _ => return Err(bad("an expression in a mapped netlist (write_verilog -noexpr)")),
+            _ => {
+                return Err(bad(
+                    "an expression in a mapped netlist (write_verilog -noexpr)",
+                ))
+            }
         })
     }
 }
@@ -498,7 +504,10 @@ fn macro_inst(
             return Err(Error::at_line(
                 path,
                 line as usize,
-                format!("memory `{}`: port widths do not match the manifest", info.name),
+                format!(
+                    "memory `{}`: port widths do not match the manifest",
+                    info.name
+                ),
             ));
         }
         Ok(v.chunks(v.len() / ports).map(<[u32]>::to_vec).collect())
@@ -632,12 +641,10 @@ impl<'g, 'l> State<'g, 'l> {
             match self.v[net as usize] & self.mask {
                 0 => {}
                 x if x == self.mask => a |= 1 << k,
-                _ => {
-                    return Err(Error::check(format!(
-                        "{what}: net `{}` differs between images (a data-dependent address or enable)",
-                        self.g.names[net as usize]
-                    )))
-                }
+                _ => return Err(Error::check(format!(
+                    "{what}: net `{}` differs between images (a data-dependent address or enable)",
+                    self.g.names[net as usize]
+                ))),
             }
         }
         Ok(a)
@@ -670,7 +677,8 @@ impl<'g, 'l> State<'g, 'l> {
                 Node::Cell(k) => {
                     let c = &g.cells[k];
                     self.pins.clear();
-                    self.pins.extend(c.inputs.iter().map(|&i| self.v[i as usize]));
+                    self.pins
+                        .extend(c.inputs.iter().map(|&i| self.v[i as usize]));
                     for (o, p) in c.outputs.iter().zip(&c.def.outputs) {
                         if let Some(o) = *o {
                             let x = eval_words(&p.function, &self.pins);
@@ -694,7 +702,8 @@ impl<'g, 'l> State<'g, 'l> {
     fn flop_outputs(&mut self, k: usize) {
         let f = &self.g.flops[k];
         self.pins.clear();
-        self.pins.extend(f.inputs.iter().map(|&i| self.v[i as usize]));
+        self.pins
+            .extend(f.inputs.iter().map(|&i| self.v[i as usize]));
         self.pins.extend([self.ff[k], !self.ff[k]]);
         let outs: Vec<(u32, u64)> = f
             .outputs
@@ -713,7 +722,8 @@ impl<'g, 'l> State<'g, 'l> {
         let mut next = Vec::with_capacity(g.flops.len());
         for f in &g.flops {
             self.pins.clear();
-            self.pins.extend(f.inputs.iter().map(|&i| self.v[i as usize]));
+            self.pins
+                .extend(f.inputs.iter().map(|&i| self.v[i as usize]));
             let on = |x: &Option<Func>, pins: &[u64]| x.as_ref().map_or(0, |x| eval_words(x, pins));
             let d = eval_words(&f.def.next_state, &self.pins);
             let (clr, pre) = (on(&f.def.clear, &self.pins), on(&f.def.preset, &self.pins));
@@ -759,9 +769,11 @@ impl<'g, 'l> State<'g, 'l> {
     }
 
     fn port(&self, name: &str) -> Result<u32> {
-        self.g.ports.get(name).copied().ok_or_else(|| {
-            Error::input(format!("the mapped netlist has no port `{name}`"))
-        })
+        self.g
+            .ports
+            .get(name)
+            .copied()
+            .ok_or_else(|| Error::input(format!("the mapped netlist has no port `{name}`")))
     }
 
     /// Drive bus `name` (bits `name[0]`, ... as many as the netlist has)
@@ -959,10 +971,16 @@ pub fn energy(g: &GateNetlist, lib: &PowerLibrary, activity: &Activity) -> GateE
     let per = transition_energies(g.names.len(), &pins, &macro_loads, lib);
     let mut driver = vec![0u8; g.names.len()]; // 0 macro/port, 1 logic, 2 register
     for c in &g.cells {
-        c.outputs.iter().flatten().for_each(|&o| driver[o as usize] = 1);
+        c.outputs
+            .iter()
+            .flatten()
+            .for_each(|&o| driver[o as usize] = 1);
     }
     for f in &g.flops {
-        f.outputs.iter().flatten().for_each(|&o| driver[o as usize] = 2);
+        f.outputs
+            .iter()
+            .flatten()
+            .for_each(|&o| driver[o as usize] = 2);
     }
     let mut fj = [0f64; 3];
     for k in 2..g.names.len() {
@@ -1096,4 +1114,153 @@ pub fn gate_simulate(dir: &Path, images: &[u8]) -> Result<GateSimReport> {
     };
     crate::io::write_json(export.gatesim(), &report)?;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An inverter and a D flip-flop with hand-chosen numbers.
+    const LIB: &str = r#"
+library (tiny) {
+  capacitive_load_unit (1,ff); voltage_unit : "1V"; time_unit : "1ns";
+  nom_voltage : 2.0;
+  power_lut_template (P) { variable_1 : input_transition_time; variable_2 : total_output_net_capacitance;
+    index_1 ("1, 2"); index_2 ("1, 2"); }
+  cell (INV) { area : 0.5;
+    pin (A) { direction : input; capacitance : 3.0; }
+    pin (ZN) { direction : output; function : "!A";
+      internal_power () { related_pin : "A";
+        rise_power (P) { index_1 ("0.0, 1.0"); index_2 ("0.0, 10.0"); values ("1.0, 1.0", "1.0, 1.0"); }
+        fall_power (P) { index_1 ("0.0, 1.0"); index_2 ("0.0, 10.0"); values ("0.5, 0.5", "0.5, 0.5"); } } } }
+  cell (DFFR) { area : 4.0; ff (IQ, IQN) { next_state : "D"; clocked_on : "CK"; clear : "!RN"; }
+    pin (D) { direction : input; capacitance : 5.0; }
+    pin (RN) { direction : input; capacitance : 1.0; }
+    pin (CK) { direction : input; clock : true; capacitance : 2.0;
+      internal_power () {
+        rise_power (P) { index_1 ("0.0, 1.0"); index_2 ("0.0, 10.0"); values ("4.0, 4.0", "4.0, 4.0"); }
+        fall_power (P) { index_1 ("0.0, 1.0"); index_2 ("0.0, 10.0"); values ("2.0, 2.0", "2.0, 2.0"); } } }
+    pin (Q) { direction : output; function : "IQ"; }
+    pin (QN) { direction : output; function : "IQN"; } }
+}
+"#;
+
+    /// A toggle flip-flop (Q feeds an inverter into D) with a reset, and
+    /// a registered 4-word activation buffer written with the count.
+    const NETLIST: &str = "module top(clk, rst, q);
+  input clk; input rst; output q;
+  wire d; wire rn; wire qn;
+  wire \\rd[0] ; wire \\rd[1] ;
+  INV u_rn (.A(rst), .ZN(rn));
+  INV u_inv (.A(q), .ZN(d));
+  DFFR u_ff (.CK(clk), .D(d), .RN(rn), .Q(q), .QN(qn));
+  mem_buf buf (.clk(clk), .we(1'b1), .waddr({ 1'b0, q }), .wdata({ qn, q }),
+    .raddr({ 1'b0, qn }), .rdata({ \\rd[1] , \\rd[0] }));
+endmodule
+";
+
+    fn setup(dir: &Path) -> (PowerLibrary, Manifest) {
+        let lib = PowerLibrary::parse(LIB, Path::new("tiny.lib")).unwrap();
+        std::fs::write(dir.join("n.v"), NETLIST).unwrap();
+        let manifest: Manifest = serde_json::from_value(serde_json::json!({
+            "version": 1, "network": "t", "top": "top", "signed": false, "input_len": 1,
+            "classes": 1, "tensors": [], "units": [], "sources": [], "testbench": "tb",
+            "cycles_estimate": 1,
+            "memories": [{"name": "buf", "kind": "activations", "module": "act_mem", "depth": 4,
+                "width": 2, "read_ports": 1, "write_ports": 1, "registered_read": true}]
+        }))
+        .unwrap();
+        (lib, manifest)
+    }
+
+    #[test]
+    fn toggle_flip_flop_counts_and_energy() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (lib, manifest) = setup(tmp.path());
+        let g = GateNetlist::read(&tmp.path().join("n.v"), tmp.path(), &lib, &manifest).unwrap();
+        assert_eq!(g.size(), (2, 1, 1));
+        let mut s = State::new(&g, 64);
+        let rst = g.ports["rst"];
+        let q = g.ports["q"];
+        s.set(rst, !0);
+        s.settle().unwrap();
+        s.posedge().unwrap();
+        s.settle().unwrap();
+        assert_eq!(s.v[q as usize], 0, "held in reset");
+        s.set(rst, 0);
+        s.settle().unwrap();
+        s.counting = true;
+        // Ten edges: q goes 1, 0, 1, ... (five rises, five falls per lane).
+        let mut seen = vec![];
+        for _ in 0..10 {
+            s.posedge().unwrap();
+            s.settle().unwrap();
+            seen.push(s.v[q as usize] & 1);
+        }
+        assert_eq!(seen, [1, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
+        // The buffer was written {qn, q} at address q each edge and read at
+        // address qn (registered, the word before the edge's write).
+        let rd: Vec<u64> = ["rd[0]", "rd[1]"]
+            .iter()
+            .map(|n| s.v[g.names.iter().position(|x| x == n).unwrap()])
+            .collect();
+        // Last edge: q was 1 before it, so the read address qn = 0, whose
+        // word was written when q was 0: {qn, q} = {1, 0}.
+        assert_eq!(rd, [0, !0]);
+        let act = Activity {
+            rises: s.rises.clone(),
+            falls: s.falls.clone(),
+            edges: s.edges,
+            images: 64,
+        };
+        assert_eq!(act.edges, 10);
+        assert_eq!(
+            (act.rises[q as usize], act.falls[q as usize]),
+            (5 * 64, 5 * 64)
+        );
+        let e = energy(&g, &lib, &act);
+        // Clock: 10 edges x (rise 4 + fall 2 + C 2 fF x V^2 4) = 140 fJ.
+        assert!((e.clock_pj - 0.140).abs() < 1e-12, "{}", e.clock_pj);
+        // q: loads INV.A (3 fF) and the macro's waddr pin (0 fF; one more
+        // fanout, no wire-load model): 1/2 * 3 * 4 = 6 fJ per transition,
+        // no internal tables on Q. qn: only the macro: 0. d = !q: loads
+        // DFFR.D (5 fF): 10 fJ plus INV internal 1 (rise) / 0.5 (fall).
+        // Per lane (image): 10 transitions of q, 10 of d (5 rises, 5 falls).
+        let want_reg = 10.0 * 6.0;
+        let want_logic = 10.0 * 10.0 + 5.0 * 1.0 + 5.0 * 0.5;
+        assert!(
+            (e.register_outputs_pj * 1000.0 - want_reg).abs() < 1e-9,
+            "{e:?}"
+        );
+        assert!((e.logic_pj * 1000.0 - want_logic).abs() < 1e-9, "{e:?}");
+    }
+
+    #[test]
+    fn unknown_cell_and_data_dependent_address_are_errors() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (lib, manifest) = setup(tmp.path());
+        std::fs::write(
+            tmp.path().join("bad.v"),
+            NETLIST.replace("INV u_inv", "NAND9 u_inv"),
+        )
+        .unwrap();
+        let e = GateNetlist::read(&tmp.path().join("bad.v"), tmp.path(), &lib, &manifest)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("bad.v:6") && e.contains("NAND9"), "{e}");
+        let g = GateNetlist::read(&tmp.path().join("n.v"), tmp.path(), &lib, &manifest).unwrap();
+        let mut s = State::new(&g, 64);
+        // Reset released in half of the lanes only: the write address q
+        // then differs between lanes.
+        s.set(g.ports["rst"], 0xffff_ffff);
+        s.settle().unwrap();
+        s.posedge().unwrap();
+        s.settle().unwrap();
+        let e = s.posedge().err().unwrap().to_string();
+        assert!(
+            e.contains("buf") && e.contains("differs between images"),
+            "{e}"
+        );
+    }
 }

@@ -43,6 +43,9 @@ pub fn run_files() -> Vec<String> {
         }
     }
     v.push(rel::in_export(rel::RTL, export::COSIM));
+    for e in [rel::RTL, rel::RTL_EXACT] {
+        v.push(rel::in_export(e, export::GATESIM));
+    }
     v.push(rel::SWEEP_JSON.to_string());
     v
 }
@@ -657,6 +660,12 @@ fn system_energy(r: &mut Report, s: &Sources) -> Result<()> {
         };
         match super::system::for_export(&dir, synth, consts, &mult_pj)? {
             Ok((b, memories)) => {
+                let gate_level = gate_level(&dir, &b)?;
+                if exact {
+                    r.energy.gate_level_exact = gate_level;
+                } else {
+                    r.energy.gate_level_approx = gate_level;
+                }
                 if exact {
                     r.energy.system_exact_pj = Some(b.total);
                     r.energy.system_breakdown_exact = Some(b);
@@ -676,6 +685,30 @@ fn system_energy(r: &mut Report, s: &Sources) -> Result<()> {
         r.energy.system_model = super::system::MODEL.iter().map(|s| s.to_string()).collect();
     }
     Ok(())
+}
+
+/// The export's gate-level simulation (`gatesim.json`) beside the system
+/// model's logic parts `b`, if it was run.
+fn gate_level(
+    dir: &crate::rundir::ExportDir,
+    b: &super::system::SystemBreakdown,
+) -> Result<Option<super::model::GateLevel>> {
+    let path = dir.gatesim();
+    let Some(g) = maybe_json::<crate::eda::gatesim::GateSimReport>(&path)? else {
+        return Ok(None);
+    };
+    newer(&path, g.version, crate::eda::gatesim::GATESIM_VERSION)?;
+    let ops = b.multipliers + b.adders_accumulators + b.requantization + b.pool_residual;
+    Ok(Some(super::model::GateLevel {
+        images: g.images,
+        mismatches: g.mismatches,
+        cycles_per_inference: g.cycles_per_inference,
+        difference_datapath: (g.energy.total_pj - g.energy.clock_pj) / ops - 1.0,
+        difference_total: g.energy.total_pj / (ops + b.clock) - 1.0,
+        activity: g.energy,
+        model_operations_pj: ops,
+        model_clock_pj: b.clock,
+    }))
 }
 
 /// Signedness of the assigned designs (unsigned when unknown).

@@ -76,6 +76,42 @@ pub struct Energy {
     /// How the system energy counts, with the sources of its figures.
     #[serde(default)]
     pub system_model: Vec<String>,
+    /// The all-exact accelerator's logic energy from gate-level
+    /// simulation beside the system model's (`rtl_exact/gatesim.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate_level_exact: Option<GateLevel>,
+    /// The same of the heterogeneous accelerator (`rtl/gatesim.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate_level_approx: Option<GateLevel>,
+}
+
+/// Logic energy per inference of one accelerator two ways: from the
+/// switching activity of its mapped netlist on real images
+/// ([`crate::eda::gatesim`]) and from the system model's logic parts
+/// (multipliers, adders and accumulators, requantization, pool and
+/// residual units, clock; [`super::system`]). Memories and leakage are
+/// the same model in both and left out.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GateLevel {
+    /// Images simulated.
+    pub images: usize,
+    /// Images whose tensors differ from the integer simulation.
+    pub mismatches: usize,
+    /// Clock cycles per inference in the simulation.
+    pub cycles_per_inference: f64,
+    /// Energy from simulated activity by what drives the nets (pJ).
+    pub activity: crate::eda::gatesim::GateEnergy,
+    /// The system model's operations (multipliers, adders and
+    /// accumulators, requantization, pool and residual units; pJ).
+    pub model_operations_pj: f64,
+    /// The system model's clock (pJ).
+    pub model_clock_pj: f64,
+    /// Datapath and control nets (`activity` less its clock) over
+    /// `model_operations_pj`, minus 1: the comparison that tests the
+    /// model (the clock is the same formula in both).
+    pub difference_datapath: f64,
+    /// `activity.total_pj / (model_operations_pj + model_clock_pj) - 1`.
+    pub difference_total: f64,
 }
 
 /// One memory macro of the heterogeneous accelerator with its model

@@ -61,11 +61,12 @@ fn h(v: &[&str]) -> Vec<String> {
 
 /// All tables of the report.
 pub fn tables(r: &Report) -> Vec<Table> {
-    let sections: [fn(&Report, &mut Vec<Table>); 9] = [
+    let sections: [fn(&Report, &mut Vec<Table>); 10] = [
         summary,
         layers,
         datapath_energy,
         system_energy,
+        gate_level,
         stream_energy,
         memories,
         constants,
@@ -395,6 +396,76 @@ fn system_energy(r: &Report, out: &mut Vec<Table>) {
                 .collect(),
         });
     }
+}
+
+/// Logic energy from gate-level simulation beside the system model.
+fn gate_level(r: &Report, out: &mut Vec<Table>) {
+    let e = &r.energy;
+    if e.gate_level_exact.is_none() && e.gate_level_approx.is_none() {
+        return;
+    }
+    type Row = fn(&super::model::GateLevel) -> String;
+    let rows: [(&str, Row, Row, Row); 4] = [
+        (
+            "datapath and control nets",
+            |x| g(x.activity.total_pj - x.activity.clock_pj),
+            |x| g(x.model_operations_pj),
+            |x| format!("{:+.1}%", 100.0 * x.difference_datapath),
+        ),
+        (
+            "clock (registers)",
+            |x| g(x.activity.clock_pj),
+            |x| g(x.model_clock_pj),
+            |x| {
+                format!(
+                    "{:+.1}%",
+                    100.0 * (x.activity.clock_pj / x.model_clock_pj - 1.0)
+                )
+            },
+        ),
+        (
+            "total",
+            |x| g(x.activity.total_pj),
+            |x| g(x.model_operations_pj + x.model_clock_pj),
+            |x| format!("{:+.1}%", 100.0 * x.difference_total),
+        ),
+        (
+            "images simulated (mismatching)",
+            |x| format!("{} ({})", x.images, x.mismatches),
+            |_| String::new(),
+            |_| String::new(),
+        ),
+    ];
+    let cell = |x: &Option<super::model::GateLevel>, f: Row| {
+        x.as_ref().map(f).unwrap_or_else(|| NOT_RUN.into())
+    };
+    out.push(Table {
+        id: "gate_level_energy",
+        title: "Logic energy per inference: switching activity of the mapped netlist on real images (gatesim) beside the system model's operations and clock (pJ; memories and leakage are the same model in both)",
+        headers: h(&[
+            "part",
+            "exact: gate-level",
+            "exact: model",
+            "difference",
+            "heterogeneous: gate-level",
+            "heterogeneous: model",
+            "difference",
+        ]),
+        rows: rows
+            .iter()
+            .map(|(name, gl, model, diff)| {
+                vec![
+                    name.to_string(),
+                    cell(&e.gate_level_exact, *gl),
+                    cell(&e.gate_level_exact, *model),
+                    cell(&e.gate_level_exact, *diff),
+                    cell(&e.gate_level_approx, *gl),
+                    cell(&e.gate_level_approx, *model),
+                    cell(&e.gate_level_approx, *diff),
+                ]
+            })
+            .collect(),
+    });
 }
 
 /// Multiplier energy on the real operand stream beside uniform operands.

@@ -377,7 +377,8 @@ impl Ctx<'_> {
         inputs: &[String],
         outputs: &[(String, Func)],
     ) -> Result<Option<FlipFlop>> {
-        let text = |g: &Group, k: &str| attr(g, k).map(|a| a.1.trim().trim_matches('"').to_string());
+        let text =
+            |g: &Group, k: &str| attr(g, k).map(|a| a.1.trim().trim_matches('"').to_string());
         let pin = |p: &str| {
             c.groups
                 .iter()
