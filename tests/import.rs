@@ -253,6 +253,49 @@ const CASES: &[Case] = &[
             "tiny.lib:12",
         ]),
     },
+    Case {
+        file: "positional.v",
+        args: &[],
+        // NAND2_X1 (A1, A2, ZN); AOI21_X1 (A, B1, B2, ZN); FAX1 (A, B, C,
+        // YC, YS); sky130 nand2b (Y, A_N, B); powered mux2 (X, A0, A1, S,
+        // VPWR, VGND, VPB, VNB). Icarus Verilog with NanGate's stdcells.v,
+        // osu018_stdcells.v and the sky130 nand2b_1.functional.v and
+        // mux2_1.functional.pp.v agrees on all 65536 inputs.
+        expect: Expect::Map(|a, b| {
+            let bit = |x: u32, k: u32| x >> k & 1;
+            let (x, y, z) = (bit(a, 3), bit(b, 3), bit(a, 4));
+            let o4 = 1 ^ ((1 ^ bit(a, 5)) & bit(b, 5));
+            let o5 = if bit(a, 7) == 1 { bit(b, 6) } else { bit(a, 6) };
+            (1 ^ (a & b & 1))
+                | (1 ^ (bit(a, 1) | (bit(b, 1) & bit(a, 2)))) << 1
+                | ((x & y) | (x & z) | (y & z)) << 2
+                | (x ^ y ^ z) << 3
+                | o4 << 4
+                | o5 << 5
+        }),
+    },
+    Case {
+        file: "liberty_positional.v",
+        args: &["--liberty", "lib/tiny.lib"],
+        expect: Expect::Refuse(&[
+            "liberty_positional.v:5:",
+            "`u0`",
+            "`MAJ3X` comes from the Liberty file tiny.lib",
+            "no port order",
+            "by name",
+        ]),
+    },
+    Case {
+        file: "sky130_positional_ambiguous.v",
+        args: &[],
+        expect: Expect::Refuse(&[
+            "sky130_positional_ambiguous.v:9:",
+            "`g0`",
+            "5 positional connections",
+            "3 ports (Y, A, B)",
+            "7 with power pins (Y, A, B, VPWR, VGND, VPB, VNB)",
+        ]),
+    },
 ];
 
 /// yosys_gates.v / .json: `$_MUX4_` (T = B[1], S = B[0] pick A[3:0]),
