@@ -296,6 +296,13 @@ const CASES: &[Case] = &[
             "7 with power pins (Y, A, B, VPWR, VGND, VPB, VNB)",
         ]),
     },
+    Case {
+        file: "osu_clkbuf.v",
+        args: &[],
+        // CLKBUF1/2/3: Y = A (osu018 Liberty and Verilog); Icarus Verilog
+        // with osu018_stdcells.v agrees on all 65536 inputs.
+        expect: Expect::Map(|a, b| (a & 1) | (b & 2) | (1 ^ (a >> 2 & b >> 2 & 1)) << 2),
+    },
 ];
 
 /// yosys_gates.v / .json: `$_MUX4_` (T = B[1], S = B[0] pick A[3:0]),

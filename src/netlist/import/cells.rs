@@ -171,9 +171,17 @@ fn strip_drive<'a>(name: &'a str, sep: &str) -> Option<&'a str> {
 /// EvoApprox8b's cells (OSU FreePDK45 names, `PDKGEN` prefix).
 pub static EVOAPPROX: Family = Family {
     library: "EvoApprox8b 45nm (OSU FreePDK45 names)",
-    base: |n| strip_drive(n.strip_prefix("PDKGEN").unwrap_or(n), "X"),
+    base: |n| {
+        let n = n.strip_prefix("PDKGEN").unwrap_or(n);
+        // OSU's clock buffers are CLKBUF1..3, without the `X`.
+        match n {
+            "CLKBUF1" | "CLKBUF2" | "CLKBUF3" => Some("CLKBUF"),
+            _ => strip_drive(n, "X"),
+        }
+    },
     // OSU has no BUFX1; its smallest buffer is BUFX2.
     published: |b| match b {
+        "CLKBUF" => "CLKBUF1".into(),
         "BUF" => "BUFX2".into(),
         b => format!("{b}X1"),
     },
@@ -189,6 +197,7 @@ pub static EVOAPPROX: Family = Family {
             &[("Y", "!((A & B) | (C & D))")],
         ),
         ("BUF", &["A"], &[("Y", "A")]),
+        ("CLKBUF", &["A"], &[("Y", "A")]),
         ("INV", &["A"], &[("Y", "!A")]),
         ("NAND2", &["A", "B"], &[("Y", "!(A & B)")]),
         ("NAND3", &["A", "B", "C"], &[("Y", "!(A & B & C)")]),
