@@ -303,6 +303,29 @@ const CASES: &[Case] = &[
         // with osu018_stdcells.v agrees on all 65536 inputs.
         expect: Expect::Map(|a, b| (a & 1) | (b & 2) | (1 ^ (a >> 2 & b >> 2 & 1)) << 2),
     },
+    Case {
+        file: "sky130_lpflow.v",
+        args: &[],
+        // inputiso0n A & SLEEP_B, 0p A & !SLEEP, 1n A | !SLEEP_B, 1p A |
+        // SLEEP, isobufsrc(kapwr) !SLEEP & A, clkbufkapwr A, clkinvkapwr
+        // !A, lsbuf A. Icarus Verilog with the sky130 powered functional
+        // models (.functional.pp.v) agrees on all 65536 inputs.
+        expect: Expect::Map(|a, b| {
+            let bit = |x: u32, k: u32| x >> k & 1;
+            let o = [
+                bit(a, 0) & bit(b, 0),
+                bit(a, 1) & (1 ^ bit(b, 1)),
+                bit(a, 2) | (1 ^ bit(b, 2)),
+                bit(a, 3) | bit(b, 3),
+                (1 ^ bit(b, 4)) & bit(a, 4),
+                (1 ^ bit(b, 5)) & bit(a, 5),
+                bit(a, 6),
+                1 ^ bit(a, 7),
+                bit(b, 6),
+            ];
+            o.iter().enumerate().map(|(k, v)| v << k).sum()
+        }),
+    },
 ];
 
 /// yosys_gates.v / .json: `$_MUX4_` (T = B[1], S = B[0] pick A[3:0]),

@@ -334,14 +334,45 @@ pub static SKY130_HD: Family = Family {
     // A few cells come in other drives only.
     published: |b| {
         let drive = match b {
-            "decap" => 3,
+            "lpflow_isobufsrckapwr" => 16,
+            "lpflow_lsbuf_lh_isowell" => 4,
+            "decap" | "lpflow_decapkapwr" => 3,
             "diode" => 2,
             _ => 1,
         };
         format!("sky130_fd_sc_hd__{b}_{drive}")
     },
     power: &["VPWR", "VGND", "VPB", "VNB"],
-    power_of: &[],
+    power_of: &[
+        (
+            "lpflow_clkbufkapwr",
+            &["KAPWR", "VPWR", "VGND", "VPB", "VNB"],
+        ),
+        (
+            "lpflow_clkinvkapwr",
+            &["KAPWR", "VPWR", "VGND", "VPB", "VNB"],
+        ),
+        (
+            "lpflow_isobufsrckapwr",
+            &["KAPWR", "VPWR", "VGND", "VPB", "VNB"],
+        ),
+        (
+            "lpflow_decapkapwr",
+            &["VPWR", "KAPWR", "VGND", "VPB", "VNB"],
+        ),
+        (
+            "lpflow_lsbuf_lh_isowell",
+            &["LOWLVPWR", "VPWR", "VGND", "VPB", "VNB"],
+        ),
+        (
+            "lpflow_lsbuf_lh_isowell_tap",
+            &["LOWLVPWR", "VPWR", "VGND", "VPB"],
+        ),
+        (
+            "lpflow_lsbuf_lh_hl_isowell_tap",
+            &["VPWRIN", "VPWR", "VGND", "VPB"],
+        ),
+    ],
     outputs_first: true,
     rows: &[
         ("inv", &["A"], &[("Y", "!A")]),
@@ -490,6 +521,32 @@ pub static SKY130_HD: Family = Family {
         ("tapvgnd2", &[], &[]),
         ("tapvpwrvgnd", &[], &[]),
         ("diode", &["DIODE"], &[]),
+        ("lpflow_decapkapwr", &[], &[]),
+        ("lpflow_bleeder", &["SHORT"], &[]),
+        // Low-power flow cells: isolation, keep-alive clock, level shifters.
+        ("lpflow_clkbufkapwr", &["A"], &[("X", "A")]),
+        ("lpflow_clkinvkapwr", &["A"], &[("Y", "!A")]),
+        (
+            "lpflow_inputiso0n",
+            &["A", "SLEEP_B"],
+            &[("X", "A & SLEEP_B")],
+        ),
+        ("lpflow_inputiso0p", &["A", "SLEEP"], &[("X", "A & !SLEEP")]),
+        (
+            "lpflow_inputiso1n",
+            &["A", "SLEEP_B"],
+            &[("X", "A | !SLEEP_B")],
+        ),
+        ("lpflow_inputiso1p", &["A", "SLEEP"], &[("X", "A | SLEEP")]),
+        ("lpflow_isobufsrc", &["SLEEP", "A"], &[("X", "!SLEEP & A")]),
+        (
+            "lpflow_isobufsrckapwr",
+            &["SLEEP", "A"],
+            &[("X", "!SLEEP & A")],
+        ),
+        ("lpflow_lsbuf_lh_isowell", &["A"], &[("X", "A")]),
+        ("lpflow_lsbuf_lh_isowell_tap", &["A"], &[("X", "A")]),
+        ("lpflow_lsbuf_lh_hl_isowell_tap", &["A"], &[("X", "A")]),
         (
             "a2111o",
             &["A1", "A2", "B1", "C1", "D1"],
@@ -764,6 +821,7 @@ pub fn unsupported(name: &str) -> Option<String> {
     } else if let Some(b) = (SKY130_HD.base)(name) {
         let why = match b {
             "ebufn" | "einvn" | "einvp" => tri,
+            "lpflow_inputisolatch" => state,
             b if ["df", "sdf", "edf", "sedf", "dl", "sdl"]
                 .iter()
                 .any(|p| b.starts_with(p)) =>
