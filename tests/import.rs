@@ -326,6 +326,12 @@ const CASES: &[Case] = &[
             o.iter().enumerate().map(|(k, v)| v << k).sum()
         }),
     },
+    Case {
+        file: "sky130_ef_cells.v",
+        args: &[],
+        // xor2; the sky130_ef_sc_hd decap, fill and fakediode cells add nothing.
+        expect: Expect::Map(|a, b| (a ^ b) & 1),
+    },
 ];
 
 /// yosys_gates.v / .json: `$_MUX4_` (T = B[1], S = B[0] pick A[3:0]),

@@ -21,6 +21,8 @@
 //!   OSU netlist, pass the OSU Liberty file with `--liberty`.
 //! - [`NANGATE45`]: the NanGate / FreePDK45 Open Cell Library (`AOI21_X1`, ...).
 //! - [`SKY130_HD`]: SkyWater sky130_fd_sc_hd (`sky130_fd_sc_hd__a21oi_1`, ...).
+//! - [`SKY130_EF`]: efabless's physical-only sky130_ef_sc_hd cells
+//!   (`sky130_ef_sc_hd__decap_12`, `__fill_8`, `__fakediode_2`).
 
 use super::boolfn::Func;
 use crate::netlist::{GateKind, NetId};
@@ -733,6 +735,24 @@ pub static SKY130_HD: Family = Family {
     ],
 };
 
+/// efabless's sky130_ef_sc_hd cells (open_pdks): wrappers of
+/// sky130_fd_sc_hd's physical-only cells that placed-and-routed sky130
+/// netlists list next to the logic (`sky130_ef_sc_hd__decap_12`,
+/// `__fill_4`/`_8`/`_12`, `__fakediode_2` over `diode`): no logic.
+pub static SKY130_EF: Family = Family {
+    library: "sky130_ef_sc_hd",
+    base: |n| strip_drive(n.strip_prefix("sky130_ef_sc_hd__")?, "_"),
+    published: |b| format!("sky130_ef_sc_hd__{b}"),
+    power: &["VPWR", "VGND", "VPB", "VNB"],
+    power_of: &[],
+    outputs_first: true,
+    rows: &[
+        ("decap", &[], &[]),
+        ("fill", &[], &[]),
+        ("fakediode", &["DIODE"], &[]),
+    ],
+};
+
 /// Yosys's internal single-bit gate cells, as `write_verilog -noexpr` and
 /// `write_json` name them (`$_AND_`, `$_AOI3_`, ...; functions as in
 /// Yosys's `simcells.v`). Not a library of its own: [`CellSet::get`] and
@@ -851,8 +871,8 @@ pub fn unsupported(name: &str) -> Option<String> {
 }
 
 /// Every built-in library.
-pub fn families() -> [&'static Family; 3] {
-    [&EVOAPPROX, &NANGATE45, &SKY130_HD]
+pub fn families() -> [&'static Family; 4] {
+    [&EVOAPPROX, &NANGATE45, &SKY130_HD, &SKY130_EF]
 }
 
 /// Build the definition of one table row (a table typo is a bug: panic).
