@@ -1,5 +1,5 @@
 //! Cells a structural netlist may instantiate without defining them: the
-//! combinational cells of three published libraries, each a Boolean
+//! combinational cells of published libraries, each a Boolean
 //! function ([`Func`], Liberty syntax) over the cell's NAMED pins, plus the
 //! cells of a user's `--liberty` file ([`CellSet`]). A pin the cell does
 //! not have is an error. Positional connections follow each built-in
@@ -75,11 +75,10 @@ impl CellDef {
     /// second, and any count in between is refused as ambiguous.
     pub fn positional_order(&self, n: usize) -> std::result::Result<Vec<&str>, String> {
         let Some(order) = &self.positional else {
+            let pin = self.pins().first().copied().unwrap_or("A");
             return Err(format!(
-                "cell `{}` comes from the Liberty file {}, which gives no port order: connect its pins by name (`.{}(x)`)",
-                self.name,
-                self.library,
-                self.inputs.first().or(self.outputs.first().map(|o| &o.0)).map_or("A", String::as_str)
+                "cell `{}` comes from the Liberty file {}, which gives no port order: connect its pins by name (`.{pin}(x)`)",
+                self.name, self.library
             ));
         };
         let logic: Vec<&str> = order.iter().map(String::as_str).collect();

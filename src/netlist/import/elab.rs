@@ -428,7 +428,7 @@ impl<'m> Elab<'m> {
                 } else {
                     return Err(self.err(
                         *line,
-                        format!("unknown cell `{cell}` (instance `{name}`): not a cell of the built-in libraries (EvoApprox8b, NanGate45, sky130_fd_sc_hd) and not defined in the file, in --cells or in --liberty"),
+                        format!("unknown cell `{cell}` (instance `{name}`): not a cell of the built-in libraries (EvoApprox8b, NanGate45, sky130_fd_sc_hd, sky130_ef_sc_hd) and not defined in the file, in --cells or in --liberty"),
                     ));
                 }
             }
