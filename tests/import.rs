@@ -253,6 +253,85 @@ const CASES: &[Case] = &[
             "tiny.lib:12",
         ]),
     },
+    Case {
+        file: "positional.v",
+        args: &[],
+        // NAND2_X1 (A1, A2, ZN); AOI21_X1 (A, B1, B2, ZN); FAX1 (A, B, C,
+        // YC, YS); sky130 nand2b (Y, A_N, B); powered mux2 (X, A0, A1, S,
+        // VPWR, VGND, VPB, VNB). Icarus Verilog with NanGate's stdcells.v,
+        // osu018_stdcells.v and the sky130 nand2b_1.functional.v and
+        // mux2_1.functional.pp.v agrees on all 65536 inputs.
+        expect: Expect::Map(|a, b| {
+            let bit = |x: u32, k: u32| x >> k & 1;
+            let (x, y, z) = (bit(a, 3), bit(b, 3), bit(a, 4));
+            let o4 = 1 ^ ((1 ^ bit(a, 5)) & bit(b, 5));
+            let o5 = if bit(a, 7) == 1 { bit(b, 6) } else { bit(a, 6) };
+            (1 ^ (a & b & 1))
+                | (1 ^ (bit(a, 1) | (bit(b, 1) & bit(a, 2)))) << 1
+                | ((x & y) | (x & z) | (y & z)) << 2
+                | (x ^ y ^ z) << 3
+                | o4 << 4
+                | o5 << 5
+        }),
+    },
+    Case {
+        file: "liberty_positional.v",
+        args: &["--liberty", "lib/tiny.lib"],
+        expect: Expect::Refuse(&[
+            "liberty_positional.v:5:",
+            "`u0`",
+            "`MAJ3X` comes from the Liberty file tiny.lib",
+            "no port order",
+            "by name",
+        ]),
+    },
+    Case {
+        file: "sky130_positional_ambiguous.v",
+        args: &[],
+        expect: Expect::Refuse(&[
+            "sky130_positional_ambiguous.v:9:",
+            "`g0`",
+            "5 positional connections",
+            "3 ports (Y, A, B)",
+            "7 with power pins (Y, A, B, VPWR, VGND, VPB, VNB)",
+        ]),
+    },
+    Case {
+        file: "osu_clkbuf.v",
+        args: &[],
+        // CLKBUF1/2/3: Y = A (osu018 Liberty and Verilog); Icarus Verilog
+        // with osu018_stdcells.v agrees on all 65536 inputs.
+        expect: Expect::Map(|a, b| (a & 1) | (b & 2) | (1 ^ (a >> 2 & b >> 2 & 1)) << 2),
+    },
+    Case {
+        file: "sky130_lpflow.v",
+        args: &[],
+        // inputiso0n A & SLEEP_B, 0p A & !SLEEP, 1n A | !SLEEP_B, 1p A |
+        // SLEEP, isobufsrc(kapwr) !SLEEP & A, clkbufkapwr A, clkinvkapwr
+        // !A, lsbuf A. Icarus Verilog with the sky130 powered functional
+        // models (.functional.pp.v) agrees on all 65536 inputs.
+        expect: Expect::Map(|a, b| {
+            let bit = |x: u32, k: u32| x >> k & 1;
+            let o = [
+                bit(a, 0) & bit(b, 0),
+                bit(a, 1) & (1 ^ bit(b, 1)),
+                bit(a, 2) | (1 ^ bit(b, 2)),
+                bit(a, 3) | bit(b, 3),
+                (1 ^ bit(b, 4)) & bit(a, 4),
+                (1 ^ bit(b, 5)) & bit(a, 5),
+                bit(a, 6),
+                1 ^ bit(a, 7),
+                bit(b, 6),
+            ];
+            o.iter().enumerate().map(|(k, v)| v << k).sum()
+        }),
+    },
+    Case {
+        file: "sky130_ef_cells.v",
+        args: &[],
+        // xor2; the sky130_ef_sc_hd decap, fill and fakediode cells add nothing.
+        expect: Expect::Map(|a, b| (a ^ b) & 1),
+    },
 ];
 
 /// yosys_gates.v / .json: `$_MUX4_` (T = B[1], S = B[0] pick A[3:0]),

@@ -1,10 +1,12 @@
 //! Cells a structural netlist may instantiate without defining them: the
-//! combinational cells of three published libraries, each a Boolean
+//! combinational cells of published libraries, each a Boolean
 //! function ([`Func`], Liberty syntax) over the cell's NAMED pins, plus the
-//! cells of a user's `--liberty` file ([`CellSet`]). Pins are always
-//! matched by name, never by position; a pin the cell does not have is an
-//! error. A module of the same name defined in the netlist or in `--cells`
-//! wins over a library cell.
+//! cells of a user's `--liberty` file ([`CellSet`]). A pin the cell does
+//! not have is an error. Positional connections follow each built-in
+//! cell's port order as its library's Verilog model declares it
+//! ([`CellDef::positional_order`]); a Liberty file gives no port order, so
+//! its cells connect by pin name only. A module of the same name defined
+//! in the netlist or in `--cells` wins over a library cell.
 //!
 //! Built-in libraries (cell name = base + drive suffix), each row checked
 //! exhaustively against the library's own published function by
@@ -19,6 +21,8 @@
 //!   OSU netlist, pass the OSU Liberty file with `--liberty`.
 //! - [`NANGATE45`]: the NanGate / FreePDK45 Open Cell Library (`AOI21_X1`, ...).
 //! - [`SKY130_HD`]: SkyWater sky130_fd_sc_hd (`sky130_fd_sc_hd__a21oi_1`, ...).
+//! - [`SKY130_EF`]: efabless's physical-only sky130_ef_sc_hd cells
+//!   (`sky130_ef_sc_hd__decap_12`, `__fill_8`, `__fakediode_2`).
 
 use super::boolfn::Func;
 use crate::netlist::{GateKind, NetId};
@@ -43,12 +47,14 @@ pub struct CellDef {
     /// Output pins, each with its Boolean function of the inputs.
     pub outputs: Vec<(String, Func)>,
     /// Power and ground pins (`VPWR`, `VGND`, ...): connections to them
-    /// are accepted and carry no logic.
+    /// are accepted and carry no logic. For a built-in cell in the order
+    /// its powered Verilog model lists them after the logic pins.
     pub power: Vec<String>,
     /// Why the cell cannot be simulated (a flip-flop or latch), if so.
     pub unusable: Option<String>,
-    /// Port order of positional connections (user-defined primitives:
-    /// output first); `None`: connect by pin name only.
+    /// Port order of positional connections (built-in cells: their
+    /// library's Verilog model; user-defined primitives: output first),
+    /// power pins not included; `None` (Liberty cells): by pin name only.
     pub positional: Option<Vec<String>>,
 }
 
@@ -62,9 +68,54 @@ impl CellDef {
             .collect()
     }
 
-    /// A Verilog model of the cell under the name `name` (for Yosys).
+    /// The pins `n` positional connections connect, in order. A cell with
+    /// power pins has two Verilog models, one without them and a powered
+    /// one listing them after the logic pins: up to the logic pins' count
+    /// the connections are read by the first, at the full count by the
+    /// second, and any count in between is refused as ambiguous.
+    pub fn positional_order(&self, n: usize) -> std::result::Result<Vec<&str>, String> {
+        let Some(order) = &self.positional else {
+            let pin = self.pins().first().copied().unwrap_or("A");
+            return Err(format!(
+                "cell `{}` comes from the Liberty file {}, which gives no port order: connect its pins by name (`.{pin}(x)`)",
+                self.name, self.library
+            ));
+        };
+        let logic: Vec<&str> = order.iter().map(String::as_str).collect();
+        let powered: Vec<&str> = logic
+            .iter()
+            .copied()
+            .chain(self.power.iter().map(String::as_str))
+            .collect();
+        if n <= logic.len() {
+            return Ok(logic);
+        }
+        if n == powered.len() {
+            return Ok(powered);
+        }
+        let mut why = format!(
+            "{n} positional connections, but the cell has {} ports ({})",
+            logic.len(),
+            logic.join(", ")
+        );
+        if !self.power.is_empty() {
+            why = format!(
+                "{why} and {} with power pins ({}): connect all of one list, or connect by pin name (`.{}(x)`)",
+                powered.len(),
+                powered.join(", "),
+                powered[0]
+            );
+        }
+        Err(why)
+    }
+
+    /// A Verilog model of the cell under the name `name` (for Yosys): its
+    /// ports in positional order, power pins last.
     pub fn verilog_model(&self, name: &str) -> String {
-        let mut pins = self.pins();
+        let mut pins = match &self.positional {
+            Some(order) => order.iter().map(String::as_str).collect(),
+            None => self.pins(),
+        };
         pins.extend(self.power.iter().map(String::as_str));
         let mut s = format!("module {name}({});\n", pins.join(", "));
         for i in self.inputs.iter().chain(&self.power) {
@@ -97,8 +148,16 @@ pub struct Family {
     pub published: fn(&str) -> String,
     /// The library's combinational cells.
     pub rows: &'static [Row],
-    /// Power and ground pins of every cell (powered netlists connect them).
+    /// Power and ground pins of every cell (powered netlists connect them),
+    /// in the order of the powered Verilog models.
     pub power: &'static [&'static str],
+    /// Cells with other power pins than [`Family::power`], in their order.
+    pub power_of: &'static [(&'static str, &'static [&'static str])],
+    /// Whether the library's Verilog models list the output pins before
+    /// the inputs (sky130) or after them (NanGate45, OSU, Yosys). Rows
+    /// list inputs and outputs each in model order, so this gives each
+    /// cell's positional port order (checked by `tests/cells.rs`).
+    pub outputs_first: bool,
 }
 
 /// `name` without trailing digits and then `sep`, if both are there.
@@ -113,10 +172,23 @@ fn strip_drive<'a>(name: &'a str, sep: &str) -> Option<&'a str> {
 /// EvoApprox8b's cells (OSU FreePDK45 names, `PDKGEN` prefix).
 pub static EVOAPPROX: Family = Family {
     library: "EvoApprox8b 45nm (OSU FreePDK45 names)",
-    base: |n| strip_drive(n.strip_prefix("PDKGEN").unwrap_or(n), "X"),
+    base: |n| {
+        let n = n.strip_prefix("PDKGEN").unwrap_or(n);
+        // OSU's clock buffers are CLKBUF1..3, without the `X`.
+        match n {
+            "CLKBUF1" | "CLKBUF2" | "CLKBUF3" => Some("CLKBUF"),
+            _ => strip_drive(n, "X"),
+        }
+    },
     // OSU has no BUFX1; its smallest buffer is BUFX2.
-    published: |b| format!("{b}X{}", if b == "BUF" { 2 } else { 1 }),
+    published: |b| match b {
+        "CLKBUF" => "CLKBUF1".into(),
+        "BUF" => "BUFX2".into(),
+        b => format!("{b}X1"),
+    },
     power: &[],
+    power_of: &[],
+    outputs_first: false,
     rows: &[
         ("AND2", &["A", "B"], &[("Y", "A & B")]),
         ("AOI21", &["A", "B", "C"], &[("Y", "!((A & B) | C)")]),
@@ -126,6 +198,7 @@ pub static EVOAPPROX: Family = Family {
             &[("Y", "!((A & B) | (C & D))")],
         ),
         ("BUF", &["A"], &[("Y", "A")]),
+        ("CLKBUF", &["A"], &[("Y", "A")]),
         ("INV", &["A"], &[("Y", "!A")]),
         ("NAND2", &["A", "B"], &[("Y", "!(A & B)")]),
         ("NAND3", &["A", "B", "C"], &[("Y", "!(A & B & C)")]),
@@ -156,6 +229,8 @@ pub static NANGATE45: Family = Family {
     base: |n| strip_drive(n, "_X"),
     published: |b| format!("{b}_X1"),
     power: &[],
+    power_of: &[],
+    outputs_first: false,
     rows: &[
         // Physical-only cells of placed-and-routed netlists: no logic.
         ("FILLCELL", &[], &[]),
@@ -257,8 +332,49 @@ pub static NANGATE45: Family = Family {
 pub static SKY130_HD: Family = Family {
     library: "sky130_fd_sc_hd",
     base: |n| strip_drive(n.strip_prefix("sky130_fd_sc_hd__")?, "_"),
-    published: |b| format!("sky130_fd_sc_hd__{b}_1"),
+    // A few cells come in other drives only.
+    published: |b| {
+        let drive = match b {
+            "lpflow_isobufsrckapwr" => 16,
+            "lpflow_lsbuf_lh_isowell" => 4,
+            "decap" | "lpflow_decapkapwr" => 3,
+            "diode" => 2,
+            _ => 1,
+        };
+        format!("sky130_fd_sc_hd__{b}_{drive}")
+    },
     power: &["VPWR", "VGND", "VPB", "VNB"],
+    power_of: &[
+        (
+            "lpflow_clkbufkapwr",
+            &["KAPWR", "VPWR", "VGND", "VPB", "VNB"],
+        ),
+        (
+            "lpflow_clkinvkapwr",
+            &["KAPWR", "VPWR", "VGND", "VPB", "VNB"],
+        ),
+        (
+            "lpflow_isobufsrckapwr",
+            &["KAPWR", "VPWR", "VGND", "VPB", "VNB"],
+        ),
+        (
+            "lpflow_decapkapwr",
+            &["VPWR", "KAPWR", "VGND", "VPB", "VNB"],
+        ),
+        (
+            "lpflow_lsbuf_lh_isowell",
+            &["LOWLVPWR", "VPWR", "VGND", "VPB", "VNB"],
+        ),
+        (
+            "lpflow_lsbuf_lh_isowell_tap",
+            &["LOWLVPWR", "VPWR", "VGND", "VPB"],
+        ),
+        (
+            "lpflow_lsbuf_lh_hl_isowell_tap",
+            &["VPWRIN", "VPWR", "VGND", "VPB"],
+        ),
+    ],
+    outputs_first: true,
     rows: &[
         ("inv", &["A"], &[("Y", "!A")]),
         ("clkinv", &["A"], &[("Y", "!A")]),
@@ -406,6 +522,32 @@ pub static SKY130_HD: Family = Family {
         ("tapvgnd2", &[], &[]),
         ("tapvpwrvgnd", &[], &[]),
         ("diode", &["DIODE"], &[]),
+        ("lpflow_decapkapwr", &[], &[]),
+        ("lpflow_bleeder", &["SHORT"], &[]),
+        // Low-power flow cells: isolation, keep-alive clock, level shifters.
+        ("lpflow_clkbufkapwr", &["A"], &[("X", "A")]),
+        ("lpflow_clkinvkapwr", &["A"], &[("Y", "!A")]),
+        (
+            "lpflow_inputiso0n",
+            &["A", "SLEEP_B"],
+            &[("X", "A & SLEEP_B")],
+        ),
+        ("lpflow_inputiso0p", &["A", "SLEEP"], &[("X", "A & !SLEEP")]),
+        (
+            "lpflow_inputiso1n",
+            &["A", "SLEEP_B"],
+            &[("X", "A | !SLEEP_B")],
+        ),
+        ("lpflow_inputiso1p", &["A", "SLEEP"], &[("X", "A | SLEEP")]),
+        ("lpflow_isobufsrc", &["SLEEP", "A"], &[("X", "!SLEEP & A")]),
+        (
+            "lpflow_isobufsrckapwr",
+            &["SLEEP", "A"],
+            &[("X", "!SLEEP & A")],
+        ),
+        ("lpflow_lsbuf_lh_isowell", &["A"], &[("X", "A")]),
+        ("lpflow_lsbuf_lh_isowell_tap", &["A"], &[("X", "A")]),
+        ("lpflow_lsbuf_lh_hl_isowell_tap", &["A"], &[("X", "A")]),
         (
             "a2111o",
             &["A1", "A2", "B1", "C1", "D1"],
@@ -592,6 +734,24 @@ pub static SKY130_HD: Family = Family {
     ],
 };
 
+/// efabless's sky130_ef_sc_hd cells (open_pdks): wrappers of
+/// sky130_fd_sc_hd's physical-only cells that placed-and-routed sky130
+/// netlists list next to the logic (`sky130_ef_sc_hd__decap_12`,
+/// `__fill_4`/`_8`/`_12`, `__fakediode_2` over `diode`): no logic.
+pub static SKY130_EF: Family = Family {
+    library: "sky130_ef_sc_hd",
+    base: |n| strip_drive(n.strip_prefix("sky130_ef_sc_hd__")?, "_"),
+    published: |b| format!("sky130_ef_sc_hd__{b}"),
+    power: &["VPWR", "VGND", "VPB", "VNB"],
+    power_of: &[],
+    outputs_first: true,
+    rows: &[
+        ("decap", &[], &[]),
+        ("fill", &[], &[]),
+        ("fakediode", &["DIODE"], &[]),
+    ],
+};
+
 /// Yosys's internal single-bit gate cells, as `write_verilog -noexpr` and
 /// `write_json` name them (`$_AND_`, `$_AOI3_`, ...; functions as in
 /// Yosys's `simcells.v`). Not a library of its own: [`CellSet::get`] and
@@ -601,6 +761,8 @@ pub static YOSYS_GATES: Family = Family {
     base: |n| Some(n).filter(|n| n.starts_with("$_") && n.ends_with('_')),
     published: |b| b.to_string(),
     power: &[],
+    power_of: &[],
+    outputs_first: false,
     rows: &[
         ("$_BUF_", &["A"], &[("Y", "A")]),
         ("$_NOT_", &["A"], &[("Y", "!A")]),
@@ -678,6 +840,7 @@ pub fn unsupported(name: &str) -> Option<String> {
     } else if let Some(b) = (SKY130_HD.base)(name) {
         let why = match b {
             "ebufn" | "einvn" | "einvp" => tri,
+            "lpflow_inputisolatch" => state,
             b if ["df", "sdf", "edf", "sedf", "dl", "sdl"]
                 .iter()
                 .any(|p| b.starts_with(p)) =>
@@ -707,17 +870,29 @@ pub fn unsupported(name: &str) -> Option<String> {
 }
 
 /// Every built-in library.
-pub fn families() -> [&'static Family; 3] {
-    [&EVOAPPROX, &NANGATE45, &SKY130_HD]
+pub fn families() -> [&'static Family; 4] {
+    [&EVOAPPROX, &NANGATE45, &SKY130_HD, &SKY130_EF]
 }
 
 /// Build the definition of one table row (a table typo is a bug: panic).
 fn def_of(family: &Family, row: &Row) -> CellDef {
     let (base, inputs, outputs) = *row;
+    let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let outs: Vec<&str> = outputs.iter().map(|(o, _)| *o).collect();
+    let order = if family.outputs_first {
+        [&outs[..], inputs].concat()
+    } else {
+        [inputs, &outs[..]].concat()
+    };
+    let power = family
+        .power_of
+        .iter()
+        .find(|(b, _)| *b == base)
+        .map_or(family.power, |(_, p)| *p);
     CellDef {
         name: base.to_string(),
         library: family.library.to_string(),
-        inputs: inputs.iter().map(|s| s.to_string()).collect(),
+        inputs: names(inputs),
         outputs: outputs
             .iter()
             .map(|(o, f)| {
@@ -726,9 +901,9 @@ fn def_of(family: &Family, row: &Row) -> CellDef {
                 (o.to_string(), f)
             })
             .collect(),
-        power: family.power.iter().map(|s| s.to_string()).collect(),
+        power: names(power),
         unusable: None,
-        positional: None,
+        positional: Some(names(&order)),
     }
 }
 

@@ -428,7 +428,7 @@ impl<'m> Elab<'m> {
                 } else {
                     return Err(self.err(
                         *line,
-                        format!("unknown cell `{cell}` (instance `{name}`): not a cell of the built-in libraries (EvoApprox8b, NanGate45, sky130_fd_sc_hd) and not defined in the file, in --cells or in --liberty"),
+                        format!("unknown cell `{cell}` (instance `{name}`): not a cell of the built-in libraries (EvoApprox8b, NanGate45, sky130_fd_sc_hd, sky130_ef_sc_hd) and not defined in the file, in --cells or in --liberty"),
                     ));
                 }
             }
@@ -447,22 +447,23 @@ impl<'m> Elab<'m> {
         line: u32,
     ) -> Result<()> {
         let positional: Vec<(String, Option<Expr>)>;
-        let list = match (conns, &c.positional) {
-            (Conns::Named(list), _) => list,
+        let list = match conns {
+            Conns::Named(list) => list,
             // `FILLCELL_X4 f ();`: nothing connected.
-            (Conns::Positional(v), _) if v.is_empty() => {
+            Conns::Positional(v) if v.is_empty() => {
                 positional = vec![];
                 &positional
             }
-            (Conns::Positional(v), Some(order)) if v.len() <= order.len() => {
-                positional = order.iter().cloned().zip(v.iter().cloned()).collect();
+            Conns::Positional(v) => {
+                let order = c
+                    .positional_order(v.len())
+                    .map_err(|why| self.err(line, format!("{}: {why}", self.cell)))?;
+                positional = order
+                    .into_iter()
+                    .map(String::from)
+                    .zip(v.iter().cloned())
+                    .collect();
                 &positional
-            }
-            _ => {
-                return Err(self.err(
-                    line,
-                    format!("{}: connect library cells by pin name (`.A(x)`)", self.cell),
-                ))
             }
         };
         if let Some(why) = &c.unusable {

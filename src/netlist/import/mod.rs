@@ -138,20 +138,65 @@ fn used_cell_models(
     }
     let mut models = String::new();
     let mut done = HashSet::new();
-    for tok in lex::lex(text, path)? {
-        if let lex::Tok::Ident(name) = tok.tok {
-            if defined.contains(&name) || !done.insert(name.clone()) {
-                continue;
-            }
-            if let Some(why) = cells.ambiguous(&name) {
-                return Err(Error::at_line(path, tok.line as usize, why));
-            }
-            if let Some(c) = cells.get(&name).filter(|c| c.unusable.is_none()) {
-                models += &c.verilog_model(&name);
-            }
+    let tokens = lex::lex(text, path)?;
+    for (k, tok) in tokens.iter().enumerate() {
+        let lex::Tok::Ident(name) = &tok.tok else {
+            continue;
+        };
+        if defined.contains(name) {
+            continue;
+        }
+        let Some(c) = cells.get(name) else {
+            continue;
+        };
+        // Yosys connects positional ports by the model's order: check the
+        // instance as the structural reader would.
+        if let Some((line, inst, n)) = positional_count(&tokens[k + 1..]) {
+            c.positional_order(n).map_err(|why| {
+                Error::at_line(
+                    path,
+                    line as usize,
+                    format!("instance `{inst}` ({name}): {why}"),
+                )
+            })?;
+        }
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        if let Some(why) = cells.ambiguous(name) {
+            return Err(Error::at_line(path, tok.line as usize, why));
+        }
+        if c.unusable.is_none() {
+            models += &c.verilog_model(name);
         }
     }
     Ok(models)
+}
+
+/// After a cell name, `inst (a, b, c)`: the line, the instance name and
+/// the number of positional connections (none for `inst ()` or named ones).
+fn positional_count(after: &[lex::Token]) -> Option<(u32, &str, usize)> {
+    use lex::Tok::{Ident, Sym};
+    let [inst, open, first, ..] = after else {
+        return None;
+    };
+    let Ident(name) = &inst.tok else {
+        return None;
+    };
+    if !matches!(open.tok, Sym("(")) || matches!(first.tok, Sym(".") | Sym(")")) {
+        return None;
+    }
+    let (mut depth, mut n) = (0usize, 1);
+    for t in &after[2..] {
+        match t.tok {
+            Sym("(") | Sym("[") | Sym("{") => depth += 1,
+            Sym(")") if depth == 0 => return Some((inst.line, name, n)),
+            Sym(")") | Sym("]") | Sym("}") => depth = depth.saturating_sub(1),
+            Sym(",") if depth == 0 => n += 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Read structural Verilog text. The outer error is bad input; [`Route::Yosys`]
