@@ -90,6 +90,8 @@ pub struct GateNetlist<'l> {
     order: Vec<Node>,
     /// Per net, the positions in `order` of the nodes it feeds.
     fanout: Vec<Vec<u32>>,
+    /// Per net, the flip-flops it feeds.
+    flop_fanout: Vec<Vec<u32>>,
 }
 
 impl<'l> GateNetlist<'l> {
@@ -293,6 +295,7 @@ impl<'l> GateNetlist<'l> {
             macros,
             order: vec![],
             fanout: vec![],
+            flop_fanout: vec![],
         };
         g.sort(path)?;
         Ok(g)
@@ -381,8 +384,15 @@ impl<'l> GateNetlist<'l> {
                 fanout[i as usize].push(pos as u32);
             }
         }
+        let mut flop_fanout = vec![vec![]; n];
+        for (k, f) in self.flops.iter().enumerate() {
+            for &i in &f.inputs {
+                flop_fanout[i as usize].push(k as u32);
+            }
+        }
         self.order = order;
         self.fanout = fanout;
+        self.flop_fanout = flop_fanout;
         Ok(())
     }
 
@@ -566,6 +576,9 @@ struct State<'g, 'l> {
     dirty: Vec<u64>,
     /// Flip-flop states.
     ff: Vec<u64>,
+    /// Flip-flops whose inputs changed since their last clock edge (the
+    /// others keep their state: the same function of the same inputs).
+    ff_dirty: Vec<bool>,
     /// Per macro, `depth * width` words, bit `b` of word `a` at `a * width + b`.
     mem: Vec<Vec<u64>>,
     pins: Vec<u64>,
@@ -601,6 +614,7 @@ impl<'g, 'l> State<'g, 'l> {
             edges: 0,
             dirty: vec![!0; g.order.len().div_ceil(64)],
             ff: vec![0; g.flops.len()],
+            ff_dirty: vec![true; g.flops.len()],
             mem,
             pins: Vec::with_capacity(16),
         };
@@ -632,6 +646,9 @@ impl<'g, 'l> State<'g, 'l> {
         for &p in &self.g.fanout[net as usize] {
             self.dirty[p as usize / 64] |= 1 << (p % 64);
         }
+        for &k in &self.g.flop_fanout[net as usize] {
+            self.ff_dirty[k as usize] = true;
+        }
     }
 
     /// The lanes' common value of address bits `bits` (LSB first).
@@ -641,10 +658,12 @@ impl<'g, 'l> State<'g, 'l> {
             match self.v[net as usize] & self.mask {
                 0 => {}
                 x if x == self.mask => a |= 1 << k,
-                _ => return Err(Error::check(format!(
+                _ => {
+                    return Err(Error::check(format!(
                     "{what}: net `{}` differs between images (a data-dependent address or enable)",
                     self.g.names[net as usize]
-                ))),
+                )))
+                }
             }
         }
         Ok(a)
@@ -705,29 +724,29 @@ impl<'g, 'l> State<'g, 'l> {
         self.pins
             .extend(f.inputs.iter().map(|&i| self.v[i as usize]));
         self.pins.extend([self.ff[k], !self.ff[k]]);
-        let outs: Vec<(u32, u64)> = f
-            .outputs
-            .iter()
-            .zip(&f.def.outputs)
-            .filter_map(|(o, p)| o.map(|o| (o, eval_words(&p.function, &self.pins))))
-            .collect();
-        for (o, x) in outs {
-            self.set(o, x);
+        for (o, p) in f.outputs.iter().zip(&f.def.outputs) {
+            if let Some(o) = *o {
+                let x = eval_words(&p.function, &self.pins);
+                self.set(o, x);
+            }
         }
     }
 
     /// One rising clock edge (the logic settled before it).
     fn posedge(&mut self) -> Result<()> {
         let g = self.g;
-        let mut next = Vec::with_capacity(g.flops.len());
-        for f in &g.flops {
+        let mut next = vec![];
+        for (k, f) in g.flops.iter().enumerate() {
+            if !std::mem::take(&mut self.ff_dirty[k]) {
+                continue;
+            }
             self.pins.clear();
             self.pins
                 .extend(f.inputs.iter().map(|&i| self.v[i as usize]));
             let on = |x: &Option<Func>, pins: &[u64]| x.as_ref().map_or(0, |x| eval_words(x, pins));
             let d = eval_words(&f.def.next_state, &self.pins);
             let (clr, pre) = (on(&f.def.clear, &self.pins), on(&f.def.preset, &self.pins));
-            next.push((d | pre) & !clr);
+            next.push((k, (d | pre) & !clr));
         }
         // Registered reads see the words before this edge's writes.
         let mut reads = vec![];
@@ -753,9 +772,11 @@ impl<'g, 'l> State<'g, 'l> {
                 }
             }
         }
-        self.ff = next;
-        for k in 0..g.flops.len() {
-            self.flop_outputs(k);
+        for (k, x) in next {
+            if self.ff[k] != x {
+                self.ff[k] = x;
+                self.flop_outputs(k);
+            }
         }
         for (m, p, word) in reads {
             for (&o, x) in g.macros[m].rdata[p].iter().zip(word) {
