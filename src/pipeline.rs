@@ -328,6 +328,26 @@ impl Run {
                 reads_config: true,
             },
         ]);
+        if !self.sweep.is_empty() {
+            stages.push(Stage {
+                name: "sweep",
+                commands: vec![cmd(Command::Sweep(SweepArgs {
+                    config: self.config.clone(),
+                    lambdas: self.sweep.clone(),
+                    out: Some(d.clone()),
+                    device: self.device.clone(),
+                    executor: defaults(),
+                }))],
+                inputs: vec![
+                    f(&rel::checkpoint("qat")),
+                    f(&rel::sidecar("qat")),
+                    Input::File(lib_index.clone()),
+                ],
+                outputs: vec![out(rel::SWEEP_JSON)],
+                reads_config: true,
+            });
+        }
+        // After the sweep, which runs beside the syntheses.
         if self.gatesim_images > 0 && crate::library::energy::nangate45_path().is_file() {
             for (name, synth, dir, export_rel) in [
                 ("gatesim", "synth", run.rtl(), rel::RTL),
@@ -350,25 +370,6 @@ impl Run {
                     reads_config: true,
                 });
             }
-        }
-        if !self.sweep.is_empty() {
-            stages.push(Stage {
-                name: "sweep",
-                commands: vec![cmd(Command::Sweep(SweepArgs {
-                    config: self.config.clone(),
-                    lambdas: self.sweep.clone(),
-                    out: Some(d.clone()),
-                    device: self.device.clone(),
-                    executor: defaults(),
-                }))],
-                inputs: vec![
-                    f(&rel::checkpoint("qat")),
-                    f(&rel::sidecar("qat")),
-                    Input::File(lib_index.clone()),
-                ],
-                outputs: vec![out(rel::SWEEP_JSON)],
-                reads_config: true,
-            });
         }
         stages.extend([Stage {
             name: "report",
