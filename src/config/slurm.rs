@@ -68,7 +68,7 @@ pub struct SlurmConfig {
 
 /// Names a per-stage override may use: the stages of `codesign run` and the
 /// nodes of `codesign sweep`.
-pub const STAGE_NAMES: [&str; 15] = [
+pub const STAGE_NAMES: [&str; 17] = [
     "library",
     "baseline",
     "qat",
@@ -81,6 +81,8 @@ pub const STAGE_NAMES: [&str; 15] = [
     "synth",
     "synth-exact",
     "cosim",
+    "gatesim",
+    "gatesim-exact",
     "sweep",
     "report",
     "sweep-summary",

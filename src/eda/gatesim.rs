@@ -130,10 +130,10 @@ impl<'l> GateNetlist<'l> {
             if d.dir == crate::netlist::import::parse::Dir::Wire {
                 continue;
             }
-            for (k, net) in b.decl_bits(d).into_iter().enumerate() {
-                let name = match d.range {
+            for (k, net) in Builder::indices(d.range).into_iter().zip(b.decl_bits(d)) {
+                let name = match k {
                     None => d.name.clone(),
-                    Some((msb, lsb)) => format!("{}[{}]", d.name, lsb.min(msb) + k as i64),
+                    Some(k) => format!("{}[{k}]", d.name),
                 };
                 ports.insert(name, net);
             }
@@ -186,20 +186,25 @@ impl<'l> GateNetlist<'l> {
                     }
                     let one =
                         |p: &str| -> Option<u32> { pin.get(p).and_then(|v| v.first().copied()) };
-                    if let Some(def) = lib.cells.get(cell) {
-                        let inputs = def
-                            .inputs
-                            .iter()
-                            .map(|p| {
-                                one(&p.name).ok_or_else(|| {
-                                    Error::at_line(
-                                        path,
-                                        *line as usize,
-                                        format!("`{cell} {name}`: input `{}` unconnected", p.name),
-                                    )
+                    let inputs_of =
+                        |pins: &[crate::netlist::import::liberty::power::InputPin]| {
+                            pins.iter()
+                                .map(|p| {
+                                    one(&p.name).ok_or_else(|| {
+                                        Error::at_line(
+                                            path,
+                                            *line as usize,
+                                            format!(
+                                                "`{cell} {name}`: input `{}` unconnected",
+                                                p.name
+                                            ),
+                                        )
+                                    })
                                 })
-                            })
-                            .collect::<Result<_>>()?;
+                                .collect::<Result<Vec<u32>>>()
+                        };
+                    if let Some(def) = lib.cells.get(cell) {
+                        let inputs = inputs_of(&def.inputs)?;
                         let outputs = def.outputs.iter().map(|p| one(&p.name)).collect();
                         cells.push(CellInst {
                             def,
@@ -214,11 +219,7 @@ impl<'l> GateNetlist<'l> {
                                 format!("`{cell}` is not an edge-triggered flip-flop this simulator reads"),
                             )
                         })?;
-                        let inputs = def
-                            .inputs
-                            .iter()
-                            .map(|p| one(&p.name).unwrap_or(0))
-                            .collect();
+                        let inputs = inputs_of(&def.inputs)?;
                         let outputs = def.outputs.iter().map(|p| one(&p.name)).collect();
                         flops.push(FlopInst {
                             def,
@@ -510,7 +511,7 @@ fn macro_inst(
     };
     let w = info.width as usize;
     let chunks = |v: Vec<u32>, ports: usize| -> Result<Vec<Vec<u32>>> {
-        if ports == 0 || v.len() % ports != 0 {
+        if ports == 0 || !v.len().is_multiple_of(ports) {
             return Err(Error::at_line(
                 path,
                 line as usize,
@@ -526,6 +527,12 @@ fn macro_inst(
         let init = info.init.as_ref().ok_or_else(|| {
             Error::input(format!("memory `{}`: a ROM without contents", info.name))
         })?;
+        if w > 64 {
+            return Err(Error::input(format!(
+                "memory `{}`: a ROM of {w}-bit words (at most 64 are read)",
+                info.name
+            )));
+        }
         let words = super::cosim::read_hex_words(&dir.join(init))?;
         MacroInst {
             info: info.clone(),
@@ -618,7 +625,7 @@ impl<'g, 'l> State<'g, 'l> {
             mem,
             pins: Vec::with_capacity(16),
         };
-        if g.order.len() % 64 != 0 {
+        if !g.order.len().is_multiple_of(64) {
             if let Some(last) = s.dirty.last_mut() {
                 *last = (1u64 << (g.order.len() % 64)) - 1;
             }
@@ -789,43 +796,39 @@ impl<'g, 'l> State<'g, 'l> {
         Ok(())
     }
 
-    fn port(&self, name: &str) -> Result<u32> {
-        self.g
-            .ports
-            .get(name)
-            .copied()
-            .ok_or_else(|| Error::input(format!("the mapped netlist has no port `{name}`")))
-    }
-
-    /// Drive bus `name` (bits `name[0]`, ... as many as the netlist has)
-    /// with `value(lane)` in each lane.
-    fn drive(&mut self, name: &str, value: impl Fn(usize) -> u64) -> Result<()> {
-        if let Some(&net) = self.g.ports.get(name) {
-            let w = (0..64).fold(0u64, |acc, l| acc | (value(l) & 1) << l);
-            self.set(net, w);
-            return Ok(());
-        }
-        let mut k = 0;
-        while let Some(&net) = self.g.ports.get(&format!("{name}[{k}]")) {
+    /// Drive the nets `bits` (LSB first) with `value(lane)` in each lane.
+    fn drive(&mut self, bits: &[u32], value: impl Fn(usize) -> u64) {
+        for (k, &net) in bits.iter().enumerate() {
             let w = (0..64).fold(0u64, |acc, l| acc | (value(l) >> k & 1) << l);
             self.set(net, w);
-            k += 1;
         }
-        if k == 0 {
-            self.port(name)?;
-        }
-        Ok(())
     }
 
-    /// Bus `name` in lane `lane` (at most 64 bits).
-    fn sample(&self, name: &str, lane: usize) -> u64 {
-        let mut x = 0;
-        let mut k = 0;
-        while let Some(&net) = self.g.ports.get(&format!("{name}[{k}]")) {
-            x |= (self.v[net as usize] >> lane & 1) << k;
-            k += 1;
+    /// The value of the nets `bits` (LSB first, at most 64) in lane `lane`.
+    fn sample(&self, bits: &[u32], lane: usize) -> u64 {
+        bits.iter().enumerate().fold(0, |x, (k, &net)| {
+            x | (self.v[net as usize] >> lane & 1) << k
+        })
+    }
+}
+
+impl GateNetlist<'_> {
+    /// The nets of the top's port `name`, LSB first: the scalar port, or
+    /// `name[0]`, `name[1]`, ... as far as the netlist has them. Errors:
+    /// no such port.
+    fn bus(&self, name: &str) -> Result<Vec<u32>> {
+        if let Some(&net) = self.ports.get(name) {
+            return Ok(vec![net]);
         }
-        x
+        let bits: Vec<u32> = (0..)
+            .map_while(|k| self.ports.get(&format!("{name}[{k}]")).copied())
+            .collect();
+        if bits.is_empty() {
+            return Err(Error::input(format!(
+                "the mapped netlist has no port `{name}`"
+            )));
+        }
+        Ok(bits)
     }
 }
 
@@ -864,32 +867,35 @@ pub fn simulate(
     }
     let pixel = |lane: usize, i: usize| images[lane.min(n - 1) * len + i] as u64;
     let mut s = State::new(g, n);
-    let done = s.port("done")?;
-    s.drive("rst", |_| 1)?;
+    let bus = |p: &str| g.bus(p);
+    let (rst, start, in_we) = (bus("rst")?, bus("start")?, bus("in_we")?);
+    let (in_addr, in_data, done) = (bus("in_addr")?, bus("in_data")?, bus("done")?);
+    let (dbg_sel, dbg_addr, dbg_data) = (bus("dbg_sel")?, bus("dbg_addr")?, bus("dbg_data")?);
+    s.drive(&rst, |_| 1);
     for _ in 0..3 {
         s.settle()?;
         s.posedge()?;
     }
-    s.drive("rst", |_| 0)?;
+    s.drive(&rst, |_| 0);
     s.counting = true;
     for i in 0..len {
-        s.drive("in_we", |_| 1)?;
-        s.drive("in_addr", |_| i as u64)?;
-        s.drive("in_data", |l| pixel(l, i))?;
+        s.drive(&in_we, |_| 1);
+        s.drive(&in_addr, |_| i as u64);
+        s.drive(&in_data, |l| pixel(l, i));
         s.settle()?;
         s.posedge()?;
     }
-    s.drive("in_we", |_| 0)?;
-    s.drive("start", |_| 1)?;
+    s.drive(&in_we, |_| 0);
+    s.drive(&start, |_| 1);
     s.settle()?;
     s.posedge()?;
-    s.drive("start", |_| 0)?;
+    s.drive(&start, |_| 0);
     s.settle()?;
     let limit = 10 * manifest.cycles_estimate + 1000;
     let mut cycles = 1u64;
     let mut finished = true;
     loop {
-        if s.address(&[done], "done")? == 1 {
+        if s.address(&done, "done")? == 1 {
             break;
         }
         if cycles >= limit {
@@ -905,13 +911,13 @@ pub fn simulate(
     if finished {
         for (t, info) in manifest.tensors.iter().enumerate() {
             for i in 0..info.len {
-                s.drive("dbg_sel", |_| t as u64)?;
-                s.drive("dbg_addr", |_| i as u64)?;
+                s.drive(&dbg_sel, |_| t as u64);
+                s.drive(&dbg_addr, |_| i as u64);
                 s.settle()?;
                 s.posedge()?;
                 s.settle()?;
                 for (lane, img) in tensors.iter_mut().enumerate() {
-                    img[t].push(s.sample("dbg_data", lane) as u32 as i32);
+                    img[t].push(s.sample(&dbg_data, lane) as u32 as i32);
                 }
             }
         }
