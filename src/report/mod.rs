@@ -149,6 +149,16 @@ pub fn summary(r: &model::Report) -> String {
             .unwrap_or_else(|| render::NOT_RUN.into()),
         f(r.cosim.cycles_per_inference, 0)
     ));
+    if let Some(g) = &r.energy.gate_level_approx {
+        s.push_str(&format!(
+            "  gatesim       {} images, {} mismatches (the synthesized netlist); logic energy {:.1} pJ per inference, system model {:.1} pJ ({:+.1}%)\n",
+            g.images,
+            g.mismatches,
+            g.activity.total_pj,
+            g.model_operations_pj + g.model_clock_pj,
+            100.0 * g.difference_total
+        ));
+    }
     s.push_str("  layers        ");
     let ls: Vec<String> = r
         .layers

@@ -347,6 +347,8 @@ pub static SKY130_HD: Family = Family {
     },
     power: &["VPWR", "VGND", "VPB", "VNB"],
     power_of: &[
+        ("probe_p", &["VGND", "VNB", "VPB", "VPWR"]),
+        ("probec_p", &["VGND", "VNB", "VPB", "VPWR"]),
         (
             "lpflow_clkbufkapwr",
             &["KAPWR", "VPWR", "VGND", "VPB", "VNB"],
