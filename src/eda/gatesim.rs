@@ -838,10 +838,27 @@ pub struct Activity {
     pub rises: Vec<u64>,
     /// See `rises`.
     pub falls: Vec<u64>,
-    /// Clock edges counted (the same in every lane).
-    pub edges: u64,
+    /// Clock edges counted, summed over the images (each lane sees every
+    /// edge of its run).
+    pub lane_edges: u64,
     /// Images (lanes) the counts cover.
     pub images: usize,
+}
+
+impl Activity {
+    /// Add the counts of another run of the same netlist.
+    pub fn add(&mut self, other: &Activity) {
+        self.rises
+            .iter_mut()
+            .zip(&other.rises)
+            .for_each(|(a, b)| *a += b);
+        self.falls
+            .iter_mut()
+            .zip(&other.falls)
+            .for_each(|(a, b)| *a += b);
+        self.lane_edges += other.lane_edges;
+        self.images += other.images;
+    }
 }
 
 /// Run up to [`LANES`] images (`manifest.input_len` raw pixels each)
@@ -934,7 +951,7 @@ pub fn simulate(
         Activity {
             rises: s.rises,
             falls: s.falls,
-            edges: s.edges,
+            lane_edges: s.edges * n as u64,
             images: n,
         },
     ))
@@ -1015,7 +1032,8 @@ pub fn energy(g: &GateNetlist, lib: &PowerLibrary, activity: &Activity) -> GateE
             activity.rises[k] as f64 * per[k].rise() + activity.falls[k] as f64 * per[k].fall();
     }
     let images = activity.images.max(1) as f64;
-    let clock_fj: f64 = g.flops.iter().map(|f| f.clock_fj).sum::<f64>() * activity.edges as f64;
+    let clock_fj: f64 =
+        g.flops.iter().map(|f| f.clock_fj).sum::<f64>() * activity.lane_edges as f64 / images;
     let pj = |x: f64| x / 1000.0;
     let mut e = GateEnergy {
         logic_pj: pj(fj[1] / images),
@@ -1093,30 +1111,20 @@ pub fn gate_simulate(dir: &Path, images: &[u8]) -> Result<GateSimReport> {
     let reference = super::cosim::load_reference(dir)?;
     let len = manifest.input_len.max(1);
     let mut runs = vec![];
-    let mut total = GateEnergy::default();
-    let mut n = 0usize;
+    // Toggles of every batch summed, priced once.
+    let mut total: Option<Activity> = None;
     for batch in images.chunks(LANES * len) {
         let (r, activity) = simulate(&g, &manifest, batch)?;
-        let e = energy(&g, &lib, &activity);
-        let k = activity.images as f64;
-        let add = |a: &mut f64, b: f64| *a += b * k;
-        add(&mut total.logic_pj, e.logic_pj);
-        add(&mut total.register_outputs_pj, e.register_outputs_pj);
-        add(&mut total.macro_and_port_nets_pj, e.macro_and_port_nets_pj);
-        add(&mut total.clock_pj, e.clock_pj);
-        n += activity.images;
         runs.extend(r);
+        total = Some(match total {
+            None => activity,
+            Some(mut t) => {
+                t.add(&activity);
+                t
+            }
+        });
     }
-    for x in [
-        &mut total.logic_pj,
-        &mut total.register_outputs_pj,
-        &mut total.macro_and_port_nets_pj,
-        &mut total.clock_pj,
-    ] {
-        *x /= n.max(1) as f64;
-    }
-    total.total_pj =
-        total.logic_pj + total.register_outputs_pj + total.macro_and_port_nets_pj + total.clock_pj;
+    let total = total.map_or_else(GateEnergy::default, |a| energy(&g, &lib, &a));
     let expected: Vec<Vec<Vec<i32>>> = images
         .chunks(len)
         .map(|im| reference.forward_trace(im).tensors)
@@ -1237,10 +1245,10 @@ endmodule
         let act = Activity {
             rises: s.rises.clone(),
             falls: s.falls.clone(),
-            edges: s.edges,
+            lane_edges: s.edges * 64,
             images: 64,
         };
-        assert_eq!(act.edges, 10);
+        assert_eq!(act.lane_edges, 10 * 64);
         assert_eq!(
             (act.rises[q as usize], act.falls[q as usize]),
             (5 * 64, 5 * 64)
