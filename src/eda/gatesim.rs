@@ -344,41 +344,20 @@ impl<'l> GateNetlist<'l> {
                 driver[net as usize] = k;
             }
         }
-        let mut order = Vec::with_capacity(nodes.len());
-        let mut state = vec![0u8; nodes.len()];
-        for root in 0..nodes.len() {
-            let mut stack = vec![(root, 0usize)];
-            while let Some((k, pin)) = stack.pop() {
-                if pin == 0 {
-                    if state[k] == 2 {
-                        continue;
-                    }
-                    state[k] = 1;
-                }
-                match io[k].0.get(pin) {
-                    Some(&i) => {
-                        stack.push((k, pin + 1));
-                        let d = driver[i as usize];
-                        if d != usize::MAX && state[d] != 2 {
-                            if state[d] == 1 {
-                                return Err(Error::in_file(
-                                    path,
-                                    format!(
-                                        "combinational loop through net `{}`",
-                                        self.names[i as usize]
-                                    ),
-                                ));
-                            }
-                            stack.push((d, 0));
-                        }
-                    }
-                    None => {
-                        state[k] = 2;
-                        order.push(nodes[k]);
-                    }
-                }
-            }
-        }
+        let inputs: Vec<&[u32]> = io.iter().map(|x| x.0.as_slice()).collect();
+        let order: Vec<Node> = crate::library::energy::topological_order(&inputs, &driver)
+            .map_err(|net| {
+                Error::in_file(
+                    path,
+                    format!(
+                        "combinational loop through net `{}`",
+                        self.names[net as usize]
+                    ),
+                )
+            })?
+            .into_iter()
+            .map(|k| nodes[k])
+            .collect();
         let mut fanout = vec![vec![]; n];
         for (pos, &node) in order.iter().enumerate() {
             for i in self.node_io(node).0 {

@@ -328,44 +328,9 @@ impl MappedNetlist {
                 driver[*o as usize] = k;
             }
         }
-        let mut order = Vec::with_capacity(self.cells.len());
-        let mut state = vec![0u8; self.cells.len()]; // 0 new, 1 open, 2 done
-        for root in 0..self.cells.len() {
-            let mut stack = vec![(root, 0usize)];
-            while let Some((k, pin)) = stack.pop() {
-                if pin == 0 {
-                    if state[k] == 2 {
-                        continue;
-                    }
-                    if state[k] == 1 {
-                        return Err(Error::in_file(
-                            path,
-                            "combinational loop in the mapped netlist",
-                        ));
-                    }
-                    state[k] = 1;
-                }
-                match self.cells[k].inputs.get(pin) {
-                    Some(&i) => {
-                        stack.push((k, pin + 1));
-                        let d = driver[i as usize];
-                        if d != usize::MAX && state[d] != 2 {
-                            if state[d] == 1 {
-                                return Err(Error::in_file(
-                                    path,
-                                    "combinational loop in the mapped netlist",
-                                ));
-                            }
-                            stack.push((d, 0));
-                        }
-                    }
-                    None => {
-                        state[k] = 2;
-                        order.push(k);
-                    }
-                }
-            }
-        }
+        let inputs: Vec<&[u32]> = self.cells.iter().map(|c| c.inputs.as_slice()).collect();
+        let order = topological_order(&inputs, &driver)
+            .map_err(|_| Error::in_file(path, "combinational loop in the mapped netlist"))?;
         let mut cells = std::mem::take(&mut self.cells);
         let mut slots: Vec<Option<Instance>> = cells.drain(..).map(Some).collect();
         self.cells = order
@@ -473,6 +438,44 @@ impl MappedNetlist {
             }
         }
     }
+}
+
+/// Topological order of nodes (indices) given each node's input nets and
+/// the node driving each net (`usize::MAX`: a primary input or constant).
+/// Errors: the net through which a combinational loop closes.
+pub(crate) fn topological_order(
+    inputs: &[&[u32]],
+    driver: &[usize],
+) -> std::result::Result<Vec<usize>, u32> {
+    let mut order = Vec::with_capacity(inputs.len());
+    let mut state = vec![0u8; inputs.len()]; // 0 new, 1 open, 2 done
+    for root in 0..inputs.len() {
+        if state[root] == 2 {
+            continue;
+        }
+        state[root] = 1;
+        let mut stack = vec![(root, 0usize)];
+        while let Some((k, pin)) = stack.pop() {
+            match inputs[k].get(pin) {
+                Some(&i) => {
+                    stack.push((k, pin + 1));
+                    let d = driver[i as usize];
+                    if d != usize::MAX && state[d] != 2 {
+                        if state[d] == 1 {
+                            return Err(i);
+                        }
+                        state[d] = 1;
+                        stack.push((d, 0));
+                    }
+                }
+                None => {
+                    state[k] = 2;
+                    order.push(k);
+                }
+            }
+        }
+    }
+    Ok(order)
 }
 
 /// A `.names` that is not a cell.
