@@ -16,6 +16,7 @@ use crate::commands::{
     AssignArgs, CosimArgs, EvalArgs, ExportRtlArgs, GatesimArgs, LibraryArgs, LibraryCommand,
     QuantizeArgs, ReportArgs, RetrainArgs, SweepArgs, SynthArgs, TrainArgs,
 };
+use crate::eda::cosim::Sim;
 use crate::error::{Error, Result};
 use crate::rundir::{export, rel, RunDir};
 use serde::{Deserialize, Serialize};
@@ -98,6 +99,10 @@ pub struct Run {
     pub build_library: bool,
     /// Test images co-simulated in RTL.
     pub cosim_images: usize,
+    /// Simulator of that co-simulation (runs written before it was a
+    /// choice used Icarus).
+    #[serde(default = "icarus")]
+    pub cosim_sim: Sim,
     /// Test images run on the Liberty-mapped netlists (`codesign gatesim`;
     /// 0: no gate-level simulation). Its stages exist only where synthesis
     /// maps to a Liberty library (the NanGate45 default is installed).
@@ -116,6 +121,11 @@ pub struct Run {
     /// `error_model.json`. `None` for a main run.
     #[serde(default)]
     pub sweep_point: Option<f64>,
+}
+
+/// Serde default of [`Run::cosim_sim`].
+fn icarus() -> Sim {
+    Sim::Iverilog
 }
 
 fn p(x: &Path) -> String {
@@ -321,6 +331,7 @@ impl Run {
                 commands: vec![cmd(Command::Cosim(CosimArgs {
                     dir: run.rtl().root().to_path_buf(),
                     images: self.cosim_images,
+                    sim: self.cosim_sim,
                     ..defaults()
                 }))],
                 inputs: vec![Input::StageOutputs("export-rtl")],
@@ -851,6 +862,7 @@ pub(crate) fn test_run(dir: &Path) -> Run {
         library: dir.join("library"),
         build_library: true,
         cosim_images: 4,
+        cosim_sim: Sim::default(),
         gatesim_images: 0,
         device: "cpu".into(),
         sweep: vec![],

@@ -217,7 +217,8 @@ fn digits_accelerator_synthesizes_and_cosimulates_bit_exactly() {
                 codesign(&["synth", &path(&rtl), "--generic"])
             }
         });
-        let cosim = s.spawn(|| codesign(&["cosim", &path(&rtl), "--images", "20"]));
+        let cosim =
+            s.spawn(|| codesign(&["cosim", &path(&rtl), "--images", "20", "--sim", "iverilog"]));
         let verilator = s.spawn(|| {
             let good = codesign(&[
                 "cosim",

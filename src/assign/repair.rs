@@ -39,7 +39,7 @@ use crate::calib::MacView;
 use crate::data::Dataset;
 use crate::errmodel::{Candidate, PairPrediction};
 use crate::error::Result;
-use crate::intnet::sim::{argmax, ProductTable, Simulator};
+use crate::intnet::sim::{argmax, PrefixCache, ProductTable, Simulator};
 use crate::intnet::IntNetwork;
 use crate::library::Library;
 use serde::{Deserialize, Serialize};
@@ -127,8 +127,15 @@ pub struct Problem<'a> {
 
 impl Problem<'_> {
     /// Per image of `data`, whether the bit-exact top-1 class of `a`
-    /// (bias corrections applied) is the label.
-    fn correct(&self, a: &Assignment, data: &Dataset) -> Result<Vec<bool>> {
+    /// (bias corrections applied) is the label. `cache`: what the last
+    /// evaluation on `data` computed (the layers before the first one `a`
+    /// changes are not run again).
+    fn correct(
+        &self,
+        a: &Assignment,
+        data: &Dataset,
+        cache: &mut PrefixCache,
+    ) -> Result<Vec<bool>> {
         let mut net = self.net.clone();
         a.apply_bias_corrections(&mut net, self.lib)?;
         let tables = a
@@ -136,7 +143,9 @@ impl Problem<'_> {
             .iter()
             .map(|c| Ok(ProductTable::new(&self.lib.error_map(&c.multiplier)?)))
             .collect::<Result<Vec<_>>>()?;
-        let logits = Simulator::new(&net, tables)?.dataset_logits(data)?;
+        let sim = Simulator::new(&net, tables)?;
+        sim.check_dataset(data)?;
+        let logits = sim.logits_cached(&data.images, cache);
         Ok(logits
             .chunks(net.classes)
             .zip(&data.labels)
@@ -246,12 +255,13 @@ pub fn repair(
     for l in 0..exact.layers.len() {
         p.set(&mut exact, l, exact_id);
     }
-    let exact_right = p.correct(&exact, validation)?;
+    let mut cache = PrefixCache::default();
+    let exact_right = p.correct(&exact, validation, &mut cache)?;
     let exact_accuracy = paired_drop(&exact_right, &exact_right, 0.0).0;
-    let measure = |a: &Assignment| -> Result<(f64, f64)> {
+    let mut measure = |a: &Assignment| -> Result<(f64, f64)> {
         Ok(paired_drop(
             &exact_right,
-            &p.correct(a, validation)?,
+            &p.correct(a, validation, &mut cache)?,
             budget.z,
         ))
     };

@@ -64,6 +64,7 @@ fn prepare(
         library,
         build_library,
         cosim_images,
+        cosim_sim: Default::default(),
         gatesim_images: 0,
         device: device.to_string(),
         sweep: vec![],
@@ -112,6 +113,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         &args.device,
     )?;
     run.gatesim_images = args.gatesim_images;
+    run.cosim_sim = args.cosim_sim;
     run.sweep = if args.sweep.is_empty() {
         cfg.sweep.clone()
     } else {

@@ -161,10 +161,10 @@ mod tests {
         let w = round_trip(Command::Cosim(CosimArgs {
             dir: "rtl".into(),
             images: 5,
-            sim: crate::eda::cosim::Sim::Verilator,
+            sim: crate::eda::cosim::Sim::Iverilog,
             ..defaults()
         }));
-        assert_eq!(w, ["cosim", "--images", "5", "--sim", "verilator", "rtl"]);
+        assert_eq!(w, ["cosim", "--images", "5", "--sim", "iverilog", "rtl"]);
         let w = round_trip(Command::Sweep(SweepArgs {
             config: "c.yaml".into(),
             lambdas: vec![0.05, 1.0],

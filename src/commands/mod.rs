@@ -345,7 +345,7 @@ pub struct CosimArgs {
     #[arg(long, default_value_t = 20)]
     pub images: usize,
     /// Simulator.
-    #[arg(long, value_enum, default_value_t = Sim::Iverilog)]
+    #[arg(long, value_enum, default_value_t = Sim::default())]
     pub sim: Sim,
     /// Data set directory (default: the run config's `dataset.path`).
     #[arg(long)]
@@ -396,6 +396,9 @@ pub struct RunArgs {
     /// Test images co-simulated in RTL.
     #[arg(long, default_value_t = 20)]
     pub cosim_images: usize,
+    /// Simulator of the RTL co-simulation (`codesign cosim --sim`).
+    #[arg(long, value_enum, default_value_t = Sim::default())]
+    pub cosim_sim: Sim,
     /// Test images run on the synthesized NanGate45 netlists (`codesign
     /// gatesim`: bit-exact check and energy from switching activity; 64 at
     /// once; 0: off). Only where synthesis maps to NanGate45.

@@ -26,6 +26,14 @@ pub struct ProductTable {
     planes: Vec<u8>,
 }
 
+/// Two tables are equal when they give the same products (the planes are
+/// derived from them).
+impl PartialEq for ProductTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.signed == other.signed && self.prod == other.prod
+    }
+}
+
 impl std::fmt::Debug for ProductTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "ProductTable {{ signed: {}, .. }}", self.signed)

@@ -54,6 +54,28 @@ pub fn argmax(logits: &[i32]) -> usize {
     best
 }
 
+/// Images per batch of [`Simulator::logits`] (batches run in parallel).
+const BATCH: usize = 32;
+
+/// Memory a [`PrefixCache`] may hold, in bytes.
+pub const PREFIX_CACHE_BYTES: usize = 512 << 20;
+
+/// What every batch of images held just before each multiplying layer in
+/// the last [`Simulator::logits_cached`] call, and the simulator that
+/// computed it. A later call on the same images whose network and tables
+/// agree with that simulator before layer `k` starts at layer `k`. The
+/// repair search of `codesign assign` changes one layer per step, so most
+/// of its evaluations run only the layers after the changed one. Layers
+/// are kept from the last one back while they fit in
+/// [`PREFIX_CACHE_BYTES`].
+#[derive(Default)]
+pub struct PrefixCache {
+    images: Vec<u8>,
+    sim: Option<Simulator>,
+    /// `[layer][batch]`: every tensor (dead ones empty) before the layer.
+    at: Vec<Option<Vec<Vec<Vec<i32>>>>>,
+}
+
 /// The network with its product tables, ready to run.
 #[derive(Clone, Debug)]
 pub struct Simulator {
@@ -147,12 +169,107 @@ impl Simulator {
             0,
             "images are not a whole number of {len}-byte images"
         );
-        const BATCH: usize = 32;
         let parts: Vec<Vec<i32>> = images
             .par_chunks(BATCH * len)
             .map(|chunk| self.forward_batch(chunk, chunk.len() / len))
             .collect();
         parts.concat()
+    }
+
+    /// [`Simulator::logits`], started from what `cache` kept of an earlier
+    /// call where that call's network and tables agree with this one's
+    /// (the same logits, bit for bit); `cache` then holds this call's.
+    pub fn logits_cached(&self, images: &[u8], cache: &mut PrefixCache) -> Vec<i32> {
+        let net = &self.net;
+        let len = net.input.len();
+        assert_eq!(
+            images.len() % len,
+            0,
+            "images are not a whole number of {len}-byte images"
+        );
+        let layer_node: Vec<usize> = (0..net.nodes.len())
+            .filter(|&i| self.mac_index[i].is_some())
+            .collect();
+        let layers = layer_node.len();
+        if cache.images != images {
+            *cache = PrefixCache {
+                images: images.to_vec(),
+                ..Default::default()
+            };
+        }
+        cache.at.resize(layers, None);
+        let agrees = |old: &Simulator, k: usize| {
+            (old.net.input_shift, old.net.act_max, old.net.signed)
+                == (net.input_shift, net.act_max, net.signed)
+                && old.net.nodes[..layer_node[k]] == net.nodes[..layer_node[k]]
+                && old.tables[..k] == self.tables[..k]
+        };
+        let start = cache.sim.as_ref().and_then(|old| {
+            (0..layers)
+                .rev()
+                .find(|&k| cache.at[k].is_some() && agrees(old, k))
+        });
+        // Layers kept: from the last back, while their tensors fit.
+        let shapes = net.tensor_shapes();
+        let last_use = last_uses(net);
+        let images_n = images.len() / len;
+        let mut budget = PREFIX_CACHE_BYTES;
+        let mut keep = vec![false; layers];
+        for k in (0..layers).rev() {
+            let i = layer_node[k];
+            let live: usize = (0..=i)
+                .filter(|&t| last_use[t] >= i)
+                .map(|t| shapes[t].len())
+                .sum();
+            let bytes = live * images_n * std::mem::size_of::<i32>();
+            if bytes > budget {
+                break;
+            }
+            budget -= bytes;
+            keep[k] = true;
+        }
+        // What this call recomputes replaces the old entries.
+        let from = start.unwrap_or(0);
+        for entry in cache.at.iter_mut().skip(from + 1) {
+            *entry = None;
+        }
+        let begin = start.map(|k| cache.at[k].take().expect("a kept layer"));
+        let parts: Vec<(Vec<i32>, Vec<Option<Vec<Vec<i32>>>>)> = images
+            .par_chunks(BATCH * len)
+            .enumerate()
+            .map(|(b, chunk)| {
+                let n = chunk.len() / len;
+                let tensors = match &begin {
+                    Some(batches) => batches[b].clone(),
+                    None => vec![chunk
+                        .iter()
+                        .map(|&p| arith::input_activation(p, net.input_shift))
+                        .collect()],
+                };
+                let mut kept = vec![None; layers];
+                let node = start.map_or(0, |k| layer_node[k]);
+                let (mut t, _) = self.run_from(node, tensors, n, false, |k, ts| {
+                    if keep[k] {
+                        kept[k] = Some(ts.to_vec());
+                    }
+                });
+                (t.pop().unwrap_or_default(), kept)
+            })
+            .collect();
+        let mut logits = Vec::with_capacity(images_n * net.classes);
+        for k in from..layers {
+            cache.at[k] = keep[k].then(Vec::new);
+        }
+        for (l, kept) in parts {
+            logits.extend(l);
+            for (k, t) in kept.into_iter().enumerate().skip(from) {
+                if let (Some(entry), Some(t)) = (cache.at[k].as_mut(), t) {
+                    entry.push(t);
+                }
+            }
+        }
+        cache.sim = Some(self.clone());
+        logits
     }
 
     /// Top-1 and top-5 accuracy on images (`[n][C*H*W]`) with labels.
@@ -173,6 +290,13 @@ impl Simulator {
 
     /// Logits of every image of a data set, `[n][classes]`.
     pub fn dataset_logits(&self, data: &Dataset) -> Result<Vec<i32>> {
+        self.check_dataset(data)?;
+        Ok(self.logits(&data.images))
+    }
+
+    /// Errors: `data`'s image shape, classes or labels do not fit the
+    /// network, or its pixels are not a whole number of images.
+    pub fn check_dataset(&self, data: &Dataset) -> Result<()> {
         let want = self.net.input;
         if (data.c, data.h, data.w) != (want.c, want.h, want.w) {
             return Err(Error::input(format!(
@@ -204,7 +328,7 @@ impl Simulator {
                 want.len()
             )));
         }
-        Ok(self.logits(&data.images))
+        Ok(())
     }
 
     /// Runs `n` images; every tensor is `[n][C*H*W]`. Keeps all tensors and
@@ -216,17 +340,33 @@ impl Simulator {
             n * net.input.len(),
             "image size does not match the network input"
         );
+        let input = images
+            .iter()
+            .map(|&p| arith::input_activation(p, net.input_shift))
+            .collect();
+        self.run_from(0, vec![input], n, keep, |_, _| {})
+    }
+
+    /// [`Simulator::run`] from node `start` on: `tensors` holds tensors
+    /// `0..=start` (those no node from `start` on reads may be empty).
+    /// `before_mac(k, tensors)` sees the tensors just before multiplying
+    /// layer `k` runs (what [`PrefixCache`] keeps).
+    fn run_from(
+        &self,
+        start: usize,
+        mut tensors: Vec<Vec<i32>>,
+        n: usize,
+        keep: bool,
+        mut before_mac: impl FnMut(usize, &[Vec<i32>]),
+    ) -> (Vec<Vec<i32>>, Vec<Vec<i32>>) {
+        let net = &self.net;
         let shapes = net.tensor_shapes();
         let last_use = last_uses(net);
-        let mut tensors: Vec<Vec<i32>> = Vec::with_capacity(shapes.len());
-        tensors.push(
-            images
-                .iter()
-                .map(|&p| arith::input_activation(p, net.input_shift))
-                .collect(),
-        );
         let mut accs = Vec::new();
-        for (i, node) in net.nodes.iter().enumerate() {
+        for (i, node) in net.nodes.iter().enumerate().skip(start) {
+            if let Some(k) = self.mac_index[i] {
+                before_mac(k, &tensors);
+            }
             let s = shapes[node.input];
             let input = &tensors[node.input];
             let out = match &node.op {
@@ -766,6 +906,62 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// The prefix cache gives the logits of a fresh run after every change
+    /// (one layer's table, a bias, several layers, back again), and a run
+    /// that agrees with the cached one before layer `k` starts there: the
+    /// cached tensors, spoiled, spoil its logits.
+    #[test]
+    fn logits_from_the_prefix_cache_are_those_of_a_fresh_run() {
+        for seed in 0..4u64 {
+            for signed in [false, true] {
+                let net = testnet::random(seed, signed);
+                let layers = net.mac_layers().count();
+                assert!(layers >= 2);
+                // Three batches, the last one short.
+                let images = testnet::random_images(seed, &net, 2 * BATCH + 5);
+                let exact = vec![ProductTable::exact(signed); layers];
+                let approx = approx_tables(&net, seed as i32);
+                let mut biased = net.clone();
+                let last = biased
+                    .nodes
+                    .iter()
+                    .rposition(|n| n.mac().is_some())
+                    .unwrap();
+                if let Op::Conv(l) | Op::Linear(l) = &mut biased.nodes[last].op {
+                    l.bias.iter_mut().for_each(|b| *b += 3);
+                }
+                let mut one = exact.clone();
+                one[layers - 1] = approx[layers - 1].clone();
+                let mut first = exact.clone();
+                first[0] = approx[0].clone();
+                let mut cache = PrefixCache::default();
+                for (n, tables) in [
+                    (&net, &exact),
+                    (&net, &one),
+                    (&biased, &one),
+                    (&net, &approx),
+                    (&net, &first),
+                    (&net, &exact),
+                ] {
+                    let sim = Simulator::new(n, tables.clone()).unwrap();
+                    assert_eq!(
+                        sim.logits_cached(&images, &mut cache),
+                        sim.logits(&images),
+                        "seed {seed} signed {signed}"
+                    );
+                }
+                // Only the last layer changes: the run starts there.
+                for batch in cache.at[layers - 1].as_mut().unwrap() {
+                    for t in batch.iter_mut() {
+                        t.iter_mut().for_each(|v| *v = (*v + 7) & 0x7f);
+                    }
+                }
+                let sim = Simulator::new(&net, one.clone()).unwrap();
+                assert_ne!(sim.logits_cached(&images, &mut cache), sim.logits(&images));
             }
         }
     }
