@@ -73,8 +73,11 @@ pub struct PrefixCache {
     images: Vec<u8>,
     sim: Option<Simulator>,
     /// `[layer][batch]`: every tensor (dead ones empty) before the layer.
-    at: Vec<Option<Vec<Vec<Vec<i32>>>>>,
+    at: Vec<Option<Vec<Tensors>>>,
 }
+
+/// The tensors of one batch, by tensor index (`[n][C*H*W]` each).
+type Tensors = Vec<Vec<i32>>;
 
 /// The network with its product tables, ready to run.
 #[derive(Clone, Debug)]
@@ -234,7 +237,7 @@ impl Simulator {
             *entry = None;
         }
         let begin = start.map(|k| cache.at[k].take().expect("a kept layer"));
-        let parts: Vec<(Vec<i32>, Vec<Option<Vec<Vec<i32>>>>)> = images
+        let parts: Vec<(Vec<i32>, Vec<Option<Tensors>>)> = images
             .par_chunks(BATCH * len)
             .enumerate()
             .map(|(b, chunk)| {
@@ -257,8 +260,8 @@ impl Simulator {
             })
             .collect();
         let mut logits = Vec::with_capacity(images_n * net.classes);
-        for k in from..layers {
-            cache.at[k] = keep[k].then(Vec::new);
+        for (entry, &kept) in cache.at.iter_mut().zip(&keep).skip(from) {
+            *entry = kept.then(Vec::new);
         }
         for (l, kept) in parts {
             logits.extend(l);
