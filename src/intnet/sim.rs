@@ -244,10 +244,7 @@ impl Simulator {
                 let n = chunk.len() / len;
                 let tensors = match &begin {
                     Some(batches) => batches[b].clone(),
-                    None => vec![chunk
-                        .iter()
-                        .map(|&p| arith::input_activation(p, net.input_shift))
-                        .collect()],
+                    None => vec![self.input_tensor(chunk)],
                 };
                 let mut kept = vec![None; layers];
                 let node = start.map_or(0, |k| layer_node[k]);
@@ -343,11 +340,15 @@ impl Simulator {
             n * net.input.len(),
             "image size does not match the network input"
         );
-        let input = images
+        self.run_from(0, vec![self.input_tensor(images)], n, keep, |_, _| {})
+    }
+
+    /// Tensor 0 of a batch: its raw pixels as input activations.
+    fn input_tensor(&self, images: &[u8]) -> Vec<i32> {
+        images
             .iter()
-            .map(|&p| arith::input_activation(p, net.input_shift))
-            .collect();
-        self.run_from(0, vec![input], n, keep, |_, _| {})
+            .map(|&p| arith::input_activation(p, self.net.input_shift))
+            .collect()
     }
 
     /// [`Simulator::run`] from node `start` on: `tensors` holds tensors
