@@ -15,12 +15,78 @@ pub type NoisyLayer<'a> = (&'a Tensor, u64);
 /// the noise, the gradient reaches `sigma` and the layer's inputs only).
 /// One fused multiply-add (`addcmul` with the scalar `sigma * std`) in place
 /// on `acc` (a convolution's output, which its backward does not keep), no
-/// intermediate tensor besides the normal draw.
+/// intermediate tensor besides the normal draw ([`normal_like`]).
 pub fn add_noise(mut acc: Tensor, sigma: &Tensor) -> Tensor {
-    let scale = sigma * std_two_pass(&acc.detach());
-    let noise = acc.randn_like();
+    let scale = sigma * sample_std(&acc.detach());
+    let noise = normal_like(&acc);
     let _ = acc.addcmul_(&noise, &scale);
     acc
+}
+
+/// The values of a contiguous float32 CPU tensor, or `None` for any other.
+fn cpu_f32(t: &Tensor) -> Option<&[f32]> {
+    (t.device() == tch::Device::Cpu && t.kind() == Kind::Float && t.is_contiguous()).then(|| {
+        // SAFETY: a contiguous float32 CPU tensor holds `numel()` f32 values
+        // at `data_ptr()`, alive and unchanged while `t` is borrowed.
+        unsafe { std::slice::from_raw_parts(t.data_ptr() as *const f32, t.numel()) }
+    })
+}
+
+/// Sample standard deviation (Bessel-corrected) of all of `t`'s entries, a
+/// scalar float32 tensor on `t`'s device. A contiguous float32 CPU tensor
+/// is read in place by [`std_of_values`] (no libtorch operators: on
+/// LeNet-5's small layers their dispatch costs more than the arithmetic);
+/// any other goes through [`std_two_pass`].
+pub fn sample_std(t: &Tensor) -> Tensor {
+    match cpu_f32(t) {
+        Some(v) => Tensor::from(std_of_values(v) as f32),
+        None => std_two_pass(t).to_kind(Kind::Float),
+    }
+}
+
+/// Sample standard deviation (Bessel-corrected) of `v` by the two-pass
+/// formula `sqrt(sum((v - mean)^2) / (n - 1))`, summed in f64 in 8 lanes
+/// (so that the loops vectorize) in a fixed order: the result depends on
+/// `v` only. One thread: the passes are memory-bound, and libtorch's OpenMP
+/// workers still spin on the other cores right after the convolution.
+pub fn std_of_values(v: &[f32]) -> f64 {
+    const LANES: usize = 8;
+    fn lanes_sum(v: &[f32], f: impl Fn(f32) -> f64) -> f64 {
+        let mut acc = [0f64; LANES];
+        let mut blocks = v.chunks_exact(LANES);
+        for b in &mut blocks {
+            for j in 0..LANES {
+                acc[j] += f(b[j]);
+            }
+        }
+        acc.iter().sum::<f64>() + blocks.remainder().iter().map(|&x| f(x)).sum::<f64>()
+    }
+    let n = v.len().max(2) as f64;
+    let mean = lanes_sum(v, |x| x as f64) / v.len().max(1) as f64;
+    let ss = lanes_sum(v, |x| {
+        let d = x as f64 - mean;
+        d * d
+    });
+    (ss / (n - 1.0)).sqrt()
+}
+
+/// A tensor of `t`'s shape of independent N(0, 1) values. On the CPU in
+/// float32 they come from [`crate::nn::normal::fill`] (several times
+/// faster than libtorch's `randn`), seeded from libtorch's generator so that
+/// `tch::manual_seed` fixes them; elsewhere from libtorch's `randn_like`.
+pub fn normal_like(t: &Tensor) -> Tensor {
+    if t.device() != tch::Device::Cpu || t.kind() != Kind::Float {
+        return t.randn_like();
+    }
+    let seed =
+        Tensor::randint(i64::MAX, [], (Kind::Int64, tch::Device::Cpu)).int64_value(&[]) as u64;
+    let noise = Tensor::empty(t.size(), (Kind::Float, tch::Device::Cpu));
+    // SAFETY: `noise` is a fresh contiguous float32 CPU tensor of
+    // `numel()` elements that nothing else references while we write.
+    let values =
+        unsafe { std::slice::from_raw_parts_mut(noise.data_ptr() as *mut f32, noise.numel()) };
+    crate::nn::normal::fill(values, seed);
+    noise
 }
 
 /// Sample standard deviation (Bessel-corrected) of all of `t`'s entries, a
@@ -163,6 +229,14 @@ mod tests {
         let t = Tensor::randn([64, 16, 9, 7], (Kind::Float, Device::Cpu)) * 40.0 + 300.0;
         let want = t.to_kind(Kind::Double).std(true).double_value(&[]);
         let got = std_two_pass(&t).double_value(&[]);
+        assert!((got / want - 1.0).abs() < 1e-5, "{got} vs {want}");
+        // The in-place CPU path, also on a non-contiguous view (which takes
+        // the libtorch path).
+        let got = sample_std(&t).double_value(&[]);
+        assert!((got / want - 1.0).abs() < 1e-6, "{got} vs {want}");
+        let tt = t.transpose(1, 3);
+        assert!(!tt.is_contiguous());
+        let got = sample_std(&tt).double_value(&[]);
         assert!((got / want - 1.0).abs() < 1e-5, "{got} vs {want}");
     }
 

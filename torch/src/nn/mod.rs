@@ -4,6 +4,7 @@
 pub mod agn;
 pub mod models;
 pub mod net;
+pub mod normal;
 pub mod quant;
 pub mod quantize;
 pub mod retrain;
