@@ -304,8 +304,9 @@ impl Run {
                 ],
                 reads_config: true,
             },
-            // Synthesis of both designs and the co-simulation only read
-            // the export: they form one wave and run at the same time.
+            // Synthesis of the heterogeneous design and the co-simulation
+            // only read the export: they form one wave and run at the same
+            // time. The exact design's synthesis comes after (below).
             Stage {
                 name: "synth",
                 commands: vec![cmd(Command::Synth(SynthArgs {
@@ -314,16 +315,6 @@ impl Run {
                 }))],
                 inputs: vec![Input::StageOutputs("export-rtl")],
                 outputs: vec![out(&rel::in_export(rel::RTL, export::SYNTH))],
-                reads_config: true,
-            },
-            Stage {
-                name: "synth-exact",
-                commands: vec![cmd(Command::Synth(SynthArgs {
-                    dir: run.rtl_exact().root().to_path_buf(),
-                    ..defaults()
-                }))],
-                inputs: vec![Input::StageOutputs("export-rtl")],
-                outputs: vec![out(&rel::in_export(rel::RTL_EXACT, export::SYNTH))],
                 reads_config: true,
             },
             Stage {
@@ -358,6 +349,23 @@ impl Run {
                 reads_config: true,
             });
         }
+        // The exact design after the heterogeneous one: its engines,
+        // pooling units and sequencer are the same modules, which synthesis
+        // then takes from its cache (`eda::bottom_up`); it runs beside the
+        // gate-level simulation of the heterogeneous design.
+        stages.push(Stage {
+            name: "synth-exact",
+            commands: vec![cmd(Command::Synth(SynthArgs {
+                dir: run.rtl_exact().root().to_path_buf(),
+                ..defaults()
+            }))],
+            inputs: vec![
+                Input::StageOutputs("export-rtl"),
+                Input::StageOutputs("synth"),
+            ],
+            outputs: vec![out(&rel::in_export(rel::RTL_EXACT, export::SYNTH))],
+            reads_config: true,
+        });
         // After the sweep, which runs beside the syntheses.
         if self.gatesim_images > 0 && crate::library::energy::nangate45_path().is_file() {
             for (name, synth, dir, export_rel) in [
@@ -1152,7 +1160,7 @@ mod tests {
         };
         let named: Vec<Vec<&str>> = waves.iter().map(names).collect();
         assert!(
-            named.contains(&vec!["synth", "synth-exact", "cosim", "sweep"]),
+            named.contains(&vec!["synth", "cosim", "sweep"]),
             "{named:?}"
         );
         assert!(named.contains(&vec!["qat"]), "{named:?}");

@@ -4,6 +4,7 @@
 //! ([`cosim`]), each through the one tool runner, [`crate::tool`].
 
 pub mod activity;
+pub mod bottom_up;
 pub mod cacti;
 pub mod cosim;
 pub mod gatesim;

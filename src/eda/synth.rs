@@ -75,8 +75,6 @@ pub fn equiv_json(
     }
 }
 
-use crate::rtl::accel::SYNTH_YS;
-
 /// The ABC script of both flows (`abc -script`, commas for blanks): Yosys
 /// 0.23's default for `abc -g` and `abc -liberty` (printed by `yosys -h
 /// abc`) with its SAT sweeping `&fraig -x` bounded to 1000 conflicts per
@@ -371,27 +369,45 @@ pub fn macro_cell(name: &str) -> String {
     format!("mem_{clean}")
 }
 
-/// The Yosys script of the Liberty flow (library path `lib`, already
-/// quoted for Yosys). After the area statistics it flattens the design,
-/// gives every memory macro its own cell type ([`macro_cell`], parameters
-/// dropped) and writes `netlist_sta.v` in the form OpenSTA 2.0's Verilog
-/// reader accepts: nets split to bits, no expressions (no concatenations
-/// on the left of an assignment).
-fn liberty_script(lib: &str, clock_ns: f64, manifest: &crate::rtl::accel::Manifest) -> String {
+/// Yosys's generic gate set of the generic flow (`abc -g`).
+pub const GENERIC_GATES: &str = "AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX";
+
+/// The commands that map one module after `synth -noabc` (see
+/// [`super::bottom_up`]): the generic flow's `abc -g`, or the Liberty
+/// flow's `dfflibmap` and delay-driven `abc -liberty` (library path `lib`,
+/// already quoted for Yosys).
+fn map_commands(flow: &Flow, lib: Option<&str>) -> String {
+    match (flow, lib) {
+        (Flow::Liberty { clock_ns, .. }, Some(lib)) => {
+            let period_ps = (clock_ns * 1000.0).round() as u64;
+            format!(
+                "dfflibmap -liberty {lib}\nabc -script {ABC_SCRIPT} -liberty {lib} -D {period_ps}\nopt_clean -purge\n"
+            )
+        }
+        _ => format!("abc -script {ABC_SCRIPT} -g {GENERIC_GATES}\nopt_clean -purge\n"),
+    }
+}
+
+/// The Yosys script that reads the mapped modules (`synth_mapped.il`) and
+/// writes the statistics; for the Liberty flow (`lib`, already quoted)
+/// also, after the area statistics, the flattened design with every memory
+/// macro as its own cell type ([`macro_cell`], parameters dropped) in
+/// `netlist_sta.v`, in the form OpenSTA 2.0's Verilog reader accepts: nets
+/// split to bits, no expressions (no concatenations on the left of an
+/// assignment).
+fn report_script(lib: Option<&str>, manifest: &crate::rtl::accel::Manifest) -> String {
     let top = &manifest.top;
-    let period_ps = (clock_ns * 1000.0).round() as u64;
     let mut s = format!(
-        "# Liberty flow of `codesign synth` (src/eda/synth.rs): memories stay\n\
-         # black-box macros (read.ys), logic maps to the library's cells.\n\
-         script read.ys\n\
-         synth -noabc\n\
-         dfflibmap -liberty {lib}\n\
-         abc -script {ABC_SCRIPT} -liberty {lib} -D {period_ps}\n\
-         opt_clean -purge\n\
-         tee -q -o synth_stat.json stat -json\n\
-         tee -q -o synth_stat.txt stat -liberty {lib} -top {top}\n\
-         flatten\n"
+        "# Statistics of `codesign synth` (src/eda/synth.rs) on the modules\n\
+         # mapped one by one (src/eda/bottom_up.rs).\n\
+         read_rtlil synth_mapped.il\n\
+         hierarchy -top {top}\n\
+         tee -q -o synth_stat.json stat -json\n"
     );
+    let Some(lib) = lib else {
+        return s + "tee -q -o synth_stat.txt stat\n";
+    };
+    s += &format!("tee -q -o synth_stat.txt stat -liberty {lib} -top {top}\nflatten\n");
     for m in &manifest.memories {
         s += &format!(
             "chtype -set {} {top}/{}\nsetparam -unset W -unset DEPTH -unset AW -unset RP -unset REG -unset INIT {top}/{}\n",
@@ -421,9 +437,11 @@ fn chip_area(stat_txt: &str, top: &str) -> Option<f64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
-/// Synthesize the export in `dir` with `flow`; keeps `yosys.log`,
-/// `synth_stat.txt` and `synth_stat.json` there (the Liberty flow also
-/// `synth_liberty.ys` and `netlist_sta.v`). Errors: Yosys failing, an
+/// Synthesize the export in `dir` with `flow`, module by module
+/// ([`super::bottom_up`]: `synth_elaborate.ys`, then each module's script,
+/// input, log and output under `synth_modules/`, then `yosys.ys` on the
+/// assembled `synth_mapped.il`); keeps `yosys.log`, `synth_stat.txt` and
+/// `synth_stat.json` there (the Liberty flow also `netlist_sta.v`). Errors: Yosys failing, an
 /// unreadable Liberty file, a cell without area, a module of the manifest
 /// missing from the result.
 pub fn synth_with(
@@ -431,25 +449,55 @@ pub fn synth_with(
     manifest: &crate::rtl::accel::Manifest,
     flow: &Flow,
 ) -> Result<SynthReport> {
-    let script = match flow {
-        Flow::Generic => {
-            crate::io::write_atomic(dir.join("synth.ys"), SYNTH_YS.as_bytes())?;
-            "synth.ys"
+    let lib = match flow {
+        Flow::Liberty { lib, .. } => {
+            let abs = std::path::absolute(lib).map_err(|e| Error::io(lib, e))?;
+            Some(path_arg(&abs)?)
         }
-        Flow::Liberty { lib, clock_ns, .. } => {
-            let lib_abs = std::path::absolute(lib).map_err(|e| Error::io(lib, e))?;
-            let text = liberty_script(&path_arg(&lib_abs)?, *clock_ns, manifest);
-            crate::io::write_atomic(dir.join("synth_liberty.ys"), text.as_bytes())?;
-            "synth_liberty.ys"
-        }
+        Flow::Generic => None,
     };
-    let log = dir.join("yosys.log");
-    run(
-        Tool::Yosys,
-        &["-q", "-l", "yosys.log", "-s", script],
-        dir,
-        Some(&dir.join("yosys_run.log")),
+    // Elaborate once; map module by module (with the cache); assemble.
+    let yosys = |script: &str, text: &str| -> Result<()> {
+        crate::io::write_atomic(dir.join(script), text.as_bytes())?;
+        let stem = script.trim_end_matches(".ys");
+        run(
+            Tool::Yosys,
+            &["-q", "-l", &format!("{stem}.log"), "-s", script],
+            dir,
+            Some(&dir.join(format!("{stem}_run.log"))),
+        )
+        .map(|_| ())
+    };
+    yosys(
+        "synth_elaborate.ys",
+        "script read.ys\nwrite_rtlil synth_elaborated.il\n",
     )?;
+    let elaborated = crate::io::read_text(dir.join("synth_elaborated.il"))?;
+    let map = super::bottom_up::MapScript {
+        commands: map_commands(flow, lib.as_deref()),
+        inputs: match flow {
+            Flow::Liberty { lib, .. } => vec![lib.clone()],
+            Flow::Generic => vec![],
+        },
+    };
+    let cache = super::bottom_up::cache_dir();
+    let (mapped, outcome) = super::bottom_up::map_modules(
+        &elaborated,
+        &map,
+        &dir.join("synth_modules"),
+        cache.as_deref(),
+    )?;
+    tracing::info!(
+        "synth: {} modules mapped, {} from the cache{}",
+        outcome.mapped.len(),
+        outcome.cached.len(),
+        cache
+            .map(|c| format!(" ({})", c.display()))
+            .unwrap_or_default()
+    );
+    crate::io::write_atomic(dir.join("synth_mapped.il"), mapped.as_bytes())?;
+    yosys("yosys.ys", &report_script(lib.as_deref(), manifest))?;
+    let log = dir.join("yosys.log");
     let stat_path = crate::rundir::ExportDir::new(dir).synth_stat();
     let text = crate::io::read_text(&stat_path)?;
     // Yosys may print a line before the JSON object.
@@ -604,7 +652,7 @@ pub fn synth_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rtl::accel::Manifest;
+    use crate::rtl::accel::{Manifest, SYNTH_YS};
     use crate::tool::{skip_test, tools_for_test};
 
     /// Both flows run the one bounded ABC script: the shipped
@@ -613,14 +661,19 @@ mod tests {
     fn both_flows_run_the_bounded_abc_script() {
         let abc: Vec<&str> = SYNTH_YS.lines().filter(|l| l.starts_with("abc ")).collect();
         assert_eq!(abc.len(), 1, "{abc:?}");
-        assert!(
-            abc[0].starts_with(&format!("abc -script {ABC_SCRIPT} -g ")),
-            "{}",
-            abc[0]
+        assert_eq!(
+            abc[0],
+            format!("abc -script {ABC_SCRIPT} -g {GENERIC_GATES}")
         );
+        assert!(map_commands(&Flow::Generic, None).starts_with(abc[0]));
         let tmp = tempfile::tempdir().unwrap();
         let m = bare_export(tmp.path(), "mul8", MUL8);
-        let lib = liberty_script("lib.lib", 2.0, &m);
+        let flow = Flow::Liberty {
+            lib: "lib.lib".into(),
+            clock_ns: 2.0,
+            cacti: None,
+        };
+        let lib = map_commands(&flow, Some("lib.lib"));
         let line = lib.lines().find(|l| l.starts_with("abc ")).unwrap();
         assert_eq!(
             line,

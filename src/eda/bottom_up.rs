@@ -1,0 +1,300 @@
+//! Bottom-up synthesis with a module cache. Yosys elaborates the export
+//! once (`hierarchy`, written as RTLIL); then every module is mapped on its
+//! own, in its own Yosys process, with the modules it instantiates as black
+//! boxes (ports and parameters only). A mapped module is a function of its
+//! elaborated text, its submodules' ports, the map script, the Liberty file
+//! and the Yosys version, so it is kept in a content-addressed cache under
+//! that key and reused: the exact-multiplier design of a run differs from
+//! the heterogeneous one only in its multipliers, so its engines, pooling
+//! units and sequencer come from the cache; so do those of every point of a
+//! sweep and every rerun. Modules missing from the cache are mapped in
+//! parallel, one process per core. Yosys keeps the hierarchy in either case
+//! (no pass optimizes across module boundaries without `flatten`), so this
+//! maps each module as the one-process flow does; its choices can differ in
+//! detail (ABC's results depend on the names of internal nets, which depend
+//! on what else the process has seen), which is why each module gets a
+//! fresh process: the result is then the same with or without the cache.
+//!
+//! The cache folder is `$CODESIGN_CACHE_DIR/synth`, else
+//! `$XDG_CACHE_HOME/codesign/synth`, else `~/.cache/codesign/synth`; with
+//! none writable the modules are mapped without a cache.
+
+use crate::error::{Error, Result};
+use crate::tool::{run, Tool};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Format of the cache key's preamble; bump when the per-module flow changes.
+const KEY_VERSION: &str = "codesign bottom-up synthesis 1";
+
+/// Fixed start of Yosys's counter for new object names in every per-module
+/// run (RTLIL `autoidx`): above any name elaboration made, and the same
+/// whatever design the module came from.
+const AUTOIDX: u64 = 1_000_000_000;
+
+/// One module of an RTLIL file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RtlilModule {
+    /// Module name as RTLIL writes it (`\name` or `$paramod$...`).
+    pub name: String,
+    /// Its text, from the attribute lines before `module` to `end`.
+    pub text: String,
+    /// Whether it is a black box (a memory macro read with `-lib`).
+    pub blackbox: bool,
+    /// Types of the cells it instantiates, in order of first use.
+    pub cell_types: Vec<String>,
+}
+
+/// The modules of RTLIL text `text` (as `write_rtlil` writes it: `module`
+/// and its closing `end` at the start of a line, attributes before it).
+pub fn split(text: &str) -> Vec<RtlilModule> {
+    let mut out = vec![];
+    let mut pending = String::new();
+    let mut cur: Option<RtlilModule> = None;
+    for line in text.lines() {
+        if let Some(m) = cur.as_mut() {
+            m.text += line;
+            m.text.push('\n');
+            if line == "end" {
+                out.push(cur.take().unwrap());
+            } else if let Some(rest) = line.strip_prefix("  cell ") {
+                let ty = rest.split_whitespace().next().unwrap_or("").to_string();
+                if !m.cell_types.contains(&ty) {
+                    m.cell_types.push(ty);
+                }
+            }
+        } else if let Some(name) = line.strip_prefix("module ") {
+            let text = std::mem::take(&mut pending) + line + "\n";
+            cur = Some(RtlilModule {
+                name: name.trim().to_string(),
+                blackbox: text.lines().any(|l| l.trim() == "attribute \\blackbox 1"),
+                text,
+                cell_types: vec![],
+            });
+        } else if line.starts_with("attribute ") {
+            pending += line;
+            pending.push('\n');
+        } else {
+            pending.clear();
+        }
+    }
+    out
+}
+
+/// `m` as a black box: its parameters and ports, nothing inside.
+fn stub(m: &RtlilModule) -> String {
+    if m.blackbox {
+        return m.text.clone();
+    }
+    let mut s = format!("attribute \\blackbox 1\nmodule {}\n", m.name);
+    for line in m.text.lines() {
+        let port = line.starts_with("  wire ")
+            && line
+                .split_whitespace()
+                .any(|t| matches!(t, "input" | "output" | "inout"));
+        if port || line.starts_with("  parameter ") {
+            s += line;
+            s.push('\n');
+        }
+    }
+    s + "end\n"
+}
+
+/// What one module's map script does after reading it: the flow's mapping
+/// commands (`synth -noabc -top` added here), ending with `opt_clean -purge`.
+pub struct MapScript {
+    /// The commands, one per line, `{top}` where the module name goes.
+    pub commands: String,
+    /// Files the commands read whose contents decide the result (the
+    /// Liberty library): hashed into the key.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// The cache folder (see the module doc), created; `None` when there is
+/// none or it cannot be created.
+pub fn cache_dir() -> Option<PathBuf> {
+    let env = |k| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let dir = env("CODESIGN_CACHE_DIR")
+        .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("codesign")))
+        .or_else(|| env("HOME").map(|h| h.join(".cache").join("codesign")))?
+        .join("synth");
+    std::fs::create_dir_all(&dir).ok().map(|_| dir)
+}
+
+/// File-name form of a module name (`$paramod$4f..\mac_engine` ->
+/// `_paramod_4f.._mac_engine`).
+fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// How the modules of one synthesis were obtained.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcome {
+    /// Modules mapped by this run.
+    pub mapped: Vec<String>,
+    /// Modules taken from the cache.
+    pub cached: Vec<String>,
+}
+
+/// Map every module of `elaborated` (RTLIL of the whole design after
+/// `hierarchy`) with `script`, each in its own Yosys process in `work`
+/// (its input, script, log and output kept there), reusing and filling
+/// `cache`. Returns the mapped design as one RTLIL text (black boxes kept)
+/// and which modules came from where. Errors: a Yosys run failing (naming
+/// its log), a module missing from a run's output.
+pub fn map_modules(
+    elaborated: &str,
+    script: &MapScript,
+    work: &Path,
+    cache: Option<&Path>,
+) -> Result<(String, Outcome)> {
+    std::fs::create_dir_all(work).map_err(|e| Error::io(work, e))?;
+    let modules = split(elaborated);
+    let by_name: std::collections::HashMap<&str, &RtlilModule> =
+        modules.iter().map(|m| (m.name.as_str(), m)).collect();
+    let mut preamble = Sha256::new();
+    preamble.update(KEY_VERSION);
+    preamble.update(yosys_version()?);
+    preamble.update(&script.commands);
+    for f in &script.inputs {
+        preamble.update(std::fs::read(f).map_err(|e| Error::io(f, e))?);
+    }
+    // Each module's input file: the stubs of its submodules, then itself.
+    let jobs: Vec<(&RtlilModule, String, String)> = modules
+        .iter()
+        .filter(|m| !m.blackbox)
+        .map(|m| {
+            let mut input = format!("autoidx {AUTOIDX}\n");
+            for ty in &m.cell_types {
+                if let Some(sub) = by_name.get(ty.as_str()) {
+                    input += &stub(sub);
+                }
+            }
+            input += &m.text;
+            let mut h = preamble.clone();
+            h.update(&input);
+            let key = format!("{:x}", h.finalize());
+            (m, input, key)
+        })
+        .collect();
+    let cached_text = |key: &str| -> Option<String> {
+        std::fs::read_to_string(cache?.join(format!("{key}.il"))).ok()
+    };
+    let results: Vec<Result<(String, bool)>> = jobs
+        .par_iter()
+        .map(|(m, input, key)| {
+            if let Some(text) = cached_text(key) {
+                return Ok((text, true));
+            }
+            let text = map_one(m, input, script, work)?;
+            if let Some(c) = cache {
+                // The cache only saves time: a failed write is not an error.
+                if let Err(e) =
+                    crate::io::write_atomic(c.join(format!("{key}.il")), text.as_bytes())
+                {
+                    tracing::warn!("synthesis cache: {e}");
+                }
+            }
+            Ok((text, false))
+        })
+        .collect();
+    let mut design = String::new();
+    let mut outcome = Outcome::default();
+    for m in modules.iter().filter(|m| m.blackbox) {
+        design += &m.text;
+    }
+    for ((m, _, _), r) in jobs.iter().zip(results) {
+        let (text, hit) = r?;
+        // `synth -top` marked each module top of its own run.
+        design.extend(
+            text.lines()
+                .filter(|l| *l != "attribute \\top 1")
+                .map(|l| format!("{l}\n")),
+        );
+        if hit {
+            &mut outcome.cached
+        } else {
+            &mut outcome.mapped
+        }
+        .push(m.name.clone());
+    }
+    Ok((design, outcome))
+}
+
+/// Map module `m` alone (its input file `input`) in `work`; its mapped
+/// text.
+fn map_one(m: &RtlilModule, input: &str, script: &MapScript, work: &Path) -> Result<String> {
+    let stem = file_stem(&m.name);
+    let (inp, out, ys) = (
+        format!("{stem}.in.il"),
+        format!("{stem}.mapped.il"),
+        format!("{stem}.ys"),
+    );
+    crate::io::write_atomic(work.join(&inp), input.as_bytes())?;
+    let text = format!(
+        "read_rtlil {inp}\nsynth -noabc -top {name}\n{cmds}write_rtlil {out}\n",
+        name = m.name,
+        cmds = script.commands,
+    );
+    crate::io::write_atomic(work.join(&ys), text.as_bytes())?;
+    run(
+        Tool::Yosys,
+        &["-q", "-l", &format!("{stem}.log"), "-s", &ys],
+        work,
+        Some(&work.join(format!("{stem}.run.log"))),
+    )?;
+    let mapped = crate::io::read_text(work.join(&out))?;
+    split(&mapped)
+        .into_iter()
+        .find(|x| x.name == m.name)
+        .map(|x| x.text)
+        .ok_or_else(|| Error::in_file(work.join(&out), format!("module {} missing", m.name)))
+}
+
+/// `yosys -V` (part of every cache key).
+fn yosys_version() -> Result<String> {
+    let out = run(Tool::Yosys, &["-V"], Path::new("."), None)?;
+    Ok(out.stdout.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "autoidx 12\nattribute \\blackbox 1\nmodule \\rom\n  parameter \\W\n  wire width 8 output 1 \\q\nend\n\
+attribute \\top 1\nattribute \\src \"top.v:1\"\nmodule \\top\n  wire input 1 \\a\n  wire \\n\n  cell \\rom \\u_rom\n    parameter \\W 8\n  end\n  cell $paramod$ab\\eng \\u_e\n  end\nend\n\
+module $paramod$ab\\eng\n  parameter \\N 3\n  attribute \\src \"e.v:2\"\n  wire width 4 input 1 \\x\n  wire width 4 output 2 \\y\n  wire \\t\n  cell $and $auto$1\n  end\nend\n";
+
+    #[test]
+    fn rtlil_splits_into_modules_with_their_attributes_and_cells() {
+        let ms = split(TEXT);
+        let names: Vec<&str> = ms.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["\\rom", "\\top", "$paramod$ab\\eng"]);
+        assert!(ms[0].blackbox && !ms[1].blackbox);
+        assert!(ms[1]
+            .text
+            .starts_with("attribute \\top 1\nattribute \\src \"top.v:1\"\nmodule \\top\n"));
+        assert!(ms[1].text.ends_with("  end\nend\n"));
+        assert_eq!(ms[1].cell_types, ["\\rom", "$paramod$ab\\eng"]);
+        assert_eq!(ms[2].cell_types, ["$and"]);
+        // A stub keeps parameters and ports only.
+        assert_eq!(
+            stub(&ms[2]),
+            "attribute \\blackbox 1\nmodule $paramod$ab\\eng\n  parameter \\N 3\n  wire width 4 input 1 \\x\n  wire width 4 output 2 \\y\nend\n"
+        );
+        assert_eq!(stub(&ms[0]), ms[0].text);
+    }
+}
