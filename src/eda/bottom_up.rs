@@ -82,6 +82,40 @@ pub fn split(text: &str) -> Vec<RtlilModule> {
     out
 }
 
+/// `m`'s text with its internal names (RTLIL's `$`-names: Yosys numbers
+/// them with one counter over the whole elaboration, so the same module
+/// elaborated in another design gets other numbers) renamed `$n0`, `$n1`,
+/// ... in order of first use. Cell types (`cell $add ...`, `$paramod...`),
+/// the module's own name and attribute lines stay as they are.
+fn canonical(m: &RtlilModule) -> String {
+    let mut names: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut out = String::with_capacity(m.text.len());
+    for line in m.text.lines() {
+        let body = line.trim_start();
+        if body.starts_with("attribute ") || body.starts_with("module ") || line.contains('"') {
+            out += line;
+            out.push('\n');
+            continue;
+        }
+        out += &line[..line.len() - body.len()];
+        let is_cell = body.starts_with("cell ");
+        for (i, tok) in body.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            if tok.starts_with('$') && !(is_cell && i == 1) {
+                let n = names.len();
+                let k = *names.entry(tok).or_insert(n);
+                out += &format!("$n{k}");
+            } else {
+                out += tok;
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// `m` as a black box: its parameters and ports, nothing inside.
 fn stub(m: &RtlilModule) -> String {
     if m.blackbox {
@@ -183,7 +217,7 @@ pub fn map_modules(
                     input += &stub(sub);
                 }
             }
-            input += &m.text;
+            input += &canonical(m);
             let mut h = preamble.clone();
             h.update(&input);
             let key = format!("{:x}", h.finalize());
@@ -273,6 +307,76 @@ fn yosys_version() -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tool::tools_for_test;
+
+    const ADD: &str = "module add #(parameter W = 4) (input [W-1:0] a, b, output [W:0] s);\n  assign s = a + b;\nendmodule\n";
+
+    /// Elaborate `top` (instantiating `add`) in `dir`: its RTLIL.
+    fn elaborate(dir: &Path, top: &str) -> String {
+        std::fs::write(dir.join("add.v"), ADD).unwrap();
+        std::fs::write(dir.join("top.v"), top).unwrap();
+        run(
+            Tool::Yosys,
+            &[
+                "-q",
+                "-p",
+                "read_verilog add.v top.v; hierarchy -top top; write_rtlil elab.il",
+            ],
+            dir,
+            None,
+        )
+        .unwrap();
+        std::fs::read_to_string(dir.join("elab.il")).unwrap()
+    }
+
+    #[test]
+    fn modules_map_the_same_with_and_without_the_cache_and_are_reused_across_designs() {
+        if !tools_for_test(&[Tool::Yosys]) {
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let (d1, d2, cache) = (
+            tmp.path().join("d1"),
+            tmp.path().join("d2"),
+            tmp.path().join("cache"),
+        );
+        for d in [&d1, &d2, &cache] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let script = MapScript {
+            commands: "abc -g AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX\nopt_clean -purge\n".into(),
+            inputs: vec![],
+        };
+        let e1 = elaborate(
+            &d1,
+            "module top(input [3:0] a, b, input [7:0] c, d, output [4:0] s, output [8:0] t);\n  add #(4) u0 (a, b, s);\n  add #(8) u1 (c, d, t);\nendmodule\n",
+        );
+        let (plain, o) = map_modules(&e1, &script, &d1.join("a"), None).unwrap();
+        assert_eq!((o.mapped.len(), o.cached.len()), (3, 0), "{o:?}");
+        let (cold, o) = map_modules(&e1, &script, &d1.join("b"), Some(&cache)).unwrap();
+        assert_eq!((o.mapped.len(), o.cached.len()), (3, 0));
+        let (warm, o) = map_modules(&e1, &script, &d1.join("c"), Some(&cache)).unwrap();
+        assert_eq!((o.mapped.len(), o.cached.len()), (0, 3));
+        assert_eq!(plain, cold);
+        assert_eq!(plain, warm);
+        // Mapped: the adders are gates now, the top instantiates them.
+        let mapped = split(&plain);
+        assert_eq!(mapped.len(), 3);
+        assert!(mapped
+            .iter()
+            .all(|m| !m.cell_types.iter().any(|t| t == "$add")));
+        // Another design with the 4-bit adder: that module is reused.
+        let e2 = elaborate(
+            &d2,
+            "module top(input [3:0] a, b, input [5:0] c, d, output [4:0] s, output [6:0] t);\n  add #(6) u1 (c, d, t);\n  add #(4) u0 (a, b, s);\nendmodule\n",
+        );
+        let (_, o) = map_modules(&e2, &script, &d2.join("a"), Some(&cache)).unwrap();
+        assert_eq!(o.cached.len(), 1, "{o:?}");
+        assert!(
+            o.cached[0].contains("add") && o.mapped.iter().any(|m| m == "\\top"),
+            "{o:?}"
+        );
+    }
 
     const TEXT: &str = "autoidx 12\nattribute \\blackbox 1\nmodule \\rom\n  parameter \\W\n  wire width 8 output 1 \\q\nend\n\
 attribute \\top 1\nattribute \\src \"top.v:1\"\nmodule \\top\n  wire input 1 \\a\n  wire \\n\n  cell \\rom \\u_rom\n    parameter \\W 8\n  end\n  cell $paramod$ab\\eng \\u_e\n  end\nend\n\
@@ -296,5 +400,11 @@ module $paramod$ab\\eng\n  parameter \\N 3\n  attribute \\src \"e.v:2\"\n  wire 
             "attribute \\blackbox 1\nmodule $paramod$ab\\eng\n  parameter \\N 3\n  wire width 4 input 1 \\x\n  wire width 4 output 2 \\y\nend\n"
         );
         assert_eq!(stub(&ms[0]), ms[0].text);
+        // Internal names renumbered, cell types and ports kept.
+        let c = canonical(&ms[2]);
+        assert!(
+            c.contains("  cell $and $n0\n") && c.contains("  wire \\t\n"),
+            "{c}"
+        );
     }
 }

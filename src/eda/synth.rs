@@ -666,8 +666,6 @@ mod tests {
             format!("abc -script {ABC_SCRIPT} -g {GENERIC_GATES}")
         );
         assert!(map_commands(&Flow::Generic, None).starts_with(abc[0]));
-        let tmp = tempfile::tempdir().unwrap();
-        let m = bare_export(tmp.path(), "mul8", MUL8);
         let flow = Flow::Liberty {
             lib: "lib.lib".into(),
             clock_ns: 2.0,
