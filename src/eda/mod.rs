@@ -1,5 +1,5 @@
 //! The EDA steps on an exported accelerator: synthesis and formal checks
-//! with Yosys ([`synth`]), static timing with OpenSTA ([`sta`]), OpenSTA's power of a mapped
+//! with Yosys ([`synth`], module by module with a cache: [`bottom_up`]), static timing with OpenSTA ([`sta`]), OpenSTA's power of a mapped
 //! multiplier against the library's energy model ([`power`]), SRAM macros from CACTI ([`cacti`]) and co-simulation in Icarus Verilog and Verilator
 //! ([`cosim`]), each through the one tool runner, [`crate::tool`].
 

@@ -25,7 +25,7 @@ use rand::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-/// Values per independently seeded block (a multiple of [`LANES`] * 2).
+/// Values per independently seeded block (a multiple of `2 * LANES`).
 pub const BLOCK: usize = 1 << 15;
 
 /// Uniform pairs computed together (then `LANES` cosines and `LANES` sines):
