@@ -48,7 +48,9 @@ pub enum Command {
     Assign(AssignArgs),
     /// Emit the heterogeneous accelerator as Verilog.
     ExportRtl(ExportRtlArgs),
-    /// Synthesize an exported accelerator with Yosys.
+    /// Synthesize an exported accelerator with Yosys, module by module;
+    /// mapped modules are cached in $CODESIGN_CACHE_DIR/synth (else
+    /// ~/.cache/codesign/synth) and reused by later designs.
     Synth(SynthArgs),
     /// Co-simulate an exported accelerator against the Rust simulation.
     Cosim(CosimArgs),
