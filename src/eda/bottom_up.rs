@@ -138,7 +138,7 @@ fn stub(m: &RtlilModule) -> String {
 /// What one module's map script does after reading it: the flow's mapping
 /// commands (`synth -noabc -top` added here), ending with `opt_clean -purge`.
 pub struct MapScript {
-    /// The commands, one per line, `{top}` where the module name goes.
+    /// The commands after `synth -noabc -top <module>`, one per line.
     pub commands: String,
     /// Files the commands read whose contents decide the result (the
     /// Liberty library): hashed into the key.
@@ -161,9 +161,11 @@ pub fn cache_dir() -> Option<PathBuf> {
 }
 
 /// File-name form of a module name (`$paramod$4f..\mac_engine` ->
-/// `_paramod_4f.._mac_engine`).
+/// `_paramod_4f.._mac_engine_` and 8 hex digits of the name's SHA-256, so
+/// that names differing only in punctuation get different files).
 fn file_stem(name: &str) -> String {
-    name.chars()
+    let clean: String = name
+        .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' {
                 c
@@ -171,7 +173,8 @@ fn file_stem(name: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    format!("{clean}_{:.8x}", Sha256::digest(name))
 }
 
 /// How the modules of one synthesis were obtained.
