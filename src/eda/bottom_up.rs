@@ -164,16 +164,7 @@ pub fn cache_dir() -> Option<PathBuf> {
 /// `_paramod_4f.._mac_engine_` and 8 hex digits of the name's SHA-256, so
 /// that names differing only in punctuation get different files).
 fn file_stem(name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let clean = crate::verilog::names::word_chars(name);
     format!("{clean}_{:.8x}", Sha256::digest(name))
 }
 

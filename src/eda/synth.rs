@@ -362,11 +362,7 @@ pub const DEFAULT_CLOCK_NS: f64 = 2.0;
 /// (`u_conv1.w_rom` -> `mem_u_conv1_w_rom`): one Liberty cell per
 /// instance, since each has its own size and access time.
 pub fn macro_cell(name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    format!("mem_{clean}")
+    format!("mem_{}", crate::verilog::names::word_chars(name))
 }
 
 /// Yosys's generic gate set of the generic flow (`abc -g`).

@@ -96,16 +96,7 @@ pub fn import_id(file: &Path, taken: &[String]) -> String {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut id: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut id = crate::verilog::names::word_chars(&stem);
     if !id.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         id.insert_str(0, "m_");
     }

@@ -259,12 +259,11 @@ pub fn is_legal(s: &str) -> bool {
         && !s.starts_with("__")
 }
 
-/// Turn any string into a legal identifier (not yet unique): illegal
-/// characters become `_`, a leading digit gets an `n` prefix, a keyword an
-/// `_x` suffix, an empty name becomes `n`.
-pub fn sanitize(raw: &str) -> String {
-    let mut s: String = raw
-        .chars()
+/// `raw` with every character outside `[A-Za-z0-9_]` replaced by `_` (the
+/// word characters of a Verilog simple identifier, a Liberty cell name or
+/// a file name).
+pub fn word_chars(raw: &str) -> String {
+    raw.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' {
                 c
@@ -272,7 +271,14 @@ pub fn sanitize(raw: &str) -> String {
                 '_'
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Turn any string into a legal identifier (not yet unique): illegal
+/// characters become `_`, a leading digit gets an `n` prefix, a keyword an
+/// `_x` suffix, an empty name becomes `n`.
+pub fn sanitize(raw: &str) -> String {
+    let mut s = word_chars(raw);
     while s.starts_with("__") {
         s.remove(0);
     }
