@@ -28,8 +28,8 @@
 //! SRAM model's, not counted here).
 
 use crate::error::{Error, Result};
-use crate::library::energy::{eval_words, transition_energies, PinsOf};
-use crate::netlist::import::boolfn::Func;
+use crate::library::energy::{transition_energies, PinsOf};
+use crate::netlist::import::boolfn::{Func, WordFn};
 use crate::netlist::import::liberty::power::{Cell, FlipFlop, PowerLibrary};
 use crate::netlist::import::parse::{Conns, Decl, Expr, Item, Sel};
 use crate::rtl::accel::Manifest;
@@ -88,10 +88,40 @@ pub struct GateNetlist<'l> {
     macros: Vec<MacroInst>,
     /// Combinational nodes in topological order.
     order: Vec<Node>,
+    /// Per position in `order`, the node's input nets (pins in the cell's
+    /// order) and, for a cell, its connected outputs with their functions.
+    /// Flat rows rather than the instances' own vectors, and compiled
+    /// functions ([`WordFn`]): the settle loop is bound by memory latency
+    /// and branch mispredictions (together 29.3 to 17.9 s for the 64-image
+    /// simulation of the exact LeNet-5 design).
+    node_inputs: Rows<u32>,
+    node_outputs: Rows<(u32, WordFn<'l>)>,
     /// Per net, the positions in `order` of the nodes it feeds.
-    fanout: Vec<Vec<u32>>,
+    fanout: Rows<u32>,
     /// Per net, the flip-flops it feeds.
-    flop_fanout: Vec<Vec<u32>>,
+    flop_fanout: Rows<u32>,
+}
+
+/// Rows of varying length in one vector (compressed sparse rows).
+struct Rows<T> {
+    /// Row `r` is `items[start[r]..start[r + 1]]`.
+    start: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Rows<T> {
+    fn new<R: IntoIterator<Item = T>>(rows: impl IntoIterator<Item = R>) -> Rows<T> {
+        let (mut start, mut items) = (vec![0], vec![]);
+        for row in rows {
+            items.extend(row);
+            start.push(items.len() as u32);
+        }
+        Rows { start, items }
+    }
+
+    fn row(&self, r: usize) -> &[T] {
+        &self.items[self.start[r] as usize..self.start[r + 1] as usize]
+    }
 }
 
 impl<'l> GateNetlist<'l> {
@@ -264,30 +294,6 @@ impl<'l> GateNetlist<'l> {
             x
         };
         let fin: Vec<u32> = (0..n as u32).map(resolve).collect();
-        let map = |v: &mut Vec<u32>| v.iter_mut().for_each(|x| *x = fin[*x as usize]);
-        let map_out =
-            |v: &mut Vec<Option<u32>>| v.iter_mut().flatten().for_each(|x| *x = fin[*x as usize]);
-        for c in &mut cells {
-            map(&mut c.inputs);
-            map_out(&mut c.outputs);
-        }
-        for f in &mut flops {
-            map(&mut f.inputs);
-            map_out(&mut f.outputs);
-        }
-        for m in &mut macros {
-            for v in [&mut m.waddr, &mut m.wdata]
-                .into_iter()
-                .chain(m.raddr.iter_mut())
-                .chain(m.rdata.iter_mut())
-            {
-                map(v);
-            }
-            m.we = m.we.map(|x| fin[x as usize]);
-        }
-        for v in ports.values_mut() {
-            *v = fin[*v as usize];
-        }
         let mut g = GateNetlist {
             names: b.names,
             ports,
@@ -295,11 +301,37 @@ impl<'l> GateNetlist<'l> {
             flops,
             macros,
             order: vec![],
-            fanout: vec![],
-            flop_fanout: vec![],
+            node_inputs: Rows::new(Vec::<Vec<u32>>::new()),
+            node_outputs: Rows::new(Vec::<Vec<(u32, WordFn)>>::new()),
+            fanout: Rows::new(Vec::<Vec<u32>>::new()),
+            flop_fanout: Rows::new(Vec::<Vec<u32>>::new()),
         };
+        g.map_nets(&fin);
         g.sort(path)?;
         Ok(g)
+    }
+
+    /// Replace every reference to net `x` by `map[x]`.
+    fn map_nets(&mut self, map: &[u32]) {
+        let one = |x: &mut u32| *x = map[*x as usize];
+        for c in &mut self.cells {
+            c.inputs.iter_mut().for_each(one);
+            c.outputs.iter_mut().flatten().for_each(one);
+        }
+        for f in &mut self.flops {
+            f.inputs.iter_mut().for_each(one);
+            f.outputs.iter_mut().flatten().for_each(one);
+        }
+        for m in &mut self.macros {
+            [&mut m.waddr, &mut m.wdata]
+                .into_iter()
+                .chain(m.raddr.iter_mut())
+                .chain(m.rdata.iter_mut())
+                .flatten()
+                .chain(m.we.as_mut())
+                .for_each(one);
+        }
+        self.ports.values_mut().for_each(one);
     }
 
     /// Cells (combinational and flip-flops) and macros.
@@ -358,6 +390,24 @@ impl<'l> GateNetlist<'l> {
             .into_iter()
             .map(|k| nodes[k])
             .collect();
+        // Number the nets in the order the settle loop drives them (the
+        // nets no node drives first, then each node's outputs in
+        // topological order), so that it walks the per-net arrays mostly
+        // forward: about 5 % less time than in the netlist's order.
+        let mut number = vec![u32::MAX; n];
+        let mut next = 0;
+        let sources = (0..n as u32).filter(|&x| driver[x as usize] == usize::MAX);
+        let driven = order.iter().flat_map(|&node| self.node_io(node).1);
+        for x in sources.chain(driven) {
+            number[x as usize] = next;
+            next += 1;
+        }
+        let mut names = vec![String::new(); n];
+        for (x, name) in std::mem::take(&mut self.names).into_iter().enumerate() {
+            names[number[x] as usize] = name;
+        }
+        self.names = names;
+        self.map_nets(&number);
         let mut fanout = vec![vec![]; n];
         for (pos, &node) in order.iter().enumerate() {
             for i in self.node_io(node).0 {
@@ -370,9 +420,22 @@ impl<'l> GateNetlist<'l> {
                 flop_fanout[i as usize].push(k as u32);
             }
         }
+        self.node_inputs = Rows::new(order.iter().map(|&node| self.node_io(node).0));
+        let cells = &self.cells;
+        self.node_outputs = Rows::new(order.iter().map(|&node| match node {
+            Node::Cell(k) => {
+                let c = &cells[k];
+                c.outputs
+                    .iter()
+                    .zip(&c.def.outputs)
+                    .filter_map(|(o, p)| o.map(|o| (o, WordFn::new(&p.function, c.inputs.len()))))
+                    .collect()
+            }
+            Node::Read(..) => vec![],
+        }));
         self.order = order;
-        self.fanout = fanout;
-        self.flop_fanout = flop_fanout;
+        self.fanout = Rows::new(fanout);
+        self.flop_fanout = Rows::new(flop_fanout);
         Ok(())
     }
 
@@ -629,10 +692,10 @@ impl<'g, 'l> State<'g, 'l> {
             self.falls[net as usize] += (d & old).count_ones() as u64;
         }
         self.v[net as usize] = w;
-        for &p in &self.g.fanout[net as usize] {
+        for &p in self.g.fanout.row(net as usize) {
             self.dirty[p as usize / 64] |= 1 << (p % 64);
         }
-        for &k in &self.g.flop_fanout[net as usize] {
+        for &k in self.g.flop_fanout.row(net as usize) {
             self.ff_dirty[k as usize] = true;
         }
     }
@@ -678,17 +741,15 @@ impl<'g, 'l> State<'g, 'l> {
             }
             let bit = word.trailing_zeros() as usize;
             self.dirty[wi] &= !(1u64 << bit);
-            match g.order[wi * 64 + bit] {
-                Node::Cell(k) => {
-                    let c = &g.cells[k];
+            let pos = wi * 64 + bit;
+            match g.order[pos] {
+                Node::Cell(_) => {
                     self.pins.clear();
                     self.pins
-                        .extend(c.inputs.iter().map(|&i| self.v[i as usize]));
-                    for (o, p) in c.outputs.iter().zip(&c.def.outputs) {
-                        if let Some(o) = *o {
-                            let x = eval_words(&p.function, &self.pins);
-                            self.set(o, x);
-                        }
+                        .extend(g.node_inputs.row(pos).iter().map(|&i| self.v[i as usize]));
+                    for &(o, f) in g.node_outputs.row(pos) {
+                        let x = f.eval(&self.pins);
+                        self.set(o, x);
                     }
                 }
                 Node::Read(m, p) => {
@@ -712,7 +773,7 @@ impl<'g, 'l> State<'g, 'l> {
         self.pins.extend([self.ff[k], !self.ff[k]]);
         for (o, p) in f.outputs.iter().zip(&f.def.outputs) {
             if let Some(o) = *o {
-                let x = eval_words(&p.function, &self.pins);
+                let x = p.function.eval_words(&self.pins);
                 self.set(o, x);
             }
         }
@@ -729,8 +790,8 @@ impl<'g, 'l> State<'g, 'l> {
             self.pins.clear();
             self.pins
                 .extend(f.inputs.iter().map(|&i| self.v[i as usize]));
-            let on = |x: &Option<Func>, pins: &[u64]| x.as_ref().map_or(0, |x| eval_words(x, pins));
-            let d = eval_words(&f.def.next_state, &self.pins);
+            let on = |x: &Option<Func>, pins: &[u64]| x.as_ref().map_or(0, |x| x.eval_words(pins));
+            let d = f.def.next_state.eval_words(&self.pins);
             let (clr, pre) = (on(&f.def.clear, &self.pins), on(&f.def.preset, &self.pins));
             next.push((k, (d | pre) & !clr));
         }

@@ -26,7 +26,7 @@
 //! CMOS power text (e.g. Rabaey, Digital Integrated Circuits, ch. 5).
 
 use crate::error::{Error, Result};
-use crate::netlist::import::boolfn::Func;
+use crate::netlist::import::boolfn::{Func, WordFn};
 pub use crate::netlist::import::liberty::power::PowerLibrary;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -404,7 +404,7 @@ impl MappedNetlist {
     }
 
     /// Each instance's output functions, checked against the library.
-    fn functions<'l>(&self, lib: &'l PowerLibrary) -> Result<Vec<Vec<&'l Func>>> {
+    fn functions<'l>(&self, lib: &'l PowerLibrary) -> Result<Vec<Vec<WordFn<'l>>>> {
         self.cells
             .iter()
             .map(|c| {
@@ -420,20 +420,24 @@ impl MappedNetlist {
                         c.cell, lib.name
                     )));
                 }
-                Ok(def.outputs.iter().map(|o| &o.function).collect())
+                Ok(def
+                    .outputs
+                    .iter()
+                    .map(|o| WordFn::new(&o.function, def.inputs.len()))
+                    .collect())
             })
             .collect()
     }
 
     /// Settle every net of `v` (inputs already set) in topological order.
-    fn eval(&self, funcs: &[Vec<&Func>], v: &mut [u64]) {
+    fn eval(&self, funcs: &[Vec<WordFn>], v: &mut [u64]) {
         let mut pins = Vec::with_capacity(8);
         for (c, f) in self.cells.iter().zip(funcs) {
             pins.clear();
             pins.extend(c.inputs.iter().map(|&i| v[i as usize]));
             for (o, f) in c.outputs.iter().zip(f) {
                 if let Some(o) = o {
-                    v[*o as usize] = eval_words(f, &pins);
+                    v[*o as usize] = f.eval(&pins);
                 }
             }
         }
@@ -483,24 +487,6 @@ enum Alias {
     Const(bool),
     Buf(u32),
     Inv(u32),
-}
-
-/// `f` on 64 lanes at once (`pins[k]`: lanes of input pin `k`).
-pub(crate) fn eval_words(f: &Func, pins: &[u64]) -> u64 {
-    match f {
-        Func::Const(v) => {
-            if *v {
-                !0
-            } else {
-                0
-            }
-        }
-        Func::Pin(k) => pins[*k],
-        Func::Not(a) => !eval_words(a, pins),
-        Func::And(a, b) => eval_words(a, pins) & eval_words(b, pins),
-        Func::Or(a, b) => eval_words(a, pins) | eval_words(b, pins),
-        Func::Xor(a, b) => eval_words(a, pins) ^ eval_words(b, pins),
-    }
 }
 
 /// Area of `m` in the library's area unit (µm² for NanGate45).

