@@ -395,12 +395,10 @@ impl<'l> GateNetlist<'l> {
         // topological order), so that it walks the per-net arrays mostly
         // forward: about 5 % less time than in the netlist's order.
         let mut number = vec![u32::MAX; n];
-        let mut next = 0;
         let sources = (0..n as u32).filter(|&x| driver[x as usize] == usize::MAX);
         let driven = order.iter().flat_map(|&node| self.node_io(node).1);
-        for x in sources.chain(driven) {
-            number[x as usize] = next;
-            next += 1;
+        for (new, old) in sources.chain(driven).enumerate() {
+            number[old as usize] = new as u32;
         }
         let mut names = vec![String::new(); n];
         for (x, name) in std::mem::take(&mut self.names).into_iter().enumerate() {
