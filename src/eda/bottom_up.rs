@@ -218,25 +218,12 @@ pub fn map_modules(
             (m, input, key)
         })
         .collect();
-    let cached_text = |key: &str| -> Option<String> {
-        std::fs::read_to_string(cache?.join(format!("{key}.il"))).ok()
-    };
     let results: Vec<Result<(String, bool)>> = jobs
         .par_iter()
         .map(|(m, input, key)| {
-            if let Some(text) = cached_text(key) {
-                return Ok((text, true));
-            }
-            let text = map_one(m, input, script, work)?;
-            if let Some(c) = cache {
-                // The cache only saves time: a failed write is not an error.
-                if let Err(e) =
-                    crate::io::write_atomic(c.join(format!("{key}.il")), text.as_bytes())
-                {
-                    tracing::warn!("synthesis cache: {e}");
-                }
-            }
-            Ok((text, false))
+            through_cache(cache, &format!("{key}.il"), || {
+                map_one(m, input, script, work)
+            })
         })
         .collect();
     let mut design = String::new();
@@ -260,6 +247,26 @@ pub fn map_modules(
         .push(m.name.clone());
     }
     Ok((design, outcome))
+}
+
+/// The text cached as `file` in `cache` (a name made of a content key),
+/// else `make()`'s, then stored there; and whether it came from the
+/// cache. The cache only saves time: a failed write is a warning.
+pub(crate) fn through_cache(
+    cache: Option<&Path>,
+    file: &str,
+    make: impl FnOnce() -> Result<String>,
+) -> Result<(String, bool)> {
+    if let Some(text) = cache.and_then(|c| std::fs::read_to_string(c.join(file)).ok()) {
+        return Ok((text, true));
+    }
+    let text = make()?;
+    if let Some(c) = cache {
+        if let Err(e) = crate::io::write_atomic(c.join(file), text.as_bytes()) {
+            tracing::warn!("synthesis cache: {e}");
+        }
+    }
+    Ok((text, false))
 }
 
 /// Map module `m` alone (its input file `input`) in `work`; its mapped
@@ -293,7 +300,7 @@ fn map_one(m: &RtlilModule, input: &str, script: &MapScript, work: &Path) -> Res
 }
 
 /// `yosys -V` (part of every cache key).
-fn yosys_version() -> Result<String> {
+pub(crate) fn yosys_version() -> Result<String> {
     let out = run(Tool::Yosys, &["-V"], Path::new("."), None)?;
     Ok(out.stdout.trim().to_string())
 }

@@ -14,12 +14,16 @@ use super::energy::{switching_words, MappedNetlist, PowerLibrary};
 use crate::error::{Error, Result};
 use crate::tool::{path_arg, run, Tool};
 use rand::{Rng, SeedableRng};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// Operand pairs per unit (transitions + 1), fixed seed.
 const PAIRS: usize = 2001;
 /// Seed of the operand streams.
 const SEED: u64 = 0x5eed_0015;
+/// Format of the mapping cache's key; bump when the mapping script changes.
+const KEY_VERSION: &str = "codesign unit mapping 1";
 
 /// One arithmetic unit: name, operand widths `[A, B, O]` and its Verilog
 /// expression of `A` and `B`.
@@ -115,18 +119,32 @@ fn map_unit(u: &Unit, lib: &PowerLibrary, work: &std::path::Path) -> Result<Mapp
         o = wo - 1,
         e = u.expr
     );
-    let v = work.join(format!("{}.v", u.name));
-    crate::io::write_atomic(&v, src.as_bytes())?;
+    // The mapping is a function of the source, the Liberty file and the
+    // Yosys version: kept in the synthesis cache (`eda::bottom_up`).
+    let mut key = Sha256::new();
+    key.update(KEY_VERSION);
+    key.update(crate::eda::bottom_up::yosys_version()?);
+    key.update(&src);
+    key.update(std::fs::read(&lib.path).map_err(|e| Error::io(&lib.path, e))?);
     let blif = work.join(format!("{}.blif", u.name));
-    let script = format!(
-        "read_verilog {v}; synth -flatten -top {n}; abc -liberty {lib}; opt_clean; write_blif -gates {b}",
-        v = path_arg(&v)?,
-        n = u.name,
-        lib = path_arg(&lib.path)?,
-        b = path_arg(&blif)?,
-    );
-    run(Tool::Yosys, &["-q", "-p", &script], work, None)?;
-    let m = MappedNetlist::from_blif_ports(&crate::io::read_text(&blif)?, &blif, lib, u.widths)?;
+    let (text, _) = crate::eda::bottom_up::through_cache(
+        crate::eda::bottom_up::cache_dir().as_deref(),
+        &format!("{:x}.blif", key.finalize()),
+        || {
+            let v = work.join(format!("{}.v", u.name));
+            crate::io::write_atomic(&v, src.as_bytes())?;
+            let script = format!(
+                "read_verilog {v}; synth -flatten -top {n}; abc -liberty {lib}; opt_clean; write_blif -gates {b}",
+                v = path_arg(&v)?,
+                n = u.name,
+                lib = path_arg(&lib.path)?,
+                b = path_arg(&blif)?,
+            );
+            run(Tool::Yosys, &["-q", "-p", &script], work, None)?;
+            crate::io::read_text(&blif)
+        },
+    )?;
+    let m = MappedNetlist::from_blif_ports(&text, &blif, lib, u.widths)?;
     let pairs = operands(u);
     let got = m.outputs(lib, &pairs)?;
     let mask = if wo >= 64 { !0 } else { (1u64 << wo) - 1 };
@@ -147,12 +165,13 @@ fn map_unit(u: &Unit, lib: &PowerLibrary, work: &std::path::Path) -> Result<Mapp
 }
 
 /// The energies of every unit mapped to `lib` (Yosys and ABC runs in a
-/// temporary directory, a few seconds). Errors: a tool failing or a
+/// temporary directory, in parallel, a few seconds; none when the
+/// synthesis cache has the mappings). Errors: a tool failing or a
 /// mapping that does not compute its unit.
 pub fn unit_energies(lib: &PowerLibrary) -> Result<UnitEnergies> {
     let work = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let e: Vec<f64> = UNITS
-        .iter()
+        .par_iter()
         .map(|u| unit_energy(u, lib, work.path()))
         .collect::<Result<_>>()?;
     Ok(UnitEnergies {
