@@ -218,20 +218,29 @@ pub fn map_modules(
             (m, input, key)
         })
         .collect();
-    let results: Vec<Result<(String, bool)>> = jobs
-        .par_iter()
-        .map(|(m, input, key)| {
-            through_cache(cache, &format!("{key}.il"), || {
+    // Most work first, each job to the next free core (list scheduling):
+    // the engines take the longest, and started last they left one core
+    // idle at the end.
+    let mut by_size: Vec<usize> = (0..jobs.len()).collect();
+    by_size.sort_by_key(|&j| std::cmp::Reverse(mapping_work(jobs[j].0)));
+    let mut results: Vec<(usize, Result<(String, bool)>)> = by_size
+        .into_iter()
+        .par_bridge()
+        .map(|j| {
+            let (m, input, key) = &jobs[j];
+            let r = through_cache(cache, &format!("{key}.il"), || {
                 map_one(m, input, script, work)
-            })
+            });
+            (j, r)
         })
         .collect();
+    results.sort_by_key(|(j, _)| *j);
     let mut design = String::new();
     let mut outcome = Outcome::default();
     for m in modules.iter().filter(|m| m.blackbox) {
         design += &m.text;
     }
-    for ((m, _, _), r) in jobs.iter().zip(results) {
+    for ((m, _, _), (_, r)) in jobs.iter().zip(results) {
         let (text, hit) = r?;
         // `synth -top` marked each module top of its own run.
         design.extend(
@@ -247,6 +256,44 @@ pub fn map_modules(
         .push(m.name.clone());
     }
     Ok((design, outcome))
+}
+
+/// A rough measure of the logic `m` maps to, to start the largest
+/// modules first: per cell the widest of its ports, the product of the
+/// operand widths for a multiplier (its partial products); 0 for the
+/// instances of other modules (black boxes in its run).
+fn mapping_work(m: &RtlilModule) -> u64 {
+    let mut total = 0;
+    let mut cell: Option<(bool, [u64; 3])> = None;
+    let mut close = |c: Option<(bool, [u64; 3])>| {
+        if let Some((mul, [a, b, y])) = c {
+            total += if mul { a * b } else { a.max(b).max(y).max(1) };
+        }
+    };
+    for line in m.text.lines().map(str::trim) {
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some("cell"), Some(ty), _) => {
+                close(cell.take());
+                let primitive = ty.starts_with('$') && !ty.starts_with("$paramod");
+                cell = primitive.then(|| (ty == "$mul" || ty == "$macc", [0; 3]));
+            }
+            (Some("parameter"), Some(p), Some(v)) => {
+                if let (Some((_, w)), Some(k)) = (
+                    cell.as_mut(),
+                    ["\\A_WIDTH", "\\B_WIDTH", "\\Y_WIDTH"]
+                        .iter()
+                        .position(|x| x == &p),
+                ) {
+                    w[k] = v.parse().unwrap_or(0);
+                }
+            }
+            (Some("end"), None, _) => close(cell.take()),
+            _ => {}
+        }
+    }
+    close(cell);
+    total
 }
 
 /// The text cached as `file` in `cache` (a name made of a content key),
@@ -384,6 +431,16 @@ attribute \\top 1\nattribute \\src \"top.v:1\"\nmodule \\top\n  wire input 1 \\a
 module $paramod$ab\\eng\n  parameter \\N 3\n  attribute \\src \"e.v:2\"\n  wire width 4 input 1 \\x\n  wire width 4 output 2 \\y\n  wire \\t\n  cell $and $auto$1\n  end\nend\n";
 
     #[test]
+    fn mapping_work_counts_partial_products_and_word_widths() {
+        let m = &split(
+            "module \\m\n  cell $mul $1\n    parameter \\A_WIDTH 8\n    parameter \\B_WIDTH 6\n    parameter \\Y_WIDTH 14\n  end\n\
+  cell $add $2\n    parameter \\A_WIDTH 32\n    parameter \\B_WIDTH 32\n    parameter \\Y_WIDTH 33\n  end\n\
+  cell $paramod$x\\e \\u\n    parameter \\A_WIDTH 99\n  end\nend\n",
+        )[0];
+        assert_eq!(mapping_work(m), 8 * 6 + 33);
+    }
+
+    #[test]
     fn rtlil_splits_into_modules_with_their_attributes_and_cells() {
         let ms = split(TEXT);
         let names: Vec<&str> = ms.iter().map(|m| m.name.as_str()).collect();
@@ -403,6 +460,8 @@ module $paramod$ab\\eng\n  parameter \\N 3\n  attribute \\src \"e.v:2\"\n  wire 
         assert_eq!(stub(&ms[0]), ms[0].text);
         // Internal names renumbered, cell types and ports kept.
         let c = canonical(&ms[2]);
+        // One 1-bit gate; the instances of other modules count nothing.
+        assert_eq!((mapping_work(&ms[1]), mapping_work(&ms[2])), (0, 1));
         assert!(
             c.contains("  cell $and $n0\n") && c.contains("  wire \\t\n"),
             "{c}"
