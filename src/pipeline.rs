@@ -304,17 +304,17 @@ impl Run {
                 ],
                 reads_config: true,
             },
-            // Synthesis of the heterogeneous design and the co-simulation
-            // only read the export: they form one wave and run at the same
-            // time. The exact design's synthesis comes after (below).
+            // Synthesis of the exact design and the co-simulation only read
+            // the export: they form one wave and run at the same time. The
+            // heterogeneous design's synthesis comes after (below).
             Stage {
-                name: "synth",
+                name: "synth-exact",
                 commands: vec![cmd(Command::Synth(SynthArgs {
-                    dir: run.rtl().root().to_path_buf(),
+                    dir: run.rtl_exact().root().to_path_buf(),
                     ..defaults()
                 }))],
                 inputs: vec![Input::StageOutputs("export-rtl")],
-                outputs: vec![out(&rel::in_export(rel::RTL, export::SYNTH))],
+                outputs: vec![out(&rel::in_export(rel::RTL_EXACT, export::SYNTH))],
                 reads_config: true,
             },
             Stage {
@@ -349,33 +349,35 @@ impl Run {
                 reads_config: true,
             });
         }
-        // The exact design after the heterogeneous one: its engines,
+        // The heterogeneous design after the exact one: its engines,
         // pooling units and sequencer are the same modules, which synthesis
         // then takes from its cache (`eda::bottom_up`); it runs beside the
-        // gate-level simulation of the heterogeneous design.
+        // gate-level simulation of the exact design, so that the shorter
+        // one, of the heterogeneous design, is the one left alone at the
+        // end.
         stages.push(Stage {
-            name: "synth-exact",
+            name: "synth",
             commands: vec![cmd(Command::Synth(SynthArgs {
-                dir: run.rtl_exact().root().to_path_buf(),
+                dir: run.rtl().root().to_path_buf(),
                 ..defaults()
             }))],
             inputs: vec![
                 Input::StageOutputs("export-rtl"),
-                Input::StageOutputs("synth"),
+                Input::StageOutputs("synth-exact"),
             ],
-            outputs: vec![out(&rel::in_export(rel::RTL_EXACT, export::SYNTH))],
+            outputs: vec![out(&rel::in_export(rel::RTL, export::SYNTH))],
             reads_config: true,
         });
         // After the sweep, which runs beside the syntheses.
         if self.gatesim_images > 0 && crate::library::energy::nangate45_path().is_file() {
             for (name, synth, dir, export_rel) in [
-                ("gatesim", "synth", run.rtl(), rel::RTL),
                 (
                     "gatesim-exact",
                     "synth-exact",
                     run.rtl_exact(),
                     rel::RTL_EXACT,
                 ),
+                ("gatesim", "synth", run.rtl(), rel::RTL),
             ] {
                 stages.push(Stage {
                     name,
@@ -1131,6 +1133,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let mut run = run_in(tmp.path());
         run.sweep = vec![0.1];
+        run.gatesim_images = 64;
         let stages = run.stages();
         let waves = run.waves(&stages);
         // Every stage once, in order.
@@ -1160,9 +1163,18 @@ mod tests {
         };
         let named: Vec<Vec<&str>> = waves.iter().map(names).collect();
         assert!(
-            named.contains(&vec!["synth", "cosim", "sweep"]),
+            named.contains(&vec!["synth-exact", "cosim", "sweep"]),
             "{named:?}"
         );
+        // The heterogeneous design's synthesis beside the exact design's
+        // gate-level simulation (where NanGate45 is installed).
+        let after: &[&[&str]] = if stages.iter().any(|s| s.name == "gatesim-exact") {
+            &[&["synth", "gatesim-exact"], &["gatesim"]]
+        } else {
+            &[&["synth"]]
+        };
+        let at = named.iter().position(|w| w[0] == "synth-exact").unwrap();
+        assert_eq!(&named[at + 1..at + 1 + after.len()], after, "{named:?}");
         assert!(named.contains(&vec!["qat"]), "{named:?}");
         assert_eq!(named.last().unwrap(), &vec!["report"]);
     }
