@@ -124,6 +124,16 @@ impl<T> Rows<T> {
     }
 }
 
+impl<T> Default for Rows<T> {
+    /// No rows.
+    fn default() -> Rows<T> {
+        Rows {
+            start: vec![0],
+            items: vec![],
+        }
+    }
+}
+
 impl<'l> GateNetlist<'l> {
     /// Read module `manifest.top` of the mapped netlist `path` (as the
     /// Liberty flow of [`super::synth`] writes it) with the cells of `lib`
@@ -301,10 +311,10 @@ impl<'l> GateNetlist<'l> {
             flops,
             macros,
             order: vec![],
-            node_inputs: Rows::new(Vec::<Vec<u32>>::new()),
-            node_outputs: Rows::new(Vec::<Vec<(u32, WordFn)>>::new()),
-            fanout: Rows::new(Vec::<Vec<u32>>::new()),
-            flop_fanout: Rows::new(Vec::<Vec<u32>>::new()),
+            node_inputs: Rows::default(),
+            node_outputs: Rows::default(),
+            fanout: Rows::default(),
+            flop_fanout: Rows::default(),
         };
         g.map_nets(&fin);
         g.sort(path)?;

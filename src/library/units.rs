@@ -17,6 +17,7 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::path::Path;
 
 /// Operand pairs per unit (transitions + 1), fixed seed.
 const PAIRS: usize = 2001;
@@ -102,14 +103,25 @@ fn operands(u: &Unit) -> Vec<(u64, u64)> {
 /// Map `u` to the cells of `lib` and return its switching energy per
 /// operation (pJ) on uniform random operands. Errors: a tool failing, or
 /// the mapping not computing the unit's arithmetic (a tool fault).
-fn unit_energy(u: &Unit, lib: &PowerLibrary, work: &std::path::Path) -> Result<f64> {
-    let m = map_unit(u, lib, work)?;
+fn unit_energy(u: &Unit, lib: &PowerLibrary, cache: &MapCache) -> Result<f64> {
+    let m = map_unit(u, lib, cache)?;
     Ok(switching_words(&m, lib, &operands(u))?.energy_pj)
 }
 
-/// `u` mapped to the cells of `lib` by Yosys and ABC, checked on its
-/// operands against its arithmetic.
-fn map_unit(u: &Unit, lib: &PowerLibrary, work: &std::path::Path) -> Result<MappedNetlist> {
+/// Where mappings are made and kept.
+struct MapCache<'a> {
+    /// Yosys's working folder.
+    work: &'a Path,
+    /// The cache folder ([`crate::eda::bottom_up::cache_dir`]), if any.
+    dir: Option<&'a Path>,
+    /// `yosys -V`, part of the key.
+    yosys: String,
+}
+
+/// `u` mapped to the cells of `lib` by Yosys and ABC (or taken from the
+/// cache), checked on its operands against its arithmetic.
+fn map_unit(u: &Unit, lib: &PowerLibrary, cache: &MapCache) -> Result<MappedNetlist> {
+    let work = cache.work;
     let [wa, wb, wo] = u.widths;
     let src = format!(
         "module {n} (input [{a}:0] A, input [{b}:0] B, output [{o}:0] O);\n  assign O = {e};\nendmodule\n",
@@ -123,12 +135,12 @@ fn map_unit(u: &Unit, lib: &PowerLibrary, work: &std::path::Path) -> Result<Mapp
     // Yosys version: kept in the synthesis cache (`eda::bottom_up`).
     let mut key = Sha256::new();
     key.update(KEY_VERSION);
-    key.update(crate::eda::bottom_up::yosys_version()?);
+    key.update(&cache.yosys);
     key.update(&src);
     key.update(std::fs::read(&lib.path).map_err(|e| Error::io(&lib.path, e))?);
     let blif = work.join(format!("{}.blif", u.name));
     let (text, _) = crate::eda::bottom_up::through_cache(
-        crate::eda::bottom_up::cache_dir().as_deref(),
+        cache.dir,
         &format!("{:x}.blif", key.finalize()),
         || {
             let v = work.join(format!("{}.v", u.name));
@@ -169,10 +181,20 @@ fn map_unit(u: &Unit, lib: &PowerLibrary, work: &std::path::Path) -> Result<Mapp
 /// synthesis cache has the mappings). Errors: a tool failing or a
 /// mapping that does not compute its unit.
 pub fn unit_energies(lib: &PowerLibrary) -> Result<UnitEnergies> {
+    unit_energies_in(lib, crate::eda::bottom_up::cache_dir().as_deref())
+}
+
+/// [`unit_energies`] with the cache folder `cache` (`None`: no cache).
+fn unit_energies_in(lib: &PowerLibrary, cache: Option<&Path>) -> Result<UnitEnergies> {
     let work = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let cache = MapCache {
+        work: work.path(),
+        dir: cache,
+        yosys: crate::eda::bottom_up::yosys_version()?,
+    };
     let e: Vec<f64> = UNITS
         .par_iter()
-        .map(|u| unit_energy(u, lib, work.path()))
+        .map(|u| unit_energy(u, lib, &cache))
         .collect::<Result<_>>()?;
     Ok(UnitEnergies {
         add8_pj: e[0],
@@ -237,7 +259,12 @@ mod tests {
         // The simulated output toggles of the 32-bit adder equal the bit
         // flips of consecutive sums computed here by integer arithmetic.
         let work = tempfile::tempdir().unwrap();
-        let m = map_unit(&UNITS[1], &lib, work.path()).unwrap();
+        let cache = MapCache {
+            work: work.path(),
+            dir: None,
+            yosys: crate::eda::bottom_up::yosys_version().unwrap(),
+        };
+        let m = map_unit(&UNITS[1], &lib, &cache).unwrap();
         let pairs = operands(&UNITS[1]);
         let s = switching_words(&m, &lib, &pairs).unwrap();
         let simulated: u64 =
@@ -249,7 +276,19 @@ mod tests {
             .map(|w| ((w[0].0 + w[0].1) ^ (w[1].0 + w[1].1)).count_ones() as u64)
             .sum();
         assert_eq!(simulated, flips);
-        // Deterministic: the same figures again.
-        assert_eq!(unit_energies(&lib).unwrap(), e);
+        // Deterministic: the same figures again, mapped without a cache,
+        // into an empty one, and from it (one mapping per unit kept).
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(unit_energies_in(&lib, None).unwrap(), e);
+        assert_eq!(unit_energies_in(&lib, Some(dir.path())).unwrap(), e);
+        let kept = || std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(kept(), UNITS.len());
+        assert_eq!(unit_energies_in(&lib, Some(dir.path())).unwrap(), e);
+        assert_eq!(kept(), UNITS.len());
+        // The kept mappings are what is read: spoiled, they fail the check.
+        for f in std::fs::read_dir(dir.path()).unwrap() {
+            std::fs::write(f.unwrap().path(), ".model x\n.end\n").unwrap();
+        }
+        assert!(unit_energies_in(&lib, Some(dir.path())).is_err());
     }
 }
