@@ -8,7 +8,7 @@
 //! the heterogeneous one only in its multipliers, so its engines, pooling
 //! units and sequencer come from the cache; so do those of every point of a
 //! sweep and every rerun. Modules missing from the cache are mapped in
-//! parallel, one process per core. Yosys keeps the hierarchy in either case
+//! parallel, one process per core, most work first. Yosys keeps the hierarchy in either case
 //! (no pass optimizes across module boundaries without `flatten`), so this
 //! maps each module as the one-process flow does; its choices can differ in
 //! detail (ABC's results depend on the names of internal nets, which depend
@@ -17,7 +17,9 @@
 //!
 //! The cache folder is `$CODESIGN_CACHE_DIR/synth`, else
 //! `$XDG_CACHE_HOME/codesign/synth`, else `~/.cache/codesign/synth`; with
-//! none writable the modules are mapped without a cache.
+//! none writable the modules are mapped without a cache. The report's
+//! mappings of the adders and requantizers (`library::units`) are kept
+//! there too ([`through_cache`]).
 
 use crate::error::{Error, Result};
 use crate::tool::{run, Tool};
