@@ -19,7 +19,7 @@
 //! `$XDG_CACHE_HOME/codesign/synth`, else `~/.cache/codesign/synth`; with
 //! none writable the modules are mapped without a cache. The report's
 //! mappings of the adders and requantizers (`library::units`) are kept
-//! there too ([`through_cache`]).
+//! there too (`through_cache`).
 
 use crate::error::{Error, Result};
 use crate::tool::{run, Tool};
