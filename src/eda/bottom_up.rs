@@ -195,13 +195,9 @@ pub fn map_modules(
     let modules = split(elaborated);
     let by_name: std::collections::HashMap<&str, &RtlilModule> =
         modules.iter().map(|m| (m.name.as_str(), m)).collect();
-    let mut preamble = Sha256::new();
-    preamble.update(KEY_VERSION);
-    preamble.update(yosys_version()?);
+    let inputs: Vec<&Path> = script.inputs.iter().map(PathBuf::as_path).collect();
+    let mut preamble = key_preamble(KEY_VERSION, &inputs)?;
     preamble.update(&script.commands);
-    for f in &script.inputs {
-        preamble.update(std::fs::read(f).map_err(|e| Error::io(f, e))?);
-    }
     // Each module's input file: the stubs of its submodules, then itself.
     let jobs: Vec<(&RtlilModule, String, String)> = modules
         .iter()
@@ -298,6 +294,19 @@ fn mapping_work(m: &RtlilModule) -> u64 {
     total
 }
 
+/// The start of a cache key: the key's format `version`, `yosys -V` and
+/// the contents of the files `inputs` (a Liberty library); the caller adds
+/// what it maps. Errors: Yosys missing, an unreadable input.
+pub(crate) fn key_preamble(version: &str, inputs: &[&Path]) -> Result<Sha256> {
+    let mut h = Sha256::new();
+    h.update(version);
+    h.update(yosys_version()?);
+    for f in inputs {
+        h.update(std::fs::read(f).map_err(|e| Error::io(f, e))?);
+    }
+    Ok(h)
+}
+
 /// The text cached as `file` in `cache` (a name made of a content key),
 /// else `make()`'s, then stored there; and whether it came from the
 /// cache. The cache only saves time: a failed write is a warning.
@@ -349,7 +358,7 @@ fn map_one(m: &RtlilModule, input: &str, script: &MapScript, work: &Path) -> Res
 }
 
 /// `yosys -V` (part of every cache key).
-pub(crate) fn yosys_version() -> Result<String> {
+fn yosys_version() -> Result<String> {
     let out = run(Tool::Yosys, &["-V"], Path::new("."), None)?;
     Ok(out.stdout.trim().to_string())
 }

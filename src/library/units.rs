@@ -114,8 +114,19 @@ struct MapCache<'a> {
     work: &'a Path,
     /// The cache folder ([`crate::eda::bottom_up::cache_dir`]), if any.
     dir: Option<&'a Path>,
-    /// `yosys -V`, part of the key.
-    yosys: String,
+    /// The keys' common start: format, `yosys -V` and the Liberty file
+    /// (read and hashed once for all units).
+    preamble: Sha256,
+}
+
+impl<'a> MapCache<'a> {
+    fn new(work: &'a Path, dir: Option<&'a Path>, lib: &PowerLibrary) -> Result<MapCache<'a>> {
+        Ok(MapCache {
+            work,
+            dir,
+            preamble: crate::eda::bottom_up::key_preamble(KEY_VERSION, &[&lib.path])?,
+        })
+    }
 }
 
 /// `u` mapped to the cells of `lib` by Yosys and ABC (or taken from the
@@ -133,11 +144,8 @@ fn map_unit(u: &Unit, lib: &PowerLibrary, cache: &MapCache) -> Result<MappedNetl
     );
     // The mapping is a function of the source, the Liberty file and the
     // Yosys version: kept in the synthesis cache (`eda::bottom_up`).
-    let mut key = Sha256::new();
-    key.update(KEY_VERSION);
-    key.update(&cache.yosys);
+    let mut key = cache.preamble.clone();
     key.update(&src);
-    key.update(std::fs::read(&lib.path).map_err(|e| Error::io(&lib.path, e))?);
     let blif = work.join(format!("{}.blif", u.name));
     let (text, _) = crate::eda::bottom_up::through_cache(
         cache.dir,
@@ -187,11 +195,7 @@ pub fn unit_energies(lib: &PowerLibrary) -> Result<UnitEnergies> {
 /// [`unit_energies`] with the cache folder `cache` (`None`: no cache).
 fn unit_energies_in(lib: &PowerLibrary, cache: Option<&Path>) -> Result<UnitEnergies> {
     let work = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let cache = MapCache {
-        work: work.path(),
-        dir: cache,
-        yosys: crate::eda::bottom_up::yosys_version()?,
-    };
+    let cache = MapCache::new(work.path(), cache, lib)?;
     let e: Vec<f64> = UNITS
         .par_iter()
         .map(|u| unit_energy(u, lib, &cache))
@@ -259,11 +263,7 @@ mod tests {
         // The simulated output toggles of the 32-bit adder equal the bit
         // flips of consecutive sums computed here by integer arithmetic.
         let work = tempfile::tempdir().unwrap();
-        let cache = MapCache {
-            work: work.path(),
-            dir: None,
-            yosys: crate::eda::bottom_up::yosys_version().unwrap(),
-        };
+        let cache = MapCache::new(work.path(), None, &lib).unwrap();
         let m = map_unit(&UNITS[1], &lib, &cache).unwrap();
         let pairs = operands(&UNITS[1]);
         let s = switching_words(&m, &lib, &pairs).unwrap();
