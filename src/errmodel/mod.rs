@@ -23,12 +23,13 @@ pub mod validate;
 use crate::calib::{Calibration, MacView};
 use crate::errmap::ErrorMap;
 use crate::intnet::arith;
+use crate::intnet::lut::ProductTable;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use per_channel::{per_channel, ChannelPrediction};
 pub use population::{population, PopulationPrediction};
-pub use sampled::sampled;
+pub use sampled::{sampled, Fields};
 
 /// Error `e(x, w) = prod(x, w) - x*w` of one multiplier for every
 /// (activation, weight) pair under the integer network's product convention
@@ -95,6 +96,8 @@ pub struct Candidate {
     pub energy_rel: f64,
     /// The design's error table.
     pub table: ErrorTable,
+    /// The design's products, as the simulator looks them up.
+    pub products: ProductTable,
 }
 
 impl Candidate {
@@ -104,6 +107,7 @@ impl Candidate {
             id: id.into(),
             energy_rel,
             table: ErrorTable::new(map),
+            products: ProductTable::new(map),
         }
     }
 }
@@ -131,6 +135,19 @@ pub fn predict_all(
     views: &[MacView],
     cands: &[Candidate],
 ) -> Vec<Vec<PairPrediction>> {
+    // The sampled fields of each layer, with their exact accumulators
+    // (the candidates share the network's signedness).
+    let signed = cands.first().is_some_and(|c| c.products.signed);
+    let fields: Vec<Option<Fields>> = calib
+        .layers
+        .par_iter()
+        .zip(views)
+        .map(|(lc, v)| {
+            (!lc.fields.is_empty()).then(|| {
+                Fields::new(signed, &v.layer.weights, v.layer.out_ch, &lc.fields.concat())
+            })
+        })
+        .collect();
     let pairs: Vec<(usize, usize)> = (0..views.len())
         .flat_map(|l| (0..cands.len()).map(move |c| (l, c)))
         .collect();
@@ -140,8 +157,9 @@ pub fn predict_all(
             let (lc, v, t) = (&calib.layers[l], &views[l], &cands[c].table);
             let pop = population(t, &lc.weight_hist, &lc.act_hists, lc.fan_in);
             let pc = per_channel(t, &v.layer.weights, v.layer.out_ch, &lc.act_hists);
-            let sm = (!lc.fields.is_empty())
-                .then(|| sampled(t, &v.layer.weights, v.layer.out_ch, &lc.fields));
+            let sm = fields[l].as_ref().map(|f| {
+                sampled(&cands[c].products, &v.layer.weights, v.layer.out_ch, f)
+            });
             PairPrediction {
                 population: pop.std,
                 per_channel: pc.std,

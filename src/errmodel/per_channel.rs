@@ -103,37 +103,63 @@ pub fn per_channel(
         }
     }
     let support: Vec<usize> = (0..256).filter(|&w| used[w]).collect();
+    // Weight byte -> its index in `support`.
+    let mut slot = [0usize; 256];
+    for (k, &w) in support.iter().enumerate() {
+        slot[w] = k;
+    }
+    let width = support.len();
+    // The error table on the support, one contiguous row per activation,
+    // so that the loops below run over contiguous memory and vectorize
+    // (each value still sums its terms in the same order).
+    let mut e_rows = vec![0.0f64; 256 * width];
+    for (x, row) in e_rows.chunks_exact_mut(width.max(1)).enumerate() {
+        let t = table.row(x as u8);
+        for (v, &w) in row.iter_mut().zip(&support) {
+            *v = t[w] as f64;
+        }
+    }
 
     let s_count = act_hists.len().max(1) as f64;
-    // u[s][w] = mu_s(w); second[w] = Mean_s sum_x p_s(x) e(x, w)^2.
-    let mut u = vec![[0.0f64; 256]; act_hists.len()];
-    let mut second = [0.0f64; 256];
-    for (s, h) in act_hists.iter().enumerate() {
+    // u[s][k] = mu_s(support[k]); second[k] = Mean_s sum_x p_s(x) e(x, w)^2.
+    let mut u = vec![0.0f64; act_hists.len() * width];
+    let mut second = vec![0.0f64; width];
+    for (h, us) in act_hists.iter().zip(u.chunks_exact_mut(width.max(1))) {
         for (x, p) in sparse(h) {
-            let row = table.row(x);
-            for &w in &support {
-                let e = row[w] as f64;
-                u[s][w] += p * e;
-                second[w] += p * e * e / s_count;
+            let row = &e_rows[x as usize * width..][..width];
+            for ((uk, sk), &e) in us.iter_mut().zip(second.iter_mut()).zip(row) {
+                *uk += p * e;
+                *sk += p * e * e / s_count;
             }
         }
     }
-    // mu(w) and Mean_s var_s(w).
-    let mut mu = [0.0f64; 256];
-    let mut mean_var_w = [0.0f64; 256];
-    for &w in &support {
-        let (m, v) = mean_var(&u.iter().map(|row| row[w]).collect::<Vec<_>>());
-        mu[w] = m;
-        mean_var_w[w] = (second[w] - (v + m * m)).max(0.0);
+    // mu(w) and Mean_s var_s(w); `ut[k]` holds mu_s(support[k]) for every s.
+    let samples = act_hists.len();
+    let mut ut = vec![0.0f64; width * samples];
+    for (s, us) in u.chunks_exact(width.max(1)).enumerate() {
+        for (k, &v) in us.iter().enumerate() {
+            ut[k * samples + s] = v;
+        }
+    }
+    let mut mu = vec![0.0f64; width];
+    let mut mean_var_w = vec![0.0f64; width];
+    for k in 0..width {
+        let (m, v) = mean_var(&ut[k * samples..][..samples]);
+        mu[k] = m;
+        mean_var_w[k] = (second[k] - (v + m * m)).max(0.0);
     }
 
+    let mut t = vec![0.0f64; samples];
     ChannelPrediction::from_channels(channels.iter().map(|ch| {
-        let t: Vec<f64> = u
-            .iter()
-            .map(|row| ch.iter().map(|&(w, c)| c * row[w]).sum())
-            .collect();
+        // T_j(s) for every s at once.
+        t.fill(0.0);
+        for &(w, c) in ch {
+            for (ts, &v) in t.iter_mut().zip(&ut[slot[w] * samples..][..samples]) {
+                *ts += c * v;
+            }
+        }
         let (c_j, var_t) = mean_var(&t);
-        let within: f64 = ch.iter().map(|&(w, c)| c * mean_var_w[w]).sum();
+        let within: f64 = ch.iter().map(|&(w, c)| c * mean_var_w[slot[w]]).sum();
         (c_j, var_t + within)
     }))
 }

@@ -12,30 +12,74 @@
 //! estimate over `S` fields per channel: its relative sampling error is
 //! about `1 / sqrt(2 S)` (3% for `S = 512`).
 
-use super::{mean_var, ChannelPrediction, ErrorTable};
+use super::{mean_var, ChannelPrediction};
+use crate::intnet::lut::{self, ProductTable};
+
+/// Receptive fields of one layer as the lookup-table GEMM reads them, with
+/// the exact multiplier's accumulators on them: computed once per layer,
+/// shared by every candidate multiplier (the sampled model's fields, the
+/// validation's held-out inputs).
+pub struct Fields {
+    /// Activations `[n][S]`: column `s` is field `s`.
+    xt: Vec<u8>,
+    /// Fields `S`.
+    count: usize,
+    /// Exact accumulators `[out_ch][S]` (bias excluded).
+    exact: Vec<i32>,
+}
+
+impl Fields {
+    /// `flat` holds the fields one after another (`[S][n]`, weight order)
+    /// of a layer with `weights` laid out `[out_ch][n]`, multiplied
+    /// `signed` or not.
+    pub fn new(signed: bool, weights: &[i8], out_ch: usize, flat: &[u8]) -> Self {
+        let n = weights.len().checked_div(out_ch).unwrap_or(0);
+        let count = flat.len().checked_div(n).unwrap_or(0);
+        assert_eq!(count * n, flat.len(), "fields are not whole receptive fields");
+        let mut xt = vec![0u8; n * count];
+        for (s, f) in flat.chunks_exact(n.max(1)).enumerate() {
+            for (i, &x) in f.iter().enumerate() {
+                xt[i * count + s] = x;
+            }
+        }
+        let exact = lut::gemm(&ProductTable::exact(signed), weights, out_ch, n, &xt, count);
+        Fields { xt, count, exact }
+    }
+
+    /// Fields `S`.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// `D[j][s] = sum_i e(x_i^(s), w_ij)`, `[out_ch][S]`: the accumulators
+    /// with `products` minus the exact ones, both from [`lut::gemm`] (the
+    /// simulator's arithmetic). In wrapping `i32` the difference is exact
+    /// while `|D| < 2^31`, always so for `n < 32768` (`|e| < 2^16`).
+    pub fn errors(&self, products: &ProductTable, weights: &[i8], out_ch: usize) -> Vec<i32> {
+        let n = weights.len().checked_div(out_ch).unwrap_or(0);
+        let mut d = lut::gemm(products, weights, out_ch, n, &self.xt, self.count);
+        for (d, &x) in d.iter_mut().zip(&self.exact) {
+            *d = d.wrapping_sub(x);
+        }
+        d
+    }
+}
 
 /// The sampled model's prediction for a layer with `weights` laid out
-/// `[out_ch][n]` on receptive `fields` (`n` activation bytes each).
+/// `[out_ch][n]` on its sampled `fields` ([`Fields::new`] of the same
+/// weights), for the multiplier whose products are `products`.
 pub fn sampled(
-    table: &ErrorTable,
+    products: &ProductTable,
     weights: &[i8],
     out_ch: usize,
-    fields: &[Vec<u8>],
+    fields: &Fields,
 ) -> ChannelPrediction {
-    if out_ch == 0 || weights.is_empty() || fields.is_empty() {
+    if out_ch == 0 || weights.is_empty() || fields.count == 0 {
         return ChannelPrediction::default();
     }
-    let n = weights.len() / out_ch;
-    ChannelPrediction::from_channels(weights.chunks_exact(n).map(|w| {
-        let e: Vec<f64> = fields
-            .iter()
-            .map(|f| {
-                f.iter()
-                    .zip(w)
-                    .map(|(&x, &wi)| table.get(x, wi) as i64)
-                    .sum::<i64>() as f64
-            })
-            .collect();
+    let d = fields.errors(products, weights, out_ch);
+    ChannelPrediction::from_channels(d.chunks_exact(fields.count).map(|e| {
+        let e: Vec<f64> = e.iter().map(|&v| v as f64).collect();
         mean_var(&e)
     }))
 }
@@ -43,6 +87,7 @@ pub fn sampled(
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
+    use super::super::ErrorTable;
     use super::*;
 
     /// On fields whose activations are exchangeable (drawn independently
@@ -59,7 +104,8 @@ mod tests {
         let fields: Vec<Vec<u8>> = (0..20_000)
             .map(|_| (0..n).map(|_| draw(&mut rng, &base)).collect())
             .collect();
-        let s = sampled(&table, &weights, out_ch, &fields);
+        let products = ProductTable::new(&rough_map(false));
+        let s = sampled(&products, &weights, out_ch, &Fields::new(false, &weights, out_ch, &fields.concat()));
         let p = crate::errmodel::per_channel(&table, &weights, out_ch, &[base]);
         assert!((s.std / p.std - 1.0).abs() < 0.03, "{} vs {}", s.std, p.std);
         for j in 0..out_ch {
@@ -74,7 +120,12 @@ mod tests {
         let table = ErrorTable::new(&rough_map(true));
         let w: Vec<i8> = vec![-5, 77, 100];
         let fields = vec![vec![3u8, 90, 127], vec![0u8, 0, 64]];
-        let s = sampled(&table, &w, 1, &fields);
+        let s = sampled(
+            &ProductTable::new(&rough_map(true)),
+            &w,
+            1,
+            &Fields::new(true, &w, 1, &fields.concat()),
+        );
         let e: Vec<f64> = fields
             .iter()
             .map(|f| {

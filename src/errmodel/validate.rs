@@ -12,7 +12,8 @@
 //!   model's bias correction `r_j`, the per-channel model's quantity;
 //! * `measured_sampled`: the same with the sampled model's correction.
 
-use super::{Candidate, ErrorTable, PairPrediction};
+use super::{Candidate, Fields, PairPrediction};
+use crate::intnet::lut::ProductTable;
 use crate::calib::{mac_views, Calibration, IntMoments, MacView};
 use crate::error::{Error, Result};
 use crate::intnet::sim::Simulator;
@@ -46,48 +47,54 @@ impl PairMeasurement {
     }
 }
 
-/// Measure every candidate on one layer for one image: `input` is the
-/// layer's input tensor, `corrections[c]` candidate `c`'s per-channel bias
+/// Measure every candidate on one layer over images: `inputs` are the
+/// layer's input tensors (one per image), `cands` the candidates' products
+/// (one signedness), `corrections[c]` candidate `c`'s per-channel bias
 /// corrections of the per-channel and the sampled model (empty = none).
+/// Every output value of every image's receptive fields counts.
 pub fn measure_layer(
     view: &MacView,
-    input: &[i32],
-    cands: &[&ErrorTable],
+    inputs: &[&[i32]],
+    cands: &[&ProductTable],
     corrections: &[(&[i32], &[i32])],
 ) -> Vec<PairMeasurement> {
+    let Some(signed) = cands.first().map(|t| t.signed) else {
+        return vec![];
+    };
     let n = view.fan_in();
     let out_ch = view.layer.out_ch;
     let positions = view.positions();
-    let mut fields = Vec::with_capacity(positions * n);
+    let mut flat = Vec::with_capacity(inputs.len() * positions * n);
     let mut field = Vec::with_capacity(n);
-    for p in 0..positions {
-        view.receptive_field(input, p, &mut field);
-        fields.extend_from_slice(&field);
+    for input in inputs {
+        for p in 0..positions {
+            view.receptive_field(input, p, &mut field);
+            flat.extend_from_slice(&field);
+        }
     }
+    let weights = &view.layer.weights;
+    let fields = Fields::new(signed, weights, out_ch, &flat);
+    let exact = ProductTable::exact(signed);
     cands
-        .iter()
+        .par_iter()
         .zip(corrections)
-        .map(|(table, corr)| {
+        .map(|(&table, corr)| {
             let mut m = PairMeasurement::default();
-            if table.is_exact() {
-                m.raw.count = (positions * out_ch) as u64;
+            if *table == exact {
+                m.raw.count = (fields.count() * out_ch) as u64;
                 m.compensated = m.raw;
                 m.compensated_sampled = m.raw;
                 return m;
             }
-            for j in 0..out_ch {
-                let w = &view.layer.weights[j * n..(j + 1) * n];
+            let d = fields.errors(table, weights, out_ch);
+            for (j, dj) in d.chunks_exact(fields.count().max(1)).enumerate() {
                 let r = corr.0.get(j).copied().unwrap_or(0) as i64;
                 let rs = corr.1.get(j).copied().unwrap_or(0) as i64;
-                for f in fields.chunks_exact(n) {
-                    let d: i64 = f
-                        .iter()
-                        .zip(w)
-                        .map(|(&x, &wi)| table.get(x, wi) as i64)
-                        .sum();
-                    m.raw.add(d);
-                    m.compensated.add(d + r);
-                    m.compensated_sampled.add(d + rs);
+                for &v in dj {
+                    let v = v as i64;
+                    m.raw.add(v);
+                    m.compensated.add(v + r);
+                    m.compensated_sampled.add(v + rs);
                 }
             }
             m
@@ -97,7 +104,7 @@ pub fn measure_layer(
 
 /// Measure every (layer, candidate) pair on the images `indices` of
 /// `images` (`N * C * H * W` raw pixels): the exact network runs each image
-/// (bit-exact simulator), each layer's real input is fed through every
+/// (bit-exact simulator), each layer's real inputs are fed through every
 /// candidate. `preds` supplies the per-channel bias corrections.
 /// Integer sums make the result independent of thread scheduling.
 pub fn measure(
@@ -116,42 +123,38 @@ pub fn measure(
         )));
     }
     let sim = Simulator::exact(net)?;
-    let tables: Vec<&ErrorTable> = cands.iter().map(|c| &c.table).collect();
-    let corrections: Vec<Vec<(&[i32], &[i32])>> = preds
+    let tables: Vec<&ProductTable> = cands.iter().map(|c| &c.products).collect();
+    let bar = crate::progress::bar((indices.len() + views.len()) as u64, "measuring");
+    // Each image's input tensor of every multiplying layer.
+    let traces: Vec<Vec<Vec<i32>>> = indices
+        .par_iter()
+        .map(|&i| {
+            let mut t = sim.forward_trace(&images[i * len..(i + 1) * len]);
+            bar.inc(1);
+            views
+                .iter()
+                .map(|v| std::mem::take(&mut t.tensors[v.input]))
+                .collect()
+        })
+        .collect();
+    let total = views
         .iter()
-        .map(|row| {
-            row.iter()
+        .enumerate()
+        .map(|(l, v)| {
+            let inputs: Vec<&[i32]> = traces.iter().map(|t| t[l].as_slice()).collect();
+            let corrections: Vec<(&[i32], &[i32])> = preds[l]
+                .iter()
                 .map(|p| {
                     (
                         p.bias_correction.as_slice(),
                         p.sampled_correction.as_slice(),
                     )
                 })
-                .collect()
-        })
-        .collect();
-    let bar = crate::progress::bar(indices.len() as u64, "measuring");
-    let zero = || vec![vec![PairMeasurement::default(); cands.len()]; views.len()];
-    let total = indices
-        .par_iter()
-        .map(|&i| {
-            let t = sim.forward_trace(&images[i * len..(i + 1) * len]);
-            let m: Vec<Vec<PairMeasurement>> = views
-                .iter()
-                .enumerate()
-                .map(|(l, v)| measure_layer(v, &t.tensors[v.input], &tables, &corrections[l]))
                 .collect();
             bar.inc(1);
-            m
+            measure_layer(v, &inputs, &tables, &corrections)
         })
-        .reduce(zero, |mut a, b| {
-            for (ra, rb) in a.iter_mut().zip(&b) {
-                for (x, y) in ra.iter_mut().zip(rb) {
-                    x.merge(y);
-                }
-            }
-            a
-        });
+        .collect();
     bar.finish_and_clear();
     Ok(total)
 }
@@ -399,7 +402,8 @@ pub fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::intnet::sim::{ProductTable, Simulator};
+    use crate::errmodel::ErrorTable;
+    use crate::intnet::sim::Simulator;
 
     /// `D` computed from the error table equals what the bit-exact
     /// simulator gives with the approximate multiplier in that layer only
@@ -427,14 +431,12 @@ mod tests {
                 tables[l] = ProductTable::new(&map);
                 let approx = Simulator::new(&net, tables).unwrap();
                 let corr: Vec<i32> = (0..v.layer.out_ch as i32).map(|j| j * 7 - 3).collect();
-                let (mut got, mut want) = (PairMeasurement::default(), PairMeasurement::default());
+                let mut want = PairMeasurement::default();
+                let mut inputs = vec![];
                 for img in images.chunks_exact(net.input.len()) {
                     let te = exact.forward_trace(img);
                     let ta = approx.forward_trace(img);
-                    got.merge(
-                        &measure_layer(v, &te.tensors[v.input], &[&table], &[(&corr, &corr[1..])])
-                            [0],
-                    );
+                    inputs.push(te.tensors[v.input].clone());
                     let per_ch = v.positions();
                     for (k, (a, e)) in ta.accumulators[l]
                         .iter()
@@ -447,6 +449,8 @@ mod tests {
                             .add((a - e + corr[1..].get(k / per_ch).copied().unwrap_or(0)) as i64);
                     }
                 }
+                let inputs: Vec<&[i32]> = inputs.iter().map(|t| t.as_slice()).collect();
+                let got = measure_layer(v, &inputs, &[&pt], &[(&corr, &corr[1..])])[0];
                 assert_eq!(got, want, "layer {} signed {signed}", v.name);
                 assert!(got.raw.std() > 0.0);
             }

@@ -238,7 +238,9 @@ impl SharedOut {
 
 /// Width of a work item in blocks of 64 positions: the one of 4, 3 or 2
 /// blocks that splits `p_n` positions most evenly over `threads` (the
-/// largest share, in blocks, is the wall time).
+/// largest share, in blocks, is the wall time), and never more blocks than
+/// `p_n` fills (a fully connected layer of a 32-image batch has 32
+/// positions: one block, not two of which 3/4 would be padding).
 fn tile_blocks(p_n: usize, threads: usize) -> usize {
     let blocks = p_n.div_ceil(64);
     let span = |tb: usize| blocks.div_ceil(tb).div_ceil(threads.max(1)) * tb;
@@ -246,6 +248,7 @@ fn tile_blocks(p_n: usize, threads: usize) -> usize {
         .into_iter()
         .min_by_key(|&tb| span(tb))
         .unwrap_or(3)
+        .min(blocks.max(1))
 }
 
 /// Packs positions `p0..p0 + len` of the activations into rows
@@ -297,6 +300,8 @@ fn run_tiles(
                     xt[k * width + len..][..width - len].fill(0);
                 }
             }
+            // Only the blocks that hold positions (the last tile may be short).
+            let acc = &mut acc[..len.next_multiple_of(64)];
             for o in 0..o_n {
                 let wo = &w[o * k_n..][..k_n];
                 match path {
@@ -981,6 +986,7 @@ mod tests {
                 (5, 17, 200),
                 (2, 3, 449),
                 (1, 300, 130),
+                (7, 40, 32),
             ] {
                 let w: Vec<i8> = (0..o_n * k_n)
                     .map(|_| rng.random_range(-127..=127))
@@ -998,6 +1004,19 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn tiles_are_never_wider_than_the_positions() {
+        // A fully connected layer of a 32-image batch: one block of 64.
+        assert_eq!(tile_blocks(32, 2), 1);
+        for p_n in 1..600 {
+            for threads in 1..5 {
+                let tb = tile_blocks(p_n, threads);
+                assert!((1..=4).contains(&tb), "{p_n} {threads}");
+                assert!(64 * (tb - 1) < p_n, "{p_n} positions, {tb} blocks");
             }
         }
     }

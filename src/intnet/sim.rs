@@ -54,8 +54,12 @@ pub fn argmax(logits: &[i32]) -> usize {
     best
 }
 
-/// Images per batch of [`Simulator::logits`] (batches run in parallel).
-const BATCH: usize = 32;
+/// Images per batch of [`Simulator::logits`] (batches run in parallel). A
+/// fully connected layer's GEMM has one position per image: 128 fill two
+/// whole 64-position blocks of the lookup-table kernel, and each weight's
+/// product row, brought into L1 for the block, serves 128 lookups
+/// (LeNet-5 evaluation 1.5x faster than with 32).
+const BATCH: usize = 128;
 
 /// Memory a [`PrefixCache`] may hold, in bytes.
 pub const PREFIX_CACHE_BYTES: usize = 512 << 20;
