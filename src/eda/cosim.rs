@@ -7,6 +7,7 @@ use crate::errmap::ErrorMap;
 use crate::error::{Error, Result};
 use crate::rundir::ExportDir;
 use crate::tool::{path_arg, run, Tool};
+use rayon::prelude::*;
 use std::path::Path;
 
 /// The exhaustive multiplier test bench (`rtl/tb_mult.v`).
@@ -557,35 +558,41 @@ pub fn check_multipliers(
     let top_file = dir.join(format!("{}.v", manifest.top));
     let text = crate::io::read_text(&top_file)?;
     let work = dir.join("mult_checks");
-    let mut checks: Vec<MultCheck> = vec![];
+    // Each distinct module once, all at the same time (each check is two
+    // external tools, a few seconds).
+    let mut modules: Vec<(&String, &String)> = vec![];
     for u in &manifest.units {
-        let (Some(id), Some(module)) = (&u.multiplier, &u.multiplier_module) else {
-            continue;
-        };
-        if checks.iter().any(|c| &c.module == module) {
-            continue;
+        if let (Some(id), Some(module)) = (&u.multiplier, &u.multiplier_module) {
+            if !modules.iter().any(|(_, m)| *m == module) {
+                modules.push((id, module));
+            }
         }
-        let body = module_text(&text, module)
-            .ok_or_else(|| Error::in_file(&top_file, format!("no module `{module}`")))?;
-        let file = work.join(format!("{module}.v"));
-        crate::io::write_atomic(&file, body.as_bytes())?;
-        let map = read_errmap(dir, id, manifest.signed)?;
-        let mismatches = check_multiplier(&file, module, &map, &work)?.len();
-        let gold = dir.join(crate::rtl::accel::netlist_file(module));
-        let equivalent = super::synth::equiv_json(
-            &gold,
-            crate::rtl::accel::NETLIST_MODULE,
-            &file,
-            module,
-            &work,
-        )? == super::synth::Equivalence::Proven;
-        checks.push(MultCheck {
-            module: module.clone(),
-            multiplier: id.clone(),
-            mismatches,
-            equivalent,
-        });
     }
+    let checks = modules
+        .par_iter()
+        .map(|&(id, module)| {
+            let body = module_text(&text, module)
+                .ok_or_else(|| Error::in_file(&top_file, format!("no module `{module}`")))?;
+            let file = work.join(format!("{module}.v"));
+            crate::io::write_atomic(&file, body.as_bytes())?;
+            let map = read_errmap(dir, id, manifest.signed)?;
+            let mismatches = check_multiplier(&file, module, &map, &work)?.len();
+            let gold = dir.join(crate::rtl::accel::netlist_file(module));
+            let equivalent = super::synth::equiv_json(
+                &gold,
+                crate::rtl::accel::NETLIST_MODULE,
+                &file,
+                module,
+                &work,
+            )? == super::synth::Equivalence::Proven;
+            Ok(MultCheck {
+                module: module.clone(),
+                multiplier: id.clone(),
+                mismatches,
+                equivalent,
+            })
+        })
+        .collect::<Result<Vec<MultCheck>>>()?;
     Ok(checks)
 }
 

@@ -134,31 +134,27 @@ pub fn check(html: &Path, png: &Path, plots_expected: usize) -> Result<BrowserCh
     let html = html.canonicalize().map_err(|e| Error::io(html, e))?;
     let url = format!("file://{}", html.display());
     let profile = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    // One browser start does both: the DOM after the virtual time budget
+    // (the layout check's attribute) and the screenshot of the same page.
+    let tmp_png = png.with_extension("part.png");
     let dom = run(
         &exe,
         profile.path(),
         &[
+            "--window-size=1200,2000".into(),
             "--virtual-time-budget=5000".into(),
             "--dump-dom".into(),
-            url.clone(),
-        ],
-    )?;
-    let plots_rendered = rendered_count(&dom).ok_or_else(|| {
-        Error::tool(format!(
-            "chromium: the report's layout check did not run ({} bytes of DOM)",
-            dom.len()
-        ))
-    })?;
-    let tmp_png = png.with_extension("part.png");
-    run(
-        &exe,
-        profile.path(),
-        &[
-            "--window-size=1200,2000".into(),
             format!("--screenshot={}", tmp_png.display()),
             url,
         ],
     )?;
+    let Some(plots_rendered) = rendered_count(&dom) else {
+        let _ = std::fs::remove_file(&tmp_png);
+        return Err(Error::tool(format!(
+            "chromium: the report's layout check did not run ({} bytes of DOM)",
+            dom.len()
+        )));
+    };
     let bytes = std::fs::metadata(&tmp_png)
         .map_err(|e| Error::io(&tmp_png, e))?
         .len();
