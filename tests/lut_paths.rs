@@ -78,6 +78,8 @@ fn random_convolutions(path: Path) {
             (2, 16, 16, 16, 8, 3, 2, 1),
             (5, 3, 11, 11, 4, 5, 2, 2),
             (7, 40, 1, 1, 3, 1, 1, 0),
+            // Two blocks of product columns, the second one short.
+            (2, 4, 10, 10, 20, 3, 1, 1),
         ] {
             for xmax in [255u8, 127] {
                 let input: Vec<u8> = (0..n * c * h * w)
@@ -112,6 +114,11 @@ fn avx512_vbmi_path_is_exact() {
 #[test]
 fn avx2_path_is_exact() {
     check(Path::Avx2);
+}
+
+#[test]
+fn columns_path_is_exact() {
+    check(Path::Columns);
 }
 
 #[test]
