@@ -144,7 +144,12 @@ pub fn predict_all(
         .zip(views)
         .map(|(lc, v)| {
             (!lc.fields.is_empty()).then(|| {
-                Fields::new(signed, &v.layer.weights, v.layer.out_ch, &lc.fields.concat())
+                Fields::new(
+                    signed,
+                    &v.layer.weights,
+                    v.layer.out_ch,
+                    &lc.fields.concat(),
+                )
             })
         })
         .collect();
@@ -157,9 +162,9 @@ pub fn predict_all(
             let (lc, v, t) = (&calib.layers[l], &views[l], &cands[c].table);
             let pop = population(t, &lc.weight_hist, &lc.act_hists, lc.fan_in);
             let pc = per_channel(t, &v.layer.weights, v.layer.out_ch, &lc.act_hists);
-            let sm = fields[l].as_ref().map(|f| {
-                sampled(&cands[c].products, &v.layer.weights, v.layer.out_ch, f)
-            });
+            let sm = fields[l]
+                .as_ref()
+                .map(|f| sampled(&cands[c].products, &v.layer.weights, v.layer.out_ch, f));
             PairPrediction {
                 population: pop.std,
                 per_channel: pc.std,

@@ -35,7 +35,11 @@ impl Fields {
     pub fn new(signed: bool, weights: &[i8], out_ch: usize, flat: &[u8]) -> Self {
         let n = weights.len().checked_div(out_ch).unwrap_or(0);
         let count = flat.len().checked_div(n).unwrap_or(0);
-        assert_eq!(count * n, flat.len(), "fields are not whole receptive fields");
+        assert_eq!(
+            count * n,
+            flat.len(),
+            "fields are not whole receptive fields"
+        );
         let mut xt = vec![0u8; n * count];
         for (s, f) in flat.chunks_exact(n.max(1)).enumerate() {
             for (i, &x) in f.iter().enumerate() {
@@ -105,7 +109,12 @@ mod tests {
             .map(|_| (0..n).map(|_| draw(&mut rng, &base)).collect())
             .collect();
         let products = ProductTable::new(&rough_map(false));
-        let s = sampled(&products, &weights, out_ch, &Fields::new(false, &weights, out_ch, &fields.concat()));
+        let s = sampled(
+            &products,
+            &weights,
+            out_ch,
+            &Fields::new(false, &weights, out_ch, &fields.concat()),
+        );
         let p = crate::errmodel::per_channel(&table, &weights, out_ch, &[base]);
         assert!((s.std / p.std - 1.0).abs() < 0.03, "{} vs {}", s.std, p.std);
         for j in 0..out_ch {
@@ -119,7 +128,7 @@ mod tests {
     fn is_exact_on_its_fields() {
         let table = ErrorTable::new(&rough_map(true));
         let w: Vec<i8> = vec![-5, 77, 100];
-        let fields = vec![vec![3u8, 90, 127], vec![0u8, 0, 64]];
+        let fields = [vec![3u8, 90, 127], vec![0u8, 0, 64]];
         let s = sampled(
             &ProductTable::new(&rough_map(true)),
             &w,

@@ -13,9 +13,9 @@
 //! * `measured_sampled`: the same with the sampled model's correction.
 
 use super::{Candidate, Fields, PairPrediction};
-use crate::intnet::lut::ProductTable;
 use crate::calib::{mac_views, Calibration, IntMoments, MacView};
 use crate::error::{Error, Result};
+use crate::intnet::lut::ProductTable;
 use crate::intnet::sim::Simulator;
 use crate::intnet::IntNetwork;
 use rayon::prelude::*;

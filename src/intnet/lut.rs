@@ -2,11 +2,14 @@
 //! (DESIGN.md, "The hot path"): `y[o][p] = sum_k prod(x[k][p], w[o][k])`
 //! where `prod` is a table lookup, on an im2col activation matrix.
 //!
-//! Two paths give identical results (integer sums in wrapping `i32`, so the
-//! order of the reduction does not matter): an AVX-512 VBMI path that holds
-//! one weight's 256-entry product row in registers and looks up 64
-//! activations per byte permute, and a portable scalar path. The path is
-//! picked at run time; [`gemm_with`] forces one (tests, benchmarks).
+//! Every path gives identical results (integer sums in wrapping `i32`, so
+//! the order of the reduction does not matter): an AVX-512 VBMI path that
+//! holds one weight's 256-entry product row in registers and looks up 64
+//! activations per byte permute, product columns (one activation byte
+//! selects 16 channels' products: vector adds), AVX2 gathers and a
+//! portable scalar loop ([`Path`]). The path is picked at run time per
+//! GEMM shape ([`auto_path`]); [`gemm_with`] forces one (tests,
+//! benchmarks).
 
 use super::arith;
 use crate::errmap::{index, ErrorMap};

@@ -204,7 +204,7 @@ fn main() {
     let paths: Vec<Path> = paths.into_iter().filter(|&p| lut::supported(p)).collect();
     let best = lut::best_path();
     println!(
-        "lut bench: batch {N}, 3x3 kernels, fastest path {best:?}; {} CPUs; load average {}",
+        "lut bench: batch {N}, 3x3 kernels, paths {paths:?} (each shape takes `lut::auto_path`; VBMI first where present); {} CPUs; load average {}",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         std::fs::read_to_string("/proc/loadavg")
             .unwrap_or_default()
@@ -240,7 +240,7 @@ fn main() {
         "/torch",
         "cpu2/1"
     );
-    println!("per core: GMAC/s by CPU time, 1 thread each | ratios of the fastest path | wall GMAC/s, 1 and 2 threads; cpu2/1: CPU time of the 2-thread run over the 1-thread run (1.00: the second thread adds no work; unlike the wall-clock scaling it does not depend on the second core being free)");
+    println!("per core: GMAC/s by CPU time, 1 thread each | ratios of the path the simulator takes for the shape (named at the end of the line) | wall GMAC/s, 1 and 2 threads; cpu2/1: CPU time of the 2-thread run over the 1-thread run (1.00: the second thread adds no work; unlike the wall-clock scaling it does not depend on the second core being free)");
     println!("{head}");
     let (mut r_torch, mut r_scalar, mut r_gather) = (vec![], vec![], vec![]);
     let (mut r_torch2, mut scaling, mut cpu_overhead) = (vec![], vec![], vec![]);
@@ -267,6 +267,8 @@ fn main() {
             let dims = [N, s.c, s.hw, s.hw];
             let conv =
                 |p: Path| lut::conv2d_with(p, &table, &wts, s.o, K, s.stride, PAD, &input, dims);
+            // The path the simulator takes for this shape.
+            let chosen = lut::auto_path(s.o, s.c * K * K, N * per);
             let xt = Tensor::from_slice(&input)
                 .reshape([N as i64, s.c as i64, s.hw as i64, s.hw as i64])
                 .to_kind(Kind::Float);
@@ -345,10 +347,10 @@ fn main() {
                 SETTLE,
                 &mut [
                     &mut || {
-                        one.install(|| std::hint::black_box(conv(best)));
+                        one.install(|| std::hint::black_box(conv(chosen)));
                     },
                     &mut || {
-                        two.install(|| std::hint::black_box(conv(best)));
+                        two.install(|| std::hint::black_box(conv(chosen)));
                     },
                     &mut || {
                         let _ = std::hint::black_box(torch_conv());
@@ -362,16 +364,16 @@ fn main() {
                 SETTLE,
                 &mut [
                     &mut || {
-                        one.install(|| std::hint::black_box(conv(best)));
+                        one.install(|| std::hint::black_box(conv(chosen)));
                     },
                     &mut || {
-                        two.install(|| std::hint::black_box(conv(best)));
+                        two.install(|| std::hint::black_box(conv(chosen)));
                     },
                 ],
             );
             cpu_overhead.push(c[1] / c[0]);
             let g = |t: f64| macs / t / 1e9;
-            let t_lut = per_core[0];
+            let t_lut = per_core[paths.iter().position(|&p| p == chosen).unwrap_or(0)];
             r_torch.push(t_torch / t_lut);
             r_scalar.push(t_scalar / t_lut);
             r_gather.push(t_gather / t_lut);
@@ -397,6 +399,7 @@ fn main() {
                 c[1] / c[0],
                 if exact { "yes" } else { "NO" }
             );
+            let line = format!("{line} ({chosen:?})");
             println!("{line}");
         }
     }
@@ -420,6 +423,7 @@ fn main() {
         serde_json::json!({
             "bench": "lut",
             "path": format!("{best:?}"),
+            "path_rule": "lut::auto_path per shape",
             "ratio_fp32_per_core": geo(&r_torch),
             "ratio_fp32_2threads": geo(&r_torch2),
             "thread_scaling": geo(&scaling),
