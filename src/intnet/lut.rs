@@ -137,7 +137,7 @@ const COLUMNS_MAX_BYTES: usize = 16 << 20;
 /// The path for a GEMM of `o_n` channels, `k_n` weights each, over `p_n`
 /// positions: [`best_path`], except that [`Path::Columns`] is taken only
 /// where enough positions share the weights, its columns fit in
-/// [`COLUMNS_MAX_BYTES`] and the channels fill at least 3/4 of its lanes
+/// 16 MB (`COLUMNS_MAX_BYTES`) and the channels fill at least 3/4 of its lanes
 /// (else the next path). Measured on a 2-core Zen 3, one thread, GMAC/s
 /// columns / gathers / portable: LeNet-5 conv2 of 128 images 5.2 / 1.3 /
 /// 2.0, ResNet-8's 16- and 32-channel layers 3.5 / 1.8 / 1.4 and 3.4 / 1.6
