@@ -129,12 +129,11 @@ pub fn measure(
     let traces: Vec<Vec<Vec<i32>>> = indices
         .par_iter()
         .map(|&i| {
-            let mut t = sim.forward_trace(&images[i * len..(i + 1) * len]);
+            let t = sim.forward_trace(&images[i * len..(i + 1) * len]);
             bar.inc(1);
-            views
-                .iter()
-                .map(|v| std::mem::take(&mut t.tensors[v.input]))
-                .collect()
+            // Cloned: layers may read the same tensor (a residual block's
+            // first convolution and its shortcut).
+            views.iter().map(|v| t.tensors[v.input].clone()).collect()
         })
         .collect();
     let total = views
