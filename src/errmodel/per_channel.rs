@@ -133,7 +133,7 @@ pub fn per_channel(
             }
         }
     }
-    // mu(w) and Mean_s var_s(w); `ut[k]` holds mu_s(support[k]) for every s.
+    // Mean_s var_s(w); `ut[k]` holds mu_s(support[k]) for every s.
     let samples = act_hists.len();
     let mut ut = vec![0.0f64; width * samples];
     for (s, us) in u.chunks_exact(width.max(1)).enumerate() {
@@ -141,13 +141,12 @@ pub fn per_channel(
             ut[k * samples + s] = v;
         }
     }
-    let mut mu = vec![0.0f64; width];
-    let mut mean_var_w = vec![0.0f64; width];
-    for k in 0..width {
-        let (m, v) = mean_var(&ut[k * samples..][..samples]);
-        mu[k] = m;
-        mean_var_w[k] = (second[k] - (v + m * m)).max(0.0);
-    }
+    let mean_var_w: Vec<f64> = (0..width)
+        .map(|k| {
+            let (m, v) = mean_var(&ut[k * samples..][..samples]);
+            (second[k] - (v + m * m)).max(0.0)
+        })
+        .collect();
 
     let mut t = vec![0.0f64; samples];
     ChannelPrediction::from_channels(channels.iter().map(|ch| {

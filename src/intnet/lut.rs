@@ -354,7 +354,7 @@ fn run_tiles(
             (
                 vec![0u8; k_n * width],
                 vec![0i32; width],
-                vec![0i32; cols.width * width],
+                vec![0i32; cols.width() * width],
             )
         },
         |(xt, acc, all), t| {
@@ -457,8 +457,6 @@ struct Columns {
     rows: Vec<i32>,
     k_n: usize,
     blocks: usize,
-    /// `blocks * LANES`: sums per position of a tile.
-    width: usize,
 }
 
 impl Columns {
@@ -476,12 +474,12 @@ impl Columns {
                     }
                 }
             });
-        Columns {
-            rows,
-            k_n,
-            blocks,
-            width: blocks * LANES,
-        }
+        Columns { rows, k_n, blocks }
+    }
+
+    /// Sums per position of a tile: every block's lanes.
+    fn width(&self) -> usize {
+        self.blocks * LANES
     }
 
     /// Sums of every channel at positions `0..len` of a packed tile (row
