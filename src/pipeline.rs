@@ -37,6 +37,10 @@ pub enum Input {
     Optional(PathBuf),
     /// Every file an earlier stage produced under its directory outputs.
     StageOutputs(&'static str),
+    /// No file: the stage only starts after stage `name` (an executor's
+    /// ordering, e.g. a sweep's training after the run's own, so the two
+    /// do not share the cores); nothing enters the key.
+    After(&'static str),
 }
 
 /// What a stage leaves behind.
@@ -273,47 +277,47 @@ impl Run {
             },
             Stage {
                 name: "export-rtl",
-                // The heterogeneous design and, for the area comparison, the
-                // same network with the exact multiplier everywhere.
-                commands: vec![
-                    // The retrained network is the one that ships.
-                    cmd(Command::ExportRtl(ExportRtlArgs {
-                        run_dir: d.clone(),
-                        assignment: Some(assignment.clone()),
-                        intnet: Some(run.retrain_intnet()),
-                        out: Some(run.rtl().root().to_path_buf()),
-                        ..defaults()
-                    })),
-                    cmd(Command::ExportRtl(ExportRtlArgs {
-                        run_dir: d.clone(),
-                        exact: true,
-                        library: Some(self.library.clone()),
-                        out: Some(run.rtl_exact().root().to_path_buf()),
-                        ..defaults()
-                    })),
-                ],
+                // The retrained network is the one that ships.
+                commands: vec![cmd(Command::ExportRtl(ExportRtlArgs {
+                    run_dir: d.clone(),
+                    assignment: Some(assignment.clone()),
+                    intnet: Some(run.retrain_intnet()),
+                    out: Some(run.rtl().root().to_path_buf()),
+                    ..defaults()
+                }))],
                 inputs: vec![
                     f(rel::INTNET),
                     f(rel::RETRAIN_INTNET),
                     f(rel::ASSIGNMENT),
                     Input::File(lib_index.clone()),
                 ],
-                outputs: vec![
-                    Output::Dir(PathBuf::from(rel::RTL)),
-                    Output::Dir(PathBuf::from(rel::RTL_EXACT)),
-                ],
+                outputs: vec![Output::Dir(PathBuf::from(rel::RTL))],
                 reads_config: true,
             },
-            // Synthesis of the exact design and the co-simulation only read
-            // the export: they form one wave and run at the same time. The
-            // heterogeneous design's synthesis comes after (below).
+            // For the area comparison, the quantized network with the exact
+            // multiplier everywhere. It reads only the quantized network and
+            // the library, so its synthesis and gate-level simulation can
+            // run beside assignment and retraining.
+            Stage {
+                name: "export-exact",
+                commands: vec![cmd(Command::ExportRtl(ExportRtlArgs {
+                    run_dir: d.clone(),
+                    exact: true,
+                    library: Some(self.library.clone()),
+                    out: Some(run.rtl_exact().root().to_path_buf()),
+                    ..defaults()
+                }))],
+                inputs: vec![f(rel::INTNET), Input::File(lib_index.clone())],
+                outputs: vec![Output::Dir(PathBuf::from(rel::RTL_EXACT))],
+                reads_config: true,
+            },
             Stage {
                 name: "synth-exact",
                 commands: vec![cmd(Command::Synth(SynthArgs {
                     dir: run.rtl_exact().root().to_path_buf(),
                     ..defaults()
                 }))],
-                inputs: vec![Input::StageOutputs("export-rtl")],
+                inputs: vec![Input::StageOutputs("export-exact")],
                 outputs: vec![out(&rel::in_export(rel::RTL_EXACT, export::SYNTH))],
                 reads_config: true,
             },
@@ -344,6 +348,8 @@ impl Run {
                     f(&rel::checkpoint("qat")),
                     f(&rel::sidecar("qat")),
                     Input::File(lib_index.clone()),
+                    // Its points train: after the run's own training.
+                    Input::After("retrain"),
                 ],
                 outputs: vec![out(rel::SWEEP_JSON)],
                 reads_config: true,
@@ -351,10 +357,7 @@ impl Run {
         }
         // The heterogeneous design after the exact one: its engines,
         // pooling units and sequencer are the same modules, which synthesis
-        // then takes from its cache (`eda::bottom_up`); it runs beside the
-        // gate-level simulation of the exact design, so that the shorter
-        // one, of the heterogeneous design, is the one left alone at the
-        // end.
+        // then takes from its cache (`eda::bottom_up`).
         stages.push(Stage {
             name: "synth",
             commands: vec![cmd(Command::Synth(SynthArgs {
@@ -368,7 +371,6 @@ impl Run {
             outputs: vec![out(&rel::in_export(rel::RTL, export::SYNTH))],
             reads_config: true,
         });
-        // After the sweep, which runs beside the syntheses.
         if self.gatesim_images > 0 && crate::library::energy::nangate45_path().is_file() {
             for (name, synth, dir, export_rel) in [
                 (
@@ -423,26 +425,8 @@ impl Run {
         };
         stage.inputs.iter().any(|i| match i {
             Input::File(path) | Input::Optional(path) => writes(path),
-            Input::StageOutputs(name) => *name == earlier.name,
+            Input::StageOutputs(name) | Input::After(name) => *name == earlier.name,
         })
-    }
-
-    /// Split `stages` (in order) into waves: runs of consecutive stages of
-    /// which none reads what another writes. The stages of a wave can run
-    /// at the same time; waves run one after another.
-    pub fn waves(&self, stages: &[Stage]) -> Vec<std::ops::Range<usize>> {
-        let mut waves = vec![];
-        let mut start = 0;
-        for j in 0..stages.len() {
-            if (start..j).any(|i| self.depends_on(&stages[j], &stages[i])) {
-                waves.push(start..j);
-                start = j;
-            }
-        }
-        if start < stages.len() {
-            waves.push(start..stages.len());
-        }
-        waves
     }
 
     fn resolve(&self, path: &Path) -> PathBuf {
@@ -504,6 +488,7 @@ impl Run {
                         hashes.insert(rel.clone(), hash_file(&full)?);
                     }
                 }
+                Input::After(_) => {}
             }
         }
         Ok(hashes)
@@ -1129,53 +1114,62 @@ mod tests {
     }
 
     #[test]
-    fn waves_run_only_independent_stages_together() {
+    fn the_exact_design_needs_only_the_quantized_network() {
         let tmp = tempfile::tempdir().unwrap();
         let mut run = run_in(tmp.path());
         run.sweep = vec![0.1];
         run.gatesim_images = 64;
         let stages = run.stages();
-        let waves = run.waves(&stages);
-        // Every stage once, in order.
-        let flat: Vec<usize> = waves.iter().flat_map(|w| w.clone()).collect();
-        assert_eq!(flat, (0..stages.len()).collect::<Vec<_>>());
-        // Nothing in a wave reads what another stage of it writes, and
-        // each wave's first stage reads the wave before it.
-        for (k, w) in waves.iter().enumerate() {
-            for i in w.clone() {
-                for j in w.clone() {
-                    assert!(
-                        i == j || !run.depends_on(&stages[j], &stages[i]),
-                        "{} reads {}",
-                        stages[j].name,
-                        stages[i].name
-                    );
+        let at = |name: &str| stages.iter().position(|s| s.name == name).unwrap();
+        // Every stage, transitively, that `name` waits for.
+        let needs = |name: &str| -> Vec<&str> {
+            let mut all = vec![at(name)];
+            let mut k = 0;
+            while k < all.len() {
+                let j = all[k];
+                for i in 0..j {
+                    if run.depends_on(&stages[j], &stages[i]) && !all.contains(&i) {
+                        all.push(i);
+                    }
                 }
+                k += 1;
             }
-            if k > 0 {
-                assert!(waves[k - 1]
-                    .clone()
-                    .any(|i| run.depends_on(&stages[w.start], &stages[i])));
+            let mut names: Vec<&str> = all[1..].iter().map(|&i| stages[i].name).collect();
+            names.sort();
+            names
+        };
+        // Stages come after everything they read (a topological order).
+        for (j, st) in stages.iter().enumerate() {
+            for later in &stages[j + 1..] {
+                assert!(
+                    !run.depends_on(st, later),
+                    "{} before {}",
+                    st.name,
+                    later.name
+                );
             }
         }
-        let names = |w: &std::ops::Range<usize>| -> Vec<&str> {
-            stages[w.clone()].iter().map(|s| s.name).collect()
-        };
-        let named: Vec<Vec<&str>> = waves.iter().map(names).collect();
-        assert!(
-            named.contains(&vec!["synth-exact", "cosim", "sweep"]),
-            "{named:?}"
-        );
-        // The heterogeneous design's synthesis beside the exact design's
-        // gate-level simulation (where NanGate45 is installed).
-        let after: &[&[&str]] = if stages.iter().any(|s| s.name == "gatesim-exact") {
-            &[&["synth", "gatesim-exact"], &["gatesim"]]
-        } else {
-            &[&["synth"]]
-        };
-        let at = named.iter().position(|w| w[0] == "synth-exact").unwrap();
-        assert_eq!(&named[at + 1..at + 1 + after.len()], after, "{named:?}");
-        assert!(named.contains(&vec!["qat"]), "{named:?}");
-        assert_eq!(named.last().unwrap(), &vec!["report"]);
+        let training = ["agn", "baseline", "library", "qat", "quantize"];
+        assert_eq!(needs("export-exact"), training);
+        let mut exact = training.to_vec();
+        exact.push("export-exact");
+        exact.sort();
+        assert_eq!(needs("synth-exact"), exact);
+        if stages.iter().any(|s| s.name == "gatesim-exact") {
+            exact.push("synth-exact");
+            exact.sort();
+            assert_eq!(needs("gatesim-exact"), exact);
+        }
+        // The heterogeneous design: the retrained network, after the exact
+        // design's synthesis (whose modules it takes from the cache).
+        for n in ["retrain", "export-rtl", "synth-exact", "assign"] {
+            assert!(needs("synth").contains(&n), "synth after {n}");
+        }
+        assert!(needs("cosim").contains(&"retrain"));
+        assert!(!needs("cosim").contains(&"synth-exact"));
+        // The sweep trains: after the run's own training.
+        assert!(needs("sweep").contains(&"retrain"));
+        assert_eq!(needs("report").len(), stages.len() - 1);
+        assert_eq!(stages.last().unwrap().name, "report");
     }
 }

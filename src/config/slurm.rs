@@ -68,7 +68,7 @@ pub struct SlurmConfig {
 
 /// Names a per-stage override may use: the stages of `codesign run` and the
 /// nodes of `codesign sweep`.
-pub const STAGE_NAMES: [&str; 17] = [
+pub const STAGE_NAMES: [&str; 18] = [
     "library",
     "baseline",
     "qat",
@@ -78,6 +78,7 @@ pub const STAGE_NAMES: [&str; 17] = [
     "eval",
     "retrain",
     "export-rtl",
+    "export-exact",
     "synth",
     "synth-exact",
     "cosim",

@@ -284,23 +284,6 @@ impl Plan {
         plan
     }
 
-    /// Waves: runs of consecutive nodes of which none reads another. The
-    /// nodes of a wave can run at the same time; waves one after another.
-    pub fn waves(&self) -> Vec<std::ops::Range<usize>> {
-        let mut waves = vec![];
-        let mut start = 0;
-        for (j, node) in self.nodes.iter().enumerate() {
-            if node.after.iter().any(|&i| i >= start) {
-                waves.push(start..j);
-                start = j;
-            }
-        }
-        if start < self.nodes.len() {
-            waves.push(start..self.nodes.len());
-        }
-        waves
-    }
-
     /// Remove the record of every stage the plan runs, so all of them run
     /// again (`--force`).
     pub fn forget(&self) {
@@ -318,13 +301,12 @@ mod tests {
     use crate::pipeline::test_run as run_in;
 
     #[test]
-    fn stage_plan_has_the_same_waves_as_the_run() {
+    fn stage_plan_follows_what_each_stage_reads() {
         let tmp = tempfile::tempdir().unwrap();
         let mut run = run_in(tmp.path());
         run.sweep = vec![0.1];
         let stages = run.stages();
         let plan = Plan::stages(&run, &stages);
-        assert_eq!(plan.waves(), run.waves(&stages));
         // Each node reads only earlier nodes, and exactly those it depends on.
         for (j, node) in plan.nodes.iter().enumerate() {
             for i in 0..j {
@@ -352,20 +334,6 @@ mod tests {
         assert_eq!(plan.nodes[3].steps.len(), 2);
         assert_eq!(plan.nodes[3].after, vec![0, 1, 2]);
         assert_eq!(plan.nodes[4].after, vec![3]);
-        let waves: Vec<Vec<&str>> = plan
-            .waves()
-            .into_iter()
-            .map(|w| names[w].to_vec())
-            .collect();
-        assert_eq!(
-            waves,
-            vec![
-                vec!["library", "baseline"],
-                vec!["qat"],
-                vec!["sweep"],
-                vec!["sweep-summary"]
-            ]
-        );
         // The point's AGN stage carries its lambda and runs in its own directory.
         let (sub, stages) = sweep_point(&run, 0.05);
         assert_eq!(sub.dir, tmp.path().join("sweep/lambda_0.05"));
