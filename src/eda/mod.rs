@@ -12,3 +12,4 @@ pub mod power;
 pub mod sta;
 pub mod stream;
 pub mod synth;
+pub mod timing_netlist;

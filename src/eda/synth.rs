@@ -387,10 +387,9 @@ fn map_commands(flow: &Flow, lib: Option<&str>) -> String {
 /// The Yosys script that reads the mapped modules (`synth_mapped.il`) and
 /// writes the statistics; for the Liberty flow (`lib`, already quoted)
 /// also, after the area statistics, the flattened design with every memory
-/// macro as its own cell type ([`macro_cell`], parameters dropped) in
-/// `netlist_sta.v`, in the form OpenSTA 2.0's Verilog reader accepts: nets
-/// split to bits, no expressions (no concatenations on the left of an
-/// assignment).
+/// macro as its own cell type ([`macro_cell`], parameters dropped) as
+/// Yosys JSON ([`STA_JSON`]), from which [`super::timing_netlist`] writes
+/// `netlist_sta.v`.
 fn report_script(lib: Option<&str>, manifest: &crate::rtl::accel::Manifest) -> String {
     let top = &manifest.top;
     let mut s = format!(
@@ -412,9 +411,13 @@ fn report_script(lib: Option<&str>, manifest: &crate::rtl::accel::Manifest) -> S
             m.name
         );
     }
-    s += "splitnets -ports\nsplitnets\nopt_clean -purge\nwrite_verilog -noattr -noexpr netlist_sta.v\n";
+    s += &format!("opt_clean -purge\nwrite_json {STA_JSON}\n");
     s
 }
+
+/// The flattened design as Yosys leaves it for [`super::timing_netlist`],
+/// which writes `netlist_sta.v` from it; removed afterwards.
+const STA_JSON: &str = "netlist_sta.json";
 
 /// Synthesize the export in `dir` with Yosys's generic gates
 /// ([`Flow::Generic`]); see [`synth_with`].
@@ -519,6 +522,14 @@ pub fn synth_with(
             None,
         ),
         Flow::Liberty { lib, clock_ns, .. } => {
+            let json = dir.join(STA_JSON);
+            let netlist =
+                super::timing_netlist::write(&crate::io::read_text(&json)?, &manifest.top)?;
+            crate::io::write_atomic(
+                dir.join(crate::rundir::export::STA_NETLIST),
+                netlist.as_bytes(),
+            )?;
+            std::fs::remove_file(&json).map_err(|e| Error::io(&json, e))?;
             let cells =
                 crate::netlist::import::liberty::cell_areas(&crate::io::read_text(lib)?, lib)?;
             let price = |ty: &str| cells.get(ty).map(|&a| (a / memory::NAND2_UM2, a));
