@@ -124,29 +124,39 @@ pub fn best_path() -> Path {
         .unwrap_or(Path::Scalar)
 }
 
-/// Positions from which [`Path::Columns`] beats the lookups of one weight
-/// row at a time: its columns cost 256 entries per weight (6 % of the
-/// products here), the other paths about one cycle per product.
-const COLUMNS_MIN_POSITIONS: usize = 4096;
+/// Fewest positions for [`Path::Columns`]: its columns cost 256 entries
+/// per weight, the other paths about one cycle per product.
+const COLUMNS_MIN_POSITIONS: usize = 2048;
 
-/// Most bytes of product columns one GEMM builds ([`Path::Columns`]): each
-/// work item streams them once from L3 or memory (ResNet-8's 64-channel
-/// layer, 37.7 MB, ran no faster than the gathers).
-const COLUMNS_MAX_BYTES: usize = 16 << 20;
+/// Most bytes of product columns per position of the GEMM
+/// ([`Path::Columns`]): they are built on every call and streamed once per
+/// work item. Measured (one thread, 2-core Zen 3): ResNet-8's 32->64
+/// stride-2 layer of 32 images (18.9 MB over 2048 positions) ran at 2.0
+/// GMAC/s on columns against 1.2-1.6 on gathers, its 64-channel layer
+/// (37.7 MB) at 1.1 against 1.2-2.0, and the same of 128 images (8192
+/// positions) at 2.4-3.2 against 1.3-2.1.
+const COLUMNS_MAX_BYTES_PER_POSITION: usize = 16 << 10;
+
+/// Most bytes of product columns one GEMM builds: the memory they take.
+const COLUMNS_MAX_BYTES: usize = 64 << 20;
 
 /// The path for a GEMM of `o_n` channels, `k_n` weights each, over `p_n`
 /// positions: [`best_path`], except that [`Path::Columns`] is taken only
-/// where enough positions share the weights, its columns fit in
-/// 16 MB (`COLUMNS_MAX_BYTES`) and the channels fill at least 3/4 of its lanes
-/// (else the next path). Measured on a 2-core Zen 3, one thread, GMAC/s
-/// columns / gathers / portable: LeNet-5 conv2 of 128 images 5.2 / 1.3 /
-/// 2.0, ResNet-8's 16- and 32-channel layers 3.5 / 1.8 / 1.4 and 3.4 / 1.6
-/// / 1.3; LeNet-5 conv1 (6 channels) 1.3 / 1.1 / 2.0.
+/// where enough positions share the weights (at least
+/// `COLUMNS_MIN_POSITIONS`, and at most `COLUMNS_MAX_BYTES_PER_POSITION`
+/// bytes of columns per position, at most `COLUMNS_MAX_BYTES` in all) and
+/// the channels fill at least 3/4 of its lanes (else the next path).
+/// Measured on a 2-core Zen 3, one thread, GMAC/s columns / gathers:
+/// ResNet-8's 16- and 32-channel layers of 32 images 3.0-3.2 / 1.1-1.2;
+/// before the columns were prefetched, LeNet-5 conv2 of 128 images 5.2 /
+/// 1.3 and conv1 (6 channels) 1.3 / 1.1 (portable 2.0).
 pub fn auto_path(o_n: usize, k_n: usize, p_n: usize) -> Path {
     let lanes = o_n.div_ceil(LANES) * LANES;
+    let bytes = columns_bytes(o_n, k_n);
     let columns_pay = p_n >= COLUMNS_MIN_POSITIONS
         && 4 * o_n >= 3 * lanes
-        && columns_bytes(o_n, k_n) <= COLUMNS_MAX_BYTES;
+        && bytes <= COLUMNS_MAX_BYTES
+        && bytes <= COLUMNS_MAX_BYTES_PER_POSITION * p_n;
     PATHS
         .into_iter()
         .filter(|&p| p != Path::Columns || columns_pay)
