@@ -414,7 +414,8 @@ impl Run {
         stages
     }
 
-    /// Whether `stage` reads anything `earlier` writes.
+    /// Whether `stage` reads anything `earlier` writes, or is to run after
+    /// it ([`Input::After`]).
     pub fn depends_on(&self, stage: &Stage, earlier: &Stage) -> bool {
         let writes = |path: &Path| {
             let path = self.resolve(path);
@@ -587,8 +588,8 @@ impl Run {
 
     /// Files of the run directory written since `started` that neither
     /// `stage` nor any other stage of the run declares (under a declared file or directory output): a
-    /// stage whose declaration drifted from what it writes. Stages of one
-    /// wave run at the same time, so a file counts as declared when any
+    /// stage whose declaration drifted from what it writes. Independent
+    /// stages run at the same time, so a file counts as declared when any
     /// stage declares it. Hidden entries, `logs/` (the runner's own) and
     /// `sweep/` (the sweep points' run directories, each checked as a run
     /// of its own) are not looked at.

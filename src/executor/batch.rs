@@ -748,7 +748,7 @@ impl Batch<'_> {
             if failure.is_some() && !cancelled_pending && !pending.is_empty() {
                 // Dependents would be cancelled by the scheduler too
                 // (--kill-on-invalid-dep); independent pending work stops
-                // as a failing local wave does. Running jobs finish.
+                // as in a failing local run. Running jobs finish.
                 cancelled_pending = true;
                 sched.cancel(&pending)?;
             }

@@ -66,9 +66,9 @@ fn schedule(after: &[&[usize]], task: impl Fn(usize) -> Result<()> + Sync) -> Re
         let mut running = 0;
         let mut failed = false;
         loop {
-            for i in (0..n).filter(|_| !failed) {
+            for i in 0..n {
                 let ready = after[i].iter().all(|&j| matches!(results[j], Some(Ok(()))));
-                if !started[i] && ready {
+                if !failed && !started[i] && ready {
                     started[i] = true;
                     running += 1;
                     let (tx, task) = (tx.clone(), &task);
@@ -88,9 +88,14 @@ fn schedule(after: &[&[usize]], task: impl Fn(usize) -> Result<()> + Sync) -> Re
             results[i] = Some(r);
         }
     });
-    // The first failure in task order; a task never started is no error
-    // of its own.
-    results.into_iter().flatten().collect()
+    if results.iter().all(Option::is_some) {
+        return results.into_iter().flatten().collect();
+    }
+    // The first failure in task order; a task never started after one is
+    // no error of its own. Without a failure, a task that never started
+    // waits on itself through `after`.
+    let first = results.into_iter().flatten().collect::<Result<Vec<()>>>();
+    first.and(Err(Error::tool("the plan's dependencies form a cycle")))
 }
 
 #[cfg(test)]
@@ -144,5 +149,14 @@ mod tests {
         let mut log = log.into_inner().unwrap();
         log.sort();
         assert_eq!(log, [0, 1]);
+    }
+
+    /// Tasks that wait on each other never start, and that is an error,
+    /// not a quiet success.
+    #[test]
+    fn a_cycle_is_an_error() {
+        let after: [&[usize]; 3] = [&[], &[2], &[1]];
+        let e = schedule(&after, |_| Ok(())).unwrap_err();
+        assert!(e.to_string().contains("cycle"), "{e}");
     }
 }
