@@ -445,6 +445,10 @@ fn sign_orders(table: &ProductTable, w: &[i8], o_n: usize, k_n: usize) -> Vec<Si
 /// (16 `i32`), two AVX2 registers of sums per position.
 const LANES: usize = 16;
 
+/// `i32`s of one column of [`Path::Columns`]: a block's products of one
+/// weight position for every activation byte.
+const COLUMN: usize = 256 * LANES;
+
 /// Weight positions per chunk of [`Path::Columns`]: a chunk's columns
 /// (8 x 256 rows of 64 bytes, 128 KiB) and the next chunk's, prefetched
 /// while this one sweeps the tile, stay in L2 beside the tile's sums.
@@ -459,7 +463,7 @@ const COLUMN_TILE: usize = 2048;
 
 /// Bytes of the product columns of `o_n` channels of `k_n` weights.
 fn columns_bytes(o_n: usize, k_n: usize) -> usize {
-    o_n.div_ceil(LANES) * k_n * 256 * LANES * std::mem::size_of::<i32>()
+    o_n.div_ceil(LANES) * k_n * COLUMN * std::mem::size_of::<i32>()
 }
 
 /// The product columns of [`Path::Columns`]: `rows[((b * k_n + k) * 256 +
@@ -475,8 +479,8 @@ struct Columns {
 impl Columns {
     fn new(table: &ProductTable, w: &[i8], o_n: usize, k_n: usize) -> Self {
         let blocks = o_n.div_ceil(LANES);
-        let mut rows = vec![0i32; blocks * k_n * 256 * LANES];
-        rows.par_chunks_mut(256 * LANES)
+        let mut rows = vec![0i32; blocks * k_n * COLUMN];
+        rows.par_chunks_mut(COLUMN)
             .enumerate()
             .for_each(|(bk, col)| {
                 let (b, k) = (bk / k_n.max(1), bk % k_n.max(1));
@@ -526,7 +530,7 @@ impl Columns {
         let all = &mut all[..self.blocks * len * LANES];
         all.fill(0);
         for (b, out) in all.chunks_exact_mut(len * LANES).enumerate() {
-            let cols = &self.rows[b * k_n * 256 * LANES..][..k_n * 256 * LANES];
+            let cols = &self.rows[b * k_n * COLUMN..][..k_n * COLUMN];
             for k0 in (0..k_n).step_by(COLUMN_CHUNK) {
                 let k1 = (k0 + COLUMN_CHUNK).min(k_n);
                 // The next chunk's columns (the next block's first at the
@@ -534,21 +538,17 @@ impl Columns {
                 // in L2 when its sweep starts instead of each line missing
                 // on first use.
                 let next: &[i32] = if k1 < k_n {
-                    &cols[k1 * 256 * LANES..(k1 + COLUMN_CHUNK).min(k_n) * 256 * LANES]
+                    &cols[k1 * COLUMN..(k1 + COLUMN_CHUNK).min(k_n) * COLUMN]
                 } else if b + 1 < self.blocks {
-                    &self.rows[(b + 1) * k_n * 256 * LANES..][..COLUMN_CHUNK.min(k_n) * 256 * LANES]
+                    &self.rows[(b + 1) * k_n * COLUMN..][..COLUMN_CHUNK.min(k_n) * COLUMN]
                 } else {
                     &[]
                 };
-                let lines = next.len() / LINE_I32;
-                let per_position = lines.div_ceil(len.max(1));
-                let mut line = 0;
+                let per_position = next.len().div_ceil(LINE_I32 * len.max(1));
+                let mut lines = next.iter().step_by(LINE_I32);
                 for (p, sums) in out.chunks_exact_mut(LANES).enumerate() {
-                    for _ in 0..per_position {
-                        if line < lines {
-                            prefetch_l2(&next[line * LINE_I32]);
-                            line += 1;
-                        }
+                    for v in lines.by_ref().take(per_position) {
+                        prefetch_l2(v);
                     }
                     let mut acc: [i32; LANES] = sums.try_into().expect("LANES sums");
                     for k in k0..k1 {
