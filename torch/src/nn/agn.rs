@@ -23,22 +23,13 @@ pub fn add_noise(mut acc: Tensor, sigma: &Tensor) -> Tensor {
     acc
 }
 
-/// The values of a contiguous float32 CPU tensor, or `None` for any other.
-fn cpu_f32(t: &Tensor) -> Option<&[f32]> {
-    (t.device() == tch::Device::Cpu && t.kind() == Kind::Float && t.is_contiguous()).then(|| {
-        // SAFETY: a contiguous float32 CPU tensor holds `numel()` f32 values
-        // at `data_ptr()`, alive and unchanged while `t` is borrowed.
-        unsafe { std::slice::from_raw_parts(t.data_ptr() as *const f32, t.numel()) }
-    })
-}
-
 /// Sample standard deviation (Bessel-corrected) of all of `t`'s entries, a
 /// scalar float32 tensor on `t`'s device. A contiguous float32 CPU tensor
 /// is read in place by [`std_of_values`] (no libtorch operators: on
 /// LeNet-5's small layers their dispatch costs more than the arithmetic);
 /// any other goes through [`std_two_pass`].
 pub fn sample_std(t: &Tensor) -> Tensor {
-    match cpu_f32(t) {
+    match crate::nn::ste::cpu_f32(t) {
         Some(v) => Tensor::from(std_of_values(v) as f32),
         None => std_two_pass(t).to_kind(Kind::Float),
     }

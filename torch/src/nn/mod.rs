@@ -8,6 +8,7 @@ pub mod normal;
 pub mod quant;
 pub mod quantize;
 pub mod retrain;
+pub mod ste;
 pub mod train;
 
 /// A libtorch error as the core crate's error (the core does not link

@@ -12,9 +12,8 @@
 //!   multiplying layer's accumulators (before bias), and an optional hook
 //!   that replaces the exact products by approximate ones (retraining).
 
-use crate::nn::quant::{
-    add_exact, add_params, avg_exact, requant_fused, requant_params, ste_round, W_MAX,
-};
+use crate::nn::quant::{add_params, requant_params, ste_round, W_MAX};
+use crate::nn::ste;
 use codesign::intnet::{graph, Shape};
 use tch::{nn, Kind, Tensor};
 
@@ -161,17 +160,6 @@ struct QT {
     scale: Tensor,
 }
 
-/// Straight-through estimate: the values of `exact` (rounded to `f32`,
-/// integers below `2^24` stay exact), the gradient of `float`. `exact` is
-/// copied into `float`'s storage outside autograd (one pass, no new tensor):
-/// `float` is the fresh output of an op whose backward keeps only its inputs
-/// (clamp, addcmul, average pooling, mean), so the gradient is that of
-/// `float + (exact - float).detach()` and nothing saved is overwritten.
-fn ste(float: Tensor, exact: &Tensor) -> Tensor {
-    tch::no_grad(|| float.shallow_clone().copy_(exact));
-    float
-}
-
 impl MacNode {
     /// Weights as `[out, in, k, k]`.
     fn weight4(&self) -> Tensor {
@@ -297,7 +285,6 @@ impl Net {
     /// arithmetic runs where rounding needs it (requantization, residual
     /// additions, averages) on detached copies.
     pub fn forward_quant(&self, pixels: &Tensor, opts: &QuantOpts) -> QuantOutput {
-        let act_max = self.act_max as f64;
         let dev = pixels.device();
         let scalar = |v: f64| Tensor::from(v).to_device(dev);
         let mut t = vec![QT {
@@ -349,24 +336,13 @@ impl Net {
                         };
                         let ratio = &unit / &out_scale;
                         let (mult, shift) = requant_params(&ratio);
-                        let exact = requant_fused(
-                            &acc.detach(),
-                            &b_exact,
-                            &view_c(&mult),
-                            &view_c(&shift),
-                            clamp,
-                        );
                         // (acc + b) * ratio as one multiply-add.
-                        let ratio = view_c(&ratio.to_kind(Kind::Float));
-                        let float = (view_c(&b) * &ratio).addcmul(&acc, &ratio);
-                        let float = if m.relu {
-                            float.clamp(0.0, act_max)
-                        } else {
-                            float
-                        };
+                        let float_ratio = view_c(&ratio.to_kind(Kind::Float));
+                        let float = (view_c(&b) * &float_ratio).addcmul(&acc, &float_ratio);
+                        let v = ste::requant(float, &acc.detach(), &b_exact, &mult, &shift, clamp);
                         (
                             QT {
-                                v: ste(float, &exact),
+                                v,
                                 scale: out_scale,
                             },
                             Some((mult, shift)),
@@ -408,29 +384,19 @@ impl Net {
                 NodeOp::AvgPool { kernel, stride } => {
                     let (k, s) = (*kernel as i64, *stride as i64);
                     let float = x.v.avg_pool2d([k, k], [s, s], [0, 0], false, true, None);
-                    // Window sums of integers below 2^24: exact in f32.
-                    let sum =
-                        x.v.detach()
-                            .avg_pool2d([k, k], [s, s], [0, 0], false, true, 1);
-                    let exact = avg_exact(&sum, k * k);
                     (
                         QT {
-                            v: ste(float, &exact),
+                            v: ste::avg_pool(float, &x.v.detach(), k, s),
                             scale: x.scale.shallow_clone(),
                         },
                         NodeParams::None,
                     )
                 }
                 NodeOp::GlobalAvgPool => {
-                    let n = x.v.size()[2] * x.v.size()[3];
                     let float = x.v.mean_dim([2i64, 3].as_slice(), true, Kind::Float);
-                    let sum =
-                        x.v.detach()
-                            .sum_dim_intlist([2i64, 3].as_slice(), true, Kind::Double);
-                    let exact = avg_exact(&sum, n);
                     (
                         QT {
-                            v: ste(float, &exact),
+                            v: ste::global_avg_pool(float, &x.v.detach()),
                             scale: x.scale.shallow_clone(),
                         },
                         NodeParams::None,
@@ -451,11 +417,17 @@ impl Net {
                     let out_scale = scale.to_kind(Kind::Double);
                     let (ra, rb) = (&x.scale / &out_scale, &b.scale / &out_scale);
                     let (ma, mb, sh) = add_params(&ra, &rb);
-                    let exact =
-                        add_exact(&x.v.detach(), &b.v.detach(), &ma, &mb, &sh, self.act_max);
-                    let float = (&x.v * ra.to_kind(Kind::Float))
-                        .addcmul(&b.v, &rb.to_kind(Kind::Float))
-                        .clamp(0.0, act_max);
+                    let float =
+                        (&x.v * ra.to_kind(Kind::Float)).addcmul(&b.v, &rb.to_kind(Kind::Float));
+                    let float = ste::residual_add(
+                        float,
+                        &x.v.detach(),
+                        &b.v.detach(),
+                        &ma,
+                        &mb,
+                        &sh,
+                        self.act_max,
+                    );
                     let p = if opts.record {
                         NodeParams::Add {
                             mult_a: ma.double_value(&[]),
@@ -467,7 +439,7 @@ impl Net {
                     };
                     (
                         QT {
-                            v: ste(float, &exact),
+                            v: float,
                             scale: out_scale,
                         },
                         p,

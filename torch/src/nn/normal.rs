@@ -7,8 +7,10 @@
 //! (0, 1] and `u2` in [0, 1) give `sqrt(-2 ln u1) * (cos 2πu2, sin 2πu2)`,
 //! two independent N(0, 1) values. The uniforms are 24-bit (as libtorch's
 //! float draws), from xoshiro256++ (Blackman & Vigna, "Scrambled linear
-//! pseudorandom number generators", ACM TOMS 47, 2021; crate
-//! `rand_xoshiro`). `ln`, `sin` and `cos` are short polynomials in plain
+//! pseudorandom number generators", ACM TOMS 47, 2021) run as [`STREAMS`]
+//! independent generators side by side, so that the generator's 64-bit
+//! adds, shifts and xors vectorize too (one generator step is a serial
+//! chain; eight in lockstep fill two AVX2 registers). `ln`, `sin` and `cos` are short polynomials in plain
 //! multiplies and adds (no fused multiply-add), so the AVX2 build and the
 //! portable build give the same bits and the loop vectorizes 8 lanes wide:
 //! * `ln m` for the mantissa `m` in [√½, √2): `2 atanh s` with `s = (m-1)/(m+1)`,
@@ -18,8 +20,9 @@
 //!   series to `t^11` / `t^12` (truncation below 3e-11).
 //!
 //! The largest value is `sqrt(-2 ln 2^-25)` = 5.89. Draws are made in
-//! blocks of [`BLOCK`] values, block `b` from its own generator seeded with
-//! `(seed, b)`, so the result depends on the seed only, not on the threads.
+//! blocks of [`BLOCK`] values, block `b` from its own generators, whose
+//! states `rand_xoshiro`'s seeding generator draws from `(seed, b)`, so the
+//! result depends on the seed only, not on the threads.
 
 use rand::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -32,49 +35,105 @@ pub const BLOCK: usize = 1 << 15;
 /// long enough for the loop over them to vectorize 8 lanes wide.
 const LANES: usize = 32;
 
+/// Generators run side by side (lanes of the vectorized generator step).
+pub const STREAMS: usize = 8;
+
 /// Fill `out` with standard normal values from `seed`; the same seed gives
 /// the same values whatever `out.len()` is cut into by the thread pool.
 pub fn fill(out: &mut [f32], seed: u64) {
-    out.par_chunks_mut(BLOCK)
-        .enumerate()
-        .for_each(|(b, block)| {
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(
-                seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-            );
-            fill_block(block, &mut rng);
-        });
+    let one = |(b, block): (usize, &mut [f32])| {
+        let mut rng = Streams::seed(seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        fill_block(block, &mut rng);
+    };
+    if out.len() <= BLOCK {
+        // One block: waking the thread pool would cost more than the draws.
+        one((0, out));
+    } else {
+        out.par_chunks_mut(BLOCK).enumerate().for_each(one);
+    }
 }
 
-fn fill_block(out: &mut [f32], rng: &mut Xoshiro256PlusPlus) {
+/// [`STREAMS`] xoshiro256++ generators in lockstep: `s[j][k]` is word `j`
+/// of generator `k`'s state (Blackman & Vigna's reference `next`, lane by
+/// lane).
+#[derive(Clone)]
+struct Streams {
+    s: [[u64; STREAMS]; 4],
+}
+
+impl Streams {
+    /// States drawn from `rand_xoshiro`'s generator seeded with `seed` (its
+    /// SplitMix64 seeding): four words per stream, never all zero.
+    fn seed(seed: u64) -> Self {
+        let mut init = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut s = [[0u64; STREAMS]; 4];
+        for k in 0..STREAMS {
+            for word in &mut s {
+                word[k] = init.next_u64();
+            }
+            if s.iter().all(|w| w[k] == 0) {
+                s[0][k] = 1;
+            }
+        }
+        Streams { s }
+    }
+
+    /// One output of each stream.
+    #[inline(always)]
+    fn next(&mut self) -> [u64; STREAMS] {
+        let [s0, s1, s2, s3] = &mut self.s;
+        let mut out = [0u64; STREAMS];
+        for k in 0..STREAMS {
+            out[k] = s0[k]
+                .wrapping_add(s3[k])
+                .rotate_left(23)
+                .wrapping_add(s0[k]);
+            let t = s1[k] << 17;
+            s2[k] ^= s0[k];
+            s3[k] ^= s1[k];
+            s1[k] ^= s2[k];
+            s0[k] ^= s3[k];
+            s2[k] ^= t;
+            s3[k] = s3[k].rotate_left(45);
+        }
+        out
+    }
+}
+
+fn fill_block(out: &mut [f32], rng: &mut Streams) {
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked above).
         return unsafe { fill_block_avx2(out, rng) };
     }
-    fill_block_portable(out, rng)
+    fill_block_portable(out, || rng.next())
 }
 
-/// [`fill_block_portable`] compiled with 256-bit vectors.
+/// [`fill_block_portable`] compiled with 256-bit vectors, the generator
+/// steps in AVX2 registers ([`avx2::Streams`]; LLVM keeps the portable
+/// lockstep generator scalar). Same values as the portable build.
 ///
 /// # Safety
 /// The CPU must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn fill_block_avx2(out: &mut [f32], rng: &mut Xoshiro256PlusPlus) {
-    fill_block_portable(out, rng)
+unsafe fn fill_block_avx2(out: &mut [f32], rng: &mut Streams) {
+    let mut v = avx2::Streams::load(rng);
+    fill_block_portable(out, || v.next());
+    v.store(rng);
 }
 
 #[inline(always)]
-fn fill_block_portable(out: &mut [f32], rng: &mut Xoshiro256PlusPlus) {
+fn fill_block_portable(out: &mut [f32], mut next: impl FnMut() -> [u64; STREAMS]) {
     let mut pairs = out.chunks_exact_mut(2 * LANES);
     for pair in &mut pairs {
         let (c, s) = pair.split_at_mut(LANES);
-        draw(rng, c.try_into().unwrap(), s.try_into().unwrap());
+        draw(&mut next, c.try_into().unwrap(), s.try_into().unwrap());
     }
     let rest = pairs.into_remainder();
     if !rest.is_empty() {
         let (mut c, mut s) = ([0f32; LANES], [0f32; LANES]);
-        draw(rng, &mut c, &mut s);
+        draw(&mut next, &mut c, &mut s);
         for (o, v) in rest.iter_mut().zip(c.iter().chain(&s)) {
             *o = *v;
         }
@@ -84,17 +143,85 @@ fn fill_block_portable(out: &mut [f32], rng: &mut Xoshiro256PlusPlus) {
 /// `2 * LANES` normal values from `LANES` random 64-bit words: the low
 /// halves give `u1`, the high halves `u2`.
 #[inline(always)]
-fn draw(rng: &mut Xoshiro256PlusPlus, cos_out: &mut [f32; LANES], sin_out: &mut [f32; LANES]) {
+fn draw(
+    next: &mut impl FnMut() -> [u64; STREAMS],
+    cos_out: &mut [f32; LANES],
+    sin_out: &mut [f32; LANES],
+) {
     let (mut a, mut b) = ([0u32; LANES], [0u32; LANES]);
-    for i in 0..LANES {
-        let w = rng.next_u64();
-        a[i] = w as u32 >> 8;
-        b[i] = (w >> 40) as u32;
+    for i in (0..LANES).step_by(STREAMS) {
+        let w = next();
+        for k in 0..STREAMS {
+            a[i + k] = w[k] as u32 >> 8;
+            b[i + k] = (w[k] >> 40) as u32;
+        }
     }
     for i in 0..LANES {
         let (r, c, s) = box_muller(a[i], b[i]);
         cos_out[i] = r * c;
         sin_out[i] = r * s;
+    }
+}
+
+/// The lockstep generators in AVX2 registers: four streams per register.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::STREAMS;
+    use std::arch::x86_64::*;
+
+    const HALF: usize = STREAMS / 4;
+
+    pub struct Streams {
+        s: [[__m256i; HALF]; 4],
+    }
+
+    impl Streams {
+        /// # Safety
+        /// The CPU must support AVX2.
+        #[inline(always)]
+        pub unsafe fn load(from: &super::Streams) -> Self {
+            let s = std::array::from_fn(|j| {
+                std::array::from_fn(|h| _mm256_loadu_si256(from.s[j][4 * h..].as_ptr().cast()))
+            });
+            Streams { s }
+        }
+
+        /// # Safety
+        /// The CPU must support AVX2.
+        #[inline(always)]
+        pub unsafe fn store(&self, to: &mut super::Streams) {
+            for j in 0..4 {
+                for h in 0..HALF {
+                    _mm256_storeu_si256(to.s[j][4 * h..].as_mut_ptr().cast(), self.s[j][h]);
+                }
+            }
+        }
+
+        /// [`super::Streams::next`], four streams per instruction.
+        ///
+        /// # Safety
+        /// The CPU must support AVX2.
+        #[inline(always)]
+        pub unsafe fn next(&mut self) -> [u64; STREAMS] {
+            #[inline(always)]
+            unsafe fn rotl<const L: i32, const R: i32>(x: __m256i) -> __m256i {
+                _mm256_or_si256(_mm256_slli_epi64::<L>(x), _mm256_srli_epi64::<R>(x))
+            }
+            let mut out = [0u64; STREAMS];
+            let [s0, s1, s2, s3] = &mut self.s;
+            for h in 0..HALF {
+                let r = _mm256_add_epi64(rotl::<23, 41>(_mm256_add_epi64(s0[h], s3[h])), s0[h]);
+                _mm256_storeu_si256(out[4 * h..].as_mut_ptr().cast(), r);
+                let t = _mm256_slli_epi64::<17>(s1[h]);
+                s2[h] = _mm256_xor_si256(s2[h], s0[h]);
+                s3[h] = _mm256_xor_si256(s3[h], s1[h]);
+                s1[h] = _mm256_xor_si256(s1[h], s2[h]);
+                s0[h] = _mm256_xor_si256(s0[h], s3[h]);
+                s2[h] = _mm256_xor_si256(s2[h], t);
+                s3[h] = rotl::<45, 19>(s3[h]);
+            }
+            out
+        }
     }
 }
 
@@ -235,6 +362,29 @@ mod tests {
     }
 
     #[test]
+    fn each_stream_is_the_reference_xoshiro256plusplus() {
+        let mut streams = Streams::seed(5);
+        let mut reference: Vec<Xoshiro256PlusPlus> = (0..STREAMS)
+            .map(|k| {
+                let mut bytes = [0u8; 32];
+                for (j, word) in streams.s.iter().enumerate() {
+                    bytes[8 * j..8 * j + 8].copy_from_slice(&word[k].to_le_bytes());
+                }
+                Xoshiro256PlusPlus::from_seed(bytes)
+            })
+            .collect();
+        for _ in 0..1000 {
+            let w = streams.next();
+            for (k, r) in reference.iter_mut().enumerate() {
+                assert_eq!(w[k], r.next_u64(), "stream {k}");
+            }
+        }
+        // Distinct streams.
+        let w = streams.next();
+        assert!((1..STREAMS).all(|k| w[k] != w[0]));
+    }
+
+    #[test]
     fn a_seed_gives_the_same_values_whatever_the_threads() {
         let mut a = vec![0f32; 3 * BLOCK + 7];
         fill(&mut a, 9);
@@ -262,8 +412,9 @@ mod tests {
         }
         let (mut a, mut b) = (vec![0f32; BLOCK + 5], vec![0f32; BLOCK + 5]);
         // SAFETY: AVX2 checked above.
-        unsafe { fill_block_avx2(&mut a, &mut Xoshiro256PlusPlus::seed_from_u64(1)) };
-        fill_block_portable(&mut b, &mut Xoshiro256PlusPlus::seed_from_u64(1));
+        unsafe { fill_block_avx2(&mut a, &mut Streams::seed(1)) };
+        let mut rng = Streams::seed(1);
+        fill_block_portable(&mut b, || rng.next());
         assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
     }
 }
