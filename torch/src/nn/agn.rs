@@ -29,19 +29,20 @@ pub fn add_noise(mut acc: Tensor, sigma: &Tensor) -> Tensor {
 /// LeNet-5's small layers their dispatch costs more than the arithmetic);
 /// any other goes through [`std_two_pass`].
 pub fn sample_std(t: &Tensor) -> Tensor {
-    match crate::nn::ste::cpu_f32(t) {
+    match crate::nn::cpu::cpu_f32(t) {
         Some(v) => Tensor::from(std_of_values(v) as f32),
         None => std_two_pass(t).to_kind(Kind::Float),
     }
 }
 
 /// Sample standard deviation (Bessel-corrected) of `v` by the two-pass
-/// formula `sqrt(sum((v - mean)^2) / (n - 1))`, summed in f64 in 8 lanes
-/// (so that the loops vectorize) in a fixed order: the result depends on
+/// formula `sqrt(sum((v - mean)^2) / (n - 1))`, summed in f64 in 16 lanes
+/// (so that the loops vectorize, four independent chains of additions) in a fixed order: the result depends on
 /// `v` only. One thread: the passes are memory-bound, and libtorch's OpenMP
 /// workers still spin on the other cores right after the convolution.
 pub fn std_of_values(v: &[f32]) -> f64 {
-    const LANES: usize = 8;
+    const LANES: usize = 16;
+    #[inline(always)]
     fn lanes_sum(v: &[f32], f: impl Fn(f32) -> f64) -> f64 {
         let mut acc = [0f64; LANES];
         let mut blocks = v.chunks_exact(LANES);
@@ -53,11 +54,17 @@ pub fn std_of_values(v: &[f32]) -> f64 {
         acc.iter().sum::<f64>() + blocks.remainder().iter().map(|&x| f(x)).sum::<f64>()
     }
     let n = v.len().max(2) as f64;
-    let mean = lanes_sum(v, |x| x as f64) / v.len().max(1) as f64;
-    let ss = lanes_sum(v, |x| {
-        let d = x as f64 - mean;
-        d * d
-    });
+    let (mut mean, mut ss) = (0.0, 0.0);
+    crate::nn::cpu::vectorized(
+        #[inline(always)]
+        || {
+            mean = lanes_sum(v, |x| x as f64) / v.len().max(1) as f64;
+            ss = lanes_sum(v, |x| {
+                let d = x as f64 - mean;
+                d * d
+            });
+        },
+    );
     (ss / (n - 1.0)).sqrt()
 }
 
@@ -76,7 +83,7 @@ pub fn normal_like(t: &Tensor) -> Tensor {
     // `numel()` elements that nothing else references while we write.
     let values =
         unsafe { std::slice::from_raw_parts_mut(noise.data_ptr() as *mut f32, noise.numel()) };
-    crate::nn::normal::fill(values, seed);
+    crate::nn::normal::fill(values, seed, tch::get_num_threads().max(1) as usize);
     noise
 }
 
@@ -91,18 +98,18 @@ pub fn std_two_pass(t: &Tensor) -> Tensor {
 }
 
 /// `sum_l (macs_l / macs_total) * min(|sigma_l|, sigma_max)` (a scalar tensor)
-/// over `layers`, every multiplying layer of the network.
+/// over `layers`, every multiplying layer of the network: the sigmas
+/// stacked into one vector, so that the term costs a handful of operators
+/// whatever the depth.
 pub fn noise_reward(layers: &[NoisyLayer], sigma_max: f64) -> Tensor {
+    let Some(first) = layers.first() else {
+        return Tensor::zeros([], (Kind::Float, tch::Device::Cpu));
+    };
     let total = layers.iter().map(|l| l.1).sum::<u64>().max(1) as f64;
-    let mut r: Option<Tensor> = None;
-    for &(sigma, macs) in layers {
-        let term = sigma.abs().clamp_max(sigma_max) * (macs as f64 / total);
-        r = Some(match r {
-            Some(acc) => acc + term,
-            None => term,
-        });
-    }
-    r.unwrap_or_else(|| Tensor::zeros([], (Kind::Float, tch::Device::Cpu)))
+    let share: Vec<f32> = layers.iter().map(|l| (l.1 as f64 / total) as f32).collect();
+    let sigmas = Tensor::stack(&layers.iter().map(|l| l.0).collect::<Vec<_>>(), 0);
+    let share = Tensor::from_slice(&share).to_device(first.0.device());
+    sigmas.abs().clamp_max(sigma_max).dot(&share)
 }
 
 /// The AGN search loss: `ce - lambda * reward`.

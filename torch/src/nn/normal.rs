@@ -40,16 +40,22 @@ pub const STREAMS: usize = 8;
 
 /// Fill `out` with standard normal values from `seed`; the same seed gives
 /// the same values whatever `out.len()` is cut into by the thread pool.
-pub fn fill(out: &mut [f32], seed: u64) {
+/// On at most `threads` threads of the pool: the caller passes libtorch's
+/// thread count, so that a training step limited to one core draws on one
+/// (and a single block never wakes the pool).
+pub fn fill(out: &mut [f32], seed: u64, threads: usize) {
     let one = |(b, block): (usize, &mut [f32])| {
         let mut rng = Streams::seed(seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         fill_block(block, &mut rng);
     };
-    if out.len() <= BLOCK {
-        // One block: waking the thread pool would cost more than the draws.
-        one((0, out));
+    let blocks = out.len().div_ceil(BLOCK);
+    if blocks <= 1 || threads <= 1 {
+        out.chunks_mut(BLOCK).enumerate().for_each(one);
     } else {
-        out.par_chunks_mut(BLOCK).enumerate().for_each(one);
+        out.par_chunks_mut(BLOCK)
+            .enumerate()
+            .with_min_len(blocks.div_ceil(threads))
+            .for_each(one);
     }
 }
 
@@ -336,7 +342,7 @@ mod tests {
     #[test]
     fn draws_are_standard_normal_and_independent_in_pairs() {
         let mut v = vec![0f32; 1 << 20];
-        fill(&mut v, 42);
+        fill(&mut v, 42, 2);
         let n = v.len() as f64;
         let mean = v.iter().map(|&x| x as f64).sum::<f64>() / n;
         let var = v.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n;
@@ -387,19 +393,22 @@ mod tests {
     #[test]
     fn a_seed_gives_the_same_values_whatever_the_threads() {
         let mut a = vec![0f32; 3 * BLOCK + 7];
-        fill(&mut a, 9);
+        fill(&mut a, 9, 2);
         let one = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
             .unwrap();
         let mut b = vec![0f32; a.len()];
-        one.install(|| fill(&mut b, 9));
+        one.install(|| fill(&mut b, 9, 2));
+        let mut d = vec![0f32; a.len()];
+        fill(&mut d, 9, 1);
+        assert_eq!(a, d);
         assert_eq!(
             a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
             b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
         );
         let mut c = vec![0f32; a.len()];
-        fill(&mut c, 10);
+        fill(&mut c, 10, 2);
         assert_ne!(a, c);
     }
 

@@ -11,28 +11,9 @@
 //! operations, so both routes give the same bits (tested); any other
 //! tensor (another device, dtype or layout) takes libtorch's route.
 
+use crate::nn::cpu::{cpu_f32, vectorized, write_f32};
 use crate::nn::quant::{add_exact, avg_exact, requant_fused, to_vec_f64};
 use tch::{Kind, Tensor};
-
-/// The values of a contiguous float32 CPU tensor, or `None` for any other.
-pub(crate) fn cpu_f32(t: &Tensor) -> Option<&[f32]> {
-    (t.device() == tch::Device::Cpu && t.kind() == Kind::Float && t.is_contiguous()).then(|| {
-        // SAFETY: a contiguous float32 CPU tensor holds `numel()` f32 values
-        // at `data_ptr()`, alive and unchanged while `t` is borrowed.
-        unsafe { std::slice::from_raw_parts(t.data_ptr() as *const f32, t.numel()) }
-    })
-}
-
-/// Run `f` on the values of `out` (contiguous float32 CPU, which the caller
-/// checked), outside autograd: `out` is a fresh op output that no other
-/// tensor views.
-fn write_f32(out: &Tensor, f: impl FnOnce(&mut [f32])) {
-    debug_assert!(out.is_contiguous() && out.kind() == Kind::Float);
-    // SAFETY: `out` is a contiguous float32 CPU tensor of `numel()` values,
-    // which only this call reads or writes while it runs.
-    let v = unsafe { std::slice::from_raw_parts_mut(out.data_ptr() as *mut f32, out.numel()) };
-    f(v)
-}
 
 /// Straight-through estimate: the values of `exact` (rounded to `f32`,
 /// integers below `2^24` stay exact), the gradient of `float`. `exact` is
@@ -43,23 +24,6 @@ fn write_f32(out: &Tensor, f: impl FnOnce(&mut [f32])) {
 pub fn ste(float: Tensor, exact: &Tensor) -> Tensor {
     tch::no_grad(|| float.shallow_clone().copy_(exact));
     float
-}
-
-/// `f()`, compiled for AVX2 where the CPU has it: `floor` and the
-/// conversions then vectorize (baseline x86-64 has no rounding instruction
-/// and calls libm's `floor` for every value). The same bits either way.
-#[inline(always)]
-fn vectorized(f: impl FnOnce()) {
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
-        #[target_feature(enable = "avx2")]
-        unsafe fn run(f: impl FnOnce()) {
-            f()
-        }
-        // SAFETY: the CPU supports AVX2 (checked above).
-        return unsafe { run(f) };
-    }
-    f()
 }
 
 /// `[n, c, h, w]` contiguous float32 CPU tensors `a` and `out` of one shape,
