@@ -5,6 +5,7 @@
 //! proportion to each layer's share of the multiplications:
 //! `CE - lambda * sum_l (macs_l / macs_total) * min(|sigma_l|, sigma_max)`.
 
+use rayon::prelude::*;
 use tch::{Kind, Tensor};
 
 /// One multiplying layer as the loss sees it: its learned `sigma` (a scalar
@@ -36,14 +37,16 @@ pub fn sample_std(t: &Tensor) -> Tensor {
 }
 
 /// Sample standard deviation (Bessel-corrected) of `v` by the two-pass
-/// formula `sqrt(sum((v - mean)^2) / (n - 1))`, summed in f64 in 16 lanes
-/// (so that the loops vectorize, four independent chains of additions) in a fixed order: the result depends on
-/// `v` only. One thread: the passes are memory-bound, and libtorch's OpenMP
-/// workers still spin on the other cores right after the convolution.
+/// formula `sqrt(sum((v - mean)^2) / (n - 1))`, each sum in f64 over pieces
+/// of 16,384 values, each piece in 16 lanes (so that the loops vectorize,
+/// four independent chains of additions), the pieces' sums added in order:
+/// the result depends on `v` only, not on the threads. The pieces run on
+/// libtorch's thread count of the thread pool for large tensors.
 pub fn std_of_values(v: &[f32]) -> f64 {
     const LANES: usize = 16;
+    const PIECE: usize = 1 << 14;
     #[inline(always)]
-    fn lanes_sum(v: &[f32], f: impl Fn(f32) -> f64) -> f64 {
+    fn lanes_sum(v: &[f32], f: &impl Fn(f32) -> f64) -> f64 {
         let mut acc = [0f64; LANES];
         let mut blocks = v.chunks_exact(LANES);
         for b in &mut blocks {
@@ -53,18 +56,28 @@ pub fn std_of_values(v: &[f32]) -> f64 {
         }
         acc.iter().sum::<f64>() + blocks.remainder().iter().map(|&x| f(x)).sum::<f64>()
     }
+    fn sum(v: &[f32], f: impl Fn(f32) -> f64 + Sync) -> f64 {
+        let piece = |p: &[f32]| {
+            let mut s = 0.0;
+            crate::nn::cpu::vectorized(
+                #[inline(always)]
+                || s = lanes_sum(p, &f),
+            );
+            s
+        };
+        let parts: Vec<f64> = if tch::get_num_threads() > 1 && v.len() >= 4 * PIECE {
+            v.par_chunks(PIECE).map(piece).collect()
+        } else {
+            v.chunks(PIECE).map(piece).collect()
+        };
+        parts.iter().sum()
+    }
     let n = v.len().max(2) as f64;
-    let (mut mean, mut ss) = (0.0, 0.0);
-    crate::nn::cpu::vectorized(
-        #[inline(always)]
-        || {
-            mean = lanes_sum(v, |x| x as f64) / v.len().max(1) as f64;
-            ss = lanes_sum(v, |x| {
-                let d = x as f64 - mean;
-                d * d
-            });
-        },
-    );
+    let mean = sum(v, |x| x as f64) / v.len().max(1) as f64;
+    let ss = sum(v, |x| {
+        let d = x as f64 - mean;
+        d * d
+    });
     (ss / (n - 1.0)).sqrt()
 }
 

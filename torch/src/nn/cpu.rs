@@ -3,6 +3,7 @@
 //! straight-through values of [`crate::nn::ste`], the noise scale of
 //! [`crate::nn::agn`]).
 
+use rayon::prelude::*;
 use tch::{Kind, Tensor};
 
 /// The values of a contiguous float32 CPU tensor, or `None` for any other.
@@ -14,19 +15,50 @@ pub fn cpu_f32(t: &Tensor) -> Option<&[f32]> {
     })
 }
 
-/// Run `f` on the values of `out`, a contiguous float32 CPU tensor (panics
-/// on any other), outside autograd: `out` is a fresh op output, which no
-/// other tensor reads while `f` runs.
-pub(crate) fn write_f32(out: &Tensor, f: impl FnOnce(&mut [f32])) {
+/// Values per piece below which [`for_pieces`] stays on the calling thread.
+const PARALLEL_MIN: usize = 1 << 16;
+
+/// `f(i, piece)` for the consecutive pieces of `piece` values (the last one
+/// possibly shorter) of `out`, a contiguous float32 CPU tensor (panics on
+/// any other), outside autograd: `out` is a fresh op output, which nothing
+/// else reads while this runs. Each piece's loop is compiled for AVX2 where
+/// the CPU has it ([`vectorized`]); the pieces run on libtorch's thread
+/// count of the thread pool when `out` holds at least [`PARALLEL_MIN`]
+/// values, so a training step limited to one core stays on one. `f` must
+/// give each piece's values from `i` alone: the result does not depend on
+/// the threads.
+pub(crate) fn for_pieces(out: &Tensor, piece: usize, f: impl Fn(usize, &mut [f32]) + Sync) {
     assert!(
         cpu_f32(out).is_some(),
-        "write_f32 on a {:?} tensor",
+        "for_pieces on a {:?} tensor",
         out.kind()
     );
     // SAFETY: `out` is a contiguous float32 CPU tensor of `numel()` values,
     // which only this call reads or writes while it runs.
     let v = unsafe { std::slice::from_raw_parts_mut(out.data_ptr() as *mut f32, out.numel()) };
-    f(v)
+    let piece = piece.max(1);
+    let threads = tch::get_num_threads().max(1) as usize;
+    if threads == 1 || v.len() < PARALLEL_MIN {
+        vectorized(
+            #[inline(always)]
+            || {
+                for (i, p) in v.chunks_mut(piece).enumerate() {
+                    f(i, p)
+                }
+            },
+        );
+    } else {
+        let pieces = v.len().div_ceil(piece);
+        v.par_chunks_mut(piece)
+            .enumerate()
+            .with_min_len(pieces.div_ceil(threads))
+            .for_each(|(i, p)| {
+                vectorized(
+                    #[inline(always)]
+                    || f(i, p),
+                )
+            });
+    }
 }
 
 /// `f()`, compiled for AVX2 where the CPU has it: `floor`, the conversions

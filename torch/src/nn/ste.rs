@@ -11,7 +11,7 @@
 //! operations, so both routes give the same bits (tested); any other
 //! tensor (another device, dtype or layout) takes libtorch's route.
 
-use crate::nn::cpu::{cpu_f32, vectorized, write_f32};
+use crate::nn::cpu::{cpu_f32, for_pieces};
 use crate::nn::quant::{add_exact, avg_exact, requant_fused, to_vec_f64};
 use tch::{Kind, Tensor};
 
@@ -34,6 +34,9 @@ fn planes(a: &Tensor, out: &Tensor) -> Option<(usize, usize)> {
         .then(|| ((s[0] * s[1]) as usize, (s[2] * s[3]) as usize))
 }
 
+/// Values per piece of the element-wise passes ([`for_pieces`]).
+const PIECE: usize = 1 << 14;
+
 /// `float` clamped to `[0, max]` as far as the gradient goes: passed where
 /// `0 <= float <= max` (boundaries included, as `clamp`'s and PyTorch's
 /// fake quantization). A contiguous float32 CPU tensor is multiplied by
@@ -48,11 +51,16 @@ fn clamp_gradient(float: &Tensor, max: i32) -> Tensor {
     };
     let mask = Tensor::empty(float.size(), (Kind::Float, tch::Device::Cpu));
     let max = max as f32;
-    write_f32(&mask, |m| {
-        for (m, &x) in m.iter_mut().zip(v) {
-            *m = if (0.0..=max).contains(&x) { 1.0 } else { 0.0 };
-        }
-    });
+    for_pieces(
+        &mask,
+        PIECE,
+        #[inline(always)]
+        |i, m| {
+            for (m, &x) in m.iter_mut().zip(&v[i * PIECE..]) {
+                *m = if (0.0..=max).contains(&x) { 1.0 } else { 0.0 };
+            }
+        },
+    );
     float * mask
 }
 
@@ -91,24 +99,18 @@ pub fn requant(
     let k: Vec<f64> = bias.iter().zip(&r).map(|(b, r)| b * r + 0.5).collect();
     let (lo, hi) = act_max.map_or((f64::MIN, f64::MAX), |m| (0.0, m as f64));
     let acc = cpu_f32(acc).expect("checked by `planes`");
-    write_f32(&float, |out| {
-        vectorized(
-            #[inline(always)]
-            || {
-                for (p, (o, a)) in out
-                    .chunks_exact_mut(plane)
-                    .zip(acc.chunks_exact(plane))
-                    .enumerate()
-                    .take(n_planes)
-                {
-                    let (r, k) = (r[p % c], k[p % c]);
-                    for (o, &a) in o.iter_mut().zip(a) {
-                        *o = (k + a as f64 * r).floor().clamp(lo, hi) as f32;
-                    }
-                }
-            },
-        )
-    });
+    debug_assert_eq!(n_planes * plane, acc.len());
+    for_pieces(
+        &float,
+        plane,
+        #[inline(always)]
+        |p, o| {
+            let (r, k) = (r[p % c], k[p % c]);
+            for (o, &a) in o.iter_mut().zip(&acc[p * plane..]) {
+                *o = (k + a as f64 * r).floor().clamp(lo, hi) as f32;
+            }
+        },
+    );
     float
 }
 
@@ -132,39 +134,38 @@ pub fn avg_pool(float: Tensor, x: &Tensor, k: i64, s: i64) -> Tensor {
         return ste(float, &avg_exact(&sum, k * k));
     };
     let (k, s, n) = (k as usize, s as usize, k * k);
-    write_f32(&float, |out| {
-        vectorized(
-            #[inline(always)]
-            || {
-                for (o, p) in out.chunks_exact_mut(ho * wo).zip(xv.chunks_exact(h * w)) {
-                    for (i, row) in o.chunks_exact_mut(wo).enumerate() {
-                        let lines = &p[i * s * w..];
-                        if (k, s) == (2, 2) {
-                            // LeNet-5's pooling: two lines, pairs of columns.
-                            let (l0, l1) = (&lines[..2 * wo], &lines[w..w + 2 * wo]);
-                            for ((o, a), b) in row
-                                .iter_mut()
-                                .zip(l0.chunks_exact(2))
-                                .zip(l1.chunks_exact(2))
-                            {
-                                let sum = (a[0] as f64 + a[1] as f64) + (b[0] as f64 + b[1] as f64);
-                                *o = round_mean(sum, 4) as f32;
-                            }
-                            continue;
-                        }
-                        for (j, o) in row.iter_mut().enumerate() {
-                            let mut sum = 0f64;
-                            for di in 0..k {
-                                let line = &lines[di * w + j * s..][..k];
-                                sum += line.iter().map(|&v| v as f64).sum::<f64>();
-                            }
-                            *o = round_mean(sum, n) as f32;
-                        }
+    for_pieces(
+        &float,
+        ho * wo,
+        #[inline(always)]
+        |plane, o| {
+            let p = &xv[plane * h * w..][..h * w];
+            for (i, row) in o.chunks_exact_mut(wo).enumerate() {
+                let lines = &p[i * s * w..];
+                if (k, s) == (2, 2) {
+                    // LeNet-5's pooling: two lines, pairs of columns.
+                    let (l0, l1) = (&lines[..2 * wo], &lines[w..w + 2 * wo]);
+                    for ((o, a), b) in row
+                        .iter_mut()
+                        .zip(l0.chunks_exact(2))
+                        .zip(l1.chunks_exact(2))
+                    {
+                        let sum = (a[0] as f64 + a[1] as f64) + (b[0] as f64 + b[1] as f64);
+                        *o = round_mean(sum, 4) as f32;
                     }
+                    continue;
                 }
-            },
-        )
-    });
+                for (j, o) in row.iter_mut().enumerate() {
+                    let mut sum = 0f64;
+                    for di in 0..k {
+                        let line = &lines[di * w + j * s..][..k];
+                        sum += line.iter().map(|&v| v as f64).sum::<f64>();
+                    }
+                    *o = round_mean(sum, n) as f32;
+                }
+            }
+        },
+    );
     float
 }
 
@@ -184,11 +185,15 @@ pub fn global_avg_pool(float: Tensor, x: &Tensor) -> Tensor {
         return ste(float, &avg_exact(&sum, n));
     };
     let plane = (xs[2] * xs[3]) as usize;
-    write_f32(&float, |out| {
-        for (o, p) in out.iter_mut().zip(xv.chunks_exact(plane)) {
-            *o = round_mean(p.iter().map(|&v| v as f64).sum(), plane as i64) as f32;
-        }
-    });
+    for_pieces(
+        &float,
+        1,
+        #[inline(always)]
+        |i, o| {
+            let sum = xv[i * plane..][..plane].iter().map(|&v| v as f64).sum();
+            o[0] = round_mean(sum, plane as i64) as f32;
+        },
+    );
     float
 }
 
@@ -221,18 +226,19 @@ pub fn residual_add(
     let float = clamp_gradient(&float, act_max);
     let p = shift.double_value(&[]).exp2();
     let (ra, rb) = (mult_a.double_value(&[]) / p, mult_b.double_value(&[]) / p);
-    write_f32(&float, |out| {
-        vectorized(
-            #[inline(always)]
-            || {
-                for ((o, &a), &b) in out.iter_mut().zip(av).zip(bv) {
-                    *o = (a as f64 * ra + b as f64 * rb + 0.5)
-                        .floor()
-                        .clamp(0.0, act_max as f64) as f32;
-                }
-            },
-        )
-    });
+    for_pieces(
+        &float,
+        PIECE,
+        #[inline(always)]
+        |i, o| {
+            let (a, b) = (&av[i * PIECE..], &bv[i * PIECE..]);
+            for ((o, &a), &b) in o.iter_mut().zip(a).zip(b) {
+                *o = (a as f64 * ra + b as f64 * rb + 0.5)
+                    .floor()
+                    .clamp(0.0, act_max as f64) as f32;
+            }
+        },
+    );
     float
 }
 
