@@ -252,6 +252,23 @@ mod tests {
     }
 
     #[test]
+    fn the_noise_std_does_not_depend_on_the_threads() {
+        let v: Vec<f32> = (0..300_000)
+            .map(|i| ((i * 7919) % 10007) as f32 - 4000.0)
+            .collect();
+        let before = tch::get_num_threads();
+        let at = |threads| {
+            tch::set_num_threads(threads);
+            std_of_values(&v)
+        };
+        let (one, two) = (at(1), at(2));
+        tch::set_num_threads(before);
+        assert_eq!(one.to_bits(), two.to_bits());
+        let want = Tensor::from_slice(&v).to_kind(Kind::Double).std(true);
+        assert!((one / want.double_value(&[]) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
     fn penalty_gradient_is_minus_lambda_times_mac_share_below_sigma_max() {
         let vs = nn::VarStore::new(Device::Cpu);
         let net = digits_net(&vs);

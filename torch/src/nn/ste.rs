@@ -290,6 +290,28 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_passes_do_not_depend_on_the_threads() {
+        tch::manual_seed(13);
+        let opts = (Kind::Float, Device::Cpu);
+        // Above `for_pieces`' parallel threshold.
+        let acc = Tensor::randint_low(-40_000, 40_000, [4, 16, 32, 32], opts)
+            + Tensor::randn([4, 16, 32, 32], opts);
+        let bias = Tensor::randint_low(-500, 500, [16], (Kind::Double, Device::Cpu));
+        let ratio = Tensor::rand([16], (Kind::Double, Device::Cpu)) * 0.01 + 1e-4;
+        let (mult, shift) = crate::nn::quant::requant_params(&ratio);
+        let before = tch::get_num_threads();
+        let at = |threads| {
+            tch::set_num_threads(threads);
+            let r = requant(acc.zeros_like(), &acc, &bias, &mult, &shift, Some(255));
+            let p = avg_pool(Tensor::zeros([4, 16, 16, 16], opts), &r.detach(), 2, 2);
+            (bits(&r), bits(&p))
+        };
+        let (one, two) = (at(1), at(2));
+        tch::set_num_threads(before);
+        assert!(one == two);
+    }
+
     /// The gradient reaching `x` through [`requant`] (the fast path when
     /// `fast`, else libtorch's `clamp`) from a `sum` of the output.
     fn requant_gradient(x: &Tensor, fast: bool, act_max: Option<i32>) -> Vec<f32> {
