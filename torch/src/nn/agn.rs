@@ -14,13 +14,13 @@ pub type NoisyLayer<'a> = (&'a Tensor, u64);
 
 /// `acc + sigma * std(acc) * N(0, 1)`; `std` is detached (it sets the unit of
 /// the noise, the gradient reaches `sigma` and the layer's inputs only).
-/// One fused multiply-add (`addcmul` with the scalar `sigma * std`) in place
-/// on `acc` (a convolution's output, which its backward does not keep), no
-/// intermediate tensor besides the normal draw ([`normal_like`]).
+/// The draws come scaled by `std` ([`normal_like`]), then one fused
+/// multiply-add (`addcmul` with `sigma`) in place on `acc` (a convolution's
+/// output, which its backward does not keep): no other tensor, and no
+/// operator for `sigma * std`.
 pub fn add_noise(mut acc: Tensor, sigma: &Tensor) -> Tensor {
-    let scale = sigma * sample_std(&acc.detach());
-    let noise = normal_like(&acc);
-    let _ = acc.addcmul_(&noise, &scale);
+    let noise = normal_like(&acc, &sample_std(&acc.detach()));
+    let _ = acc.addcmul_(&noise, sigma);
     acc
 }
 
@@ -81,13 +81,14 @@ pub fn std_of_values(v: &[f32]) -> f64 {
     (ss / (n - 1.0)).sqrt()
 }
 
-/// A tensor of `t`'s shape of independent N(0, 1) values. On the CPU in
-/// float32 they come from [`crate::nn::normal::fill`] (several times
-/// faster than libtorch's `randn`), seeded from libtorch's generator so that
-/// `tch::manual_seed` fixes them; elsewhere from libtorch's `randn_like`.
-pub fn normal_like(t: &Tensor) -> Tensor {
+/// A tensor of `t`'s shape of independent N(0, `std`^2) values (`std` a
+/// scalar float32 tensor). On the CPU in float32 they come from
+/// [`crate::nn::normal::fill`] (several times faster than libtorch's
+/// `randn`), seeded from libtorch's generator so that `tch::manual_seed`
+/// fixes them; elsewhere from libtorch's `randn_like`.
+pub fn normal_like(t: &Tensor, std: &Tensor) -> Tensor {
     if t.device() != tch::Device::Cpu || t.kind() != Kind::Float {
-        return t.randn_like();
+        return t.randn_like() * std;
     }
     let seed =
         Tensor::randint(i64::MAX, [], (Kind::Int64, tch::Device::Cpu)).int64_value(&[]) as u64;
@@ -96,7 +97,8 @@ pub fn normal_like(t: &Tensor) -> Tensor {
     // `numel()` elements that nothing else references while we write.
     let values =
         unsafe { std::slice::from_raw_parts_mut(noise.data_ptr() as *mut f32, noise.numel()) };
-    crate::nn::normal::fill(values, seed, tch::get_num_threads().max(1) as usize);
+    let threads = tch::get_num_threads().max(1) as usize;
+    crate::nn::normal::fill(values, seed, std.double_value(&[]) as f32, threads);
     noise
 }
 

@@ -38,15 +38,16 @@ const LANES: usize = 32;
 /// Generators run side by side (lanes of the vectorized generator step).
 pub const STREAMS: usize = 8;
 
-/// Fill `out` with standard normal values from `seed`; the same seed gives
+/// Fill `out` with normal values of mean 0 and standard deviation `std`
+/// (standard normal draws times `std`) from `seed`; the same seed gives
 /// the same values whatever `out.len()` is cut into by the thread pool.
 /// On at most `threads` threads of the pool: the caller passes libtorch's
 /// thread count, so that a training step limited to one core draws on one
 /// (and a single block never wakes the pool).
-pub fn fill(out: &mut [f32], seed: u64, threads: usize) {
+pub fn fill(out: &mut [f32], seed: u64, std: f32, threads: usize) {
     let one = |(b, block): (usize, &mut [f32])| {
         let mut rng = Streams::seed(seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        fill_block(block, &mut rng);
+        fill_block(block, &mut rng, std);
     };
     let blocks = out.len().div_ceil(BLOCK);
     if blocks <= 1 || threads <= 1 {
@@ -106,13 +107,13 @@ impl Streams {
     }
 }
 
-fn fill_block(out: &mut [f32], rng: &mut Streams) {
+fn fill_block(out: &mut [f32], rng: &mut Streams, std: f32) {
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked above).
-        return unsafe { fill_block_avx2(out, rng) };
+        return unsafe { fill_block_avx2(out, rng, std) };
     }
-    fill_block_portable(out, || rng.next())
+    fill_block_portable(out, std, || rng.next())
 }
 
 /// [`fill_block_portable`] compiled with 256-bit vectors, the generator
@@ -123,34 +124,35 @@ fn fill_block(out: &mut [f32], rng: &mut Streams) {
 /// The CPU must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn fill_block_avx2(out: &mut [f32], rng: &mut Streams) {
+unsafe fn fill_block_avx2(out: &mut [f32], rng: &mut Streams, std: f32) {
     let mut v = avx2::Streams::load(rng);
-    fill_block_portable(out, || v.next());
+    fill_block_portable(out, std, || v.next());
     v.store(rng);
 }
 
 #[inline(always)]
-fn fill_block_portable(out: &mut [f32], mut next: impl FnMut() -> [u64; STREAMS]) {
+fn fill_block_portable(out: &mut [f32], std: f32, mut next: impl FnMut() -> [u64; STREAMS]) {
     let mut pairs = out.chunks_exact_mut(2 * LANES);
     for pair in &mut pairs {
         let (c, s) = pair.split_at_mut(LANES);
-        draw(&mut next, c.try_into().unwrap(), s.try_into().unwrap());
+        draw(&mut next, std, c.try_into().unwrap(), s.try_into().unwrap());
     }
     let rest = pairs.into_remainder();
     if !rest.is_empty() {
         let (mut c, mut s) = ([0f32; LANES], [0f32; LANES]);
-        draw(&mut next, &mut c, &mut s);
+        draw(&mut next, std, &mut c, &mut s);
         for (o, v) in rest.iter_mut().zip(c.iter().chain(&s)) {
             *o = *v;
         }
     }
 }
 
-/// `2 * LANES` normal values from `LANES` random 64-bit words: the low
-/// halves give `u1`, the high halves `u2`.
+/// `2 * LANES` normal values of deviation `std` from `LANES` random 64-bit
+/// words: the low halves give `u1`, the high halves `u2`.
 #[inline(always)]
 fn draw(
     next: &mut impl FnMut() -> [u64; STREAMS],
+    std: f32,
     cos_out: &mut [f32; LANES],
     sin_out: &mut [f32; LANES],
 ) {
@@ -164,6 +166,7 @@ fn draw(
     }
     for i in 0..LANES {
         let (r, c, s) = box_muller(a[i], b[i]);
+        let r = r * std;
         cos_out[i] = r * c;
         sin_out[i] = r * s;
     }
@@ -342,7 +345,7 @@ mod tests {
     #[test]
     fn draws_are_standard_normal_and_independent_in_pairs() {
         let mut v = vec![0f32; 1 << 20];
-        fill(&mut v, 42, 2);
+        fill(&mut v, 42, 1.0, 2);
         let n = v.len() as f64;
         let mean = v.iter().map(|&x| x as f64).sum::<f64>() / n;
         let var = v.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n;
@@ -393,22 +396,22 @@ mod tests {
     #[test]
     fn a_seed_gives_the_same_values_whatever_the_threads() {
         let mut a = vec![0f32; 3 * BLOCK + 7];
-        fill(&mut a, 9, 2);
+        fill(&mut a, 9, 1.0, 2);
         let one = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
             .unwrap();
         let mut b = vec![0f32; a.len()];
-        one.install(|| fill(&mut b, 9, 2));
+        one.install(|| fill(&mut b, 9, 1.0, 2));
         let mut d = vec![0f32; a.len()];
-        fill(&mut d, 9, 1);
+        fill(&mut d, 9, 1.0, 1);
         assert_eq!(a, d);
         assert_eq!(
             a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
             b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
         );
         let mut c = vec![0f32; a.len()];
-        fill(&mut c, 10, 2);
+        fill(&mut c, 10, 1.0, 2);
         assert_ne!(a, c);
     }
 
@@ -421,9 +424,9 @@ mod tests {
         }
         let (mut a, mut b) = (vec![0f32; BLOCK + 5], vec![0f32; BLOCK + 5]);
         // SAFETY: AVX2 checked above.
-        unsafe { fill_block_avx2(&mut a, &mut Streams::seed(1)) };
+        unsafe { fill_block_avx2(&mut a, &mut Streams::seed(1), 3.5) };
         let mut rng = Streams::seed(1);
-        fill_block_portable(&mut b, || rng.next());
+        fill_block_portable(&mut b, 3.5, || rng.next());
         assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
     }
 }
