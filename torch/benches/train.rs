@@ -142,21 +142,21 @@ fn main() {
             ModelKind::Resnet8,
             Shape { c: 3, h: 32, w: 32 },
             64,
-            15usize,
+            40usize,
         ),
         (
             "lenet5, 28x28x1, batch 64",
             ModelKind::Lenet5,
             Shape { c: 1, h: 28, w: 28 },
             64,
-            40,
+            120,
         ),
         (
             "digits, 8x8x1, batch 32",
             ModelKind::DigitsCnn,
             Shape { c: 1, h: 8, w: 8 },
             32,
-            100,
+            300,
         ),
     ];
     let quick = std::env::var("CODESIGN_BENCH_QUICK").is_ok_and(|v| v == "1");
