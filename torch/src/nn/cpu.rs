@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use tch::{Kind, Tensor};
 
 /// The values of a contiguous float32 CPU tensor, or `None` for any other.
-pub fn cpu_f32(t: &Tensor) -> Option<&[f32]> {
+pub(crate) fn cpu_f32(t: &Tensor) -> Option<&[f32]> {
     (t.device() == tch::Device::Cpu && t.kind() == Kind::Float && t.is_contiguous()).then(|| {
         // SAFETY: a contiguous float32 CPU tensor holds `numel()` f32 values
         // at `data_ptr()`, alive and unchanged while `t` is borrowed.
@@ -67,7 +67,7 @@ pub(crate) fn for_pieces(out: &Tensor, piece: usize, f: impl Fn(usize, &mut [f32
 /// for every value). The same bits either way (Rust never fuses a multiply
 /// and an add).
 #[inline(always)]
-pub fn vectorized(f: impl FnOnce()) {
+pub(crate) fn vectorized(f: impl FnOnce()) {
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         #[target_feature(enable = "avx2")]

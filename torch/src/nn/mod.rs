@@ -2,7 +2,7 @@
 //! checkpoints (their YAML sidecar is `codesign::sidecar`, read without libtorch).
 
 pub mod agn;
-pub mod cpu;
+pub(crate) mod cpu;
 pub mod models;
 pub mod net;
 pub mod normal;

@@ -19,7 +19,8 @@ use tch::{Kind, Tensor};
 /// integers below `2^24` stay exact), the gradient of `float`. `exact` is
 /// copied into `float`'s storage outside autograd (one pass, no new tensor):
 /// `float` is the fresh output of an op whose backward keeps only its inputs
-/// (clamp, addcmul, average pooling, mean), so the gradient is that of
+/// (clamp, the product with the clamp's gradient mask, addcmul, average
+/// pooling, mean), so the gradient is that of
 /// `float + (exact - float).detach()` and nothing saved is overwritten.
 pub fn ste(float: Tensor, exact: &Tensor) -> Tensor {
     tch::no_grad(|| float.shallow_clone().copy_(exact));
