@@ -93,11 +93,8 @@ pub fn normal_like(t: &Tensor, std: &Tensor) -> Tensor {
     let seed =
         Tensor::randint(i64::MAX, [], (Kind::Int64, tch::Device::Cpu)).int64_value(&[]) as u64;
     let noise = Tensor::empty(t.size(), (Kind::Float, tch::Device::Cpu));
-    // SAFETY: `noise` is a fresh contiguous float32 CPU tensor of
-    // `numel()` elements that nothing else references while we write.
-    let values =
-        unsafe { std::slice::from_raw_parts_mut(noise.data_ptr() as *mut f32, noise.numel()) };
     let threads = tch::get_num_threads().max(1) as usize;
+    let values = crate::nn::cpu::fresh_f32_mut(&noise);
     crate::nn::normal::fill(values, seed, std.double_value(&[]) as f32, threads);
     noise
 }

@@ -15,6 +15,21 @@ pub(crate) fn cpu_f32(t: &Tensor) -> Option<&[f32]> {
     })
 }
 
+/// The values of `out`, a contiguous float32 CPU tensor (panics on any
+/// other), to write outside autograd: `out` is a fresh op output, which
+/// nothing else reads or writes while the slice lives.
+#[allow(clippy::mut_from_ref)] // the tensor's storage, not the handle
+pub(crate) fn fresh_f32_mut(out: &Tensor) -> &mut [f32] {
+    assert!(
+        cpu_f32(out).is_some(),
+        "a {:?} tensor written as float32 CPU values",
+        out.kind()
+    );
+    // SAFETY: `out` is a contiguous float32 CPU tensor of `numel()` values,
+    // which (the caller's contract) nothing else touches meanwhile.
+    unsafe { std::slice::from_raw_parts_mut(out.data_ptr() as *mut f32, out.numel()) }
+}
+
 /// Values per piece below which [`for_pieces`] stays on the calling thread.
 const PARALLEL_MIN: usize = 1 << 16;
 
@@ -28,14 +43,7 @@ const PARALLEL_MIN: usize = 1 << 16;
 /// give each piece's values from `i` alone: the result does not depend on
 /// the threads.
 pub(crate) fn for_pieces(out: &Tensor, piece: usize, f: impl Fn(usize, &mut [f32]) + Sync) {
-    assert!(
-        cpu_f32(out).is_some(),
-        "for_pieces on a {:?} tensor",
-        out.kind()
-    );
-    // SAFETY: `out` is a contiguous float32 CPU tensor of `numel()` values,
-    // which only this call reads or writes while it runs.
-    let v = unsafe { std::slice::from_raw_parts_mut(out.data_ptr() as *mut f32, out.numel()) };
+    let v = fresh_f32_mut(out);
     let piece = piece.max(1);
     let threads = tch::get_num_threads().max(1) as usize;
     if threads == 1 || v.len() < PARALLEL_MIN {

@@ -27,12 +27,12 @@ pub fn ste(float: Tensor, exact: &Tensor) -> Tensor {
     float
 }
 
-/// `[n, c, h, w]` contiguous float32 CPU tensors `a` and `out` of one shape,
-/// as `(planes, plane)`: `n * c` planes of `h * w` values.
-fn planes(a: &Tensor, out: &Tensor) -> Option<(usize, usize)> {
+/// For `[n, c, h, w]` contiguous float32 CPU tensors `a` and `out` of one
+/// shape, the values per plane, `h * w`.
+fn plane(a: &Tensor, out: &Tensor) -> Option<usize> {
     let s = a.size();
     (s.len() == 4 && out.size() == s && cpu_f32(a).is_some() && cpu_f32(out).is_some())
-        .then(|| ((s[0] * s[1]) as usize, (s[2] * s[3]) as usize))
+        .then(|| (s[2] * s[3]) as usize)
 }
 
 /// Values per piece of the element-wise passes ([`for_pieces`]).
@@ -80,7 +80,7 @@ pub fn requant(
     act_max: Option<i32>,
 ) -> Tensor {
     let c = acc.size().get(1).copied().unwrap_or(0) as usize;
-    let Some((n_planes, plane)) = planes(acc, &float).filter(|_| mult.numel() == c) else {
+    let Some(plane) = plane(acc, &float).filter(|_| mult.numel() == c) else {
         let view = |t: &Tensor| t.view([1, -1, 1, 1]);
         let exact = requant_fused(acc, &view(bias), &view(mult), &view(shift), act_max);
         let float = match act_max {
@@ -99,8 +99,7 @@ pub fn requant(
     let r: Vec<f64> = mult.iter().zip(&shift).map(|(m, s)| m / s.exp2()).collect();
     let k: Vec<f64> = bias.iter().zip(&r).map(|(b, r)| b * r + 0.5).collect();
     let (lo, hi) = act_max.map_or((f64::MIN, f64::MAX), |m| (0.0, m as f64));
-    let acc = cpu_f32(acc).expect("checked by `planes`");
-    debug_assert_eq!(n_planes * plane, acc.len());
+    let acc = cpu_f32(acc).expect("checked by `plane`");
     for_pieces(
         &float,
         plane,
@@ -219,7 +218,7 @@ pub fn residual_add(
     shift: &Tensor,
     act_max: i32,
 ) -> Tensor {
-    let fast = planes(a, &float).and_then(|_| Some((cpu_f32(a)?, cpu_f32(b)?)));
+    let fast = plane(a, &float).and_then(|_| Some((cpu_f32(a)?, cpu_f32(b)?)));
     let Some((av, bv)) = fast.filter(|_| b.size() == a.size()) else {
         let exact = add_exact(a, b, mult_a, mult_b, shift, act_max);
         return ste(float.clamp(0.0, act_max as f64), &exact);
@@ -275,7 +274,7 @@ mod tests {
         let ratio = Tensor::from_slice(&[0.003f64, 0.5, 1.0 / 3.0, 7.3e-6, 0.0078125]);
         let (mult, shift) = crate::nn::quant::requant_params(&ratio);
         for acc in [int, noisy] {
-            assert!(planes(&acc, &acc).is_some(), "the test takes the fast path");
+            assert!(plane(&acc, &acc).is_some(), "the test takes the fast path");
             for act_max in [Some(255), None] {
                 let want = requant(
                     acc.zeros_like(),
