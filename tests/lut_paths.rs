@@ -80,6 +80,9 @@ fn random_convolutions(path: Path) {
             (7, 40, 1, 1, 3, 1, 1, 0),
             // Two blocks of product columns, the second one short.
             (2, 4, 10, 10, 20, 3, 1, 1),
+            // 16 blocks of 64 positions: tiles of four blocks on one or two
+            // threads (`tile_blocks`), full-range activations included.
+            (4, 3, 16, 16, 5, 3, 1, 1),
         ] {
             for xmax in [255u8, 127] {
                 let input: Vec<u8> = (0..n * c * h * w)
