@@ -994,6 +994,41 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
     }
 }
 
+/// `dst[i] = src[2 * i]` for the short rows of stride-2 packing, eight at
+/// a time from 16-byte pieces where `src` has them (shuffles instead of one
+/// byte load and store per value: packing stride-2 layers took a fifth of
+/// their convolution). `src` must hold `2 * dst.len() - 1` bytes.
+#[inline(always)]
+fn copy_even(dst: &mut [u8], src: &[u8]) {
+    assert!(src.len() + 1 >= 2 * dst.len());
+    let whole = (src.len() / 16).min(dst.len() / 8);
+    for (d, s) in dst
+        .chunks_exact_mut(8)
+        .zip(src.chunks_exact(16))
+        .take(whole)
+    {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::*;
+            // SAFETY: SSE2 is part of x86-64; the loads and the store
+            // stay within the 16- and 8-byte pieces.
+            unsafe {
+                let v = _mm_loadu_si128(s.as_ptr() as *const __m128i);
+                // Words' low bytes (the even ones), packed into 8 bytes.
+                let even = _mm_packus_epi16(_mm_and_si128(v, _mm_set1_epi16(0xff)), v);
+                _mm_storel_epi64(d.as_mut_ptr() as *mut __m128i, even);
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        for (i, d) in d.iter_mut().enumerate() {
+            *d = s[2 * i];
+        }
+    }
+    for (i, d) in dst.iter_mut().enumerate().skip(8 * whole) {
+        *d = src[2 * i];
+    }
+}
+
 /// Lookup-table convolution of a batch (bias excluded): `weights` is
 /// `[out_ch][c][kernel][kernel]`, `input` `[n][c][h][w]` (`dims`), the result
 /// `[n][out_ch][oh][ow]` accumulators. Padded positions multiply activation 0.
@@ -1074,11 +1109,7 @@ pub fn conv2d_with(
                         if stride == 1 {
                             copy_short(dst, &line[kx..][..run]);
                         } else if stride == 2 {
-                            // A constant stride: the compiler vectorizes it.
-                            let src = &line[kx..][..2 * run - 1];
-                            for (i, d) in dst.iter_mut().enumerate() {
-                                *d = src[2 * i];
-                            }
+                            copy_even(dst, &line[kx..]);
                         } else {
                             for (i, d) in dst.iter_mut().enumerate() {
                                 *d = line[kx + i * stride];
