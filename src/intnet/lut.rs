@@ -900,19 +900,18 @@ mod avx512 {
                     _mm512_permutex2var_epi8(h0, xv, h1),
                 )
             } else {
+                // The upper half of the row where the top bit is set (the
+                // other bytes keep their index), then the lower half where
+                // it is not: no blend. 2-3 % faster than two full permutes
+                // and a blend per plane (unsigned 16->16 @32, 32->64 @16
+                // s2, 64->64 @8; one Ice Lake core, interleaved runs).
                 let top = _mm512_movepi8_mask(xv);
-                (
-                    _mm512_mask_blend_epi8(
-                        top,
-                        _mm512_permutex2var_epi8(l0, xv, l1),
-                        _mm512_permutex2var_epi8(l2, xv, l3),
-                    ),
-                    _mm512_mask_blend_epi8(
-                        top,
-                        _mm512_permutex2var_epi8(h0, xv, h1),
-                        _mm512_permutex2var_epi8(h2, xv, h3),
-                    ),
-                )
+                let low = _knot_mask64(top);
+                let half = |t0, t1, t2, t3| {
+                    let upper = _mm512_mask2_permutex2var_epi8(t2, xv, top, t3);
+                    _mm512_mask2_permutex2var_epi8(t0, upper, low, t1)
+                };
+                (half(l0, l1, l2, l3), half(h0, h1, h2, h3))
             };
             a[0] = _mm512_add_epi16(a[0], lo);
             a[1] = _mm512_add_epi16(a[1], _mm512_srli_epi16(lo, 8));
