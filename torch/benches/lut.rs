@@ -313,8 +313,11 @@ fn main() {
                 && gathered.iter().map(|&v| v as i32).eq(want.iter().copied());
             all_exact &= exact;
 
-            // Per core: one thread each, CPU time.
+            // Per core: one thread each, CPU time (process-wide, so first a
+            // settle: libtorch's workers from the checks above, on two
+            // threads, would spin into the first timings).
             tch::set_num_threads(1);
+            std::thread::sleep(SETTLE);
             let mut per_core: Vec<f64> = vec![];
             for &p in &paths {
                 let t = time_interleaved(
