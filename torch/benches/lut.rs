@@ -20,9 +20,9 @@
 //! interleaved the same way, and need the second core to be free: run it on
 //! a quiet machine (`uptime`). They are throughput: each timing is a burst
 //! of [`BURST`] calls back to back, as a network's layers run, because on
-//! a virtual machine the second CPU sleeps during the settle and waking it
-//! costs a single 2-4 ms call up to half its time. Ends with one line of JSON (geometric means
-//! over the shapes and both table kinds).
+//! a virtual machine the second CPU sleeps during a settle and waking it
+//! costs a single 2-4 ms call up to half its time. Ends with one line of
+//! JSON (geometric means over the shapes and both table kinds).
 //!
 //! `cargo bench --bench lut` (add `-- --quick` for fewer repetitions).
 
@@ -44,7 +44,8 @@ struct Conv {
 const N: usize = 32;
 const K: usize = 3;
 const PAD: usize = 1;
-/// Pause before each wall-clock call (see [`time_interleaved`]).
+/// Pause before the per-core timings and before each wall-clock burst that
+/// follows or precedes a libtorch call (see [`time_interleaved`]).
 const SETTLE: Duration = Duration::from_millis(20);
 
 /// Calls per wall-clock timing. Measured on a 2-CPU KVM guest (Ice Lake),
