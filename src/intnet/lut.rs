@@ -1081,15 +1081,19 @@ pub fn conv2d_with(
     let (oh, ow) = out_size(h, w, kernel, stride, padding);
     // Zero-padded copy of the input, so that packing is plain copies.
     let (hp, wp) = (h + 2 * padding, w + 2 * padding);
+    // The same parallel pass finds whether every activation is below 128
+    // ([`below_128`], a serial pass of its own in `gemm_with`).
     let mut padded = vec![0u8; n * c * hp * wp];
-    padded
+    let half = padded
         .par_chunks_mut(hp * wp)
         .zip(input.par_chunks(h * w))
-        .for_each(|(dst, src)| {
+        .map(|(dst, src)| {
             for (y, row) in src.chunks(w).enumerate() {
                 dst[(y + padding) * wp + padding..][..w].copy_from_slice(row);
             }
-        });
+            below_128(src)
+        })
+        .reduce(|| true, |a, b| a && b);
     let per = oh * ow;
     let pack = |p0: usize, len: usize, xt: &mut [u8], width: usize| {
         let mut p = p0;
@@ -1126,17 +1130,7 @@ pub fn conv2d_with(
         out_ch * k_n,
         "lut::conv2d: weights are not out_ch x c x k x k"
     );
-    run_tiles(
-        path,
-        table,
-        weights,
-        out_ch,
-        k_n,
-        n * per,
-        per,
-        below_128(input),
-        &pack,
-    )
+    run_tiles(path, table, weights, out_ch, k_n, n * per, per, half, &pack)
 }
 
 /// The definition, for tests and benchmarks: a direct convolution with one
