@@ -363,24 +363,23 @@ fn main() {
             // on 2 threads, each burst after a settle.
             tch::set_num_threads(2);
             let burst = |f: &mut dyn FnMut()| (0..BURST).for_each(|_| f());
+            let lut_burst = |pool: &rayon::ThreadPool| {
+                pool.install(|| burst(&mut || drop(std::hint::black_box(conv(chosen)))))
+            };
             std::thread::sleep(SETTLE);
             let lut_threads = time_interleaved(
                 wall_time,
                 reps * 2,
                 Duration::ZERO,
-                &mut [
-                    &mut || one.install(|| burst(&mut || drop(std::hint::black_box(conv(chosen))))),
-                    &mut || two.install(|| burst(&mut || drop(std::hint::black_box(conv(chosen))))),
-                ],
+                &mut [&mut || lut_burst(&one), &mut || lut_burst(&two)],
             );
             let against_torch = time_interleaved(
                 wall_time,
                 reps * 2,
                 SETTLE,
-                &mut [
-                    &mut || two.install(|| burst(&mut || drop(std::hint::black_box(conv(chosen))))),
-                    &mut || burst(&mut || drop(std::hint::black_box(torch_conv()))),
-                ],
+                &mut [&mut || lut_burst(&two), &mut || {
+                    burst(&mut || drop(std::hint::black_box(torch_conv())))
+                }],
             );
             // Per call: lut on 1 and 2 threads (back to back), then lut on 2
             // threads and libtorch on 2 threads (after settles).

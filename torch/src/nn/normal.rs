@@ -11,8 +11,9 @@
 //! independent generators side by side, so that the generator's 64-bit
 //! adds, shifts and xors vectorize too (one generator step is a serial
 //! chain; eight in lockstep fill two AVX2 registers). `ln`, `sin` and
-//! `cos` are short polynomials in plain multiplies and adds (no fused multiply-add), so the AVX2 build and the
-//! portable build give the same bits and the loop vectorizes 8 lanes wide:
+//! `cos` are short polynomials in plain multiplies and adds (no fused
+//! multiply-add), so the AVX2 build and the portable build give the same
+//! bits and the loop vectorizes 8 lanes wide:
 //! * `ln m` for the mantissa `m` in [√½, √2): `2 atanh s` with `s = (m-1)/(m+1)`,
 //!   the odd series to `s^11` (|s| ≤ 0.172: truncation below 2e-10);
 //! * `sin`/`cos` of `2πu2`: the top two bits of `u2` pick the quadrant, the
